@@ -1,0 +1,285 @@
+//! Command-line definitions (clap). No logic here: see `commands/`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Manage Cisco BroadWorks hunt groups as code.
+///
+/// Keep hunt group definitions in git as YAML or CSV; `huntctl plan` shows what would change on
+/// the BroadWorks server, `huntctl apply` carries it out.
+#[derive(Debug, Parser)]
+#[command(name = "huntctl", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// More logging on stderr (-v: info, -vv: debug incl. every OCI-P document, passwords masked).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check desired-state files offline and report every problem.
+    Validate(ValidateArgs),
+    /// Show what apply would change on the server (a dry run).
+    Plan(PlanArgs),
+    /// Carry out the plan and report a result per hunt group.
+    Apply(ApplyArgs),
+    /// Run the OCI-P sandbox server (behaves like BroadWorks for hunt groups).
+    Sandbox(SandboxArgs),
+    /// Write the hunt groups on the server as desired-state files.
+    Export(ExportArgs),
+    /// Convert desired-state files between YAML and CSV, without a server.
+    Convert(ConvertArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+/// Output format for diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum DiagnosticFormat {
+    /// Human-readable, with source snippets.
+    #[default]
+    Text,
+    /// One JSON document, for CI annotations.
+    Json,
+}
+
+/// `huntctl validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Files or directories (all *.yaml, *.yml, *.csv inside, sorted).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: DiagnosticFormat,
+}
+
+/// How to reach and log in to BroadWorks; shared by every command that talks to a server.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// Server URL: tcp://host:2208, tls://host:2209, https://host/webservice/services/ProvisioningService or http://…
+    #[arg(long, env = "BROADWORKS_URL", value_name = "URL")]
+    pub url: Option<String>,
+    /// Administrator user id.
+    #[arg(long, env = "BROADWORKS_USER", value_name = "USER")]
+    pub user: Option<String>,
+    /// Read the password from this file (otherwise from BROADWORKS_PASSWORD; never a command-line value).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Start an embedded sandbox on a loopback port and talk to it (the default state file).
+    #[arg(long, conflicts_with = "url")]
+    pub sandbox: bool,
+    /// Trust this CA certificate (PEM) for tls:// and https:// in addition to the system roots.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// Do not verify the server's TLS certificate. Dangerous: anyone on the path can read the password.
+    #[arg(long)]
+    pub insecure: bool,
+    /// Force a login flow instead of choosing by transport.
+    #[arg(long, value_enum)]
+    pub login: Option<LoginFlow>,
+    /// Logged-in sessions used concurrently.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallelism: u16,
+    /// Commands per OCI-P document (1–15).
+    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u8).range(1..=15))]
+    pub batch_size: u8,
+    /// Seconds to wait for a connection.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub connect_timeout: u64,
+    /// Seconds to wait for each reply.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub request_timeout: u64,
+}
+
+/// Which login flow to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LoginFlow {
+    /// AuthenticationRequest + LoginRequest14sp4 (nonce, signed password).
+    Signed,
+    /// LoginRequest22V5 (plain password; for TLS/HTTPS).
+    Plain,
+}
+
+/// Plan output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum PlanFormat {
+    /// Terraform-like text.
+    #[default]
+    Text,
+    /// Versioned JSON document.
+    Json,
+    /// Markdown for a pull-request comment.
+    Markdown,
+}
+
+/// Which hunt groups a plan looks at.
+#[derive(Debug, Clone, Args)]
+pub struct SelectionArgs {
+    /// Only these serviceUserIds (repeatable, `*` globs).
+    #[arg(long, value_name = "ID")]
+    pub target: Vec<String>,
+    /// Leave out these serviceUserIds (repeatable, `*` globs).
+    #[arg(long, value_name = "ID")]
+    pub exclude: Vec<String>,
+    /// Also delete hunt groups that exist in a managed group but not in the desired state.
+    #[arg(long)]
+    pub prune: bool,
+}
+
+/// `huntctl plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Files or directories of desired state.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Server connection.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// Selection.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: PlanFormat,
+    /// Save the plan (with a fingerprint of the state it was made against) for `apply --plan`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 2 when there are changes (0 none, 1 error): a drift detector.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+/// `huntctl apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Files or directories of desired state (not with --plan).
+    #[arg(
+        value_name = "PATH",
+        required_unless_present = "plan",
+        conflicts_with = "plan"
+    )]
+    pub paths: Vec<PathBuf>,
+    /// Apply a plan saved by `plan --out` (refused when the server state has moved since).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Server connection.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// Selection.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Do not ask for confirmation (needed when not on a terminal).
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Apply even when the plan deletes more than the threshold.
+    #[arg(long)]
+    pub force: bool,
+    /// Refuse plans deleting more than this percentage of the existing hunt groups in the managed groups.
+    #[arg(long, default_value_t = 30, value_name = "PERCENT")]
+    pub delete_threshold: u8,
+    /// Write a JSON report here.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Report format on stdout.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: DiagnosticFormat,
+}
+
+/// `huntctl sandbox`.
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Plain TCP listen address.
+    #[arg(long, default_value = "127.0.0.1:2208", value_name = "ADDR")]
+    pub listen: String,
+    /// Also listen with TLS here (self-signed certificate made at start).
+    #[arg(long, value_name = "ADDR")]
+    pub tls_listen: Option<String>,
+    /// Write the TLS certificate (PEM) here, for --ca-cert.
+    #[arg(long, value_name = "FILE")]
+    pub cert_out: Option<PathBuf>,
+    /// Also serve SOAP (processOCIMessage) over HTTP here.
+    #[arg(long, value_name = "ADDR")]
+    pub soap_listen: Option<String>,
+    /// State file (JSON), created with the seed state when missing.
+    #[arg(long, default_value = ".huntctl/sandbox.json", value_name = "FILE")]
+    pub state: PathBuf,
+    /// Start from this state (same JSON format) instead of the built-in seed.
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+    /// Replace the state file with the seed state before starting.
+    #[arg(long)]
+    pub reset: bool,
+    /// Administrator user id accepted.
+    #[arg(long, default_value = "admin")]
+    pub user: String,
+    /// Administrator password accepted (a sandbox-only, well-known default).
+    #[arg(long, default_value = "admin")]
+    pub password: String,
+    /// Delay before each reply document, in milliseconds.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub latency_ms: u64,
+    /// Append every received document to this file.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+    /// Fault injection rules (repeatable); see `huntctl sandbox --help`.
+    #[arg(long, value_name = "RULE")]
+    pub fault: Vec<String>,
+}
+
+/// Export file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum FileFormat {
+    /// YAML, grouped under `defaults:`.
+    #[default]
+    Yaml,
+    /// The reference bulk-sheet CSV.
+    Csv,
+}
+
+/// `huntctl export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Service provider to export.
+    #[arg(long, value_name = "SP")]
+    pub service_provider: String,
+    /// Groups to export (repeatable; all groups of the provider need --group for now).
+    #[arg(long, value_name = "G")]
+    pub group: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: FileFormat,
+    /// Output file or directory (stdout when left out).
+    #[arg(short, long, value_name = "FILE|DIR")]
+    pub output: Option<PathBuf>,
+    /// Server connection.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `huntctl convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Input files.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Target format.
+    #[arg(long, value_enum)]
+    pub to: FileFormat,
+    /// Output file (stdout when left out).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+}
+
+/// `huntctl completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

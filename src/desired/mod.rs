@@ -1,0 +1,1 @@
+//! Loading desired state from YAML and CSV files, with defaults and validation.

@@ -1,0 +1,14 @@
+//! huntctl: manage Cisco BroadWorks hunt groups as code.
+//!
+//! Data flows one way: files are loaded into desired [`model::HuntGroup`]s ([`desired`]),
+//! BroadWorks is read over OCI-P ([`ocip`]) into current ones, the two are diffed into a
+//! plan ([`plan`]) that renderers print and the applier carries out. [`sandbox`] is an OCI-P
+//! server that behaves like BroadWorks for hunt groups, for demos and tests.
+
+pub mod cli;
+pub mod commands;
+pub mod desired;
+pub mod model;
+pub mod ocip;
+pub mod plan;
+pub mod sandbox;

@@ -1,0 +1,410 @@
+//! The one hunt group type shared by desired state (files) and current state (BroadWorks).
+//!
+//! Desired and current state use the same types so that the diff compares like with like.
+//! A field that the user may leave out without a documented default is a [`Field`]: left out
+//! means *unmanaged* (never compared, never sent), `null` means *must be absent*.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A value that may be managed, asked to be absent, or left alone.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum Field<T> {
+    /// Left out of the desired state and without a default: huntctl never reads or writes it.
+    #[default]
+    Unmanaged,
+    /// `null` in the desired state (or not set on the server): it must not be set.
+    Absent,
+    /// A concrete value.
+    Value(T),
+}
+
+impl<T> Field<T> {
+    /// True when the field is not `Unmanaged`.
+    pub fn is_managed(&self) -> bool {
+        !matches!(self, Field::Unmanaged)
+    }
+
+    /// The value, if there is one.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Field::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Builds a managed field from an optional server value (`None` = absent).
+    pub fn from_option(v: Option<T>) -> Self {
+        match v {
+            Some(v) => Field::Value(v),
+            None => Field::Absent,
+        }
+    }
+}
+
+// Unmanaged fields are skipped by `#[serde(skip_serializing_if = "Field::is_unmanaged")]`;
+// Absent serialises as null, so JSON output reads like the YAML the user wrote.
+impl<T: Serialize> Serialize for Field<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Field::Value(v) => v.serialize(s),
+            _ => s.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Field::from_option(Option::<T>::deserialize(d)?))
+    }
+}
+
+impl<T> Field<T> {
+    /// For `skip_serializing_if`.
+    pub fn is_unmanaged(&self) -> bool {
+        matches!(self, Field::Unmanaged)
+    }
+}
+
+/// A secret (hunt group password): never printed, never serialised in clear.
+#[derive(Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    /// The clear text, for the one place that must send it on the wire.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a secret looks like anywhere it is shown.
+pub const MASK: &str = "(sensitive)";
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(MASK)
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(MASK)
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(MASK)
+    }
+}
+
+/// Hunt group call distribution policy (OCI-P `HuntPolicy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Policy {
+    /// Sequential hunting through the agents in order.
+    #[default]
+    Regular,
+    /// Round-robin, starting after the last agent that answered.
+    Circular,
+    /// Ring all agents at once.
+    Simultaneous,
+    /// Distribute calls evenly.
+    Uniform,
+    /// Distribute calls by agent weight ("Weighted Call Distribution").
+    Weighted,
+}
+
+impl Policy {
+    /// Every policy, in the order the reference page lists them.
+    pub const ALL: [Policy; 5] = [
+        Policy::Regular,
+        Policy::Circular,
+        Policy::Simultaneous,
+        Policy::Uniform,
+        Policy::Weighted,
+    ];
+
+    /// The OCI-P enumeration value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Policy::Regular => "Regular",
+            Policy::Circular => "Circular",
+            Policy::Simultaneous => "Simultaneous",
+            Policy::Uniform => "Uniform",
+            Policy::Weighted => "Weighted",
+        }
+    }
+
+    /// Parses a policy in any case; the bulk-sheet label "Weighted Call Distribution" means Weighted.
+    pub fn parse(s: &str) -> Option<Policy> {
+        let t = s.trim();
+        if t.eq_ignore_ascii_case("Weighted Call Distribution") {
+            return Some(Policy::Weighted);
+        }
+        Policy::ALL
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(t))
+    }
+}
+
+impl fmt::Display for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One agent of a hunt group, in hunt order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Agent {
+    /// The agent's user id (`name@domain`).
+    pub user_id: String,
+    /// Weight 0–100 for Weighted groups; `None` leaves the weight unmanaged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<u8>,
+}
+
+impl Agent {
+    /// An agent without a managed weight.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Agent {
+            user_id: user_id.into(),
+            weight: None,
+        }
+    }
+}
+
+/// The hunt group's service instance profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceInstanceProfile {
+    /// Display name (default "Test Group Name").
+    pub name: String,
+    /// Caller-id last name (default "Last Name").
+    pub calling_line_id_last_name: String,
+    /// Caller-id first name (default "First Name").
+    pub calling_line_id_first_name: String,
+    /// Hiragana last name.
+    #[serde(skip_serializing_if = "Field::is_unmanaged")]
+    pub hiragana_last_name: Field<String>,
+    /// Hiragana first name.
+    #[serde(skip_serializing_if = "Field::is_unmanaged")]
+    pub hiragana_first_name: Field<String>,
+    /// Directory number, as written (compare with [`e164`]).
+    #[serde(skip_serializing_if = "Field::is_unmanaged")]
+    pub phone_number: Field<String>,
+    /// Extension, 2–20 digits.
+    #[serde(skip_serializing_if = "Field::is_unmanaged")]
+    pub extension: Field<String>,
+    /// Write-only: sent on create, never read back, never compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<Secret>,
+    /// Language name as configured on the system.
+    #[serde(skip_serializing_if = "Field::is_unmanaged")]
+    pub language: Field<String>,
+    /// Time zone identifier, e.g. `America/New_York`.
+    #[serde(skip_serializing_if = "Field::is_unmanaged")]
+    pub time_zone: Field<String>,
+    /// SIP aliases, at most 3 (default: none).
+    pub alias: Vec<String>,
+    /// Public user identity (SIP URI).
+    #[serde(skip_serializing_if = "Field::is_unmanaged")]
+    pub public_user_identity: Field<String>,
+    /// Calling line id phone number.
+    #[serde(skip_serializing_if = "Field::is_unmanaged")]
+    pub calling_line_id_phone_number: Field<String>,
+}
+
+/// A hunt group, desired or current. Identity is `service_user_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HuntGroup {
+    /// Service provider (enterprise) id.
+    pub service_provider_id: String,
+    /// Group id.
+    pub group_id: String,
+    /// The hunt group's own user id (`name@domain`), unique in the system.
+    pub service_user_id: String,
+    /// Profile: names, numbers, aliases, …
+    pub service_instance_profile: ServiceInstanceProfile,
+    /// Call distribution policy (default Regular).
+    pub policy: Policy,
+    /// Hunt to the next agent after no answer (default true).
+    pub hunt_after_no_answer: bool,
+    /// Rings before hunting on, 1–20 (default 5).
+    pub no_answer_number_of_rings: u32,
+    /// Forward unanswered calls after a timeout (default false).
+    pub forward_after_timeout: bool,
+    /// That timeout, 0–7200 s (default 10).
+    pub forward_timeout_seconds: u32,
+    /// Where to forward after the timeout.
+    #[serde(skip_serializing_if = "Field::is_unmanaged")]
+    pub forward_to_phone_number: Field<String>,
+    /// Agents in hunt order.
+    #[serde(rename = "agentUserId")]
+    pub agents: Vec<Agent>,
+    /// Allow call waiting for agents (default true).
+    pub allow_call_waiting_for_agents: bool,
+    /// Use the system CLID setting (default true).
+    #[serde(rename = "useSystemHuntGroupCLIDSetting")]
+    pub use_system_hunt_group_clid_setting: bool,
+    /// Include the hunt group name in CLID (default true).
+    #[serde(rename = "includeHuntGroupNameInCLID")]
+    pub include_hunt_group_name_in_clid: bool,
+    /// Forward when not reachable (default false).
+    pub enable_not_reachable_forwarding: bool,
+    /// Where to forward when not reachable (number or SIP URI).
+    #[serde(skip_serializing_if = "Field::is_unmanaged")]
+    pub not_reachable_forward_to_phone_number: Field<String>,
+    /// Make busy when not reachable (default false).
+    pub make_busy_when_not_reachable: bool,
+    /// Allow members to control group busy (default false).
+    pub allow_members_to_control_group_busy: bool,
+    /// Group busy (default false).
+    pub enable_group_busy: bool,
+    /// Apply group busy when terminating to an agent (default false).
+    pub apply_group_busy_when_terminating_to_agent: bool,
+    /// Network class of service name.
+    #[serde(skip_serializing_if = "Field::is_unmanaged")]
+    pub network_class_of_service: Field<String>,
+}
+
+/// The documented defaults (reference page), except the caller-id names: see README.
+pub mod defaults {
+    use super::Policy;
+    /// serviceInstanceProfile.name
+    pub const NAME: &str = "Test Group Name";
+    /// serviceInstanceProfile.callingLineIdLastName (the reference page's 31-character value is
+    /// over the schema's limit of 30; this is the reference implementation's value).
+    pub const CALLING_LINE_ID_LAST_NAME: &str = "Last Name";
+    /// serviceInstanceProfile.callingLineIdFirstName (see above).
+    pub const CALLING_LINE_ID_FIRST_NAME: &str = "First Name";
+    /// policy
+    pub const POLICY: Policy = Policy::Regular;
+    /// huntAfterNoAnswer
+    pub const HUNT_AFTER_NO_ANSWER: bool = true;
+    /// noAnswerNumberOfRings
+    pub const NO_ANSWER_NUMBER_OF_RINGS: u32 = 5;
+    /// forwardAfterTimeout
+    pub const FORWARD_AFTER_TIMEOUT: bool = false;
+    /// forwardTimeoutSeconds
+    pub const FORWARD_TIMEOUT_SECONDS: u32 = 10;
+    /// allowCallWaitingForAgents
+    pub const ALLOW_CALL_WAITING_FOR_AGENTS: bool = true;
+    /// useSystemHuntGroupCLIDSetting
+    pub const USE_SYSTEM_HUNT_GROUP_CLID_SETTING: bool = true;
+    /// includeHuntGroupNameInCLID
+    pub const INCLUDE_HUNT_GROUP_NAME_IN_CLID: bool = true;
+    /// enableNotReachableForwarding
+    pub const ENABLE_NOT_REACHABLE_FORWARDING: bool = false;
+    /// makeBusyWhenNotReachable
+    pub const MAKE_BUSY_WHEN_NOT_REACHABLE: bool = false;
+    /// allowMembersToControlGroupBusy
+    pub const ALLOW_MEMBERS_TO_CONTROL_GROUP_BUSY: bool = false;
+    /// enableGroupBusy
+    pub const ENABLE_GROUP_BUSY: bool = false;
+    /// applyGroupBusyWhenTerminatingToAgent
+    pub const APPLY_GROUP_BUSY_WHEN_TERMINATING_TO_AGENT: bool = false;
+}
+
+impl HuntGroup {
+    /// A hunt group with every documented default applied and every other field unmanaged.
+    pub fn with_defaults(
+        service_provider_id: impl Into<String>,
+        group_id: impl Into<String>,
+        service_user_id: impl Into<String>,
+    ) -> Self {
+        HuntGroup {
+            service_provider_id: service_provider_id.into(),
+            group_id: group_id.into(),
+            service_user_id: service_user_id.into(),
+            service_instance_profile: ServiceInstanceProfile {
+                name: defaults::NAME.into(),
+                calling_line_id_last_name: defaults::CALLING_LINE_ID_LAST_NAME.into(),
+                calling_line_id_first_name: defaults::CALLING_LINE_ID_FIRST_NAME.into(),
+                ..Default::default()
+            },
+            policy: defaults::POLICY,
+            hunt_after_no_answer: defaults::HUNT_AFTER_NO_ANSWER,
+            no_answer_number_of_rings: defaults::NO_ANSWER_NUMBER_OF_RINGS,
+            forward_after_timeout: defaults::FORWARD_AFTER_TIMEOUT,
+            forward_timeout_seconds: defaults::FORWARD_TIMEOUT_SECONDS,
+            forward_to_phone_number: Field::Unmanaged,
+            agents: Vec::new(),
+            allow_call_waiting_for_agents: defaults::ALLOW_CALL_WAITING_FOR_AGENTS,
+            use_system_hunt_group_clid_setting: defaults::USE_SYSTEM_HUNT_GROUP_CLID_SETTING,
+            include_hunt_group_name_in_clid: defaults::INCLUDE_HUNT_GROUP_NAME_IN_CLID,
+            enable_not_reachable_forwarding: defaults::ENABLE_NOT_REACHABLE_FORWARDING,
+            not_reachable_forward_to_phone_number: Field::Unmanaged,
+            make_busy_when_not_reachable: defaults::MAKE_BUSY_WHEN_NOT_REACHABLE,
+            allow_members_to_control_group_busy: defaults::ALLOW_MEMBERS_TO_CONTROL_GROUP_BUSY,
+            enable_group_busy: defaults::ENABLE_GROUP_BUSY,
+            apply_group_busy_when_terminating_to_agent:
+                defaults::APPLY_GROUP_BUSY_WHEN_TERMINATING_TO_AGENT,
+            network_class_of_service: Field::Unmanaged,
+        }
+    }
+}
+
+/// Normalises a phone number for comparison: `+1-2025550100` and `+12025550100` are both
+/// `+12025550100`. A national number (no `+`) is joined to `country_code` when one is given.
+/// SIP URIs and anything that is not a number are returned unchanged.
+pub fn e164(number: &str, country_code: Option<&str>) -> String {
+    let t = number.trim();
+    let digits_only = |s: &str| {
+        s.chars()
+            .filter(|c| !matches!(c, '-' | ' ' | '(' | ')' | '.'))
+            .collect::<String>()
+    };
+    if let Some(rest) = t.strip_prefix('+') {
+        let d = digits_only(rest);
+        if !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()) {
+            return format!("+{d}");
+        }
+        return t.to_string();
+    }
+    let d = digits_only(t);
+    if d.is_empty() || !d.chars().all(|c| c.is_ascii_digit()) {
+        return t.to_string();
+    }
+    match country_code {
+        Some(cc) if !cc.is_empty() => format!("+{cc}{d}"),
+        _ => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn e164_forms_are_equal() {
+        assert_eq!(e164("+1-2025550100", None), "+12025550100");
+        assert_eq!(e164("+12025550100", None), "+12025550100");
+        assert_eq!(e164("2025550100", Some("1")), "+12025550100");
+        assert_eq!(e164("sip:x@y.com", None), "sip:x@y.com");
+        assert_eq!(e164("2025550100", None), "2025550100");
+    }
+
+    #[test]
+    fn policy_parse() {
+        assert_eq!(
+            Policy::parse("weighted call distribution"),
+            Some(Policy::Weighted)
+        );
+        assert_eq!(Policy::parse("CIRCULAR"), Some(Policy::Circular));
+        assert_eq!(Policy::parse("round robin"), None);
+    }
+
+    #[test]
+    fn secret_is_masked() {
+        let s = Secret::new("hunter2");
+        assert_eq!(format!("{s:?} {s}"), "(sensitive) (sensitive)");
+        assert_eq!(serde_json::to_string(&s).unwrap(), "\"(sensitive)\"");
+    }
+}

@@ -1,0 +1,1 @@
+//! The plan: desired × current → changes, and its renderers.
