@@ -1,1 +1,383 @@
 //! The plan: desired × current → changes, and its renderers.
+//!
+//! The plan is plain data (serialisable for `plan --out` / `apply --plan`). [`fetch`] reads the
+//! current state over OCI-P, [`diff`] compares it with the desired state, [`render`] prints it,
+//! and [`to_create_requests`] / [`to_modify_request`] / [`to_delete_request`] turn a change into the
+//! OCI-P commands that carry it out. Nothing here prints: the CLI chooses the renderer.
+
+mod current;
+mod diff;
+mod fetch;
+mod fingerprint;
+mod hunt_group_serde;
+pub mod render;
+mod requests;
+mod select;
+
+pub use current::{from_details, CurrentState, GroupKey, GroupState};
+pub use diff::{diff, field_values};
+pub use fetch::{fetch, fetch_scope, FetchError};
+pub use fingerprint::fingerprint;
+pub use requests::{to_create_requests, to_delete_request, to_modify_request, to_requests};
+pub use select::{SelectError, Selection};
+
+use crate::model::HuntGroup;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Version of the saved-plan and JSON output formats; bumped on incompatible changes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// How the password shows up in a plan: it is write-only, so it is never compared.
+pub const PASSWORD_NOTE: &str = "(sensitive, not compared)";
+
+/// Options that shape a plan.
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    /// Delete hunt groups that exist in a managed group but not in the desired state.
+    pub prune: bool,
+    /// `--target` / `--exclude` on serviceUserId.
+    pub selection: Selection,
+}
+
+/// What a change does to one hunt group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// The hunt group does not exist: add it.
+    Create,
+    /// The hunt group exists and differs: modify the changed fields.
+    Update,
+    /// The hunt group exists but is not desired (only with `--prune`).
+    Delete,
+    /// The hunt group matches the desired state.
+    NoOp,
+}
+
+impl Action {
+    /// The word used in summaries ("create", "update", "delete", "no-op").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+            Action::NoOp => "no-op",
+        }
+    }
+
+    /// The Terraform-like marker: `+`, `~`, `-`, or a space.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Action::Create => "+",
+            Action::Update => "~",
+            Action::Delete => "-",
+            Action::NoOp => " ",
+        }
+    }
+}
+
+/// One field that differs, by its OCI-P path (`serviceInstanceProfile.name`, `agentUserId`, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// Dotted OCI-P camelCase path.
+    pub path: String,
+    /// The current value (`null` when absent or when the hunt group does not exist).
+    pub old: serde_json::Value,
+    /// The desired value (`null` to clear, or on delete).
+    pub new: serde_json::Value,
+}
+
+/// A weight that changes (Weighted policy only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WeightChange {
+    /// The agent.
+    pub user_id: String,
+    /// Current weight (`None` when the agent is new to the hunt group).
+    pub old: Option<u8>,
+    /// Desired weight.
+    pub new: u8,
+}
+
+/// How the agent list changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentChanges {
+    /// Agents that join, in desired order.
+    pub added: Vec<String>,
+    /// Agents that leave, in current order.
+    pub removed: Vec<String>,
+    /// Agents that stay but change their place in the hunt order.
+    pub moved: Vec<String>,
+    /// Weights that change.
+    pub weights: Vec<WeightChange>,
+}
+
+impl AgentChanges {
+    /// True when the list itself (membership or order) changes.
+    pub fn list_changed(&self) -> bool {
+        !(self.added.is_empty() && self.removed.is_empty() && self.moved.is_empty())
+    }
+}
+
+/// The planned change for one hunt group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Change {
+    /// What happens.
+    pub action: Action,
+    /// Service provider id.
+    pub service_provider_id: String,
+    /// Group id.
+    pub group_id: String,
+    /// The hunt group.
+    pub service_user_id: String,
+    /// The current hunt group (None on create).
+    #[serde(with = "hunt_group_serde")]
+    pub before: Option<HuntGroup>,
+    /// The hunt group as it will be (None on delete): the desired state on create, the current
+    /// state with the managed fields replaced on update. On create it carries the password in
+    /// memory; a saved plan never holds it (see [`Plan::restore_secrets`]).
+    #[serde(with = "hunt_group_serde")]
+    pub after: Option<HuntGroup>,
+    /// The fields that differ (on create: every managed field; on delete: every current field).
+    pub fields: Vec<FieldChange>,
+    /// Agent list details when agents or weights change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agents: Option<AgentChanges>,
+    /// Differences that no request can fix (e.g. a value R25 cannot clear by a modify).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// The desired state sets a password (write-only: sent on create, never compared).
+    #[serde(default)]
+    pub password: bool,
+}
+
+impl Change {
+    /// The changed field paths, in schema order.
+    pub fn changed_paths(&self) -> Vec<&str> {
+        self.fields.iter().map(|f| f.path.as_str()).collect()
+    }
+
+    /// True when the change writes to the server.
+    pub fn is_write(&self) -> bool {
+        self.action != Action::NoOp
+    }
+}
+
+/// A hunt group that exists in a managed group but is not in the desired state.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnmanagedHuntGroup {
+    /// Service provider id.
+    pub service_provider_id: String,
+    /// Group id.
+    pub group_id: String,
+    /// The hunt group.
+    pub service_user_id: String,
+}
+
+/// What was read from one group, so that `apply --plan` can read exactly the same again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeGroup {
+    /// Service provider id.
+    pub service_provider_id: String,
+    /// Group id.
+    pub group_id: String,
+    /// Every hunt group the group's listing showed (the base of the delete threshold).
+    pub existing: Vec<String>,
+    /// The hunt groups whose details were read.
+    pub read: Vec<String>,
+}
+
+/// How many hunt groups each action touches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Creates.
+    pub create: usize,
+    /// Updates.
+    pub update: usize,
+    /// Deletes.
+    pub delete: usize,
+    /// Unchanged hunt groups.
+    pub unchanged: usize,
+}
+
+/// The whole plan: plain data, read by the renderers and the applier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Fingerprint of the current state the plan was made against ([`fingerprint`]).
+    pub fingerprint: String,
+    /// Whether deletes were asked for.
+    pub prune: bool,
+    /// The `--target` globs.
+    #[serde(default)]
+    pub targets: Vec<String>,
+    /// The `--exclude` globs.
+    #[serde(default)]
+    pub excludes: Vec<String>,
+    /// One entry per hunt group in the selection, ordered by (sp, group, serviceUserId).
+    pub changes: Vec<Change>,
+    /// Hunt groups in managed groups that are not desired (and not deleted: no `--prune`).
+    pub unmanaged: Vec<UnmanagedHuntGroup>,
+    /// What was read, per group, for re-reading before a saved plan is applied.
+    pub scope: Vec<ScopeGroup>,
+    /// Plan-wide notes (e.g. a group that could not be listed).
+    #[serde(default)]
+    pub warnings: Vec<String>,
+    /// The desired-state files the plan came from (set by the caller; informative, and where
+    /// `apply --plan` can re-read write-only secrets from).
+    #[serde(default)]
+    pub sources: Vec<PathBuf>,
+}
+
+/// Why a saved plan cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanFileError {
+    /// Reading or writing the file failed.
+    #[error("cannot access saved plan {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not a saved plan.
+    #[error("{path} is not a huntctl saved plan: {source}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: serde_json::Error,
+    },
+    /// A plan written by another version of huntctl.
+    #[error(
+        "saved plan {path} has format_version {found}; this huntctl reads version {FORMAT_VERSION}"
+    )]
+    Version {
+        /// The file.
+        path: PathBuf,
+        /// The version in the file.
+        found: u32,
+    },
+}
+
+impl Plan {
+    /// Counts per action.
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for c in &self.changes {
+            match c.action {
+                Action::Create => s.create += 1,
+                Action::Update => s.update += 1,
+                Action::Delete => s.delete += 1,
+                Action::NoOp => s.unchanged += 1,
+            }
+        }
+        s
+    }
+
+    /// True when apply would write anything (what `--detailed-exitcode` reports as 2).
+    pub fn has_changes(&self) -> bool {
+        self.changes.iter().any(Change::is_write)
+    }
+
+    /// The changes that write (creates, updates, deletes), in plan order.
+    pub fn writes(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|c| c.is_write())
+    }
+
+    /// Hunt groups that existed in the managed groups when the plan was made (delete threshold base).
+    pub fn existing_hunt_groups(&self) -> usize {
+        self.scope.iter().map(|g| g.existing.len()).sum()
+    }
+
+    /// True when `current` (re-read with [`fetch_scope`] over [`Plan::scope`]) is not the state
+    /// the plan was made against.
+    pub fn is_stale(&self, current: &CurrentState) -> bool {
+        fingerprint(current) != self.fingerprint
+    }
+
+    /// The serviceUserIds of creates that need a password the plan does not hold (a saved plan
+    /// never stores secrets: they must be restored with [`Plan::restore_secrets`]).
+    pub fn missing_secrets(&self) -> Vec<&str> {
+        self.changes
+            .iter()
+            .filter(|c| c.action == Action::Create && c.password)
+            .filter(|c| {
+                c.after
+                    .as_ref()
+                    .map_or(true, |a| a.service_instance_profile.password.is_none())
+            })
+            .map(|c| c.service_user_id.as_str())
+            .collect()
+    }
+
+    /// Puts the write-only passwords of `desired` back into the creates of a loaded plan.
+    /// Returns the ids still missing one.
+    pub fn restore_secrets(&mut self, desired: &[HuntGroup]) -> Vec<String> {
+        for c in &mut self.changes {
+            if c.action != Action::Create || !c.password {
+                continue;
+            }
+            let found = desired
+                .iter()
+                .find(|d| d.service_user_id == c.service_user_id)
+                .and_then(|d| d.service_instance_profile.password.clone());
+            if let (Some(after), Some(pw)) = (c.after.as_mut(), found) {
+                after.service_instance_profile.password = Some(pw);
+            }
+        }
+        self.missing_secrets()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The saved-plan document (passwords are never written: [`crate::model::Secret`] masks them).
+    pub fn to_saved_json(&self) -> String {
+        // Serialising plain data with string keys cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Reads a saved-plan document.
+    pub fn from_saved_json(text: &str, path: &Path) -> Result<Plan, PlanFileError> {
+        #[derive(Deserialize)]
+        struct Version {
+            format_version: u32,
+        }
+        let v: Version = serde_json::from_str(text).map_err(|source| PlanFileError::Parse {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if v.format_version != FORMAT_VERSION {
+            return Err(PlanFileError::Version {
+                path: path.to_path_buf(),
+                found: v.format_version,
+            });
+        }
+        serde_json::from_str(text).map_err(|source| PlanFileError::Parse {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    /// Writes the plan to `path` (`plan --out`).
+    pub fn save(&self, path: &Path) -> Result<(), PlanFileError> {
+        std::fs::write(path, self.to_saved_json() + "\n").map_err(|source| PlanFileError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    /// Reads a plan saved by [`Plan::save`] (`apply --plan`).
+    pub fn load(path: &Path) -> Result<Plan, PlanFileError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PlanFileError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Plan::from_saved_json(&text, path)
+    }
+}
