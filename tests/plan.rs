@@ -919,3 +919,55 @@ fn markdown_renderer_snapshot_and_limit() {
     assert!(m.contains("**Truncated:**"));
     assert!(m.starts_with("### huntctl plan\n\n**Plan: 3000 to create"));
 }
+
+#[test]
+fn planned_state_converges() {
+    // If the server ends up as each change's `after`, planning again finds nothing to do.
+    let o = opts(false, &[], &[]);
+    let (p, _) = make_plan(&o);
+    let mut next = CurrentState::new();
+    for c in &p.changes {
+        let mut after = c.after.clone().unwrap();
+        after.service_instance_profile.password = None;
+        next.insert(after);
+    }
+    let again = diff(&desired(), &next, &o);
+    assert_eq!(again.changes.len(), 6);
+    for c in &again.changes {
+        assert_eq!(
+            c.action,
+            Action::NoOp,
+            "{}: {:?}",
+            c.service_user_id,
+            c.fields
+        );
+    }
+    // The class of service that cannot be cleared is still reported.
+    assert_eq!(
+        change(&again, "sales-weighted-hunt@company.com")
+            .warnings
+            .len(),
+        1
+    );
+    assert!(
+        render::text(&again, false).ends_with("No changes. Hunt groups match the desired state.\n")
+    );
+}
+
+#[test]
+fn options_from_command_line() {
+    let args = huntctl::cli::SelectionArgs {
+        target: vec!["sales-*".into()],
+        exclude: vec![],
+        prune: true,
+    };
+    let o = PlanOptions::from_args(&args).unwrap();
+    assert!(o.prune);
+    assert!(o.selection.matches("sales-x@y") && !o.selection.matches("support-x@y"));
+    let bad = huntctl::cli::SelectionArgs {
+        target: vec!["[".into()],
+        exclude: vec![],
+        prune: false,
+    };
+    assert!(PlanOptions::from_args(&bad).is_err());
+}

@@ -40,6 +40,16 @@ pub struct PlanOptions {
     pub selection: Selection,
 }
 
+impl PlanOptions {
+    /// From the command line's `--target`, `--exclude` and `--prune`.
+    pub fn from_args(args: &crate::cli::SelectionArgs) -> Result<PlanOptions, SelectError> {
+        Ok(PlanOptions {
+            prune: args.prune,
+            selection: Selection::new(&args.target, &args.exclude)?,
+        })
+    }
+}
+
 /// What a change does to one hunt group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
