@@ -971,3 +971,21 @@ fn options_from_command_line() {
     };
     assert!(PlanOptions::from_args(&bad).is_err());
 }
+
+#[test]
+fn exit_codes_and_markdown_escaping() {
+    let (p, _) = make_plan(&opts(false, &[], &[]));
+    assert_eq!((p.exit_code(false), p.exit_code(true)), (0, 2));
+    let (quiet, _) = make_plan(&opts(false, &["sales-vip-hunt@company.com"], &[]));
+    assert_eq!(quiet.exit_code(true), 0);
+
+    let mut odd = hg("G|x", "a<b>@x", "N", Policy::Regular, &[]);
+    odd.service_instance_profile.name = "```".into();
+    let m = render::markdown(&diff(&[odd], &CurrentState::new(), &PlanOptions::default()));
+    assert!(m.contains("<code>a&lt;b&gt;@x</code>"), "{m}");
+    assert!(m.contains("G\\|x"), "{m}");
+    assert!(
+        m.contains("````diff"),
+        "a fence longer than any backtick run: {m}"
+    );
+}

@@ -294,6 +294,16 @@ impl Plan {
         self.changes.iter().any(Change::is_write)
     }
 
+    /// The exit code of `huntctl plan`: 2 when there are changes and `--detailed-exitcode` was
+    /// given (a drift detector), else 0.
+    pub fn exit_code(&self, detailed_exitcode: bool) -> u8 {
+        if detailed_exitcode && self.has_changes() {
+            2
+        } else {
+            0
+        }
+    }
+
     /// The changes that write (creates, updates, deletes), in plan order.
     pub fn writes(&self) -> impl Iterator<Item = &Change> {
         self.changes.iter().filter(|c| c.is_write())
