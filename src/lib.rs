@@ -5,6 +5,7 @@
 //! plan ([`plan`]) that renderers print and the applier carries out. [`sandbox`] is an OCI-P
 //! server that behaves like BroadWorks for hunt groups, for demos and tests.
 
+pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod desired;
