@@ -32,6 +32,8 @@ enum Fault {
     LostBefore,
     /// Never send it (`CommandFailure::NotSent`).
     NotSent,
+    /// Execute only the profile part of a modify, then lose the connection.
+    PartlyLost,
 }
 
 #[derive(Default)]
@@ -176,6 +178,17 @@ impl Fake {
             Some(Fault::Refuse) => Ok(oci_error(4999, "Refused by test", Some("switch"))),
             Some(Fault::LostBefore) => Err(CommandFailure::Unknown("connection reset".into())),
             Some(Fault::NotSent) => Err(CommandFailure::NotSent("no session".into())),
+            Some(Fault::PartlyLost) => {
+                if let Request::ModifyInstance(m) = r {
+                    let part = oc::ModifyInstance {
+                        service_user_id: m.service_user_id.clone(),
+                        profile: m.profile.clone(),
+                        ..Default::default()
+                    };
+                    let _ = self.run(&Request::ModifyInstance(Box::new(part)));
+                }
+                Err(CommandFailure::Unknown("connection reset".into()))
+            }
             Some(Fault::LostAfter) => {
                 let _ = self.run(r);
                 Err(CommandFailure::Unknown("connection reset".into()))
@@ -1297,4 +1310,132 @@ fn json_report_has_the_peer_sdk_keys_and_no_password() {
         .map(|r| r["index"].as_u64().unwrap())
         .collect();
     assert_eq!(idx, vec![0, 1, 2]);
+}
+
+#[test]
+fn lost_weights_and_partly_applied_modifies() {
+    let fake = Fake::new(&["Sales"]);
+    fake.seed(&hg(
+        "Sales",
+        "part@company.com",
+        "Part",
+        Policy::Regular,
+        &[],
+    ));
+    let mut part = hg(
+        "Sales",
+        "part@company.com",
+        "Part Two",
+        Policy::Regular,
+        &[],
+    );
+    part.no_answer_number_of_rings = 2;
+    let desired = vec![
+        weighted("Sales", "wa@company.com", &[("agent1@company.com", 10)]),
+        weighted("Sales", "wb@company.com", &[("agent2@company.com", 20)]),
+        part,
+    ];
+    let plan = plan_for(&fake, &desired, false);
+    let weights = "GroupHuntGroupModifyInstanceWeightedCallDistributionRequest";
+    fake.fault(weights, "wa@company.com", Fault::LostAfter);
+    fake.fault(weights, "wb@company.com", Fault::LostBefore);
+    fake.fault(
+        "GroupHuntGroupModifyInstanceRequest",
+        "part@company.com",
+        Fault::PartlyLost,
+    );
+    let (report, _) = run(&fake, &plan);
+
+    let wa = result(&report, "wa@company.com");
+    assert_eq!(wa.outcome, Outcome::Created);
+    assert_eq!(
+        wa.note.as_deref(),
+        Some("created, confirmed after reconnect")
+    );
+    let wb = result(&report, "wb@company.com");
+    assert_eq!(wb.outcome, Outcome::Failed);
+    assert_eq!(
+        wb.note.as_deref(),
+        Some(
+            "created, but the agent weights were not set (connection lost before the server \
+             answered); re-run plan to see what is left"
+        )
+    );
+    assert_eq!(weights_of(&fake, "wb@company.com")[0].1, 0);
+    let p = result(&report, "part@company.com");
+    assert_eq!(p.outcome, Outcome::Failed);
+    let note = p.note.as_deref().unwrap();
+    assert!(note.starts_with("partly applied"), "{note}");
+    assert!(note.contains("noAnswerNumberOfRings"), "{note}");
+    assert!(!note.contains("serviceInstanceProfile.name"), "{note}");
+    for (t, id) in [
+        (weights, "wa@company.com"),
+        (weights, "wb@company.com"),
+        ("GroupHuntGroupModifyInstanceRequest", "part@company.com"),
+    ] {
+        assert_eq!(fake.count(t, id), 1, "{t} for {id} resent");
+    }
+
+    fake.faults.lock().unwrap().clear();
+    let plan = plan_for(&fake, &desired, false);
+    assert_eq!(plan.summary().update, 2);
+    let (report, _) = run(&fake, &plan);
+    assert_eq!(report.failed(), 0);
+    assert_converged(&fake, &desired, false);
+}
+
+/// An executor that answers with garbage: too few results, or unexpected reply types.
+struct Garbled;
+
+impl Execute for Garbled {
+    fn execute(
+        &self,
+        requests: Vec<Request>,
+    ) -> impl Future<Output = Vec<Result<Response, CommandFailure>>> + Send {
+        let out = if requests.iter().any(Request::is_write) {
+            // Fewer results than commands: the missing ones are ambiguous.
+            vec![Ok(Response::InstanceList(Vec::new()))]
+        } else {
+            requests
+                .iter()
+                .map(|_| Err(CommandFailure::BadReply("garbled".into())))
+                .collect()
+        };
+        std::future::ready(out)
+    }
+}
+
+#[test]
+fn garbled_replies_are_never_taken_for_success() {
+    let fake = Fake::new(&["Sales"]);
+    let desired = vec![
+        hg("Sales", "g1@company.com", "G1", Policy::Regular, &[]),
+        hg("Sales", "g2@company.com", "G2", Policy::Regular, &[]),
+    ];
+    let plan = plan_for(&fake, &desired, false);
+    let report = block_on(apply(&Garbled, &plan, &|_| {}));
+    assert_eq!(report.failed(), 2);
+    for r in &report.results {
+        assert!(
+            r.note
+                .as_deref()
+                .unwrap()
+                .starts_with("outcome unknown: re-run plan"),
+            "{:?}",
+            r.note
+        );
+    }
+}
+
+#[test]
+fn apply_future_is_send_so_the_cli_can_spawn_it() {
+    fn assert_send<T: Send>(t: T) -> T {
+        t
+    }
+    let fake = Fake::new(&["Sales"]);
+    let desired = vec![hg("Sales", "s@company.com", "S", Policy::Regular, &[])];
+    let plan = plan_for(&fake, &desired, false);
+    let report = block_on(assert_send(apply(&fake, &plan, &|_| {})));
+    assert_eq!(report.count(Outcome::Created), 1);
+    assert!(report.duration.as_secs() < 60);
 }
