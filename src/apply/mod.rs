@@ -253,7 +253,11 @@ pub async fn apply<E: Execute>(
                     let e = GroupError::plain(&format!("not sent: {m}"));
                     finish(&mut results, on_result, failed(work, e, note));
                 }
-                Reply::Ambiguous(m) => ambiguous.push((w, m)),
+                Reply::Ambiguous(m) => {
+                    // No reply to show for this command; the read-back decides.
+                    work.response.clear();
+                    ambiguous.push((w, m));
+                }
             }
         }
         if !ambiguous.is_empty() {
@@ -306,8 +310,15 @@ pub async fn apply<E: Execute>(
                         finish(&mut results, on_result, failed(work, lost, Some(note)));
                     }
                     Verdict::Unreadable(reason) => {
-                        let note =
-                            format!("outcome unknown: re-run plan (read-back failed: {reason})");
+                        let note = if work.next == 0 {
+                            format!("outcome unknown: re-run plan (read-back failed: {reason})")
+                        } else {
+                            format!(
+                                "{}, but the outcome of the agent weights is unknown: re-run \
+                                 plan (read-back failed: {reason})",
+                                done_word(work.change.action)
+                            )
+                        };
                         finish(&mut results, on_result, failed(work, lost, Some(note)));
                     }
                 }
