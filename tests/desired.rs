@@ -900,3 +900,27 @@ fn location_display_names_row_and_column() {
     };
     assert_eq!(l.to_string(), "s.csv:3:9 (row 3, column policy)");
 }
+
+#[test]
+fn groups_built_in_code_are_checked_with_the_same_rules() {
+    let mut g = HuntGroup::with_defaults("SP", "G", "hg@example.com");
+    g.agents = vec![Agent::new("a@example.com")];
+    assert!(desired::validate(std::slice::from_ref(&g)).is_ok());
+    let mut bad = g.clone();
+    bad.no_answer_number_of_rings = 42;
+    bad.agents.push(Agent {
+        user_id: "b@example.com".into(),
+        weight: Some(10),
+    });
+    let d = desired::validate(&[g.clone(), bad, g]).unwrap_err();
+    let msgs: Vec<&str> = d.items.iter().map(|i| i.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        vec![
+            "noAnswerNumberOfRings must be from 1 to 20, found 42",
+            "agent weights apply only to Weighted hunt groups, this one is Regular",
+            "hunt group hg@example.com is defined twice",
+        ]
+    );
+    assert_eq!(d.items[0].location.file, "hunt group #2 (hg@example.com)");
+}

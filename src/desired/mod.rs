@@ -373,6 +373,129 @@ pub fn load_strs(docs: &[(&str, &str)]) -> Result<DesiredState, Diagnostics> {
     l.finish()
 }
 
+/// Checks hunt groups built in code (the reference page's "create from data") with the same
+/// rules as files. Diagnostics name the hunt group by its position and serviceUserId.
+pub fn validate(groups: &[HuntGroup]) -> Result<(), Diagnostics> {
+    let mut l = Loader::default();
+    for (i, g) in groups.iter().enumerate() {
+        let file = l.add_file(
+            format!("hunt group #{} ({})", i + 1, g.service_user_id),
+            None,
+        );
+        let raw = raw_from_group(g);
+        let mut out = Vec::new();
+        if let Some(built) = validate::build(&raw, &mut out) {
+            l.groups.push(built);
+            l.origins.push((file, Loc::File));
+        }
+        l.pending.extend(out.into_iter().map(|p| (file, p)));
+    }
+    l.finish().map(|_| ())
+}
+
+/// The raw form of a built hunt group, so that [`validate`] runs the one set of rules.
+fn raw_from_group(g: &HuntGroup) -> fields::RawGroup {
+    use crate::model::Field;
+    use fields::{ListVal, Raw, RawAgent, RawGroup, Val};
+    let val = |raw: Raw| Val {
+        raw,
+        loc: Loc::File,
+    };
+    let text = |s: &str| val(Raw::Str(s.to_string()));
+    let opt = |f: &Field<String>| match f {
+        Field::Unmanaged => None,
+        Field::Absent => Some(val(Raw::Null)),
+        Field::Value(s) => Some(text(s)),
+    };
+    let num = |n: u32| {
+        val(Raw::Number {
+            text: n.to_string(),
+            int: Some(i64::from(n)),
+        })
+    };
+    let p = &g.service_instance_profile;
+    let mut values: Vec<(F, Option<Val>)> = vec![
+        (F::ServiceProviderId, Some(text(&g.service_provider_id))),
+        (F::GroupId, Some(text(&g.group_id))),
+        (F::ServiceUserId, Some(text(&g.service_user_id))),
+        (F::Name, Some(text(&p.name))),
+        (F::ClidLastName, Some(text(&p.calling_line_id_last_name))),
+        (F::ClidFirstName, Some(text(&p.calling_line_id_first_name))),
+        (F::HiraganaLastName, opt(&p.hiragana_last_name)),
+        (F::HiraganaFirstName, opt(&p.hiragana_first_name)),
+        (F::PhoneNumber, opt(&p.phone_number)),
+        (F::Extension, opt(&p.extension)),
+        (F::Password, p.password.as_ref().map(|s| text(s.expose()))),
+        (F::Language, opt(&p.language)),
+        (F::TimeZone, opt(&p.time_zone)),
+        (F::PublicUserIdentity, opt(&p.public_user_identity)),
+        (F::ClidPhoneNumber, opt(&p.calling_line_id_phone_number)),
+        (F::Policy, Some(text(g.policy.as_str()))),
+        (
+            F::NoAnswerNumberOfRings,
+            Some(num(g.no_answer_number_of_rings)),
+        ),
+        (
+            F::ForwardTimeoutSeconds,
+            Some(num(g.forward_timeout_seconds)),
+        ),
+        (F::ForwardToPhoneNumber, opt(&g.forward_to_phone_number)),
+        (
+            F::NotReachableForwardToPhoneNumber,
+            opt(&g.not_reachable_forward_to_phone_number),
+        ),
+        (F::NetworkClassOfService, opt(&g.network_class_of_service)),
+    ];
+    for (f, b) in [
+        (F::HuntAfterNoAnswer, g.hunt_after_no_answer),
+        (F::ForwardAfterTimeout, g.forward_after_timeout),
+        (
+            F::AllowCallWaitingForAgents,
+            g.allow_call_waiting_for_agents,
+        ),
+        (F::UseSystemClid, g.use_system_hunt_group_clid_setting),
+        (F::IncludeNameInClid, g.include_hunt_group_name_in_clid),
+        (
+            F::EnableNotReachableForwarding,
+            g.enable_not_reachable_forwarding,
+        ),
+        (F::MakeBusyWhenNotReachable, g.make_busy_when_not_reachable),
+        (
+            F::AllowMembersToControlGroupBusy,
+            g.allow_members_to_control_group_busy,
+        ),
+        (F::EnableGroupBusy, g.enable_group_busy),
+        (
+            F::ApplyGroupBusyWhenTerminatingToAgent,
+            g.apply_group_busy_when_terminating_to_agent,
+        ),
+    ] {
+        values.push((f, Some(val(Raw::Bool(b)))));
+    }
+    RawGroup {
+        loc: Loc::File,
+        values: values
+            .into_iter()
+            .filter_map(|(f, v)| v.map(|v| (f, v)))
+            .collect(),
+        alias: Some(ListVal::Items(
+            p.alias.iter().map(|a| text(a)).collect(),
+            Loc::File,
+        )),
+        agents: Some(ListVal::Items(
+            g.agents
+                .iter()
+                .map(|a| RawAgent {
+                    user_id: Some(text(&a.user_id)),
+                    weight: a.weight.map(|w| num(u32::from(w))),
+                    loc: Loc::File,
+                })
+                .collect(),
+            Loc::File,
+        )),
+    }
+}
+
 /// Writes hunt groups as desired-state YAML: `defaults:` holds serviceProviderId and groupId
 /// when they are shared, values equal to the documented defaults and unmanaged fields are left
 /// out, absent fields are written as `null`, passwords never.
