@@ -1,5 +1,7 @@
 //! One module per subcommand: each turns parsed arguments into library calls and an exit code.
 
+pub mod validate;
+
 use std::process::ExitCode;
 
 /// What a command returns: an exit code, or an error that main renders with miette.
@@ -9,7 +11,7 @@ pub type CommandResult = miette::Result<ExitCode>;
 pub fn run(cli: crate::cli::Cli) -> CommandResult {
     use crate::cli::Command;
     match cli.command {
-        Command::Validate(a) => not_yet("validate", a),
+        Command::Validate(a) => validate::run(a),
         Command::Plan(a) => not_yet("plan", a),
         Command::Apply(a) => not_yet("apply", a),
         Command::Sandbox(a) => not_yet("sandbox", a),

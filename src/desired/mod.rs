@@ -1,1 +1,511 @@
 //! Loading desired state from YAML and CSV files, with defaults and validation.
+//!
+//! ```no_run
+//! use huntctl::desired;
+//! let state = desired::load_paths(&["examples/huntgroups".into()]).map_err(|d| d.render(false));
+//! ```
+//!
+//! Every file is read into format-neutral raw groups (`fields.rs`), typed and checked by one
+//! builder (`validate.rs`), then checked across files (the same serviceUserId twice). All
+//! problems of all files are returned together as [`Diagnostics`].
+
+mod csv;
+pub mod diagnostics;
+pub mod fields;
+pub mod spans;
+pub mod validate;
+mod yaml;
+
+pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+
+use crate::model::HuntGroup;
+use diagnostics::line_col;
+use fields::{Loc, F};
+use miette::NamedSource;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use validate::Pending;
+
+/// Hunt groups loaded from desired-state files: defaults applied, every rule checked.
+#[derive(Debug, Clone, Default)]
+pub struct DesiredState {
+    /// The hunt groups, in file order (files sorted within a directory).
+    pub hunt_groups: Vec<HuntGroup>,
+    /// How many files were read.
+    pub files: usize,
+    /// Problems that did not stop the load (e.g. a skipped type-hint row).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl DesiredState {
+    /// The one-line summary `validate` prints: `3 hunt groups in 2 files are valid`.
+    pub fn summary(&self) -> String {
+        let n = self.hunt_groups.len();
+        format!(
+            "{n} hunt group{} in {} file{} {} valid",
+            if n == 1 { "" } else { "s" },
+            self.files,
+            if self.files == 1 { "" } else { "s" },
+            if n == 1 { "is" } else { "are" },
+        )
+    }
+}
+
+/// The file formats huntctl reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `*.yaml`, `*.yml`.
+    Yaml,
+    /// `*.csv`.
+    Csv,
+}
+
+impl Format {
+    /// The format of a file name, by extension (any case).
+    pub fn of(name: &str) -> Option<Format> {
+        let ext = Path::new(name).extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "yaml" | "yml" => Some(Format::Yaml),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// One input file during a load.
+struct FileCtx {
+    name: String,
+    path: Option<PathBuf>,
+    source: Option<Arc<NamedSource<String>>>,
+    headers: Vec<String>,
+}
+
+impl FileCtx {
+    fn text(&self) -> Option<&str> {
+        self.source.as_ref().map(|s| s.inner().as_str())
+    }
+
+    /// Loads the text for snippets when a streamed CSV turns out to have problems.
+    fn ensure_source(&mut self) {
+        if self.source.is_some() {
+            return;
+        }
+        if let Some(p) = &self.path {
+            if let Ok(bytes) = std::fs::read(p) {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                self.source = Some(Arc::new(NamedSource::new(&self.name, text)));
+            }
+        }
+    }
+
+    fn resolve(&self, loc: Loc) -> Location {
+        let mut l = Location {
+            file: self.name.clone(),
+            ..Location::default()
+        };
+        let text = self.text();
+        let span = match loc {
+            Loc::File => None,
+            Loc::Span { start, end } => Some((start, end)),
+            Loc::Cell { byte, row, col } => {
+                l.row = Some(row as usize);
+                l.column_header = self.headers.get(col as usize).cloned();
+                text.and_then(|t| csv::cell_span(t, byte as usize, col as usize))
+            }
+            Loc::Row { byte, row } => {
+                l.row = Some(row as usize);
+                text.map(|t| csv::row_span(t, byte as usize))
+            }
+        };
+        if let (Some((s, e)), Some(t)) = (span, text) {
+            let (line, column) = line_col(t, s);
+            l.line = line;
+            l.column = column;
+            l.span = Some((s, e.saturating_sub(s)));
+        } else if let Loc::Row { row, .. } | Loc::Cell { row, .. } = loc {
+            // Without the text, the row is the best line we have.
+            l.line = row as usize;
+        }
+        l
+    }
+}
+
+/// Everything gathered while loading, before diagnostics are resolved.
+#[derive(Default)]
+struct Loader {
+    files: Vec<FileCtx>,
+    pending: Vec<(usize, Pending)>,
+    groups: Vec<HuntGroup>,
+    origins: Vec<(usize, Loc)>,
+}
+
+impl Loader {
+    fn add_file(&mut self, name: String, path: Option<PathBuf>) -> usize {
+        self.files.push(FileCtx {
+            name,
+            path,
+            source: None,
+            headers: Vec::new(),
+        });
+        self.files.len() - 1
+    }
+
+    fn error(&mut self, file: usize, p: Pending) {
+        self.pending.push((file, p));
+    }
+
+    fn load_yaml(&mut self, file: usize, text: String) {
+        let load = yaml::read(&text);
+        self.files[file].source = Some(Arc::new(NamedSource::new(&self.files[file].name, text)));
+        let mut out = load.pending;
+        for raw in &load.groups {
+            if let Some(g) = validate::build(raw, &mut out) {
+                let loc = raw.get(F::ServiceUserId).map(|v| v.loc).unwrap_or(raw.loc);
+                self.groups.push(g);
+                self.origins.push((file, loc));
+            }
+        }
+        self.pending.extend(out.into_iter().map(|p| (file, p)));
+    }
+
+    fn load_csv(&mut self, file: usize, input: impl std::io::BufRead, size: usize) {
+        let load = csv::read(input, size);
+        self.files[file].headers = load.headers;
+        self.groups.reserve(load.groups.len());
+        for (g, loc) in load.groups {
+            self.groups.push(g);
+            self.origins.push((file, loc));
+        }
+        self.pending
+            .extend(load.pending.into_iter().map(|p| (file, p)));
+    }
+
+    fn load_str(&mut self, name: &str, text: &str) {
+        let file = self.add_file(name.to_string(), None);
+        match Format::of(name) {
+            Some(Format::Yaml) => self.load_yaml(file, text.to_string()),
+            Some(Format::Csv) => {
+                self.files[file].source = Some(Arc::new(NamedSource::new(name, text.to_string())));
+                self.load_csv(file, text.as_bytes(), text.len());
+            }
+            None => self.error(file, unsupported(name)),
+        }
+    }
+
+    fn load_file(&mut self, path: &Path) {
+        let name = path.display().to_string();
+        let file = self.add_file(name.clone(), Some(path.to_path_buf()));
+        match Format::of(&name) {
+            Some(Format::Yaml) => match std::fs::read(path) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => self.load_yaml(file, text),
+                    Err(_) => self.error(
+                        file,
+                        Pending::error("huntctl::not_utf8", Loc::File, "this file is not UTF-8")
+                            .help("save it as UTF-8"),
+                    ),
+                },
+                Err(e) => self.error(file, cannot_read(&e)),
+            },
+            Some(Format::Csv) => match std::fs::File::open(path) {
+                Ok(f) => {
+                    let size = f.metadata().map(|m| m.len() as usize).unwrap_or(0);
+                    self.load_csv(file, std::io::BufReader::with_capacity(1 << 16, f), size);
+                }
+                Err(e) => self.error(file, cannot_read(&e)),
+            },
+            None => self.error(file, unsupported(&name)),
+        }
+    }
+
+    fn load_path(&mut self, path: &Path) {
+        if !path.is_dir() {
+            if !path.exists() {
+                let file = self.add_file(path.display().to_string(), None);
+                self.error(
+                    file,
+                    Pending::error("huntctl::not_found", Loc::File, "no such file or directory"),
+                );
+                return;
+            }
+            self.load_file(path);
+            return;
+        }
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+            Ok(rd) => rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && Format::of(&p.to_string_lossy()).is_some())
+                .collect(),
+            Err(e) => {
+                let file = self.add_file(path.display().to_string(), None);
+                self.error(file, cannot_read(&e));
+                return;
+            }
+        };
+        entries.sort();
+        if entries.is_empty() {
+            let file = self.add_file(path.display().to_string(), None);
+            self.error(
+                file,
+                Pending::error(
+                    "huntctl::no_files",
+                    Loc::File,
+                    "this directory has no *.yaml, *.yml or *.csv files",
+                )
+                .help("directories are not searched recursively: name subdirectories explicitly"),
+            );
+        }
+        for p in entries {
+            self.load_file(&p);
+        }
+    }
+
+    fn check_duplicates(&mut self) {
+        let mut first: HashMap<String, usize> = HashMap::with_capacity(self.groups.len());
+        for (i, g) in self.groups.iter().enumerate() {
+            let key = g.service_user_id.to_lowercase();
+            if let Some(&j) = first.get(&key) {
+                let (f1, l1) = self.origins[j];
+                let (f2, l2) = self.origins[i];
+                let mut p = Pending::error(
+                    "huntctl::duplicate_hunt_group",
+                    l2,
+                    format!("hunt group {} is defined twice", g.service_user_id),
+                )
+                .field("serviceUserId")
+                .label("defined again here")
+                .help("a serviceUserId identifies one hunt group: keep one definition");
+                p.related.push((Some(f1), l1, "first defined here".into()));
+                self.pending.push((f2, p));
+            } else {
+                first.insert(key, i);
+            }
+        }
+    }
+
+    fn finish(mut self) -> Result<DesiredState, Diagnostics> {
+        self.check_duplicates();
+        let mut touched: Vec<usize> = self.pending.iter().map(|(f, _)| *f).collect();
+        for (_, p) in &self.pending {
+            touched.extend(p.related.iter().filter_map(|(f, _, _)| *f));
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for f in touched {
+            self.files[f].ensure_source();
+        }
+        // Diagnostics in file order, then in the order they were found.
+        self.pending.sort_by_key(|(f, _)| *f);
+        let items: Vec<Diagnostic> = self
+            .pending
+            .iter()
+            .map(|(f, p)| {
+                let ctx = &self.files[*f];
+                let mut d = Diagnostic::new(p.severity, p.code, p.message.clone())
+                    .at(ctx.resolve(p.loc), ctx.source.clone());
+                d.field.clone_from(&p.field);
+                d.label.clone_from(&p.label);
+                d.help.clone_from(&p.help);
+                for (rf, rl, what) in &p.related {
+                    let rctx = &self.files[rf.unwrap_or(*f)];
+                    d = d.with_related(what.clone(), rctx.resolve(*rl), rctx.source.clone());
+                }
+                d
+            })
+            .collect();
+        let files = self
+            .files
+            .iter()
+            .filter(|f| f.path.is_some() || f.source.is_some())
+            .count();
+        if items.iter().any(Diagnostic::is_error) {
+            return Err(Diagnostics { items });
+        }
+        Ok(DesiredState {
+            hunt_groups: self.groups,
+            files,
+            warnings: items,
+        })
+    }
+}
+
+fn unsupported(name: &str) -> Pending {
+    Pending::error(
+        "huntctl::unsupported_file",
+        Loc::File,
+        format!("cannot tell the format of {name}"),
+    )
+    .help("desired-state files end in .yaml, .yml or .csv")
+}
+
+fn cannot_read(e: &std::io::Error) -> Pending {
+    Pending::error(
+        "huntctl::cannot_read",
+        Loc::File,
+        format!("cannot read: {e}"),
+    )
+}
+
+/// Loads files and directories (all `*.yaml`, `*.yml`, `*.csv` directly inside, sorted).
+/// Returns every problem of every file when anything is wrong.
+pub fn load_paths(paths: &[PathBuf]) -> Result<DesiredState, Diagnostics> {
+    let mut l = Loader::default();
+    for p in paths {
+        l.load_path(p);
+    }
+    l.finish()
+}
+
+/// Loads one document given as text; `name`'s extension selects YAML or CSV.
+pub fn load_str(name: &str, text: &str) -> Result<DesiredState, Diagnostics> {
+    let mut l = Loader::default();
+    l.load_str(name, text);
+    l.finish()
+}
+
+/// Loads several named documents together (so duplicates across them are found).
+pub fn load_strs(docs: &[(&str, &str)]) -> Result<DesiredState, Diagnostics> {
+    let mut l = Loader::default();
+    for (name, text) in docs {
+        l.load_str(name, text);
+    }
+    l.finish()
+}
+
+/// Checks hunt groups built in code (the reference page's "create from data") with the same
+/// rules as files. Diagnostics name the hunt group by its position and serviceUserId.
+pub fn validate(groups: &[HuntGroup]) -> Result<(), Diagnostics> {
+    let mut l = Loader::default();
+    for (i, g) in groups.iter().enumerate() {
+        let file = l.add_file(
+            format!("hunt group #{} ({})", i + 1, g.service_user_id),
+            None,
+        );
+        let raw = raw_from_group(g);
+        let mut out = Vec::new();
+        if let Some(built) = validate::build(&raw, &mut out) {
+            l.groups.push(built);
+            l.origins.push((file, Loc::File));
+        }
+        l.pending.extend(out.into_iter().map(|p| (file, p)));
+    }
+    l.finish().map(|_| ())
+}
+
+/// The raw form of a built hunt group, so that [`validate`] runs the one set of rules.
+fn raw_from_group(g: &HuntGroup) -> fields::RawGroup {
+    use crate::model::Field;
+    use fields::{ListVal, Raw, RawAgent, RawGroup, Val};
+    let val = |raw: Raw| Val {
+        raw,
+        loc: Loc::File,
+    };
+    let text = |s: &str| val(Raw::Str(s.to_string()));
+    let opt = |f: &Field<String>| match f {
+        Field::Unmanaged => None,
+        Field::Absent => Some(val(Raw::Null)),
+        Field::Value(s) => Some(text(s)),
+    };
+    let num = |n: u32| {
+        val(Raw::Number {
+            text: n.to_string(),
+            int: Some(i64::from(n)),
+        })
+    };
+    let p = &g.service_instance_profile;
+    let mut values: Vec<(F, Option<Val>)> = vec![
+        (F::ServiceProviderId, Some(text(&g.service_provider_id))),
+        (F::GroupId, Some(text(&g.group_id))),
+        (F::ServiceUserId, Some(text(&g.service_user_id))),
+        (F::Name, Some(text(&p.name))),
+        (F::ClidLastName, Some(text(&p.calling_line_id_last_name))),
+        (F::ClidFirstName, Some(text(&p.calling_line_id_first_name))),
+        (F::HiraganaLastName, opt(&p.hiragana_last_name)),
+        (F::HiraganaFirstName, opt(&p.hiragana_first_name)),
+        (F::PhoneNumber, opt(&p.phone_number)),
+        (F::Extension, opt(&p.extension)),
+        (F::Password, p.password.as_ref().map(|s| text(s.expose()))),
+        (F::Language, opt(&p.language)),
+        (F::TimeZone, opt(&p.time_zone)),
+        (F::PublicUserIdentity, opt(&p.public_user_identity)),
+        (F::ClidPhoneNumber, opt(&p.calling_line_id_phone_number)),
+        (F::Policy, Some(text(g.policy.as_str()))),
+        (
+            F::NoAnswerNumberOfRings,
+            Some(num(g.no_answer_number_of_rings)),
+        ),
+        (
+            F::ForwardTimeoutSeconds,
+            Some(num(g.forward_timeout_seconds)),
+        ),
+        (F::ForwardToPhoneNumber, opt(&g.forward_to_phone_number)),
+        (
+            F::NotReachableForwardToPhoneNumber,
+            opt(&g.not_reachable_forward_to_phone_number),
+        ),
+        (F::NetworkClassOfService, opt(&g.network_class_of_service)),
+    ];
+    for (f, b) in [
+        (F::HuntAfterNoAnswer, g.hunt_after_no_answer),
+        (F::ForwardAfterTimeout, g.forward_after_timeout),
+        (
+            F::AllowCallWaitingForAgents,
+            g.allow_call_waiting_for_agents,
+        ),
+        (F::UseSystemClid, g.use_system_hunt_group_clid_setting),
+        (F::IncludeNameInClid, g.include_hunt_group_name_in_clid),
+        (
+            F::EnableNotReachableForwarding,
+            g.enable_not_reachable_forwarding,
+        ),
+        (F::MakeBusyWhenNotReachable, g.make_busy_when_not_reachable),
+        (
+            F::AllowMembersToControlGroupBusy,
+            g.allow_members_to_control_group_busy,
+        ),
+        (F::EnableGroupBusy, g.enable_group_busy),
+        (
+            F::ApplyGroupBusyWhenTerminatingToAgent,
+            g.apply_group_busy_when_terminating_to_agent,
+        ),
+    ] {
+        values.push((f, Some(val(Raw::Bool(b)))));
+    }
+    RawGroup {
+        loc: Loc::File,
+        values: values
+            .into_iter()
+            .filter_map(|(f, v)| v.map(|v| (f, v)))
+            .collect(),
+        alias: Some(ListVal::Items(
+            p.alias.iter().map(|a| text(a)).collect(),
+            Loc::File,
+        )),
+        agents: Some(ListVal::Items(
+            g.agents
+                .iter()
+                .map(|a| RawAgent {
+                    user_id: Some(text(&a.user_id)),
+                    weight: a.weight.map(|w| num(u32::from(w))),
+                    loc: Loc::File,
+                })
+                .collect(),
+            Loc::File,
+        )),
+    }
+}
+
+/// Writes hunt groups as desired-state YAML: `defaults:` holds serviceProviderId and groupId
+/// when they are shared, values equal to the documented defaults and unmanaged fields are left
+/// out, absent fields are written as `null`, passwords never.
+pub fn to_yaml(groups: &[HuntGroup]) -> String {
+    yaml::write(groups)
+}
+
+/// Writes hunt groups in the reference bulk-sheet CSV format (`operation` column,
+/// `serviceInstanceProfile.alias[N]`, `agentUserId[N]`, `agentWeight[N]` when any weight is
+/// set). Passwords are never written.
+pub fn to_csv(groups: &[HuntGroup]) -> String {
+    csv::write(groups)
+}

@@ -1,0 +1,89 @@
+//! Load + validate benchmark: a 100,000-row bulk sheet with every column filled.
+//!
+//! `cargo bench --bench load` (release). Prints the time of `desired::load_paths` and the
+//! process's peak resident memory (VmHWM). Goal: under 1 s and under 200 MB.
+
+use std::io::Write;
+use std::time::Instant;
+
+const ROWS: usize = 100_000;
+
+fn vm_hwm_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn write_sheet(path: &std::path::Path) -> std::io::Result<u64> {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let mut header = String::from(
+        "operation,serviceProviderId,groupId,serviceUserId,serviceInstanceProfile.name,\
+         serviceInstanceProfile.callingLineIdLastName,serviceInstanceProfile.callingLineIdFirstName,\
+         serviceInstanceProfile.hiraganaLastName,serviceInstanceProfile.hiraganaFirstName,\
+         serviceInstanceProfile.phoneNumber,serviceInstanceProfile.extension,serviceInstanceProfile.password,\
+         serviceInstanceProfile.language,serviceInstanceProfile.timeZone,serviceInstanceProfile.alias[0],\
+         serviceInstanceProfile.alias[1],serviceInstanceProfile.alias[2],serviceInstanceProfile.publicUserIdentity,\
+         serviceInstanceProfile.callingLineIdPhoneNumber,policy,huntAfterNoAnswer,noAnswerNumberOfRings,\
+         forwardAfterTimeout,forwardTimeoutSeconds,allowCallWaitingForAgents,useSystemHuntGroupCLIDSetting,\
+         includeHuntGroupNameInCLID,enableNotReachableForwarding,makeBusyWhenNotReachable,\
+         allowMembersToControlGroupBusy,enableGroupBusy,applyGroupBusyWhenTerminatingToAgent,\
+         forwardToPhoneNumber,notReachableForwardToPhoneNumber,networkClassOfService",
+    );
+    for i in 0..8 {
+        header.push_str(&format!(",agentUserId[{i}]"));
+    }
+    for i in 0..8 {
+        header.push_str(&format!(",agentWeight[{i}]"));
+    }
+    writeln!(w, "{header}")?;
+    for r in 0..ROWS {
+        let g = r / 1000;
+        write!(
+            w,
+            "hunt.group.create,BenchProvider,Group{g:04},hunt{r:06}@bench.example.com,Hunt Group {r},\
+             Hunt,Group {r},セールス,チーム,+1-202{r:07},{ext:05},secret{r},English,America/New_York,\
+             hunt{r:06}-a@bench.example.com,hunt{r:06}-b@bench.example.com,hunt{r:06}-c@bench.example.com,\
+             hunt{r:06}-pui@bench.example.com,+1-303{r:07},Weighted,true,{rings},false,{t},true,true,true,\
+             true,false,false,false,false,+1-404{r:07},voicemail{r}@bench.example.com,Premium",
+            ext = r % 100_000,
+            rings = 1 + r % 20,
+            t = r % 7200,
+        )?;
+        for a in 0..8 {
+            write!(w, ",agent{a}.{r:06}@bench.example.com")?;
+        }
+        for a in 0..8 {
+            write!(w, ",{}", (a * 13 + r) % 101)?;
+        }
+        writeln!(w)?;
+    }
+    w.flush()?;
+    Ok(std::fs::metadata(path)?.len())
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bench.csv");
+    let size = write_sheet(&path).expect("write the sheet");
+    let before = vm_hwm_kb().unwrap_or(0);
+    let start = Instant::now();
+    let state = huntctl::desired::load_paths(&[path]);
+    let elapsed = start.elapsed();
+    let peak = vm_hwm_kb().unwrap_or(0);
+    match state {
+        Ok(s) => {
+            assert_eq!(s.hunt_groups.len(), ROWS);
+            println!(
+                "load+validate {ROWS} rows ({:.1} MB CSV, every column): {:.3} s, peak memory (VmHWM) {:.1} MB (before load {:.1} MB)",
+                size as f64 / 1e6,
+                elapsed.as_secs_f64(),
+                peak as f64 / 1024.0,
+                before as f64 / 1024.0,
+            );
+        }
+        Err(d) => {
+            eprintln!("{}", d.render(false));
+            std::process::exit(1);
+        }
+    }
+}

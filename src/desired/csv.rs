@@ -1,0 +1,650 @@
+//! The reference bulk-sheet CSV: camelCase headers, dotted nesting, `[N]` arrays, `operation`.
+//!
+//! Rows are read one at a time and turned into hunt groups straight away, so a 100,000-row
+//! sheet never holds more than one row of untyped cells. Cell locations stay compact
+//! ([`Loc::Cell`]) and are turned into line:column only for rows that have a problem.
+
+use super::diagnostics::{floor_char_boundary, suggest};
+use super::fields::{
+    def, lookup_path, FieldDef, Kind, ListVal, Loc, Raw, RawAgent, RawGroup, Val, F, FIELDS,
+    OPERATION,
+};
+use super::validate::{build, Pending};
+use crate::model::{Field, HuntGroup};
+use std::collections::BTreeMap;
+use std::io::BufRead;
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Field(F),
+    Alias(u32),
+    Agent(u32),
+    Weight(u32),
+    Ignore,
+}
+
+/// The result of reading one CSV file.
+#[derive(Debug, Default)]
+pub struct CsvLoad {
+    /// Valid hunt groups and the location of their serviceUserId cell.
+    pub groups: Vec<(HuntGroup, Loc)>,
+    /// Problems (unresolved locations).
+    pub pending: Vec<Pending>,
+    /// The header row, for naming columns in diagnostics.
+    pub headers: Vec<String>,
+    /// Byte length of a leading BOM (positions in `Loc` include it).
+    pub bom: u64,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Reads a CSV from `input`; `size_hint` (file size in bytes) pre-sizes the result.
+pub fn read(mut input: impl BufRead, size_hint: usize) -> CsvLoad {
+    let mut load = CsvLoad::default();
+    match input.fill_buf() {
+        Ok(buf) if buf.starts_with(BOM) => {
+            input.consume(BOM.len());
+            load.bom = BOM.len() as u64;
+        }
+        _ => {}
+    }
+    let bom = load.bom;
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(input);
+
+    let mut rec = ::csv::ByteRecord::new();
+    match rdr.read_byte_record(&mut rec) {
+        Ok(true) => {}
+        Ok(false) => {
+            load.pending.push(
+                Pending::error("huntctl::csv_empty", Loc::File, "the CSV file is empty")
+                    .help("the first row must be the header row of the bulk-sheet template"),
+            );
+            return load;
+        }
+        Err(e) => {
+            load.pending.push(csv_error(&e, bom));
+            return load;
+        }
+    }
+    let cols = parse_headers(&rec, &mut load);
+    let missing_required = check_required_columns(&cols, &mut load);
+
+    // A first row is usually ~400–700 bytes when every column is filled.
+    load.groups.reserve(size_hint / 400);
+    let mut first_data_row = true;
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                load.pending.push(csv_error(&e, bom));
+                // Keep going: csv resynchronises on the next record.
+                continue;
+            }
+        }
+        let pos = rec.position().cloned().unwrap_or_else(::csv::Position::new);
+        let byte = pos.byte() + bom;
+        let row = u32::try_from(pos.record() + 1).unwrap_or(u32::MAX);
+        let was_first = std::mem::replace(&mut first_data_row, false);
+        if rec.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        if was_first && is_type_hint_row(&rec, &cols) {
+            load.pending.push(
+                Pending::warning(
+                    "huntctl::type_hint_row",
+                    Loc::Row { byte, row },
+                    "skipped the template's type-hint row (string, none | string, …)",
+                )
+                .label("type hints, not a hunt group")
+                .help("delete this row once the sheet is filled in"),
+            );
+            continue;
+        }
+        read_row(&rec, &cols, byte, row, &missing_required, &mut load);
+    }
+    load
+}
+
+fn csv_error(e: &::csv::Error, bom: u64) -> Pending {
+    let loc = match e.position() {
+        Some(p) => Loc::Row {
+            byte: p.byte() + bom,
+            row: u32::try_from(p.record() + 1).unwrap_or(u32::MAX),
+        },
+        None => Loc::File,
+    };
+    let msg = match e.kind() {
+        ::csv::ErrorKind::Io(io) => format!("cannot read the CSV: {io}"),
+        _ => format!("cannot read the CSV: {e}"),
+    };
+    Pending::error("huntctl::csv_syntax", loc, msg)
+}
+
+/// Splits `name[N]` into (`name`, N); `Err` when the brackets are malformed.
+fn split_index(h: &str) -> Option<Result<(&str, u32), ()>> {
+    let open = h.find('[')?;
+    let inner = h[open + 1..].strip_suffix(']');
+    Some(match inner.and_then(|i| i.parse::<u32>().ok()) {
+        Some(n) => Ok((&h[..open], n)),
+        None => Err(()),
+    })
+}
+
+fn all_headers() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = FIELDS
+        .iter()
+        .filter(|d| !matches!(d.kind, Kind::Aliases | Kind::Agents))
+        .map(|d| d.path)
+        .collect();
+    v.extend([
+        "serviceInstanceProfile.alias[0]",
+        "agentUserId[0]",
+        "agentWeight[0]",
+    ]);
+    v
+}
+
+fn parse_headers(rec: &::csv::ByteRecord, load: &mut CsvLoad) -> Vec<Col> {
+    let mut cols = Vec::with_capacity(rec.len());
+    let mut seen: Vec<(String, u32)> = Vec::new();
+    for (i, raw) in rec.iter().enumerate() {
+        let col = u32::try_from(i).unwrap_or(u32::MAX);
+        let loc = Loc::Cell {
+            byte: load.bom,
+            row: 1,
+            col,
+        };
+        let h = String::from_utf8_lossy(raw).trim().to_string();
+        load.headers.push(h.clone());
+        if h.is_empty() {
+            cols.push(Col::Ignore);
+            continue;
+        }
+        if let Some((_, first)) = seen.iter().find(|(s, _)| *s == h) {
+            load.pending.push(
+                Pending::error(
+                    "huntctl::duplicate_column",
+                    loc,
+                    format!("column {h} appears twice"),
+                )
+                .label("second time")
+                .related(
+                    Loc::Cell {
+                        byte: load.bom,
+                        row: 1,
+                        col: *first,
+                    },
+                    "first here",
+                )
+                .help("remove one of the two columns"),
+            );
+            cols.push(Col::Ignore);
+            continue;
+        }
+        seen.push((h.clone(), col));
+        let c = match split_index(&h) {
+            Some(Ok(("serviceInstanceProfile.alias", n))) => Some(Col::Alias(n)),
+            Some(Ok(("agentUserId", n))) => Some(Col::Agent(n)),
+            Some(Ok(("agentWeight", n))) => Some(Col::Weight(n)),
+            Some(Ok(_)) => None,
+            Some(Err(())) => {
+                load.pending.push(
+                    Pending::error(
+                        "huntctl::bad_column",
+                        loc,
+                        format!("column {h} has a malformed index"),
+                    )
+                    .label("expected name[N]")
+                    .help("array columns are written name[N] with N a number, e.g. agentUserId[0]"),
+                );
+                cols.push(Col::Ignore);
+                continue;
+            }
+            None => lookup_path(&h).and_then(|d: &FieldDef| match d.kind {
+                Kind::Aliases | Kind::Agents => None,
+                _ => Some(Col::Field(d.f)),
+            }),
+        };
+        match c {
+            Some(c) => cols.push(c),
+            None => {
+                let mut p = Pending::error(
+                    "huntctl::unknown_column",
+                    loc,
+                    format!("unknown column {h}"),
+                )
+                .label("not a hunt group column");
+                p = match suggest(&h, all_headers()) {
+                    Some(s) => p.help(format!("did you mean `{s}`?")),
+                    None => p.help(
+                        "the columns are those of the reference bulk sheet (hunt.group.create.csv)",
+                    ),
+                };
+                load.pending.push(p);
+                cols.push(Col::Ignore);
+            }
+        }
+    }
+    cols
+}
+
+fn check_required_columns(cols: &[Col], load: &mut CsvLoad) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    for f in [F::ServiceProviderId, F::GroupId, F::ServiceUserId] {
+        if !cols.contains(&Col::Field(f)) {
+            missing.push(def(f).path);
+        }
+    }
+    if !cols.iter().any(|c| matches!(c, Col::Agent(_))) {
+        missing.push("agentUserId");
+    }
+    for m in &missing {
+        let header = if *m == "agentUserId" {
+            "agentUserId[0]"
+        } else {
+            m
+        };
+        load.pending.push(
+            Pending::error(
+                "huntctl::missing_column",
+                Loc::Row {
+                    byte: load.bom,
+                    row: 1,
+                },
+                format!("required column {header} is missing"),
+            )
+            .field(*m)
+            .label("header row")
+            .help(format!("add a {header} column")),
+        );
+    }
+    missing
+}
+
+fn is_type_hint_row(rec: &::csv::ByteRecord, cols: &[Col]) -> bool {
+    let mut hints = 0;
+    for (c, cell) in cols.iter().zip(rec.iter()) {
+        if *c == Col::Field(F::Operation) || cell.is_empty() {
+            continue;
+        }
+        let s = String::from_utf8_lossy(cell);
+        let s = s.trim();
+        let is_hint = matches!(s, "string" | "boolean" | "integer") || s.starts_with("none |");
+        if !is_hint {
+            return false;
+        }
+        hints += 1;
+    }
+    hints > 0
+}
+
+fn read_row(
+    rec: &::csv::ByteRecord,
+    cols: &[Col],
+    byte: u64,
+    row: u32,
+    missing_required: &[&'static str],
+    load: &mut CsvLoad,
+) {
+    let mut raw = RawGroup {
+        loc: Loc::Row { byte, row },
+        ..RawGroup::default()
+    };
+    let mut aliases: Vec<(u32, Val)> = Vec::new();
+    let mut agents: BTreeMap<u32, RawAgent> = BTreeMap::new();
+    let mut ok = true;
+    for (i, cell) in rec.iter().enumerate() {
+        if cell.is_empty() {
+            continue;
+        }
+        let col = u32::try_from(i).unwrap_or(u32::MAX);
+        let loc = Loc::Cell { byte, row, col };
+        let Some(kind) = cols.get(i) else {
+            load.pending.push(
+                Pending::error(
+                    "huntctl::extra_cell",
+                    loc,
+                    format!(
+                        "this row has more cells than the header has columns ({})",
+                        cols.len()
+                    ),
+                )
+                .label("no column for this cell")
+                .help("remove the extra cells or add a header for them; check for unquoted commas"),
+            );
+            ok = false;
+            break;
+        };
+        let text = match std::str::from_utf8(cell) {
+            Ok(t) => t,
+            Err(_) => {
+                load.pending.push(
+                    Pending::error("huntctl::not_utf8", loc, "this cell is not valid UTF-8")
+                        .help("save the sheet as CSV UTF-8"),
+                );
+                ok = false;
+                continue;
+            }
+        };
+        let raw_val = if text.trim().eq_ignore_ascii_case("null") {
+            Raw::Null
+        } else {
+            Raw::Cell(text.to_string())
+        };
+        let is_null = raw_val == Raw::Null;
+        let val = Val { raw: raw_val, loc };
+        match *kind {
+            Col::Ignore => {}
+            Col::Field(f) => raw.values.push((f, val)),
+            Col::Alias(_) | Col::Agent(_) | Col::Weight(_) if is_null => {
+                let header = load.headers.get(i).cloned().unwrap_or_default();
+                load.pending.push(
+                    Pending::error(
+                        "huntctl::null_in_list",
+                        loc,
+                        format!("{header} cannot be null"),
+                    )
+                    .field(header)
+                    .label("null here")
+                    .help("leave the cell empty; an empty cell is skipped"),
+                );
+                ok = false;
+            }
+            Col::Alias(n) => aliases.push((n, val)),
+            Col::Agent(n) => {
+                let e = agents.entry(n).or_insert_with(|| RawAgent {
+                    user_id: None,
+                    weight: None,
+                    loc,
+                });
+                e.loc = loc;
+                e.user_id = Some(val);
+            }
+            Col::Weight(n) => {
+                agents
+                    .entry(n)
+                    .or_insert_with(|| RawAgent {
+                        user_id: None,
+                        weight: None,
+                        loc,
+                    })
+                    .weight = Some(val);
+            }
+        }
+    }
+    if !aliases.is_empty() {
+        aliases.sort_by_key(|(n, _)| *n);
+        raw.alias = Some(ListVal::Items(
+            aliases.into_iter().map(|(_, v)| v).collect(),
+            Loc::Row { byte, row },
+        ));
+    }
+    if !agents.is_empty() {
+        for a in agents.values() {
+            if a.user_id.is_none() {
+                load.pending.push(
+                    Pending::error(
+                        "huntctl::weight_without_agent",
+                        a.loc,
+                        "agentWeight is given but the matching agentUserId cell is empty",
+                    )
+                    .field("agentWeight")
+                    .label("weight without an agent")
+                    .help("agentWeight[N] is the weight of agentUserId[N]: fill in the agent or clear the weight"),
+                );
+                ok = false;
+            }
+        }
+        raw.agents = Some(ListVal::Items(
+            agents
+                .into_values()
+                .filter(|a| a.user_id.is_some())
+                .collect(),
+            Loc::Row { byte, row },
+        ));
+    }
+    let start = load.pending.len();
+    let built = build(&raw, &mut load.pending);
+    if !missing_required.is_empty() {
+        // Reported once for the header already; do not repeat it on every row.
+        let mut i = start;
+        while i < load.pending.len() {
+            let p = &load.pending[i];
+            let dup = matches!(p.code, "huntctl::missing_field" | "huntctl::no_agents")
+                && p.field
+                    .as_deref()
+                    .is_some_and(|f| missing_required.contains(&f));
+            if dup {
+                load.pending.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+    if let (Some(g), true) = (built, ok) {
+        let loc = raw
+            .get(F::ServiceUserId)
+            .map(|v| v.loc)
+            .unwrap_or(Loc::Row { byte, row });
+        load.groups.push((g, loc));
+    }
+}
+
+/// The byte range of cell `col` of the record starting at `byte` (inside quotes for quoted cells).
+pub fn cell_span(text: &str, byte: usize, col: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut i = byte;
+    let mut idx = 0;
+    loop {
+        let (start, end, next) = if b.get(i) == Some(&b'"') {
+            let start = i + 1;
+            let mut j = start;
+            loop {
+                match b.get(j) {
+                    None => break,
+                    Some(b'"') if b.get(j + 1) == Some(&b'"') => j += 2,
+                    Some(b'"') => break,
+                    Some(_) => j += 1,
+                }
+            }
+            let mut k = j + 1;
+            while k < b.len() && !matches!(b[k], b',' | b'\n' | b'\r') {
+                k += 1;
+            }
+            (start, j.min(b.len()), k)
+        } else {
+            let mut j = i;
+            while j < b.len() && !matches!(b[j], b',' | b'\n' | b'\r') {
+                j += 1;
+            }
+            (i, j, j)
+        };
+        if idx == col {
+            let s = floor_char_boundary(text, start.min(text.len()));
+            let e = floor_char_boundary(text, end.min(text.len()));
+            return Some((s, e));
+        }
+        if b.get(next) != Some(&b',') {
+            return None;
+        }
+        i = next + 1;
+        idx += 1;
+    }
+}
+
+/// The byte range of the record starting at `byte`, up to the end of its first line.
+pub fn row_span(text: &str, byte: usize) -> (usize, usize) {
+    let start = floor_char_boundary(text, byte.min(text.len()));
+    let end = text[start..]
+        .find(['\n', '\r'])
+        .map(|e| start + e)
+        .unwrap_or(text.len());
+    (start, end)
+}
+
+/// The CSV header order of the reference template; `to_csv` writes columns in this order.
+const TEMPLATE_ORDER: &[F] = &[
+    F::Operation,
+    F::ServiceProviderId,
+    F::GroupId,
+    F::ServiceUserId,
+    F::Name,
+    F::ClidLastName,
+    F::ClidFirstName,
+    F::HiraganaLastName,
+    F::HiraganaFirstName,
+    F::PhoneNumber,
+    F::Extension,
+    F::Password,
+    F::Language,
+    F::TimeZone,
+    F::Alias,
+    F::PublicUserIdentity,
+    F::ClidPhoneNumber,
+    F::Policy,
+    F::HuntAfterNoAnswer,
+    F::NoAnswerNumberOfRings,
+    F::ForwardAfterTimeout,
+    F::ForwardTimeoutSeconds,
+    F::AllowCallWaitingForAgents,
+    F::UseSystemClid,
+    F::IncludeNameInClid,
+    F::EnableNotReachableForwarding,
+    F::MakeBusyWhenNotReachable,
+    F::AllowMembersToControlGroupBusy,
+    F::EnableGroupBusy,
+    F::ApplyGroupBusyWhenTerminatingToAgent,
+    F::ForwardToPhoneNumber,
+    F::NotReachableForwardToPhoneNumber,
+    F::NetworkClassOfService,
+    F::Agents,
+];
+
+fn field_cell(f: &Field<String>) -> String {
+    match f {
+        Field::Unmanaged => String::new(),
+        Field::Absent => "null".into(),
+        Field::Value(v) => v.clone(),
+    }
+}
+
+/// The cell text of a scalar field of `g` (CSV form).
+fn scalar_cell(g: &HuntGroup, f: F) -> String {
+    let p = &g.service_instance_profile;
+    let b = |v: bool| v.to_string();
+    match f {
+        F::Operation => OPERATION.into(),
+        F::ServiceProviderId => g.service_provider_id.clone(),
+        F::GroupId => g.group_id.clone(),
+        F::ServiceUserId => g.service_user_id.clone(),
+        F::Name => p.name.clone(),
+        F::ClidLastName => p.calling_line_id_last_name.clone(),
+        F::ClidFirstName => p.calling_line_id_first_name.clone(),
+        F::HiraganaLastName => field_cell(&p.hiragana_last_name),
+        F::HiraganaFirstName => field_cell(&p.hiragana_first_name),
+        F::PhoneNumber => field_cell(&p.phone_number),
+        F::Extension => field_cell(&p.extension),
+        // Secrets are never written to files.
+        F::Password => String::new(),
+        F::Language => field_cell(&p.language),
+        F::TimeZone => field_cell(&p.time_zone),
+        F::PublicUserIdentity => field_cell(&p.public_user_identity),
+        F::ClidPhoneNumber => field_cell(&p.calling_line_id_phone_number),
+        F::Policy => g.policy.as_str().into(),
+        F::HuntAfterNoAnswer => b(g.hunt_after_no_answer),
+        F::NoAnswerNumberOfRings => g.no_answer_number_of_rings.to_string(),
+        F::ForwardAfterTimeout => b(g.forward_after_timeout),
+        F::ForwardTimeoutSeconds => g.forward_timeout_seconds.to_string(),
+        F::ForwardToPhoneNumber => field_cell(&g.forward_to_phone_number),
+        F::AllowCallWaitingForAgents => b(g.allow_call_waiting_for_agents),
+        F::UseSystemClid => b(g.use_system_hunt_group_clid_setting),
+        F::IncludeNameInClid => b(g.include_hunt_group_name_in_clid),
+        F::EnableNotReachableForwarding => b(g.enable_not_reachable_forwarding),
+        F::NotReachableForwardToPhoneNumber => field_cell(&g.not_reachable_forward_to_phone_number),
+        F::MakeBusyWhenNotReachable => b(g.make_busy_when_not_reachable),
+        F::AllowMembersToControlGroupBusy => b(g.allow_members_to_control_group_busy),
+        F::EnableGroupBusy => b(g.enable_group_busy),
+        F::ApplyGroupBusyWhenTerminatingToAgent => b(g.apply_group_busy_when_terminating_to_agent),
+        F::NetworkClassOfService => field_cell(&g.network_class_of_service),
+        F::Alias | F::Agents => String::new(),
+    }
+}
+
+/// Writes hunt groups in the reference bulk-sheet format (see `super::to_csv`).
+pub fn write(groups: &[HuntGroup]) -> String {
+    let max_alias = groups
+        .iter()
+        .map(|g| g.service_instance_profile.alias.len())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let max_agents = groups
+        .iter()
+        .map(|g| g.agents.len())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let weights = groups
+        .iter()
+        .any(|g| g.agents.iter().any(|a| a.weight.is_some()));
+    let mut header: Vec<String> = Vec::new();
+    for f in TEMPLATE_ORDER {
+        match f {
+            F::Alias => {
+                header.extend((0..max_alias).map(|i| format!("serviceInstanceProfile.alias[{i}]")))
+            }
+            F::Agents => {
+                header.extend((0..max_agents).map(|i| format!("agentUserId[{i}]")));
+                if weights {
+                    header.extend((0..max_agents).map(|i| format!("agentWeight[{i}]")));
+                }
+            }
+            f => header.push(def(*f).path.to_string()),
+        }
+    }
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let mut rows: Vec<Vec<String>> = vec![header];
+    for g in groups {
+        let mut row = Vec::with_capacity(rows[0].len());
+        for f in TEMPLATE_ORDER {
+            match f {
+                F::Alias => {
+                    let a = &g.service_instance_profile.alias;
+                    row.extend((0..max_alias).map(|i| a.get(i).cloned().unwrap_or_default()));
+                }
+                F::Agents => {
+                    row.extend((0..max_agents).map(|i| {
+                        g.agents
+                            .get(i)
+                            .map(|a| a.user_id.clone())
+                            .unwrap_or_default()
+                    }));
+                    if weights {
+                        row.extend((0..max_agents).map(|i| {
+                            g.agents
+                                .get(i)
+                                .and_then(|a| a.weight)
+                                .map(|w| w.to_string())
+                                .unwrap_or_default()
+                        }));
+                    }
+                }
+                f => row.push(scalar_cell(g, *f)),
+            }
+        }
+        rows.push(row);
+    }
+    for r in &rows {
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record(r);
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}

@@ -1,0 +1,764 @@
+//! YAML desired state: the only module that uses serde_yaml (reading and writing).
+//!
+//! A file is a list of hunt groups, or a mapping with `defaults:` (merged under every hunt group
+//! of the file) and `huntGroups:`. Keys are OCI-P camelCase; the reference page's snake_case
+//! spelling is accepted too.
+
+use super::diagnostics::suggest;
+use super::fields::{
+    def, lookup_key, Kind, ListVal, Loc, Raw, RawAgent, RawGroup, Val, F, FIELDS, PROFILE,
+    PROFILE_SNAKE,
+};
+use super::spans::{scan, SKind, SNode};
+use super::validate::Pending;
+use crate::model::{defaults, Field, HuntGroup};
+use serde_yaml::Value;
+
+/// The hunt groups of one YAML file, not yet typed, and the problems found in its structure.
+#[derive(Debug, Default)]
+pub struct YamlLoad {
+    /// Hunt groups with `defaults:` merged in.
+    pub groups: Vec<RawGroup>,
+    /// Problems.
+    pub pending: Vec<Pending>,
+}
+
+fn span(n: Option<&SNode>, fallback: Loc) -> Loc {
+    match n {
+        Some(n) => Loc::Span {
+            start: n.start,
+            end: n.end.max(n.start),
+        },
+        None => fallback,
+    }
+}
+
+/// The first line of a node: a readable label for a whole mapping.
+fn head(text: &str, n: Option<&SNode>, fallback: Loc) -> Loc {
+    match n {
+        Some(n) => {
+            let end = text[n.start..n.end.max(n.start)]
+                .find('\n')
+                .map(|e| n.start + e)
+                .unwrap_or(n.end);
+            Loc::Span {
+                start: n.start,
+                end,
+            }
+        }
+        None => fallback,
+    }
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    out: Vec<Pending>,
+}
+
+impl Ctx<'_> {
+    fn key_loc(&self, node: Option<&SNode>, key: &str, fallback: Loc) -> Loc {
+        match node.and_then(|n| n.entry(key)) {
+            Some(e) => Loc::Span {
+                start: e.key_start,
+                end: e.key_end,
+            },
+            None => fallback,
+        }
+    }
+
+    fn raw(&self, v: &Value, node: Option<&SNode>) -> Raw {
+        match v {
+            Value::Null => Raw::Null,
+            Value::Bool(b) => Raw::Bool(*b),
+            Value::Number(n) => {
+                // Keep the digits as written (0100, +12025550100) for text fields.
+                let written = node
+                    .filter(|n| matches!(n.kind, SKind::Scalar { plain: true }))
+                    .map(|n| self.text[n.start..n.end].trim())
+                    .filter(|t| {
+                        !t.is_empty()
+                            && t.chars()
+                                .all(|c| c.is_ascii_alphanumeric() || "+-._".contains(c))
+                    });
+                Raw::Number {
+                    text: written.map(str::to_string).unwrap_or_else(|| n.to_string()),
+                    int: n.as_i64(),
+                }
+            }
+            Value::String(s) => Raw::Str(s.clone()),
+            Value::Sequence(_) => Raw::List,
+            Value::Mapping(_) => Raw::Map,
+            Value::Tagged(t) => self.raw(&t.value, node),
+        }
+    }
+}
+
+/// Parses a YAML file into raw hunt groups.
+pub fn read(text: &str) -> YamlLoad {
+    let value: Value = match serde_yaml::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            let loc = match e.location() {
+                Some(l) => Loc::Span {
+                    start: l.index(),
+                    end: (l.index() + 1).min(text.len()).max(l.index()),
+                },
+                None => Loc::File,
+            };
+            let msg = e.to_string();
+            // serde_yaml appends " at line N column M"; the location is shown separately.
+            let msg = match msg.find(" at line ") {
+                Some(i) => msg[..i].to_string(),
+                None => msg,
+            };
+            return YamlLoad {
+                groups: Vec::new(),
+                pending: vec![Pending::error(
+                    "huntctl::yaml_syntax",
+                    loc,
+                    format!("invalid YAML: {msg}"),
+                )
+                .label("here")],
+            };
+        }
+    };
+    let root = scan(text);
+    let mut cx = Ctx {
+        text,
+        out: Vec::new(),
+    };
+    let mut groups = Vec::new();
+    let root_loc = span(root.as_ref(), Loc::File);
+    match &value {
+        Value::Null => cx.out.push(
+            Pending::warning("huntctl::empty_file", Loc::File, "this file has no hunt groups")
+                .help("write a list of hunt groups, or `defaults:` and `huntGroups:`"),
+        ),
+        Value::Sequence(items) => {
+            list_of_groups(&mut cx, items, root.as_ref(), None, &mut groups);
+        }
+        Value::Mapping(m) => {
+            let mut defaults: Option<RawGroup> = None;
+            let mut list: Option<(&Vec<Value>, Option<&SNode>)> = None;
+            let mut list_key: Option<(String, Loc)> = None;
+            for (k, v) in m {
+                let Some(k) = k.as_str() else {
+                    cx.out.push(Pending::error(
+                        "huntctl::bad_key",
+                        root_loc,
+                        "keys must be text",
+                    ));
+                    continue;
+                };
+                let entry = root.as_ref().and_then(|r| r.entry(k));
+                let vnode = entry.map(|e| &e.value);
+                let kloc = cx.key_loc(root.as_ref(), k, root_loc);
+                match k {
+                    "defaults" => {
+                        let mut d = RawGroup {
+                            loc: kloc,
+                            ..RawGroup::default()
+                        };
+                        if v.is_mapping() {
+                            group_fields(&mut cx, v, vnode, &mut d);
+                        } else {
+                            cx.out.push(
+                                Pending::error(
+                                    "huntctl::wrong_type",
+                                    span(vnode, kloc),
+                                    "defaults must be a mapping of hunt group fields",
+                                )
+                                .label("expected a mapping"),
+                            );
+                        }
+                        defaults = Some(d);
+                    }
+                    "huntGroups" | "hunt_groups" => {
+                        if let Some((first, floc)) = &list_key {
+                            cx.out.push(
+                                both_spellings(first, k, kloc, *floc).field("huntGroups"),
+                            );
+                            continue;
+                        }
+                        list_key = Some((k.to_string(), kloc));
+                        match v {
+                            Value::Sequence(items) => list = Some((items, vnode)),
+                            Value::Null => list = None,
+                            _ => cx.out.push(
+                                Pending::error(
+                                    "huntctl::wrong_type",
+                                    span(vnode, kloc),
+                                    "huntGroups must be a list of hunt groups",
+                                )
+                                .label("expected a list"),
+                            ),
+                        }
+                    }
+                    other => {
+                        let mut p = Pending::error(
+                            "huntctl::unknown_field",
+                            kloc,
+                            format!("unknown top-level key `{other}`"),
+                        )
+                        .label("not defaults or huntGroups");
+                        p = if lookup_key(other, false).is_some() || other == PROFILE {
+                            p.help("this looks like a hunt group field: put hunt groups in a list under `huntGroups:`, or shared values under `defaults:`")
+                        } else if let Some(s) = suggest(other, ["defaults", "huntGroups"]) {
+                            p.help(format!("did you mean `{s}`?"))
+                        } else {
+                            p.help("the top level holds `defaults:` and `huntGroups:`")
+                        };
+                        cx.out.push(p);
+                    }
+                }
+            }
+            match list {
+                Some((items, node)) => {
+                    list_of_groups(&mut cx, items, node, defaults.as_ref(), &mut groups)
+                }
+                None if list_key.is_none() => cx.out.push(
+                    Pending::error(
+                        "huntctl::no_hunt_groups",
+                        head(text, root.as_ref(), root_loc),
+                        "this file has no `huntGroups:` list",
+                    )
+                    .help("add `huntGroups:` with a list of hunt groups"),
+                ),
+                None => {}
+            }
+        }
+        _ => cx.out.push(
+            Pending::error(
+                "huntctl::wrong_type",
+                root_loc,
+                "a desired-state YAML file holds a list of hunt groups or a mapping with `defaults:` and `huntGroups:`",
+            )
+            .label("neither a list nor a mapping"),
+        ),
+    }
+    YamlLoad {
+        groups,
+        pending: cx.out,
+    }
+}
+
+fn both_spellings(first: &str, second: &str, at: Loc, first_loc: Loc) -> Pending {
+    Pending::error(
+        "huntctl::both_spellings",
+        at,
+        format!("`{second}` is the same field as `{first}`, given twice"),
+    )
+    .label("second spelling")
+    .related(first_loc, "first spelling here")
+    .help("keep one spelling (camelCase is preferred)")
+}
+
+fn list_of_groups(
+    cx: &mut Ctx<'_>,
+    items: &[Value],
+    node: Option<&SNode>,
+    defaults: Option<&RawGroup>,
+    groups: &mut Vec<RawGroup>,
+) {
+    for (i, v) in items.iter().enumerate() {
+        let n = node.and_then(|n| n.item(i));
+        let loc = head(cx.text, n, span(node, Loc::File));
+        if !v.is_mapping() {
+            cx.out.push(
+                Pending::error(
+                    "huntctl::wrong_type",
+                    span(n, loc),
+                    format!(
+                        "a hunt group must be a mapping of fields, found {}",
+                        cx.raw(v, n).describe()
+                    ),
+                )
+                .label("expected a mapping"),
+            );
+            continue;
+        }
+        let mut g = RawGroup {
+            loc,
+            ..RawGroup::default()
+        };
+        group_fields(cx, v, n, &mut g);
+        if let Some(d) = defaults {
+            g.merge_defaults(d);
+        }
+        groups.push(g);
+    }
+}
+
+/// Reads the fields of one hunt group (or of `defaults:`) into `g`.
+fn group_fields(cx: &mut Ctx<'_>, v: &Value, node: Option<&SNode>, g: &mut RawGroup) {
+    let Value::Mapping(m) = v else { return };
+    // Which key spelled each field, for "same field spelled both ways".
+    let mut seen: Vec<(F, String, Loc)> = Vec::new();
+    let mut profile_seen: Option<(String, Loc)> = None;
+    for (k, val) in m {
+        let Some(k) = k.as_str() else {
+            cx.out.push(Pending::error(
+                "huntctl::bad_key",
+                span(node, g.loc),
+                "keys must be text",
+            ));
+            continue;
+        };
+        let kloc = cx.key_loc(node, k, g.loc);
+        let vnode = node.and_then(|n| n.entry(k)).map(|e| &e.value);
+        if k == PROFILE || k == PROFILE_SNAKE {
+            if let Some((first, floc)) = &profile_seen {
+                cx.out
+                    .push(both_spellings(first, k, kloc, *floc).field(PROFILE));
+            }
+            profile_seen = Some((k.to_string(), kloc));
+            match val {
+                Value::Mapping(pm) => {
+                    for (pk, pv) in pm {
+                        let Some(pk) = pk.as_str() else { continue };
+                        let pkloc = cx.key_loc(vnode, pk, kloc);
+                        let pvnode = vnode.and_then(|n| n.entry(pk)).map(|e| &e.value);
+                        field(cx, pk, pv, pkloc, pvnode, true, g, &mut seen);
+                    }
+                }
+                Value::Null => cx.out.push(
+                    Pending::error(
+                        "huntctl::null_defaulted",
+                        span(vnode, kloc),
+                        format!("{PROFILE} cannot be null: its name fields have defaults"),
+                    )
+                    .field(PROFILE)
+                    .label("null here")
+                    .help("leave serviceInstanceProfile out to get the defaults"),
+                ),
+                other => cx.out.push(
+                    Pending::error(
+                        "huntctl::wrong_type",
+                        span(vnode, kloc),
+                        format!(
+                            "{PROFILE} must be a mapping, found {}",
+                            cx.raw(other, vnode).describe()
+                        ),
+                    )
+                    .field(PROFILE)
+                    .label("expected a mapping"),
+                ),
+            }
+            continue;
+        }
+        field(cx, k, val, kloc, vnode, false, g, &mut seen);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn field(
+    cx: &mut Ctx<'_>,
+    k: &str,
+    val: &Value,
+    kloc: Loc,
+    vnode: Option<&SNode>,
+    in_profile: bool,
+    g: &mut RawGroup,
+    seen: &mut Vec<(F, String, Loc)>,
+) {
+    let vloc = span(vnode, kloc);
+    let Some((d, _snake)) = lookup_key(k, in_profile) else {
+        cx.out.push(unknown_field(k, kloc, in_profile));
+        return;
+    };
+    if let Some((_, first, floc)) = seen.iter().find(|(f, _, _)| *f == d.f) {
+        cx.out
+            .push(both_spellings(first, k, kloc, *floc).field(d.path));
+        return;
+    }
+    seen.push((d.f, k.to_string(), kloc));
+    match d.kind {
+        Kind::Aliases => {
+            g.alias = Some(match val {
+                Value::Null => ListVal::Null(vloc),
+                Value::Sequence(items) => ListVal::Items(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, it)| {
+                            let n = vnode.and_then(|n| n.item(i));
+                            Val {
+                                raw: cx.raw(it, n),
+                                loc: span(n, vloc),
+                            }
+                        })
+                        .collect(),
+                    vloc,
+                ),
+                other => ListVal::Wrong(Val {
+                    raw: cx.raw(other, vnode),
+                    loc: vloc,
+                }),
+            });
+        }
+        Kind::Agents => {
+            g.agents = Some(match val {
+                Value::Null => ListVal::Null(vloc),
+                Value::Sequence(items) => ListVal::Items(
+                    items
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, it)| agent(cx, it, vnode.and_then(|n| n.item(i)), vloc))
+                        .collect(),
+                    vloc,
+                ),
+                other => ListVal::Wrong(Val {
+                    raw: cx.raw(other, vnode),
+                    loc: vloc,
+                }),
+            });
+        }
+        _ => g.values.push((
+            d.f,
+            Val {
+                raw: cx.raw(val, vnode),
+                loc: vloc,
+            },
+        )),
+    }
+}
+
+fn unknown_field(k: &str, kloc: Loc, in_profile: bool) -> Pending {
+    let path = if in_profile {
+        format!("{PROFILE}.{k}")
+    } else {
+        k.to_string()
+    };
+    let mut p = Pending::error(
+        "huntctl::unknown_field",
+        kloc,
+        format!("unknown field `{path}`"),
+    )
+    .label("unknown field");
+    // A field put at the wrong level is a common slip: say where it belongs.
+    if let Some((d, _)) = lookup_key(k, !in_profile) {
+        let hint = if in_profile {
+            format!(
+                "`{}` belongs to the hunt group itself, not under {PROFILE}",
+                d.key()
+            )
+        } else {
+            format!("`{}` belongs under {PROFILE}:", d.key())
+        };
+        return p.help(hint);
+    }
+    let candidates = FIELDS
+        .iter()
+        .filter(|d| d.in_profile() == in_profile)
+        .map(|d| d.key())
+        .chain((!in_profile).then_some(PROFILE));
+    p = match suggest(k, candidates) {
+        Some(s) => p.help(format!("did you mean `{s}`?")),
+        None => p.help("see schemas/huntgroups.schema.json for the fields"),
+    };
+    p
+}
+
+fn agent(cx: &mut Ctx<'_>, it: &Value, n: Option<&SNode>, list_loc: Loc) -> Option<RawAgent> {
+    let loc = span(n, list_loc);
+    match it {
+        Value::Mapping(m) => {
+            let mut a = RawAgent {
+                user_id: None,
+                weight: None,
+                loc,
+            };
+            let mut seen_id: Option<(String, Loc)> = None;
+            for (k, v) in m {
+                let Some(k) = k.as_str() else { continue };
+                let kloc = cx.key_loc(n, k, loc);
+                let vn = n.and_then(|n| n.entry(k)).map(|e| &e.value);
+                let val = Val {
+                    raw: cx.raw(v, vn),
+                    loc: span(vn, kloc),
+                };
+                match k {
+                    "userId" | "user_id" => {
+                        if let Some((first, floc)) = &seen_id {
+                            cx.out
+                                .push(both_spellings(first, k, kloc, *floc).field("agentUserId"));
+                        }
+                        seen_id = Some((k.to_string(), kloc));
+                        a.user_id = Some(val);
+                    }
+                    "weight" => a.weight = Some(val),
+                    other => {
+                        let mut p = Pending::error(
+                            "huntctl::unknown_field",
+                            kloc,
+                            format!("unknown agent field `{other}`"),
+                        )
+                        .field("agentUserId")
+                        .label("unknown field");
+                        p = match suggest(other, ["userId", "weight"]) {
+                            Some(s) => p.help(format!(
+                                "did you mean `{s}`? An agent has userId and weight"
+                            )),
+                            None => p.help("an agent has userId and weight"),
+                        };
+                        cx.out.push(p);
+                    }
+                }
+            }
+            Some(a)
+        }
+        Value::Null => {
+            cx.out.push(
+                Pending::error("huntctl::wrong_type", loc, "an agent cannot be null")
+                    .field("agentUserId")
+                    .label("empty list item")
+                    .help("remove the empty `-` item"),
+            );
+            None
+        }
+        other => Some(RawAgent {
+            user_id: Some(Val {
+                raw: cx.raw(other, n),
+                loc,
+            }),
+            weight: None,
+            loc,
+        }),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+fn scalar(s: &str) -> String {
+    // serde_yaml knows which strings need quotes (`0100`, `true`, `null`, `: `, …).
+    match serde_yaml::to_string(s) {
+        Ok(t) => t.trim_end_matches('\n').to_string(),
+        Err(_) => format!("{s:?}"),
+    }
+}
+
+fn put(out: &mut String, indent: usize, key: &str, value: &str) {
+    out.push_str(&" ".repeat(indent));
+    out.push_str(key);
+    out.push_str(": ");
+    out.push_str(value);
+    out.push('\n');
+}
+
+fn put_field(out: &mut String, indent: usize, key: &str, f: &Field<String>) {
+    match f {
+        Field::Unmanaged => {}
+        Field::Absent => put(out, indent, key, "null"),
+        Field::Value(v) => put(out, indent, key, &scalar(v)),
+    }
+}
+
+fn put_bool(out: &mut String, indent: usize, f: F, v: bool, default: bool) {
+    if v != default {
+        put(out, indent, def(f).key(), if v { "true" } else { "false" });
+    }
+}
+
+fn write_group(out: &mut String, g: &HuntGroup, with_ids: bool) {
+    let first = |out: &mut String, key: &str, v: &str| {
+        out.push_str("  - ");
+        out.push_str(key);
+        out.push_str(": ");
+        out.push_str(v);
+        out.push('\n');
+    };
+    if with_ids {
+        first(out, "serviceProviderId", &scalar(&g.service_provider_id));
+        put(out, 4, "groupId", &scalar(&g.group_id));
+        put(out, 4, "serviceUserId", &scalar(&g.service_user_id));
+    } else {
+        first(out, "serviceUserId", &scalar(&g.service_user_id));
+    }
+    let p = &g.service_instance_profile;
+    let mut prof = String::new();
+    if p.name != defaults::NAME {
+        put(&mut prof, 6, "name", &scalar(&p.name));
+    }
+    if p.calling_line_id_last_name != defaults::CALLING_LINE_ID_LAST_NAME {
+        put(
+            &mut prof,
+            6,
+            "callingLineIdLastName",
+            &scalar(&p.calling_line_id_last_name),
+        );
+    }
+    if p.calling_line_id_first_name != defaults::CALLING_LINE_ID_FIRST_NAME {
+        put(
+            &mut prof,
+            6,
+            "callingLineIdFirstName",
+            &scalar(&p.calling_line_id_first_name),
+        );
+    }
+    put_field(&mut prof, 6, "hiraganaLastName", &p.hiragana_last_name);
+    put_field(&mut prof, 6, "hiraganaFirstName", &p.hiragana_first_name);
+    put_field(&mut prof, 6, "phoneNumber", &p.phone_number);
+    put_field(&mut prof, 6, "extension", &p.extension);
+    if p.password.is_some() {
+        // Never write the secret itself.
+        prof.push_str("      # password: write-only, not written to files\n");
+    }
+    put_field(&mut prof, 6, "language", &p.language);
+    put_field(&mut prof, 6, "timeZone", &p.time_zone);
+    if !p.alias.is_empty() {
+        let items: Vec<String> = p.alias.iter().map(|a| scalar(a)).collect();
+        put(&mut prof, 6, "alias", &format!("[{}]", items.join(", ")));
+    }
+    put_field(&mut prof, 6, "publicUserIdentity", &p.public_user_identity);
+    put_field(
+        &mut prof,
+        6,
+        "callingLineIdPhoneNumber",
+        &p.calling_line_id_phone_number,
+    );
+    if !prof.is_empty() {
+        out.push_str("    serviceInstanceProfile:\n");
+        out.push_str(&prof);
+    }
+    if g.policy != defaults::POLICY {
+        put(out, 4, "policy", g.policy.as_str());
+    }
+    put_bool(
+        out,
+        4,
+        F::HuntAfterNoAnswer,
+        g.hunt_after_no_answer,
+        defaults::HUNT_AFTER_NO_ANSWER,
+    );
+    if g.no_answer_number_of_rings != defaults::NO_ANSWER_NUMBER_OF_RINGS {
+        put(
+            out,
+            4,
+            "noAnswerNumberOfRings",
+            &g.no_answer_number_of_rings.to_string(),
+        );
+    }
+    put_bool(
+        out,
+        4,
+        F::ForwardAfterTimeout,
+        g.forward_after_timeout,
+        defaults::FORWARD_AFTER_TIMEOUT,
+    );
+    if g.forward_timeout_seconds != defaults::FORWARD_TIMEOUT_SECONDS {
+        put(
+            out,
+            4,
+            "forwardTimeoutSeconds",
+            &g.forward_timeout_seconds.to_string(),
+        );
+    }
+    put_field(out, 4, "forwardToPhoneNumber", &g.forward_to_phone_number);
+    let bools = [
+        (
+            F::AllowCallWaitingForAgents,
+            g.allow_call_waiting_for_agents,
+            defaults::ALLOW_CALL_WAITING_FOR_AGENTS,
+        ),
+        (
+            F::UseSystemClid,
+            g.use_system_hunt_group_clid_setting,
+            defaults::USE_SYSTEM_HUNT_GROUP_CLID_SETTING,
+        ),
+        (
+            F::IncludeNameInClid,
+            g.include_hunt_group_name_in_clid,
+            defaults::INCLUDE_HUNT_GROUP_NAME_IN_CLID,
+        ),
+        (
+            F::EnableNotReachableForwarding,
+            g.enable_not_reachable_forwarding,
+            defaults::ENABLE_NOT_REACHABLE_FORWARDING,
+        ),
+    ];
+    for (f, v, d) in bools {
+        put_bool(out, 4, f, v, d);
+    }
+    put_field(
+        out,
+        4,
+        "notReachableForwardToPhoneNumber",
+        &g.not_reachable_forward_to_phone_number,
+    );
+    let bools = [
+        (
+            F::MakeBusyWhenNotReachable,
+            g.make_busy_when_not_reachable,
+            defaults::MAKE_BUSY_WHEN_NOT_REACHABLE,
+        ),
+        (
+            F::AllowMembersToControlGroupBusy,
+            g.allow_members_to_control_group_busy,
+            defaults::ALLOW_MEMBERS_TO_CONTROL_GROUP_BUSY,
+        ),
+        (
+            F::EnableGroupBusy,
+            g.enable_group_busy,
+            defaults::ENABLE_GROUP_BUSY,
+        ),
+        (
+            F::ApplyGroupBusyWhenTerminatingToAgent,
+            g.apply_group_busy_when_terminating_to_agent,
+            defaults::APPLY_GROUP_BUSY_WHEN_TERMINATING_TO_AGENT,
+        ),
+    ];
+    for (f, v, d) in bools {
+        put_bool(out, 4, f, v, d);
+    }
+    put_field(out, 4, "networkClassOfService", &g.network_class_of_service);
+    out.push_str("    agentUserId:\n");
+    for a in &g.agents {
+        match a.weight {
+            None => {
+                out.push_str("      - ");
+                out.push_str(&scalar(&a.user_id));
+                out.push('\n');
+            }
+            Some(w) => {
+                out.push_str("      - userId: ");
+                out.push_str(&scalar(&a.user_id));
+                out.push_str(&format!("\n        weight: {w}\n"));
+            }
+        }
+    }
+}
+
+/// Writes hunt groups as YAML (see `super::to_yaml`).
+pub fn write(groups: &[HuntGroup]) -> String {
+    let mut out = String::from(
+        "# Written by huntctl. Values equal to the documented defaults are left out.\n\
+         # Passwords are write-only: add `password:` under serviceInstanceProfile to set one on create.\n",
+    );
+    let mut keys: Vec<(&str, &str)> = Vec::new();
+    for g in groups {
+        let k = (g.service_provider_id.as_str(), g.group_id.as_str());
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    match keys.as_slice() {
+        [(sp, grp)] => {
+            out.push_str("defaults:\n");
+            put(&mut out, 2, "serviceProviderId", &scalar(sp));
+            put(&mut out, 2, "groupId", &scalar(grp));
+            out.push_str("\nhuntGroups:\n");
+            for g in groups {
+                write_group(&mut out, g, false);
+            }
+        }
+        _ => {
+            // Several groups: a YAML file has one `defaults:`, so spell the ids out per group.
+            out.push_str("huntGroups:\n");
+            for g in groups {
+                write_group(&mut out, g, true);
+            }
+        }
+    }
+    out
+}
