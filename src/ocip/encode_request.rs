@@ -212,7 +212,8 @@ fn modify_instance(x: &mut XmlOut, m: &ModifyInstance) {
         match &p.department {
             Change::Keep => {}
             Change::Clear => {
-                x.nil("department");
+                // Even a nil element of an abstract type must name a concrete type to be valid.
+                x.raw("<department xsi:type=\"GroupDepartmentKey\" xsi:nil=\"true\"/>");
             }
             Change::Set(d) => department(x, d),
         }
