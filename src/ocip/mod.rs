@@ -1,7 +1,19 @@
 //! OCI-P: the BroadWorks provisioning protocol (codec, sessions, transports, pool).
 
+pub mod client_error;
 pub mod commands;
+pub mod decode_response;
+pub mod encode_request;
+pub mod pool;
+pub mod session;
+pub mod settings;
+pub mod trace;
+pub mod transport;
 pub mod xml;
+
+pub use client_error::ClientError;
+pub use pool::Pool;
+pub use settings::ConnectionSettings;
 
 use commands::{Request, Response};
 use std::future::Future;

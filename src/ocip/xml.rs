@@ -7,7 +7,7 @@ use std::borrow::Cow;
 pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
 /// Errors while turning bytes into text.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum DecodeError {
     /// The declaration names an encoding we cannot decode.
     #[error("unsupported XML encoding {0:?}")]

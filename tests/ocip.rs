@@ -1,0 +1,881 @@
+//! OCI-P client: schema validation of every request kind, the shared samples, and loopback
+//! transport tests (TCP, TLS, SOAP) against small scripted fake servers.
+
+use huntctl::cli::LoginFlow;
+use huntctl::model::{Policy, Secret};
+use huntctl::ocip::commands::*;
+use huntctl::ocip::decode_response::decode_response_document;
+use huntctl::ocip::encode_request::request_document;
+use huntctl::ocip::transport::soap::SoapTransport;
+use huntctl::ocip::transport::{Shared, TransportError};
+use huntctl::ocip::xml::{decode_document, find_document_end};
+use huntctl::ocip::{ClientError, CommandFailure, ConnectionSettings, Execute, Pool};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+// ---------------------------------------------------------------- shared files
+
+fn shared_ocip_dir() -> PathBuf {
+    if let Ok(v) = std::env::var("HUNTCTL_OCIP_VALIDATE") {
+        if let Some(dir) = PathBuf::from(v).parent() {
+            return dir.to_path_buf();
+        }
+    }
+    let beside = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/ocip");
+    if beside.join("validate").exists() {
+        return beside;
+    }
+    PathBuf::from("/work/shared/ocip")
+}
+
+fn validator() -> PathBuf {
+    if let Ok(v) = std::env::var("HUNTCTL_OCIP_VALIDATE") {
+        return PathBuf::from(v);
+    }
+    let v = shared_ocip_dir().join("validate");
+    assert!(
+        v.exists(),
+        "OCI-P validator not found: set HUNTCTL_OCIP_VALIDATE"
+    );
+    v
+}
+
+/// Runs the validator on documents written to one file; returns (exit code, output).
+fn validate(docs: &[Vec<u8>]) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("docs.xml");
+    let mut all = Vec::new();
+    for d in docs {
+        all.extend_from_slice(d);
+        all.push(b'\n');
+    }
+    std::fs::write(&f, &all).unwrap();
+    let out = std::process::Command::new(validator())
+        .arg(&f)
+        .output()
+        .expect("run the validator");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let code = out.status.code().unwrap_or(-1);
+    assert!(
+        code == 0 || code == 1,
+        "the validator could not run ({code}):\n{text}"
+    );
+    (code, text)
+}
+
+const TRICKY: &str = "A&B <x> \"q\" 'a'";
+
+fn add_request() -> Request {
+    Request::AddInstance(Box::new(AddInstance {
+        service_provider_id: "SP&1".into(),
+        group_id: "G<1>".into(),
+        service_user_id: "hg-sales@example.com".into(),
+        profile: AddProfile {
+            name: "せーるす & \"Sales\"".into(),
+            calling_line_id_last_name: "販売<部>".into(),
+            calling_line_id_first_name: "Hunt 'Q'".into(),
+            hiragana_last_name: Some("はんばい".into()),
+            hiragana_first_name: Some("ぐるーぷ".into()),
+            phone_number: Some("+1-2025550100".into()),
+            extension: Some("0100".into()),
+            password: Some(Secret::new("p&ss<w>rd")),
+            department: Some(DepartmentKey {
+                service_provider_id: "SP&1".into(),
+                group_id: "G<1>".into(),
+                name: "Café & Co".into(),
+            }),
+            language: Some("English".into()),
+            time_zone: Some("America/New_York".into()),
+            alias: vec!["sales@example.com".into(), "ventas@example.com".into()],
+            public_user_identity: Some("hg-sales@example.com".into()),
+            calling_line_id_phone_number: Some("+1-2025550199".into()),
+        },
+        policy: Policy::Weighted,
+        hunt_after_no_answer: true,
+        no_answer_number_of_rings: 5,
+        forward_after_timeout: true,
+        forward_timeout_seconds: 7200,
+        forward_to_phone_number: Some("+1-2025550111".into()),
+        agent_user_ids: vec!["alice@example.com".into(), "bob@example.com".into()],
+        allow_call_waiting_for_agents: true,
+        use_system_hunt_group_clid_setting: false,
+        include_hunt_group_name_in_clid: true,
+        enable_not_reachable_forwarding: true,
+        not_reachable_forward_to_phone_number: Some("sip:backup@example.com".into()),
+        make_busy_when_not_reachable: false,
+        allow_members_to_control_group_busy: true,
+        enable_group_busy: false,
+        apply_group_busy_when_terminating_to_agent: true,
+        network_class_of_service: Some(TRICKY.into()),
+    }))
+}
+
+fn modify_full() -> Request {
+    Request::ModifyInstance(Box::new(ModifyInstance {
+        service_user_id: "hg-sales@example.com".into(),
+        profile: ModifyProfile {
+            name: Some("しん & <new>".into()),
+            calling_line_id_last_name: Some("L".into()),
+            calling_line_id_first_name: Some("F".into()),
+            hiragana_last_name: Some("えい".into()),
+            hiragana_first_name: Some("びー".into()),
+            phone_number: Change::Set("2025550100".into()),
+            extension: Change::Set("0101".into()),
+            password: Some(Secret::new("n3w&pw")),
+            department: Change::Set(DepartmentKey {
+                service_provider_id: "SP1".into(),
+                group_id: "GRP1".into(),
+                name: "Sales \"East\"".into(),
+            }),
+            language: Some("English".into()),
+            time_zone: Some("Asia/Tokyo".into()),
+            sip_alias_list: Change::Set(vec!["a@example.com".into(), "b@example.com".into()]),
+            public_user_identity: Change::Set("hg@example.com".into()),
+            calling_line_id_phone_number: Change::Set("+81-312345678".into()),
+        },
+        policy: Some(Policy::Circular),
+        hunt_after_no_answer: Some(false),
+        no_answer_number_of_rings: Some(20),
+        forward_after_timeout: Some(false),
+        forward_timeout_seconds: Some(0),
+        forward_to_phone_number: Change::Set("+1-2025550111".into()),
+        agent_user_id_list: Change::Set(vec!["carol@example.com".into()]),
+        allow_call_waiting_for_agents: Some(true),
+        use_system_hunt_group_clid_setting: Some(true),
+        include_hunt_group_name_in_clid: Some(false),
+        enable_not_reachable_forwarding: Some(false),
+        not_reachable_forward_to_phone_number: Change::Set("+1-2025550122".into()),
+        make_busy_when_not_reachable: Some(true),
+        allow_members_to_control_group_busy: Some(false),
+        enable_group_busy: Some(true),
+        apply_group_busy_when_terminating_to_agent: Some(false),
+        network_class_of_service: Some("NCOS 1".into()),
+    }))
+}
+
+fn modify_clear() -> Request {
+    Request::ModifyInstance(Box::new(ModifyInstance {
+        service_user_id: "hg-sales@example.com".into(),
+        profile: ModifyProfile {
+            phone_number: Change::Clear,
+            extension: Change::Clear,
+            department: Change::Clear,
+            sip_alias_list: Change::Clear,
+            public_user_identity: Change::Clear,
+            calling_line_id_phone_number: Change::Clear,
+            ..Default::default()
+        },
+        forward_to_phone_number: Change::Clear,
+        agent_user_id_list: Change::Clear,
+        not_reachable_forward_to_phone_number: Change::Clear,
+        ..Default::default()
+    }))
+}
+
+fn every_request() -> Vec<Request> {
+    vec![
+        Request::Authentication {
+            user_id: "admin&<\"1\">".into(),
+        },
+        Request::Login14sp4 {
+            user_id: "admin".into(),
+            signed_password: Secret::new("77e4a6de3a1e00be05e121cf0ebee860"),
+        },
+        Request::Login22V5 {
+            user_id: "admin".into(),
+            password: Secret::new("pa&ss<'\">"),
+        },
+        Request::Logout {
+            user_id: "admin".into(),
+            reason: Some(LOGOUT_REASON_CLIENT.into()),
+        },
+        Request::GetInstanceList {
+            service_provider_id: "SP&1".into(),
+            group_id: "ぐるーぷ".into(),
+        },
+        Request::GetInstance {
+            service_user_id: "せーるす@example.com".into(),
+        },
+        add_request(),
+        modify_full(),
+        modify_clear(),
+        Request::ModifyInstance(Box::new(ModifyInstance {
+            service_user_id: "only-id@example.com".into(),
+            ..Default::default()
+        })),
+        Request::ModifyWeights {
+            service_user_id: "hg-sales@example.com".into(),
+            weights: vec![
+                ("alice@example.com".into(), 60),
+                ("bob@example.com".into(), 40),
+            ],
+        },
+        Request::ModifyWeights {
+            service_user_id: "hg-sales@example.com".into(),
+            weights: vec![],
+        },
+        Request::DeleteInstance {
+            service_user_id: "hg-old@example.com".into(),
+        },
+    ]
+}
+
+#[test]
+fn every_request_kind_validates_against_the_r25_schema() {
+    let reqs = every_request();
+    // One document per command, plus one batch of the whole lot (≤ 15).
+    let mut docs: Vec<Vec<u8>> = reqs
+        .iter()
+        .map(|r| request_document("huntctl-test", std::slice::from_ref(r)))
+        .collect();
+    docs.push(request_document("batch&<1>", &reqs));
+    let (code, out) = validate(&docs);
+    assert_eq!(code, 0, "validator rejected the documents:\n{out}");
+    assert!(
+        out.contains(&format!("{} documents valid", docs.len())),
+        "{out}"
+    );
+
+    // The hiragana survive as character references in an ISO-8859-1 document.
+    let doc = &docs[6];
+    let text = decode_document(doc).unwrap();
+    let name = between(&text, "<name>", "</name>").unwrap();
+    assert_eq!(unescape(name), "せーるす & \"Sales\"");
+    assert!(String::from_utf8_lossy(doc).contains("&#12379;"));
+}
+
+#[test]
+fn the_validator_catches_wrong_element_order() {
+    // Proves the validation test can fail: swap two elements of the sequence.
+    let doc = request_document("s", &[add_request()]);
+    let text = String::from_utf8_lossy(&doc).replace(
+        "<policy>Weighted</policy><huntAfterNoAnswer>true</huntAfterNoAnswer>",
+        "<huntAfterNoAnswer>true</huntAfterNoAnswer><policy>Weighted</policy>",
+    );
+    assert_ne!(text.as_bytes(), &doc[..], "replacement did not apply");
+    let (code, out) = validate(&[text.into_bytes()]);
+    assert_eq!(code, 1, "validator accepted a misordered document: {out}");
+    assert!(out.contains("INVALID"), "{out}");
+}
+
+#[test]
+fn every_reply_sample_parses() {
+    let dir = shared_ocip_dir().join("samples");
+    let mut parsed = HashMap::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        // Request samples (for the sandbox) are not replies.
+        if !text.contains("Response") {
+            continue;
+        }
+        let doc =
+            decode_response_document(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(!doc.responses.is_empty(), "{}", path.display());
+        parsed.insert(
+            path.file_name().unwrap().to_string_lossy().into_owned(),
+            doc,
+        );
+    }
+    assert!(parsed.len() >= 8, "only {} reply samples", parsed.len());
+    for f in [
+        "captured-cisco-success.xml",
+        "captured-mit-auth-response.xml",
+        "captured-mit-error-4008.xml",
+        "captured-mit-error-6004.xml",
+    ] {
+        assert!(parsed.contains_key(f), "{f} not parsed");
+    }
+    assert_eq!(
+        parsed["captured-cisco-success.xml"].responses,
+        vec![Response::Success]
+    );
+    let Response::Error(e) = &parsed["captured-mit-error-4008.xml"].responses[0] else {
+        panic!()
+    };
+    assert_eq!(e.code, Some(4008));
+    assert!(e.summary.contains("User not found"));
+    let Response::Error(e) = &parsed["captured-mit-error-6004.xml"].responses[0] else {
+        panic!()
+    };
+    assert_eq!(e.code, Some(6004));
+    assert!(e
+        .detail
+        .as_deref()
+        .unwrap()
+        .contains("Invalid xsi:type qname: 'LoginRequest'"));
+    let Response::Authentication { nonce, .. } =
+        &parsed["captured-mit-auth-response.xml"].responses[0]
+    else {
+        panic!()
+    };
+    assert_eq!(nonce, "1493647455426");
+    let Response::Instance(i) = &parsed["hg-get-response.xml"].responses[0] else {
+        panic!()
+    };
+    assert_eq!(i.policy, Policy::Weighted);
+    assert_eq!(i.profile.country_code.as_deref(), Some("1"));
+    assert_eq!(i.agents[0].user_id, "alice@example.com");
+    assert_eq!(i.agents[0].weight, 60);
+    assert_eq!(i.agents[0].department, "");
+    let Response::InstanceList(l) = &parsed["hg-get-list-response.xml"].responses[0] else {
+        panic!()
+    };
+    assert_eq!(l[0].service_user_id, "hg-sales@example.com");
+    assert!(l[0].is_active);
+    let login = &parsed["login-responses.xml"].responses;
+    assert!(
+        matches!(&login[1], Response::Login14sp4(i) if i.password_expires_days == Some(-2147483648))
+    );
+    assert!(matches!(&login[2], Response::Login22V5(i) if i.user_domain == "example.com"));
+    assert_eq!(parsed["responses-misc.xml"].responses.len(), 2);
+}
+
+#[test]
+fn replies_in_other_encodings_decode_per_declaration() {
+    let body = |name: &[u8]| {
+        let mut d = b"<BroadsoftDocument xmlns:xsi=\"x\"><sessionId>s</sessionId><command xsi:type=\"c:ErrorResponse\"><summary>[Error 4008] ".to_vec();
+        d.extend_from_slice(name);
+        d.extend_from_slice(
+            b"</summary><summaryEnglish>e</summaryEnglish></command></BroadsoftDocument>",
+        );
+        d
+    };
+    let mut l2 = b"<?xml version=\"1.0\" encoding=\"ISO-8859-2\"?>".to_vec();
+    l2.extend(body(b"\xb1"));
+    let mut l1 = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>".to_vec();
+    l1.extend(body(b"\xe9"));
+    let mut u8 = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>".to_vec();
+    u8.extend(body("せ".as_bytes()));
+    for (doc, want) in [(l2, "ą"), (l1, "é"), (u8, "せ")] {
+        let d = decode_response_document(&doc).unwrap();
+        let Response::Error(e) = &d.responses[0] else {
+            panic!()
+        };
+        assert!(e.summary.ends_with(want), "{}", e.summary);
+    }
+}
+
+// ---------------------------------------------------------------- fake servers
+
+const PASSWORD: &str = "password";
+const NONCE: &str = "1234567890123";
+
+#[derive(Default)]
+struct Seen {
+    /// Command types of every document received, in order.
+    docs: Vec<Vec<String>>,
+    /// How often each serviceUserId was received.
+    ids: HashMap<String, usize>,
+    /// Ids that already made the server close once.
+    closed: HashSet<String>,
+    logouts: usize,
+}
+
+type State = Arc<Mutex<Seen>>;
+
+enum Action {
+    Reply(String),
+    Close,
+    Hang,
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let i = s.find(start)? + start.len();
+    let j = s[i..].find(end)? + i;
+    Some(&s[i..j])
+}
+
+fn unescape(s: &str) -> String {
+    quick_xml::escape::unescape(s).unwrap().into_owned()
+}
+
+fn instance_reply(id: &str) -> String {
+    let user = id.split('@').next().unwrap_or(id);
+    format!(
+        "<command echo=\"\" xsi:type=\"GroupHuntGroupGetInstanceResponse20\" xmlns=\"\">\
+<serviceInstanceProfile><name>ぐるーぷ {}</name><callingLineIdLastName>L</callingLineIdLastName>\
+<callingLineIdFirstName>F</callingLineIdFirstName><countryCode>1</countryCode></serviceInstanceProfile>\
+<policy>Weighted</policy><huntAfterNoAnswer>true</huntAfterNoAnswer><noAnswerNumberOfRings>5</noAnswerNumberOfRings>\
+<forwardAfterTimeout>false</forwardAfterTimeout><forwardTimeoutSeconds>10</forwardTimeoutSeconds>\
+<agentUserTable><colHeading>Weight</colHeading><colHeading>User Id</colHeading>\
+<row><col>70</col><col>a@x.com</col></row><row><col/><col>b@x.com</col></row></agentUserTable>\
+<allowCallWaitingForAgents>true</allowCallWaitingForAgents><useSystemHuntGroupCLIDSetting>true</useSystemHuntGroupCLIDSetting>\
+<includeHuntGroupNameInCLID>true</includeHuntGroupNameInCLID><enableNotReachableForwarding>false</enableNotReachableForwarding>\
+<makeBusyWhenNotReachable>false</makeBusyWhenNotReachable><allowMembersToControlGroupBusy>false</allowMembersToControlGroupBusy>\
+<enableGroupBusy>false</enableGroupBusy><applyGroupBusyWhenTerminatingToAgent>false</applyGroupBusyWhenTerminatingToAgent></command>",
+        quick_xml::escape::escape(user)
+    )
+}
+
+fn error_reply(code: u32, text: &str) -> String {
+    format!(
+        "<command type=\"Error\" echo=\"\" xsi:type=\"c:ErrorResponse\" xmlns:c=\"C\" xmlns=\"\">\
+<summary>[Error {code}] {text}</summary><summaryEnglish>[Error {code}] {text}</summaryEnglish></command>"
+    )
+}
+
+const SUCCESS: &str =
+    "<command echo=\"\" xsi:type=\"c:SuccessResponse\" xmlns:c=\"C\" xmlns=\"\"/>";
+
+/// The scripted behaviour: serviceUserIds starting with `missing` get error 4008, `close`
+/// makes the server drop the connection the first time it sees that id, `hang` is never
+/// answered; login accepts admin / "password".
+fn handle(doc: &str, state: &State) -> Action {
+    let session = between(doc, "<sessionId xmlns=\"\">", "</sessionId>").unwrap_or("");
+    let mut out = String::new();
+    let mut types = Vec::new();
+    let mut st = state.lock().unwrap();
+    let mut action = None;
+    for cmd in doc.split("<command ").skip(1) {
+        let ty = between(cmd, "xsi:type=\"", "\"").unwrap_or("").to_string();
+        types.push(ty.clone());
+        let text = |name: &str| {
+            between(cmd, &format!("<{name}>"), &format!("</{name}>"))
+                .map(unescape)
+                .unwrap_or_default()
+        };
+        let reply = match ty.as_str() {
+            "AuthenticationRequest" => format!(
+                "<command echo=\"\" xsi:type=\"AuthenticationResponse\" xmlns=\"\"><userId>{}</userId><nonce>{NONCE}</nonce><passwordAlgorithm>MD5</passwordAlgorithm></command>",
+                text("userId")
+            ),
+            "LoginRequest14sp4" | "LoginRequest22V5" => {
+                let ok = text("userId") == "admin"
+                    && if ty == "LoginRequest14sp4" {
+                        text("signedPassword") == "77e4a6de3a1e00be05e121cf0ebee860"
+                    } else {
+                        text("password") == PASSWORD
+                    };
+                if ok {
+                    let t = ty.replace("Request", "Response");
+                    format!("<command echo=\"\" xsi:type=\"{t}\" xmlns=\"\"><loginType>System</loginType><locale>en_US</locale><encoding>ISO-8859-1</encoding><isEnterprise>false</isEnterprise><userDomain>x.com</userDomain></command>")
+                } else {
+                    error_reply(4962, "Invalid password")
+                }
+            }
+            "LogoutRequest" => {
+                st.logouts += 1;
+                SUCCESS.to_string()
+            }
+            _ => {
+                let id = text("serviceUserId");
+                *st.ids.entry(id.clone()).or_default() += 1;
+                if id.starts_with("close") && st.closed.insert(id.clone()) {
+                    action = Some(Action::Close);
+                } else if id.starts_with("hang") {
+                    action = Some(Action::Hang);
+                }
+                if id.starts_with("missing") {
+                    error_reply(4008, &format!("User not found: {id}"))
+                } else if ty == "GroupHuntGroupGetInstanceRequest20" {
+                    instance_reply(&id)
+                } else {
+                    SUCCESS.to_string()
+                }
+            }
+        };
+        out.push_str(&reply);
+    }
+    st.docs.push(types);
+    if let Some(a) = action {
+        return a;
+    }
+    Action::Reply(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\" \
+xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><sessionId xmlns=\"\">{session}</sessionId>{out}</BroadsoftDocument>"
+    ))
+}
+
+async fn serve_stream<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, state: State) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        while let Some(end) = find_document_end(&buf) {
+            let doc: Vec<u8> = buf.drain(..end).collect();
+            let text = decode_document(&doc).unwrap().into_owned();
+            match handle(&text, &state) {
+                Action::Reply(r) => {
+                    if s.write_all(r.as_bytes()).await.is_err() || s.write_all(b"\n").await.is_err()
+                    {
+                        return;
+                    }
+                    let _ = s.flush().await;
+                }
+                Action::Close => return,
+                Action::Hang => {
+                    tokio::time::sleep(Duration::from_secs(3600)).await;
+                    return;
+                }
+            }
+        }
+        match s.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+/// A TCP (or TLS, with an acceptor) fake server on a loopback port.
+async fn stream_server(tls: Option<tokio_rustls::TlsAcceptor>) -> (u16, State) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let state = State::default();
+    let st = state.clone();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let st = st.clone();
+            let tls = tls.clone();
+            tokio::spawn(async move {
+                match tls {
+                    Some(a) => {
+                        if let Ok(s) = a.accept(sock).await {
+                            serve_stream(s, st).await
+                        }
+                    }
+                    None => serve_stream(sock, st).await,
+                }
+            });
+        }
+    });
+    (port, state)
+}
+
+/// A self-signed certificate for `localhost`: (TLS acceptor, certificate PEM).
+fn self_signed() -> (tokio_rustls::TlsAcceptor, String) {
+    let ck = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(ck.key_pair.serialize_der().into());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![ck.cert.der().clone()], key)
+        .unwrap();
+    (
+        tokio_rustls::TlsAcceptor::from(Arc::new(config)),
+        ck.cert.pem(),
+    )
+}
+
+#[derive(Clone, Default)]
+struct SoapState {
+    seen: State,
+    /// JSESSIONID → logged in.
+    sessions: Arc<Mutex<HashMap<String, bool>>>,
+}
+
+fn soap_envelope(inner: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\">\
+<soapenv:Body>{inner}</soapenv:Body></soapenv:Envelope>"
+    )
+}
+
+async fn soap_handler(
+    axum::extract::State(st): axum::extract::State<SoapState>,
+    headers: axum::http::HeaderMap,
+    body: String,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let cookie = headers
+        .get(axum::http::header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| {
+            c.split(';')
+                .find_map(|p| p.trim().strip_prefix("JSESSIONID="))
+                .map(String::from)
+        })
+        .filter(|c| st.sessions.lock().unwrap().contains_key(c));
+    let in0 = body
+        .find("<in0")
+        .and_then(|i| body[i..].find('>').map(|j| i + j + 1))
+        .and_then(|s| body[s..].find("</in0>").map(|e| &body[s..s + e]))
+        .unwrap_or("");
+    let doc = unescape(in0);
+    let logging_in = doc.contains("AuthenticationRequest") || doc.contains("LoginRequest");
+    let logged_in = cookie
+        .as_ref()
+        .map(|c| st.sessions.lock().unwrap()[c])
+        .unwrap_or(false);
+    if !logging_in && !logged_in {
+        let fault = soap_envelope(
+            "<soapenv:Fault><faultcode>soapenv:Server.userException</faultcode>\
+<faultstring>INVALID_REQUEST: Cannot process any request before user is logged in.</faultstring></soapenv:Fault>",
+        );
+        return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, fault).into_response();
+    }
+    let (jsession, set) = match cookie {
+        Some(c) => (c, false),
+        None => {
+            let c = uuid::Uuid::new_v4().to_string();
+            st.sessions.lock().unwrap().insert(c.clone(), false);
+            (c, true)
+        }
+    };
+    match handle(&doc, &st.seen) {
+        Action::Reply(r) => {
+            if r.contains("LoginResponse") {
+                st.sessions.lock().unwrap().insert(jsession.clone(), true);
+            }
+            let env = soap_envelope(&format!(
+                "<ns1:processOCIMessageResponse xmlns:ns1=\"urn:com:broadsoft:webservice\">\
+<processOCIMessageReturn>{}</processOCIMessageReturn></ns1:processOCIMessageResponse>",
+                quick_xml::escape::escape(&r)
+            ));
+            let mut resp = env.into_response();
+            if set {
+                resp.headers_mut().insert(
+                    axum::http::header::SET_COOKIE,
+                    format!("JSESSIONID={jsession}; Path=/").parse().unwrap(),
+                );
+            }
+            resp
+        }
+        // A handler that panics makes the server drop the connection without an answer.
+        Action::Close => panic!("fake SOAP server: simulated crash"),
+        Action::Hang => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            axum::http::StatusCode::GATEWAY_TIMEOUT.into_response()
+        }
+    }
+}
+
+async fn soap_server() -> (String, State) {
+    let st = SoapState::default();
+    let seen = st.seen.clone();
+    let app = axum::Router::new()
+        .route(
+            "/webservice/services/ProvisioningService",
+            axum::routing::post(soap_handler),
+        )
+        .with_state(st);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (
+        format!("http://127.0.0.1:{port}/webservice/services/ProvisioningService"),
+        seen,
+    )
+}
+
+// ---------------------------------------------------------------- the scenario
+
+fn settings(url: &str) -> ConnectionSettings {
+    let mut s = ConnectionSettings::new(url, "admin", Secret::new(PASSWORD));
+    s.parallelism = 2;
+    s.connect_timeout = Duration::from_secs(5);
+    s.request_timeout = Duration::from_secs(10);
+    s
+}
+
+fn get(id: &str) -> Request {
+    Request::GetInstance {
+        service_user_id: id.into(),
+    }
+}
+
+/// Login (bad and good), a 15-command batch with an error in the middle, a server that closes
+/// the connection (a read is retried, a write is not), a server that never answers.
+async fn exercise(base: ConnectionSettings, state: State, expect_login: &str) {
+    // A wrong password: an error naming the user, never the password.
+    let mut bad = base.clone();
+    bad.password = Secret::new("wrong-secret");
+    let err = Pool::connect(bad).await.unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        matches!(
+            err,
+            ClientError::Login {
+                code: Some(4962),
+                ..
+            }
+        ),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("\"admin\"") && !msg.contains("wrong-secret"),
+        "{msg}"
+    );
+
+    let pool = Pool::connect(base.clone()).await.unwrap();
+    let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let d = done.clone();
+    pool.set_progress(Some(Arc::new(move |n| {
+        d.fetch_add(n, std::sync::atomic::Ordering::SeqCst);
+    })));
+    assert!(state
+        .lock()
+        .unwrap()
+        .docs
+        .iter()
+        .any(|d| d.iter().any(|t| t == expect_login)));
+
+    // 15 commands, one document; the 8th fails.
+    let reqs: Vec<Request> = (0..15)
+        .map(|i| {
+            if i == 7 {
+                get("missing-7@x.com")
+            } else {
+                get(&format!("hg{i}@x.com"))
+            }
+        })
+        .collect();
+    let before = state.lock().unwrap().docs.len();
+    let rs = pool.execute(reqs).await;
+    assert_eq!(rs.len(), 15);
+    for (i, r) in rs.iter().enumerate() {
+        match r {
+            Ok(Response::Error(e)) => {
+                assert_eq!(i, 7);
+                assert_eq!(e.code, Some(4008));
+            }
+            Ok(Response::Instance(d)) => {
+                assert_eq!(d.profile.name, format!("ぐるーぷ hg{i}"));
+                assert_eq!(d.agents[0].weight, 70);
+                assert_eq!(d.agents[1].user_id, "b@x.com");
+                assert_eq!(d.agents[1].weight, 0);
+            }
+            other => panic!("command {i}: {other:?}"),
+        }
+    }
+    {
+        let st = state.lock().unwrap();
+        let new: Vec<usize> = st.docs[before..].iter().map(Vec::len).collect();
+        assert_eq!(new, vec![15], "one document of 15 commands");
+    }
+    assert_eq!(done.load(std::sync::atomic::Ordering::SeqCst), 15);
+
+    // 31 commands: three documents (15+15+1) over two sessions, results in order.
+    let reqs: Vec<Request> = (0..31).map(|i| get(&format!("n{i}@x.com"))).collect();
+    let rs = pool.execute(reqs).await;
+    for (i, r) in rs.iter().enumerate() {
+        let Ok(Response::Instance(d)) = r else {
+            panic!("{i}: {r:?}")
+        };
+        assert_eq!(d.profile.name, format!("ぐるーぷ n{i}"));
+    }
+
+    // The server drops the connection: a read-only document is resent on a fresh session…
+    let rs = pool
+        .execute(vec![get("close-read@x.com"), get("ok@x.com")])
+        .await;
+    assert!(matches!(&rs[0], Ok(Response::Instance(_))), "{rs:?}");
+    assert!(matches!(&rs[1], Ok(Response::Instance(_))), "{rs:?}");
+    assert_eq!(state.lock().unwrap().ids["close-read@x.com"], 2);
+    // …a document with a write is not: its outcome is unknown.
+    let rs = pool
+        .execute(vec![
+            get("w1@x.com"),
+            Request::DeleteInstance {
+                service_user_id: "close-write@x.com".into(),
+            },
+        ])
+        .await;
+    assert!(
+        rs.iter()
+            .all(|r| matches!(r, Err(CommandFailure::Unknown(_)))),
+        "{rs:?}"
+    );
+    assert_eq!(state.lock().unwrap().ids["close-write@x.com"], 1);
+    // The pool still works afterwards.
+    let rs = pool.execute(vec![get("after@x.com")]).await;
+    assert!(matches!(&rs[0], Ok(Response::Instance(_))), "{rs:?}");
+
+    pool.close().await;
+    assert!(state.lock().unwrap().logouts >= 1);
+
+    // A server that never answers: the request timeout fires.
+    let mut quick = base;
+    quick.request_timeout = Duration::from_millis(400);
+    quick.read_retries = 1;
+    quick.parallelism = 1;
+    let pool = Pool::connect(quick).await.unwrap();
+    let t0 = Instant::now();
+    let rs = pool.execute(vec![get("hang@x.com")]).await;
+    assert!(t0.elapsed() < Duration::from_secs(5), "{:?}", t0.elapsed());
+    assert!(matches!(&rs[0], Err(CommandFailure::Unknown(_))), "{rs:?}");
+    // Retried once (a read), then given up.
+    assert_eq!(state.lock().unwrap().ids["hang@x.com"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tcp_transport() {
+    let (port, state) = stream_server(None).await;
+    exercise(
+        settings(&format!("tcp://127.0.0.1:{port}")),
+        state.clone(),
+        "LoginRequest14sp4",
+    )
+    .await;
+    // Forcing the plain flow works over TCP too.
+    let mut s = settings(&format!("tcp://127.0.0.1:{port}"));
+    s.login = Some(LoginFlow::Plain);
+    let pool = Pool::connect(s).await.unwrap();
+    assert_eq!(
+        state.lock().unwrap().docs.last().unwrap(),
+        &vec!["LoginRequest22V5".to_string()]
+    );
+    pool.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_transport() {
+    let (acceptor, pem) = self_signed();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, pem).unwrap();
+    let (port, state) = stream_server(Some(acceptor)).await;
+    let url = format!("tls://localhost:{port}");
+
+    // Not trusted without --ca-cert.
+    let err = Pool::connect(settings(&url)).await.unwrap_err();
+    assert!(matches!(err, ClientError::Connect { .. }), "{err}");
+    // Accepted with --insecure.
+    let mut s = settings(&url);
+    s.insecure = true;
+    Pool::connect(s).await.unwrap().close().await;
+
+    let mut s = settings(&url);
+    s.ca_cert = Some(ca);
+    exercise(s, state, "LoginRequest22V5").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn soap_transport() {
+    let (url, state) = soap_server().await;
+    // Without the JSESSIONID cookie of a login, the endpoint answers with a fault.
+    let s = settings(&url);
+    let shared = Shared::new(&s).unwrap();
+    let mut t = SoapTransport::new(&url, &shared).unwrap();
+    let err = t
+        .round_trip(&request_document("x", &[get("a@x.com")]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, TransportError::Fault(f) if f.contains("before user is logged in")),
+        "{err}"
+    );
+    exercise(s, state, "LoginRequest14sp4").await;
+}
+
+#[tokio::test]
+async fn unreachable_server_is_a_connect_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let err = Pool::connect(settings(&format!("tcp://127.0.0.1:{port}")))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClientError::Connect { .. }), "{err}");
+}
