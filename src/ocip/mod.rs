@@ -1,6 +1,8 @@
 //! OCI-P: the BroadWorks provisioning protocol (codec, sessions, transports, pool).
 
 pub mod commands;
+pub mod decode_request;
+pub mod encode_response;
 pub mod xml;
 
 use commands::{Request, Response};
