@@ -29,6 +29,7 @@ pub enum Command {
     /// Carry out the plan and report a result per hunt group.
     Apply(ApplyArgs),
     /// Run the OCI-P sandbox server (behaves like BroadWorks for hunt groups).
+    #[command(after_long_help = SANDBOX_HELP)]
     Sandbox(SandboxArgs),
     /// Write the hunt groups on the server as desired-state files.
     Export(ExportArgs),
@@ -190,6 +191,48 @@ pub struct ApplyArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: DiagnosticFormat,
 }
+
+/// Long help of `huntctl sandbox`: login, fault rules, state file format.
+pub const SANDBOX_HELP: &str = "\
+LOGIN
+  Plain TCP: AuthenticationRequest, then LoginRequest14sp4 with
+  signedPassword = hex(md5(nonce \":\" hex(sha1(password)))). TLS and SOAP also accept
+  LoginRequest22V5 (plain password); plain TCP refuses it. Commands before login get
+  [Error 5404]; a wrong password [Error 4962]. SOAP keeps the login in the JSESSIONID cookie.
+
+ERRORS
+  4008 user/hunt group/agent not found, 4009 service provider not found, 4010 group not
+  found, 4200 user id already in use, 4201 user id without domain, 4413 number not assigned
+  to the group, 4414 number in use, 4415 extension in use in the group, 4416 alias in use,
+  4417 department not found, 4418 agent listed twice, 4963 LoginRequest22V5 over plain TCP,
+  6004 schema violation (the detail names the element). Codes other than 4008, 4962, 5404
+  and 6004 are the sandbox's own choice.
+
+FAULT RULES (--fault, repeatable)
+  Counted commands are hunt group commands (not login/logout), over all connections since
+  start, from 1. A numbered rule fires once, on the document holding the N-th command.
+  close-after=N        run that document (and persist it), close without replying
+  drop-before=N        close on receiving that document, without running it
+  stall-after=N        never answer that document (not run); the connection stays open
+  malformed-after=N    run it, reply with a document that is not well-formed XML
+  wrong-count-after=N  run it, reply with one response too few
+  error=GLOB:CODE      commands whose serviceUserId matches GLOB answer [Error CODE]
+                       without running (every time)
+
+STATE FILE (JSON, written atomically after every write, before the reply)
+  {\"formatVersion\": 1, \"serviceProviders\": [{\"id\": \"MyServiceProvider\", \"groups\": [{
+     \"id\": \"SalesGroup\", \"countryCode\": \"1\", \"departments\": [\"Sales\"],
+     \"phoneNumbers\": [\"2025550100\"],
+     \"users\": [{\"userId\": \"john.doe@company.com\", \"lastName\": \"Doe\", \"firstName\": \"John\",
+                \"extension\": \"1001\", \"emailAddress\": \"john.doe@company.com\"}],
+     \"huntGroups\": [{\"serviceUserId\": \"sales-hunt@company.com\", \"name\": \"Sales Hunt\",
+                \"callingLineIdLastName\": \"Sales\", \"callingLineIdFirstName\": \"Team\",
+                \"phoneNumber\": \"2025550100\", \"extension\": \"0100\", \"alias\": [],
+                \"policy\": \"Regular\", \"agents\": [{\"userId\": \"john.doe@company.com\", \"weight\": 0}],
+                ...every other field by its OCI-P name; left out = documented default}]}]}]}
+  Phone numbers are kept national with the group's countryCode; passwords are never stored.
+  --seed FILE takes the same format.
+";
 
 /// `huntctl sandbox`.
 #[derive(Debug, Args)]

@@ -1,5 +1,6 @@
 //! One module per subcommand: each turns parsed arguments into library calls and an exit code.
 
+pub mod sandbox;
 pub mod validate;
 
 use std::process::ExitCode;
@@ -14,7 +15,7 @@ pub fn run(cli: crate::cli::Cli) -> CommandResult {
         Command::Validate(a) => validate::run(a),
         Command::Plan(a) => not_yet("plan", a),
         Command::Apply(a) => not_yet("apply", a),
-        Command::Sandbox(a) => not_yet("sandbox", a),
+        Command::Sandbox(a) => sandbox::run(a),
         Command::Export(a) => not_yet("export", a),
         Command::Convert(a) => not_yet("convert", a),
         Command::Completions(a) => completions(a),

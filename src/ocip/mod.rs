@@ -2,8 +2,10 @@
 
 pub mod client_error;
 pub mod commands;
+pub mod decode_request;
 pub mod decode_response;
 pub mod encode_request;
+pub mod encode_response;
 pub mod pool;
 pub mod session;
 pub mod settings;

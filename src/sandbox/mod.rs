@@ -1,1 +1,603 @@
 //! The sandbox: an OCI-P server that behaves like BroadWorks for hunt groups.
+//!
+//! [`start`] runs it inside the current tokio runtime (embedded mode and tests);
+//! `huntctl sandbox` runs it in the foreground. One [`Core`] holds the state and carries out
+//! documents for every transport: plain TCP and TLS ([`server`]) and SOAP over HTTP ([`soap`]).
+
+pub mod faults;
+pub mod seed;
+pub mod server;
+pub mod soap;
+pub mod state;
+pub mod store;
+
+pub use faults::FaultRule;
+
+use crate::ocip::commands::{LoginInfo, OciError, Request, Response};
+use crate::ocip::decode_request::decode_request_document;
+use crate::ocip::encode_response::response_document;
+use faults::FaultKind;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use store::{codes, oci_error, Store};
+use tokio::sync::{watch, Notify};
+
+/// How to run a sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// Plain TCP listen address (OCI-P over TCP, port 2208 on real servers).
+    pub tcp_listen: Option<SocketAddr>,
+    /// TLS listen address (self-signed certificate made at start).
+    pub tls_listen: Option<SocketAddr>,
+    /// SOAP-over-HTTP listen address.
+    pub soap_listen: Option<SocketAddr>,
+    /// State file (JSON), created from the seed when missing.
+    pub state_path: PathBuf,
+    /// A state file to start from instead of the built-in seed.
+    pub seed: Option<PathBuf>,
+    /// Replace the state file with the seed before starting.
+    pub reset: bool,
+    /// Administrator user id accepted.
+    pub user: String,
+    /// Administrator password accepted.
+    pub password: String,
+    /// Delay before each reply document.
+    pub latency: Duration,
+    /// Append every received document to this file.
+    pub record: Option<PathBuf>,
+    /// Fault injection rules.
+    pub faults: Vec<FaultRule>,
+}
+
+impl SandboxConfig {
+    /// Embedded mode: plain TCP on an ephemeral loopback port, `admin`/`admin`.
+    pub fn embedded(state_path: PathBuf) -> Self {
+        SandboxConfig {
+            tcp_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+            tls_listen: None,
+            soap_listen: None,
+            state_path,
+            seed: None,
+            reset: false,
+            user: "admin".into(),
+            password: "admin".into(),
+            latency: Duration::ZERO,
+            record: None,
+            faults: Vec::new(),
+        }
+    }
+}
+
+/// Why the sandbox could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    /// The state or seed file is unreadable or inconsistent.
+    #[error("sandbox state: {0}")]
+    State(String),
+    /// A listener could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// TLS setup failed.
+    #[error("TLS setup: {0}")]
+    Tls(String),
+    /// Other I/O (record file, state file).
+    #[error("{0}")]
+    Io(String),
+}
+
+/// A running sandbox.
+pub struct SandboxHandle {
+    tcp_addr: Option<SocketAddr>,
+    tls_addr: Option<SocketAddr>,
+    soap_addr: Option<SocketAddr>,
+    cert_pem: Option<String>,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    core: Arc<Core>,
+}
+
+impl std::fmt::Debug for SandboxHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxHandle")
+            .field("tcp_addr", &self.tcp_addr)
+            .field("tls_addr", &self.tls_addr)
+            .field("soap_addr", &self.soap_addr)
+            .finish()
+    }
+}
+
+impl SandboxHandle {
+    /// The plain TCP address it listens on.
+    pub fn tcp_addr(&self) -> Option<SocketAddr> {
+        self.tcp_addr
+    }
+    /// The TLS address it listens on.
+    pub fn tls_addr(&self) -> Option<SocketAddr> {
+        self.tls_addr
+    }
+    /// The SOAP endpoint URL.
+    pub fn soap_url(&self) -> Option<String> {
+        self.soap_addr
+            .map(|a| format!("http://{a}{}", soap::ENDPOINT))
+    }
+    /// The self-signed TLS certificate (PEM), when TLS is on.
+    pub fn cert_pem(&self) -> Option<String> {
+        self.cert_pem.clone()
+    }
+    /// Stops listening, closes connections and writes the state a last time.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+        self.core.flush().await;
+    }
+}
+
+/// Starts a sandbox on the current tokio runtime.
+pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
+    let fresh = config.reset || !config.state_path.exists();
+    let initial = if fresh {
+        match &config.seed {
+            Some(p) => state::load(p).map_err(SandboxError::State)?,
+            None => seed::seed_state(),
+        }
+    } else {
+        state::load(&config.state_path).map_err(SandboxError::State)?
+    };
+    let store = Store::new(initial).map_err(SandboxError::State)?;
+    if fresh {
+        let bytes = serde_json::to_vec_pretty(store.state())
+            .map_err(|e| SandboxError::State(e.to_string()))?;
+        state::write_atomic(&config.state_path, &bytes)
+            .map_err(|e| SandboxError::Io(format!("{}: {e}", config.state_path.display())))?;
+    }
+    let record = match &config.record {
+        Some(p) => Some(Mutex::new(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .map_err(|e| SandboxError::Io(format!("{}: {e}", p.display())))?,
+        )),
+        None => None,
+    };
+    let (durable, _) = watch::channel(Durable::default());
+    let core = Arc::new(Core {
+        store: Mutex::new(store),
+        persist: Notify::new(),
+        durable,
+        state_path: config.state_path.clone(),
+        user: config.user.clone(),
+        password: config.password.clone(),
+        latency: config.latency,
+        record,
+        faults: config.faults.clone(),
+        counter: AtomicU64::new(0),
+    });
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let mut tasks = Vec::new();
+    tasks.push(tokio::spawn(persister(core.clone(), shutdown_rx.clone())));
+
+    let mut tcp_addr = None;
+    if let Some(addr) = config.tcp_listen {
+        let l = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| SandboxError::Bind { addr, source })?;
+        tcp_addr = l.local_addr().ok();
+        tasks.push(tokio::spawn(server::accept_loop(
+            l,
+            core.clone(),
+            None,
+            shutdown_rx.clone(),
+        )));
+    }
+    let mut tls_addr = None;
+    let mut cert_pem = None;
+    if let Some(addr) = config.tls_listen {
+        let (acceptor, pem) = server::tls_acceptor()?;
+        let l = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| SandboxError::Bind { addr, source })?;
+        tls_addr = l.local_addr().ok();
+        cert_pem = Some(pem);
+        tasks.push(tokio::spawn(server::accept_loop(
+            l,
+            core.clone(),
+            Some(acceptor),
+            shutdown_rx.clone(),
+        )));
+    }
+    let mut soap_addr = None;
+    if let Some(addr) = config.soap_listen {
+        let l = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| SandboxError::Bind { addr, source })?;
+        soap_addr = l.local_addr().ok();
+        tasks.push(tokio::spawn(soap::serve(
+            l,
+            core.clone(),
+            shutdown_rx.clone(),
+        )));
+    }
+    Ok(SandboxHandle {
+        tcp_addr,
+        tls_addr,
+        soap_addr,
+        cert_pem,
+        shutdown,
+        tasks,
+        core,
+    })
+}
+
+/// The transport a session runs on (decides which login flows are accepted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Transport {
+    /// Plain TCP: LoginRequest22V5 (plain password) is refused.
+    Tcp,
+    /// TLS.
+    Tls,
+    /// SOAP over HTTP.
+    Soap,
+}
+
+/// Login state of one connection (TCP/TLS) or one JSESSIONID (SOAP).
+#[derive(Debug)]
+pub(crate) struct Session {
+    transport: Transport,
+    nonce: Option<String>,
+    /// The OCI sessionId the login was made with.
+    logged_in: Option<String>,
+}
+
+impl Session {
+    pub(crate) fn new(transport: Transport) -> Self {
+        Session {
+            transport,
+            nonce: None,
+            logged_in: None,
+        }
+    }
+}
+
+/// What to do with a received document.
+pub(crate) enum Outcome {
+    /// Send this reply document.
+    Reply(Vec<u8>),
+    /// Close the connection without a reply.
+    Close,
+    /// Never answer.
+    Stall,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Durable {
+    /// Store version known to be on disk.
+    version: u64,
+    /// The last persist failure, and the version it tried to write.
+    error: Option<(u64, String)>,
+}
+
+/// State and behaviour shared by every connection.
+pub(crate) struct Core {
+    store: Mutex<Store>,
+    persist: Notify,
+    durable: watch::Sender<Durable>,
+    state_path: PathBuf,
+    user: String,
+    password: String,
+    latency: Duration,
+    record: Option<Mutex<std::fs::File>>,
+    faults: Vec<FaultRule>,
+    counter: AtomicU64,
+}
+
+fn login_info() -> LoginInfo {
+    LoginInfo {
+        login_type: "System".into(),
+        locale: "en_US".into(),
+        encoding: "ISO-8859-1".into(),
+        is_enterprise: false,
+        password_expires_days: None,
+        user_domain: "sandbox.huntctl.local".into(),
+    }
+}
+
+/// `hex(md5(nonce ":" hex(sha1(password))))`, the signed password of LoginRequest14sp4.
+pub fn signed_password(nonce: &str, password: &str) -> String {
+    use md5::Digest as _;
+    let sha = hex::encode(sha1::Sha1::digest(password.as_bytes()));
+    hex::encode(md5::Md5::digest(format!("{nonce}:{sha}").as_bytes()))
+}
+
+fn subject(req: &Request) -> Option<&str> {
+    match req {
+        Request::GetInstance { service_user_id }
+        | Request::DeleteInstance { service_user_id }
+        | Request::ModifyWeights {
+            service_user_id, ..
+        } => Some(service_user_id),
+        Request::AddInstance(a) => Some(&a.service_user_id),
+        Request::ModifyInstance(m) => Some(&m.service_user_id),
+        _ => None,
+    }
+}
+
+fn is_login(req: &Request) -> bool {
+    matches!(
+        req,
+        Request::Authentication { .. }
+            | Request::Login14sp4 { .. }
+            | Request::Login22V5 { .. }
+            | Request::Logout { .. }
+    )
+}
+
+fn invalid_password() -> OciError {
+    oci_error(codes::INVALID_PASSWORD, "Invalid password", None)
+}
+
+impl Core {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Store> {
+        // A panic while holding the lock cannot leave the store half-written (commands are
+        // checked before they change anything), so a poisoned lock is still usable.
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn record(&self, bytes: &[u8]) {
+        if let Some(f) = &self.record {
+            use std::io::Write;
+            let mut f = f.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = f.write_all(bytes);
+            let _ = f.write_all(b"\n");
+        }
+    }
+
+    /// Carries out one received document for a session.
+    pub(crate) async fn handle_document(&self, session: &mut Session, bytes: &[u8]) -> Outcome {
+        self.record(bytes);
+        let doc = match decode_request_document(bytes) {
+            Ok(d) => d,
+            Err(e) => {
+                let sid = e.session_id.clone().unwrap_or_default();
+                return self
+                    .reply(&sid, vec![Response::Error(e.to_oci_error())])
+                    .await;
+            }
+        };
+        let counted = doc
+            .commands
+            .iter()
+            .filter(|c| !matches!(c, Ok(r) if is_login(r)))
+            .count() as u64;
+        let mut fault = None;
+        if counted > 0 && !self.faults.is_empty() {
+            let first = self.counter.fetch_add(counted, Ordering::SeqCst) + 1;
+            let last = first + counted - 1;
+            fault = self.faults.iter().find_map(|f| f.fire(first, last));
+        }
+        match fault {
+            Some(FaultKind::DropBefore) => return Outcome::Close,
+            Some(FaultKind::StallAfter) => return Outcome::Stall,
+            _ => {}
+        }
+        let mut responses = Vec::with_capacity(doc.commands.len());
+        let mut written = None;
+        {
+            let mut store: Option<std::sync::MutexGuard<'_, Store>> = None;
+            for c in &doc.commands {
+                let r = match c {
+                    Err(v) => Response::Error(v.to_oci_error()),
+                    Ok(req) if is_login(req) => self.login_command(session, &doc.session_id, req),
+                    Ok(req) => {
+                        if session.logged_in.as_deref() != Some(doc.session_id.as_str()) {
+                            Response::Error(oci_error(
+                                codes::NOT_LOGGED_IN,
+                                "Unauthorized transaction",
+                                Some("Not logged in: send AuthenticationRequest and LoginRequest14sp4 (or LoginRequest22V5 over TLS/SOAP) first, with the same sessionId".into()),
+                            ))
+                        } else if let Some(code) = subject(req)
+                            .and_then(|id| self.faults.iter().find_map(|f| f.error_for(id)))
+                        {
+                            Response::Error(oci_error(code, "Injected fault", None))
+                        } else {
+                            let st = store.get_or_insert_with(|| self.lock());
+                            let (resp, wrote) = st.execute(req);
+                            if wrote {
+                                written = Some(st.version());
+                            }
+                            resp
+                        }
+                    }
+                };
+                responses.push(r);
+            }
+        }
+        if let Some(v) = written {
+            if let Err(e) = self.wait_durable(v).await {
+                tracing::error!("sandbox: cannot persist state: {e}");
+                return Outcome::Close;
+            }
+        }
+        match fault {
+            Some(FaultKind::CloseAfter) => Outcome::Close,
+            Some(FaultKind::MalformedAfter) => {
+                self.delay().await;
+                let mut b = response_document(&doc.session_id, &responses);
+                // Cut the document inside its last command but keep the closing root tag, so
+                // a framing reader gets a document that does not parse.
+                let tail = b"</BroadsoftDocument>";
+                b.truncate(b.len().saturating_sub(tail.len() + 12));
+                b.extend_from_slice(b"<unclosed>");
+                b.extend_from_slice(tail);
+                Outcome::Reply(b)
+            }
+            Some(FaultKind::WrongCountAfter) => {
+                responses.pop();
+                self.reply(&doc.session_id, responses).await
+            }
+            _ => self.reply(&doc.session_id, responses).await,
+        }
+    }
+
+    async fn delay(&self) {
+        if !self.latency.is_zero() {
+            tokio::time::sleep(self.latency).await;
+        }
+    }
+
+    async fn reply(&self, session_id: &str, responses: Vec<Response>) -> Outcome {
+        self.delay().await;
+        Outcome::Reply(response_document(session_id, &responses))
+    }
+
+    fn login_command(&self, session: &mut Session, session_id: &str, req: &Request) -> Response {
+        match req {
+            Request::Authentication { user_id } => {
+                let nonce = format!(
+                    "{}",
+                    rand::random::<u64>() % 9_000_000_000_000 + 1_000_000_000_000
+                );
+                session.nonce = Some(nonce.clone());
+                Response::Authentication {
+                    user_id: user_id.clone(),
+                    nonce,
+                    password_algorithm: "MD5".into(),
+                }
+            }
+            Request::Login14sp4 {
+                user_id,
+                signed_password: signed,
+            } => {
+                let Some(nonce) = session.nonce.take() else {
+                    return Response::Error(oci_error(
+                        codes::INVALID_PASSWORD,
+                        "Invalid password",
+                        Some("no AuthenticationRequest before LoginRequest14sp4".into()),
+                    ));
+                };
+                let expected = signed_password(&nonce, &self.password);
+                if *user_id == self.user && signed.expose().eq_ignore_ascii_case(&expected) {
+                    session.logged_in = Some(session_id.to_string());
+                    Response::Login14sp4(login_info())
+                } else {
+                    session.logged_in = None;
+                    Response::Error(invalid_password())
+                }
+            }
+            Request::Login22V5 { user_id, password } => {
+                if session.transport == Transport::Tcp {
+                    return Response::Error(oci_error(
+                        codes::INSECURE_LOGIN,
+                        "LoginRequest22V5 is not allowed on an unsecure connection",
+                        Some("use AuthenticationRequest + LoginRequest14sp4 over plain TCP, or connect with TLS".into()),
+                    ));
+                }
+                if *user_id == self.user && password.expose() == self.password {
+                    session.logged_in = Some(session_id.to_string());
+                    Response::Login22V5(login_info())
+                } else {
+                    session.logged_in = None;
+                    Response::Error(invalid_password())
+                }
+            }
+            Request::Logout { .. } => {
+                session.logged_in = None;
+                session.nonce = None;
+                Response::Success
+            }
+            _ => Response::Error(invalid_password()),
+        }
+    }
+
+    async fn wait_durable(&self, version: u64) -> Result<(), String> {
+        let mut rx = self.durable.subscribe();
+        self.persist.notify_one();
+        loop {
+            {
+                let d = rx.borrow_and_update();
+                if d.version >= version {
+                    return Ok(());
+                }
+                if let Some((v, e)) = &d.error {
+                    if *v >= version {
+                        return Err(e.clone());
+                    }
+                }
+            }
+            rx.changed()
+                .await
+                .map_err(|_| "the sandbox is shutting down".to_string())?;
+        }
+    }
+
+    /// Writes the state if it changed since the last write; tells waiters.
+    pub(crate) async fn flush(&self) {
+        let (version, bytes) = {
+            let st = self.lock();
+            if st.version() <= self.durable.borrow().version {
+                return;
+            }
+            match serde_json::to_vec_pretty(st.state()) {
+                Ok(b) => (st.version(), b),
+                Err(e) => {
+                    let msg = e.to_string();
+                    let v = st.version();
+                    self.durable.send_modify(|d| d.error = Some((v, msg)));
+                    return;
+                }
+            }
+        };
+        let path = self.state_path.clone();
+        let r = tokio::task::spawn_blocking(move || state::write_atomic(&path, &bytes)).await;
+        match r {
+            Ok(Ok(())) => self.durable.send_modify(|d| {
+                d.version = d.version.max(version);
+                d.error = None;
+            }),
+            Ok(Err(e)) => {
+                let msg = format!("{}: {e}", self.state_path.display());
+                self.durable.send_modify(|d| d.error = Some((version, msg)));
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                self.durable.send_modify(|d| d.error = Some((version, msg)));
+            }
+        }
+    }
+}
+
+/// Group commit: one write covers every document that waits for it.
+async fn persister(core: Arc<Core>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = core.persist.notified() => core.flush().await,
+            r = shutdown.changed() => {
+                if r.is_err() || *shutdown.borrow() {
+                    core.flush().await;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn signed_password_vector() {
+        assert_eq!(
+            super::signed_password("1234567890123", "password"),
+            "77e4a6de3a1e00be05e121cf0ebee860"
+        );
+    }
+}

@@ -1,0 +1,259 @@
+//! Server direction of the codec: encodes responses in the shape BroadWorks sends them
+//! (see `samples/captured-*.xml`): data responses unprefixed, Success/Error with the `c:` prefix.
+
+use super::commands::{DepartmentKey, InstanceDetails, LoginInfo, OciError, Response};
+use super::xml::{escape, write_document, XmlOut};
+
+/// Encodes one response as a complete `<command …>…</command>` element.
+pub fn encode_response(r: &Response) -> String {
+    let mut x = XmlOut::new();
+    match r {
+        Response::Success => {
+            x.raw("<command echo=\"\" xsi:type=\"c:SuccessResponse\" xmlns:c=\"C\" xmlns=\"\"/>");
+        }
+        Response::Error(e) => encode_error(&mut x, e),
+        Response::Authentication {
+            user_id,
+            nonce,
+            password_algorithm,
+        } => {
+            open_data(&mut x, r.type_name());
+            x.text("userId", user_id)
+                .text("nonce", nonce)
+                .text("passwordAlgorithm", password_algorithm)
+                .close("command");
+        }
+        Response::Login14sp4(info) => {
+            open_data(&mut x, r.type_name());
+            login_info(&mut x, info, true);
+            x.close("command");
+        }
+        Response::Login22V5(info) => {
+            open_data(&mut x, r.type_name());
+            login_info(&mut x, info, false);
+            x.close("command");
+        }
+        Response::InstanceList(rows) => {
+            open_data(&mut x, r.type_name());
+            x.open("huntGroupTable");
+            for h in [
+                "Service User Id",
+                "Name",
+                "Phone Number",
+                "Extension",
+                "Department",
+                "Is Active",
+                "Policy",
+            ] {
+                x.text("colHeading", h);
+            }
+            for row in rows {
+                x.open("row");
+                for c in [
+                    row.service_user_id.as_str(),
+                    &row.name,
+                    &row.phone_number,
+                    &row.extension,
+                    &row.department,
+                    if row.is_active { "true" } else { "false" },
+                    &row.policy,
+                ] {
+                    col(&mut x, c);
+                }
+                x.close("row");
+            }
+            x.close("huntGroupTable").close("command");
+        }
+        Response::Instance(d) => {
+            open_data(&mut x, r.type_name());
+            instance(&mut x, d);
+            x.close("command");
+        }
+    }
+    x.into_string()
+}
+
+/// A whole reply document (ISO-8859-1, characters outside it as references), without the
+/// trailing newline the TCP transport adds.
+pub fn response_document(session_id: &str, responses: &[Response]) -> Vec<u8> {
+    let cmds: Vec<String> = responses.iter().map(encode_response).collect();
+    write_document(session_id, &cmds)
+}
+
+fn open_data(x: &mut XmlOut, ty: &str) {
+    x.raw("<command echo=\"\" xsi:type=\"")
+        .raw(ty)
+        .raw("\" xmlns=\"\">");
+}
+
+fn encode_error(x: &mut XmlOut, e: &OciError) {
+    x.raw(
+        "<command type=\"Error\" echo=\"\" xsi:type=\"c:ErrorResponse\" xmlns:c=\"C\" xmlns=\"\">",
+    );
+    // Real servers leave errorCode out; the code lives in the summary's "[Error NNNN]" prefix.
+    x.text("summary", &e.summary)
+        .text("summaryEnglish", &e.summary_english);
+    // Escaped text rather than CDATA: write_document turns non-Latin-1 characters into
+    // character references, which CDATA would corrupt.
+    x.opt("detail", e.detail.as_deref());
+    x.close("command");
+}
+
+fn login_info(x: &mut XmlOut, i: &LoginInfo, is_14sp4: bool) {
+    x.text("loginType", &i.login_type)
+        .text("locale", &i.locale)
+        .text("encoding", &i.encoding)
+        .boolean("isEnterprise", i.is_enterprise);
+    match i.password_expires_days {
+        Some(d) => {
+            x.number("passwordExpiresDays", d);
+        }
+        None if is_14sp4 => {
+            // 14sp4 clients expect the field; BroadWorks sends i32::MIN for "never expires".
+            x.number("passwordExpiresDays", i32::MIN);
+        }
+        None => {}
+    }
+    x.text("userDomain", &i.user_domain);
+}
+
+fn col(x: &mut XmlOut, v: &str) {
+    if v.is_empty() {
+        x.empty("col");
+    } else {
+        x.text("col", v);
+    }
+}
+
+fn department(x: &mut XmlOut, d: &DepartmentKey) {
+    x.raw("<department xsi:type=\"GroupDepartmentKey\">")
+        .text("serviceProviderId", &d.service_provider_id)
+        .text("groupId", &d.group_id)
+        .text("name", &d.name)
+        .close("department");
+}
+
+fn instance(x: &mut XmlOut, d: &InstanceDetails) {
+    let p = &d.profile;
+    x.open("serviceInstanceProfile")
+        .text("name", &p.name)
+        .text("callingLineIdLastName", &p.calling_line_id_last_name)
+        .text("callingLineIdFirstName", &p.calling_line_id_first_name)
+        .opt("hiraganaLastName", p.hiragana_last_name.as_deref())
+        .opt("hiraganaFirstName", p.hiragana_first_name.as_deref())
+        .opt("phoneNumber", p.phone_number.as_deref())
+        .opt("extension", p.extension.as_deref())
+        .opt("countryCode", p.country_code.as_deref())
+        .opt("nationalPrefix", p.national_prefix.as_deref());
+    if let Some(dep) = &p.department {
+        department(x, dep);
+    }
+    x.opt("language", p.language.as_deref())
+        .opt("timeZone", p.time_zone.as_deref())
+        .opt("timeZoneDisplayName", p.time_zone_display_name.as_deref());
+    for a in &p.alias {
+        x.text("alias", a);
+    }
+    x.opt("publicUserIdentity", p.public_user_identity.as_deref())
+        .opt(
+            "callingLineIdPhoneNumber",
+            p.calling_line_id_phone_number.as_deref(),
+        )
+        .close("serviceInstanceProfile");
+    x.text("policy", d.policy.as_str())
+        .boolean("huntAfterNoAnswer", d.hunt_after_no_answer)
+        .number("noAnswerNumberOfRings", d.no_answer_number_of_rings)
+        .boolean("forwardAfterTimeout", d.forward_after_timeout)
+        .number("forwardTimeoutSeconds", d.forward_timeout_seconds)
+        .opt("forwardToPhoneNumber", d.forward_to_phone_number.as_deref());
+    x.open("agentUserTable");
+    for h in [
+        "User Id",
+        "Last Name",
+        "First Name",
+        "Hiragana Last Name",
+        "Hiragana First Name",
+        "Weight",
+        "Phone Number",
+        "Extension",
+        "Department",
+        "Email Address",
+    ] {
+        x.text("colHeading", h);
+    }
+    for a in &d.agents {
+        x.open("row");
+        col(x, &a.user_id);
+        col(x, &a.last_name);
+        col(x, &a.first_name);
+        col(x, &a.hiragana_last_name);
+        col(x, &a.hiragana_first_name);
+        col(x, &a.weight.to_string());
+        col(x, &a.phone_number);
+        col(x, &a.extension);
+        col(x, &a.department);
+        col(x, &a.email_address);
+        x.close("row");
+    }
+    x.close("agentUserTable")
+        .boolean("allowCallWaitingForAgents", d.allow_call_waiting_for_agents)
+        .boolean(
+            "useSystemHuntGroupCLIDSetting",
+            d.use_system_hunt_group_clid_setting,
+        )
+        .boolean(
+            "includeHuntGroupNameInCLID",
+            d.include_hunt_group_name_in_clid,
+        )
+        .boolean(
+            "enableNotReachableForwarding",
+            d.enable_not_reachable_forwarding,
+        )
+        .opt(
+            "notReachableForwardToPhoneNumber",
+            d.not_reachable_forward_to_phone_number.as_deref(),
+        )
+        .boolean("makeBusyWhenNotReachable", d.make_busy_when_not_reachable)
+        .boolean(
+            "allowMembersToControlGroupBusy",
+            d.allow_members_to_control_group_busy,
+        )
+        .boolean("enableGroupBusy", d.enable_group_busy)
+        .boolean(
+            "applyGroupBusyWhenTerminatingToAgent",
+            d.apply_group_busy_when_terminating_to_agent,
+        )
+        .opt(
+            "networkClassOfService",
+            d.network_class_of_service.as_deref(),
+        );
+}
+
+/// Escapes a value for use inside an attribute or text (re-exported for the SOAP layer).
+pub fn escape_text(s: &str) -> String {
+    escape(s).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn success_and_error_shapes() {
+        let s = encode_response(&Response::Success);
+        assert_eq!(
+            s,
+            "<command echo=\"\" xsi:type=\"c:SuccessResponse\" xmlns:c=\"C\" xmlns=\"\"/>"
+        );
+        let e = encode_response(&Response::Error(OciError {
+            code: Some(4008),
+            summary: "[Error 4008] User not found: a<b".into(),
+            summary_english: "[Error 4008] User not found: a<b".into(),
+            detail: Some("x & y".into()),
+        }));
+        assert!(e.starts_with("<command type=\"Error\" echo=\"\" xsi:type=\"c:ErrorResponse\""));
+        assert!(e.contains("<summary>[Error 4008] User not found: a&lt;b</summary>"));
+        assert!(e.contains("<detail>x &amp; y</detail>"));
+        assert!(!e.contains("CDATA"));
+    }
+}

@@ -1,0 +1,305 @@
+//! The sandbox's state file: its JSON format and atomic persistence.
+//!
+//! Format (camelCase JSON, see `huntctl sandbox --help`):
+//! ```json
+//! { "formatVersion": 1,
+//!   "serviceProviders": [ { "id": "MyServiceProvider", "groups": [ {
+//!       "id": "SalesGroup", "countryCode": "1", "departments": ["Sales"],
+//!       "phoneNumbers": ["2025550100", "+1-2025550101"],
+//!       "users": [ { "userId": "john.doe@company.com", "lastName": "Doe", "firstName": "John",
+//!                    "extension": "1001", "emailAddress": "john.doe@company.com" } ],
+//!       "huntGroups": [ { "serviceUserId": "sales-hunt@company.com", "name": "Sales Hunt",
+//!                         "callingLineIdLastName": "Sales", "callingLineIdFirstName": "Team",
+//!                         "policy": "Regular", "agents": [ {"userId": "…", "weight": 0} ], … } ] } ] } ] }
+//! ```
+//! Phone numbers may be written in any accepted form; they are kept national. Hunt group
+//! passwords are never stored (only whether one was set).
+
+use crate::model::{defaults, Policy};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::Path;
+
+/// The whole sandbox state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxState {
+    /// Format version of this file (1).
+    #[serde(default = "one")]
+    pub format_version: u32,
+    /// Service providers (enterprises).
+    #[serde(default)]
+    pub service_providers: Vec<ServiceProviderState>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A service provider and its groups.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceProviderState {
+    /// serviceProviderId
+    pub id: String,
+    /// Its groups.
+    #[serde(default)]
+    pub groups: Vec<GroupState>,
+}
+
+/// A group: its numbers, users and hunt groups.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupState {
+    /// groupId
+    pub id: String,
+    /// Country code of the group's numbers (e.g. "1").
+    pub country_code: String,
+    /// Department names of the group.
+    #[serde(default)]
+    pub departments: Vec<String>,
+    /// Directory numbers assigned to the group (national).
+    #[serde(default)]
+    pub phone_numbers: Vec<String>,
+    /// Users of the group (the only valid hunt group agents).
+    #[serde(default)]
+    pub users: Vec<UserState>,
+    /// Hunt groups of the group.
+    #[serde(default)]
+    pub hunt_groups: Vec<HuntGroupState>,
+}
+
+/// A user (a possible agent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct UserState {
+    /// userId
+    pub user_id: String,
+    /// Last name.
+    pub last_name: String,
+    /// First name.
+    pub first_name: String,
+    /// Hiragana last name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hiragana_last_name: Option<String>,
+    /// Hiragana first name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hiragana_first_name: Option<String>,
+    /// Directory number (national).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// Extension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+    /// Department name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// Email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+}
+
+/// A hunt group agent with its weight (0 unless set by the weighted request).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentState {
+    /// The agent's user id.
+    pub user_id: String,
+    /// Weighted call distribution weight, 0–100.
+    #[serde(default)]
+    pub weight: u8,
+}
+
+/// A department key as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DepartmentState {
+    /// serviceProviderId
+    pub service_provider_id: String,
+    /// groupId
+    pub group_id: String,
+    /// name
+    pub name: String,
+}
+
+fn t() -> bool {
+    true
+}
+fn rings() -> u32 {
+    defaults::NO_ANSWER_NUMBER_OF_RINGS
+}
+fn timeout() -> u32 {
+    defaults::FORWARD_TIMEOUT_SECONDS
+}
+
+/// A hunt group as stored; missing booleans/numbers in a seed file take the documented defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HuntGroupState {
+    /// serviceUserId
+    pub service_user_id: String,
+    /// Profile name.
+    pub name: String,
+    /// callingLineIdLastName
+    pub calling_line_id_last_name: String,
+    /// callingLineIdFirstName
+    pub calling_line_id_first_name: String,
+    /// hiraganaLastName
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hiragana_last_name: Option<String>,
+    /// hiraganaFirstName
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hiragana_first_name: Option<String>,
+    /// Directory number, national.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// Extension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+    /// Whether a password was set (the password itself is never stored).
+    #[serde(default)]
+    pub password_set: bool,
+    /// Department.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<DepartmentState>,
+    /// Language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Time zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// SIP aliases (at most 3).
+    #[serde(default)]
+    pub alias: Vec<String>,
+    /// publicUserIdentity
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_user_identity: Option<String>,
+    /// callingLineIdPhoneNumber (kept exactly as sent)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calling_line_id_phone_number: Option<String>,
+    /// Policy.
+    #[serde(default)]
+    pub policy: Policy,
+    /// huntAfterNoAnswer
+    #[serde(default = "t")]
+    pub hunt_after_no_answer: bool,
+    /// noAnswerNumberOfRings
+    #[serde(default = "rings")]
+    pub no_answer_number_of_rings: u32,
+    /// forwardAfterTimeout
+    #[serde(default)]
+    pub forward_after_timeout: bool,
+    /// forwardTimeoutSeconds
+    #[serde(default = "timeout")]
+    pub forward_timeout_seconds: u32,
+    /// forwardToPhoneNumber
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward_to_phone_number: Option<String>,
+    /// Agents in hunt order.
+    #[serde(default)]
+    pub agents: Vec<AgentState>,
+    /// allowCallWaitingForAgents
+    #[serde(default = "t")]
+    pub allow_call_waiting_for_agents: bool,
+    /// useSystemHuntGroupCLIDSetting
+    #[serde(default = "t", rename = "useSystemHuntGroupCLIDSetting")]
+    pub use_system_hunt_group_clid_setting: bool,
+    /// includeHuntGroupNameInCLID
+    #[serde(default = "t", rename = "includeHuntGroupNameInCLID")]
+    pub include_hunt_group_name_in_clid: bool,
+    /// enableNotReachableForwarding
+    #[serde(default)]
+    pub enable_not_reachable_forwarding: bool,
+    /// notReachableForwardToPhoneNumber
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_reachable_forward_to_phone_number: Option<String>,
+    /// makeBusyWhenNotReachable
+    #[serde(default)]
+    pub make_busy_when_not_reachable: bool,
+    /// allowMembersToControlGroupBusy
+    #[serde(default)]
+    pub allow_members_to_control_group_busy: bool,
+    /// enableGroupBusy
+    #[serde(default)]
+    pub enable_group_busy: bool,
+    /// applyGroupBusyWhenTerminatingToAgent
+    #[serde(default)]
+    pub apply_group_busy_when_terminating_to_agent: bool,
+    /// networkClassOfService
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_class_of_service: Option<String>,
+}
+
+impl HuntGroupState {
+    /// A hunt group with the documented defaults and the given names.
+    pub fn with_defaults(id: &str, name: &str, last: &str, first: &str) -> Self {
+        HuntGroupState {
+            service_user_id: id.into(),
+            name: name.into(),
+            calling_line_id_last_name: last.into(),
+            calling_line_id_first_name: first.into(),
+            hiragana_last_name: None,
+            hiragana_first_name: None,
+            phone_number: None,
+            extension: None,
+            password_set: false,
+            department: None,
+            language: None,
+            time_zone: None,
+            alias: Vec::new(),
+            public_user_identity: None,
+            calling_line_id_phone_number: None,
+            policy: defaults::POLICY,
+            hunt_after_no_answer: defaults::HUNT_AFTER_NO_ANSWER,
+            no_answer_number_of_rings: defaults::NO_ANSWER_NUMBER_OF_RINGS,
+            forward_after_timeout: defaults::FORWARD_AFTER_TIMEOUT,
+            forward_timeout_seconds: defaults::FORWARD_TIMEOUT_SECONDS,
+            forward_to_phone_number: None,
+            agents: Vec::new(),
+            allow_call_waiting_for_agents: defaults::ALLOW_CALL_WAITING_FOR_AGENTS,
+            use_system_hunt_group_clid_setting: defaults::USE_SYSTEM_HUNT_GROUP_CLID_SETTING,
+            include_hunt_group_name_in_clid: defaults::INCLUDE_HUNT_GROUP_NAME_IN_CLID,
+            enable_not_reachable_forwarding: defaults::ENABLE_NOT_REACHABLE_FORWARDING,
+            not_reachable_forward_to_phone_number: None,
+            make_busy_when_not_reachable: defaults::MAKE_BUSY_WHEN_NOT_REACHABLE,
+            allow_members_to_control_group_busy: defaults::ALLOW_MEMBERS_TO_CONTROL_GROUP_BUSY,
+            enable_group_busy: defaults::ENABLE_GROUP_BUSY,
+            apply_group_busy_when_terminating_to_agent:
+                defaults::APPLY_GROUP_BUSY_WHEN_TERMINATING_TO_AGENT,
+            network_class_of_service: None,
+        }
+    }
+}
+
+/// Reads a state file.
+pub fn load(path: &Path) -> Result<SandboxState, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| format!("{} is not a sandbox state: {e}", path.display()))
+}
+
+/// Writes `bytes` to `path` atomically: a temp file in the same directory, fsync, rename,
+/// then fsync of the directory, so a crash leaves either the old or the new file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "sandbox.json".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    // The rename is durable only once the directory entry is: best effort where supported.
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}

@@ -1,0 +1,756 @@
+//! In-memory state and the business rules of hunt group commands, answered like BroadWorks.
+//!
+//! Error codes: 4008 (user not found) and 4962 (invalid password) are documented BroadWorks
+//! codes. For the other rule violations no public capture shows the code, so the sandbox uses
+//! codes of its own choosing ([`codes`]); clients must not depend on those numbers.
+
+use super::state::{
+    AgentState, DepartmentState, GroupState, HuntGroupState, SandboxState, UserState,
+};
+use crate::ocip::commands::{
+    AddInstance, AgentRow, Change, DepartmentKey, InstanceDetails, InstanceListEntry,
+    ModifyInstance, OciError, ReadProfile, Request, Response,
+};
+use std::collections::HashMap;
+
+/// Error codes the sandbox answers with.
+pub mod codes {
+    /// User (hunt group or agent) not found (BroadWorks).
+    pub const USER_NOT_FOUND: u32 = 4008;
+    /// Invalid user id or password (BroadWorks).
+    pub const INVALID_PASSWORD: u32 = 4962;
+    /// Commands before login: "unauthorized transaction" (the code PROTOCOL.md lists).
+    pub const NOT_LOGGED_IN: u32 = 5404;
+    /// Service provider not found (sandbox choice).
+    pub const SERVICE_PROVIDER_NOT_FOUND: u32 = 4009;
+    /// Group not found (sandbox choice).
+    pub const GROUP_NOT_FOUND: u32 = 4010;
+    /// The user id is already used by a user or hunt group (sandbox choice).
+    pub const USER_ID_IN_USE: u32 = 4200;
+    /// The user id has no domain (sandbox choice).
+    pub const USER_ID_NEEDS_DOMAIN: u32 = 4201;
+    /// The phone number is not assigned to the group (sandbox choice).
+    pub const NUMBER_NOT_IN_GROUP: u32 = 4413;
+    /// The phone number is used by another user or hunt group (sandbox choice).
+    pub const NUMBER_IN_USE: u32 = 4414;
+    /// The extension is used in the group (sandbox choice).
+    pub const EXTENSION_IN_USE: u32 = 4415;
+    /// The alias is used elsewhere (sandbox choice).
+    pub const ALIAS_IN_USE: u32 = 4416;
+    /// The department does not exist in the group (sandbox choice).
+    pub const DEPARTMENT_NOT_FOUND: u32 = 4417;
+    /// The same agent twice in a list (sandbox choice).
+    pub const DUPLICATE_AGENT: u32 = 4418;
+    /// Login 22V5 over an unencrypted connection (sandbox choice).
+    pub const INSECURE_LOGIN: u32 = 4963;
+}
+
+/// Builds an ErrorResponse `[Error CODE] summary`.
+pub fn oci_error(code: u32, summary: impl AsRef<str>, detail: Option<String>) -> OciError {
+    let s = format!("[Error {code}] {}", summary.as_ref());
+    OciError {
+        code: Some(code),
+        summary_english: s.clone(),
+        summary: s,
+        detail,
+    }
+}
+
+fn err(code: u32, summary: impl AsRef<str>) -> OciError {
+    oci_error(code, summary, None)
+}
+
+/// Where a hunt group lives: (service provider index, group index, hunt group index).
+type Loc = (usize, usize, usize);
+
+/// The state plus indexes, and a version that counts successful writes.
+#[derive(Debug)]
+pub struct Store {
+    state: SandboxState,
+    hunt_groups: HashMap<String, Loc>,
+    users: HashMap<String, (usize, usize, usize)>,
+    version: u64,
+}
+
+impl Store {
+    /// Checks and indexes a state (numbers normalised to national form).
+    pub fn new(mut state: SandboxState) -> Result<Store, String> {
+        for sp in &mut state.service_providers {
+            for g in &mut sp.groups {
+                let cc = g.country_code.clone();
+                for n in &mut g.phone_numbers {
+                    *n = national(n, &cc);
+                }
+                for u in &mut g.users {
+                    if let Some(n) = &mut u.phone_number {
+                        *n = national(n, &cc);
+                    }
+                }
+                for h in &mut g.hunt_groups {
+                    if let Some(n) = &mut h.phone_number {
+                        *n = national(n, &cc);
+                    }
+                }
+            }
+        }
+        let mut s = Store {
+            state,
+            hunt_groups: HashMap::new(),
+            users: HashMap::new(),
+            version: 0,
+        };
+        s.reindex()?;
+        Ok(s)
+    }
+
+    fn reindex(&mut self) -> Result<(), String> {
+        self.hunt_groups.clear();
+        self.users.clear();
+        for (si, sp) in self.state.service_providers.iter().enumerate() {
+            for (gi, g) in sp.groups.iter().enumerate() {
+                for (ui, u) in g.users.iter().enumerate() {
+                    if self.users.insert(u.user_id.clone(), (si, gi, ui)).is_some() {
+                        return Err(format!("user id {} appears twice", u.user_id));
+                    }
+                }
+                for (hi, h) in g.hunt_groups.iter().enumerate() {
+                    if self.users.contains_key(&h.service_user_id)
+                        || self
+                            .hunt_groups
+                            .insert(h.service_user_id.clone(), (si, gi, hi))
+                            .is_some()
+                    {
+                        return Err(format!("user id {} appears twice", h.service_user_id));
+                    }
+                }
+            }
+        }
+        // Users indexed after hunt groups of earlier groups: check the other direction too.
+        for id in self.hunt_groups.keys() {
+            if self.users.contains_key(id) {
+                return Err(format!("user id {id} appears twice"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The state (for persistence).
+    pub fn state(&self) -> &SandboxState {
+        &self.state
+    }
+
+    /// Counts successful writes since start.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Carries out one hunt group command (login commands are the session's business).
+    /// Returns the response and whether state changed.
+    pub fn execute(&mut self, req: &Request) -> (Response, bool) {
+        let r = match req {
+            Request::GetInstanceList {
+                service_provider_id,
+                group_id,
+            } => self.get_list(service_provider_id, group_id),
+            Request::GetInstance { service_user_id } => self.get(service_user_id),
+            Request::AddInstance(a) => self.add(a).map(|_| Response::Success),
+            Request::ModifyInstance(m) => self.modify(m).map(|_| Response::Success),
+            Request::ModifyWeights {
+                service_user_id,
+                weights,
+            } => self
+                .modify_weights(service_user_id, weights)
+                .map(|_| Response::Success),
+            Request::DeleteInstance { service_user_id } => {
+                self.delete(service_user_id).map(|_| Response::Success)
+            }
+            other => Err(err(
+                codes::NOT_LOGGED_IN,
+                format!("{} is not a hunt group command", other.type_name()),
+            )),
+        };
+        match r {
+            Ok(resp) => {
+                let wrote = req.is_write();
+                if wrote {
+                    self.version += 1;
+                }
+                (resp, wrote)
+            }
+            Err(e) => (Response::Error(e), false),
+        }
+    }
+
+    fn group_index(&self, sp: &str, g: &str) -> Result<(usize, usize), OciError> {
+        let si = self
+            .state
+            .service_providers
+            .iter()
+            .position(|s| s.id == sp)
+            .ok_or_else(|| {
+                err(
+                    codes::SERVICE_PROVIDER_NOT_FOUND,
+                    format!("Service provider not found: {sp}"),
+                )
+            })?;
+        let gi = self.state.service_providers[si]
+            .groups
+            .iter()
+            .position(|x| x.id == g)
+            .ok_or_else(|| err(codes::GROUP_NOT_FOUND, format!("Group not found: {g}")))?;
+        Ok((si, gi))
+    }
+
+    fn group(&self, si: usize, gi: usize) -> &GroupState {
+        &self.state.service_providers[si].groups[gi]
+    }
+
+    fn hunt_group(&self, id: &str) -> Result<(Loc, &HuntGroupState), OciError> {
+        let loc = *self
+            .hunt_groups
+            .get(id)
+            .ok_or_else(|| err(codes::USER_NOT_FOUND, format!("User not found: {id}")))?;
+        Ok((loc, &self.group(loc.0, loc.1).hunt_groups[loc.2]))
+    }
+
+    fn get_list(&self, sp: &str, g: &str) -> Result<Response, OciError> {
+        let (si, gi) = self.group_index(sp, g)?;
+        let rows = self
+            .group(si, gi)
+            .hunt_groups
+            .iter()
+            .map(|h| InstanceListEntry {
+                service_user_id: h.service_user_id.clone(),
+                name: h.name.clone(),
+                phone_number: h.phone_number.clone().unwrap_or_default(),
+                extension: h.extension.clone().unwrap_or_default(),
+                department: h
+                    .department
+                    .as_ref()
+                    .map(|d| d.name.clone())
+                    .unwrap_or_default(),
+                is_active: true,
+                policy: h.policy.as_str().to_string(),
+            })
+            .collect();
+        Ok(Response::InstanceList(rows))
+    }
+
+    fn get(&self, id: &str) -> Result<Response, OciError> {
+        let ((si, gi, _), h) = self.hunt_group(id)?;
+        let g = self.group(si, gi);
+        let agents = h
+            .agents
+            .iter()
+            .map(|a| {
+                let u = g.users.iter().find(|u| u.user_id == a.user_id);
+                let u = u.cloned().unwrap_or_else(|| UserState {
+                    user_id: a.user_id.clone(),
+                    ..Default::default()
+                });
+                AgentRow {
+                    user_id: a.user_id.clone(),
+                    last_name: u.last_name,
+                    first_name: u.first_name,
+                    hiragana_last_name: u.hiragana_last_name.unwrap_or_default(),
+                    hiragana_first_name: u.hiragana_first_name.unwrap_or_default(),
+                    weight: a.weight,
+                    phone_number: u.phone_number.unwrap_or_default(),
+                    extension: u.extension.unwrap_or_default(),
+                    department: u.department.unwrap_or_default(),
+                    email_address: u.email_address.unwrap_or_default(),
+                }
+            })
+            .collect();
+        let profile = ReadProfile {
+            name: h.name.clone(),
+            calling_line_id_last_name: h.calling_line_id_last_name.clone(),
+            calling_line_id_first_name: h.calling_line_id_first_name.clone(),
+            hiragana_last_name: h.hiragana_last_name.clone(),
+            hiragana_first_name: h.hiragana_first_name.clone(),
+            phone_number: h.phone_number.clone(),
+            extension: h.extension.clone(),
+            country_code: h.phone_number.as_ref().map(|_| g.country_code.clone()),
+            national_prefix: None,
+            department: h.department.as_ref().map(|d| DepartmentKey {
+                service_provider_id: d.service_provider_id.clone(),
+                group_id: d.group_id.clone(),
+                name: d.name.clone(),
+            }),
+            language: h.language.clone(),
+            time_zone: h.time_zone.clone(),
+            time_zone_display_name: h.time_zone.as_deref().map(time_zone_display_name),
+            alias: h.alias.clone(),
+            public_user_identity: h.public_user_identity.clone(),
+            calling_line_id_phone_number: h.calling_line_id_phone_number.clone(),
+        };
+        Ok(Response::Instance(Box::new(InstanceDetails {
+            profile,
+            policy: h.policy,
+            hunt_after_no_answer: h.hunt_after_no_answer,
+            no_answer_number_of_rings: h.no_answer_number_of_rings,
+            forward_after_timeout: h.forward_after_timeout,
+            forward_timeout_seconds: h.forward_timeout_seconds,
+            forward_to_phone_number: h.forward_to_phone_number.clone(),
+            agents,
+            allow_call_waiting_for_agents: h.allow_call_waiting_for_agents,
+            use_system_hunt_group_clid_setting: h.use_system_hunt_group_clid_setting,
+            include_hunt_group_name_in_clid: h.include_hunt_group_name_in_clid,
+            enable_not_reachable_forwarding: h.enable_not_reachable_forwarding,
+            not_reachable_forward_to_phone_number: h.not_reachable_forward_to_phone_number.clone(),
+            make_busy_when_not_reachable: h.make_busy_when_not_reachable,
+            allow_members_to_control_group_busy: h.allow_members_to_control_group_busy,
+            enable_group_busy: h.enable_group_busy,
+            apply_group_busy_when_terminating_to_agent: h
+                .apply_group_busy_when_terminating_to_agent,
+            network_class_of_service: h.network_class_of_service.clone(),
+        })))
+    }
+
+    /// Checks a directory number for a hunt group of group (si, gi); returns it national.
+    fn check_number(
+        &self,
+        si: usize,
+        gi: usize,
+        n: &str,
+        except: Option<&str>,
+    ) -> Result<String, OciError> {
+        let g = self.group(si, gi);
+        let nat = national(n, &g.country_code);
+        if !g.phone_numbers.contains(&nat) {
+            return Err(err(
+                codes::NUMBER_NOT_IN_GROUP,
+                format!("Phone number not assigned to the group: {n}"),
+            ));
+        }
+        for sp in &self.state.service_providers {
+            for og in &sp.groups {
+                let used_by_user = og
+                    .users
+                    .iter()
+                    .any(|u| u.phone_number.as_deref() == Some(&nat));
+                let used_by_hg = og.hunt_groups.iter().any(|h| {
+                    h.phone_number.as_deref() == Some(&nat)
+                        && Some(h.service_user_id.as_str()) != except
+                });
+                if used_by_user || used_by_hg {
+                    return Err(err(
+                        codes::NUMBER_IN_USE,
+                        format!("Phone number already in use: {n}"),
+                    ));
+                }
+            }
+        }
+        Ok(nat)
+    }
+
+    fn check_extension(
+        &self,
+        si: usize,
+        gi: usize,
+        ext: &str,
+        except: Option<&str>,
+    ) -> Result<(), OciError> {
+        let g = self.group(si, gi);
+        let used = g.users.iter().any(|u| u.extension.as_deref() == Some(ext))
+            || g.hunt_groups.iter().any(|h| {
+                h.extension.as_deref() == Some(ext) && Some(h.service_user_id.as_str()) != except
+            });
+        if used {
+            return Err(err(
+                codes::EXTENSION_IN_USE,
+                format!("Extension already in use in the group: {ext}"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_aliases(&self, aliases: &[String], except: Option<&str>) -> Result<(), OciError> {
+        for (i, a) in aliases.iter().enumerate() {
+            if aliases[..i].contains(a) {
+                return Err(err(codes::ALIAS_IN_USE, format!("Alias given twice: {a}")));
+            }
+            let used = self.users.contains_key(a)
+                || (self.hunt_groups.contains_key(a) && Some(a.as_str()) != except)
+                || self.state.service_providers.iter().any(|sp| {
+                    sp.groups.iter().any(|g| {
+                        g.hunt_groups.iter().any(|h| {
+                            Some(h.service_user_id.as_str()) != except && h.alias.contains(a)
+                        })
+                    })
+                });
+            if used {
+                return Err(err(
+                    codes::ALIAS_IN_USE,
+                    format!("Alias already in use: {a}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_agents(&self, si: usize, gi: usize, ids: &[String]) -> Result<(), OciError> {
+        let g = self.group(si, gi);
+        for (i, id) in ids.iter().enumerate() {
+            if !g.users.iter().any(|u| &u.user_id == id) {
+                return Err(err(codes::USER_NOT_FOUND, format!("User not found: {id}")));
+            }
+            if ids[..i].contains(id) {
+                return Err(err(
+                    codes::DUPLICATE_AGENT,
+                    format!("Agent listed twice: {id}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_department(
+        &self,
+        si: usize,
+        gi: usize,
+        d: &DepartmentKey,
+    ) -> Result<DepartmentState, OciError> {
+        let sp = &self.state.service_providers[si];
+        let g = self.group(si, gi);
+        if d.service_provider_id != sp.id || d.group_id != g.id || !g.departments.contains(&d.name)
+        {
+            return Err(err(
+                codes::DEPARTMENT_NOT_FOUND,
+                format!(
+                    "Department not found: {} in {}/{}",
+                    d.name, d.service_provider_id, d.group_id
+                ),
+            ));
+        }
+        Ok(DepartmentState {
+            service_provider_id: d.service_provider_id.clone(),
+            group_id: d.group_id.clone(),
+            name: d.name.clone(),
+        })
+    }
+
+    fn add(&mut self, a: &AddInstance) -> Result<(), OciError> {
+        let (si, gi) = self.group_index(&a.service_provider_id, &a.group_id)?;
+        let id = &a.service_user_id;
+        if !has_domain(id) {
+            return Err(err(
+                codes::USER_ID_NEEDS_DOMAIN,
+                format!("The domain is required in the user id: {id}"),
+            ));
+        }
+        if self.users.contains_key(id) || self.hunt_groups.contains_key(id) {
+            return Err(err(
+                codes::USER_ID_IN_USE,
+                format!("User Id already exists: {id}"),
+            ));
+        }
+        let p = &a.profile;
+        let phone = match &p.phone_number {
+            Some(n) => Some(self.check_number(si, gi, n, None)?),
+            None => None,
+        };
+        if let Some(e) = &p.extension {
+            self.check_extension(si, gi, e, None)?;
+        }
+        self.check_aliases(&p.alias, None)?;
+        if p.alias.contains(id) {
+            return Err(err(
+                codes::ALIAS_IN_USE,
+                format!("Alias already in use: {id}"),
+            ));
+        }
+        let department = match &p.department {
+            Some(d) => Some(self.check_department(si, gi, d)?),
+            None => None,
+        };
+        self.check_agents(si, gi, &a.agent_user_ids)?;
+        let h = HuntGroupState {
+            service_user_id: id.clone(),
+            name: p.name.clone(),
+            calling_line_id_last_name: p.calling_line_id_last_name.clone(),
+            calling_line_id_first_name: p.calling_line_id_first_name.clone(),
+            hiragana_last_name: p.hiragana_last_name.clone(),
+            hiragana_first_name: p.hiragana_first_name.clone(),
+            phone_number: phone,
+            extension: p.extension.clone(),
+            password_set: p.password.is_some(),
+            department,
+            language: p.language.clone(),
+            time_zone: p.time_zone.clone(),
+            alias: p.alias.clone(),
+            public_user_identity: p.public_user_identity.clone(),
+            calling_line_id_phone_number: p.calling_line_id_phone_number.clone(),
+            policy: a.policy,
+            hunt_after_no_answer: a.hunt_after_no_answer,
+            no_answer_number_of_rings: a.no_answer_number_of_rings,
+            forward_after_timeout: a.forward_after_timeout,
+            forward_timeout_seconds: a.forward_timeout_seconds,
+            forward_to_phone_number: a.forward_to_phone_number.clone(),
+            agents: a
+                .agent_user_ids
+                .iter()
+                .map(|u| AgentState {
+                    user_id: u.clone(),
+                    weight: 0,
+                })
+                .collect(),
+            allow_call_waiting_for_agents: a.allow_call_waiting_for_agents,
+            use_system_hunt_group_clid_setting: a.use_system_hunt_group_clid_setting,
+            include_hunt_group_name_in_clid: a.include_hunt_group_name_in_clid,
+            enable_not_reachable_forwarding: a.enable_not_reachable_forwarding,
+            not_reachable_forward_to_phone_number: a.not_reachable_forward_to_phone_number.clone(),
+            make_busy_when_not_reachable: a.make_busy_when_not_reachable,
+            allow_members_to_control_group_busy: a.allow_members_to_control_group_busy,
+            enable_group_busy: a.enable_group_busy,
+            apply_group_busy_when_terminating_to_agent: a
+                .apply_group_busy_when_terminating_to_agent,
+            network_class_of_service: a.network_class_of_service.clone(),
+        };
+        let list = &mut self.state.service_providers[si].groups[gi].hunt_groups;
+        list.push(h);
+        self.hunt_groups
+            .insert(id.clone(), (si, gi, list.len() - 1));
+        Ok(())
+    }
+
+    fn modify(&mut self, m: &ModifyInstance) -> Result<(), OciError> {
+        let (loc, cur) = self.hunt_group(&m.service_user_id)?;
+        let (si, gi, hi) = loc;
+        let id = m.service_user_id.as_str();
+        // Every check runs against the current state before anything changes: a failed
+        // command leaves the hunt group exactly as it was.
+        let mut h = cur.clone();
+        let p = &m.profile;
+        set_opt(&mut h.name, &p.name);
+        set_opt(
+            &mut h.calling_line_id_last_name,
+            &p.calling_line_id_last_name,
+        );
+        set_opt(
+            &mut h.calling_line_id_first_name,
+            &p.calling_line_id_first_name,
+        );
+        if let Some(v) = &p.hiragana_last_name {
+            h.hiragana_last_name = Some(v.clone());
+        }
+        if let Some(v) = &p.hiragana_first_name {
+            h.hiragana_first_name = Some(v.clone());
+        }
+        match &p.phone_number {
+            Change::Keep => {}
+            Change::Clear => h.phone_number = None,
+            Change::Set(n) => h.phone_number = Some(self.check_number(si, gi, n, Some(id))?),
+        }
+        match &p.extension {
+            Change::Keep => {}
+            Change::Clear => h.extension = None,
+            Change::Set(e) => {
+                self.check_extension(si, gi, e, Some(id))?;
+                h.extension = Some(e.clone());
+            }
+        }
+        if p.password.is_some() {
+            h.password_set = true;
+        }
+        match &p.department {
+            Change::Keep => {}
+            Change::Clear => h.department = None,
+            Change::Set(d) => h.department = Some(self.check_department(si, gi, d)?),
+        }
+        if let Some(v) = &p.language {
+            h.language = Some(v.clone());
+        }
+        if let Some(v) = &p.time_zone {
+            h.time_zone = Some(v.clone());
+        }
+        match &p.sip_alias_list {
+            Change::Keep => {}
+            Change::Clear => h.alias.clear(),
+            Change::Set(list) => {
+                self.check_aliases(list, Some(id))?;
+                if list.iter().any(|a| a == id) {
+                    return Err(err(
+                        codes::ALIAS_IN_USE,
+                        format!("Alias already in use: {id}"),
+                    ));
+                }
+                h.alias = list.clone();
+            }
+        }
+        apply_change(&mut h.public_user_identity, &p.public_user_identity);
+        apply_change(
+            &mut h.calling_line_id_phone_number,
+            &p.calling_line_id_phone_number,
+        );
+        set_opt(&mut h.policy, &m.policy);
+        set_opt(&mut h.hunt_after_no_answer, &m.hunt_after_no_answer);
+        set_opt(
+            &mut h.no_answer_number_of_rings,
+            &m.no_answer_number_of_rings,
+        );
+        set_opt(&mut h.forward_after_timeout, &m.forward_after_timeout);
+        set_opt(&mut h.forward_timeout_seconds, &m.forward_timeout_seconds);
+        apply_change(&mut h.forward_to_phone_number, &m.forward_to_phone_number);
+        match &m.agent_user_id_list {
+            Change::Keep => {}
+            Change::Clear => h.agents.clear(),
+            Change::Set(ids) => {
+                self.check_agents(si, gi, ids)?;
+                // Agents that stay keep their weight; new agents start at 0.
+                h.agents = ids
+                    .iter()
+                    .map(|u| AgentState {
+                        user_id: u.clone(),
+                        weight: h
+                            .agents
+                            .iter()
+                            .find(|a| &a.user_id == u)
+                            .map_or(0, |a| a.weight),
+                    })
+                    .collect();
+            }
+        }
+        set_opt(
+            &mut h.allow_call_waiting_for_agents,
+            &m.allow_call_waiting_for_agents,
+        );
+        set_opt(
+            &mut h.use_system_hunt_group_clid_setting,
+            &m.use_system_hunt_group_clid_setting,
+        );
+        set_opt(
+            &mut h.include_hunt_group_name_in_clid,
+            &m.include_hunt_group_name_in_clid,
+        );
+        set_opt(
+            &mut h.enable_not_reachable_forwarding,
+            &m.enable_not_reachable_forwarding,
+        );
+        apply_change(
+            &mut h.not_reachable_forward_to_phone_number,
+            &m.not_reachable_forward_to_phone_number,
+        );
+        set_opt(
+            &mut h.make_busy_when_not_reachable,
+            &m.make_busy_when_not_reachable,
+        );
+        set_opt(
+            &mut h.allow_members_to_control_group_busy,
+            &m.allow_members_to_control_group_busy,
+        );
+        set_opt(&mut h.enable_group_busy, &m.enable_group_busy);
+        set_opt(
+            &mut h.apply_group_busy_when_terminating_to_agent,
+            &m.apply_group_busy_when_terminating_to_agent,
+        );
+        if let Some(v) = &m.network_class_of_service {
+            h.network_class_of_service = Some(v.clone());
+        }
+        self.state.service_providers[si].groups[gi].hunt_groups[hi] = h;
+        Ok(())
+    }
+
+    fn modify_weights(&mut self, id: &str, weights: &[(String, u8)]) -> Result<(), OciError> {
+        let ((si, gi, hi), h) = self.hunt_group(id)?;
+        for (i, (agent, _)) in weights.iter().enumerate() {
+            if !h.agents.iter().any(|a| &a.user_id == agent) {
+                return Err(oci_error(
+                    codes::USER_NOT_FOUND,
+                    format!("User not found: {agent}"),
+                    Some(format!("{agent} is not an agent of {id}")),
+                ));
+            }
+            if weights[..i].iter().any(|(a, _)| a == agent) {
+                return Err(err(
+                    codes::DUPLICATE_AGENT,
+                    format!("Agent listed twice: {agent}"),
+                ));
+            }
+        }
+        let h = &mut self.state.service_providers[si].groups[gi].hunt_groups[hi];
+        // Release 14 and later: agents left out of the list get weight 0.
+        for a in &mut h.agents {
+            a.weight = weights
+                .iter()
+                .find(|(u, _)| *u == a.user_id)
+                .map_or(0, |(_, w)| *w);
+        }
+        Ok(())
+    }
+
+    fn delete(&mut self, id: &str) -> Result<(), OciError> {
+        let ((si, gi, hi), _) = self.hunt_group(id)?;
+        self.state.service_providers[si].groups[gi]
+            .hunt_groups
+            .remove(hi);
+        // Indexes of the following hunt groups shifted.
+        self.hunt_groups.remove(id);
+        for (k, loc) in self.hunt_groups.iter_mut() {
+            let _ = k;
+            if loc.0 == si && loc.1 == gi && loc.2 > hi {
+                loc.2 -= 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn set_opt<T: Clone>(dst: &mut T, v: &Option<T>) {
+    if let Some(v) = v {
+        *dst = v.clone();
+    }
+}
+
+fn apply_change(dst: &mut Option<String>, c: &Change<String>) {
+    match c {
+        Change::Keep => {}
+        Change::Clear => *dst = None,
+        Change::Set(v) => *dst = Some(v.clone()),
+    }
+}
+
+fn has_domain(id: &str) -> bool {
+    matches!(id.split_once('@'), Some((u, d)) if !u.is_empty() && !d.is_empty() && !d.contains('@'))
+}
+
+/// Turns `+1-2025550100`, `+12025550100` or `2025550100` into the national `2025550100`
+/// for a group whose country code is `cc`. Other text is returned trimmed.
+pub fn national(n: &str, cc: &str) -> String {
+    let e = crate::model::e164(n, None);
+    match e.strip_prefix('+') {
+        Some(d) if d.chars().all(|c| c.is_ascii_digit()) => d
+            .strip_prefix(cc)
+            .filter(|r| !r.is_empty())
+            .unwrap_or(d)
+            .to_string(),
+        _ => e,
+    }
+}
+
+fn time_zone_display_name(tz: &str) -> String {
+    let off = match tz {
+        "America/New_York" | "US/Eastern" => "(GMT-05:00) (US) Eastern Time",
+        "America/Chicago" | "US/Central" => "(GMT-06:00) (US) Central Time",
+        "America/Denver" | "US/Mountain" => "(GMT-07:00) (US) Mountain Time",
+        "America/Los_Angeles" | "US/Pacific" => "(GMT-08:00) (US) Pacific Time",
+        "Europe/London" => "(GMT+00:00) (Europe) London",
+        "Europe/Paris" | "Europe/Berlin" => "(GMT+01:00) (Europe) Central European Time",
+        "Asia/Tokyo" => "(GMT+09:00) (Asia) Tokyo",
+        _ => return tz.to_string(),
+    };
+    off.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn national_forms() {
+        assert_eq!(national("+1-2025550100", "1"), "2025550100");
+        assert_eq!(national("+12025550100", "1"), "2025550100");
+        assert_eq!(national("2025550100", "1"), "2025550100");
+        assert_eq!(national("+442071234567", "1"), "442071234567");
+    }
+}
