@@ -1,5 +1,8 @@
 //! One module per subcommand: each turns parsed arguments into library calls and an exit code.
 
+pub mod apply;
+pub mod connect;
+pub mod plan;
 pub mod sandbox;
 pub mod validate;
 
@@ -13,8 +16,8 @@ pub fn run(cli: crate::cli::Cli) -> CommandResult {
     use crate::cli::Command;
     match cli.command {
         Command::Validate(a) => validate::run(a),
-        Command::Plan(a) => not_yet("plan", a),
-        Command::Apply(a) => not_yet("apply", a),
+        Command::Plan(a) => plan::run(a),
+        Command::Apply(a) => apply::run(a),
         Command::Sandbox(a) => sandbox::run(a),
         Command::Export(a) => not_yet("export", a),
         Command::Convert(a) => not_yet("convert", a),
@@ -31,4 +34,29 @@ fn completions(args: crate::cli::CompletionsArgs) -> CommandResult {
     let mut cmd = crate::cli::Cli::command();
     clap_complete::generate(args.shell, &mut cmd, "huntctl", &mut std::io::stdout());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Loads desired state, printing diagnostics (and warnings) to stderr; `None` when invalid.
+pub fn load_desired(paths: &[std::path::PathBuf]) -> Option<crate::desired::DesiredState> {
+    use is_terminal::IsTerminal;
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    match crate::desired::load_paths(paths) {
+        Ok(state) => {
+            if !state.warnings.is_empty() {
+                eprint!(
+                    "{}",
+                    crate::desired::diagnostics::render_all(&state.warnings, color)
+                );
+            }
+            Some(state)
+        }
+        Err(d) => {
+            eprint!("{}", d.render(color));
+            eprintln!(
+                "{} error(s): desired state is not valid; nothing was sent to the server",
+                d.error_count()
+            );
+            None
+        }
+    }
 }
