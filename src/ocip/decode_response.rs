@@ -13,6 +13,7 @@ use super::xml::{decode_document, DecodeError};
 use crate::model::Policy;
 use quick_xml::events::Event;
 use quick_xml::Reader;
+use std::borrow::Cow;
 
 /// A decoded response document: the session it belongs to and one response per command.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,26 +57,36 @@ pub enum CodecError {
     },
 }
 
-/// A parsed element: local name, the interesting attributes, text and children.
+/// A parsed element: local name, the interesting attributes, text and children. Names and
+/// text borrow from the document where they can (most do), which keeps decoding fast.
 #[derive(Debug, Default)]
-struct Element {
-    name: String,
+struct Element<'a> {
+    name: Cow<'a, str>,
     /// `xsi:type` (or any prefixed `type`), without its namespace prefix.
     xsi_type: Option<String>,
     nil: bool,
-    text: String,
-    children: Vec<Element>,
+    text: Cow<'a, str>,
+    children: Vec<Element<'a>>,
 }
 
-impl Element {
-    fn child(&self, name: &str) -> Option<&Element> {
+impl<'a> Element<'a> {
+    fn child(&self, name: &str) -> Option<&Element<'a>> {
         self.children.iter().find(|c| c.name == name)
     }
-    fn children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+    fn children<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Element<'a>> + 's {
         self.children.iter().filter(move |c| c.name == name)
     }
+    fn push_text(&mut self, t: Cow<'a, str>) {
+        if self.text.is_empty() {
+            self.text = t;
+        } else {
+            self.text.to_mut().push_str(&t);
+        }
+    }
     fn opt_text(&self, name: &str) -> Option<String> {
-        self.child(name).filter(|c| !c.nil).map(|c| c.text.clone())
+        self.child(name)
+            .filter(|c| !c.nil)
+            .map(|c| c.text.to_string())
     }
     fn req_text(&self, name: &str) -> Result<String, CodecError> {
         self.opt_text(name).ok_or_else(|| self.missing(name))
@@ -83,7 +94,10 @@ impl Element {
     fn missing(&self, name: &str) -> CodecError {
         CodecError::Missing {
             element: name.to_string(),
-            parent: self.xsi_type.clone().unwrap_or_else(|| self.name.clone()),
+            parent: self
+                .xsi_type
+                .clone()
+                .unwrap_or_else(|| self.name.to_string()),
         }
     }
     fn req_bool(&self, name: &str) -> Result<bool, CodecError> {
@@ -121,11 +135,70 @@ fn xml_err(e: impl std::fmt::Display) -> CodecError {
     CodecError::Xml(e.to_string())
 }
 
-fn start_element(e: &quick_xml::events::BytesStart<'_>) -> Result<Element, CodecError> {
-    let mut el = Element {
-        name: String::from_utf8_lossy(local(e.name().as_ref())).into_owned(),
-        ..Default::default()
-    };
+/// Element names the decoder looks up, sorted: matching names are not copied per element.
+const KNOWN_NAMES: &[&str] = &[
+    "BroadsoftDocument",
+    "agentUserTable",
+    "alias",
+    "allowCallWaitingForAgents",
+    "allowMembersToControlGroupBusy",
+    "applyGroupBusyWhenTerminatingToAgent",
+    "callingLineIdFirstName",
+    "callingLineIdLastName",
+    "callingLineIdPhoneNumber",
+    "col",
+    "colHeading",
+    "command",
+    "countryCode",
+    "department",
+    "detail",
+    "enableGroupBusy",
+    "enableNotReachableForwarding",
+    "encoding",
+    "errorCode",
+    "extension",
+    "forwardAfterTimeout",
+    "forwardTimeoutSeconds",
+    "forwardToPhoneNumber",
+    "groupId",
+    "hiraganaFirstName",
+    "hiraganaLastName",
+    "huntAfterNoAnswer",
+    "huntGroupTable",
+    "includeHuntGroupNameInCLID",
+    "isEnterprise",
+    "language",
+    "locale",
+    "loginType",
+    "makeBusyWhenNotReachable",
+    "name",
+    "nationalPrefix",
+    "networkClassOfService",
+    "noAnswerNumberOfRings",
+    "nonce",
+    "notReachableForwardToPhoneNumber",
+    "passwordAlgorithm",
+    "passwordExpiresDays",
+    "phoneNumber",
+    "policy",
+    "publicUserIdentity",
+    "resellerId",
+    "row",
+    "serviceInstanceProfile",
+    "serviceProviderId",
+    "sessionId",
+    "summary",
+    "summaryEnglish",
+    "timeZone",
+    "timeZoneDisplayName",
+    "tokenRevocationTime",
+    "useSystemHuntGroupCLIDSetting",
+    "userDomain",
+    "userId",
+];
+
+fn start_element<'a>(e: &quick_xml::events::BytesStart<'_>) -> Result<Element<'a>, CodecError> {
+    let mut el = Element::default();
     for a in e.attributes() {
         let a = a.map_err(xml_err)?;
         let key = a.key.as_ref();
@@ -150,11 +223,20 @@ fn start_element(e: &quick_xml::events::BytesStart<'_>) -> Result<Element, Codec
             _ => {}
         }
     }
+    let qname = e.name();
+    let name = local(qname.as_ref());
+    el.name = match std::str::from_utf8(name) {
+        Ok(n) => match KNOWN_NAMES.binary_search(&n) {
+            Ok(i) => Cow::Borrowed(KNOWN_NAMES[i]),
+            Err(_) => Cow::Owned(n.to_string()),
+        },
+        Err(_) => Cow::Owned(String::from_utf8_lossy(name).into_owned()),
+    };
     Ok(el)
 }
 
 /// Parses the text of a document into an element tree (the root element).
-fn parse_tree(text: &str) -> Result<Element, CodecError> {
+fn parse_tree(text: &str) -> Result<Element<'_>, CodecError> {
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<Element> = Vec::with_capacity(8);
     let mut root: Option<Element> = None;
@@ -179,23 +261,23 @@ fn parse_tree(text: &str) -> Result<Element, CodecError> {
             }
             Event::Text(t) => {
                 if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&t.xml_content().map_err(xml_err)?);
+                    top.push_text(t.xml_content().map_err(xml_err)?);
                 }
             }
             Event::CData(t) => {
                 if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&t.decode().map_err(xml_err)?);
+                    top.push_text(t.decode().map_err(xml_err)?);
                 }
             }
             Event::GeneralRef(r) => {
                 if let Some(top) = stack.last_mut() {
                     if let Some(ch) = r.resolve_char_ref().map_err(xml_err)? {
-                        top.text.push(ch);
+                        top.text.to_mut().push(ch);
                     } else {
                         let name = r.decode().map_err(xml_err)?;
                         let resolved = quick_xml::escape::resolve_predefined_entity(&name)
                             .ok_or_else(|| CodecError::Xml(format!("unknown entity &{name};")))?;
-                        top.text.push_str(resolved);
+                        top.text.to_mut().push_str(resolved);
                     }
                 }
             }
@@ -220,7 +302,7 @@ pub fn decode_response_document(bytes: &[u8]) -> Result<ResponseDocument, CodecE
 pub fn decode_response_text(text: &str) -> Result<ResponseDocument, CodecError> {
     let root = parse_tree(text)?;
     if root.name != "BroadsoftDocument" {
-        return Err(CodecError::NotADocument(root.name));
+        return Err(CodecError::NotADocument(root.name.into_owned()));
     }
     let session_id = root.opt_text("sessionId").unwrap_or_default();
     let responses = root
@@ -233,7 +315,7 @@ pub fn decode_response_text(text: &str) -> Result<ResponseDocument, CodecError> 
     })
 }
 
-fn decode_command(c: &Element) -> Result<Response, CodecError> {
+fn decode_command(c: &Element<'_>) -> Result<Response, CodecError> {
     let ty = c.xsi_type.as_deref().unwrap_or_default();
     Ok(match ty {
         "SuccessResponse" => Response::Success,
@@ -260,7 +342,7 @@ pub fn parse_error_code(summary: &str) -> Option<u32> {
     digits.trim().parse().ok()
 }
 
-fn decode_error(c: &Element) -> Result<OciError, CodecError> {
+fn decode_error(c: &Element<'_>) -> Result<OciError, CodecError> {
     let summary = c.opt_text("summary").unwrap_or_default();
     let summary_english = c
         .opt_text("summaryEnglish")
@@ -278,7 +360,7 @@ fn decode_error(c: &Element) -> Result<OciError, CodecError> {
     })
 }
 
-fn login_info(c: &Element) -> Result<LoginInfo, CodecError> {
+fn login_info(c: &Element<'_>) -> Result<LoginInfo, CodecError> {
     Ok(LoginInfo {
         login_type: c.opt_text("loginType").unwrap_or_default(),
         locale: c.opt_text("locale").unwrap_or_default(),
@@ -306,12 +388,12 @@ struct Table<'a> {
 }
 
 impl<'a> Table<'a> {
-    fn read(el: &'a Element) -> Table<'a> {
+    fn read(el: &'a Element<'_>) -> Table<'a> {
         Table {
             headings: el.children("colHeading").map(|h| h.text.trim()).collect(),
             rows: el
                 .children("row")
-                .map(|r| r.children("col").map(|c| c.text.as_str()).collect())
+                .map(|r| r.children("col").map(|c| c.text.as_ref()).collect())
                 .collect(),
         }
     }
@@ -337,7 +419,7 @@ impl<'a> Table<'a> {
     }
 }
 
-fn instance_list(c: &Element) -> Result<Vec<InstanceListEntry>, CodecError> {
+fn instance_list(c: &Element<'_>) -> Result<Vec<InstanceListEntry>, CodecError> {
     let Some(t) = c.child("huntGroupTable") else {
         return Err(c.missing("huntGroupTable"));
     };
@@ -371,7 +453,7 @@ fn instance_list(c: &Element) -> Result<Vec<InstanceListEntry>, CodecError> {
         .collect()
 }
 
-fn agents(t: &Element) -> Result<Vec<AgentRow>, CodecError> {
+fn agents(t: &Element<'_>) -> Result<Vec<AgentRow>, CodecError> {
     let t = Table::read(t);
     if t.column("User Id").is_none() {
         return Err(CodecError::Missing {
@@ -416,7 +498,7 @@ fn agents(t: &Element) -> Result<Vec<AgentRow>, CodecError> {
         .collect()
 }
 
-fn read_profile(p: &Element) -> Result<ReadProfile, CodecError> {
+fn read_profile(p: &Element<'_>) -> Result<ReadProfile, CodecError> {
     let department = match p.child("department").filter(|d| !d.nil) {
         Some(d) => Some(DepartmentKey {
             service_provider_id: d.opt_text("serviceProviderId").unwrap_or_default(),
@@ -440,13 +522,13 @@ fn read_profile(p: &Element) -> Result<ReadProfile, CodecError> {
         language: p.opt_text("language"),
         time_zone: p.opt_text("timeZone"),
         time_zone_display_name: p.opt_text("timeZoneDisplayName"),
-        alias: p.children("alias").map(|a| a.text.clone()).collect(),
+        alias: p.children("alias").map(|a| a.text.to_string()).collect(),
         public_user_identity: p.opt_text("publicUserIdentity"),
         calling_line_id_phone_number: p.opt_text("callingLineIdPhoneNumber"),
     })
 }
 
-fn instance(c: &Element) -> Result<InstanceDetails, CodecError> {
+fn instance(c: &Element<'_>) -> Result<InstanceDetails, CodecError> {
     let profile = c
         .child("serviceInstanceProfile")
         .ok_or_else(|| c.missing("serviceInstanceProfile"))?;
@@ -489,6 +571,11 @@ fn instance(c: &Element) -> Result<InstanceDetails, CodecError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_names_are_sorted() {
+        assert!(KNOWN_NAMES.windows(2).all(|w| w[0] < w[1]));
+    }
 
     #[test]
     fn error_codes() {

@@ -150,7 +150,9 @@ impl Session {
         let decoded = match &reply {
             Reply::Bytes(b) => {
                 if tracing::enabled!(tracing::Level::DEBUG) {
-                    trace::document("received", &self.id, &String::from_utf8_lossy(b));
+                    let text = crate::ocip::xml::decode_document(b)
+                        .unwrap_or_else(|_| String::from_utf8_lossy(b));
+                    trace::document("received", &self.id, &text);
                 }
                 decode_response_document(b)?
             }
