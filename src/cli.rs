@@ -218,6 +218,8 @@ FAULT RULES (--fault, repeatable)
   wrong-count-after=N  run it, reply with one response too few
   error=GLOB:CODE      commands whose serviceUserId matches GLOB answer [Error CODE]
                        without running (every time)
+  Over SOAP a closed connection is an HTTP 503 with no SOAP body.
+  --record FILE appends every received document, password elements masked as ********.
 
 STATE FILE (JSON, written atomically after every write, before the reply)
   {\"formatVersion\": 1, \"serviceProviders\": [{\"id\": \"MyServiceProvider\", \"groups\": [{

@@ -961,6 +961,12 @@ async fn record_of_a_full_scenario_is_schema_valid_and_latency_applies() {
     assert!(r.iter().all(|s| code(s).is_none()), "{r:#?}");
     h.shutdown().await;
     let recorded = std::fs::read_to_string(&rec).unwrap();
+    assert!(
+        !recorded.contains("s3cret-hg"),
+        "hunt group password recorded"
+    );
+    assert!(recorded.contains("<password>********</password>"));
+    assert!(recorded.contains("<signedPassword>********</signedPassword>"));
     assert_eq!(recorded.matches("</BroadsoftDocument>").count(), 3);
     validate_file(&rec);
     validate_bytes(&c.raw_replies);

@@ -2,7 +2,7 @@
 //! (see `samples/captured-*.xml`): data responses unprefixed, Success/Error with the `c:` prefix.
 
 use super::commands::{DepartmentKey, InstanceDetails, LoginInfo, OciError, Response};
-use super::xml::{escape, write_document, XmlOut};
+use super::xml::{write_document, XmlOut};
 
 /// Encodes one response as a complete `<command …>…</command>` element.
 pub fn encode_response(r: &Response) -> String {
@@ -227,11 +227,6 @@ fn instance(x: &mut XmlOut, d: &InstanceDetails) {
             "networkClassOfService",
             d.network_class_of_service.as_deref(),
         );
-}
-
-/// Escapes a value for use inside an attribute or text (re-exported for the SOAP layer).
-pub fn escape_text(s: &str) -> String {
-    escape(s).into_owned()
 }
 
 #[cfg(test)]

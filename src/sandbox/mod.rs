@@ -356,8 +356,9 @@ impl Core {
     fn record(&self, bytes: &[u8]) {
         if let Some(f) = &self.record {
             use std::io::Write;
+            let masked = mask_secrets(bytes);
             let mut f = f.lock().unwrap_or_else(|e| e.into_inner());
-            let _ = f.write_all(bytes);
+            let _ = f.write_all(&masked);
             let _ = f.write_all(b"\n");
         }
     }
@@ -576,6 +577,43 @@ impl Core {
     }
 }
 
+/// Replaces the content of password elements so the record never holds a secret (the
+/// replacement is still schema-valid, so the record can be validated).
+pub fn mask_secrets(doc: &[u8]) -> Vec<u8> {
+    let mut out = doc.to_vec();
+    for tag in ["password", "signedPassword", "plainTextPassword"] {
+        let open = format!("<{tag}");
+        let close = format!("</{tag}>");
+        let mut from = 0;
+        while let Some(rel) = find(&out[from..], open.as_bytes()) {
+            let start = from + rel;
+            let after = start + open.len();
+            // `<passwordX` is another element; only `<password>` / `<password attr…>` count.
+            if !matches!(out.get(after), Some(b'>') | Some(b' ')) {
+                from = after;
+                continue;
+            }
+            let Some(gt) = find(&out[after..], b">").map(|i| after + i + 1) else {
+                break;
+            };
+            if out[gt - 2] == b'/' {
+                from = gt;
+                continue;
+            }
+            let Some(end) = find(&out[gt..], close.as_bytes()).map(|i| gt + i) else {
+                break;
+            };
+            out.splice(gt..end, b"********".iter().copied());
+            from = gt + 8 + close.len();
+        }
+    }
+    out
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
 /// Group commit: one write covers every document that waits for it.
 async fn persister(core: Arc<Core>, mut shutdown: watch::Receiver<bool>) {
     loop {
@@ -593,6 +631,13 @@ async fn persister(core: Arc<Core>, mut shutdown: watch::Receiver<bool>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn record_masks_secrets() {
+        let d = b"<command><userId>a</userId><signedPassword>abc</signedPassword><password>p</password><passwordX>k</passwordX><password/></command>";
+        let m = String::from_utf8(super::mask_secrets(d)).unwrap();
+        assert_eq!(m, "<command><userId>a</userId><signedPassword>********</signedPassword><password>********</password><passwordX>k</passwordX><password/></command>");
+    }
+
     #[test]
     fn signed_password_vector() {
         assert_eq!(
