@@ -14,6 +14,16 @@ fn vm_hwm_kb() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// User + system CPU seconds of this process (wall time is unreliable on a shared machine).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn write_sheet(path: &std::path::Path) -> std::io::Result<u64> {
     let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
     let mut header = String::from(
@@ -66,17 +76,20 @@ fn main() {
     let path = dir.path().join("bench.csv");
     let size = write_sheet(&path).expect("write the sheet");
     let before = vm_hwm_kb().unwrap_or(0);
+    let cpu_before = cpu_seconds().unwrap_or(0.0);
     let start = Instant::now();
     let state = huntctl::desired::load_paths(&[path]);
     let elapsed = start.elapsed();
+    let cpu = cpu_seconds().unwrap_or(0.0) - cpu_before;
     let peak = vm_hwm_kb().unwrap_or(0);
     match state {
         Ok(s) => {
             assert_eq!(s.hunt_groups.len(), ROWS);
             println!(
-                "load+validate {ROWS} rows ({:.1} MB CSV, every column): {:.3} s, peak memory (VmHWM) {:.1} MB (before load {:.1} MB)",
+                "load+validate {ROWS} rows ({:.1} MB CSV, every column): {:.3} s wall, {:.2} s CPU, peak memory (VmHWM) {:.1} MB (before load {:.1} MB)",
                 size as f64 / 1e6,
                 elapsed.as_secs_f64(),
+                cpu,
                 peak as f64 / 1024.0,
                 before as f64 / 1024.0,
             );

@@ -24,11 +24,9 @@ enum Col {
     Ignore,
 }
 
-/// The result of reading one CSV file.
+/// The result of reading one CSV file (the hunt groups go straight into the caller's vectors).
 #[derive(Debug, Default)]
 pub struct CsvLoad {
-    /// Valid hunt groups and the location of their serviceUserId cell.
-    pub groups: Vec<(HuntGroup, Loc)>,
     /// Problems (unresolved locations).
     pub pending: Vec<Pending>,
     /// The header row, for naming columns in diagnostics.
@@ -39,8 +37,18 @@ pub struct CsvLoad {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Reads a CSV from `input`; `size_hint` (file size in bytes) pre-sizes the result.
-pub fn read(mut input: impl BufRead, size_hint: usize) -> CsvLoad {
+/// Where read hunt groups go: the groups and, in step, the location of each serviceUserId.
+pub struct Sink<'a> {
+    /// Valid hunt groups.
+    pub groups: &'a mut Vec<HuntGroup>,
+    /// Their serviceUserId cells.
+    pub origins: &'a mut Vec<(usize, Loc)>,
+    /// The file index recorded in `origins`.
+    pub file: usize,
+}
+
+/// Reads a CSV from `input` into `sink`; `size_hint` (file size in bytes) pre-sizes it.
+pub fn read(mut input: impl BufRead, size_hint: usize, sink: &mut Sink<'_>) -> CsvLoad {
     let mut load = CsvLoad::default();
     match input.fill_buf() {
         Ok(buf) if buf.starts_with(BOM) => {
@@ -73,9 +81,9 @@ pub fn read(mut input: impl BufRead, size_hint: usize) -> CsvLoad {
     let cols = parse_headers(&rec, &mut load);
     let missing_required = check_required_columns(&cols, &mut load);
 
-    // A first row is usually ~400–700 bytes when every column is filled.
-    load.groups.reserve(size_hint / 400);
+    let header_end = rec.position().map(|p| p.byte()).unwrap_or(0);
     let mut first_data_row = true;
+    let mut reserved = false;
     loop {
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
@@ -90,6 +98,15 @@ pub fn read(mut input: impl BufRead, size_hint: usize) -> CsvLoad {
         let byte = pos.byte() + bom;
         let row = u32::try_from(pos.record() + 1).unwrap_or(u32::MAX);
         let was_first = std::mem::replace(&mut first_data_row, false);
+        if !reserved && pos.byte() > header_end {
+            // Size the result from the first rows' length: growing a 100,000-group vector by
+            // doubling would briefly hold two copies of it.
+            reserved = true;
+            let per_row = (pos.byte() - header_end) as usize / (pos.record() as usize).max(1);
+            let rows = size_hint.saturating_sub(pos.byte() as usize) / per_row.max(64) + 16;
+            sink.groups.reserve(rows);
+            sink.origins.reserve(rows);
+        }
         if rec.iter().all(|c| c.is_empty()) {
             continue;
         }
@@ -105,7 +122,7 @@ pub fn read(mut input: impl BufRead, size_hint: usize) -> CsvLoad {
             );
             continue;
         }
-        read_row(&rec, &cols, byte, row, &missing_required, &mut load);
+        read_row(&rec, &cols, byte, row, &missing_required, &mut load, sink);
     }
     load
 }
@@ -290,6 +307,7 @@ fn read_row(
     row: u32,
     missing_required: &[&'static str],
     load: &mut CsvLoad,
+    sink: &mut Sink<'_>,
 ) {
     let mut raw = RawGroup {
         loc: Loc::Row { byte, row },
@@ -431,7 +449,8 @@ fn read_row(
             .get(F::ServiceUserId)
             .map(|v| v.loc)
             .unwrap_or(Loc::Row { byte, row });
-        load.groups.push((g, loc));
+        sink.groups.push(g);
+        sink.origins.push((sink.file, loc));
     }
 }
 
