@@ -532,9 +532,11 @@ fn agent(cx: &mut Ctx<'_>, it: &Value, n: Option<&SNode>, list_loc: Loc) -> Opti
 
 fn scalar(s: &str) -> String {
     // serde_yaml knows which strings need quotes (`0100`, `true`, `null`, `: `, …).
+    // Text with line breaks would come out as a block scalar indented for column 0, which
+    // breaks the nesting here: a JSON string is a valid YAML double-quoted scalar instead.
     match serde_yaml::to_string(s) {
-        Ok(t) => t.trim_end_matches('\n').to_string(),
-        Err(_) => format!("{s:?}"),
+        Ok(t) if !t.trim_end_matches('\n').contains('\n') => t.trim_end_matches('\n').to_string(),
+        _ => serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}")),
     }
 }
 
