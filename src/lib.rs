@@ -9,6 +9,7 @@ pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod desired;
+pub mod export;
 pub mod model;
 pub mod ocip;
 pub mod plan;

@@ -795,6 +795,10 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
         if p.is_dir() {
+            // examples/ci holds CI pipeline files, not desired state.
+            if p.file_name().is_some_and(|n| n == "ci") {
+                continue;
+            }
             yaml_files(&p, out);
         } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
             out.push(p);

@@ -2,6 +2,8 @@
 
 pub mod apply;
 pub mod connect;
+pub mod convert;
+pub mod export;
 pub mod plan;
 pub mod sandbox;
 pub mod validate;
@@ -19,14 +21,10 @@ pub fn run(cli: crate::cli::Cli) -> CommandResult {
         Command::Plan(a) => plan::run(a),
         Command::Apply(a) => apply::run(a),
         Command::Sandbox(a) => sandbox::run(a),
-        Command::Export(a) => not_yet("export", a),
-        Command::Convert(a) => not_yet("convert", a),
+        Command::Export(a) => export::run(a),
+        Command::Convert(a) => convert::run(a),
         Command::Completions(a) => completions(a),
     }
-}
-
-fn not_yet<T>(name: &str, _args: T) -> CommandResult {
-    Err(miette::miette!("`huntctl {name}` is not implemented yet"))
 }
 
 fn completions(args: crate::cli::CompletionsArgs) -> CommandResult {

@@ -552,18 +552,40 @@ fn field_cell(f: &Field<String>) -> String {
     }
 }
 
-/// The cell text of a scalar field of `g` (CSV form).
+/// The cell text of a scalar field of `g` (CSV form); empty when it equals the documented
+/// default, since an empty cell means the default.
 fn scalar_cell(g: &HuntGroup, f: F) -> String {
+    use crate::model::defaults as d;
     let p = &g.service_instance_profile;
-    let b = |v: bool| v.to_string();
+    let text = |v: &str, default: &str| {
+        if v == default {
+            String::new()
+        } else {
+            v.to_string()
+        }
+    };
+    let b = |v: bool, default: bool| {
+        if v == default {
+            String::new()
+        } else {
+            v.to_string()
+        }
+    };
+    let n = |v: u32, default: u32| {
+        if v == default {
+            String::new()
+        } else {
+            v.to_string()
+        }
+    };
     match f {
         F::Operation => OPERATION.into(),
         F::ServiceProviderId => g.service_provider_id.clone(),
         F::GroupId => g.group_id.clone(),
         F::ServiceUserId => g.service_user_id.clone(),
-        F::Name => p.name.clone(),
-        F::ClidLastName => p.calling_line_id_last_name.clone(),
-        F::ClidFirstName => p.calling_line_id_first_name.clone(),
+        F::Name => text(&p.name, d::NAME),
+        F::ClidLastName => text(&p.calling_line_id_last_name, d::CALLING_LINE_ID_LAST_NAME),
+        F::ClidFirstName => text(&p.calling_line_id_first_name, d::CALLING_LINE_ID_FIRST_NAME),
         F::HiraganaLastName => field_cell(&p.hiragana_last_name),
         F::HiraganaFirstName => field_cell(&p.hiragana_first_name),
         F::PhoneNumber => field_cell(&p.phone_number),
@@ -574,25 +596,51 @@ fn scalar_cell(g: &HuntGroup, f: F) -> String {
         F::TimeZone => field_cell(&p.time_zone),
         F::PublicUserIdentity => field_cell(&p.public_user_identity),
         F::ClidPhoneNumber => field_cell(&p.calling_line_id_phone_number),
-        F::Policy => g.policy.as_str().into(),
-        F::HuntAfterNoAnswer => b(g.hunt_after_no_answer),
-        F::NoAnswerNumberOfRings => g.no_answer_number_of_rings.to_string(),
-        F::ForwardAfterTimeout => b(g.forward_after_timeout),
-        F::ForwardTimeoutSeconds => g.forward_timeout_seconds.to_string(),
+        F::Policy => text(g.policy.as_str(), d::POLICY.as_str()),
+        F::HuntAfterNoAnswer => b(g.hunt_after_no_answer, d::HUNT_AFTER_NO_ANSWER),
+        F::NoAnswerNumberOfRings => n(g.no_answer_number_of_rings, d::NO_ANSWER_NUMBER_OF_RINGS),
+        F::ForwardAfterTimeout => b(g.forward_after_timeout, d::FORWARD_AFTER_TIMEOUT),
+        F::ForwardTimeoutSeconds => n(g.forward_timeout_seconds, d::FORWARD_TIMEOUT_SECONDS),
         F::ForwardToPhoneNumber => field_cell(&g.forward_to_phone_number),
-        F::AllowCallWaitingForAgents => b(g.allow_call_waiting_for_agents),
-        F::UseSystemClid => b(g.use_system_hunt_group_clid_setting),
-        F::IncludeNameInClid => b(g.include_hunt_group_name_in_clid),
-        F::EnableNotReachableForwarding => b(g.enable_not_reachable_forwarding),
+        F::AllowCallWaitingForAgents => b(
+            g.allow_call_waiting_for_agents,
+            d::ALLOW_CALL_WAITING_FOR_AGENTS,
+        ),
+        F::UseSystemClid => b(
+            g.use_system_hunt_group_clid_setting,
+            d::USE_SYSTEM_HUNT_GROUP_CLID_SETTING,
+        ),
+        F::IncludeNameInClid => b(
+            g.include_hunt_group_name_in_clid,
+            d::INCLUDE_HUNT_GROUP_NAME_IN_CLID,
+        ),
+        F::EnableNotReachableForwarding => b(
+            g.enable_not_reachable_forwarding,
+            d::ENABLE_NOT_REACHABLE_FORWARDING,
+        ),
         F::NotReachableForwardToPhoneNumber => field_cell(&g.not_reachable_forward_to_phone_number),
-        F::MakeBusyWhenNotReachable => b(g.make_busy_when_not_reachable),
-        F::AllowMembersToControlGroupBusy => b(g.allow_members_to_control_group_busy),
-        F::EnableGroupBusy => b(g.enable_group_busy),
-        F::ApplyGroupBusyWhenTerminatingToAgent => b(g.apply_group_busy_when_terminating_to_agent),
+        F::MakeBusyWhenNotReachable => b(
+            g.make_busy_when_not_reachable,
+            d::MAKE_BUSY_WHEN_NOT_REACHABLE,
+        ),
+        F::AllowMembersToControlGroupBusy => b(
+            g.allow_members_to_control_group_busy,
+            d::ALLOW_MEMBERS_TO_CONTROL_GROUP_BUSY,
+        ),
+        F::EnableGroupBusy => b(g.enable_group_busy, d::ENABLE_GROUP_BUSY),
+        F::ApplyGroupBusyWhenTerminatingToAgent => b(
+            g.apply_group_busy_when_terminating_to_agent,
+            d::APPLY_GROUP_BUSY_WHEN_TERMINATING_TO_AGENT,
+        ),
         F::NetworkClassOfService => field_cell(&g.network_class_of_service),
         F::Alias | F::Agents => String::new(),
     }
 }
+
+/// The template has `serviceInstanceProfile.alias[0..2]` and `agentUserId[0..7]`: writing at
+/// least those keeps the header identical to the template's whenever the data fits.
+const TEMPLATE_ALIASES: usize = 3;
+const TEMPLATE_AGENTS: usize = 8;
 
 /// Writes hunt groups in the reference bulk-sheet format (see `super::to_csv`).
 pub fn write(groups: &[HuntGroup]) -> String {
@@ -601,13 +649,13 @@ pub fn write(groups: &[HuntGroup]) -> String {
         .map(|g| g.service_instance_profile.alias.len())
         .max()
         .unwrap_or(0)
-        .max(1);
+        .max(TEMPLATE_ALIASES);
     let max_agents = groups
         .iter()
         .map(|g| g.agents.len())
         .max()
         .unwrap_or(0)
-        .max(1);
+        .max(TEMPLATE_AGENTS);
     let weights = groups
         .iter()
         .any(|g| g.agents.iter().any(|a| a.weight.is_some()));

@@ -521,6 +521,15 @@ pub fn to_yaml(groups: &[HuntGroup]) -> String {
     yaml::write(groups)
 }
 
+/// [`to_yaml`] under other comment lines (`#` added to each line) instead of the usual header,
+/// e.g. the notes of `huntctl export`.
+pub fn to_yaml_with_header<S: AsRef<str>>(groups: &[HuntGroup], header: &[S]) -> String {
+    yaml::write_with_header(groups, header)
+}
+
+/// The comment lines [`to_yaml`] starts with.
+pub const YAML_HEADER: [&str; 2] = yaml::HEADER;
+
 /// Writes hunt groups in the reference bulk-sheet CSV format (`operation` column,
 /// `serviceInstanceProfile.alias[N]`, `agentUserId[N]`, `agentWeight[N]` when any weight is
 /// set). Passwords are never written.

@@ -532,9 +532,11 @@ fn agent(cx: &mut Ctx<'_>, it: &Value, n: Option<&SNode>, list_loc: Loc) -> Opti
 
 fn scalar(s: &str) -> String {
     // serde_yaml knows which strings need quotes (`0100`, `true`, `null`, `: `, …).
+    // Text with line breaks would come out as a block scalar indented for column 0, which
+    // breaks the nesting here: a JSON string is a valid YAML double-quoted scalar instead.
     match serde_yaml::to_string(s) {
-        Ok(t) => t.trim_end_matches('\n').to_string(),
-        Err(_) => format!("{s:?}"),
+        Ok(t) if !t.trim_end_matches('\n').contains('\n') => t.trim_end_matches('\n').to_string(),
+        _ => serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}")),
     }
 }
 
@@ -560,7 +562,15 @@ fn put_bool(out: &mut String, indent: usize, f: F, v: bool, default: bool) {
     }
 }
 
-fn write_group(out: &mut String, g: &HuntGroup, with_ids: bool) {
+/// Which ids a hunt group entry spells out (the others are under `defaults:`).
+#[derive(Clone, Copy)]
+enum Ids {
+    User,
+    GroupAndUser,
+    All,
+}
+
+fn write_group(out: &mut String, g: &HuntGroup, ids: Ids) {
     let first = |out: &mut String, key: &str, v: &str| {
         out.push_str("  - ");
         out.push_str(key);
@@ -568,12 +578,17 @@ fn write_group(out: &mut String, g: &HuntGroup, with_ids: bool) {
         out.push_str(v);
         out.push('\n');
     };
-    if with_ids {
-        first(out, "serviceProviderId", &scalar(&g.service_provider_id));
-        put(out, 4, "groupId", &scalar(&g.group_id));
-        put(out, 4, "serviceUserId", &scalar(&g.service_user_id));
-    } else {
-        first(out, "serviceUserId", &scalar(&g.service_user_id));
+    match ids {
+        Ids::All => {
+            first(out, "serviceProviderId", &scalar(&g.service_provider_id));
+            put(out, 4, "groupId", &scalar(&g.group_id));
+            put(out, 4, "serviceUserId", &scalar(&g.service_user_id));
+        }
+        Ids::GroupAndUser => {
+            first(out, "groupId", &scalar(&g.group_id));
+            put(out, 4, "serviceUserId", &scalar(&g.service_user_id));
+        }
+        Ids::User => first(out, "serviceUserId", &scalar(&g.service_user_id)),
     }
     let p = &g.service_instance_profile;
     let mut prof = String::new();
@@ -729,12 +744,27 @@ fn write_group(out: &mut String, g: &HuntGroup, with_ids: bool) {
     }
 }
 
+/// The header `write` puts at the top of every file.
+pub const HEADER: [&str; 2] = [
+    "Written by huntctl. Values equal to the documented defaults are left out.",
+    "Passwords are write-only: add `password:` under serviceInstanceProfile to set one on create.",
+];
+
 /// Writes hunt groups as YAML (see `super::to_yaml`).
 pub fn write(groups: &[HuntGroup]) -> String {
-    let mut out = String::from(
-        "# Written by huntctl. Values equal to the documented defaults are left out.\n\
-         # Passwords are write-only: add `password:` under serviceInstanceProfile to set one on create.\n",
-    );
+    write_with_header(groups, &HEADER)
+}
+
+/// Writes hunt groups as YAML under the given comment lines (`#` is added).
+pub fn write_with_header<S: AsRef<str>>(groups: &[HuntGroup], header: &[S]) -> String {
+    let mut out = String::new();
+    for line in header {
+        for l in line.as_ref().lines() {
+            out.push_str("# ");
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
     let mut keys: Vec<(&str, &str)> = Vec::new();
     for g in groups {
         let k = (g.service_provider_id.as_str(), g.group_id.as_str());
@@ -742,6 +772,9 @@ pub fn write(groups: &[HuntGroup]) -> String {
             keys.push(k);
         }
     }
+    let one_sp = keys
+        .iter()
+        .all(|(sp, _)| Some(*sp) == keys.first().map(|k| k.0));
     match keys.as_slice() {
         [(sp, grp)] => {
             out.push_str("defaults:\n");
@@ -749,14 +782,24 @@ pub fn write(groups: &[HuntGroup]) -> String {
             put(&mut out, 2, "groupId", &scalar(grp));
             out.push_str("\nhuntGroups:\n");
             for g in groups {
-                write_group(&mut out, g, false);
+                write_group(&mut out, g, Ids::User);
+            }
+        }
+        [(sp, _), ..] if one_sp => {
+            // One provider, several groups: the provider goes under defaults:, each hunt group
+            // names its groupId. The order is kept, so loading gives back the same list.
+            out.push_str("defaults:\n");
+            put(&mut out, 2, "serviceProviderId", &scalar(sp));
+            out.push_str("\nhuntGroups:\n");
+            for g in groups {
+                write_group(&mut out, g, Ids::GroupAndUser);
             }
         }
         _ => {
-            // Several groups: a YAML file has one `defaults:`, so spell the ids out per group.
+            // Several providers: a YAML file has one `defaults:`, so spell the ids out per group.
             out.push_str("huntGroups:\n");
             for g in groups {
-                write_group(&mut out, g, true);
+                write_group(&mut out, g, Ids::All);
             }
         }
     }

@@ -1,0 +1,62 @@
+//! `huntctl convert`: desired-state files between YAML and CSV, without a server.
+
+use super::{load_desired, CommandResult};
+use crate::cli::ConvertArgs;
+use crate::export::{self, Format, Output};
+use miette::miette;
+use std::process::ExitCode;
+
+/// Runs `huntctl convert FILE... --to yaml|csv [-o OUT]`.
+pub fn run(args: ConvertArgs) -> CommandResult {
+    let format = Format::from(args.to);
+    let output = Output::from_arg(args.output.as_deref());
+    let Some(state) = load_desired(&args.files) else {
+        return Ok(ExitCode::FAILURE);
+    };
+    let with_password: Vec<&str> = state
+        .hunt_groups
+        .iter()
+        .filter(|g| g.service_instance_profile.password.is_some())
+        .map(|g| g.service_user_id.as_str())
+        .collect();
+    let sources: Vec<String> = args.files.iter().map(|p| p.display().to_string()).collect();
+    let mut note = vec![
+        format!(
+            "Converted by `huntctl convert` from {}.",
+            sources.join(", ")
+        ),
+        "Values equal to the documented defaults are left out.".to_string(),
+    ];
+    if !with_password.is_empty() {
+        note.push(
+            "Passwords are never written to files: set them again where they are needed."
+                .to_string(),
+        );
+    }
+    let written =
+        export::write_output(&state.hunt_groups, format, &note, &output).map_err(|e| miette!(e))?;
+    if !with_password.is_empty() {
+        // Secrets never reach files, so the conversion cannot keep them: say which were dropped.
+        eprintln!(
+            "Warning: the password of {} hunt group{} was not written ({}): passwords never go into files.",
+            with_password.len(),
+            if with_password.len() == 1 { "" } else { "s" },
+            with_password.join(", ")
+        );
+    }
+    let n = state.hunt_groups.len();
+    let to = match &output {
+        Output::Stdout => "stdout".to_string(),
+        _ => written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    eprintln!(
+        "Converted {n} hunt group{} to {} on {to}.",
+        if n == 1 { "" } else { "s" },
+        format.extension().to_uppercase()
+    );
+    Ok(ExitCode::SUCCESS)
+}
