@@ -3,74 +3,76 @@
 //!
 //! Run: `cargo bench --bench codec`.
 
+use huntctl::model::Policy;
+use huntctl::ocip::commands::{AgentRow, InstanceDetails, ReadProfile};
 use huntctl::ocip::commands::{Request, Response};
 use huntctl::ocip::decode_response::decode_response_document;
 use huntctl::ocip::encode_request::request_document;
-use huntctl::ocip::xml::{escape, to_latin1_with_refs};
+use huntctl::ocip::encode_response::response_document;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 const REPLIES: usize = 15;
 const AGENTS: usize = 8;
 
-/// A bench-only encoder for the reply (the real one belongs to the sandbox).
-fn instance_reply(i: usize) -> String {
-    let mut s = String::with_capacity(4096);
-    s.push_str("<command echo=\"\" xsi:type=\"GroupHuntGroupGetInstanceResponse20\" xmlns=\"\">");
-    s.push_str(&format!(
-        "<serviceInstanceProfile><name>{}</name><callingLineIdLastName>Sales</callingLineIdLastName>\
-<callingLineIdFirstName>Hunt</callingLineIdFirstName><hiraganaLastName>はんばい</hiraganaLastName>\
-<phoneNumber>202555{i:04}</phoneNumber><extension>{i:04}</extension><countryCode>1</countryCode>\
-<language>English</language><timeZone>America/New_York</timeZone>\
-<timeZoneDisplayName>(GMT-05:00) (US) Eastern Time</timeZoneDisplayName><alias>hg{i}@example.com</alias>\
-</serviceInstanceProfile>",
-        escape(&format!("Sales & Support {i}"))
-    ));
-    s.push_str(
-        "<policy>Weighted</policy><huntAfterNoAnswer>true</huntAfterNoAnswer><noAnswerNumberOfRings>5</noAnswerNumberOfRings>\
-<forwardAfterTimeout>false</forwardAfterTimeout><forwardTimeoutSeconds>10</forwardTimeoutSeconds><agentUserTable>",
-    );
-    for h in [
-        "User Id",
-        "Last Name",
-        "First Name",
-        "Hiragana Last Name",
-        "Hiragana First Name",
-        "Weight",
-        "Phone Number",
-        "Extension",
-        "Department",
-        "Email Address",
-    ] {
-        s.push_str(&format!("<colHeading>{h}</colHeading>"));
-    }
-    for a in 0..AGENTS {
-        s.push_str(&format!(
-            "<row><col>agent{a}@example.com</col><col>Smith</col><col>Agent {a}</col><col>すみす</col><col/>\
-<col>{}</col><col>20255501{a:02}</col><col>01{a:02}</col><col/><col>agent{a}@example.com</col></row>",
-            (a * 10) % 101
-        ));
-    }
-    s.push_str(
-        "</agentUserTable><allowCallWaitingForAgents>true</allowCallWaitingForAgents>\
-<useSystemHuntGroupCLIDSetting>true</useSystemHuntGroupCLIDSetting><includeHuntGroupNameInCLID>true</includeHuntGroupNameInCLID>\
-<enableNotReachableForwarding>false</enableNotReachableForwarding><makeBusyWhenNotReachable>false</makeBusyWhenNotReachable>\
-<allowMembersToControlGroupBusy>false</allowMembersToControlGroupBusy><enableGroupBusy>false</enableGroupBusy>\
-<applyGroupBusyWhenTerminatingToAgent>false</applyGroupBusyWhenTerminatingToAgent></command>",
-    );
-    s
+/// One GetInstanceResponse20 with realistic values (hiragana, `&`, 8 weighted agents).
+fn instance_reply(i: usize) -> Response {
+    let agents = (0..AGENTS)
+        .map(|a| AgentRow {
+            user_id: format!("agent{a}@example.com"),
+            last_name: "Smith".into(),
+            first_name: format!("Agent {a}"),
+            hiragana_last_name: "すみす".into(),
+            weight: ((a * 10) % 101) as u8,
+            phone_number: format!("20255501{a:02}"),
+            extension: format!("01{a:02}"),
+            email_address: format!("agent{a}@example.com"),
+            ..AgentRow::default()
+        })
+        .collect();
+    Response::Instance(Box::new(InstanceDetails {
+        profile: ReadProfile {
+            name: format!("Sales & Support {i}"),
+            calling_line_id_last_name: "Sales".into(),
+            calling_line_id_first_name: "Hunt".into(),
+            hiragana_last_name: Some("はんばい".into()),
+            phone_number: Some(format!("202555{:04}", i % 10_000)),
+            extension: Some(format!("{:04}", i % 10_000)),
+            country_code: Some("1".into()),
+            language: Some("English".into()),
+            time_zone: Some("America/New_York".into()),
+            time_zone_display_name: Some("(GMT-05:00) (US) Eastern Time".into()),
+            alias: vec![format!("hg{i}@example.com")],
+            ..ReadProfile::default()
+        },
+        policy: Policy::Weighted,
+        hunt_after_no_answer: true,
+        no_answer_number_of_rings: 5,
+        forward_after_timeout: false,
+        forward_timeout_seconds: 10,
+        forward_to_phone_number: None,
+        agents,
+        allow_call_waiting_for_agents: true,
+        use_system_hunt_group_clid_setting: true,
+        include_hunt_group_name_in_clid: true,
+        enable_not_reachable_forwarding: false,
+        not_reachable_forward_to_phone_number: None,
+        make_busy_when_not_reachable: false,
+        allow_members_to_control_group_busy: false,
+        enable_group_busy: false,
+        apply_group_busy_when_terminating_to_agent: false,
+        network_class_of_service: None,
+    }))
+}
+
+fn replies(seed: usize) -> Vec<Response> {
+    (0..REPLIES)
+        .map(|i| instance_reply(seed * REPLIES + i))
+        .collect()
 }
 
 fn reply_document(seed: usize) -> Vec<u8> {
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\" \
-xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><sessionId xmlns=\"\">bench</sessionId>",
-    );
-    for i in 0..REPLIES {
-        s.push_str(&instance_reply(seed * REPLIES + i));
-    }
-    s.push_str("</BroadsoftDocument>");
-    to_latin1_with_refs(&s)
+    response_document("bench", &replies(seed))
 }
 
 /// CPU time this thread has used, from /proc (Linux; clock ticks assumed 100 Hz). The machine
@@ -125,14 +127,15 @@ fn main() {
             REPLIES
         },
     );
+    let typed: Vec<Vec<Response>> = (0..16).map(replies).collect();
     let mut j = 0;
     let both = run(
-        "encode + decode: request doc + reply doc, replies",
+        "encode + decode: GetInstanceResponse20 documents, replies",
         min,
         || {
-            j = (j + 1) % docs.len();
-            black_box(request_document("bench-session", &requests));
-            decode_response_document(&docs[j])
+            j = (j + 1) % typed.len();
+            let doc = response_document("bench", &typed[j]);
+            decode_response_document(&doc)
                 .expect("decode")
                 .responses
                 .len()
