@@ -143,7 +143,9 @@ fn run(rt: &tokio::runtime::Runtime, dir: &Path, seed: &SandboxState, args: &[&s
     let summary = stdout
         .lines()
         .rev()
-        .find(|l| l.starts_with("Plan:") || l.starts_with("Apply complete") || l.starts_with("No changes"))
+        .find(|l| {
+            l.starts_with("Plan:") || l.starts_with("Apply complete") || l.starts_with("No changes")
+        })
         .unwrap_or("")
         .to_string();
     if !out.status.success() && out.status.code() != Some(2) {
