@@ -19,7 +19,7 @@ struct Inner {
     settings: ConnectionSettings,
     shared: Shared,
     /// One slot per session; a worker holds a slot's lock while it uses the session.
-    slots: Vec<Mutex<Option<Session>>>,
+    slots: Vec<Arc<Mutex<Option<Session>>>>,
     progress: std::sync::Mutex<Option<ProgressFn>>,
 }
 
@@ -40,22 +40,39 @@ impl std::fmt::Debug for Pool {
 
 impl Pool {
     /// Logs in one session now (so bad credentials fail here, naming the user); the others
-    /// log in when first needed.
+    /// start logging in at once in the background, so their logins overlap the first
+    /// documents instead of delaying the first batch that needs every session. A background
+    /// login that fails leaves its slot empty: the slot logs in again when first needed.
     pub async fn connect(settings: ConnectionSettings) -> Result<Pool, ClientError> {
         let shared = Shared::new(&settings)?;
         let first = Session::open(&settings, &shared).await?;
         let n = settings.parallelism.max(1);
         let mut slots = Vec::with_capacity(n);
-        slots.push(Mutex::new(Some(first)));
-        slots.extend((1..n).map(|_| Mutex::new(None)));
-        Ok(Pool {
-            inner: Arc::new(Inner {
-                settings,
-                shared,
-                slots,
-                progress: std::sync::Mutex::new(None),
-            }),
-        })
+        slots.push(Arc::new(Mutex::new(Some(first))));
+        slots.extend((1..n).map(|_| Arc::new(Mutex::new(None))));
+        let inner = Arc::new(Inner {
+            settings,
+            shared,
+            slots,
+            progress: std::sync::Mutex::new(None),
+        });
+        for i in 1..n {
+            // Take the slot's lock before returning, so a worker (or close) waits for the
+            // login under way instead of opening a second session for the same slot.
+            let Ok(mut guard) = inner.slots[i].clone().try_lock_owned() else {
+                continue;
+            };
+            let inner = inner.clone();
+            tokio::spawn(async move {
+                if guard.is_none() {
+                    match Session::open(&inner.settings, &inner.shared).await {
+                        Ok(s) => *guard = Some(s),
+                        Err(e) => tracing::debug!("background login failed: {e}"),
+                    }
+                }
+            });
+        }
+        Ok(Pool { inner })
     }
 
     /// Sets (or clears) the progress callback.
@@ -65,13 +82,19 @@ impl Pool {
         }
     }
 
-    /// Logs every open session out.
+    /// Logs every open session out, all at once (one round trip, not one per session).
     pub async fn close(self) {
-        for slot in &self.inner.slots {
-            if let Some(s) = slot.lock().await.take() {
-                s.logout().await;
-            }
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..self.inner.slots.len() {
+            let inner = self.inner.clone();
+            set.spawn(async move {
+                let session = inner.slots[i].lock().await.take();
+                if let Some(s) = session {
+                    s.logout().await;
+                }
+            });
         }
+        while set.join_next().await.is_some() {}
     }
 
     /// Carries out the commands; see [`Execute`].
