@@ -266,7 +266,7 @@ pub struct SandboxArgs {
     /// Administrator password accepted (a sandbox-only, well-known default).
     #[arg(long, default_value = "admin")]
     pub password: String,
-    /// Delay before each reply document, in milliseconds.
+    /// Response time of each document, in milliseconds, counted from its arrival (work overlaps it).
     #[arg(long, default_value_t = 0, value_name = "MS")]
     pub latency_ms: u64,
     /// Append every received document to this file.

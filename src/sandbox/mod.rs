@@ -365,13 +365,16 @@ impl Core {
 
     /// Carries out one received document for a session.
     pub(crate) async fn handle_document(&self, session: &mut Session, bytes: &[u8]) -> Outcome {
+        // Latency counts from arrival, like a real server's response time: the work done
+        // (including persisting writes) overlaps it rather than adding to it.
+        let arrived = tokio::time::Instant::now();
         self.record(bytes);
         let doc = match decode_request_document(bytes) {
             Ok(d) => d,
             Err(e) => {
                 let sid = e.session_id.clone().unwrap_or_default();
                 return self
-                    .reply(&sid, vec![Response::Error(e.to_oci_error())])
+                    .reply(arrived, &sid, vec![Response::Error(e.to_oci_error())])
                     .await;
             }
         };
@@ -432,7 +435,7 @@ impl Core {
         match fault {
             Some(FaultKind::CloseAfter) => Outcome::Close,
             Some(FaultKind::MalformedAfter) => {
-                self.delay().await;
+                self.delay(arrived).await;
                 let mut b = response_document(&doc.session_id, &responses);
                 // Cut the document inside its last command but keep the closing root tag, so
                 // a framing reader gets a document that does not parse.
@@ -444,20 +447,25 @@ impl Core {
             }
             Some(FaultKind::WrongCountAfter) => {
                 responses.pop();
-                self.reply(&doc.session_id, responses).await
+                self.reply(arrived, &doc.session_id, responses).await
             }
-            _ => self.reply(&doc.session_id, responses).await,
+            _ => self.reply(arrived, &doc.session_id, responses).await,
         }
     }
 
-    async fn delay(&self) {
+    async fn delay(&self, arrived: tokio::time::Instant) {
         if !self.latency.is_zero() {
-            tokio::time::sleep(self.latency).await;
+            tokio::time::sleep_until(arrived + self.latency).await;
         }
     }
 
-    async fn reply(&self, session_id: &str, responses: Vec<Response>) -> Outcome {
-        self.delay().await;
+    async fn reply(
+        &self,
+        arrived: tokio::time::Instant,
+        session_id: &str,
+        responses: Vec<Response>,
+    ) -> Outcome {
+        self.delay(arrived).await;
         Outcome::Reply(response_document(session_id, &responses))
     }
 
