@@ -1147,10 +1147,12 @@ fn secrets_never_appear_in_output_logs_or_files() {
         all.contains("GroupHuntGroupAddInstanceRequest20"),
         "the debug trace shows documents"
     );
+    let mask = huntctl::model::MASK;
     assert!(
-        all.contains("<password>********</password>") || all.contains("<password>"),
-        "{all}"
+        all.contains(&format!("<password>{mask}</password>")),
+        "the trace masks passwords"
     );
+    assert!(all.contains(&format!("<signedPassword>{mask}</signedPassword>")));
     assert!(
         all.contains("LoginRequest22V5"),
         "the plain-password login was traced"
