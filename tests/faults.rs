@@ -1213,3 +1213,161 @@ fn secrets_never_appear_in_output_logs_or_files() {
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;")
 }
+
+// ------------------------------------------------------------------------------------------
+// load: 8 huntctl processes, 1,000 hunt groups, one sandbox
+
+const LOAD_GROUPS: usize = 8;
+const LOAD_PER_GROUP: usize = 125;
+
+fn load_seed(path: &Path) {
+    use huntctl::sandbox::state::{GroupState, ServiceProviderState, UserState};
+    let groups = (1..=LOAD_GROUPS)
+        .map(|g| GroupState {
+            id: format!("LoadGroup{g}"),
+            country_code: "1".into(),
+            departments: vec!["Load".into()],
+            phone_numbers: (0..LOAD_PER_GROUP)
+                .map(|i| format!("3{g}55{i:06}"))
+                .collect(),
+            users: (1..=4)
+                .map(|u| UserState {
+                    user_id: format!("agent{u}.g{g}@load.example.com"),
+                    last_name: "Agent".into(),
+                    first_name: format!("{u}"),
+                    extension: Some(format!("5{u}0{g}")),
+                    ..Default::default()
+                })
+                .collect(),
+            hunt_groups: Vec::new(),
+        })
+        .collect();
+    let st = SandboxState {
+        format_version: 1,
+        service_providers: vec![ServiceProviderState {
+            id: "LoadSP".into(),
+            groups,
+        }],
+    };
+    std::fs::write(path, serde_json::to_vec_pretty(&st).unwrap()).unwrap();
+}
+
+/// The desired state of one group: 125 hunt groups, every 5th Weighted (two commands), the
+/// first 40 with a number.
+fn load_desired(dir: &Path, g: usize) -> PathBuf {
+    let mut y =
+        format!("defaults:\n  serviceProviderId: LoadSP\n  groupId: LoadGroup{g}\nhuntGroups:\n");
+    for i in 0..LOAD_PER_GROUP {
+        let a = |u: usize| format!("agent{u}.g{g}@load.example.com");
+        y.push_str(&format!(
+            "  - serviceUserId: hg{i:03}.g{g}@load.example.com\n    serviceInstanceProfile:\n      name: Load {g} {i}\n      callingLineIdLastName: Load\n      callingLineIdFirstName: \"{i}\"\n"
+        ));
+        if i < 40 {
+            y.push_str(&format!("      phoneNumber: \"+1-3{g}55{i:06}\"\n"));
+        }
+        if i % 5 == 0 {
+            y.push_str(&format!(
+                "    policy: Weighted\n    agentUserId:\n      - {{userId: {}, weight: 60}}\n      - {{userId: {}, weight: 40}}\n",
+                a(1 + i % 4),
+                a(1 + (i + 1) % 4)
+            ));
+        } else {
+            y.push_str(&format!(
+                "    policy: Circular\n    noAnswerNumberOfRings: {}\n    agentUserId: [{}, {}, {}]\n",
+                1 + i % 20,
+                a(1 + i % 4),
+                a(1 + (i + 1) % 4),
+                a(1 + (i + 2) % 4)
+            ));
+        }
+    }
+    let p = dir.join(format!("load-{g}.yaml"));
+    std::fs::write(&p, y).unwrap();
+    p
+}
+
+#[test]
+fn eight_processes_apply_1000_hunt_groups_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let seed = d.join("seed.json");
+    load_seed(&seed);
+    let sb = Sandbox::start_with(d, &[], false, Some(seed));
+    let files: Vec<PathBuf> = (1..=LOAD_GROUPS).map(|g| load_desired(d, g)).collect();
+    let started = Instant::now();
+    let mut children: Vec<(usize, Child)> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            // Output goes to files: a full pipe nobody reads would block the child.
+            let stdout = std::fs::File::create(d.join(format!("out-{i}.json"))).unwrap();
+            let stderr = std::fs::File::create(d.join(format!("err-{i}.txt"))).unwrap();
+            let child = Command::new(env!("CARGO_BIN_EXE_huntctl"))
+                .args([
+                    "apply",
+                    "--url",
+                    &sb.url,
+                    "--auto-approve",
+                    "--format",
+                    "json",
+                ])
+                .arg(f)
+                .env("BROADWORKS_USER", "admin")
+                .env("BROADWORKS_PASSWORD", BW_PASSWORD)
+                .env_remove("RUST_LOG")
+                .stdin(Stdio::null())
+                .stdout(stdout)
+                .stderr(stderr)
+                .spawn()
+                .unwrap();
+            (i, child)
+        })
+        .collect();
+    // While they run, every read of the state file is complete, valid JSON (atomic writes).
+    let mut reads = 0;
+    while children
+        .iter_mut()
+        .any(|(_, c)| c.try_wait().unwrap().is_none())
+    {
+        if let Ok(bytes) = std::fs::read(&sb.state) {
+            let st: SandboxState = serde_json::from_slice(&bytes)
+                .unwrap_or_else(|e| panic!("state file invalid during the run: {e}"));
+            assert_eq!(st.service_providers[0].groups.len(), LOAD_GROUPS);
+            reads += 1;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    for (i, mut c) in children {
+        let status = c.wait().unwrap();
+        let stderr = std::fs::read_to_string(d.join(format!("err-{i}.txt"))).unwrap();
+        assert_eq!(status.code(), Some(0), "process {i}: {stderr}");
+        let rep: Value =
+            serde_json::from_slice(&std::fs::read(d.join(format!("out-{i}.json"))).unwrap())
+                .unwrap();
+        assert_eq!(rep["summary"]["created"], LOAD_PER_GROUP, "process {i}");
+        assert_eq!(rep["summary"]["failed"], 0, "process {i}");
+    }
+    let elapsed = started.elapsed();
+    eprintln!("load: 8 processes, 1000 hunt groups in {elapsed:?} ({reads} state reads)");
+    assert!(reads > 0);
+
+    let st = sb.state();
+    let total: usize = st.service_providers[0]
+        .groups
+        .iter()
+        .map(|g| g.hunt_groups.len())
+        .sum();
+    assert_eq!(total, LOAD_GROUPS * LOAD_PER_GROUP);
+    let h = &hunt_groups(&st, "LoadGroup3")["hg010.g3@load.example.com"];
+    assert_eq!(
+        h.agents.iter().map(|a| a.weight).collect::<Vec<_>>(),
+        vec![60, 40]
+    );
+    assert_eq!(h.phone_number.as_deref(), Some("3355000010"));
+    // Every group ends exactly as desired: one plan over all files shows no changes.
+    let mut args = vec!["plan", "--url", &sb.url, "--detailed-exitcode"];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    let r = huntctl(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("No changes."));
+}
