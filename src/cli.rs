@@ -218,6 +218,9 @@ FAULT RULES (--fault, repeatable)
   wrong-count-after=N  run it, reply with one response too few
   error=GLOB:CODE      commands whose serviceUserId matches GLOB answer [Error CODE]
                        without running (every time)
+  write-error=GLOB:CODE  the same for write commands only (reads still work)
+  KIND=write:N         a numbered rule counting only write commands (add, modify,
+                       weights, delete), e.g. close-after=write:3
   Over SOAP a closed connection is an HTTP 503 with no SOAP body.
   --record FILE appends every received document, password elements masked as ********.
 

@@ -342,9 +342,9 @@ fn classify(reply: Result<Response, CommandFailure>) -> Reply {
         // The server answered something else: it saw the command, so it may have acted on it.
         Ok(other) => Reply::Ambiguous(format!("unexpected {}", other.type_name())),
         Err(CommandFailure::NotSent(m)) => Reply::NotSent(m),
-        Err(e @ (CommandFailure::Unknown(_) | CommandFailure::BadReply(_))) => {
-            Reply::Ambiguous(e.to_string())
-        }
+        // The report adds "outcome unknown: " itself; keep it from appearing twice.
+        Err(CommandFailure::Unknown(m)) => Reply::Ambiguous(m),
+        Err(e @ CommandFailure::BadReply(_)) => Reply::Ambiguous(e.to_string()),
     }
 }
 

@@ -12,6 +12,7 @@
 mod csv;
 pub mod diagnostics;
 pub mod fields;
+mod redact;
 pub mod spans;
 pub mod validate;
 mod yaml;
@@ -93,7 +94,10 @@ impl FileCtx {
         if let Some(p) = &self.path {
             if let Ok(bytes) = std::fs::read(p) {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
-                self.source = Some(Arc::new(NamedSource::new(&self.name, text)));
+                self.source = Some(Arc::new(NamedSource::new(
+                    &self.name,
+                    redact::mask_passwords(&self.name, text),
+                )));
             }
         }
     }
@@ -156,7 +160,11 @@ impl Loader {
 
     fn load_yaml(&mut self, file: usize, text: String) {
         let load = yaml::read(&text);
-        self.files[file].source = Some(Arc::new(NamedSource::new(&self.files[file].name, text)));
+        let name = &self.files[file].name;
+        self.files[file].source = Some(Arc::new(NamedSource::new(
+            name,
+            redact::mask_passwords(name, text),
+        )));
         let mut out = load.pending;
         for raw in &load.groups {
             if let Some(g) = validate::build(raw, &mut out) {
@@ -185,7 +193,10 @@ impl Loader {
         match Format::of(name) {
             Some(Format::Yaml) => self.load_yaml(file, text.to_string()),
             Some(Format::Csv) => {
-                self.files[file].source = Some(Arc::new(NamedSource::new(name, text.to_string())));
+                self.files[file].source = Some(Arc::new(NamedSource::new(
+                    name,
+                    redact::mask_passwords(name, text.to_string()),
+                )));
                 self.load_csv(file, text.as_bytes(), text.len());
             }
             None => self.error(file, unsupported(name)),

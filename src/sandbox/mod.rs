@@ -182,6 +182,7 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         record,
         faults: config.faults.clone(),
         counter: AtomicU64::new(0),
+        write_counter: AtomicU64::new(0),
     });
     let (shutdown, shutdown_rx) = watch::channel(false);
     let mut tasks = Vec::new();
@@ -299,6 +300,8 @@ pub(crate) struct Core {
     record: Option<Mutex<std::fs::File>>,
     faults: Vec<FaultRule>,
     counter: AtomicU64,
+    /// Write commands seen, for `KIND=write:N` rules.
+    write_counter: AtomicU64,
 }
 
 fn login_info() -> LoginInfo {
@@ -383,11 +386,23 @@ impl Core {
             .iter()
             .filter(|c| !matches!(c, Ok(r) if is_login(r)))
             .count() as u64;
+        let writes = doc
+            .commands
+            .iter()
+            .filter(|c| matches!(c, Ok(r) if r.is_write()))
+            .count() as u64;
         let mut fault = None;
         if counted > 0 && !self.faults.is_empty() {
             let first = self.counter.fetch_add(counted, Ordering::SeqCst) + 1;
             let last = first + counted - 1;
-            fault = self.faults.iter().find_map(|f| f.fire(first, last));
+            let write_range = (writes > 0).then(|| {
+                let w = self.write_counter.fetch_add(writes, Ordering::SeqCst) + 1;
+                (w, w + writes - 1)
+            });
+            fault = self
+                .faults
+                .iter()
+                .find_map(|f| f.fire((first, last), write_range));
         }
         match fault {
             Some(FaultKind::DropBefore) => return Outcome::Close,
@@ -409,9 +424,11 @@ impl Core {
                                 "Unauthorized transaction",
                                 Some("Not logged in: send AuthenticationRequest and LoginRequest14sp4 (or LoginRequest22V5 over TLS/SOAP) first, with the same sessionId".into()),
                             ))
-                        } else if let Some(code) = subject(req)
-                            .and_then(|id| self.faults.iter().find_map(|f| f.error_for(id)))
-                        {
+                        } else if let Some(code) = subject(req).and_then(|id| {
+                            self.faults
+                                .iter()
+                                .find_map(|f| f.error_for(id, req.is_write()))
+                        }) {
                             Response::Error(oci_error(code, "Injected fault", None))
                         } else {
                             let st = store.get_or_insert_with(|| self.lock());

@@ -1,0 +1,136 @@
+//! Masks password values in the text that diagnostics quote as source snippets.
+//!
+//! A snippet shows the lines around a problem, so a password on a neighbouring line would be
+//! printed with it. Values are overwritten byte for byte with `*`, keeping every other byte
+//! (and so every span and line number) where it was.
+
+/// The text with every password value overwritten by `*` (same length in bytes).
+pub fn mask_passwords(name: &str, text: String) -> String {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".csv") {
+        mask_csv(text)
+    } else {
+        mask_yaml(text)
+    }
+}
+
+fn is_password_key(key: &str) -> bool {
+    let k = key.trim().trim_matches(|c| c == '"' || c == '\'');
+    let k = k.rsplit('.').next().unwrap_or(k);
+    k.eq_ignore_ascii_case("password")
+}
+
+fn star(bytes: &mut [u8], from: usize, to: usize) {
+    for b in bytes.iter_mut().take(to).skip(from) {
+        if !b.is_ascii_whitespace() {
+            *b = b'*';
+        }
+    }
+}
+
+/// YAML: the value after every `password:` key, to the end of its line (or, inside a flow
+/// mapping `{…}`, to the next `,` or `}`).
+fn mask_yaml(text: String) -> String {
+    let mut bytes = text.into_bytes();
+    let mut line_start = 0;
+    while line_start < bytes.len() {
+        let line_end = bytes[line_start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| line_start + i);
+        let mut i = line_start;
+        while i < line_end {
+            let rest = &bytes[i..line_end];
+            let is_start = i == line_start
+                || matches!(
+                    bytes[i - 1],
+                    b' ' | b'\t' | b'{' | b',' | b'-' | b'"' | b'\''
+                );
+            if is_start && rest.len() >= 8 && rest[..8].eq_ignore_ascii_case(b"password") {
+                let mut j = i + 8;
+                if j < line_end && matches!(bytes[j], b'"' | b'\'') {
+                    j += 1;
+                }
+                while j < line_end && bytes[j] == b' ' {
+                    j += 1;
+                }
+                if j < line_end && bytes[j] == b':' {
+                    let value = j + 1;
+                    let in_flow = bytes[line_start..i].contains(&b'{');
+                    let end = if in_flow {
+                        bytes[value..line_end]
+                            .iter()
+                            .position(|&b| b == b',' || b == b'}')
+                            .map_or(line_end, |p| value + p)
+                    } else {
+                        line_end
+                    };
+                    star(&mut bytes, value, end);
+                    i = end;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        line_start = line_end + 1;
+    }
+    // Only ASCII bytes were changed to ASCII, and only whole non-whitespace runs: any
+    // multi-byte character is replaced completely, so the text stays UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// CSV: every cell of a column named `…password`.
+fn mask_csv(text: String) -> String {
+    let header_end = text.find('\n').unwrap_or(text.len());
+    let secret_cols: Vec<usize> = text[..header_end]
+        .trim_end_matches('\r')
+        .split(',')
+        .enumerate()
+        .filter(|(_, h)| is_password_key(h))
+        .map(|(i, _)| i)
+        .collect();
+    if secret_cols.is_empty() {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    let (mut col, mut quoted) = (0usize, false);
+    let mut i = (header_end + 1).min(bytes.len());
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => col += 1,
+            b'\n' if !quoted => col = 0,
+            b'\r' if !quoted => {}
+            _ if secret_cols.contains(&col) => bytes[i] = b'*',
+            _ => {}
+        }
+        i += 1;
+    }
+    // Multi-byte characters inside a password cell were overwritten byte by byte with ASCII.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_password_values_are_masked_in_place() {
+        let t = "a:\n  password: \"s3cr&t\" # c\n  passwordish: x\n  - {userId: u, password: pw1, name: n}\n  name: ok\n";
+        let m = mask_passwords("f.yaml", t.to_string());
+        assert_eq!(m.len(), t.len());
+        assert!(!m.contains("s3cr") && !m.contains("pw1"), "{m}");
+        assert!(m.contains("passwordish: x") && m.contains("name: n") && m.contains("name: ok"));
+        assert_eq!(m.lines().count(), t.lines().count());
+    }
+
+    #[test]
+    fn csv_password_cells_are_masked_in_place() {
+        let t = "serviceUserId,serviceInstanceProfile.password,name\na@b.c,\"p,w é\",N\nx@y.z,plain,M\n";
+        let m = mask_passwords("f.CSV", t.to_string());
+        assert_eq!(m.len(), t.len());
+        assert!(!m.contains("p,w") && !m.contains("plain"), "{m}");
+        assert!(m.contains("a@b.c,\"") && m.contains(",N\n") && m.contains(",M\n"));
+    }
+}
