@@ -680,3 +680,21 @@ fn example_files_round_trip() {
     assert_eq!(load("x.yaml", &desired::to_yaml(&groups)), groups);
     assert_eq!(load("x.csv", &desired::to_csv(&groups)), groups);
 }
+
+/// Regression (found by `yaml_round_trip`): text made only of line breaks was written as a
+/// YAML block scalar nested under its key and loaded back empty.
+#[test]
+fn yaml_keeps_line_breaks_and_control_characters() {
+    for text in ["\n", "a\nb", "\r\n", " x\n", "\ttab", "é\n\"'&<>,"] {
+        let mut g = HuntGroup::with_defaults("SP", "G", "hg@x.com");
+        g.agents = vec![Agent::new("a@x.com")];
+        g.service_instance_profile.name = text.to_string();
+        g.service_instance_profile.calling_line_id_last_name = text.to_string();
+        g.network_class_of_service = Field::Value(text.to_string());
+        let groups = vec![g];
+        let yaml = desired::to_yaml(&groups);
+        assert_eq!(load("x.yaml", &yaml), groups, "{text:?} in\n{yaml}");
+        let csv = desired::to_csv(&groups);
+        assert_eq!(load("x.csv", &csv), groups, "{text:?} in\n{csv}");
+    }
+}
