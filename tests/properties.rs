@@ -698,3 +698,89 @@ fn yaml_keeps_line_breaks_and_control_characters() {
         assert_eq!(load("x.csv", &csv), groups, "{text:?} in\n{csv}");
     }
 }
+
+// ---------------------------------------------------------------- fuzz findings
+
+/// Every input the fuzz targets (fuzz/fuzz_targets) ever crashed on, kept under
+/// tests/fuzz-regressions/<target>/ and run through the same code as the target.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
+    let mut checked = 0;
+    for target in [
+        "yaml_loader",
+        "csv_loader",
+        "ocip_response",
+        "sandbox_request",
+    ] {
+        let dir = root.join(target);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries {
+            let path = e.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            let name = path.display().to_string();
+            let run = std::panic::catch_unwind(|| run_fuzz_target(target, &bytes));
+            assert!(run.is_ok(), "{name} panics again");
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 1,
+        "no fuzz findings found under {}",
+        root.display()
+    );
+}
+
+/// What each fuzz target does with one input (keep in step with fuzz/fuzz_targets/*.rs).
+fn run_fuzz_target(target: &str, data: &[u8]) {
+    match target {
+        "yaml_loader" | "csv_loader" => {
+            let Ok(text) = std::str::from_utf8(data) else {
+                return;
+            };
+            let name = if target == "yaml_loader" {
+                "fuzz.yaml"
+            } else {
+                "fuzz.csv"
+            };
+            match desired::load_str(name, text) {
+                Ok(s) => {
+                    let _ = desired::to_yaml(&s.hunt_groups);
+                    let _ = desired::to_csv(&s.hunt_groups);
+                }
+                Err(d) => {
+                    let _ = d.render(false);
+                }
+            }
+        }
+        "ocip_response" => {
+            let _ = huntctl::ocip::xml::find_document_end(data);
+            let _ = decode_response_document(data);
+        }
+        _ => {
+            let (sid, responses) = match decode_request_document(data) {
+                Err(e) => (
+                    e.session_id.clone().unwrap_or_default(),
+                    vec![Response::Error(e.to_oci_error())],
+                ),
+                Ok(doc) => {
+                    let mut store = Store::new(huntctl::sandbox::seed::seed_state()).unwrap();
+                    let rs = doc
+                        .commands
+                        .iter()
+                        .map(|c| match c {
+                            Err(v) => Response::Error(v.to_oci_error()),
+                            Ok(r) => store.execute(r).0,
+                        })
+                        .collect();
+                    (doc.session_id, rs)
+                }
+            };
+            let reply = response_document(&sid, &responses);
+            let parsed = decode_response_document(&reply).expect("the client reads the reply");
+            assert_eq!(parsed.responses.len(), responses.len());
+        }
+    }
+}
