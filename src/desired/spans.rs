@@ -131,8 +131,18 @@ impl<'a> Scanner<'a> {
 
     fn rest(&self, li: usize, col: usize) -> &'a str {
         let l = &self.lines[li];
-        let p = (l.start + col).min(l.end);
+        let p = self.at_char(l.start + col, l.end);
         &self.src[p..l.end]
+    }
+
+    /// `offset` capped at `end` and moved back to a character boundary: a column taken from
+    /// one line can fall inside a multi-byte character of another (found by fuzzing).
+    fn at_char(&self, offset: usize, end: usize) -> usize {
+        let mut p = offset.min(end);
+        while p > 0 && !self.src.is_char_boundary(p) {
+            p -= 1;
+        }
+        p
     }
 
     /// A node whose content starts at column `col` of line `li`; `parent` is the indentation
@@ -286,7 +296,7 @@ impl<'a> Scanner<'a> {
 
     fn scalar(&self, li: usize, col: usize, parent: Option<usize>) -> (SNode, usize) {
         let l = &self.lines[li];
-        let p = (l.start + col).min(l.end);
+        let p = self.at_char(l.start + col, l.end);
         let (end, plain) = match self.b.get(p) {
             Some(q @ (b'"' | b'\'')) => (self.quoted_end(p, *q), false),
             _ => {

@@ -531,6 +531,14 @@ fn agent(cx: &mut Ctx<'_>, it: &Value, n: Option<&SNode>, list_loc: Loc) -> Opti
 // Writing
 
 fn scalar(s: &str) -> String {
+    // serde_yaml writes multi-line text as a block scalar (`|2+`) meant for column 0; nested
+    // under a key it loses its lines. A double-quoted scalar with escapes (JSON's syntax is
+    // valid YAML) keeps any text on one line.
+    if s.chars().any(char::is_control) {
+        if let Ok(t) = serde_json::to_string(s) {
+            return t;
+        }
+    }
     // serde_yaml knows which strings need quotes (`0100`, `true`, `null`, `: `, …).
     // Text with line breaks would come out as a block scalar indented for column 0, which
     // breaks the nesting here: a JSON string is a valid YAML double-quoted scalar instead.
