@@ -62,6 +62,7 @@ pub struct ValidateArgs {
 
 /// How to reach and log in to BroadWorks; shared by every command that talks to a server.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Connection")]
 pub struct ConnectionArgs {
     /// Server URL: tcp://host:2208, tls://host:2209, https://host/webservice/services/ProvisioningService or http://…
     #[arg(long, env = "BROADWORKS_URL", value_name = "URL")]
@@ -121,6 +122,7 @@ pub enum PlanFormat {
 
 /// Which hunt groups a plan looks at.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Selection")]
 pub struct SelectionArgs {
     /// Only these serviceUserIds (repeatable, `*` globs).
     #[arg(long, value_name = "ID")]
@@ -139,12 +141,6 @@ pub struct PlanArgs {
     /// Files or directories of desired state.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Server connection.
-    #[command(flatten)]
-    pub connection: ConnectionArgs,
-    /// Selection.
-    #[command(flatten)]
-    pub selection: SelectionArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: PlanFormat,
@@ -154,6 +150,12 @@ pub struct PlanArgs {
     /// Exit 2 when there are changes (0 none, 1 error): a drift detector.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Server connection.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// Selection.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
 }
 
 /// `huntctl apply`.
@@ -169,12 +171,6 @@ pub struct ApplyArgs {
     /// Apply a plan saved by `plan --out` (refused when the server state has moved since).
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
-    /// Server connection.
-    #[command(flatten)]
-    pub connection: ConnectionArgs,
-    /// Selection.
-    #[command(flatten)]
-    pub selection: SelectionArgs,
     /// Do not ask for confirmation (needed when not on a terminal).
     #[arg(long)]
     pub auto_approve: bool,
@@ -190,6 +186,12 @@ pub struct ApplyArgs {
     /// Report format on stdout.
     #[arg(long, value_enum, default_value_t)]
     pub format: DiagnosticFormat,
+    /// Server connection.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// Selection.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
 }
 
 /// Long help of `huntctl sandbox`: login, fault rules, state file format.
