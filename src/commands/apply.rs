@@ -66,8 +66,10 @@ async fn run_async(args: ApplyArgs) -> CommandResult {
             let Some(desired) = load_desired(&args.paths) else {
                 return Ok(ExitCode::FAILURE);
             };
+            tracing::debug!("desired state loaded");
             let opts = PlanOptions::from_args(&args.selection).map_err(|e| miette!("{e}"))?;
             let conn = Connection::open(&args.connection).await?;
+            tracing::debug!("connected");
             let bar = conn.progress("Reading hunt groups", desired.hunt_groups.len());
             let current = plan::fetch(&conn.pool, &desired.hunt_groups, &opts).await;
             if let Some(b) = bar {
@@ -80,6 +82,7 @@ async fn run_async(args: ApplyArgs) -> CommandResult {
                     return Err(miette!("cannot read the current state: {e}"));
                 }
             };
+            tracing::debug!("fetched");
             let mut plan = plan::diff(&desired.hunt_groups, &current, &opts);
             plan.sources = args.paths.clone();
             (conn, plan)
@@ -139,11 +142,14 @@ async fn run_async(args: ApplyArgs) -> CommandResult {
             None => println!("{line}"),
         }
     };
+    tracing::debug!("plan shown");
     let report = apply::apply(&conn.pool, &plan, &on_result).await;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
+    tracing::debug!("applied");
     conn.close().await;
+    tracing::debug!("closed");
 
     if let Some(path) = &args.report {
         std::fs::write(path, report.to_json() + "\n").into_diagnostic()?;

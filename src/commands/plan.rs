@@ -12,6 +12,7 @@ pub fn run(args: PlanArgs) -> CommandResult {
     let Some(desired) = load_desired(&args.paths) else {
         return Ok(ExitCode::FAILURE);
     };
+    tracing::debug!("desired state loaded");
     let opts = PlanOptions::from_args(&args.selection).map_err(|e| miette!("{e}"))?;
     let mut plan = runtime()?.block_on(make_plan(&args.connection, &desired.hunt_groups, &opts))?;
     plan.sources = args.paths.clone();
@@ -20,6 +21,7 @@ pub fn run(args: PlanArgs) -> CommandResult {
         PlanFormat::Json => render::json(&plan),
         PlanFormat::Markdown => render::markdown(&plan),
     };
+    tracing::debug!("plan rendered");
     print!("{text}");
     if !text.ends_with('\n') {
         println!();
@@ -42,12 +44,15 @@ pub async fn make_plan(
     opts: &PlanOptions,
 ) -> miette::Result<Plan> {
     let conn = Connection::open(connection).await?;
+    tracing::debug!("connected");
     let bar = conn.progress("Reading hunt groups", desired.len());
     let current = plan::fetch(&conn.pool, desired, opts).await;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    tracing::debug!("fetched");
     conn.close().await;
+    tracing::debug!("closed");
     let current = current.map_err(|e| miette!("cannot read the current state: {e}"))?;
     Ok(plan::diff(desired, &current, opts))
 }

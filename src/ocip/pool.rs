@@ -45,7 +45,13 @@ impl Pool {
     /// login that fails leaves its slot empty: the slot logs in again when first needed.
     pub async fn connect(settings: ConnectionSettings) -> Result<Pool, ClientError> {
         let shared = Shared::new(&settings)?;
+        let t = std::time::Instant::now();
         let first = Session::open(&settings, &shared).await?;
+        tracing::debug!(
+            slot = 0,
+            ms = t.elapsed().as_secs_f64() * 1000.0,
+            "logged in"
+        );
         let n = settings.parallelism.max(1);
         let mut slots = Vec::with_capacity(n);
         slots.push(Arc::new(Mutex::new(Some(first))));
@@ -65,8 +71,16 @@ impl Pool {
             let inner = inner.clone();
             tokio::spawn(async move {
                 if guard.is_none() {
+                    let t = std::time::Instant::now();
                     match Session::open(&inner.settings, &inner.shared).await {
-                        Ok(s) => *guard = Some(s),
+                        Ok(s) => {
+                            tracing::debug!(
+                                slot = i,
+                                ms = t.elapsed().as_secs_f64() * 1000.0,
+                                "logged in"
+                            );
+                            *guard = Some(s)
+                        }
                         Err(e) => tracing::debug!("background login failed: {e}"),
                     }
                 }
@@ -94,7 +108,9 @@ impl Pool {
                 }
             });
         }
+        let t = std::time::Instant::now();
         while set.join_next().await.is_some() {}
+        tracing::debug!(ms = t.elapsed().as_secs_f64() * 1000.0, "logged out");
     }
 
     /// Carries out the commands; see [`Execute`].
@@ -176,7 +192,14 @@ async fn worker(
             Err(_) => None,
         };
         let Some((start, chunk)) = next else { break };
+        let t = std::time::Instant::now();
         let rs = run_document(&inner, &mut session, &chunk).await;
+        tracing::debug!(
+            slot = slot_index,
+            commands = chunk.len(),
+            ms = t.elapsed().as_secs_f64() * 1000.0,
+            "document done"
+        );
         let progress = inner.progress.lock().ok().and_then(|p| p.clone());
         if let Some(cb) = progress {
             cb(chunk.len());
