@@ -148,18 +148,23 @@ async fn run_async(args: ApplyArgs) -> CommandResult {
         b.finish_and_clear();
     }
     tracing::debug!("applied");
-    conn.close().await;
+    // Nothing more is sent: the report is written while the logouts are under way.
+    let closing = conn.close_in_background();
+    let written = match &args.report {
+        Some(path) => std::fs::write(path, report.to_json() + "\n").into_diagnostic(),
+        None => Ok(()),
+    };
+    if written.is_ok() {
+        if json {
+            println!("{}", report.to_json());
+            eprintln!("{}", report.summary_line());
+        } else {
+            println!("{}", report.summary_line());
+        }
+    }
+    closing.finish().await;
     tracing::debug!("closed");
-
-    if let Some(path) = &args.report {
-        std::fs::write(path, report.to_json() + "\n").into_diagnostic()?;
-    }
-    if json {
-        println!("{}", report.to_json());
-        eprintln!("{}", report.summary_line());
-    } else {
-        println!("{}", report.summary_line());
-    }
+    written?;
     Ok(ExitCode::from(report.exit_code()))
 }
 
