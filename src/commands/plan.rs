@@ -41,7 +41,11 @@ pub fn run(args: PlanArgs) -> CommandResult {
             out.display()
         );
     }
-    Ok(ExitCode::from(plan.exit_code(args.detailed_exitcode)))
+    let code = plan.exit_code(args.detailed_exitcode);
+    // The process ends here: returning the memory of 1,000s of hunt groups one allocation at a
+    // time would only delay the exit (measured ~5-10 ms for the benchmark's 1,000).
+    std::mem::forget((desired, plan));
+    Ok(ExitCode::from(code))
 }
 
 /// Connects, reads the current state of everything `desired` names, and diffs.
