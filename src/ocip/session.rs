@@ -189,15 +189,20 @@ impl Session {
         Ok(decoded.responses)
     }
 
-    /// Logs out (best effort, bounded by the request timeout) and closes the connection.
+    /// Logs out and closes the connection. The LogoutRequest is sent but its reply is not
+    /// awaited over TCP/TLS (as other OCI-P clients do, e.g. broadworks_ocip's `close()`): it
+    /// carries nothing to act on, and the server ends the session on the request or on the
+    /// end of the stream that follows it. Best effort, bounded by the request timeout.
     pub async fn logout(mut self) {
-        let r = self
-            .send(&[Request::Logout {
+        let doc = request_document(
+            &self.id,
+            &[Request::Logout {
                 user_id: self.user.clone(),
                 reason: Some(LOGOUT_REASON_CLIENT.to_string()),
-            }])
-            .await;
-        if let Err(e) = r {
+            }],
+        );
+        trace::document("sent", &self.id, &trace::latin1(&doc));
+        if let Err(e) = self.transport.send_last(&doc, self.request_timeout).await {
             tracing::debug!(session = %self.id, "logout: {e}");
         }
         self.transport.shutdown().await;
