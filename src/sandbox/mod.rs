@@ -19,7 +19,7 @@ use crate::ocip::encode_response::response_document;
 use faults::FaultKind;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use store::{codes, oci_error, Store};
@@ -183,6 +183,7 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         faults: config.faults.clone(),
         counter: AtomicU64::new(0),
         write_counter: AtomicU64::new(0),
+        state_size: AtomicUsize::new(0),
     });
     let (shutdown, shutdown_rx) = watch::channel(false);
     let mut tasks = Vec::new();
@@ -302,6 +303,8 @@ pub(crate) struct Core {
     counter: AtomicU64,
     /// Write commands seen, for `KIND=write:N` rules.
     write_counter: AtomicU64,
+    /// Bytes of the last state file written (to size the next one's buffer).
+    state_size: AtomicUsize,
 }
 
 fn login_info() -> LoginInfo {
@@ -595,16 +598,25 @@ impl Core {
             (st.version(), st.state().clone())
         };
         let path = self.state_path.clone();
+        // Sized like the last write: memmove from growing the buffer showed at ~14% of the
+        // sandbox profile during the apply benchmark.
+        let size = self.state_size.load(Ordering::Relaxed);
         let r = tokio::task::spawn_blocking(move || {
-            let bytes = serde_json::to_vec_pretty(&snapshot).map_err(|e| (false, e.to_string()))?;
-            state::write_atomic(&path, &bytes).map_err(|e| (true, e.to_string()))
+            let mut bytes = Vec::with_capacity(size + size / 8 + 4096);
+            serde_json::to_writer_pretty(&mut bytes, &snapshot)
+                .map_err(|e| (false, e.to_string()))?;
+            state::write_atomic(&path, &bytes).map_err(|e| (true, e.to_string()))?;
+            Ok(bytes.len())
         })
         .await;
         match r {
-            Ok(Ok(())) => self.durable.send_modify(|d| {
-                d.version = d.version.max(version);
-                d.error = None;
-            }),
+            Ok(Ok(len)) => {
+                self.state_size.store(len, Ordering::Relaxed);
+                self.durable.send_modify(|d| {
+                    d.version = d.version.max(version);
+                    d.error = None;
+                });
+            }
             Ok(Err((io, e))) => {
                 let msg = if io {
                     format!("{}: {e}", self.state_path.display())
