@@ -6,6 +6,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = huntctl::cli::Cli::parse();
     init_logging(cli.verbose);
+    tracing::debug!("started");
     match huntctl::commands::run(cli) {
         Ok(code) => code,
         Err(report) => {

@@ -801,6 +801,11 @@ async fn exercise(base: ConnectionSettings, state: State, expect_login: &str) {
     assert!(matches!(&rs[0], Ok(Response::Instance(_))), "{rs:?}");
 
     pool.close().await;
+    // Over TCP the logout reply is not awaited: give the server a moment to read the request.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while state.lock().unwrap().logouts == 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     assert!(state.lock().unwrap().logouts >= 1);
 
     // A server that never answers: the request timeout fires.

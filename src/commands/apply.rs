@@ -66,8 +66,10 @@ async fn run_async(args: ApplyArgs) -> CommandResult {
             let Some(desired) = load_desired(&args.paths) else {
                 return Ok(ExitCode::FAILURE);
             };
+            tracing::debug!("desired state loaded");
             let opts = PlanOptions::from_args(&args.selection).map_err(|e| miette!("{e}"))?;
             let conn = Connection::open(&args.connection).await?;
+            tracing::debug!("connected");
             let bar = conn.progress("Reading hunt groups", desired.hunt_groups.len());
             let current = plan::fetch(&conn.pool, &desired.hunt_groups, &opts).await;
             if let Some(b) = bar {
@@ -80,6 +82,7 @@ async fn run_async(args: ApplyArgs) -> CommandResult {
                     return Err(miette!("cannot read the current state: {e}"));
                 }
             };
+            tracing::debug!("fetched");
             let mut plan = plan::diff(&desired.hunt_groups, &current, &opts);
             plan.sources = args.paths.clone();
             (conn, plan)
@@ -139,22 +142,34 @@ async fn run_async(args: ApplyArgs) -> CommandResult {
             None => println!("{line}"),
         }
     };
+    tracing::debug!("plan shown");
     let report = apply::apply(&conn.pool, &plan, &on_result).await;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    conn.close().await;
-
-    if let Some(path) = &args.report {
-        std::fs::write(path, report.to_json() + "\n").into_diagnostic()?;
+    tracing::debug!("applied");
+    // Nothing more is sent: the report is written while the logouts are under way.
+    let closing = conn.close_in_background();
+    let written = match &args.report {
+        Some(path) => std::fs::write(path, report.to_json() + "\n").into_diagnostic(),
+        None => Ok(()),
+    };
+    if written.is_ok() {
+        if json {
+            println!("{}", report.to_json());
+            eprintln!("{}", report.summary_line());
+        } else {
+            println!("{}", report.summary_line());
+        }
     }
-    if json {
-        println!("{}", report.to_json());
-        eprintln!("{}", report.summary_line());
-    } else {
-        println!("{}", report.summary_line());
-    }
-    Ok(ExitCode::from(report.exit_code()))
+    closing.finish().await;
+    tracing::debug!("closed");
+    written?;
+    let code = report.exit_code();
+    // The process ends here: returning the memory of 1,000s of hunt groups one allocation at a
+    // time would only delay the exit (measured ~9 ms of free() for the benchmark's 1,000).
+    std::mem::forget((plan, report));
+    Ok(ExitCode::from(code))
 }
 
 /// Asks on the terminal; an error when there is none to ask on.

@@ -64,6 +64,13 @@ impl Connection {
         }
     }
 
+    /// Starts [`Connection::close`] on the runtime and returns at once, so that work which
+    /// no longer needs the server (diff, rendering, output) overlaps the logout round trip.
+    /// Call [`Closing::finish`] before the runtime is dropped, or the logouts may not be sent.
+    pub fn close_in_background(self) -> Closing {
+        Closing(tokio::spawn(self.close()))
+    }
+
     /// Shows a progress bar on a terminal while `total` commands run; silent otherwise.
     pub fn progress(&self, message: &'static str, total: usize) -> Option<ProgressBar> {
         if !std::io::stderr().is_terminal() || total == 0 {
@@ -88,6 +95,18 @@ impl Connection {
         self.pool.close().await;
         if let Some(h) = self.sandbox {
             h.shutdown().await;
+        }
+    }
+}
+
+/// A connection being closed in the background (see [`Connection::close_in_background`]).
+pub struct Closing(tokio::task::JoinHandle<()>);
+
+impl Closing {
+    /// Waits until every session has logged out and the embedded sandbox has stopped.
+    pub async fn finish(self) {
+        if let Err(e) = self.0.await {
+            tracing::warn!("closing the connection failed: {e}");
         }
     }
 }

@@ -39,23 +39,25 @@ impl std::fmt::Debug for Pool {
 }
 
 impl Pool {
-    /// Logs in one session now (so bad credentials fail here, naming the user); the others
-    /// start logging in at once in the background, so their logins overlap the first
-    /// documents instead of delaying the first batch that needs every session. A background
-    /// login that fails leaves its slot empty: the slot logs in again when first needed.
+    /// Logs in every session at once, but sends the password on the first one only until it
+    /// is accepted: the others connect and fetch their nonce meanwhile, then send theirs as
+    /// soon as the first login succeeded. So every session is ready by the time the first
+    /// document (sent on the first session) has its reply, and a wrong password is tried
+    /// once, not once per session. Returns once the first session is logged in (bad
+    /// credentials fail here, naming the user). A background login that fails leaves its
+    /// slot empty: the slot logs in again when first needed.
     pub async fn connect(settings: ConnectionSettings) -> Result<Pool, ClientError> {
         let shared = Shared::new(&settings)?;
-        let first = Session::open(&settings, &shared).await?;
         let n = settings.parallelism.max(1);
-        let mut slots = Vec::with_capacity(n);
-        slots.push(Arc::new(Mutex::new(Some(first))));
-        slots.extend((1..n).map(|_| Arc::new(Mutex::new(None))));
+        let slots = (0..n).map(|_| Arc::new(Mutex::new(None))).collect();
         let inner = Arc::new(Inner {
             settings,
             shared,
             slots,
             progress: std::sync::Mutex::new(None),
         });
+        // The first session's login verdict: `Some(true)` once its password was accepted.
+        let (verdict, verdict_rx) = tokio::sync::watch::channel(None::<bool>);
         for i in 1..n {
             // Take the slot's lock before returning, so a worker (or close) waits for the
             // login under way instead of opening a second session for the same slot.
@@ -63,16 +65,58 @@ impl Pool {
                 continue;
             };
             let inner = inner.clone();
+            let mut verdict_rx = verdict_rx.clone();
             tokio::spawn(async move {
-                if guard.is_none() {
-                    match Session::open(&inner.settings, &inner.shared).await {
-                        Ok(s) => *guard = Some(s),
-                        Err(e) => tracing::debug!("background login failed: {e}"),
+                let t = std::time::Instant::now();
+                let pending = match Session::start(&inner.settings, &inner.shared).await {
+                    Ok(p) => p,
+                    Err(e) => {
+                        tracing::debug!("background login failed: {e}");
+                        return;
                     }
+                };
+                let accepted = verdict_rx
+                    .wait_for(Option::is_some)
+                    .await
+                    .is_ok_and(|v| *v == Some(true));
+                if !accepted {
+                    pending.abandon().await;
+                    return;
+                }
+                match pending.finish(&inner.settings.password).await {
+                    Ok(s) => {
+                        tracing::debug!(
+                            slot = i,
+                            ms = t.elapsed().as_secs_f64() * 1000.0,
+                            "logged in"
+                        );
+                        *guard = Some(s);
+                    }
+                    Err(e) => tracing::debug!("background login failed: {e}"),
                 }
             });
         }
-        Ok(Pool { inner })
+        let t = std::time::Instant::now();
+        let first = match Session::start(&inner.settings, &inner.shared).await {
+            Ok(pending) => pending.finish(&inner.settings.password).await,
+            Err(e) => Err(e),
+        };
+        match first {
+            Ok(session) => {
+                tracing::debug!(
+                    slot = 0,
+                    ms = t.elapsed().as_secs_f64() * 1000.0,
+                    "logged in"
+                );
+                *inner.slots[0].lock().await = Some(session);
+                let _ = verdict.send(Some(true));
+                Ok(Pool { inner })
+            }
+            Err(e) => {
+                let _ = verdict.send(Some(false));
+                Err(e)
+            }
+        }
     }
 
     /// Sets (or clears) the progress callback.
@@ -94,7 +138,9 @@ impl Pool {
                 }
             });
         }
+        let t = std::time::Instant::now();
         while set.join_next().await.is_some() {}
+        tracing::debug!(ms = t.elapsed().as_secs_f64() * 1000.0, "logged out");
     }
 
     /// Carries out the commands; see [`Execute`].
@@ -176,7 +222,14 @@ async fn worker(
             Err(_) => None,
         };
         let Some((start, chunk)) = next else { break };
+        let t = std::time::Instant::now();
         let rs = run_document(&inner, &mut session, &chunk).await;
+        tracing::debug!(
+            slot = slot_index,
+            commands = chunk.len(),
+            ms = t.elapsed().as_secs_f64() * 1000.0,
+            "document done"
+        );
         let progress = inner.progress.lock().ok().and_then(|p| p.clone());
         if let Some(cb) = progress {
             cb(chunk.len());

@@ -52,20 +52,37 @@ impl Session {
         settings: &ConnectionSettings,
         shared: &Shared,
     ) -> Result<Session, ClientError> {
+        Session::start(settings, shared)
+            .await?
+            .finish(&settings.password)
+            .await
+    }
+
+    /// Does every login step that does not involve the password: connects and, for the
+    /// signed flow, gets the nonce. The pool runs this on all its sessions at once but sends
+    /// the password on one session first, so a wrong password is tried once, not N times.
+    pub async fn start(
+        settings: &ConnectionSettings,
+        shared: &Shared,
+    ) -> Result<PendingLogin, ClientError> {
+        let flow = settings.login_flow()?;
         let transport = Transport::connect(shared)
             .await
             .map_err(|e| ClientError::Connect {
                 url: settings.url.clone(),
                 message: e.to_string(),
             })?;
-        let mut s = Session {
+        let mut session = Session {
             id: format!("huntctl-{}", uuid::Uuid::new_v4()),
             user: settings.user.clone(),
             transport,
             request_timeout: settings.request_timeout,
         };
-        s.login(settings.login_flow()?, &settings.password).await?;
-        Ok(s)
+        let nonce = match flow {
+            LoginFlow::Plain => None,
+            LoginFlow::Signed => Some(session.authenticate().await?),
+        };
+        Ok(PendingLogin { session, nonce })
     }
 
     /// The sessionId this session sends.
@@ -73,69 +90,64 @@ impl Session {
         &self.id
     }
 
-    async fn login(&mut self, flow: LoginFlow, password: &Secret) -> Result<(), ClientError> {
-        let user = self.user.clone();
-        let fail = |message: String, code: Option<u32>| ClientError::Login {
-            user: user.clone(),
+    fn login_error(&self, message: String, code: Option<u32>) -> ClientError {
+        ClientError::Login {
+            user: self.user.clone(),
             message,
             code,
+        }
+    }
+
+    /// AuthenticationRequest: returns the nonce for the signed password.
+    async fn authenticate(&mut self) -> Result<String, ClientError> {
+        let r = self
+            .send(&[Request::Authentication {
+                user_id: self.user.clone(),
+            }])
+            .await
+            .map_err(|e| self.login_error(e.to_string(), None))?;
+        match r.into_iter().next() {
+            Some(Response::Authentication {
+                nonce,
+                password_algorithm,
+                ..
+            }) => {
+                if !password_algorithm.is_empty() && !password_algorithm.eq_ignore_ascii_case("MD5")
+                {
+                    return Err(self.login_error(
+                        format!("unsupported password algorithm {password_algorithm:?}"),
+                        None,
+                    ));
+                }
+                Ok(nonce)
+            }
+            Some(Response::Error(e)) => Err(self.login_error(e.to_string(), e.code)),
+            other => Err(self.login_error(format!("unexpected reply {other:?}"), None)),
+        }
+    }
+
+    /// The login request proper: the signed password when there is a nonce, else the
+    /// plain password (LoginRequest22V5, over TLS or SOAP).
+    async fn prove(&mut self, nonce: Option<&str>, password: &Secret) -> Result<(), ClientError> {
+        let request = match nonce {
+            Some(nonce) => Request::Login14sp4 {
+                user_id: self.user.clone(),
+                signed_password: Secret::new(signed_password(nonce, password.expose())),
+            },
+            None => Request::Login22V5 {
+                user_id: self.user.clone(),
+                password: password.clone(),
+            },
         };
-        let one = |mut r: Vec<Response>| r.pop();
-        match flow {
-            LoginFlow::Plain => {
-                let r = self
-                    .send(&[Request::Login22V5 {
-                        user_id: self.user.clone(),
-                        password: password.clone(),
-                    }])
-                    .await
-                    .map_err(|e| fail(e.to_string(), None))?;
-                match one(r) {
-                    Some(Response::Login22V5(_)) => Ok(()),
-                    Some(Response::Error(e)) => Err(fail(e.to_string(), e.code)),
-                    other => Err(fail(format!("unexpected reply {other:?}"), None)),
-                }
-            }
-            LoginFlow::Signed => {
-                let r = self
-                    .send(&[Request::Authentication {
-                        user_id: self.user.clone(),
-                    }])
-                    .await
-                    .map_err(|e| fail(e.to_string(), None))?;
-                let nonce = match one(r) {
-                    Some(Response::Authentication {
-                        nonce,
-                        password_algorithm,
-                        ..
-                    }) => {
-                        if !password_algorithm.is_empty()
-                            && !password_algorithm.eq_ignore_ascii_case("MD5")
-                        {
-                            return Err(fail(
-                                format!("unsupported password algorithm {password_algorithm:?}"),
-                                None,
-                            ));
-                        }
-                        nonce
-                    }
-                    Some(Response::Error(e)) => return Err(fail(e.to_string(), e.code)),
-                    other => return Err(fail(format!("unexpected reply {other:?}"), None)),
-                };
-                let signed = Secret::new(signed_password(&nonce, password.expose()));
-                let r = self
-                    .send(&[Request::Login14sp4 {
-                        user_id: self.user.clone(),
-                        signed_password: signed,
-                    }])
-                    .await
-                    .map_err(|e| fail(e.to_string(), None))?;
-                match one(r) {
-                    Some(Response::Login14sp4(_)) => Ok(()),
-                    Some(Response::Error(e)) => Err(fail(e.to_string(), e.code)),
-                    other => Err(fail(format!("unexpected reply {other:?}"), None)),
-                }
-            }
+        let r = self
+            .send(&[request])
+            .await
+            .map_err(|e| self.login_error(e.to_string(), None))?;
+        match r.into_iter().next() {
+            Some(Response::Login14sp4(_)) if nonce.is_some() => Ok(()),
+            Some(Response::Login22V5(_)) if nonce.is_none() => Ok(()),
+            Some(Response::Error(e)) => Err(self.login_error(e.to_string(), e.code)),
+            other => Err(self.login_error(format!("unexpected reply {other:?}"), None)),
         }
     }
 
@@ -177,18 +189,44 @@ impl Session {
         Ok(decoded.responses)
     }
 
-    /// Logs out (best effort, bounded by the request timeout) and closes the connection.
+    /// Logs out and closes the connection. The LogoutRequest is sent but its reply is not
+    /// awaited over TCP/TLS (as other OCI-P clients do, e.g. broadworks_ocip's `close()`): it
+    /// carries nothing to act on, and the server ends the session on the request or on the
+    /// end of the stream that follows it. Best effort, bounded by the request timeout.
     pub async fn logout(mut self) {
-        let r = self
-            .send(&[Request::Logout {
+        let doc = request_document(
+            &self.id,
+            &[Request::Logout {
                 user_id: self.user.clone(),
                 reason: Some(LOGOUT_REASON_CLIENT.to_string()),
-            }])
-            .await;
-        if let Err(e) = r {
+            }],
+        );
+        trace::document("sent", &self.id, &trace::latin1(&doc));
+        if let Err(e) = self.transport.send_last(&doc, self.request_timeout).await {
             tracing::debug!(session = %self.id, "logout: {e}");
         }
         self.transport.shutdown().await;
+    }
+}
+
+/// A connected session whose login lacks only the step that sends the password.
+pub struct PendingLogin {
+    session: Session,
+    /// The nonce of the signed flow; `None` for the plain flow.
+    nonce: Option<String>,
+}
+
+impl PendingLogin {
+    /// Sends the password (signed with the nonce, or plain) and returns the logged-in session.
+    pub async fn finish(mut self, password: &Secret) -> Result<Session, ClientError> {
+        let nonce = self.nonce.take();
+        self.session.prove(nonce.as_deref(), password).await?;
+        Ok(self.session)
+    }
+
+    /// Closes the connection without logging in (nothing to log out of).
+    pub async fn abandon(mut self) {
+        self.session.transport.shutdown().await;
     }
 }
 

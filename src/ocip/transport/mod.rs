@@ -134,6 +134,23 @@ impl Transport {
         }
     }
 
+    /// Sends the last document of a connection without waiting for its reply where the
+    /// transport allows it: over TCP/TLS the document is written and (with [`Self::shutdown`])
+    /// followed by the end of the stream, so the server reads it whole; SOAP must wait for the
+    /// HTTP response. Bounded by `timeout`.
+    pub async fn send_last(&mut self, doc: &[u8], timeout: Duration) -> Result<(), TransportError> {
+        let fut = async {
+            match self {
+                Transport::Stream(t) => t.send_only(doc).await,
+                Transport::Soap(t) => t.round_trip(doc).await.map(|_| ()),
+            }
+        };
+        match tokio::time::timeout(timeout, fut).await {
+            Ok(r) => r,
+            Err(_) => Err(TransportError::Timeout(timeout)),
+        }
+    }
+
     /// Closes the connection politely (best effort).
     pub async fn shutdown(&mut self) {
         if let Transport::Stream(t) = self {

@@ -100,6 +100,14 @@ impl StreamTransport {
         }
     }
 
+    /// Writes the document and a newline without waiting for a reply.
+    pub async fn send_only(&mut self, doc: &[u8]) -> Result<(), TransportError> {
+        let lost = |e: std::io::Error| TransportError::Lost(e.to_string());
+        self.stream.write_all(doc).await.map_err(lost)?;
+        self.stream.write_all(b"\n").await.map_err(lost)?;
+        self.stream.flush().await.map_err(lost)
+    }
+
     /// Shuts the write side down (best effort).
     pub async fn shutdown(&mut self) {
         let _ = tokio::time::timeout(Duration::from_secs(2), self.stream.shutdown()).await;
