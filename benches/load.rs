@@ -2,11 +2,18 @@
 //!
 //! `cargo bench --bench load` (release). Prints the time of `desired::load_paths` and the
 //! process's peak resident memory (VmHWM). Goal: under 1 s and under 200 MB.
+//!
+//! Uses the same global allocator as the `huntctl` binary (src/main.rs), so the figures are
+//! what `huntctl validate` on such a sheet costs.
 
 use std::io::Write;
 use std::time::Instant;
 
 const ROWS: usize = 100_000;
+
+/// The binary's allocator (see src/main.rs for why).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn vm_hwm_kb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

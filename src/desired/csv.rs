@@ -9,7 +9,7 @@ use super::fields::{
     def, lookup_path, FieldDef, Kind, ListVal, Loc, Raw, RawAgent, RawGroup, Val, F, FIELDS,
     OPERATION,
 };
-use super::validate::{build, Pending};
+use super::validate::{build_taking, Pending};
 use crate::model::{Field, HuntGroup};
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -311,6 +311,8 @@ fn read_row(
 ) {
     let mut raw = RawGroup {
         loc: Loc::Row { byte, row },
+        // Sized once: growing by doubling reallocates several times on every row.
+        values: Vec::with_capacity(cols.len().min(64)),
         ..RawGroup::default()
     };
     let mut aliases: Vec<(u32, Val)> = Vec::new();
@@ -427,7 +429,7 @@ fn read_row(
         ));
     }
     let start = load.pending.len();
-    let built = build(&raw, &mut load.pending);
+    let built = build_taking(&mut raw, &mut load.pending);
     if !missing_required.is_empty() {
         // Reported once for the header already; do not repeat it on every row.
         let mut i = start;

@@ -77,11 +77,18 @@ impl Pending {
 /// Builds a hunt group from raw input, pushing every problem into `out`. Returns `None` when the
 /// group has errors (all of them are reported).
 pub fn build(raw: &RawGroup, out: &mut Vec<Pending>) -> Option<HuntGroup> {
+    build_taking(&mut raw.clone(), out)
+}
+
+/// Like [`build`], but moves the text out of `raw` instead of copying it (its locations and
+/// non-text values stay): the CSV reader builds 100,000 groups this way without a second
+/// allocation per cell.
+pub fn build_taking(raw: &mut RawGroup, out: &mut Vec<Pending>) -> Option<HuntGroup> {
     let start = out.len();
     let mut g = HuntGroup::with_defaults("", "", "");
     let mut have_required = [false; 3];
 
-    for (f, v) in &raw.values {
+    for (f, v) in &mut raw.values {
         let d = def(*f);
         match d.kind {
             Kind::Operation => check_operation(v, out),
@@ -119,7 +126,7 @@ pub fn build(raw: &RawGroup, out: &mut Vec<Pending>) -> Option<HuntGroup> {
         }
     }
 
-    if let Some(aliases) = &raw.alias {
+    if let Some(aliases) = &mut raw.alias {
         if let Some(a) = build_aliases(aliases, out) {
             g.service_instance_profile.alias = a;
         }
@@ -146,7 +153,7 @@ pub fn build(raw: &RawGroup, out: &mut Vec<Pending>) -> Option<HuntGroup> {
         }
     }
 
-    match &raw.agents {
+    match &mut raw.agents {
         None => out.push(
             Pending::error(
                 "huntctl::no_agents",
@@ -240,8 +247,8 @@ fn null_not_allowed(d: &FieldDef, v: &Val) -> Pending {
 }
 
 /// `Some(None)` = absent (null), `Some(Some(s))` = text, `None` = error reported.
-fn typed_text(d: &FieldDef, v: &Val, out: &mut Vec<Pending>) -> Option<Option<String>> {
-    match &v.raw {
+fn typed_text(d: &FieldDef, v: &mut Val, out: &mut Vec<Pending>) -> Option<Option<String>> {
+    match &mut v.raw {
         Raw::Null => {
             if d.presence == Presence::Optional {
                 Some(None)
@@ -250,9 +257,9 @@ fn typed_text(d: &FieldDef, v: &Val, out: &mut Vec<Pending>) -> Option<Option<St
                 None
             }
         }
-        Raw::Str(s) | Raw::Cell(s) => Some(Some(s.clone())),
+        Raw::Str(s) | Raw::Cell(s) => Some(Some(std::mem::take(s))),
         // An unquoted number in YAML: keep the digits exactly as written (`0100`, `+1202…`).
-        Raw::Number { text, .. } => Some(Some(text.clone())),
+        Raw::Number { text, .. } => Some(Some(std::mem::take(text))),
         _ => {
             out.push(wrong_type(d, v, "text").help("quote the value"));
             None
@@ -486,8 +493,7 @@ pub fn is_outgoing_dn(s: &str) -> bool {
 
 fn set_text(g: &mut HuntGroup, d: &FieldDef, t: Option<String>, have_required: &mut [bool; 3]) {
     let p = &mut g.service_instance_profile;
-    let field = Field::from_option(t.clone());
-    match d.f {
+    let slot = match d.f {
         F::ServiceProviderId | F::GroupId | F::ServiceUserId => {
             let Some(s) = t else {
                 // typed_text already reported the null.
@@ -500,6 +506,7 @@ fn set_text(g: &mut HuntGroup, d: &FieldDef, t: Option<String>, have_required: &
             };
             *slot = s;
             have_required[i] = true;
+            return;
         }
         F::Name | F::ClidLastName | F::ClidFirstName => {
             let Some(s) = t else { return };
@@ -508,24 +515,27 @@ fn set_text(g: &mut HuntGroup, d: &FieldDef, t: Option<String>, have_required: &
                 F::ClidLastName => p.calling_line_id_last_name = s,
                 _ => p.calling_line_id_first_name = s,
             }
+            return;
         }
-        F::HiraganaLastName => p.hiragana_last_name = field,
-        F::HiraganaFirstName => p.hiragana_first_name = field,
-        F::PhoneNumber => p.phone_number = field,
-        F::Extension => p.extension = field,
+        F::HiraganaLastName => &mut p.hiragana_last_name,
+        F::HiraganaFirstName => &mut p.hiragana_first_name,
+        F::PhoneNumber => &mut p.phone_number,
+        F::Extension => &mut p.extension,
         F::Password => {
             // Write-only: null and left out both mean "do not send one".
             p.password = t.map(Secret::new);
+            return;
         }
-        F::Language => p.language = field,
-        F::TimeZone => p.time_zone = field,
-        F::PublicUserIdentity => p.public_user_identity = field,
-        F::ClidPhoneNumber => p.calling_line_id_phone_number = field,
-        F::ForwardToPhoneNumber => g.forward_to_phone_number = field,
-        F::NotReachableForwardToPhoneNumber => g.not_reachable_forward_to_phone_number = field,
-        F::NetworkClassOfService => g.network_class_of_service = field,
-        _ => {}
-    }
+        F::Language => &mut p.language,
+        F::TimeZone => &mut p.time_zone,
+        F::PublicUserIdentity => &mut p.public_user_identity,
+        F::ClidPhoneNumber => &mut p.calling_line_id_phone_number,
+        F::ForwardToPhoneNumber => &mut g.forward_to_phone_number,
+        F::NotReachableForwardToPhoneNumber => &mut g.not_reachable_forward_to_phone_number,
+        F::NetworkClassOfService => &mut g.network_class_of_service,
+        _ => return,
+    };
+    *slot = Field::from_option(t);
 }
 
 fn set_bool(g: &mut HuntGroup, f: F, b: bool) {
@@ -544,7 +554,7 @@ fn set_bool(g: &mut HuntGroup, f: F, b: bool) {
     }
 }
 
-fn build_aliases(list: &ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<String>> {
+fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<String>> {
     const PATH: &str = "serviceInstanceProfile.alias";
     let (items, loc) = match list {
         ListVal::Null(loc) => {
@@ -577,8 +587,8 @@ fn build_aliases(list: &ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<Stri
     };
     let mut ok = true;
     let mut result = Vec::with_capacity(items.len());
-    for v in items {
-        match &v.raw {
+    for v in items.iter_mut() {
+        match &mut v.raw {
             Raw::Str(s) | Raw::Cell(s) | Raw::Number { text: s, .. } => {
                 let n = s.chars().count();
                 if n == 0 || n > 161 {
@@ -593,7 +603,7 @@ fn build_aliases(list: &ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<Stri
                     );
                     ok = false;
                 } else {
-                    result.push(s.clone());
+                    result.push(std::mem::take(s));
                 }
             }
             other => {
@@ -628,7 +638,7 @@ fn build_aliases(list: &ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<Stri
 }
 
 fn build_agents(
-    list: &ListVal<RawAgent>,
+    list: &mut ListVal<RawAgent>,
     policy: Policy,
     out: &mut Vec<Pending>,
 ) -> Option<Vec<Agent>> {
@@ -677,9 +687,10 @@ fn build_agents(
     }
     let mut ok = true;
     let mut agents: Vec<Agent> = Vec::with_capacity(items.len());
-    let mut seen: Vec<(String, Loc)> = Vec::with_capacity(items.len());
-    for a in items {
-        let Some(uv) = &a.user_id else {
+    // (index into `agents`, location): ids are compared in place, not copied.
+    let mut seen: Vec<(usize, Loc)> = Vec::with_capacity(items.len());
+    for a in items.iter_mut() {
+        let Some(uv) = &mut a.user_id else {
             out.push(
                 Pending::error("huntctl::missing_field", a.loc, "this agent has no userId")
                     .field(PATH)
@@ -689,8 +700,8 @@ fn build_agents(
             ok = false;
             continue;
         };
-        let id = match &uv.raw {
-            Raw::Str(s) | Raw::Cell(s) => s.clone(),
+        let id = match &mut uv.raw {
+            Raw::Str(s) | Raw::Cell(s) => std::mem::take(s),
             other => {
                 out.push(
                     Pending::error(
@@ -730,8 +741,10 @@ fn build_agents(
             );
             ok = false;
         }
-        let key = id.to_lowercase();
-        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+        if let Some((_, first)) = seen
+            .iter()
+            .find(|(k, _)| same_agent(&agents[*k].user_id, &id))
+        {
             out.push(
                 Pending::error(
                     "huntctl::duplicate_agent",
@@ -745,7 +758,7 @@ fn build_agents(
             );
             ok = false;
         } else {
-            seen.push((key, uv.loc));
+            seen.push((agents.len(), uv.loc));
         }
         let weight = match &a.weight {
             None => None,
@@ -760,6 +773,16 @@ fn build_agents(
         });
     }
     ok.then_some(agents)
+}
+
+/// Agent ids compare case-insensitively (`to_lowercase`); ASCII ids, the usual case, are
+/// compared without allocating.
+fn same_agent(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
 }
 
 fn weighted(wv: &Val, policy: Policy, out: &mut Vec<Pending>) -> Option<u8> {
