@@ -298,7 +298,7 @@ pub struct ExportArgs {
     /// Service provider to export.
     #[arg(long, value_name = "SP")]
     pub service_provider: String,
-    /// Groups to export (repeatable; all groups of the provider need --group for now).
+    /// Groups to export (repeatable); without --group, every group of the service provider.
     #[arg(long, value_name = "G")]
     pub group: Vec<String>,
     /// Output format.

@@ -7,6 +7,7 @@
 
 use crate::desired;
 use crate::model::{Field, HuntGroup, Policy};
+use crate::ocip::commands::{Request, Response};
 use crate::ocip::Execute;
 use crate::plan::{self, PlanOptions};
 use std::collections::BTreeSet;
@@ -56,6 +57,14 @@ pub enum ExportError {
         /// The server's error.
         reason: String,
     },
+    /// The server could not list the groups of the service provider (e.g. it does not exist).
+    #[error("cannot list the groups of service provider {service_provider_id}: {reason}")]
+    Provider {
+        /// Service provider id.
+        service_provider_id: String,
+        /// The server's error.
+        reason: String,
+    },
 }
 
 /// The note every export carries: BroadWorks never returns hunt group passwords.
@@ -93,6 +102,54 @@ pub async fn fetch<E: Execute>(
         out.extend(state.hunt_groups.into_values());
     }
     Ok(out)
+}
+
+/// Lists the ids of every group of `service_provider_id` (`GroupGetListInServiceProviderRequest`),
+/// sorted and without duplicates, for an export that names no group.
+pub async fn list_groups<E: Execute>(
+    exec: &E,
+    service_provider_id: &str,
+) -> Result<Vec<String>, ExportError> {
+    let command = "GroupGetListInServiceProviderRequest";
+    let subject = service_provider_id.to_string();
+    let mut results = exec
+        .execute(vec![Request::GroupList {
+            service_provider_id: service_provider_id.to_string(),
+        }])
+        .await;
+    if results.len() != 1 {
+        return Err(plan::FetchError::Count {
+            expected: 1,
+            got: results.len(),
+        }
+        .into());
+    }
+    match results.remove(0) {
+        Ok(Response::GroupList(rows)) => {
+            let ids: BTreeSet<String> = rows
+                .into_iter()
+                .map(|r| r.group_id)
+                .filter(|id| !id.is_empty())
+                .collect();
+            Ok(ids.into_iter().collect())
+        }
+        Ok(Response::Error(e)) => Err(ExportError::Provider {
+            service_provider_id: subject,
+            reason: e.to_string(),
+        }),
+        Ok(other) => Err(plan::FetchError::Unexpected {
+            command,
+            subject,
+            got: other.type_name(),
+        }
+        .into()),
+        Err(failure) => Err(plan::FetchError::Failed {
+            command,
+            subject,
+            failure,
+        }
+        .into()),
+    }
 }
 
 /// The smallest desired state that reproduces a current hunt group: fields that are not set

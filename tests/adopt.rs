@@ -382,6 +382,58 @@ fn export_then_plan_shows_no_changes_for_yaml_and_csv_files_and_directories() {
 }
 
 #[test]
+fn export_of_a_whole_provider_without_group_then_plan_shows_no_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A group without hunt groups, listed first: it adds nothing and breaks nothing.
+    let mut seed = seed();
+    seed["serviceProviders"][0]["groups"]
+        .as_array_mut()
+        .unwrap()
+        .insert(
+            0,
+            serde_json::json!({"id": "Zz-Empty", "countryCode": "1", "departments": [],
+                "phoneNumbers": [], "users": [], "huntGroups": []}),
+        );
+    let sb = Sandbox::start(d, Some(&seed));
+    for (format, out) in [("yaml", "sp.yaml"), ("csv", "sp.csv"), ("yaml", "sp-dir/")] {
+        let o = sb.run(
+            d,
+            &[
+                "export",
+                "--service-provider",
+                SP,
+                "--format",
+                format,
+                "-o",
+                out,
+            ],
+        );
+        assert_eq!(code(&o), 0, "{}", show(&o));
+        let err = text(&o.stderr);
+        assert!(err.contains("Exported 6 of 7 hunt groups"), "{err}");
+        let loaded = desired::load_paths(&[d.join(out)]).unwrap_or_else(|e| {
+            panic!("{out} does not load:\n{}", e.render(false));
+        });
+        check_loaded(&loaded.hunt_groups);
+        assert_no_changes(&sb, d, out);
+    }
+    // The note names every group the server listed, in id order.
+    let yaml = std::fs::read_to_string(d.join("sp.yaml")).unwrap();
+    assert!(
+        yaml.contains(&format!("group(s) {TOKYO}, {SALES}, Zz-Empty.")),
+        "{yaml}"
+    );
+    // One file per group that has hunt groups.
+    let mut files: Vec<String> = std::fs::read_dir(d.join("sp-dir"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["Tokyo-__.yaml", "Ventes.yaml"]);
+}
+
+#[test]
 fn export_to_stdout_and_errors() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -419,9 +471,27 @@ fn export_to_stdout_and_errors() {
     assert_eq!(code(&o), 1, "{}", show(&o));
     assert!(text(&o.stderr).contains("NoSuchGroup"), "{}", show(&o));
 
+    // Without --group, every group of the provider; an unknown provider is an error.
     let o = sb.run(d, &["export", "--service-provider", "MyServiceProvider"]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let out = text(&o.stdout);
+    for want in [
+        "groupId: SalesGroup",
+        "groupId: SupportGroup",
+        "serviceUserId: sales-hunt@company.com",
+        "serviceUserId: support-hunt@company.com",
+    ] {
+        assert!(out.contains(want), "{want} in {out}");
+    }
+    assert!(desired::load_str("stdout.yaml", &out).is_ok(), "{out}");
+    let o = sb.run(d, &["export", "--service-provider", "NoSuchSP"]);
     assert_eq!(code(&o), 1, "{}", show(&o));
-    assert!(text(&o.stderr).contains("--group"), "{}", show(&o));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("cannot list the groups of service provider NoSuchSP") && err.contains("4009"),
+        "{}",
+        show(&o)
+    );
 
     // A file name that contradicts the format is refused before anything is read.
     let o = sb.run(

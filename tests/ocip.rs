@@ -224,6 +224,9 @@ fn every_request() -> Vec<Request> {
         Request::DeleteInstance {
             service_user_id: "hg-old@example.com".into(),
         },
+        Request::GroupList {
+            service_provider_id: "SP&<1>".into(),
+        },
     ]
 }
 
@@ -249,6 +252,63 @@ fn every_request_kind_validates_against_the_r25_schema() {
     let name = between(&text, "<name>", "</name>").unwrap();
     assert_eq!(unescape(name), "せーるす & \"Sales\"");
     assert!(String::from_utf8_lossy(doc).contains("&#12379;"));
+}
+
+#[test]
+fn group_list_request_and_reply_validate_and_round_trip() {
+    use huntctl::ocip::decode_request::decode_request_document;
+    use huntctl::ocip::encode_response::response_document;
+    let req = Request::GroupList {
+        service_provider_id: "SP&<1>".into(),
+    };
+    let rows = vec![
+        GroupListEntry {
+            group_id: "Alpha".into(),
+            group_name: "A&B <Sales> ぐるーぷ".into(),
+            user_limit: Some(100),
+        },
+        GroupListEntry {
+            group_id: "Beta".into(),
+            group_name: String::new(),
+            user_limit: None,
+        },
+    ];
+    let req_doc = request_document("s1", std::slice::from_ref(&req));
+    let reply = response_document("s1", &[Response::GroupList(rows.clone())]);
+    let empty = response_document("s2", &[Response::GroupList(Vec::new())]);
+    let (code, out) = validate(&[req_doc.clone(), reply.clone(), empty.clone()]);
+    assert_eq!(code, 0, "validator rejected the documents:\n{out}");
+    assert!(out.contains("3 documents valid"), "{out}");
+
+    // The sandbox's decoder reads the request back; the client's decoder reads the replies.
+    let decoded = decode_request_document(&req_doc).unwrap();
+    assert_eq!(decoded.commands, vec![Ok(req)]);
+    let text = String::from_utf8_lossy(&reply).into_owned();
+    assert!(
+        text.contains("<colHeading>User Limit</colHeading>"),
+        "{text}"
+    );
+    assert_eq!(
+        decode_response_document(&reply).unwrap().responses,
+        vec![Response::GroupList(rows)]
+    );
+    assert_eq!(
+        decode_response_document(&empty).unwrap().responses,
+        vec![Response::GroupList(Vec::new())]
+    );
+
+    // A real server's table: columns read by heading, in any order, extra columns ignored.
+    let real = br#"<?xml version="1.0" encoding="ISO-8859-1"?><BroadsoftDocument protocol="OCI" xmlns="C" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><sessionId xmlns="">s</sessionId><command echo="" xsi:type="GroupGetListInServiceProviderResponse" xmlns=""><groupTable><colHeading>User Limit</colHeading><colHeading>Group Name</colHeading><colHeading>Group External Id</colHeading><colHeading>Group Id</colHeading><row><col>25</col><col>Support</col><col/><col>SupportGroup</col></row></groupTable></command></BroadsoftDocument>"#;
+    let (code, out) = validate(&[real.to_vec()]);
+    assert_eq!(code, 0, "hand-written reply is not valid:\n{out}");
+    assert_eq!(
+        decode_response_document(real).unwrap().responses,
+        vec![Response::GroupList(vec![GroupListEntry {
+            group_id: "SupportGroup".into(),
+            group_name: "Support".into(),
+            user_limit: Some(25),
+        }])]
+    );
 }
 
 #[test]

@@ -252,6 +252,13 @@ fn list(sp: &str, g: &str) -> String {
     )
 }
 
+fn group_list(sp: &str, extra: &str) -> String {
+    cmd(
+        "GroupGetListInServiceProviderRequest",
+        &format!("<serviceProviderId>{sp}</serviceProviderId>{extra}"),
+    )
+}
+
 fn modify(id: &str, body: &str) -> String {
     cmd(
         "GroupHuntGroupModifyInstanceRequest",
@@ -633,6 +640,61 @@ async fn business_rule_errors() {
 
 // ------------------------------------------------------------------------------------------
 // schema checks and tolerant reading
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_list_in_service_provider() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = sandbox_with(dir.path(), |_| {}).await;
+    let mut c = Conn::tcp(&h).await;
+    c.login().await;
+    let search = "<responseSizeLimit>10</responseSizeLimit><searchCriteriaGroupId><mode>Starts With</mode><value>Sa</value><isCaseInsensitive>true</isCaseInsensitive></searchCriteriaGroupId><searchCriteriaGroupName><mode>Contains</mode><value>x</value><isCaseInsensitive>false</isCaseInsensitive></searchCriteriaGroupName>";
+    let r = c
+        .cmds(&[
+            group_list("MyServiceProvider", ""),
+            group_list("NoSuchSP", ""),
+            group_list("MyServiceProvider", search),
+            group_list("MyServiceProvider", "<responseSizeLimit>0</responseSizeLimit>"),
+            group_list(
+                "MyServiceProvider",
+                "<searchCriteriaGroupId><mode>Like</mode><value>S</value><isCaseInsensitive>true</isCaseInsensitive></searchCriteriaGroupId>",
+            ),
+            group_list("MyServiceProvider", "<groupId>SalesGroup</groupId>"),
+        ])
+        .await;
+    assert_eq!(r.len(), 6, "{r:?}");
+    assert!(
+        r[0].contains("GroupGetListInServiceProviderResponse"),
+        "{}",
+        r[0]
+    );
+    let groups: Vec<String> = r[0]
+        .split("<row>")
+        .skip(1)
+        .map(|row| between(row, "<col>", "</col>"))
+        .collect();
+    assert_eq!(groups, ["SalesGroup", "SupportGroup"]);
+    for h in ["Group Id", "Group Name", "User Limit"] {
+        assert!(
+            r[0].contains(&format!("<colHeading>{h}</colHeading>")),
+            "{h}"
+        );
+    }
+    assert_eq!(code(&r[1]), Some(4009), "{}", r[1]);
+    assert!(r[1].contains("NoSuchSP"), "{}", r[1]);
+    // The search elements are checked against the schema but not applied.
+    assert_eq!(r[2], r[0]);
+    for (i, e) in [
+        (3, "responseSizeLimit"),
+        (4, "searchCriteriaGroupId/mode"),
+        (5, "groupId"),
+    ] {
+        assert_eq!(code(&r[i]), Some(6004), "{i}: {}", r[i]);
+        let detail = between(&r[i], "<detail>", "</detail>");
+        assert!(detail.contains(e), "{i}: {e} in {detail}");
+    }
+    validate_bytes(&c.raw_replies);
+    h.shutdown().await;
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn schema_violations_name_the_element() {

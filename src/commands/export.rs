@@ -1,21 +1,33 @@
-//! `huntctl export`: read the hunt groups of a service provider's groups and write them as
-//! desired-state files that reproduce them.
+//! `huntctl export`: read the hunt groups of a service provider's groups (the named ones, or
+//! every group the server lists) and write them as desired-state files that reproduce them.
 
 use super::connect::{runtime, Connection};
 use super::CommandResult;
 use crate::cli::ExportArgs;
 use crate::export::{self, Format, Output};
+use crate::model::HuntGroup;
+use crate::ocip::Execute;
 use miette::miette;
 use std::process::ExitCode;
 
-/// Runs `huntctl export --service-provider SP --group G... [--format F] [-o FILE|DIR]`.
+/// Reads the named groups, or with none named every group the server lists for the provider.
+/// Returns the group ids read and their hunt groups.
+async fn read_groups<E: Execute>(
+    exec: &E,
+    service_provider: &str,
+    named: &[String],
+) -> Result<(Vec<String>, Vec<HuntGroup>), export::ExportError> {
+    let groups = if named.is_empty() {
+        export::list_groups(exec, service_provider).await?
+    } else {
+        named.to_vec()
+    };
+    let current = export::fetch(exec, service_provider, &groups).await?;
+    Ok((groups, current))
+}
+
+/// Runs `huntctl export --service-provider SP [--group G]... [--format F] [-o FILE|DIR]`.
 pub fn run(args: ExportArgs) -> CommandResult {
-    if args.group.is_empty() {
-        return Err(miette!(
-            help = "name each group: --group SalesGroup --group SupportGroup",
-            "--group is required: huntctl cannot list the groups of a service provider yet"
-        ));
-    }
     let format = Format::from(args.format);
     let output = Output::from_arg(args.output.as_deref());
     if let Output::File(path) = &output {
@@ -28,9 +40,9 @@ pub fn run(args: ExportArgs) -> CommandResult {
             ));
         }
     }
-    let current = runtime()?.block_on(async {
+    let (group_ids, current) = runtime()?.block_on(async {
         let conn = Connection::open(&args.connection).await?;
-        let read = export::fetch(&conn.pool, &args.service_provider, &args.group).await;
+        let read = read_groups(&conn.pool, &args.service_provider, &args.group).await;
         conn.close().await;
         read.map_err(|e| miette!("{e}"))
     })?;
@@ -41,7 +53,11 @@ pub fn run(args: ExportArgs) -> CommandResult {
         format!(
             "Exported by `huntctl export` from service provider {}, group(s) {}.",
             args.service_provider,
-            args.group.join(", ")
+            if group_ids.is_empty() {
+                "(none)".to_string()
+            } else {
+                group_ids.join(", ")
+            }
         ),
         "Values equal to the documented defaults and fields not set on the server are left out;"
             .to_string(),

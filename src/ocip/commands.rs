@@ -65,6 +65,11 @@ pub enum Request {
         /// The hunt group's user id.
         service_user_id: String,
     },
+    /// `GroupGetListInServiceProviderRequest` (only serviceProviderId is sent).
+    GroupList {
+        /// Service provider id.
+        service_provider_id: String,
+    },
 }
 
 impl Request {
@@ -83,6 +88,7 @@ impl Request {
                 "GroupHuntGroupModifyInstanceWeightedCallDistributionRequest"
             }
             Request::DeleteInstance { .. } => "GroupHuntGroupDeleteInstanceRequest",
+            Request::GroupList { .. } => "GroupGetListInServiceProviderRequest",
         }
     }
 
@@ -327,6 +333,17 @@ pub struct InstanceListEntry {
     pub policy: String,
 }
 
+/// One row of `groupTable` in `GroupGetListInServiceProviderResponse` (read by column heading).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GroupListEntry {
+    /// "Group Id"
+    pub group_id: String,
+    /// "Group Name" (empty when none)
+    pub group_name: String,
+    /// "User Limit" (None when empty or not a number: a listing never fails on it)
+    pub user_limit: Option<u32>,
+}
+
 /// One row of `agentUserTable` (read by column heading).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AgentRow {
@@ -477,6 +494,8 @@ pub enum Response {
     InstanceList(Vec<InstanceListEntry>),
     /// `GroupHuntGroupGetInstanceResponse20`.
     Instance(Box<InstanceDetails>),
+    /// `GroupGetListInServiceProviderResponse`.
+    GroupList(Vec<GroupListEntry>),
 }
 
 impl Response {
@@ -490,6 +509,7 @@ impl Response {
             Response::Error(_) => "ErrorResponse",
             Response::InstanceList(_) => "GroupHuntGroupGetInstanceListResponse",
             Response::Instance(_) => "GroupHuntGroupGetInstanceResponse20",
+            Response::GroupList(_) => "GroupGetListInServiceProviderResponse",
         }
     }
 }

@@ -372,6 +372,7 @@ fn decode_command(e: &Elem) -> Result<Request, SchemaViolation> {
         "GroupHuntGroupAddInstanceRequest20" => decode_add(e),
         "GroupHuntGroupModifyInstanceRequest" => decode_modify(e),
         "GroupHuntGroupModifyInstanceWeightedCallDistributionRequest" => decode_weights(e),
+        "GroupGetListInServiceProviderRequest" => decode_group_list(e),
         other => {
             return Err(v(
                 "command".into(),
@@ -609,6 +610,7 @@ const OUTGOING_DN: (usize, usize) = (1, 30);
 const OUTGOING_DN_OR_URI: (usize, usize) = (1, 161);
 const NCOS: (usize, usize) = (1, 40);
 const DEPARTMENT_NAME: (usize, usize) = (1, 50);
+const GROUP_NAME: (usize, usize) = (1, 80);
 
 fn tok(s: &mut Seq<'_>, name: &str, (min, max): (usize, usize)) -> Result<String, V> {
     let e = s.req(name)?;
@@ -733,6 +735,45 @@ fn decode_get_list(e: &Elem) -> Result<Request, V> {
         service_provider_id,
         group_id,
     })
+}
+
+/// `GroupGetListInServiceProviderRequest`. The optional size limit and search criteria are
+/// checked against the schema but not modelled: the sandbox lists every group of the provider.
+fn decode_group_list(e: &Elem) -> Result<Request, V> {
+    let mut s = Seq::new(e, "")?;
+    let service_provider_id = tok(&mut s, "serviceProviderId", SP_ID)?;
+    opt_int(&mut s, "responseSizeLimit", 1, i64::from(i32::MAX))?;
+    for el in s.many("searchCriteriaGroupId", None)? {
+        search_criteria(el, &s.p("searchCriteriaGroupId"), GROUP_ID)?;
+    }
+    for el in s.many("searchCriteriaGroupName", None)? {
+        search_criteria(el, &s.p("searchCriteriaGroupName"), GROUP_NAME)?;
+    }
+    s.end()?;
+    Ok(Request::GroupList {
+        service_provider_id,
+    })
+}
+
+/// A string `SearchCriteria*` element: mode, value (a token of `value_len`), isCaseInsensitive.
+fn search_criteria(e: &Elem, path: &str, value_len: (usize, usize)) -> Result<(), V> {
+    not_nil(e, path)?;
+    let mut s = Seq::new(e, path)?;
+    let mode_path = s.p("mode");
+    let mode = collapse(simple_text(s.req("mode")?, &mode_path)?);
+    const MODES: [&str; 3] = ["Starts With", "Contains", "Equal To"];
+    if !MODES.contains(&mode.as_str()) {
+        return Err((
+            mode_path,
+            format!(
+                "value '{mode}' is not one of the enumeration {}",
+                MODES.join(", ")
+            ),
+        ));
+    }
+    tok(&mut s, "value", value_len)?;
+    req_bool(&mut s, "isCaseInsensitive")?;
+    s.end()
 }
 
 fn one_user_id(e: &Elem) -> Result<String, V> {

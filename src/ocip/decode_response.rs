@@ -6,8 +6,8 @@
 //! decoded per the XML declaration.
 
 use super::commands::{
-    AgentRow, DepartmentKey, InstanceDetails, InstanceListEntry, LoginInfo, OciError, ReadProfile,
-    Response,
+    AgentRow, DepartmentKey, GroupListEntry, InstanceDetails, InstanceListEntry, LoginInfo,
+    OciError, ReadProfile, Response,
 };
 use super::xml::{decode_document, DecodeError};
 use crate::model::Policy;
@@ -329,6 +329,7 @@ fn decode_command(c: &Element<'_>) -> Result<Response, CodecError> {
         "LoginResponse22V5" => Response::Login22V5(login_info(c)?),
         "GroupHuntGroupGetInstanceListResponse" => Response::InstanceList(instance_list(c)?),
         "GroupHuntGroupGetInstanceResponse20" => Response::Instance(Box::new(instance(c)?)),
+        "GroupGetListInServiceProviderResponse" => Response::GroupList(group_list(c)?),
         other => return Err(CodecError::UnknownType(other.to_string())),
     })
 }
@@ -451,6 +452,29 @@ fn instance_list(c: &Element<'_>) -> Result<Vec<InstanceListEntry>, CodecError> 
             })
         })
         .collect()
+}
+
+fn group_list(c: &Element<'_>) -> Result<Vec<GroupListEntry>, CodecError> {
+    let Some(t) = c.child("groupTable") else {
+        return Err(c.missing("groupTable"));
+    };
+    let t = Table::read(t);
+    if t.column("Group Id").is_none() {
+        return Err(c.missing("colHeading Group Id"));
+    }
+    let (id, name, limit) = (
+        t.getter("Group Id"),
+        t.getter("Group Name"),
+        t.getter("User Limit"),
+    );
+    Ok(t.rows
+        .iter()
+        .map(|r| GroupListEntry {
+            group_id: id(r),
+            group_name: name(r),
+            user_limit: limit(r).trim().parse().ok(),
+        })
+        .collect())
 }
 
 fn agents(t: &Element<'_>) -> Result<Vec<AgentRow>, CodecError> {

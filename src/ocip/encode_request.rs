@@ -36,6 +36,11 @@ pub fn encode_request(r: &Request) -> String {
             x.text("serviceProviderId", service_provider_id)
                 .text("groupId", group_id);
         }
+        Request::GroupList {
+            service_provider_id,
+        } => {
+            x.text("serviceProviderId", service_provider_id);
+        }
         Request::GetInstance { service_user_id } | Request::DeleteInstance { service_user_id } => {
             x.text("serviceUserId", service_user_id);
         }

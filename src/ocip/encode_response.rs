@@ -69,6 +69,24 @@ pub fn encode_response(r: &Response) -> String {
             instance(&mut x, d);
             x.close("command");
         }
+        Response::GroupList(rows) => {
+            open_data(&mut x, r.type_name());
+            x.open("groupTable");
+            for h in ["Group Id", "Group Name", "User Limit"] {
+                x.text("colHeading", h);
+            }
+            for row in rows {
+                x.open("row");
+                col(&mut x, &row.group_id);
+                col(&mut x, &row.group_name);
+                col(
+                    &mut x,
+                    &row.user_limit.map(|n| n.to_string()).unwrap_or_default(),
+                );
+                x.close("row");
+            }
+            x.close("groupTable").close("command");
+        }
     }
     x.into_string()
 }

@@ -8,8 +8,8 @@ use super::state::{
     AgentState, DepartmentState, GroupState, HuntGroupState, SandboxState, UserState,
 };
 use crate::ocip::commands::{
-    AddInstance, AgentRow, Change, DepartmentKey, InstanceDetails, InstanceListEntry,
-    ModifyInstance, OciError, ReadProfile, Request, Response,
+    AddInstance, AgentRow, Change, DepartmentKey, GroupListEntry, InstanceDetails,
+    InstanceListEntry, ModifyInstance, OciError, ReadProfile, Request, Response,
 };
 use std::collections::HashMap;
 
@@ -55,6 +55,9 @@ pub fn oci_error(code: u32, summary: impl AsRef<str>, detail: Option<String>) ->
         detail,
     }
 }
+
+/// The user limit the sandbox reports for a group (raised when a group holds more).
+const DEFAULT_USER_LIMIT: u32 = 100;
 
 fn err(code: u32, summary: impl AsRef<str>) -> OciError {
     oci_error(code, summary, None)
@@ -164,6 +167,9 @@ impl Store {
             Request::DeleteInstance { service_user_id } => {
                 self.delete(service_user_id).map(|_| Response::Success)
             }
+            Request::GroupList {
+                service_provider_id,
+            } => self.group_list(service_provider_id),
             other => Err(err(
                 codes::NOT_LOGGED_IN,
                 format!("{} is not a hunt group command", other.type_name()),
@@ -234,6 +240,37 @@ impl Store {
             })
             .collect();
         Ok(Response::InstanceList(rows))
+    }
+
+    /// The provider's groups in id order. The state has no group name or user limit: the name
+    /// is the id, the limit a plausible figure that always fits the group's users.
+    fn group_list(&self, sp: &str) -> Result<Response, OciError> {
+        let provider = self
+            .state
+            .service_providers
+            .iter()
+            .find(|s| s.id == sp)
+            .ok_or_else(|| {
+                err(
+                    codes::SERVICE_PROVIDER_NOT_FOUND,
+                    format!("Service provider not found: {sp}"),
+                )
+            })?;
+        let mut rows: Vec<GroupListEntry> = provider
+            .groups
+            .iter()
+            .map(|g| GroupListEntry {
+                group_id: g.id.clone(),
+                group_name: g.id.clone(),
+                user_limit: Some(
+                    u32::try_from(g.users.len() + g.hunt_groups.len())
+                        .unwrap_or(u32::MAX)
+                        .max(DEFAULT_USER_LIMIT),
+                ),
+            })
+            .collect();
+        rows.sort_by(|a, b| a.group_id.cmp(&b.group_id));
+        Ok(Response::GroupList(rows))
     }
 
     fn get(&self, id: &str) -> Result<Response, OciError> {
@@ -752,5 +789,37 @@ mod tests {
         assert_eq!(national("+12025550100", "1"), "2025550100");
         assert_eq!(national("2025550100", "1"), "2025550100");
         assert_eq!(national("+442071234567", "1"), "442071234567");
+    }
+
+    #[test]
+    fn group_list_is_in_id_order_with_a_fitting_user_limit() {
+        let mut state = crate::sandbox::seed::seed_state();
+        let sp = &mut state.service_providers[0];
+        sp.groups.reverse();
+        let mut big = sp.groups[0].clone();
+        big.id = "BigGroup".into();
+        big.users = (0..150)
+            .map(|i| UserState {
+                user_id: format!("u{i}@big.example"),
+                ..Default::default()
+            })
+            .collect();
+        big.hunt_groups.clear();
+        big.phone_numbers.clear();
+        sp.groups.push(big);
+        let sp_id = sp.id.clone();
+        let mut store = Store::new(state).unwrap();
+        let (r, wrote) = store.execute(&Request::GroupList {
+            service_provider_id: sp_id,
+        });
+        assert!(!wrote);
+        let Response::GroupList(rows) = r else {
+            panic!("{r:?}")
+        };
+        let ids: Vec<&str> = rows.iter().map(|r| r.group_id.as_str()).collect();
+        assert_eq!(ids, ["BigGroup", "SalesGroup", "SupportGroup"]);
+        assert_eq!(rows[0].user_limit, Some(150));
+        assert_eq!(rows[1].user_limit, Some(DEFAULT_USER_LIMIT));
+        assert_eq!(rows[1].group_name, "SalesGroup");
     }
 }
