@@ -495,6 +495,19 @@ fn result<'a>(report: &'a Report, id: &str) -> &'a GroupResult {
         .unwrap_or_else(|| panic!("no result for {id}"))
 }
 
+/// The result for `id`, after checking its outcome and note.
+fn expect_result<'a>(
+    report: &'a Report,
+    id: &str,
+    outcome: Outcome,
+    note: Option<&str>,
+) -> &'a GroupResult {
+    let r = result(report, id);
+    assert_eq!(r.outcome, outcome, "{id}");
+    assert_eq!(r.note.as_deref(), note, "{id}");
+    r
+}
+
 fn weights_of(fake: &Fake, id: &str) -> Vec<(String, u8)> {
     fake.get(id)
         .unwrap()
@@ -886,11 +899,11 @@ fn lost_create_that_happened_is_confirmed_not_resent() {
         Fault::LostAfter,
     );
     let (report, _) = run(&fake, &plan);
-    let r = result(&report, "lost@company.com");
-    assert_eq!(r.outcome, Outcome::Created);
-    assert_eq!(
-        r.note.as_deref(),
-        Some("created, confirmed after reconnect")
+    let r = expect_result(
+        &report,
+        "lost@company.com",
+        Outcome::Created,
+        Some("created, confirmed after reconnect"),
     );
     assert_eq!(
         fake.count("GroupHuntGroupAddInstanceRequest20", "lost@company.com"),
@@ -925,11 +938,11 @@ fn lost_create_that_did_not_happen_is_reported_and_next_run_converges() {
         Fault::LostBefore,
     );
     let (report, _) = run(&fake, &plan);
-    let r = result(&report, "lost@company.com");
-    assert_eq!(r.outcome, Outcome::Failed);
-    assert_eq!(
-        r.note.as_deref(),
-        Some("not created (connection lost before the server answered)")
+    let r = expect_result(
+        &report,
+        "lost@company.com",
+        Outcome::Failed,
+        Some("not created (connection lost before the server answered)"),
     );
     assert!(r
         .error
@@ -1006,29 +1019,29 @@ fn lost_deletes_and_modifies_are_settled_by_reading() {
     );
     let (report, _) = run(&fake, &plan);
 
-    let d1 = result(&report, "d1@company.com");
-    assert_eq!(d1.outcome, Outcome::Deleted);
-    assert_eq!(
-        d1.note.as_deref(),
-        Some("deleted, confirmed after reconnect")
+    expect_result(
+        &report,
+        "d1@company.com",
+        Outcome::Deleted,
+        Some("deleted, confirmed after reconnect"),
     );
-    let d2 = result(&report, "d2@company.com");
-    assert_eq!(d2.outcome, Outcome::Failed);
-    assert_eq!(
-        d2.note.as_deref(),
-        Some("not deleted (connection lost before the server answered)")
+    expect_result(
+        &report,
+        "d2@company.com",
+        Outcome::Failed,
+        Some("not deleted (connection lost before the server answered)"),
     );
-    let m1 = result(&report, "m1@company.com");
-    assert_eq!(m1.outcome, Outcome::Updated);
-    assert_eq!(
-        m1.note.as_deref(),
-        Some("updated, confirmed after reconnect")
+    expect_result(
+        &report,
+        "m1@company.com",
+        Outcome::Updated,
+        Some("updated, confirmed after reconnect"),
     );
-    let m2 = result(&report, "m2@company.com");
-    assert_eq!(m2.outcome, Outcome::Failed);
-    assert_eq!(
-        m2.note.as_deref(),
-        Some("not applied (connection lost before the server answered)")
+    expect_result(
+        &report,
+        "m2@company.com",
+        Outcome::Failed,
+        Some("not applied (connection lost before the server answered)"),
     );
     // Nothing was resent: one write per hunt group.
     assert_eq!(fake.writes().len(), 4);
@@ -1079,11 +1092,11 @@ fn failed_read_back_and_not_sent_are_reported_honestly() {
         "{:?}",
         u.note
     );
-    let n = result(&report, "unsent@company.com");
-    assert_eq!(n.outcome, Outcome::Failed);
-    assert_eq!(
-        n.note.as_deref(),
-        Some("not sent (safe to retry on the next run)")
+    expect_result(
+        &report,
+        "unsent@company.com",
+        Outcome::Failed,
+        Some("not sent (safe to retry on the next run)"),
     );
     assert_eq!(
         fake.count("GroupHuntGroupAddInstanceRequest20", "unknown@company.com"),
@@ -1346,20 +1359,20 @@ fn lost_weights_and_partly_applied_modifies() {
     );
     let (report, _) = run(&fake, &plan);
 
-    let wa = result(&report, "wa@company.com");
-    assert_eq!(wa.outcome, Outcome::Created);
-    assert_eq!(
-        wa.note.as_deref(),
-        Some("created, confirmed after reconnect")
+    expect_result(
+        &report,
+        "wa@company.com",
+        Outcome::Created,
+        Some("created, confirmed after reconnect"),
     );
-    let wb = result(&report, "wb@company.com");
-    assert_eq!(wb.outcome, Outcome::Failed);
-    assert_eq!(
-        wb.note.as_deref(),
+    expect_result(
+        &report,
+        "wb@company.com",
+        Outcome::Failed,
         Some(
             "created, but the agent weights were not set (connection lost before the server \
-             answered); re-run plan to see what is left"
-        )
+             answered); re-run plan to see what is left",
+        ),
     );
     assert_eq!(weights_of(&fake, "wb@company.com")[0].1, 0);
     let p = result(&report, "part@company.com");
