@@ -51,6 +51,9 @@ pub fn run(args: SandboxArgs) -> CommandResult {
         .into_diagnostic()?;
     rt.block_on(async move {
         let handle = start(config).await.map_err(|e| miette!("{e}"))?;
+        if let Some(r) = handle.recovery() {
+            eprintln!("huntctl sandbox: {r}");
+        }
         if let (Some(path), Some(pem)) = (&args.cert_out, handle.cert_pem()) {
             std::fs::write(path, pem)
                 .map_err(|e| miette!("cannot write {}: {e}", path.display()))?;

@@ -19,7 +19,7 @@ use crate::ocip::encode_response::response_document;
 use faults::FaultKind;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use store::{codes, oci_error, Store};
@@ -102,6 +102,7 @@ pub struct SandboxHandle {
     shutdown: watch::Sender<bool>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
     core: Arc<Core>,
+    recovery: Option<String>,
 }
 
 impl std::fmt::Debug for SandboxHandle {
@@ -132,34 +133,66 @@ impl SandboxHandle {
     pub fn cert_pem(&self) -> Option<String> {
         self.cert_pem.clone()
     }
-    /// Stops listening, closes connections and writes the state a last time.
+    /// What start-up recovered from the journal, when it replayed one (for a message).
+    pub fn recovery(&self) -> Option<&str> {
+        self.recovery.as_deref()
+    }
+    /// Stops listening, closes connections and writes the state a last time: the state file
+    /// then holds everything and the journal is gone.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         for t in self.tasks {
             let _ = t.await;
         }
         self.core.flush().await;
+        if let Err(e) = self.core.final_snapshot().await {
+            tracing::error!("sandbox: cannot write the state file at shutdown (the journal keeps every write): {e}");
+        }
     }
 }
 
 /// Starts a sandbox on the current tokio runtime.
 pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
-    let fresh = config.reset || !config.state_path.exists();
-    let initial = if fresh {
-        match &config.seed {
+    let path = &config.state_path;
+    let io = |e: std::io::Error| SandboxError::Io(format!("{}: {e}", path.display()));
+    let jpath = state::journal_path(path);
+    let fresh = config.reset || !path.exists();
+    let mut recovery = None;
+    let store = if fresh {
+        let initial = match &config.seed {
             Some(p) => state::load(p).map_err(SandboxError::State)?,
             None => seed::seed_state(),
-        }
+        };
+        let store = Store::new(initial).map_err(SandboxError::State)?;
+        // The old journal goes first: a crash in between must not replay it onto the seed.
+        remove_journal(&jpath).map_err(io)?;
+        let bytes = state::snapshot_bytes(&store.snapshot(), 0, 0);
+        state::write_atomic(path, &bytes).map_err(io)?;
+        store
     } else {
-        state::load(&config.state_path).map_err(SandboxError::State)?
+        let loaded = state::load_full(path).map_err(SandboxError::State)?;
+        let store =
+            Store::with_version(loaded.state, loaded.seq).map_err(SandboxError::State)?;
+        if loaded.replayed > 0 || loaded.torn_tail {
+            // Fold the journal into the state file so the sandbox starts with an empty one
+            // (and a torn last record is gone for good).
+            let bytes = state::snapshot_bytes(&store.snapshot(), store.version(), 0);
+            state::write_atomic(path, &bytes).map_err(io)?;
+            remove_journal(&jpath).map_err(io)?;
+            recovery = Some(format!(
+                "replayed {} journal record(s) from {}{}",
+                loaded.replayed,
+                jpath.display(),
+                if loaded.torn_tail {
+                    "; dropped a torn last record (a write cut short by a crash, never acknowledged)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        store
     };
-    let store = Store::new(initial).map_err(SandboxError::State)?;
-    if fresh {
-        let bytes = serde_json::to_vec_pretty(store.state())
-            .map_err(|e| SandboxError::State(e.to_string()))?;
-        state::write_atomic(&config.state_path, &bytes)
-            .map_err(|e| SandboxError::Io(format!("{}: {e}", config.state_path.display())))?;
-    }
+    let snapshot_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let record = match &config.record {
         Some(p) => Some(Mutex::new(
             std::fs::OpenOptions::new()
@@ -173,9 +206,18 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
     let (durable, _) = watch::channel(Durable::default());
     let core = Arc::new(Core {
         store: Mutex::new(store),
+        pending: Mutex::new(Pending::default()),
+        writer: tokio::sync::Mutex::new(Writer {
+            file: None,
+            len: 0,
+            snapshot_len,
+            tail: None,
+            compacting: None,
+        }),
         persist: Notify::new(),
         durable,
         state_path: config.state_path.clone(),
+        journal_path: jpath,
         user: config.user.clone(),
         password: config.password.clone(),
         latency: config.latency,
@@ -183,7 +225,6 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         faults: config.faults.clone(),
         counter: AtomicU64::new(0),
         write_counter: AtomicU64::new(0),
-        state_size: AtomicUsize::new(0),
     });
     let (shutdown, shutdown_rx) = watch::channel(false);
     let mut tasks = Vec::new();
@@ -238,6 +279,7 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         shutdown,
         tasks,
         core,
+        recovery,
     })
 }
 
@@ -289,12 +331,41 @@ struct Durable {
     error: Option<(u64, String)>,
 }
 
+/// Journal records of acknowledged-to-be writes not yet handed to the journal file.
+#[derive(Default)]
+struct Pending {
+    /// JSON lines, in write order (appended under the store lock).
+    bytes: Vec<u8>,
+    /// The seq of the last record in `bytes`.
+    last_seq: u64,
+}
+
+/// The journal file and compaction, owned by whoever flushes (the persister, or shutdown).
+struct Writer {
+    /// Open for appending once the first record is written.
+    file: Option<std::fs::File>,
+    /// Bytes in the journal file.
+    len: u64,
+    /// Bytes of the state file (compaction starts when the journal outgrows it).
+    snapshot_len: u64,
+    /// Records appended since the running compaction took its copy (the next journal).
+    tail: Option<Vec<u8>>,
+    /// The compaction writing the state file: (seq it holds, its length).
+    compacting: Option<tokio::task::JoinHandle<Result<(u64, u64), String>>>,
+}
+
+/// Compaction waits for at least this much journal, so small states are not rewritten often.
+const COMPACT_MIN_JOURNAL: u64 = 4 << 20;
+
 /// State and behaviour shared by every connection.
 pub(crate) struct Core {
     store: Mutex<Store>,
+    pending: Mutex<Pending>,
+    writer: tokio::sync::Mutex<Writer>,
     persist: Notify,
     durable: watch::Sender<Durable>,
     state_path: PathBuf,
+    journal_path: PathBuf,
     user: String,
     password: String,
     latency: Duration,
@@ -303,8 +374,6 @@ pub(crate) struct Core {
     counter: AtomicU64,
     /// Write commands seen, for `KIND=write:N` rules.
     write_counter: AtomicU64,
-    /// Bytes of the last state file written (to size the next one's buffer).
-    state_size: AtomicUsize,
 }
 
 fn login_info() -> LoginInfo {
@@ -435,9 +504,14 @@ impl Core {
                             Response::Error(oci_error(code, "Injected fault", None))
                         } else {
                             let st = store.get_or_insert_with(|| self.lock());
-                            let (resp, wrote) = st.execute(req);
-                            if wrote {
-                                written = Some(st.version());
+                            let (resp, record) = st.execute(req);
+                            if let Some(rec) = record {
+                                // Queued under the store lock, so the journal keeps write order.
+                                let mut p = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+                                let _ = serde_json::to_writer(&mut p.bytes, &rec);
+                                p.bytes.push(b'\n');
+                                p.last_seq = rec.seq;
+                                written = Some(rec.seq);
                             }
                             resp
                         }
@@ -584,52 +658,200 @@ impl Core {
         }
     }
 
-    /// Writes the state if it changed since the last write; tells waiters.
-    ///
-    /// The store lock is held only to copy the state: serialising it (the bulk of the cost,
-    /// O(state) per write) happens on a blocking thread, so documents of other sessions are
-    /// neither held up on the lock nor starved of the async worker threads meanwhile.
+    /// Group commit: appends every queued journal record to the journal in one write, fsyncs
+    /// it and tells the waiters; a write therefore costs O(its hunt group), not O(state).
+    /// Starts a compaction when the journal has outgrown the state file.
     pub(crate) async fn flush(&self) {
-        let (version, snapshot) = {
-            let st = self.lock();
-            if st.version() <= self.durable.borrow().version {
-                return;
-            }
-            (st.version(), st.state().clone())
+        let mut w = self.writer.lock().await;
+        self.finish_compaction(&mut w, false).await;
+        let (bytes, seq) = {
+            let mut p = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            (std::mem::take(&mut p.bytes), p.last_seq)
         };
-        let path = self.state_path.clone();
-        // Sized like the last write: memmove from growing the buffer showed at ~14% of the
-        // sandbox profile during the apply benchmark.
-        let size = self.state_size.load(Ordering::Relaxed);
-        let r = tokio::task::spawn_blocking(move || {
-            let mut bytes = Vec::with_capacity(size + size / 8 + 4096);
-            serde_json::to_writer_pretty(&mut bytes, &snapshot)
-                .map_err(|e| (false, e.to_string()))?;
-            state::write_atomic(&path, &bytes).map_err(|e| (true, e.to_string()))?;
-            Ok(bytes.len())
-        })
-        .await;
+        if bytes.is_empty() {
+            return;
+        }
+        let file = w.file.take();
+        let path = self.journal_path.clone();
+        let old_len = w.len;
+        let r = tokio::task::spawn_blocking(move || append_journal(file, &path, old_len, bytes))
+            .await
+            .unwrap_or_else(|e| Err((None, Vec::new(), e.to_string())));
         match r {
-            Ok(Ok(len)) => {
-                self.state_size.store(len, Ordering::Relaxed);
+            Ok((file, bytes)) => {
+                w.file = Some(file);
+                w.len += bytes.len() as u64;
+                if let Some(t) = &mut w.tail {
+                    t.extend_from_slice(&bytes);
+                }
                 self.durable.send_modify(|d| {
-                    d.version = d.version.max(version);
+                    d.version = d.version.max(seq);
                     d.error = None;
                 });
             }
-            Ok(Err((io, e))) => {
-                let msg = if io {
-                    format!("{}: {e}", self.state_path.display())
-                } else {
-                    e
-                };
-                self.durable.send_modify(|d| d.error = Some((version, msg)));
-            }
-            Err(e) => {
-                let msg = e.to_string();
-                self.durable.send_modify(|d| d.error = Some((version, msg)));
+            Err((file, bytes, e)) => {
+                w.file = file;
+                // Back in front of the queue: the next flush retries them, so the journal
+                // never skips a write number.
+                let mut p = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+                let mut again = bytes;
+                again.extend_from_slice(&p.bytes);
+                p.bytes = again;
+                let msg = format!("{}: {e}", self.journal_path.display());
+                self.durable.send_modify(|d| d.error = Some((seq, msg)));
+                return;
             }
         }
+        if w.compacting.is_none() && w.len > COMPACT_MIN_JOURNAL.max(w.snapshot_len) {
+            // The copy is O(state) under the lock, but happens once per journal as large as
+            // the state, so each write's share stays O(1); serialising runs off the lock.
+            let (seq, snapshot) = {
+                let st = self.lock();
+                (st.version(), st.snapshot())
+            };
+            let path = self.state_path.clone();
+            let cap = w.snapshot_len as usize;
+            w.tail = Some(Vec::new());
+            w.compacting = Some(tokio::task::spawn_blocking(move || {
+                let bytes = state::snapshot_bytes(&snapshot, seq, cap + cap / 8 + 4096);
+                drop(snapshot);
+                state::write_atomic(&path, &bytes)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                Ok((seq, bytes.len() as u64))
+            }));
+        }
+    }
+
+    /// When the compaction's state file is written, replaces the journal by the records
+    /// appended since (their seq is past the state file's, or is skipped on replay). With
+    /// `wait`, waits for a running compaction.
+    async fn finish_compaction(&self, w: &mut Writer, wait: bool) {
+        let Some(h) = w.compacting.take_if(|h| wait || h.is_finished()) else {
+            return;
+        };
+        let tail = w.tail.take().unwrap_or_default();
+        match h.await {
+            Ok(Ok((_, len))) => {
+                let path = self.journal_path.clone();
+                let file = w.file.take();
+                drop(file);
+                let n = tail.len() as u64;
+                let r = tokio::task::spawn_blocking(move || rewrite_journal(&path, &tail))
+                    .await
+                    .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
+                match r {
+                    Ok(f) => {
+                        w.file = Some(f);
+                        w.len = n;
+                    }
+                    Err(e) => {
+                        // The old journal is intact (only a temp file was involved): keep it.
+                        tracing::error!("sandbox: cannot rewrite the journal: {e}");
+                    }
+                }
+                w.snapshot_len = len;
+            }
+            Ok(Err(e)) => {
+                tracing::error!("sandbox: compaction failed (the journal keeps every write): {e}");
+                w.snapshot_len = w.len;
+            }
+            Err(e) => {
+                tracing::error!("sandbox: compaction failed: {e}");
+                w.snapshot_len = w.len;
+            }
+        }
+    }
+
+    /// Writes the whole state to the state file and removes the journal (clean shutdown).
+    async fn final_snapshot(&self) -> Result<(), String> {
+        let mut w = self.writer.lock().await;
+        self.finish_compaction(&mut w, true).await;
+        let (seq, snapshot) = {
+            let st = self.lock();
+            if st.version() <= self.durable.borrow().version && w.len == 0 {
+                return Ok(());
+            }
+            (st.version(), st.snapshot())
+        };
+        w.file = None;
+        let path = self.state_path.clone();
+        let jpath = self.journal_path.clone();
+        let cap = w.snapshot_len as usize;
+        tokio::task::spawn_blocking(move || {
+            let bytes = state::snapshot_bytes(&snapshot, seq, cap + cap / 8 + 4096);
+            state::write_atomic(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            remove_journal(&jpath).map_err(|e| format!("{}: {e}", jpath.display()))
+        })
+        .await
+        .map_err(|e| e.to_string())?
+    }
+}
+
+/// Appends `bytes` to the journal and fsyncs it (data only: the length is part of that).
+/// On failure the journal is cut back to `old_len`, so no half record stays before later
+/// ones; the bytes come back for a retry.
+#[allow(clippy::type_complexity)]
+fn append_journal(
+    file: Option<std::fs::File>,
+    path: &std::path::Path,
+    old_len: u64,
+    bytes: Vec<u8>,
+) -> Result<(std::fs::File, Vec<u8>), (Option<std::fs::File>, Vec<u8>, String)> {
+    use std::io::Write;
+    let mut f = match file {
+        Some(f) => f,
+        None => match open_journal(path) {
+            Ok(f) => f,
+            Err(e) => return Err((None, bytes, e.to_string())),
+        },
+    };
+    match f.write_all(&bytes).and_then(|_| f.sync_data()) {
+        Ok(()) => Ok((f, bytes)),
+        Err(e) => {
+            let _ = f.set_len(old_len);
+            Err((Some(f), bytes, e.to_string()))
+        }
+    }
+}
+
+/// Opens (creating) the journal for appending; a new file's directory entry is made durable.
+fn open_journal(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let existed = path.exists();
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    if !existed {
+        sync_dir(path);
+    }
+    Ok(f)
+}
+
+/// Replaces the journal atomically by one holding `tail`, and opens it for appending.
+fn rewrite_journal(path: &std::path::Path, tail: &[u8]) -> std::io::Result<std::fs::File> {
+    state::write_atomic(path, tail)?;
+    std::fs::OpenOptions::new().append(true).open(path)
+}
+
+fn remove_journal(path: &std::path::Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => {
+            sync_dir(path);
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Makes a directory entry change durable (best effort where supported).
+fn sync_dir(path: &std::path::Path) {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
     }
 }
 

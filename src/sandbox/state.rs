@@ -17,8 +17,9 @@
 
 use crate::model::{defaults, Policy};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The whole sandbox state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -271,11 +272,245 @@ impl HuntGroupState {
     }
 }
 
-/// Reads a state file.
+/// The state file's name with `.journal` appended: the journal of writes since the snapshot.
+pub fn journal_path(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(".journal");
+    PathBuf::from(p)
+}
+
+/// One line of the journal: a write the sandbox acknowledged, as its effect on one hunt group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JournalRecord {
+    /// Write number, 1 after the first write ever; the snapshot's `journalSeq` is the last
+    /// one it already holds.
+    pub seq: u64,
+    /// The hunt group as it is after an add, modify or weights change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub put: Option<JournalPut>,
+    /// The serviceUserId of a deleted hunt group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete: Option<String>,
+}
+
+/// A hunt group written in full, with where it lives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JournalPut {
+    /// serviceProviderId of its group.
+    pub service_provider_id: String,
+    /// groupId of its group.
+    pub group_id: String,
+    /// The whole hunt group, in the state file's format.
+    pub hunt_group: HuntGroupState,
+}
+
+/// The state file as read: the state plus the journal position it holds.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SnapshotIn {
+    #[serde(default = "one")]
+    format_version: u32,
+    /// Absent in files written before the journal existed: they hold no journaled write.
+    #[serde(default)]
+    journal_seq: u64,
+    #[serde(default)]
+    service_providers: Vec<ServiceProviderState>,
+}
+
+/// The state file as written.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SnapshotOut<'a> {
+    format_version: u32,
+    journal_seq: u64,
+    service_providers: &'a [ServiceProviderState],
+}
+
+/// Serialises a state as the state file (snapshot) holding every write up to `journal_seq`.
+pub fn snapshot_bytes(state: &SandboxState, journal_seq: u64, capacity: usize) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(capacity);
+    let out = SnapshotOut {
+        format_version: state.format_version,
+        journal_seq,
+        service_providers: &state.service_providers,
+    };
+    // Serialising plain data into memory cannot fail.
+    let _ = serde_json::to_writer_pretty(&mut bytes, &out);
+    bytes.push(b'\n');
+    bytes
+}
+
+/// A state read from its file and journal.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The state with every complete journal record applied.
+    pub state: SandboxState,
+    /// The last write it holds (0 for a state never written by a journaling sandbox).
+    pub seq: u64,
+    /// Journal records applied on top of the snapshot.
+    pub replayed: usize,
+    /// Whether the journal ended in a torn (incomplete) record, which was left out.
+    pub torn_tail: bool,
+}
+
+/// Reads a state file and applies its journal (see [`load_full`]).
 pub fn load(path: &Path) -> Result<SandboxState, String> {
+    load_full(path).map(|l| l.state)
+}
+
+fn read_snapshot(path: &Path) -> Result<(SandboxState, u64), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| format!("{} is not a sandbox state: {e}", path.display()))
+    let s: SnapshotIn = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("{} is not a sandbox state: {e}", path.display()))?;
+    Ok((
+        SandboxState {
+            format_version: s.format_version,
+            service_providers: s.service_providers,
+        },
+        s.journal_seq,
+    ))
+}
+
+/// Reads a state file and applies the complete records of its journal (`FILE.journal`) that
+/// follow the snapshot. A last record without its newline or that does not parse is a write
+/// cut short by a crash (never acknowledged): it is left out. A bad record before the last,
+/// or a gap in the write numbers, is corruption and an error.
+///
+/// Safe while a sandbox runs: when compaction replaces both files between the two reads
+/// (seen as a gap), it reads again.
+pub fn load_full(path: &Path) -> Result<Loaded, String> {
+    let jpath = journal_path(path);
+    let mut attempt = 0;
+    loop {
+        let (state, snap_seq) = read_snapshot(path)?;
+        let journal = match std::fs::read(&jpath) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(format!("cannot read {}: {e}", jpath.display())),
+        };
+        match replay(state, snap_seq, &journal, &jpath) {
+            Err(Replay::Gap(msg)) if attempt < 5 => {
+                attempt += 1;
+                let _ = msg;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(Replay::Gap(msg)) | Err(Replay::Bad(msg)) => return Err(msg),
+            Ok(l) => return Ok(l),
+        }
+    }
+}
+
+enum Replay {
+    Gap(String),
+    Bad(String),
+}
+
+fn replay(
+    mut state: SandboxState,
+    snap_seq: u64,
+    journal: &[u8],
+    jpath: &Path,
+) -> Result<Loaded, Replay> {
+    let mut seq = snap_seq;
+    let mut replayed = 0;
+    let mut torn_tail = false;
+    // serviceUserId -> (provider, group, index); deletes leave a tombstone until the end so
+    // indexes stay valid and each record costs O(1).
+    let mut index: HashMap<String, (usize, usize, usize)> = HashMap::new();
+    let mut slots: Vec<Vec<Vec<Option<HuntGroupState>>>> = Vec::new();
+    let mut groups: HashMap<(String, String), (usize, usize)> = HashMap::new();
+    let mut prepared = false;
+    let mut lines = journal.split_inclusive(|b| *b == b'\n').enumerate().peekable();
+    while let Some((n, line)) = lines.next() {
+        let last = lines.peek().is_none();
+        let rec = if line.ends_with(b"\n") {
+            serde_json::from_slice::<JournalRecord>(line).ok()
+        } else {
+            None
+        };
+        let Some(rec) = rec else {
+            if last {
+                torn_tail = true;
+                break;
+            }
+            return Err(Replay::Bad(format!(
+                "{}: line {} is not a journal record (and is not the last line, so it is not a torn write): the file is damaged",
+                jpath.display(),
+                n + 1
+            )));
+        };
+        if rec.seq <= seq {
+            continue;
+        }
+        if rec.seq != seq + 1 {
+            return Err(Replay::Gap(format!(
+                "{}: line {} holds write {} but the state holds writes up to {seq}: records are missing",
+                jpath.display(),
+                n + 1,
+                rec.seq
+            )));
+        }
+        if !prepared {
+            prepared = true;
+            for (si, sp) in state.service_providers.iter_mut().enumerate() {
+                let mut gs = Vec::new();
+                for (gi, g) in sp.groups.iter_mut().enumerate() {
+                    groups.insert((sp.id.clone(), g.id.clone()), (si, gi));
+                    let hs: Vec<Option<HuntGroupState>> =
+                        std::mem::take(&mut g.hunt_groups).into_iter().map(Some).collect();
+                    for (hi, h) in hs.iter().enumerate() {
+                        if let Some(h) = h {
+                            index.insert(h.service_user_id.clone(), (si, gi, hi));
+                        }
+                    }
+                    gs.push(hs);
+                }
+                slots.push(gs);
+            }
+        }
+        if let Some(p) = rec.put {
+            let id = p.hunt_group.service_user_id.clone();
+            match index.get(&id) {
+                Some(&(si, gi, hi)) => slots[si][gi][hi] = Some(p.hunt_group),
+                None => {
+                    let key = (p.service_provider_id, p.group_id);
+                    let Some(&(si, gi)) = groups.get(&key) else {
+                        return Err(Replay::Bad(format!(
+                            "{}: line {}: group {}/{} is not in the state",
+                            jpath.display(),
+                            n + 1,
+                            key.0,
+                            key.1
+                        )));
+                    };
+                    slots[si][gi].push(Some(p.hunt_group));
+                    index.insert(id, (si, gi, slots[si][gi].len() - 1));
+                }
+            }
+        }
+        if let Some(id) = rec.delete {
+            if let Some((si, gi, hi)) = index.remove(&id) {
+                slots[si][gi][hi] = None;
+            }
+        }
+        seq = rec.seq;
+        replayed += 1;
+    }
+    if prepared {
+        for (sp, gs) in state.service_providers.iter_mut().zip(slots) {
+            for (g, hs) in sp.groups.iter_mut().zip(gs) {
+                g.hunt_groups = hs.into_iter().flatten().collect();
+            }
+        }
+    }
+    Ok(Loaded {
+        state,
+        seq,
+        replayed,
+        torn_tail,
+    })
 }
 
 /// Writes `bytes` to `path` atomically: a temp file in the same directory, fsync, rename,

@@ -5,13 +5,14 @@
 //! codes of its own choosing ([`codes`]); clients must not depend on those numbers.
 
 use super::state::{
-    AgentState, DepartmentState, GroupState, HuntGroupState, SandboxState, UserState,
+    AgentState, DepartmentState, GroupState, HuntGroupState, JournalPut, JournalRecord,
+    SandboxState, UserState,
 };
 use crate::ocip::commands::{
     AddInstance, AgentRow, Change, DepartmentKey, GroupListEntry, InstanceDetails,
     InstanceListEntry, ModifyInstance, OciError, ReadProfile, Request, Response,
 };
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Error codes the sandbox answers with.
 pub mod codes {
@@ -63,21 +64,63 @@ fn err(code: u32, summary: impl AsRef<str>) -> OciError {
     oci_error(code, summary, None)
 }
 
-/// Where a hunt group lives: (service provider index, group index, hunt group index).
-type Loc = (usize, usize, usize);
+/// Where a hunt group lives: (service provider index, group index, key in the group's map).
+type Loc = (usize, usize, u64);
 
 /// The state plus indexes, and a version that counts successful writes.
+///
+/// Hunt groups live in one ordered map per group (keyed by arrival, so lists keep creation
+/// order) rather than in the state's vectors, and every uniqueness rule has an index: each
+/// command costs O(log n) however large the state, so 10,000 creates stay linear.
 #[derive(Debug)]
 pub struct Store {
+    /// The state without its hunt groups (those are in `hgs`).
     state: SandboxState,
+    hgs: Vec<Vec<BTreeMap<u64, HuntGroupState>>>,
+    next_key: u64,
     hunt_groups: HashMap<String, Loc>,
     users: HashMap<String, (usize, usize, usize)>,
+    /// Numbers held by users (national).
+    user_numbers: HashSet<String>,
+    /// Number (national) -> hunt groups holding it.
+    hg_numbers: HashMap<String, Vec<String>>,
+    /// (provider, group, extension) held by a user.
+    user_exts: HashSet<(usize, usize, String)>,
+    /// (provider, group, extension) -> hunt groups holding it.
+    hg_exts: HashMap<(usize, usize, String), Vec<String>>,
+    /// Alias -> hunt groups holding it.
+    hg_aliases: HashMap<String, Vec<String>>,
     version: u64,
+}
+
+fn add_owner<K: std::hash::Hash + Eq>(m: &mut HashMap<K, Vec<String>>, k: K, id: &str) {
+    m.entry(k).or_default().push(id.to_string());
+}
+
+fn remove_owner<K: std::hash::Hash + Eq>(m: &mut HashMap<K, Vec<String>>, k: K, id: &str) {
+    if let Some(v) = m.get_mut(&k) {
+        if let Some(i) = v.iter().position(|o| o == id) {
+            v.swap_remove(i);
+        }
+        if v.is_empty() {
+            m.remove(&k);
+        }
+    }
+}
+
+fn held_by_other(m: Option<&Vec<String>>, except: Option<&str>) -> bool {
+    m.is_some_and(|v| v.iter().any(|o| Some(o.as_str()) != except))
 }
 
 impl Store {
     /// Checks and indexes a state (numbers normalised to national form).
-    pub fn new(mut state: SandboxState) -> Result<Store, String> {
+    pub fn new(state: SandboxState) -> Result<Store, String> {
+        Store::with_version(state, 0)
+    }
+
+    /// Like [`Store::new`] for a state that already holds `version` writes (the journal's
+    /// numbering continues from there).
+    pub fn with_version(mut state: SandboxState, version: u64) -> Result<Store, String> {
         for sp in &mut state.service_providers {
             for g in &mut sp.groups {
                 let cc = g.country_code.clone();
@@ -98,58 +141,113 @@ impl Store {
         }
         let mut s = Store {
             state,
+            hgs: Vec::new(),
+            next_key: 0,
             hunt_groups: HashMap::new(),
             users: HashMap::new(),
-            version: 0,
+            user_numbers: HashSet::new(),
+            hg_numbers: HashMap::new(),
+            user_exts: HashSet::new(),
+            hg_exts: HashMap::new(),
+            hg_aliases: HashMap::new(),
+            version,
         };
         s.reindex()?;
         Ok(s)
     }
 
     fn reindex(&mut self) -> Result<(), String> {
-        self.hunt_groups.clear();
-        self.users.clear();
-        for (si, sp) in self.state.service_providers.iter().enumerate() {
-            for (gi, g) in sp.groups.iter().enumerate() {
+        for (si, sp) in self.state.service_providers.iter_mut().enumerate() {
+            let mut gs = Vec::with_capacity(sp.groups.len());
+            for (gi, g) in sp.groups.iter_mut().enumerate() {
                 for (ui, u) in g.users.iter().enumerate() {
                     if self.users.insert(u.user_id.clone(), (si, gi, ui)).is_some() {
                         return Err(format!("user id {} appears twice", u.user_id));
                     }
-                }
-                for (hi, h) in g.hunt_groups.iter().enumerate() {
-                    if self.users.contains_key(&h.service_user_id)
-                        || self
-                            .hunt_groups
-                            .insert(h.service_user_id.clone(), (si, gi, hi))
-                            .is_some()
-                    {
-                        return Err(format!("user id {} appears twice", h.service_user_id));
+                    if let Some(n) = &u.phone_number {
+                        self.user_numbers.insert(n.clone());
+                    }
+                    if let Some(e) = &u.extension {
+                        self.user_exts.insert((si, gi, e.clone()));
                     }
                 }
+                let mut map = BTreeMap::new();
+                for h in std::mem::take(&mut g.hunt_groups) {
+                    let key = self.next_key;
+                    self.next_key += 1;
+                    if self.hunt_groups.insert(h.service_user_id.clone(), (si, gi, key)).is_some() {
+                        return Err(format!("user id {} appears twice", h.service_user_id));
+                    }
+                    map.insert(key, h);
+                }
+                gs.push(map);
             }
+            self.hgs.push(gs);
         }
-        // Users indexed after hunt groups of earlier groups: check the other direction too.
         for id in self.hunt_groups.keys() {
             if self.users.contains_key(id) {
                 return Err(format!("user id {id} appears twice"));
             }
         }
+        let all: Vec<(usize, usize, u64)> = self.hunt_groups.values().copied().collect();
+        for (si, gi, key) in all {
+            let h = self.hgs[si][gi][&key].clone();
+            self.index_hunt_group(si, gi, &h);
+        }
         Ok(())
     }
 
-    /// The state (for persistence).
-    pub fn state(&self) -> &SandboxState {
-        &self.state
+    fn index_hunt_group(&mut self, si: usize, gi: usize, h: &HuntGroupState) {
+        let id = h.service_user_id.as_str();
+        if let Some(n) = &h.phone_number {
+            add_owner(&mut self.hg_numbers, n.clone(), id);
+        }
+        if let Some(e) = &h.extension {
+            add_owner(&mut self.hg_exts, (si, gi, e.clone()), id);
+        }
+        for a in &h.alias {
+            add_owner(&mut self.hg_aliases, a.clone(), id);
+        }
     }
 
-    /// Counts successful writes since start.
+    fn unindex_hunt_group(&mut self, si: usize, gi: usize, h: &HuntGroupState) {
+        let id = h.service_user_id.as_str();
+        if let Some(n) = &h.phone_number {
+            remove_owner(&mut self.hg_numbers, n.clone(), id);
+        }
+        if let Some(e) = &h.extension {
+            remove_owner(&mut self.hg_exts, (si, gi, e.clone()), id);
+        }
+        for a in &h.alias {
+            remove_owner(&mut self.hg_aliases, a.clone(), id);
+        }
+    }
+
+    /// A copy of the whole state, hunt groups in creation order (for the snapshot).
+    pub fn snapshot(&self) -> SandboxState {
+        let mut st = self.state.clone();
+        for (sp, gs) in st.service_providers.iter_mut().zip(&self.hgs) {
+            for (g, map) in sp.groups.iter_mut().zip(gs) {
+                g.hunt_groups = map.values().cloned().collect();
+            }
+        }
+        st
+    }
+
+    /// Hunt groups in the state.
+    pub fn hunt_group_count(&self) -> usize {
+        self.hunt_groups.len()
+    }
+
+    /// Counts successful writes (continuing the journal's numbering).
     pub fn version(&self) -> u64 {
         self.version
     }
 
     /// Carries out one hunt group command (login commands are the session's business).
-    /// Returns the response and whether state changed.
-    pub fn execute(&mut self, req: &Request) -> (Response, bool) {
+    /// Returns the response and, for a successful write, its journal record (numbered with
+    /// the new version).
+    pub fn execute(&mut self, req: &Request) -> (Response, Option<JournalRecord>) {
         let r = match req {
             Request::GetInstanceList {
                 service_provider_id,
@@ -177,14 +275,35 @@ impl Store {
         };
         match r {
             Ok(resp) => {
-                let wrote = req.is_write();
-                if wrote {
-                    self.version += 1;
-                }
-                (resp, wrote)
+                let record = req.is_write().then(|| self.journal_record(req));
+                (resp, record.flatten())
             }
-            Err(e) => (Response::Error(e), false),
+            Err(e) => (Response::Error(e), None),
         }
+    }
+
+    /// The effect of a write just carried out, as a journal record.
+    fn journal_record(&mut self, req: &Request) -> Option<JournalRecord> {
+        let id = subject_id(req)?;
+        self.version += 1;
+        let seq = self.version;
+        let Some(&(si, gi, key)) = self.hunt_groups.get(id) else {
+            return Some(JournalRecord {
+                seq,
+                put: None,
+                delete: Some(id.to_string()),
+            });
+        };
+        let sp = &self.state.service_providers[si];
+        Some(JournalRecord {
+            seq,
+            put: Some(JournalPut {
+                service_provider_id: sp.id.clone(),
+                group_id: sp.groups[gi].id.clone(),
+                hunt_group: self.hgs[si][gi][&key].clone(),
+            }),
+            delete: None,
+        })
     }
 
     fn group_index(&self, sp: &str, g: &str) -> Result<(usize, usize), OciError> {
@@ -216,15 +335,13 @@ impl Store {
             .hunt_groups
             .get(id)
             .ok_or_else(|| err(codes::USER_NOT_FOUND, format!("User not found: {id}")))?;
-        Ok((loc, &self.group(loc.0, loc.1).hunt_groups[loc.2]))
+        Ok((loc, &self.hgs[loc.0][loc.1][&loc.2]))
     }
 
     fn get_list(&self, sp: &str, g: &str) -> Result<Response, OciError> {
         let (si, gi) = self.group_index(sp, g)?;
-        let rows = self
-            .group(si, gi)
-            .hunt_groups
-            .iter()
+        let rows = self.hgs[si][gi]
+            .values()
             .map(|h| InstanceListEntry {
                 service_user_id: h.service_user_id.clone(),
                 name: h.name.clone(),
@@ -245,25 +362,27 @@ impl Store {
     /// The provider's groups in id order. The state has no group name or user limit: the name
     /// is the id, the limit a plausible figure that always fits the group's users.
     fn group_list(&self, sp: &str) -> Result<Response, OciError> {
-        let provider = self
+        let pi = self
             .state
             .service_providers
             .iter()
-            .find(|s| s.id == sp)
+            .position(|s| s.id == sp)
             .ok_or_else(|| {
                 err(
                     codes::SERVICE_PROVIDER_NOT_FOUND,
                     format!("Service provider not found: {sp}"),
                 )
             })?;
+        let provider = &self.state.service_providers[pi];
         let mut rows: Vec<GroupListEntry> = provider
             .groups
             .iter()
-            .map(|g| GroupListEntry {
+            .enumerate()
+            .map(|(gi, g)| GroupListEntry {
                 group_id: g.id.clone(),
                 group_name: g.id.clone(),
                 user_limit: Some(
-                    u32::try_from(g.users.len() + g.hunt_groups.len())
+                    u32::try_from(g.users.len() + self.hgs[pi][gi].len())
                         .unwrap_or(u32::MAX)
                         .max(DEFAULT_USER_LIMIT),
                 ),
@@ -280,7 +399,11 @@ impl Store {
             .agents
             .iter()
             .map(|a| {
-                let u = g.users.iter().find(|u| u.user_id == a.user_id);
+                let u = self
+                    .users
+                    .get(&a.user_id)
+                    .filter(|l| (l.0, l.1) == (si, gi))
+                    .map(|l| &g.users[l.2]);
                 let u = u.cloned().unwrap_or_else(|| UserState {
                     user_id: a.user_id.clone(),
                     ..Default::default()
@@ -360,23 +483,11 @@ impl Store {
                 format!("Phone number not assigned to the group: {n}"),
             ));
         }
-        for sp in &self.state.service_providers {
-            for og in &sp.groups {
-                let used_by_user = og
-                    .users
-                    .iter()
-                    .any(|u| u.phone_number.as_deref() == Some(&nat));
-                let used_by_hg = og.hunt_groups.iter().any(|h| {
-                    h.phone_number.as_deref() == Some(&nat)
-                        && Some(h.service_user_id.as_str()) != except
-                });
-                if used_by_user || used_by_hg {
-                    return Err(err(
-                        codes::NUMBER_IN_USE,
-                        format!("Phone number already in use: {n}"),
-                    ));
-                }
-            }
+        if self.user_numbers.contains(&nat) || held_by_other(self.hg_numbers.get(&nat), except) {
+            return Err(err(
+                codes::NUMBER_IN_USE,
+                format!("Phone number already in use: {n}"),
+            ));
         }
         Ok(nat)
     }
@@ -388,11 +499,9 @@ impl Store {
         ext: &str,
         except: Option<&str>,
     ) -> Result<(), OciError> {
-        let g = self.group(si, gi);
-        let used = g.users.iter().any(|u| u.extension.as_deref() == Some(ext))
-            || g.hunt_groups.iter().any(|h| {
-                h.extension.as_deref() == Some(ext) && Some(h.service_user_id.as_str()) != except
-            });
+        let key = (si, gi, ext.to_string());
+        let used =
+            self.user_exts.contains(&key) || held_by_other(self.hg_exts.get(&key), except);
         if used {
             return Err(err(
                 codes::EXTENSION_IN_USE,
@@ -409,13 +518,7 @@ impl Store {
             }
             let used = self.users.contains_key(a)
                 || (self.hunt_groups.contains_key(a) && Some(a.as_str()) != except)
-                || self.state.service_providers.iter().any(|sp| {
-                    sp.groups.iter().any(|g| {
-                        g.hunt_groups.iter().any(|h| {
-                            Some(h.service_user_id.as_str()) != except && h.alias.contains(a)
-                        })
-                    })
-                });
+                || held_by_other(self.hg_aliases.get(a), except);
             if used {
                 return Err(err(
                     codes::ALIAS_IN_USE,
@@ -427,9 +530,12 @@ impl Store {
     }
 
     fn check_agents(&self, si: usize, gi: usize, ids: &[String]) -> Result<(), OciError> {
-        let g = self.group(si, gi);
         for (i, id) in ids.iter().enumerate() {
-            if !g.users.iter().any(|u| &u.user_id == id) {
+            if !self
+                .users
+                .get(id)
+                .is_some_and(|l| (l.0, l.1) == (si, gi))
+            {
                 return Err(err(codes::USER_NOT_FOUND, format!("User not found: {id}")));
             }
             if ids[..i].contains(id) {
@@ -544,10 +650,11 @@ impl Store {
                 .apply_group_busy_when_terminating_to_agent,
             network_class_of_service: a.network_class_of_service.clone(),
         };
-        let list = &mut self.state.service_providers[si].groups[gi].hunt_groups;
-        list.push(h);
-        self.hunt_groups
-            .insert(id.clone(), (si, gi, list.len() - 1));
+        let key = self.next_key;
+        self.next_key += 1;
+        self.index_hunt_group(si, gi, &h);
+        self.hgs[si][gi].insert(key, h);
+        self.hunt_groups.insert(id.clone(), (si, gi, key));
         Ok(())
     }
 
@@ -684,7 +791,12 @@ impl Store {
         if let Some(v) = &m.network_class_of_service {
             h.network_class_of_service = Some(v.clone());
         }
-        self.state.service_providers[si].groups[gi].hunt_groups[hi] = h;
+        // Indexed before the old one is dropped: owner lists are multisets, so a number both
+        // hold stays held.
+        self.index_hunt_group(si, gi, &h);
+        if let Some(old) = self.hgs[si][gi].insert(hi, h) {
+            self.unindex_hunt_group(si, gi, &old);
+        }
         Ok(())
     }
 
@@ -705,7 +817,9 @@ impl Store {
                 ));
             }
         }
-        let h = &mut self.state.service_providers[si].groups[gi].hunt_groups[hi];
+        let Some(h) = self.hgs[si][gi].get_mut(&hi) else {
+            return Err(err(codes::USER_NOT_FOUND, format!("User not found: {id}")));
+        };
         // Release 14 and later: agents left out of the list get weight 0.
         for a in &mut h.agents {
             a.weight = weights
@@ -717,19 +831,25 @@ impl Store {
     }
 
     fn delete(&mut self, id: &str) -> Result<(), OciError> {
-        let ((si, gi, hi), _) = self.hunt_group(id)?;
-        self.state.service_providers[si].groups[gi]
-            .hunt_groups
-            .remove(hi);
-        // Indexes of the following hunt groups shifted.
+        let ((si, gi, key), _) = self.hunt_group(id)?;
         self.hunt_groups.remove(id);
-        for (k, loc) in self.hunt_groups.iter_mut() {
-            let _ = k;
-            if loc.0 == si && loc.1 == gi && loc.2 > hi {
-                loc.2 -= 1;
-            }
+        if let Some(old) = self.hgs[si][gi].remove(&key) {
+            self.unindex_hunt_group(si, gi, &old);
         }
         Ok(())
+    }
+}
+
+/// The hunt group a write command changes.
+fn subject_id(req: &Request) -> Option<&str> {
+    match req {
+        Request::AddInstance(a) => Some(&a.service_user_id),
+        Request::ModifyInstance(m) => Some(&m.service_user_id),
+        Request::ModifyWeights {
+            service_user_id, ..
+        }
+        | Request::DeleteInstance { service_user_id } => Some(service_user_id),
+        _ => None,
     }
 }
 
@@ -812,7 +932,7 @@ mod tests {
         let (r, wrote) = store.execute(&Request::GroupList {
             service_provider_id: sp_id,
         });
-        assert!(!wrote);
+        assert!(wrote.is_none());
         let Response::GroupList(rows) = r else {
             panic!("{r:?}")
         };
