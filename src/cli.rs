@@ -226,8 +226,25 @@ FAULT RULES (--fault, repeatable)
   Over SOAP a closed connection is an HTTP 503 with no SOAP body.
   --record FILE appends every received document, password elements masked as ********.
 
-STATE FILE (JSON, written atomically after every write, before the reply)
-  {\"formatVersion\": 1, \"serviceProviders\": [{\"id\": \"MyServiceProvider\", \"groups\": [{
+STATE FILE (JSON) AND JOURNAL (FILE.journal, JSON lines)
+  Every write is appended to the journal and fsync'd before its reply (documents arriving
+  together share one fsync), so a write costs the same however large the state. The state
+  file is a snapshot, rewritten atomically (temp file + rename) in the background once the
+  journal outgrows it (--compact-every), at start-up when a journal is left over, and at a
+  clean stop (which removes the journal). kill -9 loses no acknowledged write: the next start
+  reads the state file, applies the journal and folds it in. State files without
+  journalSeq (written before the journal existed) load as they are.
+  Journal: one record a line, each a complete JSON object ending in a newline:
+    {\"seq\": 7, \"put\": {\"serviceProviderId\": \"SP\", \"groupId\": \"G\",
+                      \"huntGroup\": {...the hunt group in full, as below}}}
+    {\"seq\": 8, \"delete\": \"sales-hunt@company.com\"}
+  seq counts writes; the state file's journalSeq is the last it holds (records up to it are
+  skipped). put adds the hunt group at the end of its group, or replaces it in place. A last
+  line without its newline or that does not parse is a write cut short by a crash (never
+  acknowledged) and is dropped; a bad line before the last, or a gap in seq, is an error.
+  State file:
+  {\"formatVersion\": 1, \"journalSeq\": 0,
+   \"serviceProviders\": [{\"id\": \"MyServiceProvider\", \"groups\": [{
      \"id\": \"SalesGroup\", \"countryCode\": \"1\", \"departments\": [\"Sales\"],
      \"phoneNumbers\": [\"2025550100\"],
      \"users\": [{\"userId\": \"john.doe@company.com\", \"lastName\": \"Doe\", \"firstName\": \"John\",
@@ -280,6 +297,10 @@ pub struct SandboxArgs {
     /// Fault injection rules (repeatable); see `huntctl sandbox --help`.
     #[arg(long, value_name = "RULE")]
     pub fault: Vec<String>,
+    /// Rewrite the state file once the journal holds this many bytes (default: once it is
+    /// larger than the state file, at least 4 MiB).
+    #[arg(long, value_name = "BYTES")]
+    pub compact_every: Option<u64>,
 }
 
 /// Export file format.

@@ -1160,25 +1160,61 @@ async fn thousand_creates_are_durable_and_fast() {
 
 #[test]
 fn kill_9_keeps_every_acknowledged_write() {
+    kill_9_rounds(None, 5);
+}
+
+/// The same against a state of 10,000 hunt groups, with deletes too, and compaction every
+/// 64 KiB of journal so kills also land while the 10,000-hunt-group state file is rewritten.
+#[test]
+fn kill_9_keeps_every_acknowledged_write_in_a_state_of_10000() {
+    kill_9_rounds(Some(10_000), 4);
+}
+
+fn kill_9_rounds(big: Option<usize>, rounds: usize) {
     use std::io::{BufRead, BufReader, Read, Write};
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.json");
+    let seed = dir.path().join("seed.json");
+    if let Some(n) = big {
+        let mut st = huntctl::sandbox::seed::seed_state();
+        st.service_providers[0].groups[0]
+            .hunt_groups
+            .extend((0..n).map(|i| {
+                huntctl::sandbox::state::HuntGroupState::with_defaults(
+                    &format!("big-{i}@company.com"),
+                    &format!("Big {i}"),
+                    "Big",
+                    "Hunt",
+                )
+            }));
+        std::fs::write(&seed, serde_json::to_vec(&st).unwrap()).unwrap();
+    }
     let mut acknowledged: Vec<String> = Vec::new();
+    let mut deleted: Vec<String> = Vec::new();
     let mut next = 0u32;
-    for round in 0..5 {
+    let mut compactions_seen = 0;
+    for round in 0..rounds {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_huntctl"))
+        let mut cmd_line = std::process::Command::new(env!("CARGO_BIN_EXE_huntctl"));
+        cmd_line
             .args([
                 "sandbox",
                 "--listen",
                 &format!("127.0.0.1:{port}"),
                 "--state",
             ])
-            .arg(&state)
+            .arg(&state);
+        if big.is_some() {
+            cmd_line.args(["--compact-every", "65536"]);
+            if round == 0 {
+                cmd_line.arg("--seed").arg(&seed);
+            }
+        }
+        let mut child = cmd_line
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -1188,8 +1224,9 @@ fn kill_9_keeps_every_acknowledged_write() {
         let mut out = BufReader::new(child.stdout.take().unwrap());
         out.read_line(&mut line).unwrap();
         assert!(line.contains("listening"), "{line}");
-        let (tx, rx) = std::sync::mpsc::channel::<String>();
+        let (tx, rx) = std::sync::mpsc::channel::<(bool, String)>();
         let start_id = next;
+        let deletes = big.is_some();
         let writer = std::thread::spawn(move || {
             let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
                 return;
@@ -1230,32 +1267,54 @@ fn kill_9_keeps_every_acknowledged_write() {
                 return;
             }
             for i in start_id.. {
-                let id = format!("k9-{i}@company.com");
-                match call(&doc(
-                    "k",
-                    &[add(&Add {
+                let (is_delete, id, c) = if deletes && i % 3 == 2 {
+                    // Distinct per round (start ids are 100,000 apart), within the seed.
+                    let id = format!("big-{}@company.com", (i / 3) % 10_000);
+                    (true, id.clone(), delete(&id))
+                } else {
+                    let id = format!("k9-{i}@company.com");
+                    let c = add(&Add {
                         id: &id,
                         ..Default::default()
-                    })],
-                )) {
+                    });
+                    (false, id, c)
+                };
+                match call(&doc("k", &[c])) {
                     Some(r) if r.contains("SuccessResponse") => {
-                        if tx.send(id).is_err() {
+                        if tx.send((is_delete, id)).is_err() {
                             return;
                         }
                     }
+                    // A delete of a hunt group an earlier round deleted unacknowledged.
+                    Some(r) if is_delete && r.contains("4008") => {}
                     _ => return,
                 }
             }
         });
-        let wait = 50 + rand::random::<u64>() % 400;
+        let seq_at_start = journal_seq(&state);
+        let wait = if big.is_some() {
+            300 + rand::random::<u64>() % 1200
+        } else {
+            50 + rand::random::<u64>() % 400
+        };
         std::thread::sleep(Duration::from_millis(wait));
+        if journal_seq(&state) > seq_at_start {
+            compactions_seen += 1;
+        }
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         drop(out);
         writer.join().unwrap();
-        let got: Vec<String> = rx.try_iter().collect();
-        next += got.len() as u32 + 100_000;
-        acknowledged.extend(got);
+        let mut got = 0;
+        for (is_delete, id) in rx.try_iter() {
+            got += 1;
+            if is_delete {
+                deleted.push(id);
+            } else {
+                acknowledged.push(id);
+            }
+        }
+        next += got + 100_000;
         let st =
             huntctl::sandbox::state::load(&state).unwrap_or_else(|e| panic!("round {round}: {e}"));
         let ids: std::collections::HashSet<&str> = st
@@ -1271,10 +1330,51 @@ fn kill_9_keeps_every_acknowledged_write() {
                 "round {round}: acknowledged {a} lost"
             );
         }
+        for d in &deleted {
+            assert!(
+                !ids.contains(d.as_str()),
+                "round {round}: acknowledged delete of {d} lost"
+            );
+        }
+        if let Some(n) = big {
+            let left = ids.iter().filter(|i| i.starts_with("big-")).count();
+            // At most one unacknowledged delete per round may have landed too.
+            assert!(
+                left <= n - deleted.len() && left + round + 1 >= n - deleted.len(),
+                "round {round}: {left} of the {n} seeded hunt groups left, {} deletes acknowledged",
+                deleted.len()
+            );
+        }
     }
     assert!(
         acknowledged.len() > 10,
         "the test wrote too little: {}",
         acknowledged.len()
     );
+    if big.is_some() {
+        assert!(!deleted.is_empty(), "no delete was acknowledged");
+    }
+    eprintln!(
+        "kill -9: {rounds} rounds, {} creates and {} deletes acknowledged, {compactions_seen} round(s) killed after a compaction",
+        acknowledged.len(),
+        deleted.len()
+    );
+}
+
+/// The `journalSeq` of a state file (read from its head; 0 when absent).
+fn journal_seq(state: &Path) -> u64 {
+    use std::io::Read;
+    let mut head = [0u8; 256];
+    let n = std::fs::File::open(state)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    let text = String::from_utf8_lossy(&head[..n]);
+    text.split_once("\"journalSeq\":")
+        .and_then(|(_, rest)| {
+            rest.trim_start()
+                .split(|c: char| !c.is_ascii_digit())
+                .next()
+                .and_then(|d| d.parse().ok())
+        })
+        .unwrap_or(0)
 }

@@ -44,6 +44,7 @@ pub fn run(args: SandboxArgs) -> CommandResult {
         latency: Duration::from_millis(args.latency_ms),
         record: args.record.clone(),
         faults,
+        compact_every: args.compact_every,
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

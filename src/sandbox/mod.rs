@@ -50,6 +50,9 @@ pub struct SandboxConfig {
     pub record: Option<PathBuf>,
     /// Fault injection rules.
     pub faults: Vec<FaultRule>,
+    /// Rewrite the state file once the journal holds this many bytes; `None`: once it is
+    /// larger than the state file (and at least 4 MiB).
+    pub compact_every: Option<u64>,
 }
 
 impl SandboxConfig {
@@ -67,6 +70,7 @@ impl SandboxConfig {
             latency: Duration::ZERO,
             record: None,
             faults: Vec::new(),
+            compact_every: None,
         }
     }
 }
@@ -171,8 +175,7 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         store
     } else {
         let loaded = state::load_full(path).map_err(SandboxError::State)?;
-        let store =
-            Store::with_version(loaded.state, loaded.seq).map_err(SandboxError::State)?;
+        let store = Store::with_version(loaded.state, loaded.seq).map_err(SandboxError::State)?;
         if loaded.replayed > 0 || loaded.torn_tail {
             // Fold the journal into the state file so the sandbox starts with an empty one
             // (and a torn last record is gone for good).
@@ -218,6 +221,7 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         durable,
         state_path: config.state_path.clone(),
         journal_path: jpath,
+        compact_every: config.compact_every,
         user: config.user.clone(),
         password: config.password.clone(),
         latency: config.latency,
@@ -366,6 +370,7 @@ pub(crate) struct Core {
     durable: watch::Sender<Durable>,
     state_path: PathBuf,
     journal_path: PathBuf,
+    compact_every: Option<u64>,
     user: String,
     password: String,
     latency: Duration,
@@ -702,7 +707,10 @@ impl Core {
                 return;
             }
         }
-        if w.compacting.is_none() && w.len > COMPACT_MIN_JOURNAL.max(w.snapshot_len) {
+        let limit = self
+            .compact_every
+            .unwrap_or_else(|| COMPACT_MIN_JOURNAL.max(w.snapshot_len));
+        if w.compacting.is_none() && w.len > limit {
             // The copy is O(state) under the lock, but happens once per journal as large as
             // the state, so each write's share stays O(1); serialising runs off the lock.
             let (seq, snapshot) = {

@@ -422,7 +422,10 @@ fn replay(
     let mut slots: Vec<Vec<Vec<Option<HuntGroupState>>>> = Vec::new();
     let mut groups: HashMap<(String, String), (usize, usize)> = HashMap::new();
     let mut prepared = false;
-    let mut lines = journal.split_inclusive(|b| *b == b'\n').enumerate().peekable();
+    let mut lines = journal
+        .split_inclusive(|b| *b == b'\n')
+        .enumerate()
+        .peekable();
     while let Some((n, line)) = lines.next() {
         let last = lines.peek().is_none();
         let rec = if line.ends_with(b"\n") {
@@ -458,8 +461,10 @@ fn replay(
                 let mut gs = Vec::new();
                 for (gi, g) in sp.groups.iter_mut().enumerate() {
                     groups.insert((sp.id.clone(), g.id.clone()), (si, gi));
-                    let hs: Vec<Option<HuntGroupState>> =
-                        std::mem::take(&mut g.hunt_groups).into_iter().map(Some).collect();
+                    let hs: Vec<Option<HuntGroupState>> = std::mem::take(&mut g.hunt_groups)
+                        .into_iter()
+                        .map(Some)
+                        .collect();
                     for (hi, h) in hs.iter().enumerate() {
                         if let Some(h) = h {
                             index.insert(h.service_user_id.clone(), (si, gi, hi));
@@ -537,4 +542,127 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(seq: u64, put: Option<&str>, delete: Option<&str>) -> String {
+        let r = JournalRecord {
+            seq,
+            put: put.map(|id| JournalPut {
+                service_provider_id: "SP".into(),
+                group_id: "G".into(),
+                hunt_group: HuntGroupState::with_defaults(id, &format!("N {id}"), "L", "F"),
+            }),
+            delete: delete.map(String::from),
+        };
+        serde_json::to_string(&r).unwrap() + "\n"
+    }
+
+    /// A state file written before the journal existed (no journalSeq) and a journal.
+    fn files(journal: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        std::fs::write(
+            &path,
+            r#"{"formatVersion": 1, "serviceProviders": [{"id": "SP", "groups": [{"id": "G",
+               "countryCode": "1", "huntGroups": [
+                 {"serviceUserId": "a@x", "name": "A", "callingLineIdLastName": "L",
+                  "callingLineIdFirstName": "F"},
+                 {"serviceUserId": "b@x", "name": "B", "callingLineIdLastName": "L",
+                  "callingLineIdFirstName": "F"}]}]}]}"#,
+        )
+        .unwrap();
+        std::fs::write(journal_path(&path), journal).unwrap();
+        (dir, path)
+    }
+
+    fn ids(l: &Loaded) -> Vec<(String, String)> {
+        l.state.service_providers[0].groups[0]
+            .hunt_groups
+            .iter()
+            .map(|h| (h.service_user_id.clone(), h.name.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn journal_applies_puts_in_place_and_deletes_in_order() {
+        let j = rec(1, Some("c@x"), None) + &rec(2, Some("a@x"), None) + &rec(3, None, Some("b@x"));
+        let (_d, p) = files(&j);
+        let l = load_full(&p).unwrap();
+        assert_eq!((l.seq, l.replayed, l.torn_tail), (3, 3, false));
+        assert_eq!(
+            ids(&l),
+            [
+                ("a@x".into(), "N a@x".into()),
+                ("c@x".into(), "N c@x".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_torn_last_record_is_dropped() {
+        let full = rec(1, Some("c@x"), None) + &rec(2, Some("d@x"), None);
+        // Cut anywhere inside the second record, including just before its newline.
+        let first = rec(1, Some("c@x"), None).len();
+        for cut in [first + 1, first + 30, full.len() - 1] {
+            let (_d, p) = files(&full[..cut]);
+            let l = load_full(&p).unwrap();
+            assert_eq!(
+                (l.seq, l.replayed, l.torn_tail),
+                (1, 1, true),
+                "cut at {cut}"
+            );
+            assert_eq!(ids(&l).len(), 3);
+        }
+    }
+
+    #[test]
+    fn damage_before_the_last_record_or_a_gap_is_an_error() {
+        let j = rec(1, Some("c@x"), None) + "{\"seq\": 2, \"pu\n" + &rec(3, Some("d@x"), None);
+        let (_d, p) = files(&j);
+        let e = load_full(&p).unwrap_err();
+        assert!(e.contains("line 2") && e.contains("damaged"), "{e}");
+        let j = rec(1, Some("c@x"), None) + &rec(3, Some("d@x"), None);
+        let (_d, p) = files(&j);
+        let e = load_full(&p).unwrap_err();
+        assert!(e.contains("records are missing"), "{e}");
+    }
+
+    #[test]
+    fn records_the_snapshot_holds_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let mut st = SandboxState {
+            format_version: 1,
+            service_providers: vec![ServiceProviderState {
+                id: "SP".into(),
+                groups: vec![GroupState {
+                    id: "G".into(),
+                    country_code: "1".into(),
+                    departments: vec![],
+                    phone_numbers: vec![],
+                    users: vec![],
+                    hunt_groups: vec![],
+                }],
+            }],
+        };
+        st.service_providers[0].groups[0]
+            .hunt_groups
+            .push(HuntGroupState::with_defaults("c@x", "kept", "L", "F"));
+        std::fs::write(&path, snapshot_bytes(&st, 1, 0)).unwrap();
+        let j = rec(1, Some("c@x"), None) + &rec(2, Some("d@x"), None);
+        std::fs::write(journal_path(&path), j).unwrap();
+        let l = load_full(&path).unwrap();
+        assert_eq!((l.seq, l.replayed), (2, 1));
+        assert_eq!(
+            ids(&l),
+            [
+                ("c@x".into(), "kept".into()),
+                ("d@x".into(), "N d@x".into())
+            ]
+        );
+    }
 }

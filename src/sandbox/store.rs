@@ -175,7 +175,11 @@ impl Store {
                 for h in std::mem::take(&mut g.hunt_groups) {
                     let key = self.next_key;
                     self.next_key += 1;
-                    if self.hunt_groups.insert(h.service_user_id.clone(), (si, gi, key)).is_some() {
+                    if self
+                        .hunt_groups
+                        .insert(h.service_user_id.clone(), (si, gi, key))
+                        .is_some()
+                    {
                         return Err(format!("user id {} appears twice", h.service_user_id));
                     }
                     map.insert(key, h);
@@ -500,8 +504,7 @@ impl Store {
         except: Option<&str>,
     ) -> Result<(), OciError> {
         let key = (si, gi, ext.to_string());
-        let used =
-            self.user_exts.contains(&key) || held_by_other(self.hg_exts.get(&key), except);
+        let used = self.user_exts.contains(&key) || held_by_other(self.hg_exts.get(&key), except);
         if used {
             return Err(err(
                 codes::EXTENSION_IN_USE,
@@ -531,11 +534,7 @@ impl Store {
 
     fn check_agents(&self, si: usize, gi: usize, ids: &[String]) -> Result<(), OciError> {
         for (i, id) in ids.iter().enumerate() {
-            if !self
-                .users
-                .get(id)
-                .is_some_and(|l| (l.0, l.1) == (si, gi))
-            {
+            if !self.users.get(id).is_some_and(|l| (l.0, l.1) == (si, gi)) {
                 return Err(err(codes::USER_NOT_FOUND, format!("User not found: {id}")));
             }
             if ids[..i].contains(id) {
