@@ -1,43 +1,64 @@
-//! Plan and apply benchmarks against the sandbox with 20 ms of latency per reply document.
+//! Plan, apply and export benchmarks against the sandbox, from 1,000 to 100,000 hunt groups.
 //!
-//! `cargo bench --bench plan_apply` (release). Runs the real `huntctl` binary and prints the
-//! wall time next to the round-trip floor: documents ÷ parallelism × 20 ms, where documents
-//! are every OCI-P document the sandbox received (logins, reads, writes, logouts), counted from
-//! its record file. Goal: within 1.25× of the floor at the default parallelism (4).
-//! (a) plan: 1,000 hunt groups (8 agents each) in 10 groups, 10% of them changed.
-//! (b) apply: create 1,000 hunt groups.
+//! `cargo bench --bench plan_apply` (release) runs every case; name some to run a subset,
+//! `cargo bench --bench plan_apply -- apply-nolat plan-20ms` or
+//! `PLAN_APPLY_CASES=apply-nolat,plan-20ms cargo bench --bench plan_apply` (a case runs when
+//! its name contains one of the words; `list` prints the names).
+//!
+//! Each case starts the real `huntctl sandbox` as its own process (so its CPU time can be read
+//! from /proc) and runs the real `huntctl` client against it, timing the client's wall time
+//! and reading its CPU time and peak memory (VmHWM, from wait4's ru_maxrss). The floor is the
+//! round trips the work needs × the sandbox's latency: 2 login rounds (all sessions log in at
+//! once), the list rounds, then ⌈documents ÷ parallelism⌉ rounds for the GetInstance or write
+//! documents of 15 commands (and one round for the group list when export is not given
+//! `--group`). The logout is not waited for. The machine is shared, so each line ends with
+//! the load average at the time.
+//!
+//! Goals (issue 13): apply of 10,000 with no latency ≤ 2.0 s and the sandbox's CPU ≤ the
+//! client's; at 20 ms, apply ≤ 1.25×, plan ≤ 1.15× (peak < 150 MB), export ≤ 1.25× the floor;
+//! 100,000 hunt groups in 100 groups: plan ≤ 1.2× (peak < 1 GB).
 
 use huntctl::sandbox::state::{
     AgentState, GroupState, HuntGroupState, SandboxState, ServiceProviderState, UserState,
 };
-use huntctl::sandbox::{self, SandboxConfig};
 use std::fmt::Write as _;
-use std::path::Path;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const GROUPS: usize = 10;
-const PER_GROUP: usize = 100;
 const AGENTS: usize = 8;
 const USERS: usize = 20;
-const LATENCY: Duration = Duration::from_millis(20);
-const PARALLELISM: usize = 4;
+const PER_DOCUMENT: usize = 15;
 
 fn user_id(g: usize, u: usize) -> String {
     format!("u{u:02}.g{g}@bench.example.com")
 }
 
 fn hunt_id(g: usize, i: usize) -> String {
-    format!("hg{i:03}.g{g}@bench.example.com")
+    format!("hg{i:05}.g{g}@bench.example.com")
 }
 
 fn agents_of(g: usize, i: usize) -> Vec<String> {
     (0..AGENTS).map(|k| user_id(g, (i + k) % USERS)).collect()
 }
 
-/// 10 groups with 20 users each; with `hunt_groups`, 100 hunt groups of 8 agents in each.
-fn seed(hunt_groups: bool) -> SandboxState {
-    let groups = (0..GROUPS)
+/// The shape of a case's data: `groups` groups of 20 users, `per_group` hunt groups each.
+#[derive(Clone, Copy)]
+struct Shape {
+    groups: usize,
+    per_group: usize,
+}
+
+impl Shape {
+    fn total(self) -> usize {
+        self.groups * self.per_group
+    }
+}
+
+/// The sandbox's state; with `hunt_groups`, every hunt group of the shape (8 agents each).
+fn seed(shape: Shape, hunt_groups: bool) -> SandboxState {
+    let groups = (0..shape.groups)
         .map(|g| GroupState {
             id: format!("G{g}"),
             country_code: "1".into(),
@@ -52,7 +73,7 @@ fn seed(hunt_groups: bool) -> SandboxState {
                 })
                 .collect(),
             hunt_groups: if hunt_groups {
-                (0..PER_GROUP)
+                (0..shape.per_group)
                     .map(|i| {
                         let mut h = HuntGroupState::with_defaults(
                             &hunt_id(g, i),
@@ -81,11 +102,12 @@ fn seed(hunt_groups: bool) -> SandboxState {
     }
 }
 
-/// The desired state: every hunt group; those with `i % 10 == 0` renamed when `changed`.
-fn desired(changed: bool) -> String {
+/// The desired state: every hunt group of the shape; with `changed`, those with
+/// `i % 10 == 0` renamed.
+fn desired(shape: Shape, changed: bool) -> String {
     let mut y = String::from("defaults:\n  serviceProviderId: BenchSP\nhuntGroups:\n");
-    for g in 0..GROUPS {
-        for i in 0..PER_GROUP {
+    for g in 0..shape.groups {
+        for i in 0..shape.per_group {
             let name = if changed && i % 10 == 0 {
                 format!("Hunt {g} {i} v2")
             } else {
@@ -102,44 +124,130 @@ fn desired(changed: bool) -> String {
     y
 }
 
+/// A `huntctl sandbox` process.
+struct Sandbox {
+    child: std::process::Child,
+    addr: String,
+    // Kept open: a closed pipe would make the sandbox's next println fail.
+    _out: BufReader<std::process::ChildStdout>,
+}
+
+fn clock_ticks() -> f64 {
+    // SAFETY: sysconf has no preconditions.
+    let t = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if t > 0 {
+        t as f64
+    } else {
+        100.0
+    }
+}
+
+impl Sandbox {
+    fn start(bin: &Path, dir: &Path, seed: &SandboxState, latency: Duration, record: bool) -> Self {
+        let seed_path = dir.join("seed.json");
+        std::fs::write(&seed_path, serde_json::to_vec(seed).expect("seed")).expect("write seed");
+        let mut cmd = Command::new(bin);
+        cmd.args(["sandbox", "--listen", "127.0.0.1:0", "--reset", "--state"])
+            .arg(dir.join("state.json"))
+            .arg("--seed")
+            .arg(&seed_path)
+            .args(["--latency-ms", &latency.as_millis().to_string()]);
+        if record {
+            let r = dir.join("record.xml");
+            let _ = std::fs::remove_file(&r);
+            cmd.arg("--record").arg(r);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the sandbox");
+        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        let addr = loop {
+            line.clear();
+            if out.read_line(&mut line).expect("sandbox output") == 0 {
+                panic!("the sandbox stopped before listening");
+            }
+            if let Some(a) = line.trim().strip_prefix("huntctl sandbox listening on tcp://") {
+                break a.to_string();
+            }
+        };
+        Sandbox {
+            child,
+            addr,
+            _out: out,
+        }
+    }
+
+    /// User + system CPU time so far, from /proc/PID/stat.
+    fn cpu(&self) -> Duration {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: u64 = [11, 12]
+            .iter()
+            .filter_map(|&i| f.get(i).and_then(|v| v.parse::<u64>().ok()))
+            .sum();
+        Duration::from_secs_f64(ticks as f64 / clock_ticks())
+    }
+
+    fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What one client run measured.
 struct Figures {
     wall: Duration,
-    documents: usize,
+    client_cpu: Duration,
+    sandbox_cpu: Duration,
+    peak_mb: f64,
+    documents: Option<usize>,
     exit: i32,
     summary: String,
 }
 
-fn run(rt: &tokio::runtime::Runtime, dir: &Path, seed: &SandboxState, args: &[&str]) -> Figures {
-    let seed_path = dir.join("seed.json");
-    let record = dir.join("record.xml");
-    let _ = std::fs::remove_file(&record);
-    std::fs::write(&seed_path, serde_json::to_vec(seed).expect("seed")).expect("write seed");
-    let mut config = SandboxConfig::embedded(dir.join("state.json"));
-    config.seed = Some(seed_path);
-    config.reset = true;
-    config.latency = LATENCY;
-    config.record = Some(record.clone());
-    let handle = rt.block_on(sandbox::start(config)).expect("sandbox");
-    let addr = handle.tcp_addr().expect("tcp");
+/// Runs the client (its stdout to a file, so wait4 can reap it and read its rusage).
+fn client(bin: &Path, dir: &Path, sandbox: &Sandbox, args: &[String], parallelism: usize) -> Figures {
+    let out_path = dir.join("client.out");
+    let err_path = dir.join("client.err");
+    let cpu0 = sandbox.cpu();
     let start = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_huntctl"))
+    let child = Command::new(bin)
         .args(args)
         .args([
             "--url",
-            &format!("tcp://{addr}"),
+            &format!("tcp://{}", sandbox.addr),
             "--user",
             "admin",
             "--parallelism",
-            &PARALLELISM.to_string(),
+            &parallelism.to_string(),
         ])
         .env("BROADWORKS_PASSWORD", "admin")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
-        .output()
+        .stdout(std::fs::File::create(&out_path).expect("client.out"))
+        .stderr(std::fs::File::create(&err_path).expect("client.err"))
+        .spawn()
         .expect("run huntctl");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for the child we spawned and reaps it.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut ru) };
     let wall = start.elapsed();
-    rt.block_on(handle.shutdown());
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let sandbox_cpu = sandbox.cpu().saturating_sub(cpu0);
+    assert_eq!(r, pid, "wait4");
+    let exit = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    let stdout = std::fs::read_to_string(&out_path).unwrap_or_default();
     let summary = stdout
         .lines()
         .rev()
@@ -148,57 +256,297 @@ fn run(rt: &tokio::runtime::Runtime, dir: &Path, seed: &SandboxState, args: &[&s
         })
         .unwrap_or("")
         .to_string();
-    if !out.status.success() && out.status.code() != Some(2) {
-        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+    if exit != 0 && exit != 2 {
+        eprintln!(
+            "huntctl {args:?} exited {exit}: {}",
+            std::fs::read_to_string(&err_path).unwrap_or_default()
+        );
     }
-    let recorded = std::fs::read_to_string(&record).unwrap_or_default();
+    let documents = std::fs::read_to_string(dir.join("record.xml"))
+        .ok()
+        .map(|r| r.matches("</BroadsoftDocument>").count());
     Figures {
         wall,
-        documents: recorded.matches("</BroadsoftDocument>").count(),
-        exit: out.status.code().unwrap_or(-1),
+        client_cpu: tv(ru.ru_utime) + tv(ru.ru_stime),
+        sandbox_cpu,
+        peak_mb: ru.ru_maxrss as f64 / 1024.0,
+        documents,
+        exit,
         summary,
     }
 }
 
-fn report(name: &str, f: &Figures) {
-    let floor = LATENCY.mul_f64(f.documents as f64 / PARALLELISM as f64);
-    let ratio = f.wall.as_secs_f64() / floor.as_secs_f64().max(1e-9);
-    println!(
-        "{name}: {:>7.0} ms wall, floor {:>6.0} ms ({} documents / {PARALLELISM} × {} ms), {ratio:.2}× the floor {} (exit {}; {})",
-        f.wall.as_secs_f64() * 1000.0,
-        floor.as_secs_f64() * 1000.0,
-        f.documents,
-        LATENCY.as_millis(),
-        if ratio <= 1.25 { "— goal met" } else { "— GOAL (1.25×) MISSED" },
-        f.exit,
-        f.summary
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| {
+            let f: Vec<&str> = l.split_whitespace().take(3).collect();
+            (f.len() == 3).then(|| f.join(" "))
+        })
+        .unwrap_or_else(|| "?".into())
+}
+
+#[derive(Clone, Copy)]
+enum Work {
+    /// plan, every hunt group unchanged (or 10% changed).
+    Plan { changed: bool },
+    /// apply, creating every hunt group.
+    Apply,
+    /// export of every group.
+    Export,
+}
+
+struct Case {
+    name: String,
+    title: String,
+    shape: Shape,
+    work: Work,
+    latency: Duration,
+    parallelism: usize,
+    /// Goal: at most this many times the floor (or, with no latency, this wall time).
+    goal_ratio: Option<f64>,
+    goal_wall: Option<Duration>,
+    goal_peak_mb: Option<f64>,
+}
+
+fn ceil_div(a: usize, b: usize) -> usize {
+    a.div_ceil(b.max(1))
+}
+
+impl Case {
+    /// Round trips: logins, lists, then the GetInstance or write documents.
+    fn rounds(&self) -> usize {
+        let p = self.parallelism;
+        let list_rounds = ceil_div(ceil_div(self.shape.groups, PER_DOCUMENT), p);
+        let group_list = usize::from(matches!(self.work, Work::Export) && self.shape.groups > 1);
+        // A plan writes nothing: a changed plan reads as much as an unchanged one.
+        2 + group_list + list_rounds + ceil_div(ceil_div(self.shape.total(), PER_DOCUMENT), p)
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let ms20 = Duration::from_millis(20);
+    let k1 = Shape {
+        groups: 10,
+        per_group: 100,
+    };
+    let k10 = Shape {
+        groups: 1,
+        per_group: 10_000,
+    };
+    let k100 = Shape {
+        groups: 100,
+        per_group: 1_000,
+    };
+    let mut v = vec![Case {
+        name: "apply-nolat-10k-p4".into(),
+        title: "apply (create 10,000 in one group), no added latency".into(),
+        shape: k10,
+        work: Work::Apply,
+        latency: Duration::ZERO,
+        parallelism: 4,
+        goal_ratio: None,
+        goal_wall: Some(Duration::from_secs(2)),
+        goal_peak_mb: None,
+    }];
+    for p in [4, 16] {
+        v.push(Case {
+            name: format!("plan-20ms-1k-p{p}"),
+            title: "plan (1,000 in 10 groups, 10% changed)".into(),
+            shape: k1,
+            work: Work::Plan { changed: true },
+            latency: ms20,
+            parallelism: p,
+            goal_ratio: Some(1.25),
+            goal_wall: None,
+            goal_peak_mb: None,
+        });
+        v.push(Case {
+            name: format!("apply-20ms-10k-p{p}"),
+            title: "apply (create 10,000 in one group)".into(),
+            shape: k10,
+            work: Work::Apply,
+            latency: ms20,
+            parallelism: p,
+            goal_ratio: Some(1.25),
+            goal_wall: None,
+            goal_peak_mb: None,
+        });
+        v.push(Case {
+            name: format!("plan-20ms-10k-p{p}"),
+            title: "plan (10,000 in one group, unchanged)".into(),
+            shape: k10,
+            work: Work::Plan { changed: false },
+            latency: ms20,
+            parallelism: p,
+            goal_ratio: Some(1.15),
+            goal_wall: None,
+            goal_peak_mb: Some(150.0),
+        });
+        v.push(Case {
+            name: format!("export-20ms-10k-p{p}"),
+            title: "export (10,000 in one group)".into(),
+            shape: k10,
+            work: Work::Export,
+            latency: ms20,
+            parallelism: p,
+            goal_ratio: Some(1.25),
+            goal_wall: None,
+            goal_peak_mb: None,
+        });
+    }
+    for p in [4, 16] {
+        v.push(Case {
+            name: format!("plan-20ms-100k-p{p}"),
+            title: "plan (100,000 in 100 groups, unchanged)".into(),
+            shape: k100,
+            work: Work::Plan { changed: false },
+            latency: ms20,
+            parallelism: p,
+            goal_ratio: Some(1.2),
+            goal_wall: None,
+            goal_peak_mb: Some(1024.0),
+        });
+        v.push(Case {
+            name: format!("export-20ms-100k-p{p}"),
+            title: "export (100,000 in 100 groups)".into(),
+            shape: k100,
+            work: Work::Export,
+            latency: ms20,
+            parallelism: p,
+            goal_ratio: Some(1.25),
+            goal_wall: None,
+            goal_peak_mb: Some(1024.0),
+        });
+    }
+    v
+}
+
+fn run_case(bin: &Path, dir: &Path, c: &Case) {
+    let with_hunt_groups = !matches!(c.work, Work::Apply);
+    let load_before = load_average();
+    let sandbox = Sandbox::start(
+        bin,
+        dir,
+        &seed(c.shape, with_hunt_groups),
+        c.latency,
+        !c.latency.is_zero(),
     );
+    let desired_path = dir.join("bench.yaml");
+    let d = desired_path.to_string_lossy().into_owned();
+    let args: Vec<String> = match c.work {
+        Work::Plan { changed } => {
+            std::fs::write(&desired_path, desired(c.shape, changed)).expect("desired");
+            vec!["plan".into(), d]
+        }
+        Work::Apply => {
+            std::fs::write(&desired_path, desired(c.shape, false)).expect("desired");
+            vec!["apply".into(), d, "--auto-approve".into()]
+        }
+        Work::Export => {
+            let mut a = vec![
+                "export".into(),
+                "--service-provider".into(),
+                "BenchSP".into(),
+                "--output".into(),
+                dir.join("export.yaml").to_string_lossy().into_owned(),
+            ];
+            if c.shape.groups == 1 {
+                a.extend(["--group".into(), "G0".into()]);
+            }
+            a
+        }
+    };
+    let f = client(bin, dir, &sandbox, &args, c.parallelism);
+    sandbox.stop();
+    let wall = f.wall.as_secs_f64();
+    let mut line = format!("{:<22} {}: {:>6.0} ms wall", c.name, c.title, wall * 1000.0);
+    let mut met = true;
+    if c.latency.is_zero() {
+        let _ = write!(
+            line,
+            "; CPU client {:.2} s, sandbox {:.2} s",
+            f.client_cpu.as_secs_f64(),
+            f.sandbox_cpu.as_secs_f64()
+        );
+        if let Some(g) = c.goal_wall {
+            met &= f.wall <= g;
+            let _ = write!(line, " (goal ≤ {:.1} s wall", g.as_secs_f64());
+        }
+        met &= f.sandbox_cpu <= f.client_cpu;
+        line.push_str(", sandbox CPU ≤ client CPU)");
+    } else {
+        let rounds = c.rounds();
+        let floor = c.latency.mul_f64(rounds as f64).as_secs_f64();
+        let ratio = wall / floor.max(1e-9);
+        let _ = write!(
+            line,
+            ", floor {:.0} ms ({rounds} rounds × {} ms), {ratio:.2}× the floor",
+            floor * 1000.0,
+            c.latency.as_millis()
+        );
+        if let Some(g) = c.goal_ratio {
+            met &= ratio <= g;
+            let _ = write!(line, " (goal ≤ {g:.2}×)");
+        }
+        let _ = write!(
+            line,
+            "; CPU client {:.2} s, sandbox {:.2} s",
+            f.client_cpu.as_secs_f64(),
+            f.sandbox_cpu.as_secs_f64()
+        );
+    }
+    let _ = write!(line, "; peak {:.0} MB", f.peak_mb);
+    if let Some(g) = c.goal_peak_mb {
+        met &= f.peak_mb < g;
+        let _ = write!(line, " (goal < {g:.0} MB)");
+    }
+    met &= f.exit == 0 || f.exit == 2;
+    let _ = write!(
+        line,
+        " {}; exit {}, {}{}; load {} → {}",
+        if met { "— goal met" } else { "— GOAL MISSED" },
+        f.exit,
+        f.summary,
+        f.documents
+            .map(|n| format!(" ({n} documents)"))
+            .unwrap_or_default(),
+        load_before,
+        load_average()
+    );
+    println!("{line}");
 }
 
 fn main() {
     // `cargo test --benches` runs this too: keep that quick and quiet.
-    if std::env::args().any(|a| a == "--test") {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--test") {
         return;
     }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let mut wanted: Vec<String> = args.into_iter().filter(|a| !a.starts_with('-')).collect();
+    if let Ok(v) = std::env::var("PLAN_APPLY_CASES") {
+        wanted.extend(v.split(',').filter(|s| !s.is_empty()).map(String::from));
+    }
+    let all = cases();
+    if wanted.iter().any(|w| w == "list") {
+        for c in &all {
+            println!("{}  {}", c.name, c.title);
+        }
+        return;
+    }
     let dir = tempfile::tempdir().expect("tempdir");
-    let desired_path = dir.path().join("bench.yaml");
-
-    std::fs::write(&desired_path, desired(true)).expect("desired");
-    let d = desired_path.to_str().expect("utf-8 path");
-    let plan = run(&rt, dir.path(), &seed(true), &["plan", d]);
-    report("plan  (1,000 hunt groups, 10% changed)", &plan);
-
-    std::fs::write(&desired_path, desired(false)).expect("desired");
-    let apply = run(
-        &rt,
-        dir.path(),
-        &seed(false),
-        &["apply", d, "--auto-approve"],
+    // A private copy: the shared target directory's binary may be rebuilt during the run.
+    let bin: PathBuf = dir.path().join("huntctl");
+    std::fs::copy(env!("CARGO_BIN_EXE_huntctl"), &bin).expect("copy huntctl");
+    println!(
+        "plan_apply: {} cores, load {} at start",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        load_average()
     );
-    report("apply (create 1,000 hunt groups)      ", &apply);
+    for c in all
+        .iter()
+        .filter(|c| wanted.is_empty() || wanted.iter().any(|w| c.name.contains(w.as_str())))
+    {
+        run_case(&bin, dir.path(), c);
+    }
 }
