@@ -169,7 +169,10 @@ impl Sandbox {
             if out.read_line(&mut line).expect("sandbox output") == 0 {
                 panic!("the sandbox stopped before listening");
             }
-            if let Some(a) = line.trim().strip_prefix("huntctl sandbox listening on tcp://") {
+            if let Some(a) = line
+                .trim()
+                .strip_prefix("huntctl sandbox listening on tcp://")
+            {
                 break a.to_string();
             }
         };
@@ -211,7 +214,13 @@ struct Figures {
 }
 
 /// Runs the client (its stdout to a file, so wait4 can reap it and read its rusage).
-fn client(bin: &Path, dir: &Path, sandbox: &Sandbox, args: &[String], parallelism: usize) -> Figures {
+fn client(
+    bin: &Path,
+    dir: &Path,
+    sandbox: &Sandbox,
+    args: &[String],
+    parallelism: usize,
+) -> Figures {
     let out_path = dir.join("client.out");
     let err_path = dir.join("client.err");
     let cpu0 = sandbox.cpu();
@@ -505,7 +514,11 @@ fn run_case(bin: &Path, dir: &Path, c: &Case) {
     let _ = write!(
         line,
         " {}; exit {}, {}{}; load {} → {}",
-        if met { "— goal met" } else { "— GOAL MISSED" },
+        if met {
+            "— goal met"
+        } else {
+            "— GOAL MISSED"
+        },
         f.exit,
         f.summary,
         f.documents

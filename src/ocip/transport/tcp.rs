@@ -70,8 +70,14 @@ impl StreamTransport {
         self.stream.write_all(b"\n").await.map_err(lost)?;
         self.stream.flush().await.map_err(lost)?;
         let mut chunk = vec![0u8; 16 * 1024];
+        // Where the search for the closing tag resumes: a large reply (a 10,000-row list is
+        // megabytes) arrives in many reads, and scanning it from the start after each one was
+        // quadratic. A closing tag not complete at the end of the bytes searched starts at
+        // their last `<` (tags hold no other `<`), so the search resumes there.
+        let mut from = 0;
         loop {
-            if let Some(end) = find_document_end(&self.buf) {
+            let found = find_document_end(&self.buf[from..]).map(|e| from + e);
+            if let Some(end) = found {
                 let mut reply: Vec<u8> = self.buf.drain(..end).collect();
                 // The separator newline belongs to neither document.
                 let skip = reply.iter().take_while(|b| b.is_ascii_whitespace()).count();
@@ -96,6 +102,10 @@ impl StreamTransport {
                     "the server closed the connection before replying".into(),
                 ));
             }
+            from += self.buf[from..]
+                .iter()
+                .rposition(|b| *b == b'<')
+                .unwrap_or(0);
             self.buf.extend_from_slice(&chunk[..n]);
         }
     }
@@ -206,5 +216,41 @@ impl ServerCertVerifier for NoVerification {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod framing_tests {
+    use super::*;
+
+    /// A large reply in small pieces, cut inside the closing tag and its prefix, then a second
+    /// reply in the same bytes: each is cut at its own closing tag.
+    #[tokio::test]
+    async fn replies_split_across_reads_are_framed_at_their_closing_tag() {
+        let rows: String = (0..2000)
+            .map(|i| format!("<row><col>hg{i}</col></row>"))
+            .collect();
+        let first = format!("<?xml version=\"1.0\"?><p:BroadsoftDocument xmlns:p=\"C\">{rows}</p:BroadsoftDocument  >");
+        let second = "<BroadsoftDocument><command/></BroadsoftDocument>".to_string();
+        let (client, mut server) = tokio::io::duplex(64);
+        let wire = format!("{first}\n{second}\n");
+        let writer = tokio::spawn(async move {
+            let mut line = [0u8; 64];
+            let _ = server.read(&mut line).await;
+            for piece in wire.as_bytes().chunks(7) {
+                server.write_all(piece).await.unwrap();
+                server.flush().await.unwrap();
+            }
+            server
+        });
+        let mut t = StreamTransport {
+            stream: Box::new(client),
+            buf: Vec::new(),
+        };
+        let a = t.round_trip(b"<x/>").await.unwrap();
+        assert_eq!(String::from_utf8(a).unwrap(), first);
+        let b = t.round_trip(b"<y/>").await.unwrap();
+        assert_eq!(String::from_utf8(b).unwrap(), second);
+        drop(writer.await.unwrap());
     }
 }
