@@ -296,19 +296,27 @@ fn safe_name(s: &str) -> String {
 /// `GROUP.ext` when every hunt group has the same service provider, `SP__GROUP.ext` otherwise.
 /// Names that would collide (after making them portable) get a numeric suffix.
 pub fn split_files(groups: &[HuntGroup], format: Format) -> Vec<(String, Vec<HuntGroup>)> {
+    // One pass with an index: a scan of every hunt group per group was O(groups × hunt
+    // groups), 10^8 steps at 100,000 hunt groups in 1,000 groups.
     let mut keys: Vec<(&str, &str)> = Vec::new();
+    let mut members: Vec<Vec<HuntGroup>> = Vec::new();
+    let mut index: std::collections::HashMap<(&str, &str), usize> =
+        std::collections::HashMap::new();
     for g in groups {
         let k = (g.service_provider_id.as_str(), g.group_id.as_str());
-        if !keys.contains(&k) {
+        let i = *index.entry(k).or_insert_with(|| {
             keys.push(k);
-        }
+            members.push(Vec::new());
+            keys.len() - 1
+        });
+        members[i].push(g.clone());
     }
     let one_sp = keys
         .iter()
         .all(|(sp, _)| Some(*sp) == keys.first().map(|k| k.0));
     let mut used: BTreeSet<String> = BTreeSet::new();
     let mut out = Vec::with_capacity(keys.len());
-    for (sp, grp) in keys {
+    for ((sp, grp), members) in keys.into_iter().zip(members) {
         let base = if one_sp {
             safe_name(grp)
         } else {
@@ -320,11 +328,6 @@ pub fn split_files(groups: &[HuntGroup], format: Format) -> Vec<(String, Vec<Hun
             name = format!("{base}-{n}.{}", format.extension());
             n += 1;
         }
-        let members = groups
-            .iter()
-            .filter(|g| g.service_provider_id == sp && g.group_id == grp)
-            .cloned()
-            .collect();
         out.push((name, members));
     }
     out

@@ -164,6 +164,27 @@ async fn fetch_where<E: Execute>(
     if gets.is_empty() {
         return Ok(current);
     }
+    // In slices, each turned into hunt groups before the next is read: the decoded replies
+    // are several times larger than the hunt groups made from them, and holding all 100,000
+    // at once doubled the peak memory. A slice is many documents for every session, so the
+    // pause between slices costs well under one round trip each.
+    let mut gets = gets.into_iter().peekable();
+    while gets.peek().is_some() {
+        let slice: Vec<(GroupKey, String)> = gets.by_ref().take(GET_SLICE).collect();
+        read_details(exec, slice, &mut current).await?;
+    }
+    Ok(current)
+}
+
+/// GetInstance requests per `execute` call: a multiple of 15 × 16 (full documents for up to
+/// 16 sessions), large enough that slice boundaries are rare.
+const GET_SLICE: usize = 15 * 16 * 16;
+
+async fn read_details<E: Execute>(
+    exec: &E,
+    gets: Vec<(GroupKey, String)>,
+    current: &mut CurrentState,
+) -> Result<(), FetchError> {
     let requests: Vec<Request> = gets
         .iter()
         .map(|(_, id)| Request::GetInstance {
@@ -206,5 +227,5 @@ async fn fetch_where<E: Execute>(
             }
         }
     }
-    Ok(current)
+    Ok(())
 }
