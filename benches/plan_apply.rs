@@ -307,6 +307,8 @@ enum Work {
 
 struct Case {
     name: String,
+    /// The desired state as CSV (converted before the timing) rather than YAML.
+    csv: bool,
     title: String,
     shape: Shape,
     work: Work,
@@ -316,6 +318,22 @@ struct Case {
     goal_ratio: Option<f64>,
     goal_wall: Option<Duration>,
     goal_peak_mb: Option<f64>,
+}
+
+/// Converts the desired YAML to CSV with `huntctl convert`; returns the CSV's path.
+fn to_csv(bin: &Path, yaml: &Path) -> String {
+    let csv = yaml.with_extension("csv");
+    let st = Command::new(bin)
+        .arg("convert")
+        .arg(yaml)
+        .args(["--to", "csv", "-o"])
+        .arg(&csv)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("huntctl convert");
+    assert!(st.success(), "huntctl convert failed");
+    csv.to_string_lossy().into_owned()
 }
 
 fn ceil_div(a: usize, b: usize) -> usize {
@@ -348,6 +366,7 @@ fn cases() -> Vec<Case> {
         per_group: 1_000,
     };
     let mut v = vec![Case {
+        csv: false,
         name: "apply-nolat-10k-p4".into(),
         title: "apply (create 10,000 in one group), no added latency".into(),
         shape: k10,
@@ -360,6 +379,7 @@ fn cases() -> Vec<Case> {
     }];
     for p in [4, 16] {
         v.push(Case {
+            csv: false,
             name: format!("plan-20ms-1k-p{p}"),
             title: "plan (1,000 in 10 groups, 10% changed)".into(),
             shape: k1,
@@ -371,6 +391,7 @@ fn cases() -> Vec<Case> {
             goal_peak_mb: None,
         });
         v.push(Case {
+            csv: false,
             name: format!("apply-20ms-10k-p{p}"),
             title: "apply (create 10,000 in one group)".into(),
             shape: k10,
@@ -382,6 +403,7 @@ fn cases() -> Vec<Case> {
             goal_peak_mb: None,
         });
         v.push(Case {
+            csv: false,
             name: format!("plan-20ms-10k-p{p}"),
             title: "plan (10,000 in one group, unchanged)".into(),
             shape: k10,
@@ -393,6 +415,7 @@ fn cases() -> Vec<Case> {
             goal_peak_mb: Some(150.0),
         });
         v.push(Case {
+            csv: false,
             name: format!("export-20ms-10k-p{p}"),
             title: "export (10,000 in one group)".into(),
             shape: k10,
@@ -404,8 +427,34 @@ fn cases() -> Vec<Case> {
             goal_peak_mb: None,
         });
     }
+    // The same plan from CSV: what the client costs without the YAML parser.
+    v.push(Case {
+        csv: true,
+        name: "plan-20ms-10k-csv-p4".into(),
+        title: "plan (10,000 in one group, unchanged, CSV)".into(),
+        shape: k10,
+        work: Work::Plan { changed: false },
+        latency: ms20,
+        parallelism: 4,
+        goal_ratio: Some(1.15),
+        goal_wall: None,
+        goal_peak_mb: Some(150.0),
+    });
+    v.push(Case {
+        csv: true,
+        name: "plan-20ms-100k-csv-p4".into(),
+        title: "plan (100,000 in 100 groups, unchanged, CSV)".into(),
+        shape: k100,
+        work: Work::Plan { changed: false },
+        latency: ms20,
+        parallelism: 4,
+        goal_ratio: Some(1.2),
+        goal_wall: None,
+        goal_peak_mb: Some(1024.0),
+    });
     for p in [4, 16] {
         v.push(Case {
+            csv: false,
             name: format!("plan-20ms-100k-p{p}"),
             title: "plan (100,000 in 100 groups, unchanged)".into(),
             shape: k100,
@@ -417,6 +466,7 @@ fn cases() -> Vec<Case> {
             goal_peak_mb: Some(1024.0),
         });
         v.push(Case {
+            csv: false,
             name: format!("export-20ms-100k-p{p}"),
             title: "export (100,000 in 100 groups)".into(),
             shape: k100,
@@ -446,6 +496,7 @@ fn run_case(bin: &Path, dir: &Path, c: &Case) {
     let args: Vec<String> = match c.work {
         Work::Plan { changed } => {
             std::fs::write(&desired_path, desired(c.shape, changed)).expect("desired");
+            let d = if c.csv { to_csv(bin, &desired_path) } else { d };
             vec!["plan".into(), d]
         }
         Work::Apply => {
