@@ -214,6 +214,8 @@ struct Figures {
 }
 
 /// Runs the client (its stdout to a file, so wait4 can reap it and read its rusage).
+// wait4 below reaps the child (Child::wait would not give its rusage).
+#[allow(clippy::zombie_processes)]
 fn client(
     bin: &Path,
     dir: &Path,
