@@ -1084,6 +1084,70 @@ async fn fault_rules() {
 // ------------------------------------------------------------------------------------------
 // durability: group commit speed and kill -9
 
+/// Compaction while writes go on: the state file takes the journal's writes (journalSeq moves
+/// on), the journal is cut to the records after it, a reader sees every acknowledged write at
+/// any moment, and a clean stop leaves a complete state file and no journal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compaction_folds_the_journal_into_the_state_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let journal = huntctl::sandbox::state::journal_path(&path);
+    let h = sandbox_with(dir.path(), |c| c.compact_every = Some(4096)).await;
+    let mut c = Conn::tcp(&h).await;
+    c.login().await;
+    let mut written = 0u64;
+    let mut max_journal = 0;
+    for i in 0..120 {
+        let id = format!("compact-{i}@company.com");
+        let r = c
+            .cmds(&[add(&Add {
+                id: &id,
+                ..Default::default()
+            })])
+            .await;
+        assert!(ok(&r[0]), "{r:?}");
+        written += 1;
+        max_journal = max_journal.max(std::fs::metadata(&journal).map_or(0, |m| m.len()));
+        if i % 10 == 9 {
+            let st = huntctl::sandbox::state::load_full(&path).unwrap();
+            let ids: std::collections::HashSet<String> = st.state.service_providers[0].groups[0]
+                .hunt_groups
+                .iter()
+                .map(|h| h.service_user_id.clone())
+                .collect();
+            for k in 0..=i {
+                assert!(
+                    ids.contains(&format!("compact-{k}@company.com")),
+                    "after {i}: {k} missing"
+                );
+            }
+        }
+    }
+    let text = std::fs::read_to_string(&path).unwrap();
+    let seq = text
+        .split_once("\"journalSeq\": ")
+        .and_then(|(_, r)| r.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|d| d.parse::<u64>().ok())
+        .unwrap();
+    assert!(
+        seq > 0 && seq <= written,
+        "journalSeq {seq} after {written} writes"
+    );
+    // Each record is about 1 KB: without compaction the journal would hold all 120.
+    assert!(
+        max_journal < 40_000,
+        "the journal grew to {max_journal} bytes"
+    );
+    h.shutdown().await;
+    assert!(!journal.exists(), "a clean stop removes the journal");
+    let st = huntctl::sandbox::state::load_full(&path).unwrap();
+    assert_eq!((st.seq, st.replayed), (written, 0));
+    assert_eq!(
+        st.state.service_providers[0].groups[0].hunt_groups.len(),
+        2 + 120
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thousand_creates_are_durable_and_fast() {
     let dir = tempfile::tempdir().unwrap();
