@@ -517,6 +517,18 @@ fn simple_text<'a>(e: &'a Elem, path: &str) -> Result<&'a str, V> {
     Ok(&e.text)
 }
 
+/// Elements whose value is a secret: a validation message names them but never quotes them.
+const SECRET_ELEMENTS: [&str; 3] = ["password", "plainTextPassword", "signedPassword"];
+
+/// How a message quotes an element's value: `value 'x'`, or just `value` for a secret.
+fn quoted(e: &Elem, s: &str) -> String {
+    if SECRET_ELEMENTS.contains(&e.name.as_str()) {
+        "value".to_string()
+    } else {
+        format!("value '{s}'")
+    }
+}
+
 /// An `xs:token` restricted to `min..=max` characters.
 fn token(e: &Elem, path: &str, min: usize, max: usize) -> Result<String, V> {
     let s = collapse(simple_text(e, path)?);
@@ -524,13 +536,16 @@ fn token(e: &Elem, path: &str, min: usize, max: usize) -> Result<String, V> {
     if n < min {
         return Err((
             path.into(),
-            format!("value '{s}' is shorter than the minimum length {min}"),
+            format!("{} is shorter than the minimum length {min}", quoted(e, &s)),
         ));
     }
     if n > max {
         return Err((
             path.into(),
-            format!("value '{s}' is {n} characters, longer than the maximum length {max}"),
+            format!(
+                "{} is {n} characters, longer than the maximum length {max}",
+                quoted(e, &s)
+            ),
         ));
     }
     Ok(s)
