@@ -74,6 +74,18 @@ _wrap_async(fast_tcp.TCPSessionAtom, "mercury-ocip-fast tcp/tls")
 _wrap_async(fast_soap.SOAPSessionAtom, "mercury-ocip-fast soap")
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """Hands every distinct reply to the Rust side (HUNTCTL_INTEROP_REPLIES), which checks them
+    against the R25 schema: each in the bytes of the encoding its declaration names."""
+    out = os.environ.get("HUNTCTL_INTEROP_REPLIES")
+    if not out:
+        return
+    with open(out, "wb") as f:
+        for reply in dict.fromkeys(r for _, r in REPLIES):
+            latin1 = 'encoding="ISO-8859-1"' in reply.split("?>", 1)[0]
+            f.write(reply.encode("iso-8859-1" if latin1 else "utf-8") + b"\n")
+
+
 def check_reply(kind: str, reply: str) -> None:
     """A reply as a peer parses it: starts with the declaration and is one well-formed document."""
     assert reply.startswith("<?xml"), f"{kind}: reply does not start with <?xml: {reply[:80]!r}"
