@@ -158,31 +158,32 @@ def sandbox(request, tmp_path_factory):
     ]
     for t in drains:
         t.start()
-    tcp = tls = soap = None
-    while True:
-        try:
-            line = lines.get(timeout=30)
-        except queue.Empty:
-            proc.kill()
-            pytest.fail(f"huntctl sandbox did not start: {''.join(log)}")
-        if "listening on tcp://" in line:
-            tcp = int(line.rsplit(":", 1)[1])
-        elif "listening on tls://" in line:
-            tls = int(line.rsplit(":", 1)[1])
-        elif "listening on http://" in line:
-            soap = line.split("listening on ", 1)[1].strip()
-        elif "Ctrl-C stops" in line:
-            break
-    sb = Sandbox(latency, tcp, tls, soap, cert, record, proc, log)
-    yield sb
-    proc.send_signal(signal.SIGINT)
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    for t in drains:
-        t.join(timeout=5)
+        tcp = tls = soap = None
+        while True:
+            try:
+                line = lines.get(timeout=30)
+            except queue.Empty:
+                pytest.fail(f"huntctl sandbox did not start: {''.join(log)}")
+            if "listening on tcp://" in line:
+                tcp = int(line.rsplit(":", 1)[1])
+            elif "listening on tls://" in line:
+                tls = int(line.rsplit(":", 1)[1])
+            elif "listening on http://" in line:
+                soap = line.split("listening on ", 1)[1].strip()
+            elif "Ctrl-C stops" in line:
+                break
+        yield Sandbox(latency, tcp, tls, soap, cert, record, proc, log)
+    finally:
+        # Stopped whatever happened: Ctrl-C as a user would, then a kill if it hangs.
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        for t in drains:
+            t.join(timeout=5)
     everything = "".join(log)
     assert "huntctl sandbox stopped" in everything
     recorded = record.read_bytes().decode("iso-8859-1")
