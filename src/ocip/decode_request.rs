@@ -204,7 +204,13 @@ pub(crate) fn parse_tree(text: &str) -> Result<Elem, String> {
                             .map_err(|e| format!("XML is not well-formed: {e}"))?;
                         quick_xml::escape::resolve_predefined_entity(&name)
                             .ok_or_else(|| {
-                                format!("XML is not well-formed: unknown entity &{name};")
+                                // Inside a password the "entity" is a piece of the secret.
+                                match stack.last() {
+                                    Some(el) if SECRET_ELEMENTS.contains(&el.name.as_str()) => {
+                                        format!("XML is not well-formed: unknown entity in element '{}'", el.name)
+                                    }
+                                    _ => format!("XML is not well-formed: unknown entity &{name};"),
+                                }
                             })?
                             .to_string()
                     }
@@ -1132,6 +1138,47 @@ mod tests {
                 assert!(c.is_ok(), "{f}: {c:?}");
             }
         }
+    }
+
+    #[test]
+    fn password_values_are_never_quoted() {
+        let long = "Secret".repeat(11);
+        for (ty, body) in [
+            (
+                "LoginRequest22V5",
+                format!("<userId>a</userId><password>{long}</password>"),
+            ),
+            (
+                "LoginRequest14sp4",
+                format!("<userId>a</userId><plainTextPassword>{long}</plainTextPassword>"),
+            ),
+            (
+                "LoginRequest14sp4",
+                "<userId>a</userId><plainTextPassword>  </plainTextPassword>".into(),
+            ),
+        ] {
+            let d = doc(&format!(
+                "<command xsi:type=\"{ty}\" xmlns=\"\">{body}</command>"
+            ));
+            let r = decode_request_document(d.as_bytes()).unwrap();
+            let detail = r.commands[0].as_ref().unwrap_err().detail();
+            assert!(detail.contains("assword'"), "names the element: {detail}");
+            assert!(
+                !detail.contains("Secret") && !detail.contains("'  '"),
+                "{detail}"
+            );
+        }
+        // An unescaped & inside a password: the "entity" is a piece of the secret.
+        let d = doc("<command xsi:type=\"LoginRequest22V5\" xmlns=\"\"><userId>a</userId><password>ab&cSecret;d</password></command>");
+        let e = decode_request_document(d.as_bytes()).unwrap_err();
+        assert!(e.message.contains("'password'"), "{}", e.message);
+        assert!(!e.message.contains("Secret"), "{}", e.message);
+        // Elsewhere the entity is named, to help.
+        let d = doc(
+            "<command xsi:type=\"LoginRequest22V5\" xmlns=\"\"><userId>a&bogus;</userId></command>",
+        );
+        let e = decode_request_document(d.as_bytes()).unwrap_err();
+        assert!(e.message.contains("&bogus;"), "{}", e.message);
     }
 
     #[test]
