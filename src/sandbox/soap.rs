@@ -241,6 +241,9 @@ async fn process(
             "processOCIMessage needs the in0 argument",
         );
     };
+    // The inner document is text already; it is handed on as UTF-8 with its declaration
+    // rewritten so it is decoded as such (it may say ISO-8859-1).
+    let utf8 = retarget_declaration(&inner);
     let cookie = cookie_session(&headers);
     let known = cookie.as_ref().and_then(|c| {
         st.sessions
@@ -253,7 +256,7 @@ async fn process(
         Some(s) => (s, None),
         None => {
             // Without the cookie nobody is logged in: only login commands may pass.
-            if let Ok(doc) = decode_request_document(inner.as_bytes()) {
+            if let Ok(doc) = decode_request_document(utf8.as_bytes()) {
                 let only_login = doc
                     .commands
                     .iter()
@@ -276,9 +279,6 @@ async fn process(
     };
     let outcome = {
         let mut s = session.lock().await;
-        // The inner document is text already; hand it over as UTF-8 with its declaration
-        // rewritten so it is decoded as such.
-        let utf8 = retarget_declaration(&inner);
         st.core.handle_document(&mut s, utf8.as_bytes()).await
     };
     let reply = match outcome {
