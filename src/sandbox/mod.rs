@@ -776,7 +776,12 @@ impl Core {
         self.finish_compaction(&mut w, true).await;
         let (seq, snapshot) = {
             let st = self.lock();
-            if st.version() <= self.durable.borrow().version && w.len == 0 {
+            // Nothing to fold in only when no journal file is left (a compaction can leave an
+            // empty one behind).
+            if st.version() <= self.durable.borrow().version
+                && w.len == 0
+                && !self.journal_path.exists()
+            {
                 return Ok(());
             }
             (st.version(), st.snapshot())
