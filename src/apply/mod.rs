@@ -176,7 +176,7 @@ pub async fn apply<E: Execute>(
             && change
                 .after
                 .as_ref()
-                .map_or(true, |a| a.service_instance_profile.password.is_none())
+                .is_none_or(|a| a.service_instance_profile.password.is_none())
         {
             let r = refuse(
                 "password missing",

@@ -13,9 +13,9 @@ mod csv;
 pub mod diagnostics;
 pub mod fields;
 mod redact;
-pub mod spans;
 pub mod validate;
 mod yaml;
+mod yaml_tree;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 

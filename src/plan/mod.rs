@@ -329,7 +329,7 @@ impl Plan {
             .filter(|c| {
                 c.after
                     .as_ref()
-                    .map_or(true, |a| a.service_instance_profile.password.is_none())
+                    .is_none_or(|a| a.service_instance_profile.password.is_none())
             })
             .map(|c| c.service_user_id.as_str())
             .collect()
