@@ -496,8 +496,8 @@ pub enum Raw {
     Yaml11 {
         /// The scalar as written.
         text: String,
-        /// What a YAML 1.1 reader makes of it ("the boolean true", "a number (1_000)").
-        reads_as: String,
+        /// What a YAML 1.1 reader makes of it ("the boolean true", "a number").
+        reads_as: &'static str,
     },
     /// A CSV cell (typed by the field: `TRUE` is a boolean in a boolean column).
     Cell(String),

@@ -12,7 +12,11 @@ pub fn mask_passwords(name: &str, text: String) -> String {
     if lower.ends_with(".csv") {
         mask_csv(text)
     } else {
-        mask_yaml(text)
+        let spans = match super::yaml_tree::parse(&text) {
+            Ok(Some(root)) => password_spans(&root),
+            _ => Vec::new(),
+        };
+        mask_yaml(text, &spans)
     }
 }
 
@@ -30,17 +34,13 @@ fn star(bytes: &mut [u8], from: usize, to: usize) {
     }
 }
 
-/// YAML: the value of every `password` key, as the parser places it (block scalars and
-/// multi-line flow values included), and, in any case, the rest of every line's
-/// `password:` (the only masking left when the text is not valid YAML).
-fn mask_yaml(text: String) -> String {
-    let mut spans = Vec::new();
-    if let Ok(Some(root)) = super::yaml_tree::parse(&text) {
-        password_values(&root, &mut spans);
-    }
+/// YAML whose password values are at `spans` (from [`password_spans`]): those, and in any
+/// case the rest of every line's `password:` (the only masking left when the text is not valid
+/// YAML, and so has no spans).
+pub fn mask_yaml(text: String, spans: &[(usize, usize)]) -> String {
     let mut bytes = mask_yaml_lines(text).into_bytes();
     let len = bytes.len();
-    for (from, to) in spans {
+    for &(from, to) in spans {
         star(&mut bytes, from, to.min(len));
     }
     // Only ASCII bytes were changed to ASCII, and only whole non-whitespace runs: any
@@ -48,7 +48,15 @@ fn mask_yaml(text: String) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-fn password_values(n: &Node, out: &mut Vec<(usize, usize)>) {
+/// Where the value of every `password` key of a parsed YAML document is (block scalars and
+/// multi-line flow values included).
+pub fn password_spans(root: &Node<'_>) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    password_values(root, &mut out);
+    out
+}
+
+fn password_values(n: &Node<'_>, out: &mut Vec<(usize, usize)>) {
     match &n.value {
         Value::Seq(items) => items.iter().for_each(|i| password_values(i, out)),
         Value::Map(entries) => {

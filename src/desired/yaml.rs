@@ -20,9 +20,11 @@ pub struct YamlLoad {
     pub groups: Vec<RawGroup>,
     /// Problems.
     pub pending: Vec<Pending>,
+    /// Where password values are, for masking the text that snippets quote.
+    pub secrets: Vec<(usize, usize)>,
 }
 
-fn span(n: &Node) -> Loc {
+fn span(n: &Node<'_>) -> Loc {
     Loc::Span {
         start: n.start,
         end: n.end.max(n.start),
@@ -30,7 +32,7 @@ fn span(n: &Node) -> Loc {
 }
 
 /// The first line of a node: a readable label for a whole mapping.
-fn head(text: &str, n: &Node) -> Loc {
+fn head(text: &str, n: &Node<'_>) -> Loc {
     let end = n.end.max(n.start).min(text.len());
     let end = text
         .get(n.start..end)
@@ -43,30 +45,30 @@ fn head(text: &str, n: &Node) -> Loc {
     }
 }
 
-fn raw(n: &Node) -> Raw {
+fn raw(n: &Node<'_>) -> Raw {
     match &n.value {
         Value::Null => Raw::Null,
         Value::Bool(b) => Raw::Bool(*b),
         Value::Number { text, int } => Raw::Number {
-            text: text.clone(),
+            text: text.to_string(),
             int: *int,
         },
         // Text that a YAML 1.1 reader would take for a boolean or a number: the same file must
         // not mean two things, so it is refused wherever it is given.
         Value::Str { text, plain: true } => match yaml11_reading(text) {
             Some(reads_as) => Raw::Yaml11 {
-                text: text.clone(),
+                text: text.to_string(),
                 reads_as,
             },
-            None => Raw::Str(text.clone()),
+            None => Raw::Str(text.to_string()),
         },
-        Value::Str { text, .. } => Raw::Str(text.clone()),
+        Value::Str { text, .. } => Raw::Str(text.to_string()),
         Value::Seq(_) => Raw::List,
         Value::Map(_) => Raw::Map,
     }
 }
 
-fn entries(n: &Node) -> &[Entry] {
+fn entries<'n, 'a>(n: &'n Node<'a>) -> &'n [Entry<'a>] {
     match &n.value {
         Value::Map(m) => m,
         _ => &[],
@@ -79,8 +81,8 @@ struct Ctx {
 
 impl Ctx {
     /// The text keys of a mapping; non-text and repeated keys are reported and skipped.
-    fn keys<'n>(&mut self, map: &'n Node) -> Vec<(&'n str, &'n Entry)> {
-        let mut keys: Vec<(&str, &Entry)> = Vec::new();
+    fn keys<'n, 'a>(&mut self, map: &'n Node<'a>) -> Vec<(&'n str, &'n Entry<'a>)> {
+        let mut keys: Vec<(&str, &Entry<'_>)> = Vec::new();
         for e in entries(map) {
             let Some(k) = e.key.key_text() else {
                 self.out.push(
@@ -131,12 +133,13 @@ pub fn read(text: &str) -> YamlLoad {
             return YamlLoad {
                 groups: Vec::new(),
                 pending: vec![p],
+                secrets: Vec::new(),
             };
         }
     };
     let mut cx = Ctx { out: Vec::new() };
     let mut groups = Vec::new();
-    let Some(root) = root else {
+    let Some(mut root) = root else {
         cx.out.push(
             Pending::warning(
                 "huntctl::empty_file",
@@ -148,18 +151,27 @@ pub fn read(text: &str) -> YamlLoad {
         return YamlLoad {
             groups,
             pending: cx.out,
+            secrets: Vec::new(),
         };
     };
+    let secrets = super::redact::password_spans(&root);
     let root_loc = span(&root);
     match &root.value {
         Value::Null => cx.out.push(
             Pending::warning("huntctl::empty_file", Loc::File, "this file has no hunt groups")
                 .help("write a list of hunt groups, or `defaults:` and `huntGroups:`"),
         ),
-        Value::Seq(items) => list_of_groups(&mut cx, text, items, &root, None, &mut groups),
+        Value::Seq(_) => {
+            let items = match std::mem::replace(&mut root.value, Value::Null) {
+                Value::Seq(items) => items,
+                _ => Vec::new(),
+            };
+            list_of_groups(&mut cx, text, items, None, &mut groups);
+        }
         Value::Map(_) => {
             let mut defaults: Option<RawGroup> = None;
-            let mut list: Option<(&Vec<Node>, &Node)> = None;
+            // Whether huntGroups holds a list (taken out of the tree once the keys are read).
+            let mut list = false;
             let mut list_key: Option<(String, Loc)> = None;
             for (k, e) in cx.keys(&root) {
                 let v = &e.value;
@@ -193,8 +205,8 @@ pub fn read(text: &str) -> YamlLoad {
                         }
                         list_key = Some((k.to_string(), kloc));
                         match &v.value {
-                            Value::Seq(items) => list = Some((items, v)),
-                            Value::Null => list = None,
+                            Value::Seq(_) => list = true,
+                            Value::Null => list = false,
                             _ => cx.out.push(
                                 Pending::error(
                                     "huntctl::wrong_type",
@@ -223,9 +235,20 @@ pub fn read(text: &str) -> YamlLoad {
                     }
                 }
             }
-            match list {
-                Some((items, node)) => {
-                    list_of_groups(&mut cx, text, items, node, defaults.as_ref(), &mut groups)
+            match list_key.as_ref().filter(|_| list) {
+                Some((key, _)) => {
+                    // Each hunt group's nodes are freed once it is read, so the tree and the
+                    // raw groups are not both whole in memory.
+                    let items = match &mut root.value {
+                        Value::Map(entries) => entries
+                            .iter_mut()
+                            .find(|e| e.key.key_text() == Some(key.as_str()))
+                            .map(|e| std::mem::replace(&mut e.value.value, Value::Null)),
+                        _ => None,
+                    };
+                    if let Some(Value::Seq(items)) = items {
+                        list_of_groups(&mut cx, text, items, defaults.as_ref(), &mut groups);
+                    }
                 }
                 None if list_key.is_none() => cx.out.push(
                     Pending::error(
@@ -250,6 +273,7 @@ pub fn read(text: &str) -> YamlLoad {
     YamlLoad {
         groups,
         pending: cx.out,
+        secrets,
     }
 }
 
@@ -267,12 +291,13 @@ fn both_spellings(first: &str, second: &str, at: Loc, first_loc: Loc) -> Pending
 fn list_of_groups(
     cx: &mut Ctx,
     text: &str,
-    items: &[Node],
-    _list: &Node,
+    items: Vec<Node<'_>>,
     defaults: Option<&RawGroup>,
     groups: &mut Vec<RawGroup>,
 ) {
+    groups.reserve(items.len());
     for n in items {
+        let n = &n;
         let loc = head(text, n);
         if !n.is_map() {
             cx.out.push(
@@ -301,7 +326,7 @@ fn list_of_groups(
 }
 
 /// Reads the fields of one hunt group (or of `defaults:`) into `g`.
-fn group_fields(cx: &mut Ctx, node: &Node, g: &mut RawGroup) {
+fn group_fields(cx: &mut Ctx, node: &Node<'_>, g: &mut RawGroup) {
     // Which key spelled each field, for "same field spelled both ways".
     let mut seen: Vec<(F, String, Loc)> = Vec::new();
     let mut profile_seen: Option<(String, Loc)> = None;
@@ -349,7 +374,7 @@ fn group_fields(cx: &mut Ctx, node: &Node, g: &mut RawGroup) {
 fn field(
     cx: &mut Ctx,
     k: &str,
-    val: &Node,
+    val: &Node<'_>,
     kloc: Loc,
     in_profile: bool,
     g: &mut RawGroup,
@@ -447,7 +472,7 @@ fn unknown_field(k: &str, kloc: Loc, in_profile: bool) -> Pending {
     p
 }
 
-fn agent(cx: &mut Ctx, n: &Node) -> Option<RawAgent> {
+fn agent(cx: &mut Ctx, n: &Node<'_>) -> Option<RawAgent> {
     let loc = span(n);
     match &n.value {
         Value::Map(_) => {

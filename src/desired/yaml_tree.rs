@@ -17,18 +17,18 @@ const ALIAS_BUDGET: usize = 1_000_000;
 
 /// A node and where it is.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub struct Node<'a> {
     /// First byte.
     pub start: usize,
     /// One past the last byte.
     pub end: usize,
     /// What it holds.
-    pub value: Value,
+    pub value: Value<'a>,
 }
 
 /// The value of a [`Node`], resolved by YAML 1.2's core schema.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     /// `null`, `~` or nothing.
     Null,
     /// `true` / `false`.
@@ -36,37 +36,37 @@ pub enum Value {
     /// A number, with its text as written (`0100`, `1e3`) and its value when whole.
     Number {
         /// The scalar as written.
-        text: String,
+        text: Cow<'a, str>,
         /// Its value when it is a whole number that fits.
         int: Option<i64>,
     },
     /// Text; `plain` when it was not quoted nor a block scalar.
     Str {
-        /// The text.
-        text: String,
+        /// The text (borrowed from the file when it has no escapes or folded lines).
+        text: Cow<'a, str>,
         /// Written without quotes.
         plain: bool,
     },
     /// A sequence.
-    Seq(Vec<Node>),
+    Seq(Vec<Node<'a>>),
     /// A mapping, entries in order (duplicate keys kept).
-    Map(Vec<Entry>),
+    Map(Vec<Entry<'a>>),
 }
 
 /// One entry of a mapping.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
+pub struct Entry<'a> {
     /// The key node.
-    pub key: Node,
+    pub key: Node<'a>,
     /// The value node.
-    pub value: Node,
+    pub value: Node<'a>,
 }
 
-impl Node {
+impl Node<'_> {
     /// The key as text, when it is a scalar that is not a collection.
     pub fn key_text(&self) -> Option<&str> {
         match &self.value {
-            Value::Str { text, .. } | Value::Number { text, .. } => Some(text),
+            Value::Str { text, .. } | Value::Number { text, .. } => Some(text.as_ref()),
             _ => None,
         }
     }
@@ -124,29 +124,29 @@ impl Offsets<'_> {
     }
 }
 
-enum Frame {
+enum Frame<'a> {
     Seq {
         start: usize,
         anchor: usize,
-        items: Vec<Node>,
+        items: Vec<Node<'a>>,
     },
     Map {
         start: usize,
         anchor: usize,
-        entries: Vec<Entry>,
-        key: Option<Node>,
+        entries: Vec<Entry<'a>>,
+        key: Option<Node<'a>>,
     },
 }
 
 struct Builder<'a> {
     offsets: Offsets<'a>,
-    stack: Vec<Frame>,
-    anchors: Vec<(usize, Node)>,
+    stack: Vec<Frame<'a>>,
+    anchors: Vec<(usize, Node<'a>)>,
     budget: usize,
-    root: Option<Node>,
+    root: Option<Node<'a>>,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
     fn err(&mut self, span: Span, message: impl Into<String>) -> TreeError {
         TreeError {
             at: self.offsets.byte(span.start.index()),
@@ -156,7 +156,7 @@ impl Builder<'_> {
     }
 
     /// Places a finished node in its parent (or as the root), and records its anchor.
-    fn finish(&mut self, node: Node, anchor: usize) {
+    fn finish(&mut self, node: Node<'a>, anchor: usize) {
         if anchor != 0 {
             self.anchors.push((anchor, node.clone()));
         }
@@ -175,29 +175,34 @@ impl Builder<'_> {
 
     fn scalar(
         &mut self,
-        text: Cow<'_, str>,
+        text: Cow<'a, str>,
         style: ScalarStyle,
-        tag: Option<&Cow<'_, saphyr_parser::Tag>>,
+        tag: Option<&Cow<'a, saphyr_parser::Tag>>,
         span: Span,
-    ) -> Result<Node, TreeError> {
+    ) -> Result<Node<'a>, TreeError> {
         let start = self.offsets.byte(span.start.index());
         let end = self.offsets.byte(span.end.index()).max(start);
         let plain = style == ScalarStyle::Plain;
+        // The parser hands every scalar over as a new String; most are the file's own text
+        // (plain, or quoted without escapes), so borrow that instead and free the copy: a
+        // 10,000-group file holds a million scalars.
+        let written = match style {
+            ScalarStyle::Plain => self.offsets.text.get(start..end),
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if end >= start + 2 => {
+                self.offsets.text.get(start + 1..end - 1)
+            }
+            _ => None,
+        };
+        let text = match written {
+            Some(w) if w == text.as_ref() => Cow::Borrowed(w),
+            _ => text,
+        };
         let value = match Scalar::parse_from_cow_and_metadata(Cow::Borrowed(&*text), style, tag) {
             Some(Scalar::Null) => Value::Null,
             Some(Scalar::Boolean(b)) => Value::Bool(b),
-            Some(Scalar::Integer(i)) => Value::Number {
-                text: text.into_owned(),
-                int: Some(i),
-            },
-            Some(Scalar::FloatingPoint(_)) => Value::Number {
-                text: text.into_owned(),
-                int: None,
-            },
-            Some(Scalar::String(_)) => Value::Str {
-                text: text.into_owned(),
-                plain,
-            },
+            Some(Scalar::Integer(i)) => Value::Number { text, int: Some(i) },
+            Some(Scalar::FloatingPoint(_)) => Value::Number { text, int: None },
+            Some(Scalar::String(_)) => Value::Str { text, plain },
             None => {
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 return Err(self.err(
@@ -223,7 +228,7 @@ impl Builder<'_> {
         end.max(start)
     }
 
-    fn copy_alias(&mut self, id: usize, span: Span) -> Result<Node, TreeError> {
+    fn copy_alias(&mut self, id: usize, span: Span) -> Result<Node<'a>, TreeError> {
         let Some(node) = self
             .anchors
             .iter()
@@ -264,7 +269,7 @@ fn count(n: &Node) -> usize {
 /// where the `<<` entry stood, unless the mapping gives the key itself (YAML 1.1's merge type,
 /// which YAML 1.2 parsers leave to the application). A `<<` whose value is not a mapping (or a
 /// list of them) is kept as it is, so the loader reports it.
-fn merge(entries: Vec<Entry>) -> Vec<Entry> {
+fn merge(entries: Vec<Entry<'_>>) -> Vec<Entry<'_>> {
     let is_merge = |e: &Entry| {
         matches!(&e.key.value, Value::Str { text, plain: true } if text == "<<")
             && match &e.value.value {
@@ -317,7 +322,7 @@ fn merge(entries: Vec<Entry>) -> Vec<Entry> {
 }
 
 /// Parses one YAML document. `Ok(None)` for a file without a document (empty, or comments).
-pub fn parse(text: &str) -> Result<Option<Node>, TreeError> {
+pub fn parse(text: &str) -> Result<Option<Node<'_>>, TreeError> {
     let mut b = Builder {
         offsets: Offsets {
             text,
@@ -423,10 +428,10 @@ fn scan_error(offsets: &mut Offsets<'_>, e: &ScanError) -> TreeError {
 /// What a YAML 1.1 reader makes of a plain scalar that YAML 1.2 reads as text: `yes`/`no`/`on`/
 /// `off` are booleans there, `1_000`, `0b101` and `1:30` numbers. `y`/`n` are left out, as
 /// libyaml and PyYAML do.
-pub fn yaml11_reading(s: &str) -> Option<String> {
+pub fn yaml11_reading(s: &str) -> Option<&'static str> {
     match s {
-        "yes" | "Yes" | "YES" | "on" | "On" | "ON" => return Some("the boolean true".into()),
-        "no" | "No" | "NO" | "off" | "Off" | "OFF" => return Some("the boolean false".into()),
+        "yes" | "Yes" | "YES" | "on" | "On" | "ON" => return Some("the boolean true"),
+        "no" | "No" | "NO" | "off" | "Off" | "OFF" => return Some("the boolean false"),
         _ => {}
     }
     let body = s.strip_prefix(['+', '-']).unwrap_or(s);
@@ -455,18 +460,18 @@ pub fn yaml11_reading(s: &str) -> Option<String> {
     } else {
         false
     };
-    number.then(|| "a number".to_string())
+    number.then_some("a number")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn at(text: &str, n: &Node) -> String {
+    fn at(text: &str, n: &Node<'_>) -> String {
         text[n.start..n.end].to_string()
     }
 
-    fn map(n: &Node) -> &[Entry] {
+    fn map<'n, 'a>(n: &'n Node<'a>) -> &'n [Entry<'a>] {
         match &n.value {
             Value::Map(m) => m,
             other => panic!("not a mapping: {other:?}"),
