@@ -50,17 +50,6 @@ impl Default for ApplyOptions {
     }
 }
 
-impl ApplyOptions {
-    /// From the command line's `--force` and `--delete-threshold`.
-    pub fn from_args(args: &crate::cli::ApplyArgs) -> ApplyOptions {
-        ApplyOptions {
-            force: args.force,
-            delete_threshold_percent: args.delete_threshold,
-            ..ApplyOptions::default()
-        }
-    }
-}
-
 /// Why a plan is refused before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SafetyError {
