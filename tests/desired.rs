@@ -765,6 +765,33 @@ fn all_example_groups() -> Vec<HuntGroup> {
 }
 
 #[test]
+fn yaml_writer_quotes_what_a_yaml_1_1_or_1_2_reader_would_not_read_as_text() {
+    let mut g = HuntGroup::with_defaults("SP", "G", "hg@example.com");
+    g.agents = vec![Agent::new("a@example.com")];
+    let p = &mut g.service_instance_profile;
+    p.name = "1_000".into();
+    p.calling_line_id_last_name = "yes".into();
+    p.calling_line_id_first_name = "Two\nLines: #x".into();
+    p.extension = Field::Value("0100".into());
+    p.phone_number = Field::Value("+12025550100".into());
+    p.language = Field::Value("on".into());
+    p.time_zone = Field::Value("1:30".into());
+    let y = desired::to_yaml(std::slice::from_ref(&g));
+    for quoted in [
+        "\"1_000\"",
+        "\"yes\"",
+        "\"0100\"",
+        "\"+12025550100\"",
+        "\"on\"",
+        "\"1:30\"",
+        "\"Two\\nLines: #x\"",
+    ] {
+        assert!(y.contains(quoted), "{quoted} in\n{y}");
+    }
+    assert_eq!(ok("q.yaml", &y).hunt_groups, vec![g], "{y}");
+}
+
+#[test]
 fn yaml_and_csv_writers_round_trip() {
     let groups = all_example_groups();
     let mut without_pw = groups.clone();

@@ -508,6 +508,10 @@ mod tests {
         assert_eq!(at(text, &m[0].value), "セールス");
         assert_eq!(at(text, &m[1].key), "x");
         assert_eq!(at(text, &m[1].value), "'é'");
+        let text = "\u{feff}a: b\n";
+        let root = parse(text).unwrap().unwrap();
+        assert_eq!(at(text, &map(&root)[0].key), "a");
+        assert_eq!(at(text, &map(&root)[0].value), "b");
     }
 
     #[test]
