@@ -534,7 +534,8 @@ impl Store {
 
     fn check_agents(&self, si: usize, gi: usize, ids: &[String]) -> Result<(), OciError> {
         for (i, id) in ids.iter().enumerate() {
-            if !self.users.get(id).is_some_and(|l| (l.0, l.1) == (si, gi)) {
+            // Only users of the hunt group's own group can be its agents.
+            if self.users.get(id).is_none_or(|l| (l.0, l.1) != (si, gi)) {
                 return Err(err(codes::USER_NOT_FOUND, format!("User not found: {id}")));
             }
             if ids[..i].contains(id) {
