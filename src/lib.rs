@@ -3,8 +3,10 @@
 //! Data flows one way: files are loaded into desired [`model::HuntGroup`]s ([`desired`]),
 //! BroadWorks is read over OCI-P ([`ocip`]) into current ones, the two are diffed into a
 //! plan ([`plan`]) that renderers print and the applier carries out. [`sandbox`] is an OCI-P
-//! server that behaves like BroadWorks for hunt groups, for demos and tests.
+//! server that behaves like BroadWorks for hunt groups, for demos and tests. [`api`] is the
+//! blocking facade over all of it that programs (and the Python package) use.
 
+pub mod api;
 pub mod apply;
 pub mod cli;
 pub mod commands;
