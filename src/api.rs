@@ -225,7 +225,8 @@ impl YamlDoc {
     }
 
     fn is_block(v: &Value) -> bool {
-        matches!(v, Value::Array(a) if !a.is_empty()) || matches!(v, Value::Object(o) if !o.is_empty())
+        matches!(v, Value::Array(a) if !a.is_empty())
+            || matches!(v, Value::Object(o) if !o.is_empty())
     }
 
     fn push_line(&mut self, text: &str, info: LineInfo) {
@@ -549,21 +550,23 @@ pub fn create_hunt_groups(
         .hunt_groups
         .iter()
         .enumerate()
-        .map(|(i, g)| match by_id.get(&g.service_user_id.to_ascii_lowercase()) {
-            Some(r) => {
-                let mut v = r.to_json_value();
-                if let Some(o) = v.as_object_mut() {
-                    o.insert("index".into(), i.into());
+        .map(
+            |(i, g)| match by_id.get(&g.service_user_id.to_ascii_lowercase()) {
+                Some(r) => {
+                    let mut v = r.to_json_value();
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("index".into(), i.into());
+                    }
+                    v
                 }
-                v
-            }
-            // Every desired hunt group is in the plan; this is a bug, reported, not hidden.
-            None => serde_json::json!({
-                "index": i, "data": g, "command": [], "response": "", "success": false,
-                "error": "not in the plan (huntctl bug)", "serviceUserId": g.service_user_id,
-                "action": null, "outcome": "failed", "note": null,
-            }),
-        })
+                // Every desired hunt group is in the plan; this is a bug, reported, not hidden.
+                None => serde_json::json!({
+                    "index": i, "data": g, "command": [], "response": "", "success": false,
+                    "error": "not in the plan (huntctl bug)", "serviceUserId": g.service_user_id,
+                    "action": null, "outcome": "failed", "note": null,
+                }),
+            },
+        )
         .collect())
 }
 
@@ -623,7 +626,9 @@ impl Sandbox {
 
     /// Starts it.
     pub fn start(opts: SandboxOptions) -> Result<Sandbox, Error> {
-        let dir = tempfile::Builder::new().prefix("huntctl-sandbox").tempdir()?;
+        let dir = tempfile::Builder::new()
+            .prefix("huntctl-sandbox")
+            .tempdir()?;
         let state_path = opts
             .state_path
             .clone()

@@ -99,9 +99,18 @@ fn problems_in_data_name_the_index_and_key_path() {
     let found = paths(&d);
     for (path, code) in [
         ("hunt_group_data[1]", "huntctl::missing_field"),
-        ("hunt_group_data[1].no_answer_number_of_rings", "huntctl::out_of_range"),
-        ("hunt_group_data[1].service_instance_profile.name", "huntctl::length"),
-        ("hunt_group_data[1].service_instance_profile.colour", "huntctl::unknown_field"),
+        (
+            "hunt_group_data[1].no_answer_number_of_rings",
+            "huntctl::out_of_range",
+        ),
+        (
+            "hunt_group_data[1].service_instance_profile.name",
+            "huntctl::length",
+        ),
+        (
+            "hunt_group_data[1].service_instance_profile.colour",
+            "huntctl::unknown_field",
+        ),
         ("hunt_group_data[3].operation", "huntctl::bad_operation"),
     ] {
         assert!(
@@ -226,9 +235,7 @@ fn create_plan_apply_and_export_against_the_sandbox() {
     // A plan made earlier is refused once the server changed under it.
     let mut changed = state.hunt_groups.clone();
     changed[0].no_answer_number_of_rings = 7;
-    let stale = client
-        .plan(&changed, &api::PlanOptions::default())
-        .unwrap();
+    let stale = client.plan(&changed, &api::PlanOptions::default()).unwrap();
     let mut other = state.hunt_groups.clone();
     other[0].no_answer_number_of_rings = 9;
     let plan2 = client.plan(&other, &api::PlanOptions::default()).unwrap();
@@ -263,7 +270,11 @@ fn run_cli_returns_the_exit_codes_of_the_binary() {
         0
     );
     assert_eq!(
-        api::run_cli(["huntctl", "validate", "tests/bad-inputs/boolean-as-text.yaml"]),
+        api::run_cli([
+            "huntctl",
+            "validate",
+            "tests/bad-inputs/boolean-as-text.yaml"
+        ]),
         1
     );
 }
