@@ -94,6 +94,11 @@ pub enum Error {
 
 /// Runs the `huntctl` command line on `args` (the first is the program name) and returns its
 /// exit code: what the binary does, for embedding it (the Python console script uses this).
+///
+/// ```
+/// assert_eq!(huntctl::api::run_cli(["huntctl", "validate", "examples/reference/full.csv"]), 0);
+/// assert_eq!(huntctl::api::run_cli(["huntctl", "--no-such-flag"]), 2);
+/// ```
 pub fn run_cli<I, T>(args: I) -> u8
 where
     I: IntoIterator<Item = T>,
@@ -510,6 +515,23 @@ impl Drop for Client {
 /// With `client` None (a dry run) nothing is sent and `command` lists what creating the hunt
 /// group takes. Otherwise the hunt groups are planned and applied: missing ones are created,
 /// differing ones updated to match (nothing else in their groups is touched).
+///
+/// ```
+/// use huntctl::api::{self, Client, Sandbox, SandboxOptions};
+/// let data = serde_json::json!([{"service_provider_id": "MyServiceProvider",
+///     "group_id": "SupportGroup", "service_user_id": "doc-support@company.com",
+///     "agent_user_id": ["support1@company.com"]}]);
+/// let state = api::load_data("hunt_group_data", &data).unwrap();
+/// let dry = api::create_hunt_groups(&state, None)?;
+/// assert_eq!(dry[0]["command"][0], "GroupHuntGroupAddInstanceRequest20");
+///
+/// let sandbox = Sandbox::start(SandboxOptions::default())?;
+/// let client = Client::connect(sandbox.settings())?;
+/// let results = api::create_hunt_groups(&state, Some(&client))?;
+/// assert_eq!((results[0]["success"].as_bool(), results[0]["action"].as_str()),
+///            (Some(true), Some("create")));
+/// # Ok::<(), api::Error>(())
+/// ```
 pub fn create_hunt_groups(
     desired: &DesiredState,
     client: Option<&Client>,
