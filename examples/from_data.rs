@@ -70,7 +70,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 3. A dry run sends nothing: it validates and lists the commands a create takes.
     for r in api::create_hunt_groups(&state, None)? {
         let id = r["serviceUserId"].as_str().unwrap_or_default();
-        println!("dry run #{}: {id} would be sent {}", r["index"], r["command"]);
+        println!(
+            "dry run #{}: {id} would be sent {}",
+            r["index"], r["command"]
+        );
     }
 
     // 4. For real, against the embedded sandbox (whose seed already holds both hunt groups in
@@ -88,7 +91,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if result["success"] == true {
             let name = &result["data"]["serviceInstanceProfile"]["name"];
             let action = result["action"].as_str().unwrap_or_default();
-            println!("✅ Created hunt group: {} ({action})", name.as_str().unwrap_or_default());
+            println!(
+                "✅ Created hunt group: {} ({action})",
+                name.as_str().unwrap_or_default()
+            );
         } else {
             let error = result["error"].as_str().unwrap_or("Unknown error");
             println!("❌ Failed to create hunt group: {error}");
