@@ -57,6 +57,7 @@ pub use crate::apply::{ApplyOptions, GroupResult, Outcome, Report};
 pub use crate::desired::{DesiredState, Diagnostics};
 pub use crate::export::Skipped;
 pub use crate::model::{HuntGroup, Secret};
+pub use crate::ocip::settings::MAX_BATCH;
 pub use crate::ocip::ConnectionSettings;
 pub use crate::plan::{Plan, PlanOptions, Selection};
 

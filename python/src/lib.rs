@@ -171,7 +171,7 @@ fn settings(
     s.ca_cert = ca_cert;
     s.insecure = insecure;
     s.parallelism = parallelism.max(1);
-    s.batch_size = batch_size.clamp(1, huntctl::ocip::settings::MAX_BATCH);
+    s.batch_size = batch_size.clamp(1, api::MAX_BATCH);
     s.connect_timeout = secs(connect_timeout, "connect_timeout")?;
     s.request_timeout = secs(request_timeout, "request_timeout")?;
     Ok(Conn(s))
