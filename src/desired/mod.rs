@@ -13,9 +13,9 @@ mod csv;
 pub mod diagnostics;
 pub mod fields;
 mod redact;
-pub mod spans;
 pub mod validate;
 mod yaml;
+mod yaml_tree;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 
@@ -163,11 +163,12 @@ impl Loader {
         let name = &self.files[file].name;
         self.files[file].source = Some(Arc::new(NamedSource::new(
             name,
-            redact::mask_passwords(name, text),
+            redact::mask_yaml(text, &load.secrets),
         )));
         let mut out = load.pending;
-        for raw in &load.groups {
-            if let Some(g) = validate::build(raw, &mut out) {
+        // Each raw group's text is moved into its hunt group, and the rest freed as it goes.
+        for mut raw in load.groups {
+            if let Some(g) = validate::build_taking(&mut raw, &mut out) {
                 let loc = raw.get(F::ServiceUserId).map(|v| v.loc).unwrap_or(raw.loc);
                 self.groups.push(g);
                 self.origins.push((file, loc));
