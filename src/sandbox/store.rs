@@ -9,7 +9,7 @@ use super::state::{
 };
 use crate::ocip::commands::{
     AddInstance, AgentRow, Change, DepartmentKey, GroupListEntry, InstanceDetails,
-    InstanceListEntry, ModifyInstance, OciError, ReadProfile, Request, Response,
+    InstanceListEntry, ModifyInstance, OciError, ReadProfile, Request, Response, UserRow,
 };
 use std::collections::HashMap;
 
@@ -170,6 +170,18 @@ impl Store {
             Request::GroupList {
                 service_provider_id,
             } => self.group_list(service_provider_id),
+            Request::AvailableUsers {
+                service_provider_id,
+                group_id,
+            } => self.available_users(service_provider_id, group_id),
+            Request::AvailableDns {
+                service_provider_id,
+                group_id,
+            } => self.available_dns(service_provider_id, group_id),
+            Request::UsersInGroup {
+                service_provider_id,
+                group_id,
+            } => self.users_in_group(service_provider_id, group_id),
             other => Err(err(
                 codes::NOT_LOGGED_IN,
                 format!("{} is not a hunt group command", other.type_name()),
@@ -271,6 +283,90 @@ impl Store {
             .collect();
         rows.sort_by(|a, b| a.group_id.cmp(&b.group_id));
         Ok(Response::GroupList(rows))
+    }
+
+    /// The users that [`Store::check_agents`] accepts as agents: every user of the group.
+    fn available_users(&self, sp: &str, g: &str) -> Result<Response, OciError> {
+        let (si, gi) = self.group_index(sp, g)?;
+        let rows = self
+            .group(si, gi)
+            .users
+            .iter()
+            .map(|u| UserRow {
+                user_id: u.user_id.clone(),
+                last_name: u.last_name.clone(),
+                first_name: u.first_name.clone(),
+                hiragana_last_name: u.hiragana_last_name.clone().unwrap_or_default(),
+                hiragana_first_name: u.hiragana_first_name.clone().unwrap_or_default(),
+                phone_number: u.phone_number.clone().unwrap_or_default(),
+                extension: u.extension.clone().unwrap_or_default(),
+                department: u.department.clone().unwrap_or_default(),
+                email_address: u.email_address.clone().unwrap_or_default(),
+                ..UserRow::default()
+            })
+            .collect();
+        Ok(Response::AvailableUsers(rows))
+    }
+
+    /// The group's numbers that [`Store::check_number`] would accept for a new hunt group: not
+    /// used by any user or hunt group. National form, as the group keeps them.
+    fn available_dns(&self, sp: &str, g: &str) -> Result<Response, OciError> {
+        let (si, gi) = self.group_index(sp, g)?;
+        let used: std::collections::HashSet<&str> = self
+            .state
+            .service_providers
+            .iter()
+            .flat_map(|sp| &sp.groups)
+            .flat_map(|og| {
+                og.users
+                    .iter()
+                    .filter_map(|u| u.phone_number.as_deref())
+                    .chain(
+                        og.hunt_groups
+                            .iter()
+                            .filter_map(|h| h.phone_number.as_deref()),
+                    )
+            })
+            .collect();
+        let numbers = self
+            .group(si, gi)
+            .phone_numbers
+            .iter()
+            .filter(|n| !used.contains(n.as_str()))
+            .cloned()
+            .collect();
+        Ok(Response::AvailableDns(numbers))
+    }
+
+    /// The group's users with the columns of `UserGetListInGroupResponse` (AS data mode).
+    fn users_in_group(&self, sp: &str, g: &str) -> Result<Response, OciError> {
+        let (si, gi) = self.group_index(sp, g)?;
+        let group = self.group(si, gi);
+        let rows = group
+            .users
+            .iter()
+            .map(|u| UserRow {
+                user_id: u.user_id.clone(),
+                last_name: u.last_name.clone(),
+                first_name: u.first_name.clone(),
+                hiragana_last_name: u.hiragana_last_name.clone().unwrap_or_default(),
+                hiragana_first_name: u.hiragana_first_name.clone().unwrap_or_default(),
+                phone_number: u.phone_number.clone().unwrap_or_default(),
+                extension: u.extension.clone().unwrap_or_default(),
+                department: u.department.clone().unwrap_or_default(),
+                email_address: u.email_address.clone().unwrap_or_default(),
+                // Every sandbox number is active; only users with a number have the cell.
+                phone_number_activated: u
+                    .phone_number
+                    .as_ref()
+                    .map(|_| "true".to_string())
+                    .unwrap_or_default(),
+                in_trunk_group: "false".into(),
+                country_code: group.country_code.clone(),
+                national_prefix: String::new(),
+            })
+            .collect();
+        Ok(Response::UsersInGroup(rows))
     }
 
     fn get(&self, id: &str) -> Result<Response, OciError> {
