@@ -12,6 +12,7 @@
 mod csv;
 pub mod diagnostics;
 pub mod fields;
+pub mod locate;
 mod redact;
 pub mod spans;
 pub mod validate;
@@ -141,6 +142,8 @@ struct Loader {
     pending: Vec<(usize, Pending)>,
     groups: Vec<HuntGroup>,
     origins: Vec<(usize, Loc)>,
+    /// Locate mode ([`locate::locate`]): keep the field locations of some hunt groups.
+    capture: Option<locate::Capture>,
 }
 
 impl Loader {
@@ -168,6 +171,9 @@ impl Loader {
         let mut out = load.pending;
         for raw in &load.groups {
             if let Some(g) = validate::build(raw, &mut out) {
+                if let Some(c) = self.capture.as_mut() {
+                    c.offer(file, &g, raw);
+                }
                 let loc = raw.get(F::ServiceUserId).map(|v| v.loc).unwrap_or(raw.loc);
                 self.groups.push(g);
                 self.origins.push((file, loc));
@@ -181,6 +187,7 @@ impl Loader {
             groups: &mut self.groups,
             origins: &mut self.origins,
             file,
+            capture: self.capture.as_mut(),
         };
         let load = csv::read(input, size, &mut sink);
         self.files[file].headers = load.headers;

@@ -57,11 +57,38 @@ pub async fn fetch<E: Execute>(
     desired: &[HuntGroup],
     opts: &PlanOptions,
 ) -> Result<CurrentState, FetchError> {
+    fetch_with(exec, desired, opts, &|_| Vec::new())
+        .await
+        .map(|(current, _)| current)
+}
+
+/// What [`fetch_with`] read per group beyond the current state: the group's hunt group listing
+/// (every row, with numbers and extensions) and the results of the extra requests, in order.
+#[derive(Debug, Clone, Default)]
+pub struct ExtraReads {
+    /// The `huntGroupTable` rows (empty when the group could not be listed).
+    pub listing: Vec<crate::ocip::commands::InstanceListEntry>,
+    /// One result per extra request of the group.
+    pub results: Vec<Result<Response, CommandFailure>>,
+}
+
+/// [`fetch`], plus `extra(group)` requests per group sent in the same `execute` call as the
+/// listings, so the executor batches them into the documents the plan sends anyway (pre-flight
+/// costs no round trip of its own). Groups with no extra requests get no [`ExtraReads`].
+pub async fn fetch_with<E: Execute>(
+    exec: &E,
+    desired: &[HuntGroup],
+    opts: &PlanOptions,
+    extra: &(dyn Fn(&GroupKey) -> Vec<Request> + Sync),
+) -> Result<(CurrentState, BTreeMap<GroupKey, ExtraReads>), FetchError> {
     let groups: BTreeSet<GroupKey> = desired.iter().map(GroupKey::of).collect();
     let ids: HashSet<&str> = desired.iter().map(|d| d.service_user_id.as_str()).collect();
-    fetch_where(exec, groups, |_, id| {
-        opts.selection.matches(id) && (opts.prune || ids.contains(id))
-    })
+    fetch_where(
+        exec,
+        groups,
+        |_, id| opts.selection.matches(id) && (opts.prune || ids.contains(id)),
+        extra,
+    )
     .await
 }
 
@@ -81,10 +108,14 @@ pub async fn fetch_scope<E: Execute>(
         })
         .collect();
     let groups = read.keys().cloned().collect();
-    fetch_where(exec, groups, |k, id| {
-        read.get(k).is_some_and(|s| s.contains(id))
-    })
+    fetch_where(
+        exec,
+        groups,
+        |k, id| read.get(k).is_some_and(|s| s.contains(id)),
+        &|_| Vec::new(),
+    )
     .await
+    .map(|(current, _)| current)
 }
 
 fn check_count<T>(results: &[T], expected: usize) -> Result<(), FetchError> {
@@ -102,27 +133,56 @@ async fn fetch_where<E: Execute>(
     exec: &E,
     groups: BTreeSet<GroupKey>,
     wanted: impl Fn(&GroupKey, &str) -> bool,
-) -> Result<CurrentState, FetchError> {
+    extra: &(dyn Fn(&GroupKey) -> Vec<Request> + Sync),
+) -> Result<(CurrentState, BTreeMap<GroupKey, ExtraReads>), FetchError> {
     let mut current = CurrentState::new();
+    let mut extras: BTreeMap<GroupKey, ExtraReads> = BTreeMap::new();
     let keys: Vec<GroupKey> = groups.into_iter().collect();
     if keys.is_empty() {
-        return Ok(current);
+        return Ok((current, extras));
     }
-    let lists: Vec<Request> = keys
+    let mut lists: Vec<Request> = keys
         .iter()
         .map(|k| Request::GetInstanceList {
             service_provider_id: k.service_provider_id.clone(),
             group_id: k.group_id.clone(),
         })
         .collect();
-    let results = exec.execute(lists).await;
-    check_count(&results, keys.len())?;
+    // The extra requests ride behind the listings in the same call (same documents where they fit).
+    let mut extra_counts: Vec<(GroupKey, usize)> = Vec::new();
+    for k in &keys {
+        let more = extra(k);
+        if !more.is_empty() {
+            extra_counts.push((k.clone(), more.len()));
+            lists.extend(more);
+        }
+    }
+    let expected = lists.len();
+    let mut results = exec.execute(lists).await;
+    check_count(&results, expected)?;
+    let mut extra_results = results.split_off(keys.len()).into_iter();
+    for (k, n) in extra_counts {
+        extras.insert(
+            k,
+            ExtraReads {
+                listing: Vec::new(),
+                results: extra_results.by_ref().take(n).collect(),
+            },
+        );
+    }
     let mut gets: Vec<(GroupKey, String)> = Vec::new();
     for (key, result) in keys.into_iter().zip(results) {
         let subject = format!("{}/{}", key.service_provider_id, key.group_id);
         let command = "GroupHuntGroupGetInstanceListRequest";
         let state = match result {
             Ok(Response::InstanceList(rows)) => {
+                let rows = match extras.get_mut(&key) {
+                    Some(x) => {
+                        x.listing = rows;
+                        x.listing.clone()
+                    }
+                    None => rows,
+                };
                 let mut listed: Vec<String> = rows.into_iter().map(|r| r.service_user_id).collect();
                 listed.sort();
                 listed.dedup();
@@ -162,7 +222,7 @@ async fn fetch_where<E: Execute>(
     }
 
     if gets.is_empty() {
-        return Ok(current);
+        return Ok((current, extras));
     }
     let requests: Vec<Request> = gets
         .iter()
@@ -206,5 +266,5 @@ async fn fetch_where<E: Execute>(
             }
         }
     }
-    Ok(current)
+    Ok((current, extras))
 }

@@ -93,6 +93,24 @@ pub fn text(plan: &Plan, color: bool) -> String {
         }
         out.push('\n');
     }
+    let pre = super::preflight_lines(plan);
+    for (line, at) in &pre {
+        out.push_str(&paint(line, Mark::Warn, color));
+        out.push('\n');
+        if let Some(at) = at {
+            out.push_str(&format!("    {at}\n"));
+        }
+    }
+    if !pre.is_empty() {
+        out.push('\n');
+    }
+    for c in &plan.cannot_restore {
+        out.push_str(&paint(&format!("Cannot restore: {c}"), Mark::Warn, color));
+        out.push('\n');
+    }
+    if !plan.cannot_restore.is_empty() {
+        out.push('\n');
+    }
     for w in &plan.warnings {
         out.push_str(&paint(&format!("Warning: {w}"), Mark::Warn, color));
         out.push('\n');
