@@ -165,12 +165,9 @@ async fn run_async(args: ApplyArgs) -> CommandResult {
             println!("{}", report.summary_line());
         }
     }
+    // Like "Saved the plan to …" of `plan --out`: a note for the operator, on stderr.
     for line in &undo {
-        if json {
-            eprintln!("{line}");
-        } else {
-            println!("{line}");
-        }
+        eprintln!("{line}");
     }
     closing.finish().await;
     tracing::debug!("closed");

@@ -17,7 +17,11 @@ pub async fn write_undo<E: Execute>(
     let undo = match undo::make_undo(exec, plan, report).await {
         Ok(Some(u)) => u,
         Ok(None) => return Vec::new(),
-        Err(e) => return vec![format!("Undo: not written: cannot read the state after the apply: {e}")],
+        Err(e) => {
+            return vec![format!(
+                "Undo: not written: cannot read the state after the apply: {e}"
+            )]
+        }
     };
     if undo.changes.is_empty() {
         return Vec::new();

@@ -18,8 +18,8 @@ mod select;
 pub use current::{from_details, CurrentState, GroupKey, GroupState};
 pub use diff::{diff, field_values};
 pub use fetch::{fetch, fetch_scope, fetch_with, ExtraReads, FetchError};
-pub use preflight::{read_and_plan, PreflightMode, Refusal};
 pub use fingerprint::fingerprint;
+pub use preflight::{read_and_plan, PreflightMode, Refusal};
 pub use requests::{to_create_requests, to_delete_request, to_modify_request, to_requests};
 pub use select::{SelectError, Selection};
 
@@ -324,7 +324,10 @@ impl Plan {
     }
 
     /// The predicted refusals of one hunt group.
-    pub fn refusals_of<'a>(&'a self, service_user_id: &'a str) -> impl Iterator<Item = &'a Refusal> {
+    pub fn refusals_of<'a>(
+        &'a self,
+        service_user_id: &'a str,
+    ) -> impl Iterator<Item = &'a Refusal> {
         self.refusals
             .iter()
             .filter(move |r| r.service_user_id == service_user_id)

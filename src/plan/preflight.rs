@@ -264,8 +264,11 @@ impl Facts {
             };
             match r {
                 Ok(Response::AvailableUsers(rows)) => {
-                    f.available_users =
-                        Some(rows.iter().map(|u| u.user_id.to_ascii_lowercase()).collect());
+                    f.available_users = Some(
+                        rows.iter()
+                            .map(|u| u.user_id.to_ascii_lowercase())
+                            .collect(),
+                    );
                 }
                 Ok(Response::AvailableDns(numbers)) => dns = Some(numbers.clone()),
                 Ok(Response::UsersInGroup(rows)) => {
@@ -351,7 +354,9 @@ fn user_id_is_free(ctx: &mut Ctx<'_>, c: &Change, _after: &HuntGroup) -> Vec<Ref
         )
     } else {
         match ctx.claims.listed.get(&id) {
-            Some(k) if k.service_provider_id != c.service_provider_id || k.group_id != c.group_id => {
+            Some(k)
+                if k.service_provider_id != c.service_provider_id || k.group_id != c.group_id =>
+            {
                 format!(
                     "serviceUserId {} is already a hunt group of {} / {}",
                     c.service_user_id, k.service_provider_id, k.group_id
@@ -410,7 +415,10 @@ fn phone_number_is_available(ctx: &mut Ctx<'_>, c: &Change, after: &HuntGroup) -
         return Vec::new();
     }
     let cc = ctx.facts.cc.as_deref();
-    let key = (GroupKey::new(&c.service_provider_id, &c.group_id), e164(n, cc));
+    let key = (
+        GroupKey::new(&c.service_provider_id, &c.group_id),
+        e164(n, cc),
+    );
     let refuse = |rule, reason| vec![Refusal::new(c, rule, paths::PHONE, n, reason)];
     if let Some(other) = ctx.claims.numbers.get(&key) {
         return refuse(
@@ -438,9 +446,12 @@ fn phone_number_is_available(ctx: &mut Ctx<'_>, c: &Change, after: &HuntGroup) -
                 format!("phone number {n} is already used by user {}", u.user_id),
             );
         }
-        match ctx.facts.listing.iter().find(|h| {
-            h.service_user_id != c.service_user_id && same(&h.phone_number, n, cc)
-        }) {
+        match ctx
+            .facts
+            .listing
+            .iter()
+            .find(|h| h.service_user_id != c.service_user_id && same(&h.phone_number, n, cc))
+        {
             // A number this plan frees from another hunt group is let through: apply runs
             // the two concurrently, so the server may still refuse it; the re-run converges.
             Some(h) if ctx.claims.frees_number.contains(&h.service_user_id) => {}
@@ -585,7 +596,10 @@ pub fn locate_refusals(refusals: &mut [Refusal], paths: &[std::path::PathBuf]) {
     if refusals.is_empty() {
         return;
     }
-    let ids: Vec<&str> = refusals.iter().map(|r| r.service_user_id.as_str()).collect();
+    let ids: Vec<&str> = refusals
+        .iter()
+        .map(|r| r.service_user_id.as_str())
+        .collect();
     let map = crate::desired::locate::locate(paths, &ids);
     for r in refusals.iter_mut() {
         r.location = map
