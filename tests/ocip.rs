@@ -1034,7 +1034,7 @@ fn preflight_reads_validate_and_round_trip() {
     let wrong = text_doc(
         r#"<command xsi:type="UserGetListInGroupRequest" xmlns=""><serviceProviderId>SP1</serviceProviderId><groupId>G1</groupId></command>"#,
     );
-    let (code, _) = validate(&[wrong.clone()]);
+    let (code, _) = validate(std::slice::from_ref(&wrong));
     assert_ne!(code, 0, "the schema should refuse groupId");
     assert!(decode_request_document(&wrong).unwrap().commands[0].is_err());
 

@@ -76,7 +76,8 @@ pub async fn make_undo<E: Execute>(
                 if *outcome == Outcome::Deleted {
                     cannot_restore.push(format!(
                         "{}: recreated without a password (a hunt group's password is never \
-                         readable); set it again if it had one",
+                         readable); set it again if it had one. Its department, if it had one, \
+                         is not restored either (departments are not modelled yet)",
                         c.service_user_id
                     ));
                 }
