@@ -72,9 +72,10 @@ pub struct ExtraReads {
     pub results: Vec<Result<Response, CommandFailure>>,
 }
 
-/// [`fetch`], plus `extra(group)` requests per group sent in the same `execute` call as the
-/// listings, so the executor batches them into the documents the plan sends anyway (pre-flight
-/// costs no round trip of its own). Groups with no extra requests get no [`ExtraReads`].
+/// [`fetch`], plus `extra(group)` requests per group, sent in the calls the plan makes anyway:
+/// with the listings when they all fit one document with them, else with the detail reads (so
+/// the executor batches them into those documents). Pre-flight thus costs no round trip of its
+/// own, only its share of the documents. Groups with no extra requests get no [`ExtraReads`].
 pub async fn fetch_with<E: Execute>(
     exec: &E,
     desired: &[HuntGroup],
@@ -118,6 +119,23 @@ pub async fn fetch_scope<E: Execute>(
     .map(|(current, _)| current)
 }
 
+/// The most commands one OCI-P document holds (the schema's limit and the pool's default).
+const ONE_DOCUMENT: usize = 15;
+
+/// Hands the extra results back to their groups, in request order.
+fn spread(
+    extras: &mut BTreeMap<GroupKey, ExtraReads>,
+    counts: &[(GroupKey, usize)],
+    results: Vec<Result<Response, CommandFailure>>,
+) {
+    let mut it = results.into_iter();
+    for (k, n) in counts {
+        if let Some(x) = extras.get_mut(k) {
+            x.results = it.by_ref().take(*n).collect();
+        }
+    }
+}
+
 fn check_count<T>(results: &[T], expected: usize) -> Result<(), FetchError> {
     if results.len() == expected {
         Ok(())
@@ -148,27 +166,29 @@ async fn fetch_where<E: Execute>(
             group_id: k.group_id.clone(),
         })
         .collect();
-    // The extra requests ride behind the listings in the same call (same documents where they fit).
+    // Where the extra requests ride: behind the listings when all of them fit one document
+    // with the listings (no round trip of their own, no wait for the sessions that are still
+    // logging in), else behind the detail reads, when every session is up.
     let mut extra_counts: Vec<(GroupKey, usize)> = Vec::new();
+    let mut extra_requests: Vec<Request> = Vec::new();
     for k in &keys {
         let more = extra(k);
         if !more.is_empty() {
             extra_counts.push((k.clone(), more.len()));
-            lists.extend(more);
+            extras.insert(k.clone(), ExtraReads::default());
+            extra_requests.extend(more);
         }
+    }
+    let with_listings = keys.len() + extra_requests.len() <= ONE_DOCUMENT;
+    if with_listings {
+        lists.append(&mut extra_requests);
     }
     let expected = lists.len();
     let mut results = exec.execute(lists).await;
     check_count(&results, expected)?;
-    let mut extra_results = results.split_off(keys.len()).into_iter();
-    for (k, n) in extra_counts {
-        extras.insert(
-            k,
-            ExtraReads {
-                listing: Vec::new(),
-                results: extra_results.by_ref().take(n).collect(),
-            },
-        );
+    if with_listings {
+        let extra_results = results.split_off(keys.len());
+        spread(&mut extras, &extra_counts, extra_results);
     }
     let mut gets: Vec<(GroupKey, String)> = Vec::new();
     for (key, result) in keys.into_iter().zip(results) {
@@ -221,17 +241,23 @@ async fn fetch_where<E: Execute>(
         current.groups.insert(key, state);
     }
 
-    if gets.is_empty() {
+    if gets.is_empty() && extra_requests.is_empty() {
         return Ok((current, extras));
     }
-    let requests: Vec<Request> = gets
+    let mut requests: Vec<Request> = gets
         .iter()
         .map(|(_, id)| Request::GetInstance {
             service_user_id: id.clone(),
         })
         .collect();
-    let results = exec.execute(requests).await;
-    check_count(&results, gets.len())?;
+    requests.append(&mut extra_requests);
+    let expected = requests.len();
+    let mut results = exec.execute(requests).await;
+    check_count(&results, expected)?;
+    if !with_listings {
+        let extra_results = results.split_off(gets.len());
+        spread(&mut extras, &extra_counts, extra_results);
+    }
     for ((key, id), result) in gets.into_iter().zip(results) {
         let command = "GroupHuntGroupGetInstanceRequest20";
         match result {
