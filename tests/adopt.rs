@@ -350,16 +350,9 @@ fn export_then_plan_shows_no_changes_for_yaml_and_csv_files_and_directories() {
 
     // The CSV is the reference bulk sheet: the template's header, no comment lines.
     let csv = std::fs::read_to_string(d.join("csv-dir/Tokyo-__.csv")).unwrap();
-    let template = std::fs::read_to_string(
-        [
-            root().join("../shared/reference/hunt.group.create.csv"),
-            PathBuf::from("/work/shared/reference/hunt.group.create.csv"),
-        ]
-        .iter()
-        .find(|p| p.is_file())
-        .expect("the reference template hunt.group.create.csv"),
-    )
-    .unwrap();
+    let template =
+        std::fs::read_to_string(root().join("tests/fixtures/reference/hunt.group.create.csv"))
+            .unwrap();
     let template_header = template
         .lines()
         .next()

@@ -11,64 +11,14 @@ use huntctl::ocip::transport::{Shared, TransportError};
 use huntctl::ocip::xml::{decode_document, find_document_end};
 use huntctl::ocip::{ClientError, CommandFailure, ConnectionSettings, Execute, Pool};
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-// ---------------------------------------------------------------- shared files
+// ---------------------------------------------------------------- vendored files
 
-fn shared_ocip_dir() -> PathBuf {
-    if let Ok(v) = std::env::var("HUNTCTL_OCIP_VALIDATE") {
-        if let Some(dir) = PathBuf::from(v).parent() {
-            return dir.to_path_buf();
-        }
-    }
-    let beside = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/ocip");
-    if beside.join("validate").exists() {
-        return beside;
-    }
-    PathBuf::from("/work/shared/ocip")
-}
-
-fn validator() -> PathBuf {
-    if let Ok(v) = std::env::var("HUNTCTL_OCIP_VALIDATE") {
-        return PathBuf::from(v);
-    }
-    let v = shared_ocip_dir().join("validate");
-    assert!(
-        v.exists(),
-        "OCI-P validator not found: set HUNTCTL_OCIP_VALIDATE"
-    );
-    v
-}
-
-/// Runs the validator on documents written to one file; returns (exit code, output).
-fn validate(docs: &[Vec<u8>]) -> (i32, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("docs.xml");
-    let mut all = Vec::new();
-    for d in docs {
-        all.extend_from_slice(d);
-        all.push(b'\n');
-    }
-    std::fs::write(&f, &all).unwrap();
-    let out = std::process::Command::new(validator())
-        .arg(&f)
-        .output()
-        .expect("run the validator");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let code = out.status.code().unwrap_or(-1);
-    assert!(
-        code == 0 || code == 1,
-        "the validator could not run ({code}):\n{text}"
-    );
-    (code, text)
-}
+#[path = "support/ocip_schema.rs"]
+mod ocip_schema;
 
 const TRICKY: &str = "A&B <x> \"q\" 'a'";
 
@@ -239,12 +189,10 @@ fn every_request_kind_validates_against_the_r25_schema() {
         .map(|r| request_document("huntctl-test", std::slice::from_ref(r)))
         .collect();
     docs.push(request_document("batch&<1>", &reqs));
-    let (code, out) = validate(&docs);
-    assert_eq!(code, 0, "validator rejected the documents:\n{out}");
-    assert!(
-        out.contains(&format!("{} documents valid", docs.len())),
-        "{out}"
-    );
+    if let Some(r) = ocip_schema::validate_documents(&docs) {
+        assert!(r.is_valid(), "{r}");
+        assert_eq!(r.documents, docs.len(), "{r}");
+    }
 
     // The hiragana survive as character references in an ISO-8859-1 document.
     let doc = &docs[6];
@@ -276,9 +224,12 @@ fn group_list_request_and_reply_validate_and_round_trip() {
     let req_doc = request_document("s1", std::slice::from_ref(&req));
     let reply = response_document("s1", &[Response::GroupList(rows.clone())]);
     let empty = response_document("s2", &[Response::GroupList(Vec::new())]);
-    let (code, out) = validate(&[req_doc.clone(), reply.clone(), empty.clone()]);
-    assert_eq!(code, 0, "validator rejected the documents:\n{out}");
-    assert!(out.contains("3 documents valid"), "{out}");
+    if let Some(r) =
+        ocip_schema::validate_documents(&[req_doc.clone(), reply.clone(), empty.clone()])
+    {
+        assert!(r.is_valid(), "{r}");
+        assert_eq!(r.documents, 3, "{r}");
+    }
 
     // The sandbox's decoder reads the request back; the client's decoder reads the replies.
     let decoded = decode_request_document(&req_doc).unwrap();
@@ -299,8 +250,7 @@ fn group_list_request_and_reply_validate_and_round_trip() {
 
     // A real server's table: columns read by heading, in any order, extra columns ignored.
     let real = br#"<?xml version="1.0" encoding="ISO-8859-1"?><BroadsoftDocument protocol="OCI" xmlns="C" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><sessionId xmlns="">s</sessionId><command echo="" xsi:type="GroupGetListInServiceProviderResponse" xmlns=""><groupTable><colHeading>User Limit</colHeading><colHeading>Group Name</colHeading><colHeading>Group External Id</colHeading><colHeading>Group Id</colHeading><row><col>25</col><col>Support</col><col/><col>SupportGroup</col></row></groupTable></command></BroadsoftDocument>"#;
-    let (code, out) = validate(&[real.to_vec()]);
-    assert_eq!(code, 0, "hand-written reply is not valid:\n{out}");
+    ocip_schema::assert_valid_documents("hand-written reply", &[real.to_vec()]);
     assert_eq!(
         decode_response_document(real).unwrap().responses,
         vec![Response::GroupList(vec![GroupListEntry {
@@ -320,14 +270,19 @@ fn the_validator_catches_wrong_element_order() {
         "<huntAfterNoAnswer>true</huntAfterNoAnswer><policy>Weighted</policy>",
     );
     assert_ne!(text.as_bytes(), &doc[..], "replacement did not apply");
-    let (code, out) = validate(&[text.into_bytes()]);
-    assert_eq!(code, 1, "validator accepted a misordered document: {out}");
-    assert!(out.contains("INVALID"), "{out}");
+    if let Some(r) = ocip_schema::validate_documents(&[text.into_bytes()]) {
+        assert!(
+            !r.is_valid(),
+            "validator accepted a misordered document: {r}"
+        );
+        assert_eq!(r.invalid.len(), 1, "{r}");
+        assert!(r.invalid[0].1.contains("policy"), "{r}");
+    }
 }
 
 #[test]
 fn every_reply_sample_parses() {
-    let dir = shared_ocip_dir().join("samples");
+    let dir = ocip_schema::samples_dir();
     let mut parsed = HashMap::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
@@ -954,6 +909,48 @@ async fn unreachable_server_is_a_connect_error() {
 }
 
 #[test]
+fn every_vendored_sample_validates_against_the_r25_schema() {
+    let mut n = 0;
+    for entry in std::fs::read_dir(ocip_schema::samples_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "xml") {
+            ocip_schema::assert_valid_file(&path);
+            n += 1;
+        }
+    }
+    assert!(n >= 14, "only {n} samples");
+}
+
+#[test]
+fn the_schema_check_splits_streams_and_reads_prefixed_roots() {
+    let dir = ocip_schema::samples_dir();
+    let plain = std::fs::read(dir.join("hg-add.xml")).unwrap();
+    let prefixed = std::fs::read(dir.join("hg-add.prefixed.xml")).unwrap();
+    // A recorded stream: CRLF, a prefixed root, no newline between two documents.
+    let mut stream = plain.clone();
+    stream.extend_from_slice(b"\r\n");
+    stream.extend_from_slice(&prefixed);
+    stream.extend_from_slice(&plain);
+    let docs = ocip_schema::split_documents(&stream);
+    assert_eq!(docs.len(), 3);
+    assert!(docs.iter().all(|d| d.starts_with(b"<?xml")));
+    if let Some(r) = ocip_schema::validate_stream(&stream) {
+        assert!(r.is_valid(), "{r}");
+        assert_eq!(r.documents, 3);
+    }
+    // A broken second document is reported as document 2, with libxml2's reason.
+    let broken = String::from_utf8_lossy(&plain).replace("<groupId>", "<groupID>");
+    let mut stream = plain.clone();
+    stream.extend_from_slice(broken.as_bytes());
+    if let Some(r) = ocip_schema::validate_stream(&stream) {
+        assert_eq!(r.documents, 2, "{r}");
+        assert_eq!(r.invalid.len(), 1, "{r}");
+        assert_eq!(r.invalid[0].0, 2, "{r}");
+        assert!(r.invalid[0].1.contains("groupID"), "{r}");
+    }
+}
+
+#[test]
 fn preflight_reads_validate_and_round_trip() {
     use huntctl::ocip::decode_request::decode_request_document;
     use huntctl::ocip::encode_response::response_document;
@@ -1004,9 +1001,12 @@ fn preflight_reads_validate_and_round_trip() {
             Response::UsersInGroup(vec![]),
         ],
     );
-    let (code, out) = validate(&[req_doc.clone(), reply.clone(), empty.clone()]);
-    assert_eq!(code, 0, "validator rejected the documents:\n{out}");
-    assert!(out.contains("3 documents valid"), "{out}");
+    if let Some(r) =
+        ocip_schema::validate_documents(&[req_doc.clone(), reply.clone(), empty.clone()])
+    {
+        assert!(r.is_valid(), "{r}");
+        assert_eq!(r.documents, 3, "{r}");
+    }
 
     let decoded = decode_request_document(&req_doc).unwrap();
     assert_eq!(
@@ -1034,8 +1034,9 @@ fn preflight_reads_validate_and_round_trip() {
     let wrong = text_doc(
         r#"<command xsi:type="UserGetListInGroupRequest" xmlns=""><serviceProviderId>SP1</serviceProviderId><groupId>G1</groupId></command>"#,
     );
-    let (code, _) = validate(std::slice::from_ref(&wrong));
-    assert_ne!(code, 0, "the schema should refuse groupId");
+    if let Some(r) = ocip_schema::validate_documents(std::slice::from_ref(&wrong)) {
+        assert!(!r.is_valid(), "the schema should refuse groupId: {r}");
+    }
     assert!(decode_request_document(&wrong).unwrap().commands[0].is_err());
 
     // A real server's table read by heading: other order, extra columns ignored.

@@ -3,52 +3,22 @@
 
 use huntctl::ocip::xml::{decode_document, find_document_end};
 use huntctl::sandbox::{start, FaultRule, SandboxConfig, SandboxHandle};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 // ------------------------------------------------------------------------------------------
 // helpers
 
-fn validator() -> PathBuf {
-    if let Ok(p) = std::env::var("HUNTCTL_OCIP_VALIDATE") {
-        return PathBuf::from(p);
-    }
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/ocip/validate");
-    if local.exists() {
-        return local;
-    }
-    let p = PathBuf::from("/work/shared/ocip/validate");
-    assert!(
-        p.exists(),
-        "the OCI-P validator is required (HUNTCTL_OCIP_VALIDATE)"
-    );
-    p
-}
+#[path = "support/ocip_schema.rs"]
+mod ocip_schema;
 
 fn validate_bytes(docs: &[Vec<u8>]) {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("docs.xml");
-    let mut all = Vec::new();
-    for d in docs {
-        all.extend_from_slice(d);
-        all.push(b'\n');
-    }
-    std::fs::write(&f, &all).unwrap();
-    validate_file(&f);
+    ocip_schema::assert_valid_documents("sandbox replies", docs);
 }
 
 fn validate_file(f: &Path) {
-    let out = std::process::Command::new(validator())
-        .arg(f)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "validator: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ocip_schema::assert_valid_file(f);
 }
 
 async fn sandbox_with(dir: &Path, f: impl FnOnce(&mut SandboxConfig)) -> SandboxHandle {

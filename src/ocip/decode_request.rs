@@ -1243,12 +1243,10 @@ mod tests {
             "login-flow.xml",
             "login.xml",
         ] {
-            let p = format!("{}/../shared/ocip/samples/{f}", env!("CARGO_MANIFEST_DIR"));
-            let p = if std::path::Path::new(&p).exists() {
-                p
-            } else {
-                format!("/work/shared/ocip/samples/{f}")
-            };
+            let p = format!(
+                "{}/tests/fixtures/ocip/samples/{f}",
+                env!("CARGO_MANIFEST_DIR")
+            );
             let bytes = std::fs::read(&p).unwrap();
             let d = decode_request_document(&bytes).unwrap();
             for c in &d.commands {
