@@ -770,3 +770,42 @@ fn a_partly_failed_apply_gets_an_undo_of_what_succeeded_only() {
     assert_eq!(out.code, 0, "{}", out.all());
     assert!(!out.stderr.contains("Undo: "), "{}", out.stderr);
 }
+
+#[test]
+fn csv_refusals_name_the_row_and_column_and_a_saved_plan_keeps_them() {
+    let sb = Sb::new(&seed_state());
+    let csv = "operation,serviceProviderId,groupId,serviceUserId,serviceInstanceProfile.name,serviceInstanceProfile.callingLineIdLastName,serviceInstanceProfile.callingLineIdFirstName,serviceInstanceProfile.phoneNumber,agentUserId[0],agentUserId[1]\n\
+hunt.group.create,MyServiceProvider,SupportGroup,night@company.com,Night,Support,Night,,support1@company.com,ghost@company.com\n\
+hunt.group.create,MyServiceProvider,SupportGroup,day@company.com,Day,Support,Day,+1-2025550205,support2@company.com,\n";
+    let f = sb.file("support.csv", csv);
+    let f = f.to_str().unwrap();
+    let saved = sb.path("saved.json");
+    let plan = sb.run("plan", &[f, "--out", saved.to_str().unwrap()]);
+    assert_eq!(plan.code, 1, "{}", plan.all());
+    let at = format!("    at {f}:2:");
+    let line = plan
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(&at))
+        .unwrap_or_else(|| panic!("no location on line 2:\n{}", plan.stdout));
+    assert!(
+        line.contains("(row 2, column agentUserId[1]) (agentUserId = ghost@company.com)"),
+        "{line}"
+    );
+    // The saved plan is applied later: the refused create is still not sent, the other is.
+    let before = sb.record().len();
+    let out = sb.run(
+        "apply",
+        &["--plan", saved.to_str().unwrap(), "--auto-approve"],
+    );
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert!(
+        out.stdout
+            .contains("Apply complete: 1 created, 0 updated, 0 deleted, 1 failed."),
+        "{}",
+        out.stdout
+    );
+    let record = &sb.record()[before..];
+    assert!(!record.contains("night@company.com"), "refused create sent");
+    assert!(record.contains("day@company.com"));
+}

@@ -54,13 +54,14 @@ pub enum Rule {
 impl Rule {
     /// The code the server is expected to answer with.
     pub fn code(self) -> u32 {
-        use crate::sandbox::store::codes;
+        // The client keeps its own table (it never reads the sandbox's logic); a unit test
+        // checks that the sandbox answers with the same numbers.
         match self {
-            Rule::UnknownAgent => codes::USER_NOT_FOUND,
-            Rule::NumberNotInGroup => codes::NUMBER_NOT_IN_GROUP,
-            Rule::NumberInUse => codes::NUMBER_IN_USE,
-            Rule::ExtensionInUse => codes::EXTENSION_IN_USE,
-            Rule::UserIdInUse => codes::USER_ID_IN_USE,
+            Rule::UnknownAgent => 4008,
+            Rule::NumberNotInGroup => 4413,
+            Rule::NumberInUse => 4414,
+            Rule::ExtensionInUse => 4415,
+            Rule::UserIdInUse => 4200,
         }
     }
 
@@ -605,5 +606,20 @@ pub fn locate_refusals(refusals: &mut [Refusal], paths: &[std::path::PathBuf]) {
         r.location = map
             .find(&r.service_user_id, &r.field, &r.value)
             .map(ToString::to_string);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Rule;
+    use crate::sandbox::store::codes;
+
+    #[test]
+    fn predicted_codes_are_the_ones_the_sandbox_answers_with() {
+        assert_eq!(Rule::UnknownAgent.code(), codes::USER_NOT_FOUND);
+        assert_eq!(Rule::NumberNotInGroup.code(), codes::NUMBER_NOT_IN_GROUP);
+        assert_eq!(Rule::NumberInUse.code(), codes::NUMBER_IN_USE);
+        assert_eq!(Rule::ExtensionInUse.code(), codes::EXTENSION_IN_USE);
+        assert_eq!(Rule::UserIdInUse.code(), codes::USER_ID_IN_USE);
     }
 }

@@ -918,4 +918,69 @@ mod tests {
         assert_eq!(rows[1].user_limit, Some(DEFAULT_USER_LIMIT));
         assert_eq!(rows[1].group_name, "SalesGroup");
     }
+
+    #[test]
+    fn preflight_reads_answer_from_the_state() {
+        let state = crate::sandbox::seed::seed_state();
+        let mut store = Store::new(state).unwrap();
+        let (sp, g) = ("MyServiceProvider".to_string(), "SalesGroup".to_string());
+        let (r, wrote) = store.execute(&Request::AvailableDns {
+            service_provider_id: sp.clone(),
+            group_id: g.clone(),
+        });
+        assert!(!wrote);
+        let Response::AvailableDns(numbers) = r else {
+            panic!("{r:?}")
+        };
+        // 2025550100..119, minus sales-hunt's 2025550100.
+        assert_eq!(numbers.len(), 19);
+        assert!(!numbers.contains(&"2025550100".to_string()));
+        assert!(numbers.contains(&"2025550119".to_string()));
+        let (r, _) = store.execute(&Request::AvailableUsers {
+            service_provider_id: sp.clone(),
+            group_id: g.clone(),
+        });
+        let Response::AvailableUsers(users) = r else {
+            panic!("{r:?}")
+        };
+        assert_eq!(users.len(), 5);
+        assert_eq!(users[0].user_id, "john.doe@company.com");
+        assert_eq!(users[0].extension, "1001");
+        assert_eq!(users[0].country_code, "", "not a column of this response");
+        let (r, _) = store.execute(&Request::UsersInGroup {
+            service_provider_id: sp.clone(),
+            group_id: g,
+        });
+        let Response::UsersInGroup(users) = r else {
+            panic!("{r:?}")
+        };
+        assert_eq!(users.len(), 5);
+        assert_eq!(users[1].country_code, "1");
+        assert_eq!(users[1].in_trunk_group, "false");
+        // A number taken by a new hunt group leaves the free list; an unknown group is an error.
+        let mut h = HuntGroupState::with_defaults("x@company.com", "X", "X", "X");
+        h.phone_number = Some("2025550119".into());
+        store.state.service_providers[0].groups[0]
+            .hunt_groups
+            .push(h);
+        let (r, _) = store.execute(&Request::AvailableDns {
+            service_provider_id: sp.clone(),
+            group_id: "SalesGroup".into(),
+        });
+        assert!(
+            matches!(&r, Response::AvailableDns(n) if n.len() == 18),
+            "{r:?}"
+        );
+        let (r, _) = store.execute(&Request::UsersInGroup {
+            service_provider_id: sp,
+            group_id: "Nope".into(),
+        });
+        assert!(matches!(
+            r,
+            Response::Error(OciError {
+                code: Some(codes::GROUP_NOT_FOUND),
+                ..
+            })
+        ));
+    }
 }
