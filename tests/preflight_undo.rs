@@ -196,6 +196,15 @@ fn plan_lists_exactly_three_refusals_with_locations_in_every_format_and_exits_1(
     assert_eq!(text.code, 1, "{}", text.all());
     let lines: Vec<&str> = text.stdout.lines().filter(|l| l.starts_with('✗')).collect();
     assert_eq!(lines.len(), 3, "{}", text.stdout);
+    // The change itself is marked too, so a long plan shows it where it is.
+    assert!(
+        text.stdout.contains(
+            "  + bad-agent@company.com will be created\n      ✗ would be refused: agent \
+             nobody@company.com is not a user of MyServiceProvider / SalesGroup (apply will not send it)\n"
+        ),
+        "{}",
+        text.stdout
+    );
     assert!(lines.contains(
         &"✗ bad-agent@company.com would be refused: agent nobody@company.com is not a user of \
           MyServiceProvider / SalesGroup (BroadWorks: 4008)"

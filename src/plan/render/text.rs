@@ -57,6 +57,10 @@ pub fn text(plan: &Plan, color: bool) -> String {
             continue;
         }
         out.push_str(&format!("  {}\n", paint(&head, mark, color)));
+        for r in plan.refusals_of(&c.service_user_id) {
+            let line = format!("✗ would be refused: {} (apply will not send it)", r.reason);
+            out.push_str(&format!("      {}\n", paint(&line, Mark::Warn, color)));
+        }
         for (m, indent, line) in body(c, false) {
             let sym = match m {
                 Mark::Add => "+",
