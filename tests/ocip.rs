@@ -908,6 +908,231 @@ async fn unreachable_server_is_a_connect_error() {
     assert!(matches!(err, ClientError::Connect { .. }), "{err}");
 }
 
+// ---------------------------------------------------------------- awkward servers
+//
+// Every reply shape of PROTOCOL.md "Wire shapes seen in the wild", served on purpose by a
+// deliberately awkward server (the scripted `handle` above, its bytes reshaped on the way
+// out): huntctl's client must read them all.
+
+#[derive(Debug, Clone, Copy)]
+enum Shape {
+    /// Each reply in 7-byte writes a millisecond apart.
+    Pieces,
+    /// No newline after the document.
+    NoNewline,
+    /// The newline as its own late write (what the sandbox used to do): it arrives before the
+    /// next reply, which then starts with it.
+    LateNewline,
+    /// A newline (CRLF) before the declaration of every reply.
+    LeadingNewline,
+    /// No newline between the declaration and the root element.
+    NoNewlineAfterDeclaration,
+    /// ISO-8859-1 bytes (é as one byte, the rest as character references).
+    Latin1,
+}
+
+/// The reply `handle` gives for `doc`, reshaped into the writes a server of this shape makes.
+fn awkward_writes(shape: Shape, reply: &str) -> Vec<(Vec<u8>, Duration)> {
+    let now = Duration::ZERO;
+    match shape {
+        Shape::Pieces => format!("{reply}\n")
+            .into_bytes()
+            .chunks(7)
+            .map(|c| (c.to_vec(), Duration::from_millis(1)))
+            .collect(),
+        Shape::NoNewline => vec![(reply.as_bytes().to_vec(), now)],
+        Shape::LateNewline => vec![
+            (reply.as_bytes().to_vec(), now),
+            (b"\n".to_vec(), Duration::from_millis(5)),
+        ],
+        Shape::LeadingNewline => vec![(format!("\r\n{reply}\r\n").into_bytes(), now)],
+        Shape::NoNewlineAfterDeclaration => vec![(
+            format!("{}\n", reply.replacen("?>\n", "?>", 1)).into_bytes(),
+            now,
+        )],
+        Shape::Latin1 => {
+            let text = reply.replacen("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"", 1);
+            let mut bytes = huntctl::ocip::xml::to_latin1_with_refs(&text);
+            bytes.push(b'\n');
+            vec![(bytes, now)]
+        }
+    }
+}
+
+async fn awkward_stream_server(shape: Shape) -> (u16, State) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let state = State::default();
+    let st = state.clone();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let _ = s.set_nodelay(true);
+            let st = st.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 8192];
+                loop {
+                    while let Some(end) = find_document_end(&buf) {
+                        let doc: Vec<u8> = buf.drain(..end).collect();
+                        let text = decode_document(&doc).unwrap().into_owned();
+                        let Action::Reply(r) = handle(&text, &st) else {
+                            return;
+                        };
+                        for (bytes, pause) in awkward_writes(shape, &r) {
+                            tokio::time::sleep(pause).await;
+                            if s.write_all(&bytes).await.is_err() {
+                                return;
+                            }
+                            let _ = s.flush().await;
+                        }
+                    }
+                    match s.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+            });
+        }
+    });
+    (port, state)
+}
+
+/// Documents the server has handled, once it has `want` or after 2 s (the logout is sent
+/// without waiting for its answer, so it may still be on its way).
+async fn documents_seen(state: &State, want: usize) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let n = state.lock().unwrap().docs.len();
+        if n >= want || Instant::now() > deadline {
+            return n;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Ten lock-step round trips of two commands each (a hunt group whose name holds é and
+/// katakana, and an unknown one) on one session, all read right.
+async fn read_every_reply(url: &str, what: &str) {
+    let s = settings(url);
+    let shared = Shared::new(&s).unwrap();
+    let mut session = huntctl::ocip::session::Session::open(&s, &shared)
+        .await
+        .unwrap_or_else(|e| panic!("{what}: login: {e}"));
+    for n in 0..10 {
+        let rs = session
+            .send(&[get("caf\u{e9}@x.com"), get("missing@x.com")])
+            .await
+            .unwrap_or_else(|e| panic!("{what}: round trip {n}: {e}"));
+        match &rs[0] {
+            Response::Instance(i) => {
+                assert_eq!(i.profile.name, "ぐるーぷ caf\u{e9}", "{what}")
+            }
+            other => panic!("{what}: {other:?}"),
+        }
+        assert!(
+            matches!(&rs[1], Response::Error(e) if e.code == Some(4008)),
+            "{what}: {:?}",
+            rs[1]
+        );
+    }
+    session.logout().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_reads_every_tcp_reply_shape() {
+    for shape in [
+        Shape::Pieces,
+        Shape::NoNewline,
+        Shape::LateNewline,
+        Shape::LeadingNewline,
+        Shape::NoNewlineAfterDeclaration,
+        Shape::Latin1,
+    ] {
+        let (port, state) = awkward_stream_server(shape).await;
+        read_every_reply(&format!("tcp://127.0.0.1:{port}"), &format!("{shape:?}")).await;
+        // login (2 documents), 10 round trips, logout
+        assert_eq!(documents_seen(&state, 13).await, 13, "{shape:?}");
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum SoapStyle {
+    /// Captured from XSPs: unqualified response element, `ns1:processOCIMessageReturn`, and a
+    /// newline after the inner declaration (which says UTF-8).
+    Xsp,
+    /// RPC/encoded: `ns1:processOCIMessageResponse` with encodingStyle, typed return.
+    RpcEncoded,
+    /// A Python SOAP stack: `ns0:Envelope`, everything prefixed.
+    Ns0,
+    /// The XSP style in ISO-8859-1 bytes, said by the declaration only (no charset header).
+    Latin1,
+}
+
+fn soap_answer(style: SoapStyle, doc: &str) -> (Vec<u8>, &'static str) {
+    let esc = quick_xml::escape::escape(doc);
+    let soapenv = "xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"";
+    let xsp = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope {soapenv}><soapenv:Body><processOCIMessageResponse xmlns=\"\"><ns1:processOCIMessageReturn xmlns:ns1=\"urn:com:broadsoft:webservice\">{esc}</ns1:processOCIMessageReturn></processOCIMessageResponse></soapenv:Body></soapenv:Envelope>");
+    match style {
+        SoapStyle::Xsp => (xsp.into_bytes(), "text/xml; charset=utf-8"),
+        SoapStyle::RpcEncoded => (
+            format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soapenv:Envelope {soapenv}>\n <soapenv:Body>\n  <ns1:processOCIMessageResponse soapenv:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\" xmlns:ns1=\"urn:com:broadsoft:webservice\">\n   <processOCIMessageReturn xsi:type=\"xsd:string\">{esc}</processOCIMessageReturn>\n  </ns1:processOCIMessageResponse>\n </soapenv:Body>\n</soapenv:Envelope>").into_bytes(),
+            "text/xml;charset=UTF-8",
+        ),
+        SoapStyle::Ns0 => (
+            format!("<?xml version='1.0' encoding='utf-8'?>\n<ns0:Envelope xmlns:ns0=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:ns1=\"urn:com:broadsoft:webservice\"><ns0:Body><ns1:processOCIMessageResponse><ns1:processOCIMessageReturn>{esc}</ns1:processOCIMessageReturn></ns1:processOCIMessageResponse></ns0:Body></ns0:Envelope>").into_bytes(),
+            "text/xml; charset=utf-8",
+        ),
+        SoapStyle::Latin1 => (
+            huntctl::ocip::xml::to_latin1_with_refs(
+                &xsp.replacen("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"", 1),
+            ),
+            "text/xml",
+        ),
+    }
+}
+
+async fn awkward_soap_server(style: SoapStyle) -> (String, State) {
+    let state = State::default();
+    let st = state.clone();
+    let app = axum::Router::new().route(
+        "/webservice/services/ProvisioningService",
+        axum::routing::post(move |body: String| {
+            let st = st.clone();
+            async move {
+                let in0 = between(&body, "<in0 xsi:type=\"xsd:string\">", "</in0>").unwrap_or("");
+                let Action::Reply(r) = handle(&unescape(in0), &st) else {
+                    panic!("no scripted close or hang here")
+                };
+                let (bytes, ct) = soap_answer(style, &r);
+                ([(axum::http::header::CONTENT_TYPE, ct)], bytes)
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (
+        format!("http://127.0.0.1:{port}/webservice/services/ProvisioningService"),
+        state,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_reads_every_soap_reply_style() {
+    for style in [
+        SoapStyle::Xsp,
+        SoapStyle::RpcEncoded,
+        SoapStyle::Ns0,
+        SoapStyle::Latin1,
+    ] {
+        let (url, state) = awkward_soap_server(style).await;
+        read_every_reply(&url, &format!("{style:?}")).await;
+        assert_eq!(documents_seen(&state, 13).await, 13, "{style:?}");
+    }
+}
+
 #[test]
 fn every_vendored_sample_validates_against_the_r25_schema() {
     let mut n = 0;

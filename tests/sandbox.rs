@@ -1,9 +1,9 @@
 //! The sandbox over the real wire: TCP, TLS and SOAP, business rules, schema checks, faults,
-//! and a kill -9 durability test against the binary.
+//! a kill -9 durability test against the binary, and the peer SDKs (tests/interop) against it.
 
 use huntctl::ocip::xml::{decode_document, find_document_end};
 use huntctl::sandbox::{start, FaultRule, SandboxConfig, SandboxHandle};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
@@ -874,15 +874,10 @@ async fn soap_call(client: &reqwest::Client, url: &str, inner: &str) -> (u16, St
     let status = r.status().as_u16();
     let text = r.text().await.unwrap();
     let inner = if status == 200 {
-        between(
-            &text,
-            "<processOCIMessageReturn xsi:type=\"xsd:string\">",
-            "</processOCIMessageReturn>",
-        )
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&")
+        match huntctl::ocip::transport::soap::parse_answer(&text) {
+            Some(huntctl::ocip::transport::soap::Answer::Document(d)) => d,
+            other => panic!("no document in {text}: {other:?}"),
+        }
     } else {
         text
     };
@@ -1247,4 +1242,705 @@ fn kill_9_keeps_every_acknowledged_write() {
         "the test wrote too little: {}",
         acknowledged.len()
     );
+}
+
+// ------------------------------------------------------------------------------------------
+// Fidelity to what public clients do on the wire (issue 12; PROTOCOL.md "Wire shapes seen in
+// the wild"). These use blocking std sockets, read the way the peers read.
+
+/// Reads one reply the way every public client does: read until `</BroadsoftDocument>` is in
+/// what was read, then keep exactly that, less a trailing `\n` (nothing else is stripped).
+fn peer_read<R: std::io::Read + ?Sized>(s: &mut R) -> Vec<u8> {
+    let mut content = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !content
+        .windows(b"</BroadsoftDocument>".len())
+        .any(|w| w == b"</BroadsoftDocument>")
+    {
+        let n = s.read(&mut chunk).expect("read");
+        assert!(n > 0, "closed before a whole reply");
+        content.extend_from_slice(&chunk[..n]);
+    }
+    while content.last() == Some(&b'\n') {
+        content.pop();
+    }
+    content
+}
+
+/// `peer_read`'s result as a peer's parser sees it: starting with the declaration (a leading
+/// `\n` is what made expat fail with "XML or text declaration not at start of entity"), one
+/// well-formed document.
+fn assert_peer_parses(reply: &[u8]) -> String {
+    assert!(
+        reply.starts_with(b"<?xml"),
+        "reply does not start with <?xml: {:?}",
+        String::from_utf8_lossy(&reply[..reply.len().min(60)])
+    );
+    let text = decode_document(reply).unwrap().into_owned();
+    assert!(well_formed(&text), "{text}");
+    assert_eq!(find_document_end(reply), Some(reply.len()), "one document");
+    text
+}
+
+fn std_tls(
+    h: &SandboxHandle,
+) -> rustls::StreamOwned<rustls::ClientConnection, std::net::TcpStream> {
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls_pemfile::certs(&mut h.cert_pem().unwrap().as_bytes()) {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let cfg = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let conn = rustls::ClientConnection::new(
+        std::sync::Arc::new(cfg),
+        rustls::pki_types::ServerName::try_from("localhost").unwrap(),
+    )
+    .unwrap();
+    let tcp = std::net::TcpStream::connect(h.tls_addr().unwrap()).unwrap();
+    tcp.set_nodelay(true).unwrap();
+    rustls::StreamOwned::new(conn, tcp)
+}
+
+/// Logs in and reads 100 replies the peers' way over `s`; returns every raw reply.
+fn hundred_replies<S: std::io::Read + std::io::Write>(s: &mut S, tls: bool) -> Vec<Vec<u8>> {
+    // Each request written the way mercury-ocip does: document + "\n" in one sendall.
+    let call = |s: &mut S, d: String| -> Vec<u8> {
+        s.write_all(format!("{d}\n").as_bytes()).unwrap();
+        s.flush().unwrap();
+        peer_read(s)
+    };
+    let mut replies = Vec::new();
+    if tls {
+        replies.push(call(
+            s,
+            doc(
+                "p1",
+                &[cmd(
+                    "LoginRequest22V5",
+                    "<userId>admin</userId><password>admin</password>",
+                )],
+            ),
+        ));
+    } else {
+        let a = call(
+            s,
+            doc(
+                "p1",
+                &[cmd("AuthenticationRequest", "<userId>admin</userId>")],
+            ),
+        );
+        let nonce = between(&String::from_utf8_lossy(&a), "<nonce>", "</nonce>");
+        let sp = huntctl::sandbox::signed_password(&nonce, "admin");
+        replies.push(a);
+        replies.push(call(
+            s,
+            doc(
+                "p1",
+                &[cmd(
+                    "LoginRequest14sp4",
+                    &format!("<userId>admin</userId><signedPassword>{sp}</signedPassword>"),
+                )],
+            ),
+        ));
+    }
+    assert!(String::from_utf8_lossy(replies.last().unwrap()).contains("LoginResponse"));
+    for n in 0..100 {
+        let id = ["sales-hunt@company.com", "nobody@company.com"][n % 2];
+        let r = call(s, doc("p1", &[get(id)]));
+        let text = assert_peer_parses(&r);
+        if n % 2 == 0 {
+            assert!(text.contains("<name>Sales Hunt</name>"), "{text}");
+        } else {
+            assert_eq!(code(&text), Some(4008), "{text}");
+        }
+        replies.push(r);
+    }
+    replies
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hundred_replies_read_the_peers_way_each_start_with_the_declaration() {
+    for latency in [0u64, 20] {
+        let dir = tempfile::tempdir().unwrap();
+        let h = sandbox_with(dir.path(), |c| {
+            c.tls_listen = Some("127.0.0.1:0".parse().unwrap());
+            c.latency = Duration::from_millis(latency);
+        })
+        .await;
+        let tcp = h.tcp_addr().unwrap();
+        let plain = tokio::task::spawn_blocking(move || {
+            let mut s = std::net::TcpStream::connect(tcp).unwrap();
+            s.set_nodelay(true).unwrap();
+            hundred_replies(&mut s, false)
+        });
+        let mut tls_stream = std_tls(&h);
+        let tls = tokio::task::spawn_blocking(move || hundred_replies(&mut tls_stream, true));
+        let mut all = plain.await.unwrap();
+        all.extend(tls.await.unwrap());
+        assert_eq!(all.len(), 2 + 1 + 200, "latency {latency} ms");
+        // The 100 replies repeat two answers: schema-check each distinct one (the validator
+        // costs about a second per document).
+        all.sort();
+        all.dedup();
+        validate_bytes(&all);
+        h.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_are_framed_by_their_closing_tag_in_any_pieces() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let h = sandbox_with(dir.path(), |_| {}).await;
+    let tcp = h.tcp_addr().unwrap();
+    let replies = tokio::task::spawn_blocking(move || {
+        let mut s = std::net::TcpStream::connect(tcp).unwrap();
+        s.set_nodelay(true).unwrap();
+        // A reply that does not come is a failure, not a hang.
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut replies = Vec::new();
+        // 1. byte by byte, no newline after: answered without waiting for one
+        let d = doc("f1", &[cmd("AuthenticationRequest", "<userId>admin</userId>")]);
+        for b in d.as_bytes() {
+            s.write_all(&[*b]).unwrap();
+        }
+        let r = peer_read(&mut s);
+        let nonce = between(&assert_peer_parses(&r), "<nonce>", "</nonce>");
+        replies.push(r);
+        // 2. pretty-printed with CRLF line ends, prefixed root, nothing after the closing tag
+        let sp = huntctl::sandbox::signed_password(&nonce, "admin");
+        let d = format!("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\r\n<c:BroadsoftDocument protocol=\"OCI\" xmlns:c=\"C\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\r\n  <sessionId>f1</sessionId>\r\n  <command xsi:type=\"LoginRequest14sp4\">\r\n    <userId>admin</userId>\r\n    <signedPassword>{sp}</signedPassword>\r\n  </command>\r\n</c:BroadsoftDocument>");
+        s.write_all(d.as_bytes()).unwrap();
+        let r = peer_read(&mut s);
+        assert!(assert_peer_parses(&r).contains("LoginResponse14sp4"));
+        replies.push(r);
+        // 3. two documents in one write, no newline between, the second split mid-tag with the
+        //    rest sent later followed by CRLF
+        let a = doc("f1", &[get("sales-hunt@company.com")]);
+        let b = doc("f1", &[get("support-hunt@company.com")]);
+        let cut = b.len() - 7;
+        s.write_all(format!("{a}{}", &b[..cut]).as_bytes()).unwrap();
+        let r = peer_read(&mut s);
+        assert!(assert_peer_parses(&r).contains("<name>Sales Hunt</name>"));
+        replies.push(r);
+        std::thread::sleep(Duration::from_millis(50));
+        s.write_all(format!("{}\r\n", &b[cut..]).as_bytes()).unwrap();
+        let r = peer_read(&mut s);
+        assert!(assert_peer_parses(&r).contains("<name>Support Hunt Group</name>"));
+        replies.push(r);
+        // 4. three in one write, each with its own line end: three replies, in order
+        let burst = format!(
+            "{}\n{}\r\n{}",
+            doc("f1", &[get("sales-vip-hunt@company.com")]),
+            doc("f1", &[get("nobody@company.com")]),
+            doc("f1", &[get("support-legacy-hunt@company.com")])
+        );
+        s.write_all(burst.as_bytes()).unwrap();
+        // No public client pipelines, so no peer reads this: take the stream whole and check
+        // it is exactly reply, "\n", reply, "\n", reply, "\n".
+        let mut stream = Vec::new();
+        let mut chunk = [0u8; 4096];
+        while stream
+            .windows(b"</BroadsoftDocument>\n".len())
+            .filter(|w| w == b"</BroadsoftDocument>\n")
+            .count()
+            < 3
+        {
+            let n = std::io::Read::read(&mut s, &mut chunk).unwrap();
+            assert!(n > 0, "closed");
+            stream.extend_from_slice(&chunk[..n]);
+        }
+        for want in ["Sales VIP Line", "[Error 4008]", "Support Legacy"] {
+            let end = find_document_end(&stream).unwrap();
+            let r: Vec<u8> = stream.drain(..end).collect();
+            assert_eq!(stream.first(), Some(&b'\n'));
+            stream.remove(0);
+            assert!(assert_peer_parses(&r).contains(want), "{want}");
+            replies.push(r);
+        }
+        assert!(stream.is_empty());
+        replies
+    })
+    .await
+    .unwrap();
+    validate_bytes(&replies);
+    h.shutdown().await;
+}
+
+async fn soap_post(
+    client: &reqwest::Client,
+    url: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (u16, String) {
+    let r = client
+        .post(url)
+        .header("Content-Type", content_type)
+        .header("SOAPAction", "\"\"")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn soap_like_a_real_xsp_wsdl_request_variants_answer_form_and_fault() {
+    use huntctl::ocip::transport::soap::{parse_answer, Answer};
+    let dir = tempfile::tempdir().unwrap();
+    let h = sandbox_with(dir.path(), |c| {
+        c.soap_listen = Some("127.0.0.1:0".parse().unwrap())
+    })
+    .await;
+    let url = h.soap_url().unwrap();
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+
+    // The WSDL: complete, and addressed at the URL it was fetched from (the Host header).
+    let port = url
+        .split("//")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .and_then(|a| a.rsplit(':').next())
+        .unwrap()
+        .to_string();
+    let wsdl = http
+        .get(format!("{url}?wsdl"))
+        .header("Host", format!("xsp.example.net:{port}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(well_formed(&wsdl), "{wsdl}");
+    for part in [
+        "<wsdl:types>",
+        "<wsdl:message name=\"processOCIMessageRequest\">",
+        "<wsdl:part name=\"in0\" type=\"xsd:string\"/>",
+        "<wsdl:part name=\"processOCIMessageReturn\" type=\"xsd:string\"/>",
+        "<wsdl:portType name=\"BWProvisioningService\">",
+        "<wsdl:operation name=\"processOCIMessage\" parameterOrder=\"in0\">",
+        "<wsdlsoap:binding style=\"rpc\" transport=\"http://schemas.xmlsoap.org/soap/http\"/>",
+        "use=\"encoded\"",
+        "namespace=\"urn:com:broadsoft:webservice\"",
+        "<wsdl:service name=\"BWProvisioningServiceService\">",
+        &format!("<wsdlsoap:address location=\"http://xsp.example.net:{port}/webservice/services/ProvisioningService\"/>"),
+    ] {
+        assert!(wsdl.contains(part), "{part} not in the WSDL:\n{wsdl}");
+    }
+    let alt = url.replace("/webservice/services/", "/OCIOverSoap/services/");
+    let wsdl2 = http
+        .get(format!("{alt}?wsdl"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(wsdl2.contains(&format!("location=\"{alt}\"")), "{wsdl2}");
+
+    // Before login: the documented SOAP fault.
+    let env = |call: &str| -> String {
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:web=\"urn:com:broadsoft:webservice\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"><soapenv:Body>{call}</soapenv:Body></soapenv:Envelope>")
+    };
+    let inner_get = |sid: &str, id: &str| doc(sid, &[get(id)]);
+    let (st, body) = soap_post(
+        &http,
+        &url,
+        "text/xml; charset=UTF-8",
+        env(&format!(
+            "<web:processOCIMessage><in0>{}</in0></web:processOCIMessage>",
+            xml_escape(&inner_get("v1", "sales-hunt@company.com"))
+        ))
+        .into_bytes(),
+    )
+    .await;
+    assert_eq!(st, 500, "{body}");
+    assert!(
+        body.contains("<faultcode>soapenv:Server.generalException</faultcode><faultstring>INVALID_REQUEST</faultstring>"),
+        "{body}"
+    );
+    assert!(body.contains("Cannot process any request before user is logged in."));
+
+    let login = doc(
+        "v1",
+        &[cmd(
+            "LoginRequest22V5",
+            "<userId>admin</userId><password>admin</password>",
+        )],
+    );
+    let (st, body) = soap_post(
+        &http,
+        &url,
+        "text/xml; charset=UTF-8",
+        env(&format!(
+            "<ns1:processOCIMessage xmlns:ns1=\"urn:com:broadsoft:webservice\"><ns1:in0>{}</ns1:in0></ns1:processOCIMessage>",
+            xml_escape(&login)
+        ))
+        .into_bytes(),
+    )
+    .await;
+    assert_eq!(st, 200, "{body}");
+    // The captured XSP answer form.
+    assert!(
+        body.contains("<soapenv:Body><processOCIMessageResponse xmlns=\"\"><ns1:processOCIMessageReturn xmlns:ns1=\"urn:com:broadsoft:webservice\">&lt;?xml version=&quot;1.0&quot; encoding=&quot;UTF-8&quot;?&gt;\n&lt;BroadsoftDocument "),
+        "{body}"
+    );
+    let mut inner_replies = Vec::new();
+    let mut answer = |body: &str| -> String {
+        let Some(Answer::Document(d)) = parse_answer(body) else {
+            panic!("no document: {body}")
+        };
+        assert!(d.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<BroadsoftDocument"));
+        inner_replies.push(d.clone().into_bytes());
+        d
+    };
+    assert!(answer(&body).contains("LoginResponse22V5"));
+
+    let sales = inner_get("v1", "sales-hunt@company.com");
+    let variants: Vec<(&str, &str, Vec<u8>)> = vec![
+        (
+            "unqualified in0, escaped",
+            "text/xml; charset=UTF-8",
+            env(&format!(
+                "<web:processOCIMessage><in0>{}</in0></web:processOCIMessage>",
+                xml_escape(&sales)
+            ))
+            .into_bytes(),
+        ),
+        (
+            "qualified in0, CDATA",
+            "text/xml; charset=UTF-8",
+            env(&format!(
+                "<ns1:processOCIMessage xmlns:ns1=\"urn:com:broadsoft:webservice\"><ns1:in0><![CDATA[{sales}]]></ns1:in0></ns1:processOCIMessage>"
+            ))
+            .into_bytes(),
+        ),
+        (
+            "arg0 with SOAP encoding",
+            "text/xml; charset=utf-8",
+            env(&format!(
+                "<ns1:processOCIMessage soapenv:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\" xmlns:ns1=\"urn:com:broadsoft:webservice\"><arg0 xsi:type=\"xsd:string\">{}</arg0></ns1:processOCIMessage>",
+                xml_escape(&sales)
+            ))
+            .into_bytes(),
+        ),
+        (
+            "default-namespace in0 (mercury-ocip-fast)",
+            "text/xml; charset=UTF-8",
+            env(&format!(
+                "<processOCIMessage xmlns=\"urn:com:broadsoft:webservice\"><in0>{}</in0></processOCIMessage>",
+                xml_escape(&sales)
+            ))
+            .into_bytes(),
+        ),
+    ];
+    for (what, ct, body) in variants {
+        let (st, body) = soap_post(&http, &url, ct, body).await;
+        assert_eq!(st, 200, "{what}: {body}");
+        assert!(
+            answer(&body).contains("<name>Sales Hunt</name>"),
+            "{what}: {body}"
+        );
+    }
+
+    // ISO-8859-1 bodies, with and without a declaration (then the Content-Type charset says it).
+    let rename = doc(
+        "v1",
+        &[modify(
+            "sales-hunt@company.com",
+            "<serviceInstanceProfile><name>Caf\u{e9} Hunt</name></serviceInstanceProfile>",
+        )],
+    );
+    let latin1 = |s: &str| -> Vec<u8> { s.chars().map(|c| c as u32 as u8).collect() };
+    let with_decl = env(&format!(
+        "<web:processOCIMessage><in0>{}</in0></web:processOCIMessage>",
+        xml_escape(&rename)
+    ))
+    .replace(
+        "encoding=\"UTF-8\"?><soapenv",
+        "encoding=\"ISO-8859-1\"?><soapenv",
+    );
+    let (st, body) = soap_post(
+        &http,
+        &url,
+        "text/xml; charset=ISO-8859-1",
+        latin1(&with_decl),
+    )
+    .await;
+    assert_eq!(st, 200, "{body}");
+    assert!(ok(&answer(&body)), "{body}");
+    let no_decl = env(&format!(
+        "<web:processOCIMessage><in0>{}</in0></web:processOCIMessage>",
+        xml_escape(&sales)
+    ))
+    .replace("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "");
+    let (st, body) = soap_post(
+        &http,
+        &url,
+        "text/xml; charset=ISO-8859-1",
+        latin1(&no_decl),
+    )
+    .await;
+    assert_eq!(st, 200, "{body}");
+    assert!(
+        answer(&body).contains("<name>Caf\u{e9} Hunt</name>"),
+        "{body}"
+    );
+    validate_bytes(&inner_replies);
+    h.shutdown().await;
+}
+
+#[test]
+fn password_values_never_appear_in_a_detail_a_log_line_or_the_record() {
+    use std::io::{BufRead, BufReader, Read};
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("record.xml");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_huntctl"))
+        .args([
+            "sandbox",
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-listen",
+            "127.0.0.1:0",
+        ])
+        .arg("--cert-out")
+        .arg(dir.path().join("cert.pem"))
+        .arg("--state")
+        .arg(dir.path().join("state.json"))
+        .arg("--record")
+        .arg(&record)
+        .env("RUST_LOG", "trace")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut stderr = child.stderr.take().unwrap();
+    let err_thread = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let (mut tcp, mut tls) = (None, None);
+    let mut log = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "sandbox exited: {log}"
+        );
+        log += &line;
+        if let Some(a) = line
+            .trim()
+            .strip_prefix("huntctl sandbox listening on tcp://")
+        {
+            tcp = Some(a.to_string());
+        }
+        if let Some(a) = line
+            .trim()
+            .strip_prefix("huntctl sandbox listening on tls://")
+        {
+            tls = Some(a.to_string());
+        }
+        if line.contains("Ctrl-C stops") {
+            break;
+        }
+    }
+    // mercury-ocip 1.3.0's plainTextPassword (the repr of a Python Field), a too-long login
+    // password over TLS, a too-long hunt group password, a short signed password.
+    let field = "Field(name=None,type=None,default=<dataclasses._MISSING_TYPE object at 0x7f>,default_factory=<dataclasses._MISSING_TYPE object at 0x7f>,init=True,repr=True,hash=None,compare=True,metadata=mappingproxy({'alias': 'plainTextPassword'}),kw_only=<dataclasses._MISSING_TYPE object at 0x7f>,_field_type=None)".repeat(3);
+    let long_login = "LoginSecretX".repeat(6);
+    let long_hg = "HuntGroupSecret".repeat(5);
+    let mut s = std::net::TcpStream::connect(tcp.unwrap()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let call = |s: &mut dyn ReadWrite, d: String| -> String {
+        s.write_all(format!("{d}\n").as_bytes()).unwrap();
+        String::from_utf8_lossy(&peer_read(s)).into_owned()
+    };
+    let mut details = Vec::new();
+    call(
+        &mut s,
+        doc(
+            "pw",
+            &[cmd("AuthenticationRequest", "<userId>admin</userId>")],
+        ),
+    );
+    let r = call(
+        &mut s,
+        doc(
+            "pw",
+            &[cmd(
+                "LoginRequest14sp4",
+                &format!(
+                    "<userId>admin</userId><plainTextPassword>{}</plainTextPassword>",
+                    xml_escape(&field)
+                ),
+            )],
+        ),
+    );
+    assert_eq!(code(&r), Some(6004), "{r}");
+    assert!(
+        r.contains("plainTextPassword"),
+        "the detail names the element: {r}"
+    );
+    details.push(r);
+    let mut t = {
+        // Built like std_tls, from the certificate the binary wrote.
+        let pem = std::fs::read_to_string(dir.path().join("cert.pem")).unwrap();
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in rustls_pemfile::certs(&mut pem.as_bytes()) {
+            roots.add(cert.unwrap()).unwrap();
+        }
+        let cfg = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        let conn = rustls::ClientConnection::new(
+            std::sync::Arc::new(cfg),
+            rustls::pki_types::ServerName::try_from("localhost").unwrap(),
+        )
+        .unwrap();
+        let sock = std::net::TcpStream::connect(tls.unwrap()).unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        rustls::StreamOwned::new(conn, sock)
+    };
+    let r = call(
+        &mut t,
+        doc(
+            "pw",
+            &[cmd(
+                "LoginRequest22V5",
+                &format!("<userId>admin</userId><password>{long_login}</password>"),
+            )],
+        ),
+    );
+    assert_eq!(code(&r), Some(6004), "{r}");
+    details.push(r);
+    let r = call(
+        &mut t,
+        doc(
+            "pw",
+            &[cmd(
+                "LoginRequest22V5",
+                "<userId>admin</userId><password>admin</password>",
+            )],
+        ),
+    );
+    assert!(r.contains("LoginResponse22V5"), "{r}");
+    let hg = add(&Add::default()).replace("s3cret-hg", &long_hg);
+    let r = call(&mut t, doc("pw", &[hg]));
+    assert_eq!(code(&r), Some(6004), "{r}");
+    assert!(r.contains("serviceInstanceProfile/password"), "{r}");
+    details.push(r);
+    drop(t);
+    drop(s);
+    // SIGINT: the sandbox stops cleanly (flushing its logs and record).
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let mut rest = String::new();
+    let _ = out.read_to_string(&mut rest);
+    let _ = child.wait();
+    let logs = format!("{log}{rest}{}", err_thread.join().unwrap());
+    let recorded = String::from_utf8_lossy(&std::fs::read(&record).unwrap()).into_owned();
+    assert!(
+        recorded.contains("<plainTextPassword>********</plainTextPassword>"),
+        "{recorded}"
+    );
+    for secret in [
+        "Field(name=",
+        "LoginSecretX",
+        "HuntGroupSecret",
+        "s3cret-hg",
+    ] {
+        for d in &details {
+            assert!(!d.contains(secret), "{secret} echoed in a detail: {d}");
+        }
+        assert!(!logs.contains(secret), "{secret} in a log line");
+        assert!(!recorded.contains(secret), "{secret} in the record");
+    }
+}
+
+trait ReadWrite: std::io::Read + std::io::Write {}
+impl<T: std::io::Read + std::io::Write> ReadWrite for T {}
+
+// ------------------------------------------------------------------------------------------
+// The peer SDKs themselves (tests/interop): mercury-ocip, mercury-ocip-fast and zeep drive the
+// binary over TCP, TLS and SOAP, with and without latency. Mandatory in CI (.ci/run makes the
+// venv); elsewhere it runs when the venv exists and says once when it did not.
+
+fn interop_python() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("HUNTCTL_INTEROP_PYTHON") {
+        return Some(PathBuf::from(p));
+    }
+    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-interop/bin/python");
+    local.exists().then_some(local)
+}
+
+#[test]
+fn peer_sdks_interop_suite_over_tcp_tls_and_soap() {
+    use std::io::Write;
+    let how = "python3.12 -m venv .venv-interop && .venv-interop/bin/pip install -r tests/interop/requirements.txt (or set HUNTCTL_INTEROP_PYTHON); .ci/run does it";
+    let Some(python) = interop_python().filter(|p| p.exists()) else {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI=true: the interop suite is mandatory but its venv is missing: {how}"
+        );
+        // Written to stderr directly: libtest captures print!/eprint!, not this.
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: the interop suite (mercury-ocip, mercury-ocip-fast, zeep against the sandbox) did not run: no venv; {how}"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let replies = dir.path().join("replies.xml");
+    let out = std::process::Command::new(&python)
+        .args(["-m", "pytest", "-q", "--tb=short", "-p", "no:cacheprovider"])
+        .arg("--basetemp")
+        .arg(dir.path().join("pytest"))
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop"))
+        .env("HUNTCTL_BIN", env!("CARGO_BIN_EXE_huntctl"))
+        .env("HUNTCTL_INTEROP_REPLIES", &replies)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "interop suite failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = stdout
+        .lines()
+        .rev()
+        .find(|l| l.contains(" passed"))
+        .unwrap_or("");
+    assert!(
+        !summary.contains("skipped") && !summary.contains("failed"),
+        "{summary}"
+    );
+    // Every distinct reply the SDKs parsed, schema-checked too.
+    let stream = std::fs::read(&replies).unwrap();
+    let n = ocip_schema::split_documents(&stream).len();
+    assert!(n > 50, "only {n} distinct replies recorded");
+    ocip_schema::assert_valid_stream("sandbox replies read by the peer SDKs", &stream);
 }

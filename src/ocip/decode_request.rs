@@ -204,7 +204,13 @@ pub(crate) fn parse_tree(text: &str) -> Result<Elem, String> {
                             .map_err(|e| format!("XML is not well-formed: {e}"))?;
                         quick_xml::escape::resolve_predefined_entity(&name)
                             .ok_or_else(|| {
-                                format!("XML is not well-formed: unknown entity &{name};")
+                                // Inside a password the "entity" is a piece of the secret.
+                                match stack.last() {
+                                    Some(el) if SECRET_ELEMENTS.contains(&el.name.as_str()) => {
+                                        format!("XML is not well-formed: unknown entity in element '{}'", el.name)
+                                    }
+                                    _ => format!("XML is not well-formed: unknown entity &{name};"),
+                                }
                             })?
                             .to_string()
                     }
@@ -520,6 +526,18 @@ fn simple_text<'a>(e: &'a Elem, path: &str) -> Result<&'a str, V> {
     Ok(&e.text)
 }
 
+/// Elements whose value is a secret: a validation message names them but never quotes them.
+const SECRET_ELEMENTS: [&str; 3] = ["password", "plainTextPassword", "signedPassword"];
+
+/// How a message quotes an element's value: `value 'x'`, or just `value` for a secret.
+fn quoted(e: &Elem, s: &str) -> String {
+    if SECRET_ELEMENTS.contains(&e.name.as_str()) {
+        "value".to_string()
+    } else {
+        format!("value '{s}'")
+    }
+}
+
 /// An `xs:token` restricted to `min..=max` characters.
 fn token(e: &Elem, path: &str, min: usize, max: usize) -> Result<String, V> {
     let s = collapse(simple_text(e, path)?);
@@ -527,13 +545,16 @@ fn token(e: &Elem, path: &str, min: usize, max: usize) -> Result<String, V> {
     if n < min {
         return Err((
             path.into(),
-            format!("value '{s}' is shorter than the minimum length {min}"),
+            format!("{} is shorter than the minimum length {min}", quoted(e, &s)),
         ));
     }
     if n > max {
         return Err((
             path.into(),
-            format!("value '{s}' is {n} characters, longer than the maximum length {max}"),
+            format!(
+                "{} is {n} characters, longer than the maximum length {max}",
+                quoted(e, &s)
+            ),
         ));
     }
     Ok(s)
@@ -1253,6 +1274,47 @@ mod tests {
                 assert!(c.is_ok(), "{f}: {c:?}");
             }
         }
+    }
+
+    #[test]
+    fn password_values_are_never_quoted() {
+        let long = "Secret".repeat(11);
+        for (ty, body) in [
+            (
+                "LoginRequest22V5",
+                format!("<userId>a</userId><password>{long}</password>"),
+            ),
+            (
+                "LoginRequest14sp4",
+                format!("<userId>a</userId><plainTextPassword>{long}</plainTextPassword>"),
+            ),
+            (
+                "LoginRequest14sp4",
+                "<userId>a</userId><plainTextPassword>  </plainTextPassword>".into(),
+            ),
+        ] {
+            let d = doc(&format!(
+                "<command xsi:type=\"{ty}\" xmlns=\"\">{body}</command>"
+            ));
+            let r = decode_request_document(d.as_bytes()).unwrap();
+            let detail = r.commands[0].as_ref().unwrap_err().detail();
+            assert!(detail.contains("assword'"), "names the element: {detail}");
+            assert!(
+                !detail.contains("Secret") && !detail.contains("'  '"),
+                "{detail}"
+            );
+        }
+        // An unescaped & inside a password: the "entity" is a piece of the secret.
+        let d = doc("<command xsi:type=\"LoginRequest22V5\" xmlns=\"\"><userId>a</userId><password>ab&cSecret;d</password></command>");
+        let e = decode_request_document(d.as_bytes()).unwrap_err();
+        assert!(e.message.contains("'password'"), "{}", e.message);
+        assert!(!e.message.contains("Secret"), "{}", e.message);
+        // Elsewhere the entity is named, to help.
+        let d = doc(
+            "<command xsi:type=\"LoginRequest22V5\" xmlns=\"\"><userId>a&bogus;</userId></command>",
+        );
+        let e = decode_request_document(d.as_bytes()).unwrap_err();
+        assert!(e.message.contains("&bogus;"), "{}", e.message);
     }
 
     #[test]

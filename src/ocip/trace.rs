@@ -4,7 +4,7 @@ use crate::model::MASK;
 use std::borrow::Cow;
 
 /// Elements whose text is a secret.
-const SECRET_ELEMENTS: [&str; 2] = ["password", "signedPassword"];
+const SECRET_ELEMENTS: [&str; 3] = ["password", "signedPassword", "plainTextPassword"];
 
 /// Replaces the text of every `<password>` and `<signedPassword>` element (any namespace
 /// prefix, any attributes) with the mask. Other text is returned unchanged.

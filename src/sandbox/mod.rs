@@ -635,34 +635,44 @@ impl Core {
 
 /// Replaces the content of password elements so the record never holds a secret (the
 /// replacement is still schema-valid, so the record can be validated).
+///
+/// Any namespace prefix, attributes or whitespace in the tag, and CDATA content are covered:
+/// everything up to the element's closing tag is masked (to the end when it has none).
 pub fn mask_secrets(doc: &[u8]) -> Vec<u8> {
-    let mut out = doc.to_vec();
-    for tag in ["password", "signedPassword", "plainTextPassword"] {
-        let open = format!("<{tag}");
-        let close = format!("</{tag}>");
-        let mut from = 0;
-        while let Some(rel) = find(&out[from..], open.as_bytes()) {
-            let start = from + rel;
-            let after = start + open.len();
-            // `<passwordX` is another element; only `<password>` / `<password attr…>` count.
-            if !matches!(out.get(after), Some(b'>') | Some(b' ')) {
-                from = after;
-                continue;
-            }
-            let Some(gt) = find(&out[after..], b">").map(|i| after + i + 1) else {
-                break;
-            };
-            if out[gt - 2] == b'/' {
-                from = gt;
-                continue;
-            }
-            let Some(end) = find(&out[gt..], close.as_bytes()).map(|i| gt + i) else {
-                break;
-            };
-            out.splice(gt..end, b"********".iter().copied());
-            from = gt + 8 + close.len();
+    const SECRETS: [&[u8]; 3] = [b"password", b"signedPassword", b"plainTextPassword"];
+    const MASK: &[u8] = b"********";
+    let mut out = Vec::with_capacity(doc.len());
+    let mut pos = 0;
+    while let Some(rel) = doc[pos..].iter().position(|&b| b == b'<') {
+        let lt = pos + rel;
+        let name_end = doc[lt + 1..]
+            .iter()
+            .position(|&b| b == b'>' || b == b'/' || b.is_ascii_whitespace())
+            .map_or(doc.len(), |i| lt + 1 + i);
+        let name = &doc[lt + 1..name_end];
+        let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+        if !SECRETS.contains(&local) {
+            out.extend_from_slice(&doc[pos..name_end.min(doc.len())]);
+            pos = name_end.min(doc.len());
+            continue;
         }
+        let Some(gt) = doc[name_end..].iter().position(|&b| b == b'>') else {
+            out.extend_from_slice(&doc[pos..]);
+            return out;
+        };
+        let gt = name_end + gt;
+        out.extend_from_slice(&doc[pos..=gt]);
+        pos = gt + 1;
+        if doc[gt - 1] == b'/' {
+            continue; // <password/>: nothing to hide
+        }
+        let mut close = b"</".to_vec();
+        close.extend_from_slice(name);
+        let end = find(&doc[pos..], &close).map_or(doc.len(), |i| pos + i);
+        out.extend_from_slice(MASK);
+        pos = end;
     }
+    out.extend_from_slice(&doc[pos..]);
     out
 }
 
@@ -692,6 +702,9 @@ mod tests {
         let d = b"<command><userId>a</userId><signedPassword>abc</signedPassword><password>p</password><passwordX>k</passwordX><password/></command>";
         let m = String::from_utf8(super::mask_secrets(d)).unwrap();
         assert_eq!(m, "<command><userId>a</userId><signedPassword>********</signedPassword><password>********</password><passwordX>k</passwordX><password/></command>");
+        let d = b"<c:password\n a=\"1\"><![CDATA[s<e>cret]]></c:password><plainTextPassword>Field(default=1)</plainTextPassword><passwordExpiresDays>5</passwordExpiresDays><password>tail";
+        let m = String::from_utf8(super::mask_secrets(d)).unwrap();
+        assert_eq!(m, "<c:password\n a=\"1\">********</c:password><plainTextPassword>********</plainTextPassword><passwordExpiresDays>5</passwordExpiresDays><password>********");
     }
 
     #[test]

@@ -84,9 +84,15 @@ fn skip_ws(buf: &mut Vec<u8>) {
     }
 }
 
-async fn send<S: AsyncWrite + Unpin>(s: &mut S, doc: &[u8]) -> std::io::Result<()> {
-    s.write_all(doc).await?;
-    s.write_all(b"\n").await?;
+/// Writes a reply as declaration + document + `\n` in ONE write, like a real server.
+///
+/// Public clients read until `</BroadsoftDocument>` and parse what they have; a newline sent
+/// as its own write (its own TCP segment under TCP_NODELAY, its own TLS record) arrives after
+/// they stopped reading and sits at the start of their next reply, which then fails to parse
+/// ("XML or text declaration not at start of entity").
+async fn send<S: AsyncWrite + Unpin>(s: &mut S, mut doc: Vec<u8>) -> std::io::Result<()> {
+    doc.push(b'\n');
+    s.write_all(&doc).await?;
     s.flush().await
 }
 
@@ -105,7 +111,7 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
             let doc: Vec<u8> = buf.drain(..end).collect();
             match core.handle_document(&mut session, &doc).await {
                 Outcome::Reply(bytes) => {
-                    if send(&mut stream, &bytes).await.is_err() {
+                    if send(&mut stream, bytes).await.is_err() {
                         return;
                     }
                 }
@@ -127,7 +133,7 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
         }
         if buf.len() > MAX_DOCUMENT_BYTES {
             let e = validation_error(format!("document larger than {MAX_DOCUMENT_BYTES} bytes"));
-            let _ = send(&mut stream, &response_document("", &[Response::Error(e)])).await;
+            let _ = send(&mut stream, response_document("", &[Response::Error(e)])).await;
             return;
         }
         let read = if buf.is_empty() {
@@ -145,7 +151,7 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
                     "XML is not well-formed: incomplete document (no closing BroadsoftDocument tag)".into(),
                 );
                 buf.clear();
-                if send(&mut stream, &response_document("", &[Response::Error(e)]))
+                if send(&mut stream, response_document("", &[Response::Error(e)]))
                     .await
                     .is_err()
                 {

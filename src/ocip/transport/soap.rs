@@ -1,7 +1,7 @@
 //! OCI-P inside SOAP (`processOCIMessage`), as served at `/webservice/services/ProvisioningService`.
 
 use super::{Shared, TransportError};
-use crate::ocip::xml::escape;
+use crate::ocip::xml::{declared_encoding, decode_document, escape};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
@@ -58,10 +58,17 @@ impl SoapTransport {
                 }
             })?;
         let status = resp.status();
-        let answer = resp
-            .text()
+        let charset = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(content_type_charset);
+        let bytes = resp
+            .bytes()
             .await
             .map_err(|e| TransportError::Lost(e.to_string()))?;
+        let answer = decode_answer(&bytes, charset.as_deref())
+            .map_err(|e| TransportError::BadReply(format!("HTTP {status}: {e}")))?;
         match parse_answer(&answer) {
             Some(Answer::Document(d)) => Ok(d),
             Some(Answer::Fault(f)) => Err(TransportError::Fault(f)),
@@ -70,6 +77,34 @@ impl SoapTransport {
             ))),
         }
     }
+}
+
+/// The `charset` parameter of a Content-Type header value.
+fn content_type_charset(ct: &str) -> Option<String> {
+    ct.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
+/// The answer as text: its XML declaration decides (servers answer in ISO-8859-1 and UTF-8,
+/// not always saying so in the header), else the header's charset, else UTF-8.
+pub fn decode_answer(bytes: &[u8], charset: Option<&str>) -> Result<String, String> {
+    if declared_encoding(bytes).is_some() || bytes.starts_with(b"\xEF\xBB\xBF") {
+        return decode_document(bytes)
+            .map(|c| c.into_owned())
+            .map_err(|e| e.to_string());
+    }
+    let label = charset.unwrap_or("UTF-8");
+    let enc = encoding_rs::Encoding::for_label(label.as_bytes())
+        .ok_or_else(|| format!("unsupported charset {label:?}"))?;
+    let (text, bad) = enc.decode_without_bom_handling(bytes);
+    if bad {
+        return Err(format!("the answer is not valid {label}"));
+    }
+    Ok(text.into_owned())
 }
 
 /// The SOAP request carrying `doc` (RPC style, as Axis expects).

@@ -66,9 +66,7 @@ impl StreamTransport {
     /// Writes the document and a newline, then reads until a whole reply document is buffered.
     pub async fn round_trip(&mut self, doc: &[u8]) -> Result<Vec<u8>, TransportError> {
         let lost = |e: std::io::Error| TransportError::Lost(e.to_string());
-        self.stream.write_all(doc).await.map_err(lost)?;
-        self.stream.write_all(b"\n").await.map_err(lost)?;
-        self.stream.flush().await.map_err(lost)?;
+        self.write_framed(doc).await?;
         let mut chunk = vec![0u8; 16 * 1024];
         loop {
             if let Some(end) = find_document_end(&self.buf) {
@@ -102,9 +100,17 @@ impl StreamTransport {
 
     /// Writes the document and a newline without waiting for a reply.
     pub async fn send_only(&mut self, doc: &[u8]) -> Result<(), TransportError> {
+        self.write_framed(doc).await
+    }
+
+    /// The document and its newline in one write, as public clients send them (a server that
+    /// reads lines gets the whole request at once).
+    async fn write_framed(&mut self, doc: &[u8]) -> Result<(), TransportError> {
         let lost = |e: std::io::Error| TransportError::Lost(e.to_string());
-        self.stream.write_all(doc).await.map_err(lost)?;
-        self.stream.write_all(b"\n").await.map_err(lost)?;
+        let mut framed = Vec::with_capacity(doc.len() + 1);
+        framed.extend_from_slice(doc);
+        framed.push(b'\n');
+        self.stream.write_all(&framed).await.map_err(lost)?;
         self.stream.flush().await.map_err(lost)
     }
 
