@@ -14,9 +14,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The file formats export and convert write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// Desired-state YAML (`defaults:` + `huntGroups:`).
+    #[default]
     Yaml,
     /// The reference bulk-sheet CSV.
     Csv,
@@ -28,15 +29,6 @@ impl Format {
         match self {
             Format::Yaml => "yaml",
             Format::Csv => "csv",
-        }
-    }
-}
-
-impl From<crate::cli::FileFormat> for Format {
-    fn from(f: crate::cli::FileFormat) -> Self {
-        match f {
-            crate::cli::FileFormat::Yaml => Format::Yaml,
-            crate::cli::FileFormat::Csv => Format::Csv,
         }
     }
 }
@@ -102,6 +94,30 @@ pub async fn fetch<E: Execute>(
         out.extend(state.hunt_groups.into_values());
     }
     Ok(out)
+}
+
+/// What an export reads: hunt groups of a service provider's groups.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// The service provider.
+    pub service_provider_id: String,
+    /// Its groups to read; empty = every group the server lists for the service provider.
+    pub groups: Vec<String>,
+}
+
+/// Reads the groups `opts` names, or with none named every group the server lists for the
+/// service provider. Returns the group ids read and their hunt groups (see [`fetch`]).
+pub async fn read<E: Execute>(
+    exec: &E,
+    opts: &ExportOptions,
+) -> Result<(Vec<String>, Vec<HuntGroup>), ExportError> {
+    let groups = if opts.groups.is_empty() {
+        list_groups(exec, &opts.service_provider_id).await?
+    } else {
+        opts.groups.clone()
+    };
+    let current = fetch(exec, &opts.service_provider_id, &groups).await?;
+    Ok((groups, current))
 }
 
 /// Lists the ids of every group of `service_provider_id` (`GroupGetListInServiceProviderRequest`),

@@ -932,9 +932,10 @@ fn shell_words(line: &str) -> (Vec<String>, Option<String>) {
 
 /// Every huntctl command line in a CI file: each string of the YAML (run: blocks, script:
 /// items) split into lines, continuation lines joined, lines that start with `huntctl`.
-fn huntctl_lines(doc: &serde_yaml::Value, out: &mut Vec<String>) {
+fn huntctl_lines(doc: &saphyr::Yaml, out: &mut Vec<String>) {
+    use saphyr::{Scalar, Yaml};
     match doc {
-        serde_yaml::Value::String(s) => {
+        Yaml::Value(Scalar::String(s)) => {
             let joined = s.replace("\\\n", " ");
             for line in joined.lines() {
                 let t = line.trim();
@@ -943,9 +944,9 @@ fn huntctl_lines(doc: &serde_yaml::Value, out: &mut Vec<String>) {
                 }
             }
         }
-        serde_yaml::Value::Sequence(items) => items.iter().for_each(|v| huntctl_lines(v, out)),
-        serde_yaml::Value::Mapping(m) => m.values().for_each(|v| huntctl_lines(v, out)),
-        serde_yaml::Value::Tagged(t) => huntctl_lines(&t.value, out),
+        Yaml::Sequence(items) => items.iter().for_each(|v| huntctl_lines(v, out)),
+        Yaml::Mapping(m) => m.values().for_each(|v| huntctl_lines(v, out)),
+        Yaml::Tagged(_, v) => huntctl_lines(v, out),
         _ => {}
     }
 }
@@ -962,10 +963,11 @@ fn copy_dir(from: &Path, to: &Path) {
 
 fn run_ci_file(file: &str) -> Vec<String> {
     let text = std::fs::read_to_string(root().join("examples/ci").join(file)).unwrap();
-    let doc: serde_yaml::Value =
-        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{file} is not valid YAML: {e}"));
+    let docs = <saphyr::Yaml as saphyr::LoadableYamlNode>::load_from_str(&text)
+        .unwrap_or_else(|e| panic!("{file} is not valid YAML: {e}"));
+    let doc = docs.first().unwrap_or_else(|| panic!("{file} is empty"));
     let mut lines = Vec::new();
-    huntctl_lines(&doc, &mut lines);
+    huntctl_lines(doc, &mut lines);
     assert!(lines.len() >= 4, "{file}: {lines:?}");
 
     // A repository checkout: the desired state in huntgroups/, BroadWorks = a fresh sandbox

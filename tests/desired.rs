@@ -229,9 +229,9 @@ fn all_fields_example_sets_every_field() {
 }
 
 #[test]
-fn yaml_values_absent_unmanaged_and_numbers_as_written() {
+fn yaml_values_absent_unmanaged_and_quoted_numbers() {
     let text = format!(
-        "{BASE}    serviceInstanceProfile:\n      extension: 0100\n      phoneNumber: +12025550100\n      language: null\n"
+        "{BASE}    serviceInstanceProfile:\n      extension: \"0100\"\n      phoneNumber: '+12025550100'\n      language: null\n"
     );
     let g = &ok("x.yaml", &text).hunt_groups[0];
     let p = &g.service_instance_profile;
@@ -239,6 +239,81 @@ fn yaml_values_absent_unmanaged_and_numbers_as_written() {
     assert_eq!(p.phone_number, Field::Value("+12025550100".into()));
     assert_eq!(p.language, Field::Absent);
     assert_eq!(p.time_zone, Field::Unmanaged);
+}
+
+#[test]
+fn yaml_1_1_surprises_are_refused_with_the_fix() {
+    // (what is written, the message, the help) — the same whatever YAML version a reader uses.
+    for (value, field, message, help) in [
+        (
+            "extension: 0100",
+            "serviceInstanceProfile",
+            "found the number 0100",
+            "\"0100\"",
+        ),
+        (
+            "phoneNumber: +12025550100",
+            "serviceInstanceProfile",
+            "found the number +12025550100",
+            "drops the +",
+        ),
+        (
+            "name: 1e3",
+            "serviceInstanceProfile",
+            "found the number 1e3",
+            "\"1e3\"",
+        ),
+        (
+            "name: 1_000",
+            "serviceInstanceProfile",
+            "a number in YAML 1.1",
+            "\"1_000\"",
+        ),
+        (
+            "language: on",
+            "serviceInstanceProfile",
+            "the boolean true in YAML 1.1",
+            "\"on\"",
+        ),
+        (
+            "huntAfterNoAnswer: yes",
+            "",
+            "huntAfterNoAnswer must be true or false",
+            "write true",
+        ),
+        (
+            "enableGroupBusy: Off",
+            "",
+            "the boolean false in YAML 1.1",
+            "write false",
+        ),
+        (
+            "forwardAfterTimeout: \"no\"",
+            "",
+            "found the text \"no\"",
+            "write false",
+        ),
+    ] {
+        let text = if field.is_empty() {
+            format!("{BASE}    {value}\n")
+        } else {
+            format!("{BASE}    {field}:\n      {value}\n")
+        };
+        let d = load_str("x.yaml", &text).expect_err(value);
+        let rendered = d.render(false);
+        let flat = rendered
+            .replace('│', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(flat.contains(message), "{value}: {rendered}");
+        assert!(flat.contains(help), "{value}: {rendered}");
+        let line = text.lines().position(|l| l.trim() == value).unwrap() + 1;
+        assert!(
+            rendered.contains(&format!("x.yaml:{line}:")),
+            "{value}: {rendered}"
+        );
+    }
 }
 
 #[test]
@@ -690,6 +765,33 @@ fn all_example_groups() -> Vec<HuntGroup> {
 }
 
 #[test]
+fn yaml_writer_quotes_what_a_yaml_1_1_or_1_2_reader_would_not_read_as_text() {
+    let mut g = HuntGroup::with_defaults("SP", "G", "hg@example.com");
+    g.agents = vec![Agent::new("a@example.com")];
+    let p = &mut g.service_instance_profile;
+    p.name = "1_000".into();
+    p.calling_line_id_last_name = "yes".into();
+    p.calling_line_id_first_name = "Two\nLines: #x".into();
+    p.extension = Field::Value("0100".into());
+    p.phone_number = Field::Value("+12025550100".into());
+    p.language = Field::Value("on".into());
+    p.time_zone = Field::Value("1:30".into());
+    let y = desired::to_yaml(std::slice::from_ref(&g));
+    for quoted in [
+        "\"1_000\"",
+        "\"yes\"",
+        "\"0100\"",
+        "\"+12025550100\"",
+        "\"on\"",
+        "\"1:30\"",
+        "\"Two\\nLines: #x\"",
+    ] {
+        assert!(y.contains(quoted), "{quoted} in\n{y}");
+    }
+    assert_eq!(ok("q.yaml", &y).hunt_groups, vec![g], "{y}");
+}
+
+#[test]
 fn yaml_and_csv_writers_round_trip() {
     let groups = all_example_groups();
     let mut without_pw = groups.clone();
@@ -801,6 +903,30 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// A YAML document as JSON (for the JSON schema), read with the loader's YAML library.
+fn yaml_to_json(text: &str) -> serde_json::Value {
+    use saphyr::{LoadableYamlNode, Scalar, Yaml};
+    fn conv(y: &Yaml) -> serde_json::Value {
+        match y {
+            Yaml::Value(Scalar::Null) => serde_json::Value::Null,
+            Yaml::Value(Scalar::Boolean(b)) => (*b).into(),
+            Yaml::Value(Scalar::Integer(i)) => (*i).into(),
+            Yaml::Value(Scalar::FloatingPoint(f)) => serde_json::json!(f.into_inner()),
+            Yaml::Value(Scalar::String(s)) => s.to_string().into(),
+            Yaml::Sequence(items) => items.iter().map(conv).collect(),
+            Yaml::Mapping(m) => m
+                .iter()
+                .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), conv(v)))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+            Yaml::Tagged(_, inner) => conv(inner),
+            other => panic!("unexpected YAML node {other:?}"),
+        }
+    }
+    let docs = Yaml::load_from_str(text).unwrap_or_else(|e| panic!("invalid YAML: {e}\n{text}"));
+    docs.first().map(conv).unwrap_or(serde_json::Value::Null)
+}
+
 #[test]
 fn every_example_yaml_validates_against_the_schema() {
     let validator = jsonschema::validator_for(&schema()).unwrap();
@@ -809,7 +935,7 @@ fn every_example_yaml_validates_against_the_schema() {
     assert!(files.len() >= 5, "{files:?}");
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
-        let v: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+        let v = yaml_to_json(&text);
         let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{}: {errors:?}", f.display());
     }
@@ -820,7 +946,7 @@ fn every_example_yaml_validates_against_the_schema() {
         "- serviceProviderId: SP\n  groupId: G\n  serviceUserId: hg@example.com\n".to_string(),
         format!("{BASE}    serviceInstanceProfile:\n      alias: [a, b, c, d]\n"),
     ] {
-        let v: serde_json::Value = serde_yaml::from_str(&bad).unwrap();
+        let v = yaml_to_json(&bad);
         assert!(!validator.is_valid(&v), "schema accepted:\n{bad}");
         assert!(load_str("bad.yaml", &bad).is_err());
     }

@@ -1,7 +1,6 @@
 //! OCI-P client: schema validation of every request kind, the shared samples, and loopback
 //! transport tests (TCP, TLS, SOAP) against small scripted fake servers.
 
-use huntctl::cli::LoginFlow;
 use huntctl::model::{Policy, Secret};
 use huntctl::ocip::commands::*;
 use huntctl::ocip::decode_response::decode_response_document;
@@ -9,6 +8,7 @@ use huntctl::ocip::encode_request::request_document;
 use huntctl::ocip::transport::soap::SoapTransport;
 use huntctl::ocip::transport::{Shared, TransportError};
 use huntctl::ocip::xml::{decode_document, find_document_end};
+use huntctl::ocip::LoginFlow;
 use huntctl::ocip::{ClientError, CommandFailure, ConnectionSettings, Execute, Pool};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};

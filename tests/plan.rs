@@ -961,7 +961,7 @@ fn options_from_command_line() {
         exclude: vec![],
         prune: true,
     };
-    let o = PlanOptions::from_args(&args).unwrap();
+    let o = huntctl::commands::plan::plan_options(&args).unwrap();
     assert!(o.prune);
     assert!(o.selection.matches("sales-x@y") && !o.selection.matches("support-x@y"));
     let bad = huntctl::cli::SelectionArgs {
@@ -969,7 +969,10 @@ fn options_from_command_line() {
         exclude: vec![],
         prune: false,
     };
-    assert!(PlanOptions::from_args(&bad).is_err());
+    assert!(huntctl::commands::plan::plan_options(&bad).is_err());
+    // The library's own constructor, without clap.
+    let o = PlanOptions::new(&[], &["support-*".into()], false).unwrap();
+    assert!(!o.prune && o.selection.matches("sales-x@y") && !o.selection.matches("support-x@y"));
 }
 
 #[test]

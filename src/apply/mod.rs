@@ -51,17 +51,6 @@ impl Default for ApplyOptions {
     }
 }
 
-impl ApplyOptions {
-    /// From the command line's `--force` and `--delete-threshold`.
-    pub fn from_args(args: &crate::cli::ApplyArgs) -> ApplyOptions {
-        ApplyOptions {
-            force: args.force,
-            delete_threshold_percent: args.delete_threshold,
-            ..ApplyOptions::default()
-        }
-    }
-}
-
 /// Why a plan is refused before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SafetyError {
@@ -200,7 +189,7 @@ pub async fn apply<E: Execute>(
             && change
                 .after
                 .as_ref()
-                .map_or(true, |a| a.service_instance_profile.password.is_none())
+                .is_none_or(|a| a.service_instance_profile.password.is_none())
         {
             let r = refuse(
                 "password missing",

@@ -4,7 +4,7 @@ use super::connect::{runtime, stdout_color, Connection};
 use super::{load_desired, CommandResult};
 use crate::apply::{self, ApplyOptions, Report};
 use crate::cli::{ApplyArgs, DiagnosticFormat};
-use crate::plan::{self, render, Plan, PlanOptions};
+use crate::plan::{self, render, Plan};
 use is_terminal::IsTerminal;
 use miette::{miette, IntoDiagnostic};
 use std::io::{BufRead, Write};
@@ -67,7 +67,7 @@ async fn run_async(args: ApplyArgs) -> CommandResult {
                 return Ok(ExitCode::FAILURE);
             };
             tracing::debug!("desired state loaded");
-            let opts = PlanOptions::from_args(&args.selection).map_err(|e| miette!("{e}"))?;
+            let opts = super::plan::plan_options(&args.selection).map_err(|e| miette!("{e}"))?;
             let conn = Connection::open(&args.connection).await?;
             tracing::debug!("connected");
             let bar = conn.progress("Reading hunt groups", desired.hunt_groups.len());
@@ -105,7 +105,7 @@ async fn run_async(args: ApplyArgs) -> CommandResult {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    if let Err(e) = apply::check_safety(&plan, &ApplyOptions::from_args(&args)) {
+    if let Err(e) = apply::check_safety(&plan, &apply_options(&args)) {
         conn.close().await;
         return Err(miette!("{e}"));
     }
@@ -195,4 +195,13 @@ fn confirm() -> Result<bool, String> {
         .read_line(&mut line)
         .map_err(|e| format!("cannot read the answer: {e}"))?;
     Ok(line.trim() == "yes")
+}
+
+/// The safety switches of `--force` and `--delete-threshold`.
+pub fn apply_options(args: &ApplyArgs) -> ApplyOptions {
+    ApplyOptions {
+        force: args.force,
+        delete_threshold_percent: args.delete_threshold,
+        ..ApplyOptions::default()
+    }
 }

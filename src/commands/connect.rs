@@ -1,21 +1,78 @@
 //! Opening the connection every server-facing command shares: a session pool to BroadWorks,
 //! or to an embedded sandbox started in-process (`--sandbox`).
 
-use crate::cli::ConnectionArgs;
+use crate::cli::{self, ConnectionArgs};
 use crate::model::Secret;
-use crate::ocip::{ConnectionSettings, Pool};
+use crate::ocip::settings::{read_password_file, Endpoint, LoginFlow, MAX_BATCH};
+use crate::ocip::{ClientError, ConnectionSettings, Pool};
 use crate::sandbox::{self, SandboxConfig, SandboxHandle};
 use indicatif::{ProgressBar, ProgressStyle};
 use is_terminal::IsTerminal;
 use miette::{miette, IntoDiagnostic};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The embedded sandbox's state file; `HUNTCTL_SANDBOX_STATE` overrides it (tests use their own).
 pub fn embedded_state_path() -> PathBuf {
     std::env::var_os("HUNTCTL_SANDBOX_STATE")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(".huntctl/sandbox.json"))
+}
+
+/// The library's login flow for `--login`.
+pub fn login_flow(flow: cli::LoginFlow) -> LoginFlow {
+    match flow {
+        cli::LoginFlow::Signed => LoginFlow::Signed,
+        cli::LoginFlow::Plain => LoginFlow::Plain,
+    }
+}
+
+/// Builds connection settings from the command line; the password comes from `--password-file`
+/// or `BROADWORKS_PASSWORD`, never from an argument. Prints a warning for `--insecure`.
+pub fn connection_settings(args: &ConnectionArgs) -> Result<ConnectionSettings, ClientError> {
+    let s = connection_settings_with_env(args, std::env::var("BROADWORKS_PASSWORD").ok())?;
+    if s.insecure {
+        eprintln!(
+            "WARNING: --insecure: the server's TLS certificate is NOT verified. Anyone on the \
+             network path can impersonate the server and read the BroadWorks password."
+        );
+    }
+    Ok(s)
+}
+
+/// [`connection_settings`] with the password variable passed in (testable).
+pub fn connection_settings_with_env(
+    args: &ConnectionArgs,
+    env_password: Option<String>,
+) -> Result<ConnectionSettings, ClientError> {
+    let url = args
+        .url
+        .clone()
+        .filter(|u| !u.trim().is_empty())
+        .ok_or(ClientError::NoUrl)?;
+    Endpoint::parse(&url)?;
+    let user = args
+        .user
+        .clone()
+        .filter(|u| !u.trim().is_empty())
+        .ok_or(ClientError::NoUser)?;
+    let password = match &args.password_file {
+        Some(path) => read_password_file(path)?,
+        None => env_password
+            .filter(|p| !p.is_empty())
+            .ok_or(ClientError::NoPassword)?,
+    };
+    Ok(ConnectionSettings {
+        ca_cert: args.ca_cert.clone(),
+        insecure: args.insecure,
+        login: args.login.map(login_flow),
+        parallelism: usize::from(args.parallelism).max(1),
+        batch_size: usize::from(args.batch_size).clamp(1, MAX_BATCH),
+        connect_timeout: Duration::from_secs(args.connect_timeout.max(1)),
+        request_timeout: Duration::from_secs(args.request_timeout.max(1)),
+        ..ConnectionSettings::new(url, user, Secret::new(password))
+    })
 }
 
 /// A logged-in pool, and the embedded sandbox it talks to when `--sandbox` was given.
@@ -46,12 +103,12 @@ impl Connection {
                 ConnectionSettings::new(format!("tcp://{addr}"), user, Secret::new(password));
             s.parallelism = usize::from(args.parallelism).max(1);
             s.batch_size = usize::from(args.batch_size).clamp(1, 15);
-            s.connect_timeout = std::time::Duration::from_secs(args.connect_timeout.max(1));
-            s.request_timeout = std::time::Duration::from_secs(args.request_timeout.max(1));
-            s.login = args.login;
+            s.connect_timeout = Duration::from_secs(args.connect_timeout.max(1));
+            s.request_timeout = Duration::from_secs(args.request_timeout.max(1));
+            s.login = args.login.map(login_flow);
             (s, Some(handle))
         } else {
-            (ConnectionSettings::from_args(args)?, None)
+            (connection_settings(args)?, None)
         };
         match Pool::connect(settings).await {
             Ok(pool) => Ok(Connection { pool, sandbox }),
@@ -123,4 +180,48 @@ pub fn runtime() -> miette::Result<tokio::runtime::Runtime> {
 /// True when output to stdout should be coloured: a terminal, and `NO_COLOR` not set.
 pub fn stdout_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args() -> ConnectionArgs {
+        ConnectionArgs {
+            url: Some("tcp://bw.example.com".into()),
+            user: Some("admin".into()),
+            password_file: None,
+            sandbox: false,
+            ca_cert: None,
+            insecure: false,
+            login: None,
+            parallelism: 3,
+            batch_size: 10,
+            connect_timeout: 5,
+            request_timeout: 7,
+        }
+    }
+
+    #[test]
+    fn password_from_env_or_file() {
+        let s = connection_settings_with_env(&args(), Some("pw".into())).unwrap();
+        assert_eq!(s.password.expose(), "pw");
+        assert_eq!((s.parallelism, s.batch_size), (3, 10));
+        assert_eq!(s.request_timeout, Duration::from_secs(7));
+        assert!(matches!(
+            connection_settings_with_env(&args(), None),
+            Err(ClientError::NoPassword)
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("pw");
+        std::fs::write(&f, "s3cret \r\n").unwrap();
+        let mut a = args();
+        a.password_file = Some(f);
+        let s = connection_settings_with_env(&a, Some("ignored".into())).unwrap();
+        assert_eq!(s.password.expose(), "s3cret ");
+        assert!(!format!("{s:?}").contains("s3cret"));
+        a.url = None;
+        let e = connection_settings_with_env(&a, None).unwrap_err();
+        assert!(e.to_string().contains("--url"));
+    }
 }

@@ -2,13 +2,13 @@
 
 use super::{load_desired, CommandResult};
 use crate::cli::ConvertArgs;
-use crate::export::{self, Format, Output};
+use crate::export::{self, Output};
 use miette::miette;
 use std::process::ExitCode;
 
 /// Runs `huntctl convert FILE... --to yaml|csv [-o OUT]`.
 pub fn run(args: ConvertArgs) -> CommandResult {
-    let format = Format::from(args.to);
+    let format = super::file_format(args.to);
     let output = Output::from_arg(args.output.as_deref());
     let Some(state) = load_desired(&args.files) else {
         return Ok(ExitCode::FAILURE);

@@ -4,31 +4,13 @@
 use super::connect::{runtime, Connection};
 use super::CommandResult;
 use crate::cli::ExportArgs;
-use crate::export::{self, Format, Output};
-use crate::model::HuntGroup;
-use crate::ocip::Execute;
+use crate::export::{self, ExportOptions, Format, Output};
 use miette::miette;
 use std::process::ExitCode;
 
-/// Reads the named groups, or with none named every group the server lists for the provider.
-/// Returns the group ids read and their hunt groups.
-async fn read_groups<E: Execute>(
-    exec: &E,
-    service_provider: &str,
-    named: &[String],
-) -> Result<(Vec<String>, Vec<HuntGroup>), export::ExportError> {
-    let groups = if named.is_empty() {
-        export::list_groups(exec, service_provider).await?
-    } else {
-        named.to_vec()
-    };
-    let current = export::fetch(exec, service_provider, &groups).await?;
-    Ok((groups, current))
-}
-
 /// Runs `huntctl export --service-provider SP [--group G]... [--format F] [-o FILE|DIR]`.
 pub fn run(args: ExportArgs) -> CommandResult {
-    let format = Format::from(args.format);
+    let format = super::file_format(args.format);
     let output = Output::from_arg(args.output.as_deref());
     if let Output::File(path) = &output {
         // Fail before talking to the server when the file name contradicts the format.
@@ -42,7 +24,11 @@ pub fn run(args: ExportArgs) -> CommandResult {
     }
     let (group_ids, current) = runtime()?.block_on(async {
         let conn = Connection::open(&args.connection).await?;
-        let read = read_groups(&conn.pool, &args.service_provider, &args.group).await;
+        let opts = ExportOptions {
+            service_provider_id: args.service_provider.clone(),
+            groups: args.group.clone(),
+        };
+        let read = export::read(&conn.pool, &opts).await;
         conn.close().await;
         read.map_err(|e| miette!("{e}"))
     })?;

@@ -28,6 +28,14 @@ pub fn run(cli: crate::cli::Cli) -> CommandResult {
     }
 }
 
+/// The library's file format for `--format` / `--to`.
+pub fn file_format(f: crate::cli::FileFormat) -> crate::export::Format {
+    match f {
+        crate::cli::FileFormat::Yaml => crate::export::Format::Yaml,
+        crate::cli::FileFormat::Csv => crate::export::Format::Csv,
+    }
+}
+
 fn completions(args: crate::cli::CompletionsArgs) -> CommandResult {
     use clap::CommandFactory;
     let mut cmd = crate::cli::Cli::command();

@@ -3,7 +3,7 @@
 use super::connect::{runtime, stdout_color, Closing, Connection};
 use super::{load_desired, CommandResult};
 use crate::cli::{PlanArgs, PlanFormat};
-use crate::plan::{self, render, Plan, PlanOptions};
+use crate::plan::{self, render, Plan, PlanOptions, SelectError};
 use miette::miette;
 use std::process::ExitCode;
 
@@ -13,7 +13,7 @@ pub fn run(args: PlanArgs) -> CommandResult {
         return Ok(ExitCode::FAILURE);
     };
     tracing::debug!("desired state loaded");
-    let opts = PlanOptions::from_args(&args.selection).map_err(|e| miette!("{e}"))?;
+    let opts = plan_options(&args.selection).map_err(|e| miette!("{e}"))?;
     let rt = runtime()?;
     let (mut plan, closing) = rt.block_on(read_and_diff(
         &args.connection,
@@ -87,4 +87,9 @@ async fn read_and_diff(
             Err(miette!("cannot read the current state: {e}"))
         }
     }
+}
+
+/// The plan options of `--target`, `--exclude` and `--prune`.
+pub fn plan_options(args: &crate::cli::SelectionArgs) -> Result<PlanOptions, SelectError> {
+    PlanOptions::new(&args.target, &args.exclude, args.prune)
 }

@@ -491,6 +491,14 @@ pub enum Raw {
     },
     /// A YAML string.
     Str(String),
+    /// An unquoted YAML scalar that YAML 1.2 reads as text but YAML 1.1 as something else
+    /// (`yes` → true, `1_000` → 1000): refused wherever it is given, so a file means one thing.
+    Yaml11 {
+        /// The scalar as written.
+        text: String,
+        /// What a YAML 1.1 reader makes of it ("the boolean true", "a number").
+        reads_as: &'static str,
+    },
     /// A CSV cell (typed by the field: `TRUE` is a boolean in a boolean column).
     Cell(String),
     /// A YAML list where a single value was expected.
@@ -507,6 +515,9 @@ impl Raw {
             Raw::Bool(b) => format!("the boolean {b}"),
             Raw::Number { text, .. } => format!("the number {text}"),
             Raw::Str(s) | Raw::Cell(s) => format!("the text \"{s}\""),
+            Raw::Yaml11 { text, reads_as } => {
+                format!("`{text}` (text in YAML 1.2, {reads_as} in YAML 1.1)")
+            }
             Raw::List => "a list".into(),
             Raw::Map => "a mapping".into(),
         }

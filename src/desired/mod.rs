@@ -14,9 +14,9 @@ pub mod diagnostics;
 pub mod fields;
 pub mod locate;
 mod redact;
-pub mod spans;
 pub mod validate;
 mod yaml;
+mod yaml_tree;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 
@@ -166,13 +166,15 @@ impl Loader {
         let name = &self.files[file].name;
         self.files[file].source = Some(Arc::new(NamedSource::new(
             name,
-            redact::mask_passwords(name, text),
+            redact::mask_yaml(text, &load.secrets),
         )));
         let mut out = load.pending;
-        for raw in &load.groups {
-            if let Some(g) = validate::build(raw, &mut out) {
+        // Each raw group's text is moved into its hunt group, and the rest freed as it goes.
+        for mut raw in load.groups {
+            if let Some(g) = validate::build_taking(&mut raw, &mut out) {
+                // Locations stay in the raw group when its text is taken.
                 if let Some(c) = self.capture.as_mut() {
-                    c.offer(file, &g, raw);
+                    c.offer(file, &g, &raw);
                 }
                 let loc = raw.get(F::ServiceUserId).map(|v| v.loc).unwrap_or(raw.loc);
                 self.groups.push(g);

@@ -4,13 +4,19 @@
 //! printed with it. Values are overwritten byte for byte with `*`, keeping every other byte
 //! (and so every span and line number) where it was.
 
+use super::yaml_tree::{Node, Value};
+
 /// The text with every password value overwritten by `*` (same length in bytes).
 pub fn mask_passwords(name: &str, text: String) -> String {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".csv") {
         mask_csv(text)
     } else {
-        mask_yaml(text)
+        let spans = match super::yaml_tree::parse(&text) {
+            Ok(Some(root)) => password_spans(&root),
+            _ => Vec::new(),
+        };
+        mask_yaml(text, &spans)
     }
 }
 
@@ -28,9 +34,47 @@ fn star(bytes: &mut [u8], from: usize, to: usize) {
     }
 }
 
-/// YAML: the value after every `password:` key, to the end of its line (or, inside a flow
-/// mapping `{…}`, to the next `,` or `}`).
-fn mask_yaml(text: String) -> String {
+/// YAML whose password values are at `spans` (from [`password_spans`]): those, and in any
+/// case the rest of every line's `password:` (the only masking left when the text is not valid
+/// YAML, and so has no spans).
+pub fn mask_yaml(text: String, spans: &[(usize, usize)]) -> String {
+    let mut bytes = mask_yaml_lines(text).into_bytes();
+    let len = bytes.len();
+    for &(from, to) in spans {
+        star(&mut bytes, from, to.min(len));
+    }
+    // Only ASCII bytes were changed to ASCII, and only whole non-whitespace runs: any
+    // multi-byte character is replaced completely, so the text stays UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Where the value of every `password` key of a parsed YAML document is (block scalars and
+/// multi-line flow values included).
+pub fn password_spans(root: &Node<'_>) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    password_values(root, &mut out);
+    out
+}
+
+fn password_values(n: &Node<'_>, out: &mut Vec<(usize, usize)>) {
+    match &n.value {
+        Value::Seq(items) => items.iter().for_each(|i| password_values(i, out)),
+        Value::Map(entries) => {
+            for e in entries {
+                if e.key.key_text().is_some_and(is_password_key) {
+                    out.push((e.value.start, e.value.end));
+                } else {
+                    password_values(&e.value, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The value after every `password:` key, to the end of its line (or, inside a flow mapping
+/// `{…}`, to the next `,` or `}`).
+fn mask_yaml_lines(text: String) -> String {
     let mut bytes = text.into_bytes();
     let mut line_start = 0;
     while line_start < bytes.len() {
@@ -122,6 +166,19 @@ mod tests {
         assert_eq!(m.len(), t.len());
         assert!(!m.contains("s3cr") && !m.contains("pw1"), "{m}");
         assert!(m.contains("passwordish: x") && m.contains("name: n") && m.contains("name: ok"));
+        assert_eq!(m.lines().count(), t.lines().count());
+    }
+
+    #[test]
+    fn yaml_passwords_in_block_scalars_and_multi_line_flow_are_masked() {
+        let t = "- password: |\n    blocksecret\n  name: ok\n- {userId: u,\n   password:\n     flowsecret}\n";
+        let m = mask_passwords("f.yml", t.to_string());
+        assert_eq!(m.len(), t.len());
+        assert!(
+            !m.contains("blocksecret") && !m.contains("flowsecret"),
+            "{m}"
+        );
+        assert!(m.contains("name: ok") && m.contains("userId: u"), "{m}");
         assert_eq!(m.lines().count(), t.lines().count());
     }
 

@@ -258,8 +258,10 @@ fn typed_text(d: &FieldDef, v: &mut Val, out: &mut Vec<Pending>) -> Option<Optio
             }
         }
         Raw::Str(s) | Raw::Cell(s) => Some(Some(std::mem::take(s))),
-        // An unquoted number in YAML: keep the digits exactly as written (`0100`, `+1202…`).
-        Raw::Number { text, .. } => Some(Some(std::mem::take(text))),
+        Raw::Number { .. } | Raw::Yaml11 { .. } | Raw::Bool(_) => {
+            out.push(wrong_type(d, v, "text").help(quote_it(&v.raw)));
+            None
+        }
         _ => {
             out.push(wrong_type(d, v, "text").help("quote the value"));
             None
@@ -267,7 +269,49 @@ fn typed_text(d: &FieldDef, v: &mut Val, out: &mut Vec<Pending>) -> Option<Optio
     }
 }
 
+/// How to write a scalar that YAML does not read as text, as text.
+pub(super) fn quote_it(raw: &Raw) -> String {
+    let written = match raw {
+        Raw::Number { text, .. } | Raw::Yaml11 { text, .. } => text.clone(),
+        Raw::Bool(b) => b.to_string(),
+        _ => return "quote the value".into(),
+    };
+    let why = match raw {
+        Raw::Number { text, .. } if text.starts_with('+') => {
+            " (unquoted, YAML reads it as a number and drops the +)".to_string()
+        }
+        Raw::Number { text, .. }
+            if text.len() > 1 && text.starts_with('0') && text.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            " (unquoted, YAML reads it as a number without the leading zero; YAML 1.1 reads it as octal)".to_string()
+        }
+        Raw::Number { .. } => " (unquoted, YAML reads it as a number)".to_string(),
+        Raw::Yaml11 { reads_as, .. } => {
+            format!(" (unquoted, YAML 1.1 readers take it for {reads_as})")
+        }
+        _ => " (unquoted, YAML reads it as a boolean)".to_string(),
+    };
+    format!("quote it to keep it as text: \"{written}\"{why}")
+}
+
 fn typed_bool(d: &FieldDef, v: &Val, out: &mut Vec<Pending>) -> Option<bool> {
+    // YAML 1.1's other spellings of booleans: text in YAML 1.2, so say what to write instead.
+    let yaml11 = |s: &str| match s {
+        "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y" => Some(true),
+        "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n" | "N" => Some(false),
+        _ => None,
+    };
+    let word = match &v.raw {
+        Raw::Str(s) | Raw::Yaml11 { text: s, .. } => yaml11(s.trim()).map(|b| (s.trim(), b)),
+        Raw::Cell(_) => None,
+        _ => None,
+    };
+    if let Some((s, b)) = word {
+        out.push(wrong_type(d, v, "true or false").help(format!(
+            "write {b} (unquoted): `{s}` is a boolean only in YAML 1.1; huntctl reads YAML 1.2, where it is text"
+        )));
+        return None;
+    }
     match &v.raw {
         Raw::Bool(b) => Some(*b),
         Raw::Cell(s) if s.trim().eq_ignore_ascii_case("true") => Some(true),
@@ -589,7 +633,7 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
     let mut result = Vec::with_capacity(items.len());
     for v in items.iter_mut() {
         match &mut v.raw {
-            Raw::Str(s) | Raw::Cell(s) | Raw::Number { text: s, .. } => {
+            Raw::Str(s) | Raw::Cell(s) => {
                 let n = s.chars().count();
                 if n == 0 || n > 161 {
                     out.push(
@@ -614,7 +658,8 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
                         format!("an alias must be text, found {}", other.describe()),
                     )
                     .field(PATH)
-                    .label("expected text"),
+                    .label("expected text")
+                    .help(quote_it(other)),
                 );
                 ok = false;
             }
@@ -710,7 +755,8 @@ fn build_agents(
                         format!("an agent user id must be text, found {}", other.describe()),
                     )
                     .field(PATH)
-                    .label("expected a user id"),
+                    .label("expected a user id")
+                    .help(quote_it(other)),
                 );
                 ok = false;
                 continue;

@@ -1,4 +1,4 @@
-//! YAML desired state: the only module that uses serde_yaml (reading and writing).
+//! YAML desired state: reading (through `yaml_tree`, on saphyr's parser) and writing.
 //!
 //! A file is a list of hunt groups, or a mapping with `defaults:` (merged under every hunt group
 //! of the file) and `huntGroups:`. Keys are OCI-P camelCase; the reference page's snake_case
@@ -9,10 +9,9 @@ use super::fields::{
     def, lookup_key, Kind, ListVal, Loc, Raw, RawAgent, RawGroup, Val, F, FIELDS, PROFILE,
     PROFILE_SNAKE,
 };
-use super::spans::{scan, SKind, SNode};
 use super::validate::Pending;
+use super::yaml_tree::{parse, yaml11_reading, Entry, Node, Value};
 use crate::model::{defaults, Field, HuntGroup};
-use serde_yaml::Value;
 
 /// The hunt groups of one YAML file, not yet typed, and the problems found in its structure.
 #[derive(Debug, Default)]
@@ -21,151 +20,175 @@ pub struct YamlLoad {
     pub groups: Vec<RawGroup>,
     /// Problems.
     pub pending: Vec<Pending>,
+    /// Where password values are, for masking the text that snippets quote.
+    pub secrets: Vec<(usize, usize)>,
 }
 
-fn span(n: Option<&SNode>, fallback: Loc) -> Loc {
-    match n {
-        Some(n) => Loc::Span {
-            start: n.start,
-            end: n.end.max(n.start),
-        },
-        None => fallback,
+fn span(n: &Node<'_>) -> Loc {
+    Loc::Span {
+        start: n.start,
+        end: n.end.max(n.start),
     }
 }
 
 /// The first line of a node: a readable label for a whole mapping.
-fn head(text: &str, n: Option<&SNode>, fallback: Loc) -> Loc {
-    match n {
-        Some(n) => {
-            let end = text[n.start..n.end.max(n.start)]
-                .find('\n')
-                .map(|e| n.start + e)
-                .unwrap_or(n.end);
-            Loc::Span {
-                start: n.start,
-                end,
-            }
-        }
-        None => fallback,
+fn head(text: &str, n: &Node<'_>) -> Loc {
+    let end = n.end.max(n.start).min(text.len());
+    let end = text
+        .get(n.start..end)
+        .and_then(|t| t.find(['\n', '\r']))
+        .map(|e| n.start + e)
+        .unwrap_or(end);
+    Loc::Span {
+        start: n.start,
+        end,
     }
 }
 
-struct Ctx<'a> {
-    text: &'a str,
+fn raw(n: &Node<'_>) -> Raw {
+    match &n.value {
+        Value::Null => Raw::Null,
+        Value::Bool(b) => Raw::Bool(*b),
+        Value::Number { text, int } => Raw::Number {
+            text: text.to_string(),
+            int: *int,
+        },
+        // Text that a YAML 1.1 reader would take for a boolean or a number: the same file must
+        // not mean two things, so it is refused wherever it is given.
+        Value::Str { text, plain: true } => match yaml11_reading(text) {
+            Some(reads_as) => Raw::Yaml11 {
+                text: text.to_string(),
+                reads_as,
+            },
+            None => Raw::Str(text.to_string()),
+        },
+        Value::Str { text, .. } => Raw::Str(text.to_string()),
+        Value::Seq(_) => Raw::List,
+        Value::Map(_) => Raw::Map,
+    }
+}
+
+fn entries<'n, 'a>(n: &'n Node<'a>) -> &'n [Entry<'a>] {
+    match &n.value {
+        Value::Map(m) => m,
+        _ => &[],
+    }
+}
+
+struct Ctx {
     out: Vec<Pending>,
 }
 
-impl Ctx<'_> {
-    fn key_loc(&self, node: Option<&SNode>, key: &str, fallback: Loc) -> Loc {
-        match node.and_then(|n| n.entry(key)) {
-            Some(e) => Loc::Span {
-                start: e.key_start,
-                end: e.key_end,
-            },
-            None => fallback,
-        }
-    }
-
-    fn raw(&self, v: &Value, node: Option<&SNode>) -> Raw {
-        match v {
-            Value::Null => Raw::Null,
-            Value::Bool(b) => Raw::Bool(*b),
-            Value::Number(n) => {
-                // Keep the digits as written (0100, +12025550100) for text fields.
-                let written = node
-                    .filter(|n| matches!(n.kind, SKind::Scalar { plain: true }))
-                    .map(|n| self.text[n.start..n.end].trim())
-                    .filter(|t| {
-                        !t.is_empty()
-                            && t.chars()
-                                .all(|c| c.is_ascii_alphanumeric() || "+-._".contains(c))
-                    });
-                Raw::Number {
-                    text: written.map(str::to_string).unwrap_or_else(|| n.to_string()),
-                    int: n.as_i64(),
-                }
+impl Ctx {
+    /// The text keys of a mapping; non-text and repeated keys are reported and skipped.
+    fn keys<'n, 'a>(&mut self, map: &'n Node<'a>) -> Vec<(&'n str, &'n Entry<'a>)> {
+        let mut keys: Vec<(&str, &Entry<'_>)> = Vec::new();
+        for e in entries(map) {
+            let Some(k) = e.key.key_text() else {
+                self.out.push(
+                    Pending::error("huntctl::bad_key", span(&e.key), "keys must be text")
+                        .label("not a text key"),
+                );
+                continue;
+            };
+            if let Some((_, first)) = keys.iter().find(|(f, _)| *f == k) {
+                self.out.push(
+                    Pending::error(
+                        "huntctl::duplicate_key",
+                        span(&e.key),
+                        format!("`{k}` is given twice in this mapping"),
+                    )
+                    .label("second time")
+                    .related(span(&first.key), "first time here")
+                    .help("keep one of them"),
+                );
+                continue;
             }
-            Value::String(s) => Raw::Str(s.clone()),
-            Value::Sequence(_) => Raw::List,
-            Value::Mapping(_) => Raw::Map,
-            Value::Tagged(t) => self.raw(&t.value, node),
+            keys.push((k, e));
         }
+        keys
     }
 }
 
 /// Parses a YAML file into raw hunt groups.
 pub fn read(text: &str) -> YamlLoad {
-    let value: Value = match serde_yaml::from_str(text) {
-        Ok(v) => v,
+    let root = match parse(text) {
+        Ok(root) => root,
         Err(e) => {
-            let loc = match e.location() {
-                Some(l) => Loc::Span {
-                    start: l.index(),
-                    end: (l.index() + 1).min(text.len()).max(l.index()),
-                },
-                None => Loc::File,
-            };
-            let msg = e.to_string();
-            // serde_yaml appends " at line N column M"; the location is shown separately.
-            let msg = match msg.find(" at line ") {
-                Some(i) => msg[..i].to_string(),
-                None => msg,
-            };
+            let at = e.at.min(text.len());
+            let end = text[at..]
+                .chars()
+                .next()
+                .map(|c| at + c.len_utf8())
+                .unwrap_or(at);
+            let mut p = Pending::error(
+                "huntctl::yaml_syntax",
+                Loc::Span { start: at, end },
+                format!("invalid YAML: {}", e.message),
+            )
+            .label("here");
+            if let Some(h) = e.help {
+                p = p.help(h);
+            }
             return YamlLoad {
                 groups: Vec::new(),
-                pending: vec![Pending::error(
-                    "huntctl::yaml_syntax",
-                    loc,
-                    format!("invalid YAML: {msg}"),
-                )
-                .label("here")],
+                pending: vec![p],
+                secrets: Vec::new(),
             };
         }
     };
-    let root = scan(text);
-    let mut cx = Ctx {
-        text,
-        out: Vec::new(),
-    };
+    let mut cx = Ctx { out: Vec::new() };
     let mut groups = Vec::new();
-    let root_loc = span(root.as_ref(), Loc::File);
-    match &value {
+    let Some(mut root) = root else {
+        cx.out.push(
+            Pending::warning(
+                "huntctl::empty_file",
+                Loc::File,
+                "this file has no hunt groups",
+            )
+            .help("write a list of hunt groups, or `defaults:` and `huntGroups:`"),
+        );
+        return YamlLoad {
+            groups,
+            pending: cx.out,
+            secrets: Vec::new(),
+        };
+    };
+    let secrets = super::redact::password_spans(&root);
+    let root_loc = span(&root);
+    match &root.value {
         Value::Null => cx.out.push(
             Pending::warning("huntctl::empty_file", Loc::File, "this file has no hunt groups")
                 .help("write a list of hunt groups, or `defaults:` and `huntGroups:`"),
         ),
-        Value::Sequence(items) => {
-            list_of_groups(&mut cx, items, root.as_ref(), None, &mut groups);
+        Value::Seq(_) => {
+            let items = match std::mem::replace(&mut root.value, Value::Null) {
+                Value::Seq(items) => items,
+                _ => Vec::new(),
+            };
+            list_of_groups(&mut cx, text, items, None, &mut groups);
         }
-        Value::Mapping(m) => {
+        Value::Map(_) => {
             let mut defaults: Option<RawGroup> = None;
-            let mut list: Option<(&Vec<Value>, Option<&SNode>)> = None;
+            // Whether huntGroups holds a list (taken out of the tree once the keys are read).
+            let mut list = false;
             let mut list_key: Option<(String, Loc)> = None;
-            for (k, v) in m {
-                let Some(k) = k.as_str() else {
-                    cx.out.push(Pending::error(
-                        "huntctl::bad_key",
-                        root_loc,
-                        "keys must be text",
-                    ));
-                    continue;
-                };
-                let entry = root.as_ref().and_then(|r| r.entry(k));
-                let vnode = entry.map(|e| &e.value);
-                let kloc = cx.key_loc(root.as_ref(), k, root_loc);
+            for (k, e) in cx.keys(&root) {
+                let v = &e.value;
+                let kloc = span(&e.key);
                 match k {
                     "defaults" => {
                         let mut d = RawGroup {
                             loc: kloc,
                             ..RawGroup::default()
                         };
-                        if v.is_mapping() {
-                            group_fields(&mut cx, v, vnode, &mut d);
+                        if v.is_map() {
+                            group_fields(&mut cx, v, &mut d);
                         } else {
                             cx.out.push(
                                 Pending::error(
                                     "huntctl::wrong_type",
-                                    span(vnode, kloc),
+                                    span(v),
                                     "defaults must be a mapping of hunt group fields",
                                 )
                                 .label("expected a mapping"),
@@ -181,13 +204,13 @@ pub fn read(text: &str) -> YamlLoad {
                             continue;
                         }
                         list_key = Some((k.to_string(), kloc));
-                        match v {
-                            Value::Sequence(items) => list = Some((items, vnode)),
-                            Value::Null => list = None,
+                        match &v.value {
+                            Value::Seq(_) => list = true,
+                            Value::Null => list = false,
                             _ => cx.out.push(
                                 Pending::error(
                                     "huntctl::wrong_type",
-                                    span(vnode, kloc),
+                                    span(v),
                                     "huntGroups must be a list of hunt groups",
                                 )
                                 .label("expected a list"),
@@ -212,14 +235,25 @@ pub fn read(text: &str) -> YamlLoad {
                     }
                 }
             }
-            match list {
-                Some((items, node)) => {
-                    list_of_groups(&mut cx, items, node, defaults.as_ref(), &mut groups)
+            match list_key.as_ref().filter(|_| list) {
+                Some((key, _)) => {
+                    // Each hunt group's nodes are freed once it is read, so the tree and the
+                    // raw groups are not both whole in memory.
+                    let items = match &mut root.value {
+                        Value::Map(entries) => entries
+                            .iter_mut()
+                            .find(|e| e.key.key_text() == Some(key.as_str()))
+                            .map(|e| std::mem::replace(&mut e.value.value, Value::Null)),
+                        _ => None,
+                    };
+                    if let Some(Value::Seq(items)) = items {
+                        list_of_groups(&mut cx, text, items, defaults.as_ref(), &mut groups);
+                    }
                 }
                 None if list_key.is_none() => cx.out.push(
                     Pending::error(
                         "huntctl::no_hunt_groups",
-                        head(text, root.as_ref(), root_loc),
+                        head(text, &root),
                         "this file has no `huntGroups:` list",
                     )
                     .help("add `huntGroups:` with a list of hunt groups"),
@@ -239,6 +273,7 @@ pub fn read(text: &str) -> YamlLoad {
     YamlLoad {
         groups,
         pending: cx.out,
+        secrets,
     }
 }
 
@@ -254,23 +289,24 @@ fn both_spellings(first: &str, second: &str, at: Loc, first_loc: Loc) -> Pending
 }
 
 fn list_of_groups(
-    cx: &mut Ctx<'_>,
-    items: &[Value],
-    node: Option<&SNode>,
+    cx: &mut Ctx,
+    text: &str,
+    items: Vec<Node<'_>>,
     defaults: Option<&RawGroup>,
     groups: &mut Vec<RawGroup>,
 ) {
-    for (i, v) in items.iter().enumerate() {
-        let n = node.and_then(|n| n.item(i));
-        let loc = head(cx.text, n, span(node, Loc::File));
-        if !v.is_mapping() {
+    groups.reserve(items.len());
+    for n in items {
+        let n = &n;
+        let loc = head(text, n);
+        if !n.is_map() {
             cx.out.push(
                 Pending::error(
                     "huntctl::wrong_type",
-                    span(n, loc),
+                    span(n),
                     format!(
                         "a hunt group must be a mapping of fields, found {}",
-                        cx.raw(v, n).describe()
+                        raw(n).describe()
                     ),
                 )
                 .label("expected a mapping"),
@@ -281,7 +317,7 @@ fn list_of_groups(
             loc,
             ..RawGroup::default()
         };
-        group_fields(cx, v, n, &mut g);
+        group_fields(cx, n, &mut g);
         if let Some(d) = defaults {
             g.merge_defaults(d);
         }
@@ -290,55 +326,40 @@ fn list_of_groups(
 }
 
 /// Reads the fields of one hunt group (or of `defaults:`) into `g`.
-fn group_fields(cx: &mut Ctx<'_>, v: &Value, node: Option<&SNode>, g: &mut RawGroup) {
-    let Value::Mapping(m) = v else { return };
+fn group_fields(cx: &mut Ctx, node: &Node<'_>, g: &mut RawGroup) {
     // Which key spelled each field, for "same field spelled both ways".
     let mut seen: Vec<(F, String, Loc)> = Vec::new();
     let mut profile_seen: Option<(String, Loc)> = None;
-    for (k, val) in m {
-        let Some(k) = k.as_str() else {
-            cx.out.push(Pending::error(
-                "huntctl::bad_key",
-                span(node, g.loc),
-                "keys must be text",
-            ));
-            continue;
-        };
-        let kloc = cx.key_loc(node, k, g.loc);
-        let vnode = node.and_then(|n| n.entry(k)).map(|e| &e.value);
+    for (k, e) in cx.keys(node) {
+        let kloc = span(&e.key);
+        let val = &e.value;
         if k == PROFILE || k == PROFILE_SNAKE {
             if let Some((first, floc)) = &profile_seen {
                 cx.out
                     .push(both_spellings(first, k, kloc, *floc).field(PROFILE));
             }
             profile_seen = Some((k.to_string(), kloc));
-            match val {
-                Value::Mapping(pm) => {
-                    for (pk, pv) in pm {
-                        let Some(pk) = pk.as_str() else { continue };
-                        let pkloc = cx.key_loc(vnode, pk, kloc);
-                        let pvnode = vnode.and_then(|n| n.entry(pk)).map(|e| &e.value);
-                        field(cx, pk, pv, pkloc, pvnode, true, g, &mut seen);
+            match &val.value {
+                Value::Map(_) => {
+                    for (pk, pe) in cx.keys(val) {
+                        field(cx, pk, &pe.value, span(&pe.key), true, g, &mut seen);
                     }
                 }
                 Value::Null => cx.out.push(
                     Pending::error(
                         "huntctl::null_defaulted",
-                        span(vnode, kloc),
+                        span(val),
                         format!("{PROFILE} cannot be null: its name fields have defaults"),
                     )
                     .field(PROFILE)
                     .label("null here")
                     .help("leave serviceInstanceProfile out to get the defaults"),
                 ),
-                other => cx.out.push(
+                _ => cx.out.push(
                     Pending::error(
                         "huntctl::wrong_type",
-                        span(vnode, kloc),
-                        format!(
-                            "{PROFILE} must be a mapping, found {}",
-                            cx.raw(other, vnode).describe()
-                        ),
+                        span(val),
+                        format!("{PROFILE} must be a mapping, found {}", raw(val).describe()),
                     )
                     .field(PROFILE)
                     .label("expected a mapping"),
@@ -346,22 +367,20 @@ fn group_fields(cx: &mut Ctx<'_>, v: &Value, node: Option<&SNode>, g: &mut RawGr
             }
             continue;
         }
-        field(cx, k, val, kloc, vnode, false, g, &mut seen);
+        field(cx, k, val, kloc, false, g, &mut seen);
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn field(
-    cx: &mut Ctx<'_>,
+    cx: &mut Ctx,
     k: &str,
-    val: &Value,
+    val: &Node<'_>,
     kloc: Loc,
-    vnode: Option<&SNode>,
     in_profile: bool,
     g: &mut RawGroup,
     seen: &mut Vec<(F, String, Loc)>,
 ) {
-    let vloc = span(vnode, kloc);
+    let vloc = span(val);
     let Some((d, _snake)) = lookup_key(k, in_profile) else {
         cx.out.push(unknown_field(k, kloc, in_profile));
         return;
@@ -374,41 +393,32 @@ fn field(
     seen.push((d.f, k.to_string(), kloc));
     match d.kind {
         Kind::Aliases => {
-            g.alias = Some(match val {
+            g.alias = Some(match &val.value {
                 Value::Null => ListVal::Null(vloc),
-                Value::Sequence(items) => ListVal::Items(
+                Value::Seq(items) => ListVal::Items(
                     items
                         .iter()
-                        .enumerate()
-                        .map(|(i, it)| {
-                            let n = vnode.and_then(|n| n.item(i));
-                            Val {
-                                raw: cx.raw(it, n),
-                                loc: span(n, vloc),
-                            }
+                        .map(|n| Val {
+                            raw: raw(n),
+                            loc: span(n),
                         })
                         .collect(),
                     vloc,
                 ),
-                other => ListVal::Wrong(Val {
-                    raw: cx.raw(other, vnode),
+                _ => ListVal::Wrong(Val {
+                    raw: raw(val),
                     loc: vloc,
                 }),
             });
         }
         Kind::Agents => {
-            g.agents = Some(match val {
+            g.agents = Some(match &val.value {
                 Value::Null => ListVal::Null(vloc),
-                Value::Sequence(items) => ListVal::Items(
-                    items
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(i, it)| agent(cx, it, vnode.and_then(|n| n.item(i)), vloc))
-                        .collect(),
-                    vloc,
-                ),
-                other => ListVal::Wrong(Val {
-                    raw: cx.raw(other, vnode),
+                Value::Seq(items) => {
+                    ListVal::Items(items.iter().filter_map(|n| agent(cx, n)).collect(), vloc)
+                }
+                _ => ListVal::Wrong(Val {
+                    raw: raw(val),
                     loc: vloc,
                 }),
             });
@@ -416,7 +426,7 @@ fn field(
         _ => g.values.push((
             d.f,
             Val {
-                raw: cx.raw(val, vnode),
+                raw: raw(val),
                 loc: vloc,
             },
         )),
@@ -435,6 +445,9 @@ fn unknown_field(k: &str, kloc: Loc, in_profile: bool) -> Pending {
         format!("unknown field `{path}`"),
     )
     .label("unknown field");
+    if k == "<<" {
+        return p.help("a merge key (`<<:`) takes a mapping or a list of mappings, e.g. `<<: *common` with `common: &common {...}`");
+    }
     // A field put at the wrong level is a common slip: say where it belongs.
     if let Some((d, _)) = lookup_key(k, !in_profile) {
         let hint = if in_profile {
@@ -459,23 +472,21 @@ fn unknown_field(k: &str, kloc: Loc, in_profile: bool) -> Pending {
     p
 }
 
-fn agent(cx: &mut Ctx<'_>, it: &Value, n: Option<&SNode>, list_loc: Loc) -> Option<RawAgent> {
-    let loc = span(n, list_loc);
-    match it {
-        Value::Mapping(m) => {
+fn agent(cx: &mut Ctx, n: &Node<'_>) -> Option<RawAgent> {
+    let loc = span(n);
+    match &n.value {
+        Value::Map(_) => {
             let mut a = RawAgent {
                 user_id: None,
                 weight: None,
                 loc,
             };
             let mut seen_id: Option<(String, Loc)> = None;
-            for (k, v) in m {
-                let Some(k) = k.as_str() else { continue };
-                let kloc = cx.key_loc(n, k, loc);
-                let vn = n.and_then(|n| n.entry(k)).map(|e| &e.value);
+            for (k, e) in cx.keys(n) {
+                let kloc = span(&e.key);
                 let val = Val {
-                    raw: cx.raw(v, vn),
-                    loc: span(vn, kloc),
+                    raw: raw(&e.value),
+                    loc: span(&e.value),
                 };
                 match k {
                     "userId" | "user_id" => {
@@ -516,11 +527,8 @@ fn agent(cx: &mut Ctx<'_>, it: &Value, n: Option<&SNode>, list_loc: Loc) -> Opti
             );
             None
         }
-        other => Some(RawAgent {
-            user_id: Some(Val {
-                raw: cx.raw(other, n),
-                loc,
-            }),
+        _ => Some(RawAgent {
+            user_id: Some(Val { raw: raw(n), loc }),
             weight: None,
             loc,
         }),
@@ -531,20 +539,22 @@ fn agent(cx: &mut Ctx<'_>, it: &Value, n: Option<&SNode>, list_loc: Loc) -> Opti
 // Writing
 
 fn scalar(s: &str) -> String {
-    // serde_yaml writes multi-line text as a block scalar (`|2+`) meant for column 0; nested
-    // under a key it loses its lines. A double-quoted scalar with escapes (JSON's syntax is
-    // valid YAML) keeps any text on one line.
-    if s.chars().any(char::is_control) {
-        if let Ok(t) = serde_json::to_string(s) {
-            return t;
-        }
-    }
-    // serde_yaml knows which strings need quotes (`0100`, `true`, `null`, `: `, …).
-    // Text with line breaks would come out as a block scalar indented for column 0, which
-    // breaks the nesting here: a JSON string is a valid YAML double-quoted scalar instead.
-    match serde_yaml::to_string(s) {
-        Ok(t) if !t.trim_end_matches('\n').contains('\n') => t.trim_end_matches('\n').to_string(),
-        _ => serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}")),
+    // saphyr's emitter knows which strings need quotes (`0100`, `true`, `null`, `yes`, `: `, …)
+    // and writes text with line breaks or control characters double-quoted with escapes, so
+    // every value stays on its line. Text a YAML 1.1 reader would take for a number (`1_000`,
+    // `1:30`) is quoted too, so the file means the same to every reader.
+    let force = yaml11_reading(s).is_some();
+    let doc = saphyr::Yaml::Value(saphyr::Scalar::String(s.into()));
+    let mut out = String::new();
+    let mut emitter = saphyr::YamlEmitter::new(&mut out);
+    emitter.quoted_value(force);
+    match emitter.dump(&doc) {
+        Ok(()) => out
+            .strip_prefix("---\n")
+            .unwrap_or(&out)
+            .trim_end_matches('\n')
+            .to_string(),
+        Err(_) => serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}")),
     }
 }
 

@@ -15,7 +15,7 @@ pub mod xml;
 
 pub use client_error::ClientError;
 pub use pool::Pool;
-pub use settings::ConnectionSettings;
+pub use settings::{ConnectionSettings, Endpoint, LoginFlow};
 
 use commands::{Request, Response};
 use std::future::Future;

@@ -1,10 +1,18 @@
 //! Connection settings shared by every command that talks to a server.
 
 use super::client_error::ClientError;
-use crate::cli::{ConnectionArgs, LoginFlow};
 use crate::model::Secret;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// How to log in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginFlow {
+    /// AuthenticationRequest + LoginRequest14sp4 (nonce, signed password).
+    Signed,
+    /// LoginRequest22V5 (plain password; for TLS/HTTPS).
+    Plain,
+}
 
 /// Where the server is, parsed from the URL's scheme.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,53 +143,6 @@ impl ConnectionSettings {
         }
     }
 
-    /// Builds settings from the command line; the password comes from `--password-file` or
-    /// `BROADWORKS_PASSWORD`, never from an argument. Prints a warning for `--insecure`.
-    pub fn from_args(args: &ConnectionArgs) -> Result<Self, ClientError> {
-        let s = Self::from_args_with_env(args, std::env::var("BROADWORKS_PASSWORD").ok())?;
-        if s.insecure {
-            eprintln!(
-                "WARNING: --insecure: the server's TLS certificate is NOT verified. Anyone on the \
-                 network path can impersonate the server and read the BroadWorks password."
-            );
-        }
-        Ok(s)
-    }
-
-    /// [`from_args`](Self::from_args) with the password variable passed in (testable).
-    pub fn from_args_with_env(
-        args: &ConnectionArgs,
-        env_password: Option<String>,
-    ) -> Result<Self, ClientError> {
-        let url = args
-            .url
-            .clone()
-            .filter(|u| !u.trim().is_empty())
-            .ok_or(ClientError::NoUrl)?;
-        Endpoint::parse(&url)?;
-        let user = args
-            .user
-            .clone()
-            .filter(|u| !u.trim().is_empty())
-            .ok_or(ClientError::NoUser)?;
-        let password = match &args.password_file {
-            Some(path) => read_password_file(path)?,
-            None => env_password
-                .filter(|p| !p.is_empty())
-                .ok_or(ClientError::NoPassword)?,
-        };
-        Ok(ConnectionSettings {
-            ca_cert: args.ca_cert.clone(),
-            insecure: args.insecure,
-            login: args.login,
-            parallelism: usize::from(args.parallelism).max(1),
-            batch_size: usize::from(args.batch_size).clamp(1, MAX_BATCH),
-            connect_timeout: Duration::from_secs(args.connect_timeout.max(1)),
-            request_timeout: Duration::from_secs(args.request_timeout.max(1)),
-            ..ConnectionSettings::new(url, user, Secret::new(password))
-        })
-    }
-
     /// The parsed URL.
     pub fn endpoint(&self) -> Result<Endpoint, ClientError> {
         Endpoint::parse(&self.url)
@@ -196,7 +157,9 @@ impl ConnectionSettings {
     }
 }
 
-fn read_password_file(path: &Path) -> Result<String, ClientError> {
+/// Reads a password file: the whole file, less one final line break (editors and `echo` add
+/// one); an empty password is refused.
+pub fn read_password_file(path: &Path) -> Result<String, ClientError> {
     let text = std::fs::read_to_string(path).map_err(|e| ClientError::PasswordFile {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -216,22 +179,6 @@ fn read_password_file(path: &Path) -> Result<String, ClientError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn args() -> ConnectionArgs {
-        ConnectionArgs {
-            url: Some("tcp://bw.example.com".into()),
-            user: Some("admin".into()),
-            password_file: None,
-            sandbox: false,
-            ca_cert: None,
-            insecure: false,
-            login: None,
-            parallelism: 3,
-            batch_size: 10,
-            connect_timeout: 5,
-            request_timeout: 7,
-        }
-    }
 
     #[test]
     fn endpoints() {
@@ -258,28 +205,5 @@ mod tests {
         );
         assert!(Endpoint::parse("ftp://h").is_err());
         assert!(Endpoint::parse("nonsense").is_err());
-    }
-
-    #[test]
-    fn password_from_env_or_file() {
-        let s = ConnectionSettings::from_args_with_env(&args(), Some("pw".into())).unwrap();
-        assert_eq!(s.password.expose(), "pw");
-        assert_eq!((s.parallelism, s.batch_size), (3, 10));
-        assert_eq!(s.request_timeout, Duration::from_secs(7));
-        assert!(matches!(
-            ConnectionSettings::from_args_with_env(&args(), None),
-            Err(ClientError::NoPassword)
-        ));
-        let dir = tempfile::tempdir().unwrap();
-        let f = dir.path().join("pw");
-        std::fs::write(&f, "s3cret \r\n").unwrap();
-        let mut a = args();
-        a.password_file = Some(f);
-        let s = ConnectionSettings::from_args_with_env(&a, Some("ignored".into())).unwrap();
-        assert_eq!(s.password.expose(), "s3cret ");
-        assert!(!format!("{s:?}").contains("s3cret"));
-        a.url = None;
-        let e = ConnectionSettings::from_args_with_env(&a, None).unwrap_err();
-        assert!(e.to_string().contains("--url"));
     }
 }

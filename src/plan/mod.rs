@@ -43,11 +43,16 @@ pub struct PlanOptions {
 }
 
 impl PlanOptions {
-    /// From the command line's `--target`, `--exclude` and `--prune`.
-    pub fn from_args(args: &crate::cli::SelectionArgs) -> Result<PlanOptions, SelectError> {
+    /// Options from serviceUserId globs to take (`target`, empty = all) and to leave out
+    /// (`exclude`), and whether to delete what is not desired (`prune`).
+    pub fn new(
+        target: &[String],
+        exclude: &[String],
+        prune: bool,
+    ) -> Result<PlanOptions, SelectError> {
         Ok(PlanOptions {
-            prune: args.prune,
-            selection: Selection::new(&args.target, &args.exclude)?,
+            prune,
+            selection: Selection::new(target, exclude)?,
         })
     }
 }
@@ -353,7 +358,7 @@ impl Plan {
             .filter(|c| {
                 c.after
                     .as_ref()
-                    .map_or(true, |a| a.service_instance_profile.password.is_none())
+                    .is_none_or(|a| a.service_instance_profile.password.is_none())
             })
             .map(|c| c.service_user_id.as_str())
             .collect()

@@ -65,7 +65,7 @@ impl Selection {
         let targeted = self
             .target_set
             .as_ref()
-            .map_or(true, |s| s.is_match(service_user_id));
+            .is_none_or(|s| s.is_match(service_user_id));
         let excluded = self
             .exclude_set
             .as_ref()
