@@ -433,7 +433,7 @@ fn phone_number_is_available(ctx: &mut Ctx<'_>, c: &Change, after: &HuntGroup) -
         .and_then(|b| b.service_instance_profile.phone_number.value())
         .is_some_and(|b| same(b, n, cc));
     let available = ctx.facts.available_dns.as_ref();
-    let free = own || available.map_or(true, |a| a.contains(n));
+    let free = own || available.is_none_or(|a| a.contains(n));
     if !free {
         if let Some(u) = ctx
             .facts
