@@ -4,7 +4,8 @@
 //! wall time next to the round-trip floor: documents ÷ parallelism × 20 ms, where documents
 //! are every OCI-P document the sandbox received (logins, reads, writes, logouts), counted from
 //! its record file. Goal: within 1.25× of the floor at the default parallelism (4).
-//! (a) plan: 1,000 hunt groups (8 agents each) in 10 groups, 10% of them changed.
+//! (a) plan: 1,000 hunt groups (8 agents each) in 10 groups, 10% of them changed; again with
+//!     `--no-preflight`, to show what pre-flight costs (goal: at most one round trip).
 //! (b) apply: create 1,000 hunt groups.
 
 use huntctl::sandbox::state::{
@@ -105,6 +106,8 @@ fn desired(changed: bool) -> String {
 struct Figures {
     wall: Duration,
     documents: usize,
+    /// Pre-flight reads the sandbox received (3 per group when pre-flight ran).
+    preflight_reads: usize,
     exit: i32,
     summary: String,
 }
@@ -122,7 +125,10 @@ fn run(rt: &tokio::runtime::Runtime, dir: &Path, seed: &SandboxState, args: &[&s
     let handle = rt.block_on(sandbox::start(config)).expect("sandbox");
     let addr = handle.tcp_addr().expect("tcp");
     let start = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_huntctl"))
+    // HUNTCTL_BIN: a copy of the binary, when several worktrees share one target directory.
+    let bin =
+        std::env::var_os("HUNTCTL_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_huntctl").into());
+    let out = Command::new(bin)
         .args(args)
         .args([
             "--url",
@@ -155,6 +161,14 @@ fn run(rt: &tokio::runtime::Runtime, dir: &Path, seed: &SandboxState, args: &[&s
     Figures {
         wall,
         documents: recorded.matches("</BroadsoftDocument>").count(),
+        preflight_reads: [
+            "GroupHuntGroupGetAvailableUserListRequest",
+            "GroupDnGetAvailableListRequest",
+            "UserGetListInGroupRequest",
+        ]
+        .iter()
+        .map(|r| recorded.matches(&format!("xsi:type=\"{r}\"")).count())
+        .sum(),
         exit: out.status.code().unwrap_or(-1),
         summary,
     }
@@ -192,6 +206,31 @@ fn main() {
     let d = desired_path.to_str().expect("utf-8 path");
     let plan = run(&rt, dir.path(), &seed(true), &["plan", d]);
     report("plan  (1,000 hunt groups, 10% changed)", &plan);
+    // Pre-flight (issue 16) rides in the listing round trip: at most one extra round trip.
+    let off = run(&rt, dir.path(), &seed(true), &["plan", d, "--no-preflight"]);
+    // One run each is noisy next to a 20 ms difference: compare the best of five.
+    let best = |args: &[&str], first: Figures| {
+        (0..4)
+            .map(|_| run(&rt, dir.path(), &seed(true), args))
+            .chain(std::iter::once(first))
+            .min_by_key(|f| f.wall)
+            .expect("five runs")
+    };
+    let plan = best(&["plan", d], plan);
+    let off = best(&["plan", d, "--no-preflight"], off);
+    report("plan  (best of 5)                     ", &plan);
+    report("plan  (--no-preflight, best of 5)     ", &off);
+    let extra = plan.wall.as_secs_f64() - off.wall.as_secs_f64();
+    let trips = extra / LATENCY.as_secs_f64();
+    println!(
+        "pre-flight: {} reads ({} with --no-preflight), {:+} documents, {:+.0} ms wall = {trips:+.2} round trips of {} ms (goal ≤ 1) {}",
+        plan.preflight_reads,
+        off.preflight_reads,
+        plan.documents as i64 - off.documents as i64,
+        extra * 1000.0,
+        LATENCY.as_millis(),
+        if trips <= 1.0 { "— goal met" } else { "— GOAL MISSED" }
+    );
 
     std::fs::write(&desired_path, desired(false)).expect("desired");
     let apply = run(
