@@ -147,9 +147,12 @@ pub struct PlanArgs {
     /// Save the plan (with a fingerprint of the state it was made against) for `apply --plan`.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Exit 2 when there are changes (0 none, 1 error): a drift detector.
+    /// Exit 2 when there are changes (0 none, 1 error or predicted refusal): a drift detector.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Do not read the group's users, free numbers and extensions to predict the server's refusals.
+    #[arg(long)]
+    pub no_preflight: bool,
     /// Server connection.
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -186,6 +189,12 @@ pub struct ApplyArgs {
     /// Report format on stdout.
     #[arg(long, value_enum, default_value_t)]
     pub format: DiagnosticFormat,
+    /// Do not predict the server's refusals before writing (see `plan --no-preflight`).
+    #[arg(long)]
+    pub no_preflight: bool,
+    /// Write the undo plan here instead of .huntctl/undo/<UTC timestamp>.json.
+    #[arg(long, value_name = "FILE")]
+    pub undo_out: Option<PathBuf>,
     /// Server connection.
     #[command(flatten)]
     pub connection: ConnectionArgs,

@@ -9,7 +9,9 @@
 //! ([`ocip::ConnectionSettings`], [`plan::PlanOptions`], [`apply::ApplyOptions`],
 //! [`export::ExportOptions`], [`sandbox::SandboxConfig`]) that the binary's `commands` module
 //! fills from clap's arguments.
+//! [`api`] is the blocking facade over all of it that programs (and the Python package) use.
 
+pub mod api;
 pub mod apply;
 /// The command line (clap): the `huntctl` binary's front end, not part of the library's API.
 #[doc(hidden)]

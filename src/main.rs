@@ -1,6 +1,5 @@
 //! The huntctl binary: parse the command line, run the library, map the outcome to an exit code.
 
-use clap::Parser;
 use std::process::ExitCode;
 
 /// mimalloc instead of glibc malloc: a 100,000-group desired state is ~3 million small
@@ -10,30 +9,6 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = huntctl::cli::Cli::parse();
-    init_logging(cli.verbose);
-    tracing::debug!("started");
-    match huntctl::commands::run(cli) {
-        Ok(code) => code,
-        Err(report) => {
-            eprintln!("{report:?}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-/// `-v` / `RUST_LOG` select the level; logs go to stderr so stdout stays machine-readable.
-fn init_logging(verbose: u8) {
-    use tracing_subscriber::EnvFilter;
-    let default = match verbose {
-        0 => "warn",
-        1 => "huntctl=info",
-        _ => "huntctl=debug",
-    };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
+    // The library runs the command line, so that the Python console script behaves the same.
+    ExitCode::from(huntctl::api::run_cli(std::env::args_os()))
 }

@@ -1021,6 +1021,7 @@ fn location_display_names_row_and_column() {
         column: 9,
         row: Some(3),
         column_header: Some("policy".into()),
+        path: None,
         span: None,
     };
     assert_eq!(l.to_string(), "s.csv:3:9 (row 3, column policy)");

@@ -1174,3 +1174,112 @@ fn the_schema_check_splits_streams_and_reads_prefixed_roots() {
         assert!(r.invalid[0].1.contains("groupID"), "{r}");
     }
 }
+
+#[test]
+fn preflight_reads_validate_and_round_trip() {
+    use huntctl::ocip::decode_request::decode_request_document;
+    use huntctl::ocip::encode_response::response_document;
+    let reqs = vec![
+        Request::AvailableUsers {
+            service_provider_id: "SP&<1>".into(),
+            group_id: "ぐるーぷ".into(),
+        },
+        Request::AvailableDns {
+            service_provider_id: "SP1".into(),
+            group_id: "G1".into(),
+        },
+        Request::UsersInGroup {
+            service_provider_id: "SP1".into(),
+            group_id: "G1".into(),
+        },
+    ];
+    let req_doc = request_document("s1", &reqs);
+    // R25 spells the group element of UserGetListInGroupRequest `GroupId`.
+    let text = String::from_utf8_lossy(&req_doc).into_owned();
+    assert!(text.contains("<GroupId>G1</GroupId>"), "{text}");
+    let user = UserRow {
+        user_id: "alice@example.com".into(),
+        last_name: "Smith & Co".into(),
+        first_name: "アリス".into(),
+        phone_number: "2025550100".into(),
+        extension: "0100".into(),
+        email_address: "alice@example.com".into(),
+        ..UserRow::default()
+    };
+    let listed = UserRow {
+        phone_number_activated: "true".into(),
+        in_trunk_group: "false".into(),
+        country_code: "1".into(),
+        ..user.clone()
+    };
+    let replies = [
+        Response::AvailableUsers(vec![user.clone()]),
+        Response::AvailableDns(vec!["2025550101".into(), "2025550102".into()]),
+        Response::UsersInGroup(vec![listed.clone()]),
+    ];
+    let reply = response_document("s1", &replies);
+    let empty = response_document(
+        "s2",
+        &[
+            Response::AvailableUsers(vec![]),
+            Response::AvailableDns(vec![]),
+            Response::UsersInGroup(vec![]),
+        ],
+    );
+    if let Some(r) =
+        ocip_schema::validate_documents(&[req_doc.clone(), reply.clone(), empty.clone()])
+    {
+        assert!(r.is_valid(), "{r}");
+        assert_eq!(r.documents, 3, "{r}");
+    }
+
+    let decoded = decode_request_document(&req_doc).unwrap();
+    assert_eq!(
+        decoded.commands,
+        reqs.into_iter().map(Ok).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        decode_response_document(&reply).unwrap().responses,
+        replies.to_vec()
+    );
+    let text = String::from_utf8_lossy(&reply).into_owned();
+    for h in [
+        "Email Address",
+        "Phone Number Activated",
+        "In Trunk Group",
+        "National Prefix",
+    ] {
+        assert!(
+            text.contains(&format!("<colHeading>{h}</colHeading>")),
+            "{h}: {text}"
+        );
+    }
+
+    // A lower-case `groupId` in UserGetListInGroupRequest is not R25: the sandbox refuses it.
+    let wrong = text_doc(
+        r#"<command xsi:type="UserGetListInGroupRequest" xmlns=""><serviceProviderId>SP1</serviceProviderId><groupId>G1</groupId></command>"#,
+    );
+    if let Some(r) = ocip_schema::validate_documents(std::slice::from_ref(&wrong)) {
+        assert!(!r.is_valid(), "the schema should refuse groupId: {r}");
+    }
+    assert!(decode_request_document(&wrong).unwrap().commands[0].is_err());
+
+    // A real server's table read by heading: other order, extra columns ignored.
+    let real = br#"<?xml version="1.0" encoding="ISO-8859-1"?><BroadsoftDocument protocol="OCI" xmlns="C" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><sessionId xmlns="">s</sessionId><command echo="" xsi:type="UserGetListInGroupResponse" xmlns=""><userTable><colHeading>Extension</colHeading><colHeading>User Id</colHeading><colHeading>Something New</colHeading><row><col>1001</col><col>bob@example.com</col><col>x</col></row></userTable></command></BroadsoftDocument>"#;
+    assert_eq!(
+        decode_response_document(real).unwrap().responses,
+        vec![Response::UsersInGroup(vec![UserRow {
+            user_id: "bob@example.com".into(),
+            extension: "1001".into(),
+            ..UserRow::default()
+        }])]
+    );
+}
+
+/// A request document around one hand-written command.
+fn text_doc(command: &str) -> Vec<u8> {
+    format!(
+        r#"<?xml version="1.0" encoding="ISO-8859-1"?><BroadsoftDocument protocol="OCI" xmlns="C" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><sessionId xmlns="">s</sessionId>{command}</BroadsoftDocument>"#
+    )
+    .into_bytes()
+}

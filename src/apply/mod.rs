@@ -11,6 +11,7 @@
 //! resent: the hunt group is read back and the report says what actually happened.
 
 mod report;
+pub mod undo;
 
 pub use report::{GroupError, GroupResult, Outcome, Report, REPORT_FORMAT_VERSION};
 
@@ -151,6 +152,29 @@ pub async fn apply<E: Execute>(
             r.note = Some(note.to_string());
             r
         };
+        let refused: Vec<&crate::plan::Refusal> =
+            plan.refusals_of(&change.service_user_id).collect();
+        if let Some(first) = refused.first() {
+            // Pre-flight predicted the server's answer: the write is not sent at all.
+            let mut r = GroupResult::new(index, change, Outcome::Failed);
+            r.error = Some(GroupError {
+                code: Some(first.code),
+                summary: refused
+                    .iter()
+                    .map(|x| x.message())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                detail: first.location.as_ref().map(|l| format!("written at {l}")),
+            });
+            r.note = Some(
+                "not sent: pre-flight predicts the server refuses it; fix the desired state \
+                 (or re-run with --no-preflight to send it anyway)"
+                    .to_string(),
+            );
+            on_result(&r);
+            results.push(r);
+            continue;
+        }
         if change.action == Action::Create && !creates.insert(change.service_user_id.as_str()) {
             let r = refuse(
                 "duplicate create in the plan",

@@ -255,7 +255,7 @@ impl Report {
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC), without a date-time crate.
-fn rfc3339(t: SystemTime) -> String {
+pub(crate) fn rfc3339(t: SystemTime) -> String {
     let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = d.as_secs();
     let (days, rem) = (secs / 86_400, secs % 86_400);

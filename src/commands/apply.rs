@@ -71,20 +71,22 @@ async fn run_async(args: ApplyArgs) -> CommandResult {
             let conn = Connection::open(&args.connection).await?;
             tracing::debug!("connected");
             let bar = conn.progress("Reading hunt groups", desired.hunt_groups.len());
-            let current = plan::fetch(&conn.pool, &desired.hunt_groups, &opts).await;
+            let planned =
+                plan::read_and_plan(&conn.pool, &desired.hunt_groups, &opts, !args.no_preflight)
+                    .await;
             if let Some(b) = bar {
                 b.finish_and_clear();
             }
-            let current = match current {
-                Ok(c) => c,
+            let mut plan = match planned {
+                Ok(p) => p,
                 Err(e) => {
                     conn.close().await;
                     return Err(miette!("cannot read the current state: {e}"));
                 }
             };
             tracing::debug!("fetched");
-            let mut plan = plan::diff(&desired.hunt_groups, &current, &opts);
             plan.sources = args.paths.clone();
+            plan::preflight::locate_refusals(&mut plan.refusals, &args.paths);
             (conn, plan)
         }
     };
@@ -148,6 +150,7 @@ async fn run_async(args: ApplyArgs) -> CommandResult {
         b.finish_and_clear();
     }
     tracing::debug!("applied");
+    let undo = super::undo::write_undo(&conn.pool, &plan, &report, args.undo_out.as_deref()).await;
     // Nothing more is sent: the report is written while the logouts are under way.
     let closing = conn.close_in_background();
     let written = match &args.report {
@@ -161,6 +164,10 @@ async fn run_async(args: ApplyArgs) -> CommandResult {
         } else {
             println!("{}", report.summary_line());
         }
+    }
+    // Like "Saved the plan to …" of `plan --out`: a note for the operator, on stderr.
+    for line in &undo {
+        eprintln!("{line}");
     }
     closing.finish().await;
     tracing::debug!("closed");

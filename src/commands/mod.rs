@@ -6,6 +6,7 @@ pub mod convert;
 pub mod export;
 pub mod plan;
 pub mod sandbox;
+pub mod undo;
 pub mod validate;
 
 use std::process::ExitCode;

@@ -15,9 +15,14 @@ pub fn run(args: PlanArgs) -> CommandResult {
     tracing::debug!("desired state loaded");
     let opts = plan_options(&args.selection).map_err(|e| miette!("{e}"))?;
     let rt = runtime()?;
-    let (mut plan, closing) =
-        rt.block_on(read_and_diff(&args.connection, &desired.hunt_groups, &opts))?;
+    let (mut plan, closing) = rt.block_on(read_and_diff(
+        &args.connection,
+        &desired.hunt_groups,
+        &opts,
+        !args.no_preflight,
+    ))?;
     plan.sources = args.paths.clone();
+    plan::preflight::locate_refusals(&mut plan.refusals, &args.paths);
     let text = match args.format {
         PlanFormat::Text => render::text(&plan, stdout_color()),
         PlanFormat::Json => render::json(&plan),
@@ -54,7 +59,7 @@ pub async fn make_plan(
     desired: &[crate::model::HuntGroup],
     opts: &PlanOptions,
 ) -> miette::Result<Plan> {
-    let (plan, closing) = read_and_diff(connection, desired, opts).await?;
+    let (plan, closing) = read_and_diff(connection, desired, opts, true).await?;
     closing.finish().await;
     Ok(plan)
 }
@@ -64,18 +69,19 @@ async fn read_and_diff(
     connection: &crate::cli::ConnectionArgs,
     desired: &[crate::model::HuntGroup],
     opts: &PlanOptions,
+    preflight: bool,
 ) -> miette::Result<(Plan, Closing)> {
     let conn = Connection::open(connection).await?;
     tracing::debug!("connected");
     let bar = conn.progress("Reading hunt groups", desired.len());
-    let current = plan::fetch(&conn.pool, desired, opts).await;
+    let planned = plan::read_and_plan(&conn.pool, desired, opts, preflight).await;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     tracing::debug!("fetched");
     let closing = conn.close_in_background();
-    match current {
-        Ok(current) => Ok((plan::diff(desired, &current, opts), closing)),
+    match planned {
+        Ok(plan) => Ok((plan, closing)),
         Err(e) => {
             closing.finish().await;
             Err(miette!("cannot read the current state: {e}"))

@@ -12,18 +12,7 @@ pub fn run(args: ValidateArgs) -> CommandResult {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match args.format {
         DiagnosticFormat::Json => {
-            let (doc, ok) = match &result {
-                Ok(state) => {
-                    let mut doc = diagnostics::to_json(&state.warnings);
-                    if let Some(o) = doc.as_object_mut() {
-                        o.insert("huntGroups".into(), state.hunt_groups.len().into());
-                        o.insert("files".into(), state.files.into());
-                        o.insert("summary".into(), state.summary().into());
-                    }
-                    (doc, true)
-                }
-                Err(d) => (d.to_json(), false),
-            };
+            let (doc, ok) = (crate::api::validation_json(&result), result.is_ok());
             let text = serde_json::to_string_pretty(&doc)
                 .map_err(|e| miette::miette!("cannot write JSON: {e}"))?;
             println!("{text}");

@@ -45,6 +45,8 @@ pub struct Sink<'a> {
     pub origins: &'a mut Vec<(usize, Loc)>,
     /// The file index recorded in `origins`.
     pub file: usize,
+    /// Locate mode: where the field locations of some hunt groups are kept.
+    pub capture: Option<&'a mut super::locate::Capture>,
 }
 
 /// Reads a CSV from `input` into `sink`; `size_hint` (file size in bytes) pre-sizes it.
@@ -451,6 +453,9 @@ fn read_row(
             .get(F::ServiceUserId)
             .map(|v| v.loc)
             .unwrap_or(Loc::Row { byte, row });
+        if let Some(c) = sink.capture.as_deref_mut() {
+            c.offer(sink.file, &g, &raw);
+        }
         sink.groups.push(g);
         sink.origins.push((sink.file, loc));
     }

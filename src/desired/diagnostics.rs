@@ -30,6 +30,10 @@ pub struct Location {
     /// CSV only: the column header of the cell.
     #[serde(rename = "columnHeader", skip_serializing_if = "Option::is_none")]
     pub column_header: Option<String>,
+    /// Data passed in memory only: the key path of the value, e.g.
+    /// `hunt_group_data[1].service_instance_profile.name` (see [`crate::api::load_data`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
     /// Byte offset and length in the file, for snippets.
     #[serde(skip)]
     pub span: Option<(usize, usize)>,
@@ -37,6 +41,9 @@ pub struct Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(path) = &self.path {
+            return f.write_str(path);
+        }
         write!(f, "{}", self.file)?;
         if self.line > 0 {
             write!(f, ":{}:{}", self.line, self.column)?;
@@ -301,6 +308,9 @@ pub fn to_json(items: &[Diagnostic]) -> serde_json::Value {
                 if let Some(h) = &d.location.column_header {
                     obj.insert("columnHeader".into(), h.clone().into());
                 }
+                if let Some(p) = &d.location.path {
+                    obj.insert("path".into(), p.clone().into());
+                }
                 if let Some(f) = &d.field {
                     obj.insert("field".into(), f.clone().into());
                 }
@@ -312,12 +322,16 @@ pub fn to_json(items: &[Diagnostic]) -> serde_json::Value {
                         .related
                         .iter()
                         .map(|r| {
-                            serde_json::json!({
+                            let mut v = serde_json::json!({
                                 "message": r.message,
                                 "file": r.location.file,
                                 "line": r.location.line,
                                 "column": r.location.column,
-                            })
+                            });
+                            if let (Some(p), Some(o)) = (&r.location.path, v.as_object_mut()) {
+                                o.insert("path".into(), p.clone().into());
+                            }
+                            v
                         })
                         .collect();
                     obj.insert("related".into(), rel.into());

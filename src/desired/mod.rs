@@ -12,6 +12,7 @@
 mod csv;
 pub mod diagnostics;
 pub mod fields;
+pub mod locate;
 mod redact;
 pub mod validate;
 mod yaml;
@@ -141,6 +142,8 @@ struct Loader {
     pending: Vec<(usize, Pending)>,
     groups: Vec<HuntGroup>,
     origins: Vec<(usize, Loc)>,
+    /// Locate mode ([`locate::locate`]): keep the field locations of some hunt groups.
+    capture: Option<locate::Capture>,
 }
 
 impl Loader {
@@ -169,6 +172,10 @@ impl Loader {
         // Each raw group's text is moved into its hunt group, and the rest freed as it goes.
         for mut raw in load.groups {
             if let Some(g) = validate::build_taking(&mut raw, &mut out) {
+                // Locations stay in the raw group when its text is taken.
+                if let Some(c) = self.capture.as_mut() {
+                    c.offer(file, &g, &raw);
+                }
                 let loc = raw.get(F::ServiceUserId).map(|v| v.loc).unwrap_or(raw.loc);
                 self.groups.push(g);
                 self.origins.push((file, loc));
@@ -182,6 +189,7 @@ impl Loader {
             groups: &mut self.groups,
             origins: &mut self.origins,
             file,
+            capture: self.capture.as_mut(),
         };
         let load = csv::read(input, size, &mut sink);
         self.files[file].headers = load.headers;

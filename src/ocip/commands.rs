@@ -70,6 +70,29 @@ pub enum Request {
         /// Service provider id.
         service_provider_id: String,
     },
+    /// `GroupHuntGroupGetAvailableUserListRequest` (no search criteria sent): the users that
+    /// can be agents of the group's hunt groups.
+    AvailableUsers {
+        /// Service provider id.
+        service_provider_id: String,
+        /// Group id.
+        group_id: String,
+    },
+    /// `GroupDnGetAvailableListRequest`: the group's numbers not assigned to anyone yet.
+    AvailableDns {
+        /// Service provider id.
+        service_provider_id: String,
+        /// Group id.
+        group_id: String,
+    },
+    /// `UserGetListInGroupRequest` (no search criteria sent). R25 spells its group element
+    /// `GroupId`, capital G; the codec writes it so.
+    UsersInGroup {
+        /// Service provider id.
+        service_provider_id: String,
+        /// Group id.
+        group_id: String,
+    },
 }
 
 impl Request {
@@ -89,6 +112,9 @@ impl Request {
             }
             Request::DeleteInstance { .. } => "GroupHuntGroupDeleteInstanceRequest",
             Request::GroupList { .. } => "GroupGetListInServiceProviderRequest",
+            Request::AvailableUsers { .. } => "GroupHuntGroupGetAvailableUserListRequest",
+            Request::AvailableDns { .. } => "GroupDnGetAvailableListRequest",
+            Request::UsersInGroup { .. } => "UserGetListInGroupRequest",
         }
     }
 
@@ -344,6 +370,41 @@ pub struct GroupListEntry {
     pub user_limit: Option<u32>,
 }
 
+/// One row of a `userTable`: `GroupHuntGroupGetAvailableUserListResponse` (columns "User Id",
+/// "Last Name", "First Name", "Hiragana Last Name", "Hiragana First Name", "Phone Number",
+/// "Extension", "Department", "Email Address") or `UserGetListInGroupResponse` (those plus
+/// "Phone Number Activated", "In Trunk Group", "Country Code", "National Prefix"). Read by column
+/// heading; a column the response does not have reads as empty.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UserRow {
+    /// "User Id"
+    pub user_id: String,
+    /// "Last Name"
+    pub last_name: String,
+    /// "First Name"
+    pub first_name: String,
+    /// "Hiragana Last Name"
+    pub hiragana_last_name: String,
+    /// "Hiragana First Name"
+    pub hiragana_first_name: String,
+    /// "Phone Number" (empty when none)
+    pub phone_number: String,
+    /// "Extension" (empty when none)
+    pub extension: String,
+    /// "Department" (empty when none)
+    pub department: String,
+    /// "Email Address"
+    pub email_address: String,
+    /// "Phone Number Activated" (user list only; as sent)
+    pub phone_number_activated: String,
+    /// "In Trunk Group" (user list only; as sent)
+    pub in_trunk_group: String,
+    /// "Country Code" (user list only)
+    pub country_code: String,
+    /// "National Prefix" (user list only)
+    pub national_prefix: String,
+}
+
 /// One row of `agentUserTable` (read by column heading).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AgentRow {
@@ -496,6 +557,12 @@ pub enum Response {
     Instance(Box<InstanceDetails>),
     /// `GroupGetListInServiceProviderResponse`.
     GroupList(Vec<GroupListEntry>),
+    /// `GroupHuntGroupGetAvailableUserListResponse`.
+    AvailableUsers(Vec<UserRow>),
+    /// `GroupDnGetAvailableListResponse`: the numbers, as the server wrote them.
+    AvailableDns(Vec<String>),
+    /// `UserGetListInGroupResponse`.
+    UsersInGroup(Vec<UserRow>),
 }
 
 impl Response {
@@ -510,6 +577,9 @@ impl Response {
             Response::InstanceList(_) => "GroupHuntGroupGetInstanceListResponse",
             Response::Instance(_) => "GroupHuntGroupGetInstanceResponse20",
             Response::GroupList(_) => "GroupGetListInServiceProviderResponse",
+            Response::AvailableUsers(_) => "GroupHuntGroupGetAvailableUserListResponse",
+            Response::AvailableDns(_) => "GroupDnGetAvailableListResponse",
+            Response::UsersInGroup(_) => "UserGetListInGroupResponse",
         }
     }
 }

@@ -379,6 +379,9 @@ fn decode_command(e: &Elem) -> Result<Request, SchemaViolation> {
         "GroupHuntGroupModifyInstanceRequest" => decode_modify(e),
         "GroupHuntGroupModifyInstanceWeightedCallDistributionRequest" => decode_weights(e),
         "GroupGetListInServiceProviderRequest" => decode_group_list(e),
+        "GroupHuntGroupGetAvailableUserListRequest" => decode_available_users(e),
+        "GroupDnGetAvailableListRequest" => decode_available_dns(e),
+        "UserGetListInGroupRequest" => decode_users_in_group(e),
         other => {
             return Err(v(
                 "command".into(),
@@ -795,6 +798,139 @@ fn search_criteria(e: &Elem, path: &str, value_len: (usize, usize)) -> Result<()
     tok(&mut s, "value", value_len)?;
     req_bool(&mut s, "isCaseInsensitive")?;
     s.end()
+}
+
+// Value lengths of the search criteria the user listings accept.
+const LAST_NAME: (usize, usize) = (1, 30);
+const FIRST_NAME: (usize, usize) = (1, 30);
+const EMAIL: (usize, usize) = (1, 80);
+const EXTERNAL_ID: (usize, usize) = (1, 36);
+const PERSON_ID: (usize, usize) = (1, 82);
+const SEARCH_EXTENSION: (usize, usize) = (1, 20);
+
+/// Every `name` element at this point of the sequence, each a string search criterion.
+fn criteria(s: &mut Seq<'_>, name: &str, value_len: (usize, usize)) -> Result<(), V> {
+    for el in s.many(name, None)? {
+        search_criteria(el, &s.p(name), value_len)?;
+    }
+    Ok(())
+}
+
+/// An optional one-element search criterion holding a single required child.
+fn exact_criterion(
+    s: &mut Seq<'_>,
+    name: &str,
+    check: impl Fn(&mut Seq<'_>) -> Result<(), V>,
+) -> Result<(), V> {
+    if let Some(el) = s.opt(name) {
+        let path = s.p(name);
+        not_nil(el, &path)?;
+        let mut inner = Seq::new(el, &path)?;
+        check(&mut inner)?;
+        inner.end()?;
+    }
+    Ok(())
+}
+
+fn exact_department(s: &mut Seq<'_>) -> Result<(), V> {
+    let path = s.p("departmentKey");
+    department(s.req("departmentKey")?, &path).map(|_| ())
+}
+
+/// `GroupHuntGroupGetAvailableUserListRequest`. The size limit and search criteria are checked
+/// against the schema but not modelled: the sandbox lists every user of the group.
+fn decode_available_users(e: &Elem) -> Result<Request, V> {
+    let mut s = Seq::new(e, "")?;
+    let service_provider_id = tok(&mut s, "serviceProviderId", SP_ID)?;
+    let group_id = tok(&mut s, "groupId", GROUP_ID)?;
+    opt_int(&mut s, "responseSizeLimit", 1, i64::from(i32::MAX))?;
+    criteria(&mut s, "searchCriteriaUserLastName", LAST_NAME)?;
+    criteria(&mut s, "searchCriteriaUserFirstName", FIRST_NAME)?;
+    exact_criterion(
+        &mut s,
+        "searchCriteriaExactUserDepartment",
+        exact_department,
+    )?;
+    exact_criterion(&mut s, "searchCriteriaExactUserGroup", |x| {
+        tok(x, "serviceProviderId", SP_ID)?;
+        tok(x, "groupId", GROUP_ID).map(|_| ())
+    })?;
+    criteria(&mut s, "searchCriteriaUserId", USER_ID)?;
+    criteria(&mut s, "searchCriteriaDn", DN)?;
+    criteria(&mut s, "searchCriteriaExtension", SEARCH_EXTENSION)?;
+    s.end()?;
+    Ok(Request::AvailableUsers {
+        service_provider_id,
+        group_id,
+    })
+}
+
+/// `GroupDnGetAvailableListRequest`.
+fn decode_available_dns(e: &Elem) -> Result<Request, V> {
+    let mut s = Seq::new(e, "")?;
+    let service_provider_id = tok(&mut s, "serviceProviderId", SP_ID)?;
+    let group_id = tok(&mut s, "groupId", GROUP_ID)?;
+    s.end()?;
+    Ok(Request::AvailableDns {
+        service_provider_id,
+        group_id,
+    })
+}
+
+/// `UserGetListInGroupRequest` (its group element is `GroupId` in R25). The size limit and
+/// search criteria are checked against the schema but not modelled: every user is listed.
+fn decode_users_in_group(e: &Elem) -> Result<Request, V> {
+    let mut s = Seq::new(e, "")?;
+    let service_provider_id = tok(&mut s, "serviceProviderId", SP_ID)?;
+    let group_id = tok(&mut s, "GroupId", GROUP_ID)?;
+    opt_int(&mut s, "responseSizeLimit", 1, i64::from(i32::MAX))?;
+    criteria(&mut s, "searchCriteriaUserLastName", LAST_NAME)?;
+    criteria(&mut s, "searchCriteriaUserFirstName", FIRST_NAME)?;
+    criteria(&mut s, "searchCriteriaDn", DN)?;
+    criteria(&mut s, "searchCriteriaEmailAddress", EMAIL)?;
+    exact_criterion(
+        &mut s,
+        "searchCriteriaExactUserDepartment",
+        exact_department,
+    )?;
+    exact_criterion(&mut s, "searchCriteriaExactUserInTrunkGroup", |x| {
+        req_bool(x, "userInTrunkGroup").map(|_| ())
+    })?;
+    criteria(&mut s, "searchCriteriaUserId", USER_ID)?;
+    for el in s.many("searchCriteriaUserExternalId", None)? {
+        // SearchCriteriaUserExternalId has mode and value but no isCaseInsensitive.
+        let path = s.p("searchCriteriaUserExternalId");
+        not_nil(el, &path)?;
+        let mut x = Seq::new(el, &path)?;
+        search_mode(&mut x)?;
+        tok(&mut x, "value", EXTERNAL_ID)?;
+        x.end()?;
+    }
+    exact_criterion(&mut s, "searchCriteriaExactUserPersonId", |x| {
+        tok(x, "userPersonId", PERSON_ID).map(|_| ())
+    })?;
+    criteria(&mut s, "searchCriteriaExtension", SEARCH_EXTENSION)?;
+    s.end()?;
+    Ok(Request::UsersInGroup {
+        service_provider_id,
+        group_id,
+    })
+}
+
+fn search_mode(s: &mut Seq<'_>) -> Result<(), V> {
+    let mode_path = s.p("mode");
+    let mode = collapse(simple_text(s.req("mode")?, &mode_path)?);
+    const MODES: [&str; 3] = ["Starts With", "Contains", "Equal To"];
+    if !MODES.contains(&mode.as_str()) {
+        return Err((
+            mode_path,
+            format!(
+                "value '{mode}' is not one of the enumeration {}",
+                MODES.join(", ")
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn one_user_id(e: &Elem) -> Result<String, V> {

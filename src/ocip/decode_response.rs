@@ -7,7 +7,7 @@
 
 use super::commands::{
     AgentRow, DepartmentKey, GroupListEntry, InstanceDetails, InstanceListEntry, LoginInfo,
-    OciError, ReadProfile, Response,
+    OciError, ReadProfile, Response, UserRow,
 };
 use super::xml::{decode_document, DecodeError};
 use crate::model::Policy;
@@ -195,6 +195,7 @@ const KNOWN_NAMES: &[&str] = &[
     "useSystemHuntGroupCLIDSetting",
     "userDomain",
     "userId",
+    "userTable",
 ];
 
 fn start_element<'a>(e: &quick_xml::events::BytesStart<'_>) -> Result<Element<'a>, CodecError> {
@@ -330,6 +331,13 @@ fn decode_command(c: &Element<'_>) -> Result<Response, CodecError> {
         "GroupHuntGroupGetInstanceListResponse" => Response::InstanceList(instance_list(c)?),
         "GroupHuntGroupGetInstanceResponse20" => Response::Instance(Box::new(instance(c)?)),
         "GroupGetListInServiceProviderResponse" => Response::GroupList(group_list(c)?),
+        "GroupHuntGroupGetAvailableUserListResponse" => Response::AvailableUsers(user_table(c)?),
+        "UserGetListInGroupResponse" => Response::UsersInGroup(user_table(c)?),
+        "GroupDnGetAvailableListResponse" => Response::AvailableDns(
+            c.children("phoneNumber")
+                .map(|n| n.text.trim().to_string())
+                .collect(),
+        ),
         other => return Err(CodecError::UnknownType(other.to_string())),
     })
 }
@@ -473,6 +481,52 @@ fn group_list(c: &Element<'_>) -> Result<Vec<GroupListEntry>, CodecError> {
             group_id: id(r),
             group_name: name(r),
             user_limit: limit(r).trim().parse().ok(),
+        })
+        .collect())
+}
+
+/// The `userTable` of the available-user and user-in-group listings.
+fn user_table(c: &Element<'_>) -> Result<Vec<UserRow>, CodecError> {
+    let Some(t) = c.child("userTable") else {
+        return Err(c.missing("userTable"));
+    };
+    let t = Table::read(t);
+    if t.column("User Id").is_none() {
+        return Err(c.missing("colHeading User Id"));
+    }
+    let (id, last, first, hl, hf, phone, ext, dept, email) = (
+        t.getter("User Id"),
+        t.getter("Last Name"),
+        t.getter("First Name"),
+        t.getter("Hiragana Last Name"),
+        t.getter("Hiragana First Name"),
+        t.getter("Phone Number"),
+        t.getter("Extension"),
+        t.getter("Department"),
+        t.getter("Email Address"),
+    );
+    let (activated, trunk, cc, prefix) = (
+        t.getter("Phone Number Activated"),
+        t.getter("In Trunk Group"),
+        t.getter("Country Code"),
+        t.getter("National Prefix"),
+    );
+    Ok(t.rows
+        .iter()
+        .map(|r| UserRow {
+            user_id: id(r),
+            last_name: last(r),
+            first_name: first(r),
+            hiragana_last_name: hl(r),
+            hiragana_first_name: hf(r),
+            phone_number: phone(r),
+            extension: ext(r),
+            department: dept(r),
+            email_address: email(r),
+            phone_number_activated: activated(r),
+            in_trunk_group: trunk(r),
+            country_code: cc(r),
+            national_prefix: prefix(r),
         })
         .collect())
 }

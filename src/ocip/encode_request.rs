@@ -41,6 +41,25 @@ pub fn encode_request(r: &Request) -> String {
         } => {
             x.text("serviceProviderId", service_provider_id);
         }
+        Request::AvailableUsers {
+            service_provider_id,
+            group_id,
+        }
+        | Request::AvailableDns {
+            service_provider_id,
+            group_id,
+        } => {
+            x.text("serviceProviderId", service_provider_id)
+                .text("groupId", group_id);
+        }
+        Request::UsersInGroup {
+            service_provider_id,
+            group_id,
+        } => {
+            // Not a typo: R25's UserGetListInGroupRequest names this element `GroupId`.
+            x.text("serviceProviderId", service_provider_id)
+                .text("GroupId", group_id);
+        }
         Request::GetInstance { service_user_id } | Request::DeleteInstance { service_user_id } => {
             x.text("serviceUserId", service_user_id);
         }

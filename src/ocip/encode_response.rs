@@ -87,8 +87,87 @@ pub fn encode_response(r: &Response) -> String {
             }
             x.close("groupTable").close("command");
         }
+        Response::AvailableUsers(rows) => {
+            open_data(&mut x, r.type_name());
+            user_table(&mut x, rows, AVAILABLE_USER_COLUMNS);
+            x.close("command");
+        }
+        Response::UsersInGroup(rows) => {
+            open_data(&mut x, r.type_name());
+            user_table(&mut x, rows, USER_LIST_COLUMNS);
+            x.close("command");
+        }
+        Response::AvailableDns(numbers) => {
+            open_data(&mut x, r.type_name());
+            for n in numbers {
+                x.text("phoneNumber", n);
+            }
+            x.close("command");
+        }
     }
     x.into_string()
+}
+
+/// The column headings of `GroupHuntGroupGetAvailableUserListResponse`, as R25 documents them.
+pub const AVAILABLE_USER_COLUMNS: &[&str] = &[
+    "User Id",
+    "Last Name",
+    "First Name",
+    "Hiragana Last Name",
+    "Hiragana First Name",
+    "Phone Number",
+    "Extension",
+    "Department",
+    "Email Address",
+];
+
+/// The column headings of `UserGetListInGroupResponse`, as R25 documents them (AS data mode,
+/// so "Country Code" and "National Prefix" are included).
+pub const USER_LIST_COLUMNS: &[&str] = &[
+    "User Id",
+    "Last Name",
+    "First Name",
+    "Department",
+    "Phone Number",
+    "Phone Number Activated",
+    "Email Address",
+    "Hiragana Last Name",
+    "Hiragana First Name",
+    "In Trunk Group",
+    "Extension",
+    "Country Code",
+    "National Prefix",
+];
+
+fn user_table(x: &mut XmlOut, rows: &[super::commands::UserRow], headings: &[&str]) {
+    x.open("userTable");
+    for h in headings {
+        x.text("colHeading", h);
+    }
+    for row in rows {
+        x.open("row");
+        for h in headings {
+            let v = match *h {
+                "User Id" => &row.user_id,
+                "Last Name" => &row.last_name,
+                "First Name" => &row.first_name,
+                "Hiragana Last Name" => &row.hiragana_last_name,
+                "Hiragana First Name" => &row.hiragana_first_name,
+                "Phone Number" => &row.phone_number,
+                "Extension" => &row.extension,
+                "Department" => &row.department,
+                "Email Address" => &row.email_address,
+                "Phone Number Activated" => &row.phone_number_activated,
+                "In Trunk Group" => &row.in_trunk_group,
+                "Country Code" => &row.country_code,
+                "National Prefix" => &row.national_prefix,
+                _ => "",
+            };
+            col(x, v);
+        }
+        x.close("row");
+    }
+    x.close("userTable");
 }
 
 /// A whole reply document (ISO-8859-1, characters outside it as references), without the

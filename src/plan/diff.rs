@@ -157,6 +157,9 @@ pub fn diff(desired: &[HuntGroup], current: &CurrentState, opts: &PlanOptions) -
         scope: current.scope(),
         warnings,
         sources: Vec::new(),
+        preflight: super::PreflightMode::NotRun,
+        refusals: Vec::new(),
+        cannot_restore: Vec::new(),
     }
 }
 
@@ -364,7 +367,7 @@ impl Differ<'_> {
 /// an international current one that ends with it after a 1–3 digit country code: being liberal
 /// in what is read, as PROTOCOL.md asks, rather than planning a change that apply cannot make
 /// converge.
-fn same_number(d: &str, c: &str, cc: Option<&str>) -> bool {
+pub(crate) fn same_number(d: &str, c: &str, cc: Option<&str>) -> bool {
     let (dn, cn) = (e164(d, cc), e164(c, cc));
     if dn == cn {
         return true;

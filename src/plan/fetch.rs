@@ -57,11 +57,39 @@ pub async fn fetch<E: Execute>(
     desired: &[HuntGroup],
     opts: &PlanOptions,
 ) -> Result<CurrentState, FetchError> {
+    fetch_with(exec, desired, opts, &|_| Vec::new())
+        .await
+        .map(|(current, _)| current)
+}
+
+/// What [`fetch_with`] read per group beyond the current state: the group's hunt group listing
+/// (every row, with numbers and extensions) and the results of the extra requests, in order.
+#[derive(Debug, Clone, Default)]
+pub struct ExtraReads {
+    /// The `huntGroupTable` rows (empty when the group could not be listed).
+    pub listing: Vec<crate::ocip::commands::InstanceListEntry>,
+    /// One result per extra request of the group.
+    pub results: Vec<Result<Response, CommandFailure>>,
+}
+
+/// [`fetch`], plus `extra(group)` requests per group, sent in the calls the plan makes anyway:
+/// with the listings when they all fit one document with them, else with the detail reads (so
+/// the executor batches them into those documents). Pre-flight thus costs no round trip of its
+/// own, only its share of the documents. Groups with no extra requests get no [`ExtraReads`].
+pub async fn fetch_with<E: Execute>(
+    exec: &E,
+    desired: &[HuntGroup],
+    opts: &PlanOptions,
+    extra: &(dyn Fn(&GroupKey) -> Vec<Request> + Sync),
+) -> Result<(CurrentState, BTreeMap<GroupKey, ExtraReads>), FetchError> {
     let groups: BTreeSet<GroupKey> = desired.iter().map(GroupKey::of).collect();
     let ids: HashSet<&str> = desired.iter().map(|d| d.service_user_id.as_str()).collect();
-    fetch_where(exec, groups, |_, id| {
-        opts.selection.matches(id) && (opts.prune || ids.contains(id))
-    })
+    fetch_where(
+        exec,
+        groups,
+        |_, id| opts.selection.matches(id) && (opts.prune || ids.contains(id)),
+        extra,
+    )
     .await
 }
 
@@ -81,10 +109,31 @@ pub async fn fetch_scope<E: Execute>(
         })
         .collect();
     let groups = read.keys().cloned().collect();
-    fetch_where(exec, groups, |k, id| {
-        read.get(k).is_some_and(|s| s.contains(id))
-    })
+    fetch_where(
+        exec,
+        groups,
+        |k, id| read.get(k).is_some_and(|s| s.contains(id)),
+        &|_| Vec::new(),
+    )
     .await
+    .map(|(current, _)| current)
+}
+
+/// The most commands one OCI-P document holds (the schema's limit and the pool's default).
+const ONE_DOCUMENT: usize = 15;
+
+/// Hands the extra results back to their groups, in request order.
+fn spread(
+    extras: &mut BTreeMap<GroupKey, ExtraReads>,
+    counts: &[(GroupKey, usize)],
+    results: Vec<Result<Response, CommandFailure>>,
+) {
+    let mut it = results.into_iter();
+    for (k, n) in counts {
+        if let Some(x) = extras.get_mut(k) {
+            x.results = it.by_ref().take(*n).collect();
+        }
+    }
 }
 
 fn check_count<T>(results: &[T], expected: usize) -> Result<(), FetchError> {
@@ -102,27 +151,58 @@ async fn fetch_where<E: Execute>(
     exec: &E,
     groups: BTreeSet<GroupKey>,
     wanted: impl Fn(&GroupKey, &str) -> bool,
-) -> Result<CurrentState, FetchError> {
+    extra: &(dyn Fn(&GroupKey) -> Vec<Request> + Sync),
+) -> Result<(CurrentState, BTreeMap<GroupKey, ExtraReads>), FetchError> {
     let mut current = CurrentState::new();
+    let mut extras: BTreeMap<GroupKey, ExtraReads> = BTreeMap::new();
     let keys: Vec<GroupKey> = groups.into_iter().collect();
     if keys.is_empty() {
-        return Ok(current);
+        return Ok((current, extras));
     }
-    let lists: Vec<Request> = keys
+    let mut lists: Vec<Request> = keys
         .iter()
         .map(|k| Request::GetInstanceList {
             service_provider_id: k.service_provider_id.clone(),
             group_id: k.group_id.clone(),
         })
         .collect();
-    let results = exec.execute(lists).await;
-    check_count(&results, keys.len())?;
+    // Where the extra requests ride: behind the listings when all of them fit one document
+    // with the listings (no round trip of their own, no wait for the sessions that are still
+    // logging in), else behind the detail reads, when every session is up.
+    let mut extra_counts: Vec<(GroupKey, usize)> = Vec::new();
+    let mut extra_requests: Vec<Request> = Vec::new();
+    for k in &keys {
+        let more = extra(k);
+        if !more.is_empty() {
+            extra_counts.push((k.clone(), more.len()));
+            extras.insert(k.clone(), ExtraReads::default());
+            extra_requests.extend(more);
+        }
+    }
+    let with_listings = keys.len() + extra_requests.len() <= ONE_DOCUMENT;
+    if with_listings {
+        lists.append(&mut extra_requests);
+    }
+    let expected = lists.len();
+    let mut results = exec.execute(lists).await;
+    check_count(&results, expected)?;
+    if with_listings {
+        let extra_results = results.split_off(keys.len());
+        spread(&mut extras, &extra_counts, extra_results);
+    }
     let mut gets: Vec<(GroupKey, String)> = Vec::new();
     for (key, result) in keys.into_iter().zip(results) {
         let subject = format!("{}/{}", key.service_provider_id, key.group_id);
         let command = "GroupHuntGroupGetInstanceListRequest";
         let state = match result {
             Ok(Response::InstanceList(rows)) => {
+                let rows = match extras.get_mut(&key) {
+                    Some(x) => {
+                        x.listing = rows;
+                        x.listing.clone()
+                    }
+                    None => rows,
+                };
                 let mut listed: Vec<String> = rows.into_iter().map(|r| r.service_user_id).collect();
                 listed.sort();
                 listed.dedup();
@@ -161,38 +241,59 @@ async fn fetch_where<E: Execute>(
         current.groups.insert(key, state);
     }
 
-    if gets.is_empty() {
-        return Ok(current);
+    if gets.is_empty() && extra_requests.is_empty() {
+        return Ok((current, extras));
     }
     // In slices, each turned into hunt groups before the next is read: the decoded replies
     // are several times larger than the hunt groups made from them, and holding all 100,000
     // at once doubled the peak memory. A slice is many documents for every session, so the
-    // pause between slices costs well under one round trip each.
+    // pause between slices costs well under one round trip each. The extra requests (when
+    // not sent with the listings) ride with the last slice.
     let mut gets = gets.into_iter().peekable();
-    while gets.peek().is_some() {
+    loop {
         let slice: Vec<(GroupKey, String)> = gets.by_ref().take(GET_SLICE).collect();
-        read_details(exec, slice, &mut current).await?;
+        let last = gets.peek().is_none();
+        let more = if last {
+            std::mem::take(&mut extra_requests)
+        } else {
+            Vec::new()
+        };
+        read_details(exec, slice, more, &extra_counts, &mut current, &mut extras).await?;
+        if last {
+            break;
+        }
     }
-    Ok(current)
+    Ok((current, extras))
 }
 
 /// GetInstance requests per `execute` call: a multiple of 15 × 16 (full documents for up to
 /// 16 sessions), large enough that slice boundaries are rare.
 const GET_SLICE: usize = 15 * 16 * 16;
 
+/// Reads the details of `gets` (plus `extra_requests`, spread into `extras`) into `current`.
 async fn read_details<E: Execute>(
     exec: &E,
     gets: Vec<(GroupKey, String)>,
+    mut extra_requests: Vec<Request>,
+    extra_counts: &[(GroupKey, usize)],
     current: &mut CurrentState,
+    extras: &mut BTreeMap<GroupKey, ExtraReads>,
 ) -> Result<(), FetchError> {
-    let requests: Vec<Request> = gets
+    let with_extras = !extra_requests.is_empty();
+    let mut requests: Vec<Request> = gets
         .iter()
         .map(|(_, id)| Request::GetInstance {
             service_user_id: id.clone(),
         })
         .collect();
-    let results = exec.execute(requests).await;
-    check_count(&results, gets.len())?;
+    requests.append(&mut extra_requests);
+    let expected = requests.len();
+    let mut results = exec.execute(requests).await;
+    check_count(&results, expected)?;
+    if with_extras {
+        let extra_results = results.split_off(gets.len());
+        spread(extras, extra_counts, extra_results);
+    }
     for ((key, id), result) in gets.into_iter().zip(results) {
         let command = "GroupHuntGroupGetInstanceRequest20";
         match result {

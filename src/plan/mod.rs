@@ -10,14 +10,16 @@ mod diff;
 mod fetch;
 mod fingerprint;
 mod hunt_group_serde;
+pub mod preflight;
 pub mod render;
 mod requests;
 mod select;
 
 pub use current::{from_details, CurrentState, GroupKey, GroupState};
 pub use diff::{diff, field_values};
-pub use fetch::{fetch, fetch_scope, FetchError};
+pub use fetch::{fetch, fetch_scope, fetch_with, ExtraReads, FetchError};
 pub use fingerprint::fingerprint;
+pub use preflight::{read_and_plan, PreflightMode, Refusal};
 pub use requests::{to_create_requests, to_delete_request, to_modify_request, to_requests};
 pub use select::{SelectError, Selection};
 
@@ -246,6 +248,15 @@ pub struct Plan {
     /// `apply --plan` can re-read write-only secrets from).
     #[serde(default)]
     pub sources: Vec<PathBuf>,
+    /// Whether pre-flight predicted the server's refusals ([`preflight`]).
+    #[serde(default)]
+    pub preflight: PreflightMode,
+    /// Changes the server is predicted to refuse: `apply` does not send them.
+    #[serde(default)]
+    pub refusals: Vec<Refusal>,
+    /// What the plan cannot put back (undo plans: e.g. a recreated hunt group's password).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cannot_restore: Vec<String>,
 }
 
 /// Why a saved plan cannot be used.
@@ -299,10 +310,13 @@ impl Plan {
         self.changes.iter().any(Change::is_write)
     }
 
-    /// The exit code of `huntctl plan`: 2 when there are changes and `--detailed-exitcode` was
-    /// given (a drift detector), else 0.
+    /// The exit code of `huntctl plan`: 1 when pre-flight predicts a refusal (the pull-request
+    /// check fails), 2 when there are changes and `--detailed-exitcode` was given (a drift
+    /// detector), else 0.
     pub fn exit_code(&self, detailed_exitcode: bool) -> u8 {
-        if detailed_exitcode && self.has_changes() {
+        if !self.refusals.is_empty() {
+            1
+        } else if detailed_exitcode && self.has_changes() {
             2
         } else {
             0
@@ -312,6 +326,16 @@ impl Plan {
     /// The changes that write (creates, updates, deletes), in plan order.
     pub fn writes(&self) -> impl Iterator<Item = &Change> {
         self.changes.iter().filter(|c| c.is_write())
+    }
+
+    /// The predicted refusals of one hunt group.
+    pub fn refusals_of<'a>(
+        &'a self,
+        service_user_id: &'a str,
+    ) -> impl Iterator<Item = &'a Refusal> {
+        self.refusals
+            .iter()
+            .filter(move |r| r.service_user_id == service_user_id)
     }
 
     /// Hunt groups that existed in the managed groups when the plan was made (delete threshold base).

@@ -10,7 +10,7 @@ use super::state::{
 };
 use crate::ocip::commands::{
     AddInstance, AgentRow, Change, DepartmentKey, GroupListEntry, InstanceDetails,
-    InstanceListEntry, ModifyInstance, OciError, ReadProfile, Request, Response,
+    InstanceListEntry, ModifyInstance, OciError, ReadProfile, Request, Response, UserRow,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -272,6 +272,18 @@ impl Store {
             Request::GroupList {
                 service_provider_id,
             } => self.group_list(service_provider_id),
+            Request::AvailableUsers {
+                service_provider_id,
+                group_id,
+            } => self.available_users(service_provider_id, group_id),
+            Request::AvailableDns {
+                service_provider_id,
+                group_id,
+            } => self.available_dns(service_provider_id, group_id),
+            Request::UsersInGroup {
+                service_provider_id,
+                group_id,
+            } => self.users_in_group(service_provider_id, group_id),
             other => Err(err(
                 codes::NOT_LOGGED_IN,
                 format!("{} is not a hunt group command", other.type_name()),
@@ -394,6 +406,75 @@ impl Store {
             .collect();
         rows.sort_by(|a, b| a.group_id.cmp(&b.group_id));
         Ok(Response::GroupList(rows))
+    }
+
+    /// The users that [`Store::check_agents`] accepts as agents: every user of the group.
+    fn available_users(&self, sp: &str, g: &str) -> Result<Response, OciError> {
+        let (si, gi) = self.group_index(sp, g)?;
+        let rows = self
+            .group(si, gi)
+            .users
+            .iter()
+            .map(|u| UserRow {
+                user_id: u.user_id.clone(),
+                last_name: u.last_name.clone(),
+                first_name: u.first_name.clone(),
+                hiragana_last_name: u.hiragana_last_name.clone().unwrap_or_default(),
+                hiragana_first_name: u.hiragana_first_name.clone().unwrap_or_default(),
+                phone_number: u.phone_number.clone().unwrap_or_default(),
+                extension: u.extension.clone().unwrap_or_default(),
+                department: u.department.clone().unwrap_or_default(),
+                email_address: u.email_address.clone().unwrap_or_default(),
+                ..UserRow::default()
+            })
+            .collect();
+        Ok(Response::AvailableUsers(rows))
+    }
+
+    /// The group's numbers that [`Store::check_number`] would accept for a new hunt group: not
+    /// used by any user or hunt group. National form, as the group keeps them.
+    fn available_dns(&self, sp: &str, g: &str) -> Result<Response, OciError> {
+        let (si, gi) = self.group_index(sp, g)?;
+        let numbers = self
+            .group(si, gi)
+            .phone_numbers
+            .iter()
+            // The number indexes, not a scan: hunt groups live in `hgs`, not in the state.
+            .filter(|n| !self.user_numbers.contains(*n) && !self.hg_numbers.contains_key(*n))
+            .cloned()
+            .collect();
+        Ok(Response::AvailableDns(numbers))
+    }
+
+    /// The group's users with the columns of `UserGetListInGroupResponse` (AS data mode).
+    fn users_in_group(&self, sp: &str, g: &str) -> Result<Response, OciError> {
+        let (si, gi) = self.group_index(sp, g)?;
+        let group = self.group(si, gi);
+        let rows = group
+            .users
+            .iter()
+            .map(|u| UserRow {
+                user_id: u.user_id.clone(),
+                last_name: u.last_name.clone(),
+                first_name: u.first_name.clone(),
+                hiragana_last_name: u.hiragana_last_name.clone().unwrap_or_default(),
+                hiragana_first_name: u.hiragana_first_name.clone().unwrap_or_default(),
+                phone_number: u.phone_number.clone().unwrap_or_default(),
+                extension: u.extension.clone().unwrap_or_default(),
+                department: u.department.clone().unwrap_or_default(),
+                email_address: u.email_address.clone().unwrap_or_default(),
+                // Every sandbox number is active; only users with a number have the cell.
+                phone_number_activated: u
+                    .phone_number
+                    .as_ref()
+                    .map(|_| "true".to_string())
+                    .unwrap_or_default(),
+                in_trunk_group: "false".into(),
+                country_code: group.country_code.clone(),
+                national_prefix: String::new(),
+            })
+            .collect();
+        Ok(Response::UsersInGroup(rows))
     }
 
     fn get(&self, id: &str) -> Result<Response, OciError> {
@@ -941,5 +1022,71 @@ mod tests {
         assert_eq!(rows[0].user_limit, Some(150));
         assert_eq!(rows[1].user_limit, Some(DEFAULT_USER_LIMIT));
         assert_eq!(rows[1].group_name, "SalesGroup");
+    }
+
+    #[test]
+    fn preflight_reads_answer_from_the_state() {
+        let state = crate::sandbox::seed::seed_state();
+        let mut store = Store::new(state).unwrap();
+        let (sp, g) = ("MyServiceProvider".to_string(), "SalesGroup".to_string());
+        let (r, wrote) = store.execute(&Request::AvailableDns {
+            service_provider_id: sp.clone(),
+            group_id: g.clone(),
+        });
+        assert!(wrote.is_none());
+        let Response::AvailableDns(numbers) = r else {
+            panic!("{r:?}")
+        };
+        // 2025550100..119, minus sales-hunt's 2025550100.
+        assert_eq!(numbers.len(), 19);
+        assert!(!numbers.contains(&"2025550100".to_string()));
+        assert!(numbers.contains(&"2025550119".to_string()));
+        let (r, _) = store.execute(&Request::AvailableUsers {
+            service_provider_id: sp.clone(),
+            group_id: g.clone(),
+        });
+        let Response::AvailableUsers(users) = r else {
+            panic!("{r:?}")
+        };
+        assert_eq!(users.len(), 5);
+        assert_eq!(users[0].user_id, "john.doe@company.com");
+        assert_eq!(users[0].extension, "1001");
+        assert_eq!(users[0].country_code, "", "not a column of this response");
+        let (r, _) = store.execute(&Request::UsersInGroup {
+            service_provider_id: sp.clone(),
+            group_id: g,
+        });
+        let Response::UsersInGroup(users) = r else {
+            panic!("{r:?}")
+        };
+        assert_eq!(users.len(), 5);
+        assert_eq!(users[1].country_code, "1");
+        assert_eq!(users[1].in_trunk_group, "false");
+        // A number taken by a new hunt group leaves the free list; an unknown group is an error.
+        // (Through a fresh store: the store keeps hunt groups and their indexes itself.)
+        let mut h = HuntGroupState::with_defaults("x@company.com", "X", "X", "X");
+        h.phone_number = Some("2025550119".into());
+        let mut state = crate::sandbox::seed::seed_state();
+        state.service_providers[0].groups[0].hunt_groups.push(h);
+        let mut store = Store::new(state).unwrap();
+        let (r, _) = store.execute(&Request::AvailableDns {
+            service_provider_id: sp.clone(),
+            group_id: "SalesGroup".into(),
+        });
+        assert!(
+            matches!(&r, Response::AvailableDns(n) if n.len() == 18),
+            "{r:?}"
+        );
+        let (r, _) = store.execute(&Request::UsersInGroup {
+            service_provider_id: sp,
+            group_id: "Nope".into(),
+        });
+        assert!(matches!(
+            r,
+            Response::Error(OciError {
+                code: Some(codes::GROUP_NOT_FOUND),
+                ..
+            })
+        ));
     }
 }

@@ -204,6 +204,27 @@ def test_bulk_create_from_data_then_every_field_reads_back(peer):
         assert column(got.agent_user_table, "User Id") == row["agent_user_id"]
 
 
+def test_preflight_reads_parse_with_the_r25_columns(peer):
+    # huntctl's pre-flight reads (issue 16), as each SDK builds and parses them.
+    c = peer.commands
+    users = peer.call(c.GroupHuntGroupGetAvailableUserListRequest(
+        service_provider_id=SP, group_id="SalesGroup"))
+    assert not is_error(users), summary(users)
+    assert users.user_table.col_heading == [
+        "User Id", "Last Name", "First Name", "Hiragana Last Name", "Hiragana First Name",
+        "Phone Number", "Extension", "Department", "Email Address"]
+    assert "john.doe@company.com" in column(users.user_table, "User Id")
+    dns = peer.call(c.GroupDnGetAvailableListRequest(service_provider_id=SP, group_id="SalesGroup"))
+    assert not is_error(dns), summary(dns)
+    numbers = dns.phone_number if isinstance(dns.phone_number, list) else [dns.phone_number]
+    assert numbers and "2025550100" not in numbers, numbers  # sales-hunt holds 2025550100
+    listed = peer.call(c.UserGetListInGroupRequest(service_provider_id=SP, group_id="SalesGroup"))
+    assert not is_error(listed), summary(listed)
+    ids = column(listed.user_table, "User Id")
+    assert column(listed.user_table, "Extension")[ids.index("john.doe@company.com")] == "1001"
+    assert set(column(listed.user_table, "Country Code")) == {"1"}
+
+
 def test_unknown_agent_is_refused_with_4008(peer):
     [(ok, err)] = create(peer, [one_group(peer.tag, agent_user_id=["nobody@company.com"])])
     assert not ok

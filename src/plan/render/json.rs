@@ -30,6 +30,10 @@ struct Document<'a> {
     changes: Vec<ChangeView<'a>>,
     unmanaged: &'a [UnmanagedHuntGroup],
     warnings: &'a [String],
+    preflight: crate::plan::PreflightMode,
+    refusals: &'a [crate::plan::Refusal],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    cannot_restore: &'a [String],
 }
 
 /// The plan as a JSON document (`format_version`, per change the action, serviceUserId,
@@ -59,6 +63,9 @@ pub fn json(plan: &Plan) -> String {
             .collect(),
         unmanaged: &plan.unmanaged,
         warnings: &plan.warnings,
+        preflight: plan.preflight,
+        refusals: &plan.refusals,
+        cannot_restore: &plan.cannot_restore,
     };
     // Plain data with string keys: serialising cannot fail.
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();

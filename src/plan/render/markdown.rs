@@ -87,6 +87,17 @@ pub fn markdown(plan: &Plan) -> String {
     }
     head.push_str("\n\n");
     blocks.push(head);
+    for (line, at) in super::preflight_lines(plan) {
+        let mut b = format!("> **{}**", html(&line));
+        if let Some(at) = at {
+            b.push_str(&format!("<br>\n> {}", html(&at)));
+        }
+        b.push_str("\n\n");
+        blocks.push(b);
+    }
+    for c in &plan.cannot_restore {
+        blocks.push(format!("> **Cannot restore:** {}\n\n", html(c)));
+    }
     for w in &plan.warnings {
         blocks.push(format!("> **Warning:** {}\n\n", html(w)));
     }

@@ -17,15 +17,59 @@ pub use text::text;
 /// `Plan: 2 to create, 1 to update, 0 to delete.` or the no-change sentence.
 pub fn summary_line(plan: &Plan) -> String {
     let s = plan.summary();
-    if plan.has_changes() {
+    let mut line = if plan.has_changes() {
         format!(
             "Plan: {} to create, {} to update, {} to delete.",
             s.create, s.update, s.delete
         )
     } else {
         "No changes. Hunt groups match the desired state.".to_string()
+    };
+    let refused = refused_count(plan);
+    if refused > 0 {
+        line.push_str(&format!(
+            " {refused} hunt group{} would be refused by the server and will not be sent.",
+            if refused == 1 { "" } else { "s" }
+        ));
+    }
+    line
+}
+
+/// How many hunt groups have at least one predicted refusal.
+pub fn refused_count(plan: &Plan) -> usize {
+    let mut ids: Vec<&str> = plan
+        .refusals
+        .iter()
+        .map(|r| r.service_user_id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len()
+}
+
+/// The pre-flight section as plain lines (shared by text and Markdown): the `--no-preflight`
+/// notice, or one headline per refusal with where the value was written. Empty when pre-flight
+/// ran and predicts nothing.
+pub fn preflight_lines(plan: &Plan) -> Vec<(String, Option<String>)> {
+    match plan.preflight {
+        super::PreflightMode::Off => vec![(PREFLIGHT_OFF.to_string(), None)],
+        _ => plan
+            .refusals
+            .iter()
+            .map(|r| {
+                let at = r
+                    .location
+                    .as_ref()
+                    .map(|l| format!("at {l} ({} = {})", r.field, r.value));
+                (r.headline(), at)
+            })
+            .collect(),
     }
 }
+
+/// What a plan says when `--no-preflight` turned the pre-flight reads off.
+pub const PREFLIGHT_OFF: &str = "Pre-flight: off (--no-preflight): refusals by the server \
+     (unknown agents, numbers or extensions in use, ids taken) are not predicted.";
 
 /// A value as shown in a plan: strings quoted, `null` as `(none)`, lists inline.
 pub(crate) fn show(v: &Value) -> String {

@@ -57,6 +57,10 @@ pub fn text(plan: &Plan, color: bool) -> String {
             continue;
         }
         out.push_str(&format!("  {}\n", paint(&head, mark, color)));
+        for r in plan.refusals_of(&c.service_user_id) {
+            let line = format!("✗ would be refused: {} (apply will not send it)", r.reason);
+            out.push_str(&format!("      {}\n", paint(&line, Mark::Warn, color)));
+        }
         for (m, indent, line) in body(c, false) {
             let sym = match m {
                 Mark::Add => "+",
@@ -91,6 +95,24 @@ pub fn text(plan: &Plan, color: bool) -> String {
                 u.service_user_id, u.service_provider_id, u.group_id
             ));
         }
+        out.push('\n');
+    }
+    let pre = super::preflight_lines(plan);
+    for (line, at) in &pre {
+        out.push_str(&paint(line, Mark::Warn, color));
+        out.push('\n');
+        if let Some(at) = at {
+            out.push_str(&format!("    {at}\n"));
+        }
+    }
+    if !pre.is_empty() {
+        out.push('\n');
+    }
+    for c in &plan.cannot_restore {
+        out.push_str(&paint(&format!("Cannot restore: {c}"), Mark::Warn, color));
+        out.push('\n');
+    }
+    if !plan.cannot_restore.is_empty() {
         out.push('\n');
     }
     for w in &plan.warnings {

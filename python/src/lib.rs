@@ -1,0 +1,635 @@
+//! `huntctl._native`: the Python binding of [`huntctl::api`]. Every rule, default, diagnostic,
+//! plan and report comes from the Rust library; this module only converts arguments and
+//! results between Python objects and the facade's types, and releases the GIL while it works.
+
+use huntctl::api::{self, ApplyOptions, ConnectionSettings, PlanOptions, Secret, Selection};
+use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
+
+pyo3::create_exception!(
+    _native,
+    HuntctlError,
+    PyException,
+    "Base of every huntctl error; `.diagnostics` lists the desired-state problems (may be empty)."
+);
+pyo3::create_exception!(
+    _native,
+    ValidationError,
+    HuntctlError,
+    "The desired state is not valid; nothing was sent. `.diagnostics` says what and where."
+);
+pyo3::create_exception!(
+    _native,
+    ConnectError,
+    HuntctlError,
+    "Connecting or logging in to the server failed."
+);
+pyo3::create_exception!(
+    _native,
+    ServerError,
+    HuntctlError,
+    "Reading from the server failed (nothing was written)."
+);
+pyo3::create_exception!(
+    _native,
+    RefusedError,
+    HuntctlError,
+    "The plan was refused before anything was sent: delete threshold, stale plan, no approval."
+);
+pyo3::create_exception!(
+    _native,
+    SandboxError,
+    HuntctlError,
+    "The embedded sandbox could not start."
+);
+
+/// A huntctl error as a Python exception, with `.diagnostics` (a list of dicts) set.
+fn py_err(py: Python<'_>, e: api::Error) -> PyErr {
+    let diagnostics = match &e {
+        api::Error::Invalid(d) => d.to_json()["diagnostics"].clone(),
+        _ => Value::Array(Vec::new()),
+    };
+    let err = match &e {
+        api::Error::Invalid(d) => {
+            let mut msg = e.to_string();
+            for item in &d.items {
+                msg.push_str(&format!("\n  {}: {}", item.location, item.message));
+                if let Some(h) = &item.help {
+                    msg.push_str(&format!(" (help: {h})"));
+                }
+            }
+            ValidationError::new_err(msg)
+        }
+        api::Error::Connect(_) => ConnectError::new_err(e.to_string()),
+        api::Error::Read(_) | api::Error::Export(_) => ServerError::new_err(e.to_string()),
+        api::Error::Safety(_) | api::Error::Stale => RefusedError::new_err(e.to_string()),
+        api::Error::Sandbox(_) => SandboxError::new_err(e.to_string()),
+        api::Error::Options(_) => PyValueError::new_err(e.to_string()),
+        api::Error::Io(_) => HuntctlError::new_err(e.to_string()),
+    };
+    if let Ok(list) = pythonize::pythonize(py, &diagnostics) {
+        let _ = err.value(py).setattr("diagnostics", list);
+    }
+    err
+}
+
+/// Desired state given as file paths, or as data.
+enum Source {
+    Paths(Vec<PathBuf>),
+    Data(Value),
+}
+
+fn as_path(obj: &Bound<'_, PyAny>) -> Option<PathBuf> {
+    if obj.is_instance_of::<PyString>() || obj.hasattr("__fspath__").unwrap_or(false) {
+        obj.extract::<PathBuf>().ok()
+    } else {
+        None
+    }
+}
+
+/// A path, a list of paths, or data (a list of hunt group dicts, or a `defaults`/`huntGroups`
+/// mapping).
+fn source(obj: &Bound<'_, PyAny>) -> PyResult<Source> {
+    if let Some(p) = as_path(obj) {
+        return Ok(Source::Paths(vec![p]));
+    }
+    let items: Option<Vec<Bound<'_, PyAny>>> = if obj.is_instance_of::<PyList>() {
+        Some(obj.cast::<PyList>()?.iter().collect())
+    } else if obj.is_instance_of::<PyTuple>() {
+        Some(obj.cast::<PyTuple>()?.iter().collect())
+    } else {
+        None
+    };
+    if let Some(items) = &items {
+        let paths: Vec<PathBuf> = items.iter().filter_map(as_path).collect();
+        if !items.is_empty() && paths.len() == items.len() {
+            return Ok(Source::Paths(paths));
+        }
+    }
+    let value: Value = pythonize::depythonize(obj).map_err(|e| {
+        PyTypeError::new_err(format!(
+            "expected a path, a list of paths, or hunt group data (dicts, lists, str, int, bool, \
+             None): {e}"
+        ))
+    })?;
+    Ok(Source::Data(value))
+}
+
+fn load(source: &Source, name: &str) -> Result<api::DesiredState, api::Diagnostics> {
+    match source {
+        Source::Paths(p) => api::load_paths(p),
+        Source::Data(v) => api::load_data(name, v),
+    }
+}
+
+fn to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
+    pythonize::pythonize(py, v)
+        .map(Bound::unbind)
+        .map_err(|e| HuntctlError::new_err(format!("cannot convert the result: {e}")))
+}
+
+/// The connection keyword arguments, checked the way the CLI checks its flags.
+#[derive(Clone)]
+struct Conn(ConnectionSettings);
+
+#[allow(clippy::too_many_arguments)]
+fn settings(
+    url: Option<String>,
+    user: Option<String>,
+    password: Option<String>,
+    ca_cert: Option<PathBuf>,
+    insecure: bool,
+    parallelism: usize,
+    batch_size: usize,
+    connect_timeout: f64,
+    request_timeout: f64,
+) -> PyResult<Conn> {
+    let url = url
+        .or_else(|| std::env::var("BROADWORKS_URL").ok())
+        .filter(|u| !u.trim().is_empty())
+        .ok_or_else(|| ConnectError::new_err("no server URL: pass url= or set BROADWORKS_URL"))?;
+    let user = user
+        .or_else(|| std::env::var("BROADWORKS_USER").ok())
+        .filter(|u| !u.trim().is_empty())
+        .ok_or_else(|| ConnectError::new_err("no user: pass user= or set BROADWORKS_USER"))?;
+    let password = password
+        .or_else(|| std::env::var("BROADWORKS_PASSWORD").ok())
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| {
+            ConnectError::new_err("no password: pass password= or set BROADWORKS_PASSWORD")
+        })?;
+    let secs = |s: f64, what: &str| {
+        Duration::try_from_secs_f64(s.max(0.001))
+            .map_err(|_| PyValueError::new_err(format!("{what} must be a number of seconds")))
+    };
+    let mut s = ConnectionSettings::new(url, user, Secret::new(password));
+    s.ca_cert = ca_cert;
+    s.insecure = insecure;
+    s.parallelism = parallelism.max(1);
+    s.batch_size = batch_size.clamp(1, api::MAX_BATCH);
+    s.connect_timeout = secs(connect_timeout, "connect_timeout")?;
+    s.request_timeout = secs(request_timeout, "request_timeout")?;
+    Ok(Conn(s))
+}
+
+fn plan_options(
+    target: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+    prune: bool,
+) -> PyResult<PlanOptions> {
+    let selection = Selection::new(&target.unwrap_or_default(), &exclude.unwrap_or_default())
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok(PlanOptions { prune, selection })
+}
+
+/// A plan made by `plan()`: kept in Rust with the connection it was made on (the password
+/// never crosses into Python), for `apply(plan)`.
+#[pyclass(module = "huntctl._native", frozen)]
+struct PlanHandle {
+    plan: api::Plan,
+    conn: Conn,
+}
+
+#[pymethods]
+impl PlanHandle {
+    fn __repr__(&self) -> String {
+        let s = self.plan.summary();
+        format!(
+            "<huntctl plan: {} to create, {} to update, {} to delete, {} unchanged>",
+            s.create, s.update, s.delete, s.unchanged
+        )
+    }
+}
+
+/// validate(source, name) -> the `huntctl validate --format json` document.
+#[pyfunction]
+#[pyo3(signature = (source, name = "data"))]
+fn validate(py: Python<'_>, source: &Bound<'_, PyAny>, name: &str) -> PyResult<Py<PyAny>> {
+    let src = self::source(source)?;
+    let doc = py.detach(|| api::validation_json(&load(&src, name)));
+    to_py(py, &doc)
+}
+
+/// plan(...) -> (plan document, PlanHandle).
+#[pyfunction]
+#[pyo3(signature = (source, name, url, user, password, ca_cert, insecure, parallelism,
+                    batch_size, connect_timeout, request_timeout, target, exclude, prune))]
+#[allow(clippy::too_many_arguments)]
+fn plan(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    name: &str,
+    url: Option<String>,
+    user: Option<String>,
+    password: Option<String>,
+    ca_cert: Option<PathBuf>,
+    insecure: bool,
+    parallelism: usize,
+    batch_size: usize,
+    connect_timeout: f64,
+    request_timeout: f64,
+    target: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+    prune: bool,
+) -> PyResult<(Py<PyAny>, PlanHandle)> {
+    let src = self::source(source)?;
+    let conn = settings(
+        url,
+        user,
+        password,
+        ca_cert,
+        insecure,
+        parallelism,
+        batch_size,
+        connect_timeout,
+        request_timeout,
+    )?;
+    let opts = plan_options(target, exclude, prune)?;
+    let made = py.detach(|| -> Result<api::Plan, api::Error> {
+        let desired = load(&src, name).map_err(api::Error::Invalid)?;
+        let client = api::Client::connect(conn.0.clone())?;
+        let mut plan = client.plan(&desired.hunt_groups, &opts)?;
+        if let Source::Paths(p) = &src {
+            plan.sources = p.clone();
+        }
+        client.close();
+        Ok(plan)
+    });
+    let plan = made.map_err(|e| py_err(py, e))?;
+    let doc = to_py(py, &api::plan_json(&plan))?;
+    Ok((doc, PlanHandle { plan, conn }))
+}
+
+/// apply_plan(handle, force, delete_threshold) -> report document.
+#[pyfunction]
+#[pyo3(signature = (handle, force, delete_threshold))]
+fn apply_plan(
+    py: Python<'_>,
+    handle: &Bound<'_, PlanHandle>,
+    force: bool,
+    delete_threshold: u8,
+) -> PyResult<Py<PyAny>> {
+    let h = handle.get();
+    let opts = ApplyOptions {
+        force,
+        delete_threshold_percent: delete_threshold,
+        ..ApplyOptions::default()
+    };
+    let report = py.detach(|| -> Result<api::Report, api::Error> {
+        let client = api::Client::connect(h.conn.0.clone())?;
+        let r = client.apply_planned(&h.plan, &opts);
+        client.close();
+        r
+    });
+    let report = report.map_err(|e| py_err(py, e))?;
+    to_py(py, &api::report_json(&report))
+}
+
+/// apply(...) from paths or data: plan and apply on one connection -> report document.
+#[pyfunction]
+#[pyo3(signature = (source, name, url, user, password, ca_cert, insecure, parallelism,
+                    batch_size, connect_timeout, request_timeout, target, exclude, prune,
+                    force, delete_threshold))]
+#[allow(clippy::too_many_arguments)]
+fn apply(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    name: &str,
+    url: Option<String>,
+    user: Option<String>,
+    password: Option<String>,
+    ca_cert: Option<PathBuf>,
+    insecure: bool,
+    parallelism: usize,
+    batch_size: usize,
+    connect_timeout: f64,
+    request_timeout: f64,
+    target: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+    prune: bool,
+    force: bool,
+    delete_threshold: u8,
+) -> PyResult<Py<PyAny>> {
+    let src = self::source(source)?;
+    let conn = settings(
+        url,
+        user,
+        password,
+        ca_cert,
+        insecure,
+        parallelism,
+        batch_size,
+        connect_timeout,
+        request_timeout,
+    )?;
+    let opts = plan_options(target, exclude, prune)?;
+    let apply_opts = ApplyOptions {
+        force,
+        delete_threshold_percent: delete_threshold,
+        ..ApplyOptions::default()
+    };
+    let report = py.detach(|| -> Result<api::Report, api::Error> {
+        let desired = load(&src, name).map_err(api::Error::Invalid)?;
+        let client = api::Client::connect(conn.0)?;
+        let r = client
+            .plan(&desired.hunt_groups, &opts)
+            .and_then(|plan| client.apply(&plan, &apply_opts));
+        client.close();
+        r
+    });
+    let report = report.map_err(|e| py_err(py, e))?;
+    to_py(py, &api::report_json(&report))
+}
+
+/// export(...) -> {group_ids, hunt_groups, skipped, yaml, csv}.
+#[pyfunction]
+#[pyo3(signature = (service_provider, groups, url, user, password, ca_cert, insecure,
+                    parallelism, batch_size, connect_timeout, request_timeout))]
+#[allow(clippy::too_many_arguments)]
+fn export(
+    py: Python<'_>,
+    service_provider: String,
+    groups: Vec<String>,
+    url: Option<String>,
+    user: Option<String>,
+    password: Option<String>,
+    ca_cert: Option<PathBuf>,
+    insecure: bool,
+    parallelism: usize,
+    batch_size: usize,
+    connect_timeout: f64,
+    request_timeout: f64,
+) -> PyResult<Py<PyAny>> {
+    let conn = settings(
+        url,
+        user,
+        password,
+        ca_cert,
+        insecure,
+        parallelism,
+        batch_size,
+        connect_timeout,
+        request_timeout,
+    )?;
+    let exported = py.detach(|| -> Result<api::Export, api::Error> {
+        let client = api::Client::connect(conn.0)?;
+        let r = client.export(&service_provider, &groups);
+        client.close();
+        r
+    });
+    let e = exported.map_err(|e| py_err(py, e))?;
+    let doc = serde_json::json!({
+        "group_ids": e.group_ids,
+        "hunt_groups": e.hunt_groups,
+        "skipped": e.skipped.iter().map(|s| serde_json::json!({
+            "serviceUserId": s.service_user_id, "reasons": s.reasons,
+        })).collect::<Vec<_>>(),
+        "yaml": e.to_yaml(),
+        "csv": e.to_csv(),
+    });
+    to_py(py, &doc)
+}
+
+/// create_hunt_groups(...) -> the reference page's result list.
+#[pyfunction]
+#[pyo3(signature = (source, name, dry_run, url, user, password, ca_cert, insecure,
+                    parallelism, batch_size, connect_timeout, request_timeout))]
+#[allow(clippy::too_many_arguments)]
+fn create_hunt_groups(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    name: &str,
+    dry_run: bool,
+    url: Option<String>,
+    user: Option<String>,
+    password: Option<String>,
+    ca_cert: Option<PathBuf>,
+    insecure: bool,
+    parallelism: usize,
+    batch_size: usize,
+    connect_timeout: f64,
+    request_timeout: f64,
+) -> PyResult<Py<PyAny>> {
+    let src = self::source(source)?;
+    // A dry run makes no connection at all, so it needs no server settings.
+    let conn = if dry_run {
+        None
+    } else {
+        Some(settings(
+            url,
+            user,
+            password,
+            ca_cert,
+            insecure,
+            parallelism,
+            batch_size,
+            connect_timeout,
+            request_timeout,
+        )?)
+    };
+    let results = py.detach(|| -> Result<Vec<Value>, api::Error> {
+        let desired = load(&src, name).map_err(api::Error::Invalid)?;
+        match conn {
+            None => api::create_hunt_groups(&desired, None),
+            Some(c) => {
+                let client = api::Client::connect(c.0)?;
+                let r = api::create_hunt_groups(&desired, Some(&client));
+                client.close();
+                r
+            }
+        }
+    });
+    let results = results.map_err(|e| py_err(py, e))?;
+    to_py(py, &Value::Array(results))
+}
+
+/// run_cli(argv) -> exit code: the `huntctl` command line (the console script).
+#[pyfunction]
+fn run_cli(py: Python<'_>, argv: Vec<String>) -> i32 {
+    i32::from(py.detach(|| api::run_cli(argv)))
+}
+
+/// The embedded sandbox: an OCI-P server on free loopback ports (user `admin`, password
+/// `admin`). Use it as a context manager; it stops on exit.
+#[pyclass(module = "huntctl._native", name = "Sandbox", frozen)]
+struct PySandbox {
+    opts: api::SandboxOptions,
+    running: Mutex<Option<api::Sandbox>>,
+}
+
+impl PySandbox {
+    fn with<T>(&self, f: impl FnOnce(&api::Sandbox) -> T) -> PyResult<T> {
+        let guard = self
+            .running
+            .lock()
+            .map_err(|_| HuntctlError::new_err("the sandbox lock is poisoned"))?;
+        match guard.as_ref() {
+            Some(s) => Ok(f(s)),
+            None => Err(HuntctlError::new_err(
+                "the sandbox is not running: use `with Sandbox() as sb:` or call start()",
+            )),
+        }
+    }
+}
+
+#[pymethods]
+impl PySandbox {
+    #[new]
+    #[pyo3(signature = (*, latency_ms = 0, seed = None, state_path = None, reset = false,
+                        record = true, tls = false, soap = false))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        latency_ms: u64,
+        seed: Option<PathBuf>,
+        state_path: Option<PathBuf>,
+        reset: bool,
+        record: bool,
+        tls: bool,
+        soap: bool,
+    ) -> Self {
+        PySandbox {
+            opts: api::SandboxOptions {
+                state_path,
+                seed,
+                reset,
+                latency: Duration::from_millis(latency_ms),
+                record,
+                tls,
+                soap,
+            },
+            running: Mutex::new(None),
+        }
+    }
+
+    /// Starts it (a no-op when running).
+    fn start(&self, py: Python<'_>) -> PyResult<()> {
+        let mut guard = self
+            .running
+            .lock()
+            .map_err(|_| HuntctlError::new_err("the sandbox lock is poisoned"))?;
+        if guard.is_none() {
+            let opts = self.opts.clone();
+            let s = py
+                .detach(|| api::Sandbox::start(opts))
+                .map_err(|e| py_err(py, e))?;
+            *guard = Some(s);
+        }
+        Ok(())
+    }
+
+    /// Stops it and writes its state a last time.
+    fn stop(&self, py: Python<'_>) -> PyResult<()> {
+        let taken = self
+            .running
+            .lock()
+            .map_err(|_| HuntctlError::new_err("the sandbox lock is poisoned"))?
+            .take();
+        if let Some(s) = taken {
+            py.detach(|| s.stop());
+        }
+        Ok(())
+    }
+
+    fn __enter__(slf: Bound<'_, Self>) -> PyResult<Bound<'_, Self>> {
+        slf.get().start(slf.py())?;
+        Ok(slf)
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, PyTuple>) -> PyResult<bool> {
+        self.stop(py)?;
+        Ok(false)
+    }
+
+    fn __repr__(&self) -> String {
+        match self.with(|s| s.url().to_string()) {
+            Ok(url) => format!("<huntctl.Sandbox {url}>"),
+            Err(_) => "<huntctl.Sandbox (stopped)>".into(),
+        }
+    }
+
+    /// `tcp://127.0.0.1:PORT`.
+    #[getter]
+    fn url(&self) -> PyResult<String> {
+        self.with(|s| s.url().to_string())
+    }
+    /// `tls://127.0.0.1:PORT` (with `tls=True`).
+    #[getter]
+    fn tls_url(&self) -> PyResult<Option<String>> {
+        self.with(api::Sandbox::tls_url)
+    }
+    /// The SOAP endpoint (with `soap=True`).
+    #[getter]
+    fn soap_url(&self) -> PyResult<Option<String>> {
+        self.with(api::Sandbox::soap_url)
+    }
+    /// The self-signed TLS certificate, PEM (with `tls=True`).
+    #[getter]
+    fn cert_pem(&self) -> PyResult<Option<String>> {
+        self.with(api::Sandbox::cert_pem)
+    }
+    /// The administrator user id (`admin`).
+    #[getter]
+    fn user(&self) -> &'static str {
+        api::Sandbox::USER
+    }
+    /// The administrator password (`admin`: a sandbox's, not a secret).
+    #[getter]
+    fn password(&self) -> PyResult<String> {
+        self.with(|s| s.password().expose().to_string())
+    }
+    /// `{"url", "user", "password"}`, to pass on: `huntctl.plan(data, **sb.connection)`.
+    #[getter]
+    fn connection<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("url", self.url()?)?;
+        d.set_item("user", self.user())?;
+        d.set_item("password", self.password()?)?;
+        Ok(d)
+    }
+    /// The state file (JSON).
+    #[getter]
+    fn state_path(&self) -> PyResult<PathBuf> {
+        self.with(|s| s.state_path().to_path_buf())
+    }
+    /// The file every received document is appended to (with `record=True`).
+    #[getter]
+    fn record_path(&self) -> PyResult<Option<PathBuf>> {
+        self.with(|s| s.record_path().map(PathBuf::from))
+    }
+    /// Everything received so far (passwords masked); "" when nothing was.
+    fn record(&self) -> PyResult<String> {
+        let path = self.record_path()?;
+        Ok(path
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .unwrap_or_default())
+    }
+}
+
+/// The native module.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("HuntctlError", py.get_type::<HuntctlError>())?;
+    m.add("ValidationError", py.get_type::<ValidationError>())?;
+    m.add("ConnectError", py.get_type::<ConnectError>())?;
+    m.add("ServerError", py.get_type::<ServerError>())?;
+    m.add("RefusedError", py.get_type::<RefusedError>())?;
+    m.add("SandboxError", py.get_type::<SandboxError>())?;
+    m.add_class::<PySandbox>()?;
+    m.add_class::<PlanHandle>()?;
+    m.add_function(wrap_pyfunction!(validate, m)?)?;
+    m.add_function(wrap_pyfunction!(plan, m)?)?;
+    m.add_function(wrap_pyfunction!(apply, m)?)?;
+    m.add_function(wrap_pyfunction!(apply_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(export, m)?)?;
+    m.add_function(wrap_pyfunction!(create_hunt_groups, m)?)?;
+    m.add_function(wrap_pyfunction!(run_cli, m)?)?;
+    Ok(())
+}
