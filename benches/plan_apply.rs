@@ -11,7 +11,8 @@
 //! round trips the work needs × the sandbox's latency: 2 login rounds (all sessions log in at
 //! once), the list rounds, then ⌈documents ÷ parallelism⌉ rounds for the GetInstance or write
 //! documents of 15 commands (and one round for the group list when export is not given
-//! `--group`). The logout is not waited for. The machine is shared, so each line ends with
+//! `--group`), plus, for apply, the read-back of its undo plan (a listing round and the
+//! GetInstance rounds). The logout is not waited for. The machine is shared, so each line ends with
 //! the load average at the time.
 //!
 //! Goals (issue 13): apply of 10,000 with no latency ≤ 2.0 s and the sandbox's CPU ≤ the
@@ -380,9 +381,17 @@ impl Case {
         } else {
             0
         };
+        // An apply then reads back what it changed for its undo plan: a listing round and
+        // one GetInstance per hunt group.
+        let undo = if matches!(self.work, Work::Apply) {
+            list_rounds + ceil_div(ceil_div(self.shape.total(), PER_DOCUMENT), p)
+        } else {
+            0
+        };
         2 + group_list
             + list_rounds
             + ceil_div(ceil_div(self.shape.total() + behind, PER_DOCUMENT), p)
+            + undo
     }
 }
 
