@@ -411,23 +411,7 @@ impl Store {
     /// The users that [`Store::check_agents`] accepts as agents: every user of the group.
     fn available_users(&self, sp: &str, g: &str) -> Result<Response, OciError> {
         let (si, gi) = self.group_index(sp, g)?;
-        let rows = self
-            .group(si, gi)
-            .users
-            .iter()
-            .map(|u| UserRow {
-                user_id: u.user_id.clone(),
-                last_name: u.last_name.clone(),
-                first_name: u.first_name.clone(),
-                hiragana_last_name: u.hiragana_last_name.clone().unwrap_or_default(),
-                hiragana_first_name: u.hiragana_first_name.clone().unwrap_or_default(),
-                phone_number: u.phone_number.clone().unwrap_or_default(),
-                extension: u.extension.clone().unwrap_or_default(),
-                department: u.department.clone().unwrap_or_default(),
-                email_address: u.email_address.clone().unwrap_or_default(),
-                ..UserRow::default()
-            })
-            .collect();
+        let rows = self.group(si, gi).users.iter().map(user_row).collect();
         Ok(Response::AvailableUsers(rows))
     }
 
@@ -454,15 +438,6 @@ impl Store {
             .users
             .iter()
             .map(|u| UserRow {
-                user_id: u.user_id.clone(),
-                last_name: u.last_name.clone(),
-                first_name: u.first_name.clone(),
-                hiragana_last_name: u.hiragana_last_name.clone().unwrap_or_default(),
-                hiragana_first_name: u.hiragana_first_name.clone().unwrap_or_default(),
-                phone_number: u.phone_number.clone().unwrap_or_default(),
-                extension: u.extension.clone().unwrap_or_default(),
-                department: u.department.clone().unwrap_or_default(),
-                email_address: u.email_address.clone().unwrap_or_default(),
                 // Every sandbox number is active; only users with a number have the cell.
                 phone_number_activated: u
                     .phone_number
@@ -472,6 +447,7 @@ impl Store {
                 in_trunk_group: "false".into(),
                 country_code: group.country_code.clone(),
                 national_prefix: String::new(),
+                ..user_row(u)
             })
             .collect();
         Ok(Response::UsersInGroup(rows))
@@ -922,6 +898,22 @@ impl Store {
 }
 
 /// The hunt group a write command changes.
+/// The columns every user list shares (available users, users in group).
+fn user_row(u: &UserState) -> UserRow {
+    UserRow {
+        user_id: u.user_id.clone(),
+        last_name: u.last_name.clone(),
+        first_name: u.first_name.clone(),
+        hiragana_last_name: u.hiragana_last_name.clone().unwrap_or_default(),
+        hiragana_first_name: u.hiragana_first_name.clone().unwrap_or_default(),
+        phone_number: u.phone_number.clone().unwrap_or_default(),
+        extension: u.extension.clone().unwrap_or_default(),
+        department: u.department.clone().unwrap_or_default(),
+        email_address: u.email_address.clone().unwrap_or_default(),
+        ..UserRow::default()
+    }
+}
+
 fn subject_id(req: &Request) -> Option<&str> {
     match req {
         Request::AddInstance(a) => Some(&a.service_user_id),
