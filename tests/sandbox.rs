@@ -1449,8 +1449,18 @@ fn assert_peer_parses(reply: &[u8]) -> String {
 fn std_tls(
     h: &SandboxHandle,
 ) -> rustls::StreamOwned<rustls::ClientConnection, std::net::TcpStream> {
+    let t = tls_client(&h.cert_pem().unwrap(), h.tls_addr().unwrap());
+    t.sock.set_nodelay(true).unwrap();
+    t
+}
+
+/// A blocking TLS client to `addr` that trusts only the certificate in `pem`.
+fn tls_client(
+    pem: &str,
+    addr: impl std::net::ToSocketAddrs,
+) -> rustls::StreamOwned<rustls::ClientConnection, std::net::TcpStream> {
     let mut roots = rustls::RootCertStore::empty();
-    for cert in rustls_pemfile::certs(&mut h.cert_pem().unwrap().as_bytes()) {
+    for cert in rustls_pemfile::certs(&mut pem.as_bytes()) {
         roots.add(cert.unwrap()).unwrap();
     }
     let cfg = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
@@ -1465,8 +1475,7 @@ fn std_tls(
         rustls::pki_types::ServerName::try_from("localhost").unwrap(),
     )
     .unwrap();
-    let tcp = std::net::TcpStream::connect(h.tls_addr().unwrap()).unwrap();
-    tcp.set_nodelay(true).unwrap();
+    let tcp = std::net::TcpStream::connect(addr).unwrap();
     rustls::StreamOwned::new(conn, tcp)
 }
 
@@ -1964,28 +1973,13 @@ fn password_values_never_appear_in_a_detail_a_log_line_or_the_record() {
     );
     details.push(r);
     let mut t = {
-        // Built like std_tls, from the certificate the binary wrote.
+        // From the certificate the binary wrote.
         let pem = std::fs::read_to_string(dir.path().join("cert.pem")).unwrap();
-        let mut roots = rustls::RootCertStore::empty();
-        for cert in rustls_pemfile::certs(&mut pem.as_bytes()) {
-            roots.add(cert.unwrap()).unwrap();
-        }
-        let cfg = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-        let conn = rustls::ClientConnection::new(
-            std::sync::Arc::new(cfg),
-            rustls::pki_types::ServerName::try_from("localhost").unwrap(),
-        )
-        .unwrap();
-        let sock = std::net::TcpStream::connect(tls.unwrap()).unwrap();
-        sock.set_read_timeout(Some(Duration::from_secs(10)))
+        let t = tls_client(&pem, tls.unwrap());
+        t.sock
+            .set_read_timeout(Some(Duration::from_secs(10)))
             .unwrap();
-        rustls::StreamOwned::new(conn, sock)
+        t
     };
     let r = call(
         &mut t,
