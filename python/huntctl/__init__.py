@@ -71,13 +71,16 @@ _DEFAULTS = dict(
 )
 
 
-def _conn(kw: Dict[str, Any]) -> Dict[str, Any]:
+def _conn(kw: Dict[str, Any], url: Optional[str], user: Optional[str],
+          password: Optional[str]) -> Dict[str, Any]:
+    """The connection settings the native functions take, as one dict."""
     out = dict(_DEFAULTS)
     for k in list(kw):
         if k in out:
             out[k] = kw.pop(k)
     if kw:
         raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(kw))}")
+    out.update(url=url, user=user, password=password)
     return out
 
 
@@ -121,10 +124,8 @@ def plan(
     ``options``: ``ca_cert``, ``insecure``, ``parallelism``, ``batch_size``,
     ``connect_timeout``, ``request_timeout`` (seconds). Raises ``ValidationError`` (with
     ``.diagnostics``) before connecting when the desired state is not valid."""
-    c = _conn(options)
     doc, handle = _native.plan(
-        source, name, url, user, password, c["ca_cert"], c["insecure"], c["parallelism"],
-        c["batch_size"], c["connect_timeout"], c["request_timeout"],
+        source, name, _conn(options, url, user, password),
         list(target) if target else None, list(exclude) if exclude else None, prune,
     )
     return Plan(doc, handle)
@@ -161,10 +162,8 @@ def apply(
             "refusing to apply without approval: pass auto_approve=True, or call plan(), "
             "review it, and apply(plan)"
         )
-    c = _conn(options)
     return _native.apply(
-        plan_or_source, name, url, user, password, c["ca_cert"], c["insecure"],
-        c["parallelism"], c["batch_size"], c["connect_timeout"], c["request_timeout"],
+        plan_or_source, name, _conn(options, url, user, password),
         list(target) if target else None, list(exclude) if exclude else None, prune, force,
         delete_threshold,
     )
@@ -184,11 +183,8 @@ def export(
     desired state that reproduces them, camelCase dicts), ``skipped`` (those it cannot
     express, with reasons), and the same as desired-state ``yaml`` and bulk-sheet ``csv``
     text. Passwords cannot be read from BroadWorks, so none are exported."""
-    c = _conn(options)
     return _native.export(
-        service_provider, list(groups or []), url, user, password, c["ca_cert"],
-        c["insecure"], c["parallelism"], c["batch_size"], c["connect_timeout"],
-        c["request_timeout"],
+        service_provider, list(groups or []), _conn(options, url, user, password)
     )
 
 
@@ -235,11 +231,7 @@ def create_hunt_groups_from_csv(
 
 def _create(source: Any, name: str, dry_run: bool, url: Optional[str], user: Optional[str],
             password: Optional[str], options: Dict[str, Any]) -> List[Dict[str, Any]]:
-    c = _conn(options)
-    return _native.create_hunt_groups(
-        source, name, dry_run, url, user, password, c["ca_cert"], c["insecure"],
-        c["parallelism"], c["batch_size"], c["connect_timeout"], c["request_timeout"],
-    )
+    return _native.create_hunt_groups(source, name, dry_run, _conn(options, url, user, password))
 
 
 def main() -> None:

@@ -70,26 +70,14 @@ class Sandbox:
 
 def validate(source: Any, name: str = "data") -> Dict[str, Any]: ...
 def plan(
-    source: Any, name: str, url: Optional[str], user: Optional[str], password: Optional[str],
-    ca_cert: Optional[str], insecure: bool, parallelism: int, batch_size: int,
-    connect_timeout: float, request_timeout: float, target: Optional[List[str]],
+    source: Any, name: str, conn: Dict[str, Any], target: Optional[List[str]],
     exclude: Optional[List[str]], prune: bool,
 ) -> Tuple[Dict[str, Any], PlanHandle]: ...
 def apply_plan(handle: PlanHandle, force: bool, delete_threshold: int) -> Dict[str, Any]: ...
 def apply(
-    source: Any, name: str, url: Optional[str], user: Optional[str], password: Optional[str],
-    ca_cert: Optional[str], insecure: bool, parallelism: int, batch_size: int,
-    connect_timeout: float, request_timeout: float, target: Optional[List[str]],
+    source: Any, name: str, conn: Dict[str, Any], target: Optional[List[str]],
     exclude: Optional[List[str]], prune: bool, force: bool, delete_threshold: int,
 ) -> Dict[str, Any]: ...
-def export(
-    service_provider: str, groups: List[str], url: Optional[str], user: Optional[str],
-    password: Optional[str], ca_cert: Optional[str], insecure: bool, parallelism: int,
-    batch_size: int, connect_timeout: float, request_timeout: float,
-) -> Dict[str, Any]: ...
-def create_hunt_groups(
-    source: Any, name: str, dry_run: bool, url: Optional[str], user: Optional[str],
-    password: Optional[str], ca_cert: Optional[str], insecure: bool, parallelism: int,
-    batch_size: int, connect_timeout: float, request_timeout: float,
-) -> List[Dict[str, Any]]: ...
+def export(service_provider: str, groups: List[str], conn: Dict[str, Any]) -> Dict[str, Any]: ...
+def create_hunt_groups(source: Any, name: str, dry_run: bool, conn: Dict[str, Any]) -> List[Dict[str, Any]]: ...
 def run_cli(argv: List[str]) -> int: ...

@@ -137,8 +137,11 @@ fn to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
 #[derive(Clone)]
 struct Conn(ConnectionSettings);
 
-#[allow(clippy::too_many_arguments)]
-fn settings(
+/// The connection keyword arguments of every call that talks to a server: one dict from Python
+/// (`huntctl._conn`), so the native functions do not repeat them one by one.
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct ConnArgs {
     url: Option<String>,
     user: Option<String>,
     password: Option<String>,
@@ -148,7 +151,20 @@ fn settings(
     batch_size: usize,
     connect_timeout: f64,
     request_timeout: f64,
-) -> PyResult<Conn> {
+}
+
+fn settings(a: ConnArgs) -> PyResult<Conn> {
+    let ConnArgs {
+        url,
+        user,
+        password,
+        ca_cert,
+        insecure,
+        parallelism,
+        batch_size,
+        connect_timeout,
+        request_timeout,
+    } = a;
     let url = url
         .or_else(|| std::env::var("BROADWORKS_URL").ok())
         .filter(|u| !u.trim().is_empty())
@@ -217,38 +233,18 @@ fn validate(py: Python<'_>, source: &Bound<'_, PyAny>, name: &str) -> PyResult<P
 
 /// plan(...) -> (plan document, PlanHandle).
 #[pyfunction]
-#[pyo3(signature = (source, name, url, user, password, ca_cert, insecure, parallelism,
-                    batch_size, connect_timeout, request_timeout, target, exclude, prune))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (source, name, conn, target, exclude, prune))]
 fn plan(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
     name: &str,
-    url: Option<String>,
-    user: Option<String>,
-    password: Option<String>,
-    ca_cert: Option<PathBuf>,
-    insecure: bool,
-    parallelism: usize,
-    batch_size: usize,
-    connect_timeout: f64,
-    request_timeout: f64,
+    conn: ConnArgs,
     target: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
     prune: bool,
 ) -> PyResult<(Py<PyAny>, PlanHandle)> {
     let src = self::source(source)?;
-    let conn = settings(
-        url,
-        user,
-        password,
-        ca_cert,
-        insecure,
-        parallelism,
-        batch_size,
-        connect_timeout,
-        request_timeout,
-    )?;
+    let conn = settings(conn)?;
     let opts = plan_options(target, exclude, prune)?;
     let made = py.detach(|| -> Result<api::Plan, api::Error> {
         let desired = load(&src, name).map_err(api::Error::Invalid)?;
@@ -292,23 +288,14 @@ fn apply_plan(
 
 /// apply(...) from paths or data: plan and apply on one connection -> report document.
 #[pyfunction]
-#[pyo3(signature = (source, name, url, user, password, ca_cert, insecure, parallelism,
-                    batch_size, connect_timeout, request_timeout, target, exclude, prune,
+#[pyo3(signature = (source, name, conn, target, exclude, prune,
                     force, delete_threshold))]
 #[allow(clippy::too_many_arguments)]
 fn apply(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
     name: &str,
-    url: Option<String>,
-    user: Option<String>,
-    password: Option<String>,
-    ca_cert: Option<PathBuf>,
-    insecure: bool,
-    parallelism: usize,
-    batch_size: usize,
-    connect_timeout: f64,
-    request_timeout: f64,
+    conn: ConnArgs,
     target: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
     prune: bool,
@@ -316,17 +303,7 @@ fn apply(
     delete_threshold: u8,
 ) -> PyResult<Py<PyAny>> {
     let src = self::source(source)?;
-    let conn = settings(
-        url,
-        user,
-        password,
-        ca_cert,
-        insecure,
-        parallelism,
-        batch_size,
-        connect_timeout,
-        request_timeout,
-    )?;
+    let conn = settings(conn)?;
     let opts = plan_options(target, exclude, prune)?;
     let apply_opts = ApplyOptions {
         force,
@@ -348,34 +325,14 @@ fn apply(
 
 /// export(...) -> {group_ids, hunt_groups, skipped, yaml, csv}.
 #[pyfunction]
-#[pyo3(signature = (service_provider, groups, url, user, password, ca_cert, insecure,
-                    parallelism, batch_size, connect_timeout, request_timeout))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (service_provider, groups, conn))]
 fn export(
     py: Python<'_>,
     service_provider: String,
     groups: Vec<String>,
-    url: Option<String>,
-    user: Option<String>,
-    password: Option<String>,
-    ca_cert: Option<PathBuf>,
-    insecure: bool,
-    parallelism: usize,
-    batch_size: usize,
-    connect_timeout: f64,
-    request_timeout: f64,
+    conn: ConnArgs,
 ) -> PyResult<Py<PyAny>> {
-    let conn = settings(
-        url,
-        user,
-        password,
-        ca_cert,
-        insecure,
-        parallelism,
-        batch_size,
-        connect_timeout,
-        request_timeout,
-    )?;
+    let conn = settings(conn)?;
     let exported = py.detach(|| -> Result<api::Export, api::Error> {
         let client = api::Client::connect(conn.0)?;
         let r = client.export(&service_provider, &groups);
@@ -397,41 +354,17 @@ fn export(
 
 /// create_hunt_groups(...) -> the reference page's result list.
 #[pyfunction]
-#[pyo3(signature = (source, name, dry_run, url, user, password, ca_cert, insecure,
-                    parallelism, batch_size, connect_timeout, request_timeout))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (source, name, dry_run, conn))]
 fn create_hunt_groups(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
     name: &str,
     dry_run: bool,
-    url: Option<String>,
-    user: Option<String>,
-    password: Option<String>,
-    ca_cert: Option<PathBuf>,
-    insecure: bool,
-    parallelism: usize,
-    batch_size: usize,
-    connect_timeout: f64,
-    request_timeout: f64,
+    conn: ConnArgs,
 ) -> PyResult<Py<PyAny>> {
     let src = self::source(source)?;
     // A dry run makes no connection at all, so it needs no server settings.
-    let conn = if dry_run {
-        None
-    } else {
-        Some(settings(
-            url,
-            user,
-            password,
-            ca_cert,
-            insecure,
-            parallelism,
-            batch_size,
-            connect_timeout,
-            request_timeout,
-        )?)
-    };
+    let conn = if dry_run { None } else { Some(settings(conn)?) };
     let results = py.detach(|| -> Result<Vec<Value>, api::Error> {
         let desired = load(&src, name).map_err(api::Error::Invalid)?;
         match conn {
