@@ -228,6 +228,7 @@ fn hunt_group(
                     phone_number,
                     extension,
                     password,
+                    department: huntctl::model::Field::Unmanaged,
                     language,
                     time_zone,
                     alias: alias_slots

@@ -1,7 +1,7 @@
 //! The current state as read from BroadWorks, normalised to the same [`HuntGroup`] type as
 //! the desired state.
 
-use crate::model::{e164, Agent, Field, HuntGroup, Policy, ServiceInstanceProfile};
+use crate::model::{e164, Agent, Department, Field, HuntGroup, Policy, ServiceInstanceProfile};
 use crate::ocip::commands::InstanceDetails;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -133,6 +133,9 @@ pub fn from_details(
             phone_number: num(&p.phone_number),
             extension: text(&p.extension),
             password: None,
+            department: Field::from_option(
+                p.department.as_ref().map(|k| Department::group(&k.name)),
+            ),
             language: text(&p.language),
             time_zone: text(&p.time_zone),
             alias: p.alias.clone(),
@@ -164,5 +167,6 @@ pub fn from_details(
         enable_group_busy: d.enable_group_busy,
         apply_group_busy_when_terminating_to_agent: d.apply_group_busy_when_terminating_to_agent,
         network_class_of_service: text(&d.network_class_of_service),
+        is_active: true,
     }
 }

@@ -7,6 +7,8 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub mod table;
+
 /// A value that may be managed, asked to be absent, or left alone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum Field<T> {
@@ -179,9 +181,73 @@ impl Agent {
     }
 }
 
-/// The hunt group's service instance profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "camelCase")]
+/// A hunt group's department: a department of its group, or of its enterprise.
+///
+/// On the wire it is a `GroupDepartmentKey` or an `EnterpriseDepartmentKey`; the service
+/// provider and group ids are the hunt group's own, so only the name and the level are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Department {
+    /// The department's name, 1–50 characters.
+    pub name: String,
+    /// True for an enterprise (service provider) department.
+    pub enterprise: bool,
+}
+
+impl Department {
+    /// A department of the hunt group's group.
+    pub fn group(name: impl Into<String>) -> Self {
+        Department {
+            name: name.into(),
+            enterprise: false,
+        }
+    }
+
+    /// A department of the hunt group's enterprise.
+    pub fn enterprise(name: impl Into<String>) -> Self {
+        Department {
+            name: name.into(),
+            enterprise: true,
+        }
+    }
+
+    /// JSON as a user writes it in YAML: the name for a group department,
+    /// `{"name": …, "enterprise": true}` for an enterprise one.
+    pub fn to_json(&self) -> serde_json::Value {
+        if self.enterprise {
+            serde_json::json!({"name": self.name, "enterprise": true})
+        } else {
+            serde_json::json!(self.name)
+        }
+    }
+
+    /// Reads [`Department::to_json`]'s shape.
+    pub fn from_json(v: &serde_json::Value) -> Option<Self> {
+        match v {
+            serde_json::Value::String(s) => Some(Department::group(s.as_str())),
+            serde_json::Value::Object(m) => Some(Department {
+                name: m.get("name")?.as_str()?.to_string(),
+                enterprise: m
+                    .get("enterprise")
+                    .map(|e| e.as_bool())
+                    .unwrap_or(Some(false))?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Department {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.enterprise {
+            write!(f, "{} (enterprise)", self.name)
+        } else {
+            f.write_str(&self.name)
+        }
+    }
+}
+
+/// The hunt group's service instance profile. Its fields are described in [`table::FIELDS`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ServiceInstanceProfile {
     /// Display name (default "Test Group Name").
     pub name: String,
@@ -190,39 +256,32 @@ pub struct ServiceInstanceProfile {
     /// Caller-id first name (default "First Name").
     pub calling_line_id_first_name: String,
     /// Hiragana last name.
-    #[serde(skip_serializing_if = "Field::is_unmanaged")]
     pub hiragana_last_name: Field<String>,
     /// Hiragana first name.
-    #[serde(skip_serializing_if = "Field::is_unmanaged")]
     pub hiragana_first_name: Field<String>,
     /// Directory number, as written (compare with [`e164`]).
-    #[serde(skip_serializing_if = "Field::is_unmanaged")]
     pub phone_number: Field<String>,
     /// Extension, 2–20 digits.
-    #[serde(skip_serializing_if = "Field::is_unmanaged")]
     pub extension: Field<String>,
     /// Write-only: sent on create, never read back, never compared.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<Secret>,
+    /// Department (group or enterprise).
+    pub department: Field<Department>,
     /// Language name as configured on the system.
-    #[serde(skip_serializing_if = "Field::is_unmanaged")]
     pub language: Field<String>,
     /// Time zone identifier, e.g. `America/New_York`.
-    #[serde(skip_serializing_if = "Field::is_unmanaged")]
     pub time_zone: Field<String>,
     /// SIP aliases, at most 3 (default: none).
     pub alias: Vec<String>,
     /// Public user identity (SIP URI).
-    #[serde(skip_serializing_if = "Field::is_unmanaged")]
     pub public_user_identity: Field<String>,
     /// Calling line id phone number.
-    #[serde(skip_serializing_if = "Field::is_unmanaged")]
     pub calling_line_id_phone_number: Field<String>,
 }
 
-/// A hunt group, desired or current. Identity is `service_user_id`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// A hunt group, desired or current. Identity is `service_user_id`. Each field is described
+/// in [`table::FIELDS`], which the generic code walks.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct HuntGroup {
     /// Service provider (enterprise) id.
     pub service_provider_id: String,
@@ -243,23 +302,18 @@ pub struct HuntGroup {
     /// That timeout, 0–7200 s (default 10).
     pub forward_timeout_seconds: u32,
     /// Where to forward after the timeout.
-    #[serde(skip_serializing_if = "Field::is_unmanaged")]
     pub forward_to_phone_number: Field<String>,
     /// Agents in hunt order.
-    #[serde(rename = "agentUserId")]
     pub agents: Vec<Agent>,
     /// Allow call waiting for agents (default true).
     pub allow_call_waiting_for_agents: bool,
     /// Use the system CLID setting (default true).
-    #[serde(rename = "useSystemHuntGroupCLIDSetting")]
     pub use_system_hunt_group_clid_setting: bool,
     /// Include the hunt group name in CLID (default true).
-    #[serde(rename = "includeHuntGroupNameInCLID")]
     pub include_hunt_group_name_in_clid: bool,
     /// Forward when not reachable (default false).
     pub enable_not_reachable_forwarding: bool,
     /// Where to forward when not reachable (number or SIP URI).
-    #[serde(skip_serializing_if = "Field::is_unmanaged")]
     pub not_reachable_forward_to_phone_number: Field<String>,
     /// Make busy when not reachable (default false).
     pub make_busy_when_not_reachable: bool,
@@ -270,8 +324,15 @@ pub struct HuntGroup {
     /// Apply group busy when terminating to an agent (default false).
     pub apply_group_busy_when_terminating_to_agent: bool,
     /// Network class of service name.
-    #[serde(skip_serializing_if = "Field::is_unmanaged")]
     pub network_class_of_service: Field<String>,
+    /// Whether the hunt group takes calls (default true).
+    pub is_active: bool,
+}
+
+impl Serialize for HuntGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        table::serialize(self, s)
+    }
 }
 
 /// The documented defaults (reference page), except the caller-id names: see README.
@@ -319,35 +380,19 @@ impl HuntGroup {
         group_id: impl Into<String>,
         service_user_id: impl Into<String>,
     ) -> Self {
-        HuntGroup {
+        let mut h = HuntGroup {
             service_provider_id: service_provider_id.into(),
             group_id: group_id.into(),
             service_user_id: service_user_id.into(),
-            service_instance_profile: ServiceInstanceProfile {
-                name: defaults::NAME.into(),
-                calling_line_id_last_name: defaults::CALLING_LINE_ID_LAST_NAME.into(),
-                calling_line_id_first_name: defaults::CALLING_LINE_ID_FIRST_NAME.into(),
-                ..Default::default()
-            },
-            policy: defaults::POLICY,
-            hunt_after_no_answer: defaults::HUNT_AFTER_NO_ANSWER,
-            no_answer_number_of_rings: defaults::NO_ANSWER_NUMBER_OF_RINGS,
-            forward_after_timeout: defaults::FORWARD_AFTER_TIMEOUT,
-            forward_timeout_seconds: defaults::FORWARD_TIMEOUT_SECONDS,
-            forward_to_phone_number: Field::Unmanaged,
-            agents: Vec::new(),
-            allow_call_waiting_for_agents: defaults::ALLOW_CALL_WAITING_FOR_AGENTS,
-            use_system_hunt_group_clid_setting: defaults::USE_SYSTEM_HUNT_GROUP_CLID_SETTING,
-            include_hunt_group_name_in_clid: defaults::INCLUDE_HUNT_GROUP_NAME_IN_CLID,
-            enable_not_reachable_forwarding: defaults::ENABLE_NOT_REACHABLE_FORWARDING,
-            not_reachable_forward_to_phone_number: Field::Unmanaged,
-            make_busy_when_not_reachable: defaults::MAKE_BUSY_WHEN_NOT_REACHABLE,
-            allow_members_to_control_group_busy: defaults::ALLOW_MEMBERS_TO_CONTROL_GROUP_BUSY,
-            enable_group_busy: defaults::ENABLE_GROUP_BUSY,
-            apply_group_busy_when_terminating_to_agent:
-                defaults::APPLY_GROUP_BUSY_WHEN_TERMINATING_TO_AGENT,
-            network_class_of_service: Field::Unmanaged,
+            ..HuntGroup::default()
+        };
+        for d in table::FIELDS {
+            if let Some(v) = d.default_value() {
+                // The table's defaults are typed like their slots (a unit test checks it).
+                let _ = d.set(&mut h, Field::Value(v));
+            }
         }
+        h
     }
 }
 
