@@ -433,6 +433,7 @@ fn many_seed(n: usize) -> SandboxState {
                 users,
                 hunt_groups,
             }],
+            departments: vec![],
         }],
     }
 }

@@ -93,6 +93,22 @@ pub enum Request {
         /// Group id.
         group_id: String,
     },
+    /// `GroupHuntGroupModifyActiveInstanceListRequest`: sets whether each hunt group takes
+    /// calls, several hunt groups in one command.
+    ModifyActiveList {
+        /// (serviceUserId, isActive), in the order sent.
+        activations: Vec<(String, bool)>,
+    },
+    /// `GroupDepartmentGetListRequest18`: the group's departments, and with
+    /// `include_enterprise` those of its enterprise too.
+    DepartmentList {
+        /// Service provider id.
+        service_provider_id: String,
+        /// Group id.
+        group_id: String,
+        /// includeEnterpriseDepartments.
+        include_enterprise: bool,
+    },
 }
 
 impl Request {
@@ -115,6 +131,8 @@ impl Request {
             Request::AvailableUsers { .. } => "GroupHuntGroupGetAvailableUserListRequest",
             Request::AvailableDns { .. } => "GroupDnGetAvailableListRequest",
             Request::UsersInGroup { .. } => "UserGetListInGroupRequest",
+            Request::ModifyActiveList { .. } => "GroupHuntGroupModifyActiveInstanceListRequest",
+            Request::DepartmentList { .. } => "GroupDepartmentGetListRequest18",
         }
     }
 
@@ -126,6 +144,7 @@ impl Request {
                 | Request::ModifyInstance(_)
                 | Request::ModifyWeights { .. }
                 | Request::DeleteInstance { .. }
+                | Request::ModifyActiveList { .. }
         )
     }
 }
@@ -405,6 +424,21 @@ pub struct UserRow {
     pub national_prefix: String,
 }
 
+/// One row of `departmentTable` in `GroupDepartmentGetListResponse18` (read by column heading).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DepartmentRow {
+    /// "Is Enterprise Department"
+    pub is_enterprise: bool,
+    /// "Department Name"
+    pub name: String,
+    /// "Full Path Name" (the name with its parent departments, as the server writes it)
+    pub full_path_name: String,
+    /// "Calling Line Id Name" (empty when none)
+    pub calling_line_id_name: String,
+    /// "Calling Line Id Phone Number" (empty when none)
+    pub calling_line_id_phone_number: String,
+}
+
 /// One row of `agentUserTable` (read by column heading).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AgentRow {
@@ -563,6 +597,8 @@ pub enum Response {
     AvailableDns(Vec<String>),
     /// `UserGetListInGroupResponse`.
     UsersInGroup(Vec<UserRow>),
+    /// `GroupDepartmentGetListResponse18`.
+    DepartmentList(Vec<DepartmentRow>),
 }
 
 impl Response {
@@ -580,6 +616,7 @@ impl Response {
             Response::AvailableUsers(_) => "GroupHuntGroupGetAvailableUserListResponse",
             Response::AvailableDns(_) => "GroupDnGetAvailableListResponse",
             Response::UsersInGroup(_) => "UserGetListInGroupResponse",
+            Response::DepartmentList(_) => "GroupDepartmentGetListResponse18",
         }
     }
 }

@@ -41,6 +41,7 @@ pub(crate) mod paths {
     pub const GROUP_BUSY: &str = "enableGroupBusy";
     pub const BUSY_TO_AGENT: &str = "applyGroupBusyWhenTerminatingToAgent";
     pub const NCOS: &str = "networkClassOfService";
+    pub const IS_ACTIVE: &str = "isActive";
 }
 
 /// Compares the desired hunt groups with the current state and plans the changes.
@@ -287,6 +288,10 @@ pub fn field_values(hg: &HuntGroup) -> Vec<(&'static str, Value)> {
         json!(hg.apply_group_busy_when_terminating_to_agent),
     ));
     opt(&mut out, paths::NCOS, &hg.network_class_of_service);
+    // Only when it is not the default, so plans of active hunt groups read as before.
+    if !hg.is_active {
+        out.push((paths::IS_ACTIVE, json!(false)));
+    }
     out
 }
 
@@ -567,6 +572,7 @@ fn update(d: &HuntGroup, c: &HuntGroup, cc: Option<&str>) -> Change {
         false,
         Impossible,
     );
+    x.plain(paths::IS_ACTIVE, &d.is_active, &c.is_active);
 
     let action = if x.fields.is_empty() {
         Action::NoOp

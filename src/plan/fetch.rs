@@ -155,6 +155,8 @@ async fn fetch_where<E: Execute>(
 ) -> Result<(CurrentState, BTreeMap<GroupKey, ExtraReads>), FetchError> {
     let mut current = CurrentState::new();
     let mut extras: BTreeMap<GroupKey, ExtraReads> = BTreeMap::new();
+    // Hunt groups the listings show inactive: isActive is read from the list, not the details.
+    let mut inactive: BTreeMap<GroupKey, HashSet<String>> = BTreeMap::new();
     let keys: Vec<GroupKey> = groups.into_iter().collect();
     if keys.is_empty() {
         return Ok((current, extras));
@@ -203,6 +205,14 @@ async fn fetch_where<E: Execute>(
                     }
                     None => rows,
                 };
+                let off: HashSet<String> = rows
+                    .iter()
+                    .filter(|r| !r.is_active)
+                    .map(|r| r.service_user_id.clone())
+                    .collect();
+                if !off.is_empty() {
+                    inactive.insert(key.clone(), off);
+                }
                 let mut listed: Vec<String> = rows.into_iter().map(|r| r.service_user_id).collect();
                 listed.sort();
                 listed.dedup();
@@ -263,7 +273,23 @@ async fn fetch_where<E: Execute>(
             break;
         }
     }
+    mark_inactive(&mut current, &inactive);
     Ok((current, extras))
+}
+
+/// Sets `is_active` false on the read hunt groups their group's listing showed inactive
+/// (the details reply has no such element; every hunt group read starts active).
+fn mark_inactive(current: &mut CurrentState, inactive: &BTreeMap<GroupKey, HashSet<String>>) {
+    for (key, ids) in inactive {
+        let Some(g) = current.groups.get_mut(key) else {
+            continue;
+        };
+        for id in ids {
+            if let Some(h) = g.hunt_groups.get_mut(id) {
+                h.is_active = false;
+            }
+        }
+    }
 }
 
 /// GetInstance requests per `execute` call: a multiple of 15 × 16 (full documents for up to

@@ -46,6 +46,9 @@ pub struct ServiceProviderState {
     /// Its groups.
     #[serde(default)]
     pub groups: Vec<GroupState>,
+    /// Enterprise department names: usable by the hunt groups of every group of the provider.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub departments: Vec<String>,
 }
 
 /// A group: its numbers, users and hunt groups.
@@ -229,6 +232,9 @@ pub struct HuntGroupState {
     /// networkClassOfService
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_class_of_service: Option<String>,
+    /// Whether the hunt group takes calls (the instance list's "Is Active"; a new one is).
+    #[serde(default = "t")]
+    pub is_active: bool,
 }
 
 impl HuntGroupState {
@@ -268,6 +274,7 @@ impl HuntGroupState {
             apply_group_busy_when_terminating_to_agent:
                 defaults::APPLY_GROUP_BUSY_WHEN_TERMINATING_TO_AGENT,
             network_class_of_service: None,
+            is_active: true,
         }
     }
 }
@@ -292,6 +299,10 @@ pub struct JournalRecord {
     /// The serviceUserId of a deleted hunt group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete: Option<String>,
+    /// Several hunt groups written in full by one command (the active-list request), applied
+    /// after `put`: one record, so the command is all or nothing in the journal too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub puts: Vec<JournalPut>,
 }
 
 /// A hunt group written in full, with where it lives.
@@ -475,7 +486,7 @@ fn replay(
                 slots.push(gs);
             }
         }
-        if let Some(p) = rec.put {
+        for p in rec.put.into_iter().chain(rec.puts) {
             let id = p.hunt_group.service_user_id.clone();
             match index.get(&id) {
                 Some(&(si, gi, hi)) => slots[si][gi][hi] = Some(p.hunt_group),
@@ -557,6 +568,7 @@ mod tests {
                 hunt_group: HuntGroupState::with_defaults(id, &format!("N {id}"), "L", "F"),
             }),
             delete: delete.map(String::from),
+            puts: Vec::new(),
         };
         serde_json::to_string(&r).unwrap() + "\n"
     }
@@ -647,6 +659,7 @@ mod tests {
                     users: vec![],
                     hunt_groups: vec![],
                 }],
+                departments: vec![],
             }],
         };
         st.service_providers[0].groups[0]
