@@ -615,6 +615,41 @@ mod tests {
     }
 
     #[test]
+    fn a_record_of_several_puts_applies_each() {
+        let put = |id: &str, active: bool| {
+            let mut h = HuntGroupState::with_defaults(id, &format!("N {id}"), "L", "F");
+            h.is_active = active;
+            JournalPut {
+                service_provider_id: "SP".into(),
+                group_id: "G".into(),
+                hunt_group: h,
+            }
+        };
+        let r = JournalRecord {
+            seq: 1,
+            put: None,
+            delete: None,
+            puts: vec![put("a@x", false), put("c@x", false)],
+        };
+        let (_d, p) = files(&(serde_json::to_string(&r).unwrap() + "\n"));
+        let l = load_full(&p).unwrap();
+        assert_eq!((l.seq, l.replayed), (1, 1));
+        let active: Vec<(String, bool)> = l.state.service_providers[0].groups[0]
+            .hunt_groups
+            .iter()
+            .map(|h| (h.service_user_id.clone(), h.is_active))
+            .collect();
+        assert_eq!(
+            active,
+            [
+                ("a@x".to_string(), false),
+                ("b@x".to_string(), true),
+                ("c@x".to_string(), false)
+            ]
+        );
+    }
+
+    #[test]
     fn a_torn_last_record_is_dropped() {
         let full = rec(1, Some("c@x"), None) + &rec(2, Some("d@x"), None);
         // Cut anywhere inside the second record, including just before its newline.
