@@ -146,7 +146,7 @@ fn request(items: &[Pending]) -> Request {
 pub(crate) async fn run<E: Execute>(
     exec: &E,
     pending: Vec<Pending>,
-    finish: &mut dyn FnMut(GroupResult),
+    finish: &mut (dyn FnMut(GroupResult) + Send),
 ) {
     if pending.is_empty() {
         return;
@@ -214,7 +214,7 @@ pub(crate) async fn run<E: Execute>(
 async fn read_back<E: Execute>(
     exec: &E,
     unknown: Vec<(Pending, String)>,
-    finish: &mut dyn FnMut(GroupResult),
+    finish: &mut (dyn FnMut(GroupResult) + Send),
 ) {
     let keys: Vec<GroupKey> = {
         let mut k: Vec<GroupKey> = unknown.iter().map(|(p, _)| p.key.clone()).collect();
