@@ -112,22 +112,22 @@ impl Pending {
 }
 
 /// How one activation command ended.
-enum Sent {
+enum Reply {
     Done,
     Refused(GroupError),
     NotSent(String),
     Unknown(String),
 }
 
-fn classify(r: Option<Result<Response, CommandFailure>>) -> Sent {
+fn classify(r: Option<Result<Response, CommandFailure>>) -> Reply {
     match r {
-        Some(Ok(Response::Success)) => Sent::Done,
-        Some(Ok(Response::Error(e))) => Sent::Refused(GroupError::from_oci(&e)),
-        Some(Ok(other)) => Sent::Unknown(format!("unexpected {}", other.type_name())),
-        Some(Err(CommandFailure::NotSent(m))) => Sent::NotSent(m),
-        Some(Err(CommandFailure::Unknown(m))) => Sent::Unknown(m),
-        Some(Err(e @ CommandFailure::BadReply(_))) => Sent::Unknown(e.to_string()),
-        None => Sent::Unknown("no result".into()),
+        Some(Ok(Response::Success)) => Reply::Done,
+        Some(Ok(Response::Error(e))) => Reply::Refused(GroupError::from_oci(&e)),
+        Some(Ok(other)) => Reply::Unknown(format!("unexpected {}", other.type_name())),
+        Some(Err(CommandFailure::NotSent(m))) => Reply::NotSent(m),
+        Some(Err(CommandFailure::Unknown(m))) => Reply::Unknown(m),
+        Some(Err(e @ CommandFailure::BadReply(_))) => Reply::Unknown(e.to_string()),
+        None => Reply::Unknown("no result".into()),
     }
 }
 
@@ -170,18 +170,18 @@ pub(crate) async fn run<E: Execute>(
     let mut unknown: Vec<(Pending, String)> = Vec::new();
     for batch in batches {
         match classify(replies.next()) {
-            Sent::Done => batch.into_iter().for_each(|p| finish(p.done(false))),
+            Reply::Done => batch.into_iter().for_each(|p| finish(p.done(false))),
             // Alone in its command: the refusal is its own.
-            Sent::Refused(e) if batch.len() == 1 => batch.into_iter().for_each(|p| {
+            Reply::Refused(e) if batch.len() == 1 => batch.into_iter().for_each(|p| {
                 finish(p.failed(e.clone(), "refused by the server", "ErrorResponse"))
             }),
             // One bad hunt group refuses the whole command: find it by sending them one by one.
-            Sent::Refused(_) => singles.extend(batch),
-            Sent::NotSent(m) => batch.into_iter().for_each(|p| {
+            Reply::Refused(_) => singles.extend(batch),
+            Reply::NotSent(m) => batch.into_iter().for_each(|p| {
                 let e = GroupError::plain(&format!("not sent: {m}"));
                 finish(p.failed(e, "not sent", ""))
             }),
-            Sent::Unknown(m) => unknown.extend(batch.into_iter().map(|p| (p, m.clone()))),
+            Reply::Unknown(m) => unknown.extend(batch.into_iter().map(|p| (p, m.clone()))),
         }
     }
     if !singles.is_empty() {
@@ -195,13 +195,13 @@ pub(crate) async fn run<E: Execute>(
             let mut p = p;
             p.result.commands.push(COMMAND.to_string());
             match classify(replies.next()) {
-                Sent::Done => finish(p.done(false)),
-                Sent::Refused(e) => finish(p.failed(e, "refused by the server", "ErrorResponse")),
-                Sent::NotSent(m) => {
+                Reply::Done => finish(p.done(false)),
+                Reply::Refused(e) => finish(p.failed(e, "refused by the server", "ErrorResponse")),
+                Reply::NotSent(m) => {
                     let e = GroupError::plain(&format!("not sent: {m}"));
                     finish(p.failed(e, "not sent", ""))
                 }
-                Sent::Unknown(m) => unknown.push((p, m)),
+                Reply::Unknown(m) => unknown.push((p, m)),
             }
         }
     }
