@@ -360,7 +360,7 @@ pub struct LoginInfo {
 }
 
 /// One row of `huntGroupTable` (read by column heading).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InstanceListEntry {
     /// "Service User Id"
     pub service_user_id: String,
@@ -376,6 +376,22 @@ pub struct InstanceListEntry {
     pub is_active: bool,
     /// "Policy" (as sent; not parsed so an unknown value never fails a listing)
     pub policy: String,
+}
+
+// By hand: a row says a hunt group is active unless it says otherwise (the decoder reads a
+// missing "Is Active" cell the same way), so a default row must not deactivate anything.
+impl Default for InstanceListEntry {
+    fn default() -> Self {
+        InstanceListEntry {
+            service_user_id: String::new(),
+            name: String::new(),
+            phone_number: String::new(),
+            extension: String::new(),
+            department: String::new(),
+            is_active: true,
+            policy: String::new(),
+        }
+    }
 }
 
 /// One row of `groupTable` in `GroupGetListInServiceProviderResponse` (read by column heading).
