@@ -5,8 +5,9 @@
 //! (`GroupHuntGroupGetAvailableUserListRequest`), the group's unassigned numbers
 //! (`GroupDnGetAvailableListRequest`) and its users with their numbers and extensions
 //! (`UserGetListInGroupRequest`). Each rule in [`RULES`] then looks at one change with those
-//! facts. Adding a check (e.g. departments, once they are modelled) is one more request in
-//! [`requests`] and one more rule.
+//! facts. Where a desired hunt group names a department, its group's departments (and its
+//! enterprise's) are read too (`GroupDepartmentGetListRequest18`), and only there. Adding a
+//! check is one more request in [`requests`] and one more rule.
 //!
 //! Codes: 4008 (user not found) is documented BroadWorks behaviour; for the other rules no
 //! public capture shows the code, so the predicted code is the one the sandbox answers with
