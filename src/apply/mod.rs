@@ -457,7 +457,7 @@ async fn verify<E: Execute>(exec: &E, items: &[(&Change, &Request)]) -> Vec<Verd
                 );
                 seen.push(Some(Seen::Exists(
                     Box::new(hg),
-                    d.profile.country_code.clone(),
+                    d.country_code.clone(),
                 )));
             }
             Some(Ok(Response::Error(_))) => {

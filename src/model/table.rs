@@ -231,6 +231,13 @@ const fn flag(
     )
 }
 
+// Rows are identified by their path (a table row is never duplicated: a unit test checks it).
+impl PartialEq for FieldDef {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+    }
+}
+
 impl FieldDef {
     const fn compare(mut self, c: Compare) -> Self {
         self.compare = c;
