@@ -751,8 +751,8 @@ impl FieldDef {
         }
     }
 
-    /// Sets the field in `h`. `Absent` and `Unmanaged` reset an always-present field to its
-    /// default (an empty list, the documented value).
+    /// Sets the field in `h`. `Absent` and `Unmanaged` empty a list and reset another
+    /// always-present field to its documented default (identity fields have none: an error).
     pub fn set(&self, h: &mut HuntGroup, v: Field<Value>) -> Result<(), WrongType> {
         let wrong = WrongType { path: self.path };
         let v = match v {
@@ -762,6 +762,9 @@ impl FieldDef {
                     Field::Absent => Field::Absent,
                     _ => Field::Unmanaged,
                 },
+                // A list with nothing in it is the list's only "absent".
+                (Slot::Aliases(..), _) => Field::Value(Value::Aliases(Vec::new())),
+                (Slot::Agents(..), _) => Field::Value(Value::Agents(Vec::new())),
                 (_, Some(d)) => Field::Value(d),
                 (_, None) => return Err(wrong),
             },
