@@ -1076,6 +1076,18 @@ mod tests {
     }
 
     #[test]
+    fn absent_empties_a_list_and_keeps_identity_required() {
+        let mut h = HuntGroup::with_defaults("sp", "g", "hg@x");
+        h.agents = vec![Agent::new("a@b")];
+        let agents = by_path("agentUserId").unwrap();
+        agents.set(&mut h, Field::Absent).unwrap();
+        assert!(h.agents.is_empty());
+        let id = by_path("serviceUserId").unwrap();
+        assert!(id.set(&mut h, Field::Absent).is_err());
+        assert_eq!(h.service_user_id, "hg@x");
+    }
+
+    #[test]
     fn wrong_types_are_refused_not_stored() {
         let mut h = HuntGroup::with_defaults("sp", "g", "hg@x");
         let d = FIELDS.iter().find(|d| d.ty == Ty::Bool).unwrap();

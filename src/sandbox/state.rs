@@ -466,6 +466,33 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Department, Field, Policy};
+
+    #[test]
+    fn a_flat_hunt_group_of_an_older_state_file_loads_as_the_model() {
+        let h: HuntGroupState = serde_json::from_str(
+            r#"{"serviceUserId": "a@x", "name": "A", "callingLineIdLastName": "L",
+                "callingLineIdFirstName": "F", "phoneNumber": "2025550100", "passwordSet": true,
+                "department": {"serviceProviderId": "SP", "groupId": "G", "name": "Sales"},
+                "policy": "Circular", "agents": [{"userId": "u@x", "weight": 30}, {"userId": "v@x"}]}"#,
+        )
+        .unwrap();
+        assert!(h.password_set);
+        let p = &h.service_instance_profile;
+        assert_eq!((p.name.as_str(), p.calling_line_id_first_name.as_str()), ("A", "F"));
+        assert_eq!(p.phone_number, Field::Value("2025550100".into()));
+        assert_eq!(p.department, Field::Value(Department::group("Sales")));
+        assert_eq!(h.policy, Policy::Circular);
+        let weights: Vec<Option<u8>> = h.agents.iter().map(|a| a.weight).collect();
+        assert_eq!(weights, [Some(30), Some(0)]);
+        assert!(h.is_active, "a hunt group of an older file is active");
+        // Written back in the model's shape, and read back the same.
+        let text = serde_json::to_string(&h).unwrap();
+        assert!(text.contains("\"serviceInstanceProfile\"") && text.contains("\"agentUserId\""));
+        assert!(!text.contains("serviceProviderId\":\"\""), "{text}");
+        let again: HuntGroupState = serde_json::from_str(&text).unwrap();
+        assert_eq!(again, h);
+    }
 
     fn rec(seq: u64, put: Option<&str>, delete: Option<&str>) -> String {
         let r = JournalRecord {
