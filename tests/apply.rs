@@ -7,8 +7,7 @@ use huntctl::apply::{
 use huntctl::model::table::Value;
 use huntctl::model::{Agent, Field, HuntGroup, Policy, Secret};
 use huntctl::ocip::commands::{
-    self as oc, AgentRow, InstanceDetails, InstanceListEntry, OciError, Request,
-    Response,
+    self as oc, AgentRow, InstanceDetails, InstanceListEntry, OciError, Request, Response,
 };
 use huntctl::ocip::{CommandFailure, Execute};
 use huntctl::plan::{diff, fetch, to_create_requests, Action, Plan, PlanOptions};
@@ -312,9 +311,10 @@ impl Fake {
                                 })
                                 .collect();
                         }
-                        oc::Change::Set(v) => {
-                            s.field.set(&mut d.hunt_group, Field::Value(v.clone())).unwrap()
-                        }
+                        oc::Change::Set(v) => s
+                            .field
+                            .set(&mut d.hunt_group, Field::Value(v.clone()))
+                            .unwrap(),
                     }
                 }
                 d.sync_agents();

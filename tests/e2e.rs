@@ -373,7 +373,8 @@ fn field_seed() -> SandboxState {
     h.service_instance_profile.language = huntctl::model::Field::Value("English".into());
     h.service_instance_profile.time_zone = huntctl::model::Field::Value("America/New_York".into());
     h.service_instance_profile.alias = vec!["e2e-a@company.com".into()];
-    h.service_instance_profile.public_user_identity = huntctl::model::Field::Value("e2e-pui@company.com".into());
+    h.service_instance_profile.public_user_identity =
+        huntctl::model::Field::Value("e2e-pui@company.com".into());
     h.network_class_of_service = huntctl::model::Field::Value("Premium".into());
     h.forward_to_phone_number = huntctl::model::Field::Value("+1-2025550199".into());
     h.agents = agents(&[
@@ -590,12 +591,34 @@ fn plan_update_of_each_field_kind_then_apply_converges() {
             .contains("Apply complete: 0 created, 1 updated, 0 deleted, 0 failed."));
         let h = sb.hg("e2e-hunt@company.com").unwrap();
         assert_eq!(h.service_instance_profile.name, "E2E Hunt Renamed");
-        assert_eq!(h.service_instance_profile.phone_number.value().map(String::as_str), Some("2025550111"));
-        assert_eq!(h.service_instance_profile.extension.value().map(String::as_str), Some("0111"));
-        assert_eq!(h.service_instance_profile.alias, ["e2e-a@company.com", "e2e-b@company.com"]);
-        assert_eq!(opt(&h.service_instance_profile.time_zone), Some("America/New_York"));
+        assert_eq!(
+            h.service_instance_profile
+                .phone_number
+                .value()
+                .map(String::as_str),
+            Some("2025550111")
+        );
+        assert_eq!(
+            h.service_instance_profile
+                .extension
+                .value()
+                .map(String::as_str),
+            Some("0111")
+        );
+        assert_eq!(
+            h.service_instance_profile.alias,
+            ["e2e-a@company.com", "e2e-b@company.com"]
+        );
+        assert_eq!(
+            opt(&h.service_instance_profile.time_zone),
+            Some("America/New_York")
+        );
         assert_eq!(opt(&h.service_instance_profile.public_user_identity), None);
-        assert_eq!(opt(&h.service_instance_profile.language), Some("English"), "unmanaged stays");
+        assert_eq!(
+            opt(&h.service_instance_profile.language),
+            Some("English"),
+            "unmanaged stays"
+        );
         assert_eq!(opt(&h.network_class_of_service), Some("Premium"));
         assert_eq!(opt(&h.forward_to_phone_number), Some("+1-2025550199"));
         assert_eq!(h.policy, Policy::Circular);
@@ -735,7 +758,10 @@ fn weights_are_compared_and_applied_when_weighted() {
         assert_eq!(a.code, 0, "{}", a.all());
         let h = sb.hg("w-hunt@company.com").unwrap();
         assert_eq!(
-            h.agents.iter().map(|a| a.weight.unwrap_or(0)).collect::<Vec<_>>(),
+            h.agents
+                .iter()
+                .map(|a| a.weight.unwrap_or(0))
+                .collect::<Vec<_>>(),
             [40, 60]
         );
         assert_eq!(
@@ -861,7 +887,13 @@ fn target_and_exclude_select_hunt_groups() {
         assert_eq!(a.code, 0, "{}", a.all());
         assert!(sb.hg("support-night-hunt@company.com").is_some());
         assert!(sb.hg("sales-emea-hunt@company.com").is_none());
-        assert_eq!(sb.hg("sales-hunt@company.com").unwrap().service_instance_profile.name, "Sales Hunt");
+        assert_eq!(
+            sb.hg("sales-hunt@company.com")
+                .unwrap()
+                .service_instance_profile
+                .name,
+            "Sales Hunt"
+        );
     }
 }
 
@@ -939,7 +971,10 @@ fn stale_saved_plan_is_refused() {
         assert!(a.all().contains("saved plan is stale"), "{}", a.all());
         assert!(writes_in(&sb.record()[before..]).is_empty());
         assert_eq!(
-            sb.hg("sales-hunt@company.com").unwrap().service_instance_profile.name,
+            sb.hg("sales-hunt@company.com")
+                .unwrap()
+                .service_instance_profile
+                .name,
             "Changed Elsewhere"
         );
     }
@@ -996,10 +1031,22 @@ fn create_update_delete_every_field_kind() {
         assert!(a.stdout.contains("Apply complete: 1 created"));
         let h = sb.hg("every-hunt@company.com").unwrap();
         assert_eq!(h.service_instance_profile.name, "Every Field");
-        assert_eq!(opt(&h.service_instance_profile.hiragana_last_name), Some("セールス"));
-        assert_eq!(h.service_instance_profile.phone_number.value().map(String::as_str), Some("2025550112"));
+        assert_eq!(
+            opt(&h.service_instance_profile.hiragana_last_name),
+            Some("セールス")
+        );
+        assert_eq!(
+            h.service_instance_profile
+                .phone_number
+                .value()
+                .map(String::as_str),
+            Some("2025550112")
+        );
         assert!(h.password_set);
-        assert_eq!(opt(&h.service_instance_profile.time_zone), Some("America/New_York"));
+        assert_eq!(
+            opt(&h.service_instance_profile.time_zone),
+            Some("America/New_York")
+        );
         assert_eq!(h.service_instance_profile.alias.len(), 2);
         assert_eq!(
             opt(&h.service_instance_profile.calling_line_id_phone_number),
@@ -1021,7 +1068,10 @@ fn create_update_delete_every_field_kind() {
         assert!(h.enable_group_busy && h.apply_group_busy_when_terminating_to_agent);
         assert_eq!(opt(&h.network_class_of_service), Some("Premium"));
         assert_eq!(
-            h.agents.iter().map(|a| a.weight.unwrap_or(0)).collect::<Vec<_>>(),
+            h.agents
+                .iter()
+                .map(|a| a.weight.unwrap_or(0))
+                .collect::<Vec<_>>(),
             [60, 40]
         );
         assert_converged(&sb, &[f]);
@@ -1059,15 +1109,39 @@ fn create_update_delete_every_field_kind() {
         assert!(a.stdout.contains("0 created, 1 updated"), "{}", a.stdout);
         let h = sb.hg("every-hunt@company.com").unwrap();
         assert_eq!(h.service_instance_profile.name, "Every Field 2");
-        assert_eq!(opt(&h.service_instance_profile.hiragana_last_name), Some("エイギョウ"));
-        assert_eq!(opt(&h.service_instance_profile.hiragana_first_name), Some("チーム"));
-        assert_eq!(h.service_instance_profile.phone_number.value().map(String::as_str), Some("2025550114"));
-        assert_eq!(h.service_instance_profile.extension.value().map(String::as_str), Some("0114"));
+        assert_eq!(
+            opt(&h.service_instance_profile.hiragana_last_name),
+            Some("エイギョウ")
+        );
+        assert_eq!(
+            opt(&h.service_instance_profile.hiragana_first_name),
+            Some("チーム")
+        );
+        assert_eq!(
+            h.service_instance_profile
+                .phone_number
+                .value()
+                .map(String::as_str),
+            Some("2025550114")
+        );
+        assert_eq!(
+            h.service_instance_profile
+                .extension
+                .value()
+                .map(String::as_str),
+            Some("0114")
+        );
         assert_eq!(opt(&h.service_instance_profile.language), Some("French"));
-        assert_eq!(opt(&h.service_instance_profile.time_zone), Some("Europe/London"));
+        assert_eq!(
+            opt(&h.service_instance_profile.time_zone),
+            Some("Europe/London")
+        );
         assert!(h.service_instance_profile.alias.is_empty());
         assert_eq!(opt(&h.service_instance_profile.public_user_identity), None);
-        assert_eq!(opt(&h.service_instance_profile.calling_line_id_phone_number), None);
+        assert_eq!(
+            opt(&h.service_instance_profile.calling_line_id_phone_number),
+            None
+        );
         assert_eq!(h.policy, Policy::Uniform);
         assert!(h.hunt_after_no_answer && !h.forward_after_timeout);
         assert_eq!(h.no_answer_number_of_rings, 9);
@@ -1129,7 +1203,10 @@ fn reference_csv_examples_end_to_end() {
             } else {
                 assert!(a.stdout.contains("Apply complete: 1 created, 0 updated"));
                 // Defaults of the reference page for everything else.
-                assert_eq!(h.service_instance_profile.calling_line_id_last_name, "Last Name");
+                assert_eq!(
+                    h.service_instance_profile.calling_line_id_last_name,
+                    "Last Name"
+                );
                 assert_eq!(h.policy, Policy::Regular);
             }
             assert_converged(&sb, &[&f]);

@@ -44,7 +44,10 @@ fn add_request() -> Request {
     h.forward_after_timeout = true;
     h.forward_timeout_seconds = 7200;
     h.forward_to_phone_number = Field::Value("+1-2025550111".into());
-    h.agents = vec![Agent::new("alice@example.com"), Agent::new("bob@example.com")];
+    h.agents = vec![
+        Agent::new("alice@example.com"),
+        Agent::new("bob@example.com"),
+    ];
     h.use_system_hunt_group_clid_setting = false;
     h.enable_not_reachable_forwarding = true;
     h.not_reachable_forward_to_phone_number = Field::Value("sip:backup@example.com".into());
@@ -94,7 +97,10 @@ fn modify_full() -> Request {
                     Change::Set(Value::Department(Department::enterprise("Sales \"East\"")))
                 }
             };
-            Setting { field: f, change: c }
+            Setting {
+                field: f,
+                change: c,
+            }
         })
         .collect();
     Request::ModifyInstance(Box::new(ModifyInstance {
@@ -745,7 +751,10 @@ async fn exercise(base: ConnectionSettings, state: State, expect_login: &str) {
                 assert_eq!(e.code, Some(4008));
             }
             Ok(Response::Instance(d)) => {
-                assert_eq!(d.hunt_group.service_instance_profile.name, format!("ぐるーぷ hg{i}"));
+                assert_eq!(
+                    d.hunt_group.service_instance_profile.name,
+                    format!("ぐるーぷ hg{i}")
+                );
                 assert_eq!(d.agents[0].weight, 70);
                 assert_eq!(d.agents[1].user_id, "b@x.com");
                 assert_eq!(d.agents[1].weight, 0);
@@ -775,7 +784,10 @@ async fn exercise(base: ConnectionSettings, state: State, expect_login: &str) {
         let Ok(Response::Instance(d)) = r else {
             panic!("{i}: {r:?}")
         };
-        assert_eq!(d.hunt_group.service_instance_profile.name, format!("ぐるーぷ n{i}"));
+        assert_eq!(
+            d.hunt_group.service_instance_profile.name,
+            format!("ぐるーぷ n{i}")
+        );
     }
 
     // The server drops the connection: a read-only document is resent on a fresh session…
@@ -1014,7 +1026,10 @@ async fn read_every_reply(url: &str, what: &str) {
             .unwrap_or_else(|e| panic!("{what}: round trip {n}: {e}"));
         match &rs[0] {
             Response::Instance(i) => {
-                assert_eq!(i.hunt_group.service_instance_profile.name, "ぐるーぷ caf\u{e9}", "{what}")
+                assert_eq!(
+                    i.hunt_group.service_instance_profile.name, "ぐるーぷ caf\u{e9}",
+                    "{what}"
+                )
             }
             other => panic!("{what}: {other:?}"),
         }

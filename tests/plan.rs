@@ -53,7 +53,11 @@ impl FakeServer {
                     ids.iter()
                         .map(|id| InstanceListEntry {
                             service_user_id: id.clone(),
-                            name: self.details[id].hunt_group.service_instance_profile.name.clone(),
+                            name: self.details[id]
+                                .hunt_group
+                                .service_instance_profile
+                                .name
+                                .clone(),
                             ..Default::default()
                         })
                         .collect(),
@@ -175,8 +179,12 @@ fn server() -> FakeServer {
         Policy::Regular,
         &[("jane.smith@company.com", 0), ("john.doe@company.com", 0)],
     );
-    d.hunt_group.service_instance_profile.calling_line_id_last_name = "Sales".into();
-    d.hunt_group.service_instance_profile.calling_line_id_first_name = "Team".into();
+    d.hunt_group
+        .service_instance_profile
+        .calling_line_id_last_name = "Sales".into();
+    d.hunt_group
+        .service_instance_profile
+        .calling_line_id_first_name = "Team".into();
     d.hunt_group.service_instance_profile.phone_number = Field::Value("2025550100".into());
     d.hunt_group.service_instance_profile.extension = Field::Value("0100".into());
     d.hunt_group.service_instance_profile.language = Field::Value("English".into());
@@ -213,8 +221,11 @@ fn server() -> FakeServer {
         &[("support1@company.com", 0), ("support2@company.com", 0)],
     );
     d.hunt_group.enable_not_reachable_forwarding = true;
-    d.hunt_group.not_reachable_forward_to_phone_number = Field::Value("sip:overflow@company.com".into());
-    d.hunt_group.service_instance_profile.calling_line_id_phone_number = Field::Value("+1-2025550200".into());
+    d.hunt_group.not_reachable_forward_to_phone_number =
+        Field::Value("sip:overflow@company.com".into());
+    d.hunt_group
+        .service_instance_profile
+        .calling_line_id_phone_number = Field::Value("+1-2025550200".into());
     s.add("SupportGroup", "support-hunt@company.com", d);
     // support-legacy-hunt: not in any file.
     s.add(
@@ -634,11 +645,27 @@ fn every_field_kind_is_compared() {
         panic!("{reqs:?}")
     };
     assert_eq!(m.service_user_id, "h@x");
-    assert_eq!(set(m, "serviceInstanceProfile.name"), None, "unchanged fields are left out");
-    assert_eq!(set(m, "serviceInstanceProfile.callingLineIdLastName").as_deref(), Some("L"));
-    assert_eq!(set(m, "serviceInstanceProfile.hiraganaFirstName").as_deref(), Some("ひ"));
-    assert_eq!(set(m, "serviceInstanceProfile.extension").as_deref(), Some("<nil>"));
-    assert_eq!(set(m, "serviceInstanceProfile.timeZone").as_deref(), Some("Europe/Paris"));
+    assert_eq!(
+        set(m, "serviceInstanceProfile.name"),
+        None,
+        "unchanged fields are left out"
+    );
+    assert_eq!(
+        set(m, "serviceInstanceProfile.callingLineIdLastName").as_deref(),
+        Some("L")
+    );
+    assert_eq!(
+        set(m, "serviceInstanceProfile.hiraganaFirstName").as_deref(),
+        Some("ひ")
+    );
+    assert_eq!(
+        set(m, "serviceInstanceProfile.extension").as_deref(),
+        Some("<nil>")
+    );
+    assert_eq!(
+        set(m, "serviceInstanceProfile.timeZone").as_deref(),
+        Some("Europe/Paris")
+    );
     assert_eq!(set(m, "serviceInstanceProfile.phoneNumber"), None);
     assert_eq!(set(m, "policy").as_deref(), Some("Uniform"));
     assert_eq!(set(m, "noAnswerNumberOfRings"), None);
@@ -648,7 +675,10 @@ fn every_field_kind_is_compared() {
         Some("+33 1 23 45 67 89")
     );
     assert_eq!(set(m, "networkClassOfService").as_deref(), Some("Basic"));
-    assert_eq!(set(m, "applyGroupBusyWhenTerminatingToAgent").as_deref(), Some("true"));
+    assert_eq!(
+        set(m, "applyGroupBusyWhenTerminatingToAgent").as_deref(),
+        Some("true")
+    );
 }
 
 #[test]
@@ -685,7 +715,11 @@ fn weights_produce_a_full_weight_request() {
         panic!()
     };
     assert_eq!(set(m, "forwardToPhoneNumber").as_deref(), Some("<nil>"));
-    assert_eq!(set(m, "networkClassOfService"), None, "never an invalid clear");
+    assert_eq!(
+        set(m, "networkClassOfService"),
+        None,
+        "never an invalid clear"
+    );
     assert_eq!(
         reqs[1],
         Request::ModifyWeights {
@@ -710,13 +744,28 @@ fn create_requests_carry_everything_and_weights() {
     assert_eq!(a.hunt_group.group_id, "SalesGroup");
     assert_eq!(a.hunt_group.no_answer_number_of_rings, 4);
     assert_eq!(
-        a.hunt_group.service_instance_profile.password.as_ref().unwrap().expose(),
+        a.hunt_group
+            .service_instance_profile
+            .password
+            .as_ref()
+            .unwrap()
+            .expose(),
         "emea-secret-2"
     );
-    assert_eq!(a.hunt_group.service_instance_profile.time_zone, Field::Value("Europe/London".into()));
-    assert_eq!(a.hunt_group.service_instance_profile.language, Field::Unmanaged);
     assert_eq!(
-        a.hunt_group.agents.iter().map(|a| a.user_id.as_str()).collect::<Vec<_>>(),
+        a.hunt_group.service_instance_profile.time_zone,
+        Field::Value("Europe/London".into())
+    );
+    assert_eq!(
+        a.hunt_group.service_instance_profile.language,
+        Field::Unmanaged
+    );
+    assert_eq!(
+        a.hunt_group
+            .agents
+            .iter()
+            .map(|a| a.user_id.as_str())
+            .collect::<Vec<_>>(),
         ["john.doe@company.com", "alice.jones@company.com"]
     );
     assert!(matches!(&reqs[1], Request::ModifyWeights { weights, .. } if weights[1].1 == 30));
@@ -799,7 +848,12 @@ fn saved_plan_round_trips_without_secrets_and_detects_staleness() {
         panic!()
     };
     assert_eq!(
-        a.hunt_group.service_instance_profile.password.as_ref().unwrap().expose(),
+        a.hunt_group
+            .service_instance_profile
+            .password
+            .as_ref()
+            .unwrap()
+            .expose(),
         "emea-secret-2"
     );
 

@@ -1028,25 +1028,97 @@ use Occurs::{Never, Nillable, One, Optional};
 /// client's field table on purpose: the sandbox is a second opinion on the schema.
 pub(crate) const PROFILE_ELEMENTS: &[Element] = &[
     el("name", Rule::Token(NAME30), One, Optional, One),
-    el("callingLineIdLastName", Rule::Token(NAME30), One, Optional, One),
-    el("callingLineIdFirstName", Rule::Token(NAME30), One, Optional, One),
-    el("hiraganaLastName", Rule::Token(NAME30), Optional, Optional, Optional),
-    el("hiraganaFirstName", Rule::Token(NAME30), Optional, Optional, Optional),
+    el(
+        "callingLineIdLastName",
+        Rule::Token(NAME30),
+        One,
+        Optional,
+        One,
+    ),
+    el(
+        "callingLineIdFirstName",
+        Rule::Token(NAME30),
+        One,
+        Optional,
+        One,
+    ),
+    el(
+        "hiraganaLastName",
+        Rule::Token(NAME30),
+        Optional,
+        Optional,
+        Optional,
+    ),
+    el(
+        "hiraganaFirstName",
+        Rule::Token(NAME30),
+        Optional,
+        Optional,
+        Optional,
+    ),
     el("phoneNumber", Rule::Token(DN), Optional, Nillable, Optional),
-    el("extension", Rule::Token(EXTENSION), Optional, Nillable, Optional),
-    el("countryCode", Rule::ReadOnly((1, 3)), Never, Never, Optional),
-    el("nationalPrefix", Rule::ReadOnly((1, 2)), Never, Never, Optional),
+    el(
+        "extension",
+        Rule::Token(EXTENSION),
+        Optional,
+        Nillable,
+        Optional,
+    ),
+    el(
+        "countryCode",
+        Rule::ReadOnly((1, 3)),
+        Never,
+        Never,
+        Optional,
+    ),
+    el(
+        "nationalPrefix",
+        Rule::ReadOnly((1, 2)),
+        Never,
+        Never,
+        Optional,
+    ),
     el("password", Rule::Password, Optional, Optional, Never),
     el("department", Rule::Department, Optional, Nillable, Optional),
-    el("language", Rule::Token(LANGUAGE), Optional, Optional, Optional),
-    el("timeZone", Rule::Token(TIME_ZONE), Optional, Optional, Optional),
-    el("timeZoneDisplayName", Rule::ReadOnly((1, 127)), Never, Never, Optional),
+    el(
+        "language",
+        Rule::Token(LANGUAGE),
+        Optional,
+        Optional,
+        Optional,
+    ),
+    el(
+        "timeZone",
+        Rule::Token(TIME_ZONE),
+        Optional,
+        Optional,
+        Optional,
+    ),
+    el(
+        "timeZoneDisplayName",
+        Rule::ReadOnly((1, 127)),
+        Never,
+        Never,
+        Optional,
+    ),
     Element {
         modify_name: Some("sipAliasList"),
         ..el("alias", Rule::Aliases, Optional, Nillable, Optional)
     },
-    el("publicUserIdentity", Rule::Token(SIP_URI), Optional, Nillable, Optional),
-    el("callingLineIdPhoneNumber", Rule::Token(DN), Optional, Nillable, Optional),
+    el(
+        "publicUserIdentity",
+        Rule::Token(SIP_URI),
+        Optional,
+        Nillable,
+        Optional,
+    ),
+    el(
+        "callingLineIdPhoneNumber",
+        Rule::Token(DN),
+        Optional,
+        Nillable,
+        Optional,
+    ),
 ];
 
 /// The sandbox's own reading of the hunt group commands' sequences after the profile
@@ -1054,18 +1126,48 @@ pub(crate) const PROFILE_ELEMENTS: &[Element] = &[
 pub(crate) const INSTANCE_ELEMENTS: &[Element] = &[
     el("policy", Rule::Policy, One, Optional, One),
     el("huntAfterNoAnswer", Rule::Bool, One, Optional, One),
-    el("noAnswerNumberOfRings", Rule::Int(1, 20), One, Optional, One),
+    el(
+        "noAnswerNumberOfRings",
+        Rule::Int(1, 20),
+        One,
+        Optional,
+        One,
+    ),
     el("forwardAfterTimeout", Rule::Bool, One, Optional, One),
-    el("forwardTimeoutSeconds", Rule::Int(0, 7200), One, Optional, One),
-    el("forwardToPhoneNumber", Rule::Token(OUTGOING_DN), Optional, Nillable, Optional),
+    el(
+        "forwardTimeoutSeconds",
+        Rule::Int(0, 7200),
+        One,
+        Optional,
+        One,
+    ),
+    el(
+        "forwardToPhoneNumber",
+        Rule::Token(OUTGOING_DN),
+        Optional,
+        Nillable,
+        Optional,
+    ),
     Element {
         modify_name: Some("agentUserIdList"),
         ..el("agentUserId", Rule::Agents, Optional, Nillable, One)
     },
     el("allowCallWaitingForAgents", Rule::Bool, One, Optional, One),
-    el("useSystemHuntGroupCLIDSetting", Rule::Bool, One, Optional, One),
+    el(
+        "useSystemHuntGroupCLIDSetting",
+        Rule::Bool,
+        One,
+        Optional,
+        One,
+    ),
     el("includeHuntGroupNameInCLID", Rule::Bool, One, Optional, One),
-    el("enableNotReachableForwarding", Rule::Bool, One, Optional, One),
+    el(
+        "enableNotReachableForwarding",
+        Rule::Bool,
+        One,
+        Optional,
+        One,
+    ),
     el(
         "notReachableForwardToPhoneNumber",
         Rule::Token(OUTGOING_DN_OR_URI),
@@ -1074,16 +1176,38 @@ pub(crate) const INSTANCE_ELEMENTS: &[Element] = &[
         Optional,
     ),
     el("makeBusyWhenNotReachable", Rule::Bool, One, Optional, One),
-    el("allowMembersToControlGroupBusy", Rule::Bool, One, Optional, One),
+    el(
+        "allowMembersToControlGroupBusy",
+        Rule::Bool,
+        One,
+        Optional,
+        One,
+    ),
     el("enableGroupBusy", Rule::Bool, One, Optional, One),
-    el("applyGroupBusyWhenTerminatingToAgent", Rule::Bool, One, Optional, One),
-    el("networkClassOfService", Rule::Token(NCOS), Optional, Optional, Optional),
+    el(
+        "applyGroupBusyWhenTerminatingToAgent",
+        Rule::Bool,
+        One,
+        Optional,
+        One,
+    ),
+    el(
+        "networkClassOfService",
+        Rule::Token(NCOS),
+        Optional,
+        Optional,
+        Optional,
+    ),
 ];
 
 /// The model's row for an element the sandbox read: its storage comes from the model.
 fn row(el: &Element, in_profile: bool, path: &str) -> Result<&'static table::FieldDef, V> {
-    table::by_element(el.name, in_profile)
-        .ok_or_else(|| (path.to_string(), "this element is not kept by the sandbox".into()))
+    table::by_element(el.name, in_profile).ok_or_else(|| {
+        (
+            path.to_string(),
+            "this element is not kept by the sandbox".into(),
+        )
+    })
 }
 
 /// Reads one element's value by the sandbox's rule; `key` receives a department key as sent.
@@ -1201,10 +1325,24 @@ fn decode_add(e: &Elem) -> Result<Request, V> {
         let p = s.req(path)?;
         not_nil(p, path)?;
         let mut ps = Seq::new(p, path)?;
-        read_sequence(&mut ps, PROFILE_ELEMENTS, true, false, &mut department_key, &mut read)?;
+        read_sequence(
+            &mut ps,
+            PROFILE_ELEMENTS,
+            true,
+            false,
+            &mut department_key,
+            &mut read,
+        )?;
         ps.end()?;
     }
-    read_sequence(&mut s, INSTANCE_ELEMENTS, false, false, &mut department_key, &mut read)?;
+    read_sequence(
+        &mut s,
+        INSTANCE_ELEMENTS,
+        false,
+        false,
+        &mut department_key,
+        &mut read,
+    )?;
     s.end()?;
     // Optional elements left out are absent on the server, not "unchanged".
     let mut h = HuntGroup::with_defaults(service_provider_id, group_id, service_user_id);
@@ -1232,10 +1370,24 @@ fn decode_modify(e: &Elem) -> Result<Request, V> {
         let path = "serviceInstanceProfile";
         not_nil(p, path)?;
         let mut ps = Seq::new(p, path)?;
-        read_sequence(&mut ps, PROFILE_ELEMENTS, true, true, &mut department_key, &mut read)?;
+        read_sequence(
+            &mut ps,
+            PROFILE_ELEMENTS,
+            true,
+            true,
+            &mut department_key,
+            &mut read,
+        )?;
         ps.end()?;
     }
-    read_sequence(&mut s, INSTANCE_ELEMENTS, false, true, &mut department_key, &mut read)?;
+    read_sequence(
+        &mut s,
+        INSTANCE_ELEMENTS,
+        false,
+        true,
+        &mut department_key,
+        &mut read,
+    )?;
     s.end()?;
     Ok(Request::ModifyInstance(Box::new(ModifyInstance {
         service_user_id,
@@ -1363,8 +1515,11 @@ mod tests {
         let r = decode_request_document(d.as_bytes()).unwrap();
         match r.commands[0].as_ref().unwrap() {
             Request::ModifyInstance(m) => {
-                let changes: Vec<(&str, &Change<Value>)> =
-                    m.settings.iter().map(|s| (s.field.path, &s.change)).collect();
+                let changes: Vec<(&str, &Change<Value>)> = m
+                    .settings
+                    .iter()
+                    .map(|s| (s.field.path, &s.change))
+                    .collect();
                 assert_eq!(
                     changes,
                     [

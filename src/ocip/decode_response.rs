@@ -12,10 +12,10 @@ use super::commands::{
 use super::xml::{decode_document, DecodeError};
 use crate::model::table::{self, Presence, Ty, Value, PROFILE};
 use crate::model::{Agent, Field, HuntGroup};
-use std::sync::OnceLock;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 /// A decoded response document: the session it belongs to and one response per command.
 #[derive(Debug, Clone, PartialEq)]
@@ -565,9 +565,7 @@ fn department_key(d: &Element<'_>) -> Result<DepartmentKey, CodecError> {
 /// looked up by its element name, in the profile or at the top level, in whatever order the
 /// server wrote them.
 fn instance(c: &Element<'_>) -> Result<InstanceDetails, CodecError> {
-    let profile = c
-        .child(PROFILE)
-        .ok_or_else(|| c.missing(PROFILE))?;
+    let profile = c.child(PROFILE).ok_or_else(|| c.missing(PROFILE))?;
     let agent_rows = match c.child("agentUserTable") {
         Some(t) => agents(t)?,
         None => Vec::new(),
@@ -579,7 +577,10 @@ fn instance(c: &Element<'_>) -> Result<InstanceDetails, CodecError> {
         let value = match d.ty {
             Ty::Password => continue,
             Ty::Aliases { .. } => Field::Value(Value::Aliases(
-                parent.children(d.key()).map(|a| a.text.to_string()).collect(),
+                parent
+                    .children(d.key())
+                    .map(|a| a.text.to_string())
+                    .collect(),
             )),
             Ty::Agents => Field::Value(Value::Agents(
                 agent_rows
@@ -600,7 +601,9 @@ fn instance(c: &Element<'_>) -> Result<InstanceDetails, CodecError> {
                     (Presence::Optional, _) => Field::Absent,
                     // Booleans that AS data mode alone returns: BroadWorks' own defaults.
                     (_, Ty::Bool) => continue,
-                    (_, Ty::Text { .. }) if d.key() != "name" => Field::Value(Value::Text(String::new())),
+                    (_, Ty::Text { .. }) if d.key() != "name" => {
+                        Field::Value(Value::Text(String::new()))
+                    }
                     _ => return Err(parent.missing(d.key())),
                 },
             },

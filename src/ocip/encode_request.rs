@@ -4,9 +4,9 @@
 //! validator rejects any other order, so the order here is not a style choice.
 
 use super::commands::{AddInstance, Change, DepartmentKey, ModifyInstance, Request};
+use super::xml::{write_document, XmlOut};
 use crate::model::table::{self, Carrier, FieldDef, Ty, Value, ValueRef, PROFILE};
 use crate::model::{Field, HuntGroup};
-use super::xml::{write_document, XmlOut};
 
 /// Encodes one request as a `<command xsi:type="…" xmlns="">…</command>` element.
 pub fn encode_request(r: &Request) -> String {
@@ -262,7 +262,10 @@ mod tests {
                         crate::model::Agent::new("b@x.com"),
                     ])),
                 ),
-                set("serviceInstanceProfile.alias", Change::Set(Value::Aliases(vec![]))),
+                set(
+                    "serviceInstanceProfile.alias",
+                    Change::Set(Value::Aliases(vec![])),
+                ),
                 set("serviceInstanceProfile.extension", Change::Clear),
                 set("forwardToPhoneNumber", Change::Clear),
             ],

@@ -192,7 +192,7 @@ fn values(hg: &HuntGroup, password_note: bool) -> Vec<(&'static str, Value)> {
                     out.push((paths::WEIGHTS, json!(w)));
                 }
             }
-            (Ty::Aliases { .. }, Field::Value(ValueRef::Aliases(a))) if a.is_empty() => {}
+            (Ty::Aliases { .. }, Field::Value(ValueRef::Aliases([]))) => {}
             (_, Field::Value(v)) => out.push((f.path, v.to_json())),
             (_, Field::Absent | Field::Unmanaged) => {}
         }

@@ -175,7 +175,8 @@ impl<'de> Deserialize<'de> for HuntGroupState {
             .and_then(|p| p.as_bool())
             .unwrap_or(false);
         for k in ["serviceProviderId", "groupId"] {
-            m.entry(k).or_insert_with(|| serde_json::Value::String(String::new()));
+            m.entry(k)
+                .or_insert_with(|| serde_json::Value::String(String::new()));
         }
         if let Some(a) = m.remove("agents") {
             m.entry("agentUserId").or_insert(a);
@@ -479,7 +480,10 @@ mod tests {
         .unwrap();
         assert!(h.password_set);
         let p = &h.service_instance_profile;
-        assert_eq!((p.name.as_str(), p.calling_line_id_first_name.as_str()), ("A", "F"));
+        assert_eq!(
+            (p.name.as_str(), p.calling_line_id_first_name.as_str()),
+            ("A", "F")
+        );
         assert_eq!(p.phone_number, Field::Value("2025550100".into()));
         assert_eq!(p.department, Field::Value(Department::group("Sales")));
         assert_eq!(h.policy, Policy::Circular);

@@ -137,7 +137,8 @@ impl Store {
                     // Stored hunt groups do not repeat where they live; the store knows.
                     h.hunt_group.service_provider_id.clone_from(&sp.id);
                     h.hunt_group.group_id.clone_from(&g.id);
-                    if let Field::Value(n) = &mut h.hunt_group.service_instance_profile.phone_number {
+                    if let Field::Value(n) = &mut h.hunt_group.service_instance_profile.phone_number
+                    {
                         *n = national(n, &cc);
                     }
                     for a in &mut h.hunt_group.agents {
@@ -589,12 +590,21 @@ impl Store {
     /// Checks a department key sent for a hunt group of group (si, gi): it must name a
     /// department of that group (GroupDepartmentKey) or of its enterprise
     /// (EnterpriseDepartmentKey).
-    fn check_department(&self, si: usize, gi: usize, d: &DepartmentKey) -> Result<Department, OciError> {
+    fn check_department(
+        &self,
+        si: usize,
+        gi: usize,
+        d: &DepartmentKey,
+    ) -> Result<Department, OciError> {
         let sp = &self.state.service_providers[si];
         let g = self.group(si, gi);
         let known = match &d.group_id {
-            Some(group) => d.service_provider_id == sp.id && *group == g.id && g.departments.contains(&d.name),
-            None => d.service_provider_id == sp.id && self.enterprise_departments(si).contains(&d.name),
+            Some(group) => {
+                d.service_provider_id == sp.id && *group == g.id && g.departments.contains(&d.name)
+            }
+            None => {
+                d.service_provider_id == sp.id && self.enterprise_departments(si).contains(&d.name)
+            }
         };
         if !known {
             let owner = match &d.group_id {
@@ -685,16 +695,23 @@ impl Store {
                 (Change::Keep, _) => {}
                 (Change::Set(_), Ty::Password) => h.password_set = true,
                 (_, Ty::Password) => {}
-                (Change::Set(Value::Text(n)), _) if f.path == "serviceInstanceProfile.phoneNumber" => {
+                (Change::Set(Value::Text(n)), _)
+                    if f.path == "serviceInstanceProfile.phoneNumber" =>
+                {
                     h.service_instance_profile.phone_number =
                         Field::Value(self.check_number(si, gi, n, Some(id))?);
                 }
-                (Change::Set(Value::Text(e)), _) if f.path == "serviceInstanceProfile.extension" => {
+                (Change::Set(Value::Text(e)), _)
+                    if f.path == "serviceInstanceProfile.extension" =>
+                {
                     self.check_extension(si, gi, e, Some(id))?;
                     h.service_instance_profile.extension = Field::Value(e.clone());
                 }
                 (Change::Set(Value::Department(d)), _) => {
-                    let key = m.department_key.clone().unwrap_or_else(|| DepartmentKey::of(&h, d));
+                    let key = m
+                        .department_key
+                        .clone()
+                        .unwrap_or_else(|| DepartmentKey::of(&h, d));
                     let d = self.check_department(si, gi, &key)?;
                     h.service_instance_profile.department = Field::Value(d);
                 }
