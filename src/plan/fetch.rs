@@ -277,17 +277,14 @@ async fn fetch_where<E: Execute>(
     Ok((current, extras))
 }
 
-/// Sets `is_active` false on the read hunt groups their group's listing showed inactive
-/// (the details reply has no such element; every hunt group read starts active).
+/// Sets `is_active` of every read hunt group from its group's listing: the details reply
+/// carries no such element, so whatever a decoder assumed there is replaced by the list's word.
 fn mark_inactive(current: &mut CurrentState, inactive: &BTreeMap<GroupKey, HashSet<String>>) {
-    for (key, ids) in inactive {
-        let Some(g) = current.groups.get_mut(key) else {
-            continue;
-        };
-        for id in ids {
-            if let Some(h) = g.hunt_groups.get_mut(id) {
-                h.is_active = false;
-            }
+    let none = HashSet::new();
+    for (key, g) in current.groups.iter_mut() {
+        let off = inactive.get(key).unwrap_or(&none);
+        for (id, h) in g.hunt_groups.iter_mut() {
+            h.is_active = !off.contains(id);
         }
     }
 }
@@ -326,7 +323,7 @@ async fn read_details<E: Execute>(
             Ok(Response::Instance(details)) => {
                 let hg = from_details(&key.service_provider_id, &key.group_id, &id, &details);
                 if let Some(g) = current.groups.get_mut(&key) {
-                    if let Some(cc) = details.profile.country_code.clone() {
+                    if let Some(cc) = details.country_code.clone() {
                         g.country_codes.insert(id.clone(), cc);
                     }
                     g.hunt_groups.insert(id, hg);
