@@ -1622,13 +1622,11 @@ huntGroups:
             self.pool.as_ref().unwrap()
         }
         fn plan(&self, desired: &[HuntGroup], preflight: bool) -> Plan {
+            self.plan_with(desired, &PlanOptions::default(), preflight)
+        }
+        fn plan_with(&self, desired: &[HuntGroup], opts: &PlanOptions, preflight: bool) -> Plan {
             self.rt
-                .block_on(read_and_plan(
-                    self.pool(),
-                    desired,
-                    &PlanOptions::default(),
-                    preflight,
-                ))
+                .block_on(read_and_plan(self.pool(), desired, opts, preflight))
                 .unwrap()
         }
         fn apply(&self, plan: &Plan) -> Report {
@@ -1706,6 +1704,45 @@ huntGroups:
             let rec = sb.path("record.xml");
             ocip_schema::assert_valid_file(&rec);
         }
+    }
+
+    #[test]
+    fn the_undo_of_deleting_an_inactive_hunt_group_recreates_it_inactive() {
+        let legacy = "support-legacy-hunt@company.com";
+        let mut seed = seed_state();
+        seed.service_providers[0].groups[1]
+            .hunt_groups
+            .iter_mut()
+            .find(|h| h.service_user_id == legacy)
+            .unwrap()
+            .hunt_group
+            .is_active = false;
+        let sb = Sb::new(&seed, Via::Tcp);
+        let c = Client::new(&sb);
+        let desired: Vec<HuntGroup> = load(&sb, "several.yaml", SEVERAL)
+            .into_iter()
+            .filter(|h| h.service_user_id == "support-hunt@company.com")
+            .collect();
+        let opts = PlanOptions {
+            prune: true,
+            ..Default::default()
+        };
+        let plan = c.plan_with(&desired, &opts, true);
+        assert_eq!(plan.summary().delete, 1, "{}", text(&plan));
+        let report = c.apply(&plan);
+        assert_eq!(report.failed(), 0, "{:?}", report.results);
+        assert!(sb.hg(legacy).is_none());
+        let undo = c.undo(&plan, &report);
+        assert_eq!(undo.summary().create, 1, "{}", text(&undo));
+        let r = c.apply(&undo);
+        assert_eq!(r.failed(), 0, "{:?}", r.results);
+        assert_eq!(r.results.len(), 1);
+        assert_eq!(r.results[0].outcome, Outcome::Created);
+        assert_eq!(
+            r.results[0].commands,
+            ["GroupHuntGroupAddInstanceRequest20", ACTIVE_LIST]
+        );
+        assert!(!is_active(&sb, legacy));
     }
 
     #[test]
@@ -1916,5 +1953,9 @@ huntGroups:
         let off = c.plan(&desired[..1], false);
         assert!(off.refusals.is_empty());
         assert_eq!(count(&sb.record(), DEPARTMENTS), before);
+        let r = c.apply(&off);
+        assert_eq!(r.results[0].outcome, Outcome::Failed);
+        assert_eq!(r.results[0].error.as_ref().unwrap().code, Some(4417));
+        assert!(sb.hg("new1@company.com").is_none());
     }
 }
