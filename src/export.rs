@@ -398,14 +398,23 @@ mod tests {
     #[test]
     fn absent_fields_become_unmanaged_and_weights_only_for_weighted() {
         let mut g = HuntGroup::with_defaults("SP", "G", "hg@x.com");
-        g.service_instance_profile.language = Field::Absent;
+        let optional: Vec<&table::FieldDef> = table::FIELDS
+            .iter()
+            .filter(|d| d.presence == table::Presence::Optional)
+            .collect();
+        assert!(optional.len() > 5);
+        for d in &optional {
+            d.set(&mut g, Field::Absent).unwrap();
+        }
         g.service_instance_profile.extension = Field::Value("0100".into());
         g.agents = vec![Agent {
             user_id: "a@x.com".into(),
             weight: Some(3),
         }];
         let e = for_export(g.clone());
-        assert_eq!(e.service_instance_profile.language, Field::Unmanaged);
+        for d in optional.iter().filter(|d| d.key() != "extension") {
+            assert_eq!(d.get(&e), Field::Unmanaged, "{}", d.path);
+        }
         assert_eq!(
             e.service_instance_profile.extension,
             Field::Value("0100".into())

@@ -870,13 +870,21 @@ fn department_from_yaml() {
         "serviceInstanceProfile.department must be 1–50 characters long, found 51",
         &long,
     );
-    assert_eq!(d.field.as_deref(), Some("serviceInstanceProfile.department"));
+    assert_eq!(
+        d.field.as_deref(),
+        Some("serviceInstanceProfile.department")
+    );
     let d = yaml_case(
         "    serviceInstanceProfile:\n      department: {name: Sales, enterprize: true}\n",
         "unknown department field `enterprize`",
         "enterprize",
     );
-    assert!(d.help.as_deref().is_some_and(|h| h.contains("did you mean `enterprise`?")), "{d:?}");
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("did you mean `enterprise`?")),
+        "{d:?}"
+    );
     yaml_case(
         "    serviceInstanceProfile:\n      department: {enterprise: true}\n",
         "serviceInstanceProfile.department needs a name",
@@ -887,7 +895,10 @@ fn department_from_yaml() {
         "must be true or false",
         "yes}",
     );
-    assert!(d.help.as_deref().is_some_and(|h| h.contains("YAML 1.1")), "{d:?}");
+    assert!(
+        d.help.as_deref().is_some_and(|h| h.contains("YAML 1.1")),
+        "{d:?}"
+    );
     yaml_case(
         "    serviceInstanceProfile:\n      department: 100\n",
         "serviceInstanceProfile.department must be text, found the number 100",
@@ -904,29 +915,48 @@ fn department_from_yaml() {
         "null,",
     );
     // At the wrong level, the help says where it belongs.
-    let d = yaml_case("    department: Sales\n", "unknown field `department`", "department");
-    assert!(d.help.as_deref().is_some_and(|h| h.contains("belongs under serviceInstanceProfile")));
+    let d = yaml_case(
+        "    department: Sales\n",
+        "unknown field `department`",
+        "department",
+    );
+    assert!(d
+        .help
+        .as_deref()
+        .is_some_and(|h| h.contains("belongs under serviceInstanceProfile")));
 }
 
 #[test]
 fn department_from_csv() {
     let head = "serviceProviderId,groupId,serviceUserId,agentUserId[0],serviceInstanceProfile.department,serviceInstanceProfile.departmentIsEnterprise\n";
     let dept = |row: &str| {
-        one("d.csv", &format!("{head}SP,G,hg@example.com,a@example.com,{row}\n"))
-            .service_instance_profile
-            .department
+        one(
+            "d.csv",
+            &format!("{head}SP,G,hg@example.com,a@example.com,{row}\n"),
+        )
+        .service_instance_profile
+        .department
     };
     assert_eq!(dept(","), Field::Unmanaged);
     assert_eq!(dept("Sales,"), Field::Value(Department::group("Sales")));
-    assert_eq!(dept("Sales,FALSE"), Field::Value(Department::group("Sales")));
-    assert_eq!(dept("Sales,TRUE"), Field::Value(Department::enterprise("Sales")));
+    assert_eq!(
+        dept("Sales,FALSE"),
+        Field::Value(Department::group("Sales"))
+    );
+    assert_eq!(
+        dept("Sales,TRUE"),
+        Field::Value(Department::enterprise("Sales"))
+    );
     assert_eq!(dept("null,"), Field::Absent);
     // Without the flag column, a department is the group's.
     let g = one(
         "d.csv",
         "serviceProviderId,groupId,serviceUserId,agentUserId[0],serviceInstanceProfile.department\nSP,G,hg@example.com,a@example.com,Sales\n",
     );
-    assert_eq!(g.service_instance_profile.department, Field::Value(Department::group("Sales")));
+    assert_eq!(
+        g.service_instance_profile.department,
+        Field::Value(Department::group("Sales"))
+    );
 
     let long = "x".repeat(51);
     csv_case(
@@ -959,7 +989,12 @@ fn department_from_csv() {
         1,
         "serviceInstanceProfile.departmentIsEnterprize",
     );
-    assert!(d.help.as_deref().is_some_and(|h| h.contains("departmentIsEnterprise")), "{d:?}");
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("departmentIsEnterprise")),
+        "{d:?}"
+    );
 }
 
 #[test]
@@ -974,8 +1009,15 @@ fn is_active_from_yaml_and_csv() {
         "maybe",
     );
     assert_eq!(d.field.as_deref(), Some("isActive"));
-    let d = yaml_case("    isActive: no\n", "isActive must be true or false", "no\n");
-    assert!(d.help.as_deref().is_some_and(|h| h.contains("write false")), "{d:?}");
+    let d = yaml_case(
+        "    isActive: no\n",
+        "isActive must be true or false",
+        "no\n",
+    );
+    assert!(
+        d.help.as_deref().is_some_and(|h| h.contains("write false")),
+        "{d:?}"
+    );
     yaml_case(
         "    isActive: null\n",
         "isActive cannot be absent, it has a default",
@@ -989,7 +1031,11 @@ fn is_active_from_yaml_and_csv() {
 
     let head = "serviceProviderId,groupId,serviceUserId,agentUserId[0],isActive\n";
     let active = |cell: &str| {
-        one("a.csv", &format!("{head}SP,G,hg@example.com,a@example.com,{cell}\n")).is_active
+        one(
+            "a.csv",
+            &format!("{head}SP,G,hg@example.com,a@example.com,{cell}\n"),
+        )
+        .is_active
     };
     assert!(active(""));
     assert!(active("TRUE"));
@@ -1030,16 +1076,25 @@ fn department_and_is_active_survive_both_writers() {
 
     let y = desired::to_yaml(&groups);
     assert!(y.contains("      department: Sales\n"), "{y}");
-    assert!(y.contains("      department: {name: \"HQ: Ops\", enterprise: true}\n"), "{y}");
+    assert!(
+        y.contains("      department: {name: \"HQ: Ops\", enterprise: true}\n"),
+        "{y}"
+    );
     assert!(y.contains("      department: null\n"), "{y}");
     assert!(y.contains("    isActive: false\n"), "{y}");
-    assert_eq!(y.matches("isActive").count(), 1, "the default is left out:\n{y}");
+    assert_eq!(
+        y.matches("isActive").count(),
+        1,
+        "the default is left out:\n{y}"
+    );
     assert_eq!(ok("w.yaml", &y).hunt_groups, groups, "{y}");
 
     let c = desired::to_csv(&groups);
     let header = c.lines().next().unwrap();
     // The template's own columns come first, unchanged, so the reference sheets still load.
-    let template = std::fs::read_to_string(root().join("tests/fixtures/reference/hunt.group.create.csv")).unwrap();
+    let template =
+        std::fs::read_to_string(root().join("tests/fixtures/reference/hunt.group.create.csv"))
+            .unwrap();
     let template_header = template.lines().next().unwrap();
     assert!(header.starts_with(template_header), "{header}");
     assert_eq!(
@@ -1053,6 +1108,38 @@ fn department_and_is_active_survive_both_writers() {
     let c = desired::to_csv(plain);
     assert_eq!(c.lines().next(), Some(template_header));
     assert!(!desired::to_yaml(plain).contains("department"));
+}
+
+#[test]
+fn the_writers_template_is_the_reference_template() {
+    // The CSV writer takes its column order from templates/; it must be the reference sheet.
+    let ours = std::fs::read_to_string(root().join("templates/hunt.group.create.csv")).unwrap();
+    let reference =
+        std::fs::read_to_string(root().join("tests/fixtures/reference/hunt.group.create.csv"))
+            .unwrap();
+    assert_eq!(ours, reference);
+    // Every template column is a field the loader knows.
+    let s = ok("t.csv", &format!("{}\n", reference.lines().next().unwrap()));
+    assert!(s.hunt_groups.is_empty());
+}
+
+#[test]
+fn readme_lists_every_default_of_the_table() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for d in table::FIELDS {
+        let table::Presence::Default(v) = d.presence else {
+            continue;
+        };
+        let shown = match v {
+            table::Default::Bool(b) => b.to_string(),
+            table::Default::Int(n) => n.to_string(),
+            table::Default::Text(t) => t.to_string(),
+            table::Default::Policy(p) => p.as_str().to_string(),
+            table::Default::Empty => "[]".to_string(),
+        };
+        let row = format!("| {} | `{shown}`", d.path);
+        assert!(readme.contains(&row), "README.md lacks the row {row:?}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1136,7 +1223,13 @@ fn schema_matches_the_loader_fields() {
             table::Ty::Bool => assert_eq!(p["type"], "boolean", "{}", d.path),
             _ => {}
         }
-        assert!(p["description"].as_str().is_some_and(|t| t.starts_with(d.doc)), "{}", d.path);
+        assert!(
+            p["description"]
+                .as_str()
+                .is_some_and(|t| t.starts_with(d.doc)),
+            "{}",
+            d.path
+        );
     }
 }
 
@@ -1199,7 +1292,10 @@ fn every_example_yaml_validates_against_the_schema() {
         format!("{BASE}    serviceInstanceProfile:\n      alias: [a, b, c, d]\n"),
         format!("{BASE}    isActive: maybe\n"),
         format!("{BASE}    isActive: null\n"),
-        format!("{BASE}    serviceInstanceProfile:\n      department: {}\n", "x".repeat(51)),
+        format!(
+            "{BASE}    serviceInstanceProfile:\n      department: {}\n",
+            "x".repeat(51)
+        ),
         format!("{BASE}    serviceInstanceProfile:\n      department: {{name: Sales, level: 2}}\n"),
         format!("{BASE}    serviceInstanceProfile:\n      department: {{enterprise: true}}\n"),
         format!("{BASE}    serviceInstanceProfile:\n      department: 7\n"),

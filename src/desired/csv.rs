@@ -632,9 +632,9 @@ fn columns(groups: &[HuntGroup]) -> Vec<(String, Out)> {
         }
         if d.ty == Ty::Department {
             cols.push((d.path.to_string(), Out::Department));
-            let enterprise = groups.iter().any(|g| {
-                matches!(d.get(g), Field::Value(ValueRef::Department(x)) if x.enterprise)
-            });
+            let enterprise = groups
+                .iter()
+                .any(|g| matches!(d.get(g), Field::Value(ValueRef::Department(x)) if x.enterprise));
             if enterprise {
                 cols.push((
                     DEPARTMENT_ENTERPRISE_COLUMN.to_string(),

@@ -5,8 +5,8 @@
 //! files are read again and only the asked-for hunt groups' locations are kept.
 
 use super::fields::{ListVal, Loc, RawGroup};
-use crate::model::table::{Ty, FIELDS};
 use super::{Loader, Location};
+use crate::model::table::{Ty, FIELDS};
 use crate::model::HuntGroup;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;

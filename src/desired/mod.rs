@@ -478,7 +478,10 @@ fn raw_from_group(g: &HuntGroup) -> fields::RawGroup {
             ValueRef::Int(n) => num(n),
             ValueRef::Policy(p) => text(p.as_str()),
             ValueRef::Aliases(a) => {
-                raw.alias = Some(ListVal::Items(a.iter().map(|a| text(a)).collect(), Loc::File));
+                raw.alias = Some(ListVal::Items(
+                    a.iter().map(|a| text(a)).collect(),
+                    Loc::File,
+                ));
                 continue;
             }
             ValueRef::Agents(agents) => {

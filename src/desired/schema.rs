@@ -84,7 +84,10 @@ fn properties(in_profile: bool) -> Value {
         );
     }
     let mut profile_done = false;
-    for d in FIELDS.iter().filter(|d| d.in_profile() == in_profile || d.in_profile()) {
+    for d in FIELDS
+        .iter()
+        .filter(|d| d.in_profile() == in_profile || d.in_profile())
+    {
         if d.in_profile() && !in_profile {
             // The profile sits where its first field is, as in the files huntctl writes.
             if !profile_done {

@@ -265,7 +265,10 @@ fn check_operation(v: &Val, out: &mut Vec<Pending>) {
                 Pending::error(
                     "huntctl::bad_operation",
                     v.loc,
-                    format!("operation must be `{OPERATION}`, found {}", other.describe()),
+                    format!(
+                        "operation must be `{OPERATION}`, found {}",
+                        other.describe()
+                    ),
                 )
                 .field(OPERATION_KEY),
             );
@@ -694,7 +697,9 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
             )
             .field(PATH)
             .label("fourth alias")
-            .help(format!("BroadWorks keeps up to {max} SIP aliases per hunt group")),
+            .help(format!(
+                "BroadWorks keeps up to {max} SIP aliases per hunt group"
+            )),
         );
         ok = false;
     }
