@@ -914,6 +914,17 @@ fn department_from_yaml() {
         "serviceInstanceProfile.department has a null name",
         "null,",
     );
+    let d = yaml_case(
+        "    serviceInstanceProfile:\n      department: [Sales]\n",
+        "serviceInstanceProfile.department must be a department name, found a list",
+        "[Sales]",
+    );
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("enterprise: true")),
+        "{d:?}"
+    );
     // At the wrong level, the help says where it belongs.
     let d = yaml_case(
         "    department: Sales\n",

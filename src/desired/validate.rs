@@ -246,6 +246,12 @@ fn build_department(dept: &mut RawDepartment, out: &mut Vec<Pending>) -> Option<
         }
         return Some(Field::Absent);
     }
+    if matches!(name.raw, Raw::List | Raw::Map) {
+        out.push(wrong_type(d, name, "a department name").help(
+            "write the name (a department of the group), or {name: Sales, enterprise: true}",
+        ));
+        return None;
+    }
     let s = typed_text(d, name, out)??;
     if !check_text_rules(d, &s, name.loc, out) {
         return None;

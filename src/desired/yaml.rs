@@ -228,7 +228,7 @@ pub fn read(text: &str) -> YamlLoad {
                             format!("unknown top-level key `{other}`"),
                         )
                         .label("not defaults or huntGroups");
-                        p = if lookup_key(other, false).is_some() || other == PROFILE {
+                        p = if lookup_key(other, false).is_some() || other == PROFILE || other == OPERATION_KEY {
                             p.help("this looks like a hunt group field: put hunt groups in a list under `huntGroups:`, or shared values under `defaults:`")
                         } else if let Some(s) = suggest(other, ["defaults", "huntGroups"]) {
                             p.help(format!("did you mean `{s}`?"))
