@@ -1067,6 +1067,38 @@ fn is_active_from_yaml_and_csv() {
 }
 
 #[test]
+fn department_and_is_active_from_data_name_their_key_path() {
+    let data = serde_json::json!([{
+        "service_provider_id": "SP", "group_id": "G", "service_user_id": "hg@example.com",
+        "agent_user_id": ["a@example.com"],
+        "is_active": "maybe",
+        "service_instance_profile": {"department": {"name": "Sales", "level": 1}},
+    }]);
+    let d = huntctl::api::load_data("data", &data).unwrap_err();
+    let paths: Vec<&str> = d
+        .items
+        .iter()
+        .filter_map(|i| i.location.path.as_deref())
+        .collect();
+    assert!(paths.contains(&"data[0].is_active"), "{paths:?}");
+    assert!(
+        paths.contains(&"data[0].service_instance_profile.department.level"),
+        "{paths:?}"
+    );
+    let good = serde_json::json!([{
+        "service_provider_id": "SP", "group_id": "G", "service_user_id": "hg@example.com",
+        "agent_user_id": ["a@example.com"], "is_active": false,
+        "service_instance_profile": {"department": {"name": "Sales", "enterprise": true}},
+    }]);
+    let s = huntctl::api::load_data("data", &good).unwrap();
+    assert!(!s.hunt_groups[0].is_active);
+    assert_eq!(
+        s.hunt_groups[0].service_instance_profile.department,
+        Field::Value(Department::enterprise("Sales"))
+    );
+}
+
+#[test]
 fn department_and_is_active_survive_both_writers() {
     let mut a = HuntGroup::with_defaults("SP", "G", "a@example.com");
     a.agents = vec![Agent::new("x@example.com")];
