@@ -3,8 +3,8 @@
 //!
 //! Run: `cargo bench --bench codec`.
 
-use huntctl::model::Policy;
-use huntctl::ocip::commands::{AgentRow, InstanceDetails, ReadProfile};
+use huntctl::model::{Field, HuntGroup, Policy};
+use huntctl::ocip::commands::{AgentRow, InstanceDetails};
 use huntctl::ocip::commands::{Request, Response};
 use huntctl::ocip::decode_response::decode_response_document;
 use huntctl::ocip::encode_request::request_document;
@@ -30,38 +30,24 @@ fn instance_reply(i: usize) -> Response {
             ..AgentRow::default()
         })
         .collect();
+    let mut h = HuntGroup::with_defaults("", "", "");
+    let p = &mut h.service_instance_profile;
+    p.name = format!("Sales & Support {i}");
+    p.calling_line_id_last_name = "Sales".into();
+    p.calling_line_id_first_name = "Hunt".into();
+    p.hiragana_last_name = Field::Value("はんばい".into());
+    p.phone_number = Field::Value(format!("202555{:04}", i % 10_000));
+    p.extension = Field::Value(format!("{:04}", i % 10_000));
+    p.language = Field::Value("English".into());
+    p.time_zone = Field::Value("America/New_York".into());
+    p.alias = vec![format!("hg{i}@example.com")];
+    h.policy = Policy::Weighted;
     Response::Instance(Box::new(InstanceDetails {
-        profile: ReadProfile {
-            name: format!("Sales & Support {i}"),
-            calling_line_id_last_name: "Sales".into(),
-            calling_line_id_first_name: "Hunt".into(),
-            hiragana_last_name: Some("はんばい".into()),
-            phone_number: Some(format!("202555{:04}", i % 10_000)),
-            extension: Some(format!("{:04}", i % 10_000)),
-            country_code: Some("1".into()),
-            language: Some("English".into()),
-            time_zone: Some("America/New_York".into()),
-            time_zone_display_name: Some("(GMT-05:00) (US) Eastern Time".into()),
-            alias: vec![format!("hg{i}@example.com")],
-            ..ReadProfile::default()
-        },
-        policy: Policy::Weighted,
-        hunt_after_no_answer: true,
-        no_answer_number_of_rings: 5,
-        forward_after_timeout: false,
-        forward_timeout_seconds: 10,
-        forward_to_phone_number: None,
+        hunt_group: h,
         agents,
-        allow_call_waiting_for_agents: true,
-        use_system_hunt_group_clid_setting: true,
-        include_hunt_group_name_in_clid: true,
-        enable_not_reachable_forwarding: false,
-        not_reachable_forward_to_phone_number: None,
-        make_busy_when_not_reachable: false,
-        allow_members_to_control_group_busy: false,
-        enable_group_busy: false,
-        apply_group_busy_when_terminating_to_agent: false,
-        network_class_of_service: None,
+        country_code: Some("1".into()),
+        national_prefix: None,
+        time_zone_display_name: Some("(GMT-05:00) (US) Eastern Time".into()),
     }))
 }
 

@@ -20,7 +20,7 @@
 //! 100,000 hunt groups in 100 groups: plan ≤ 1.2× (peak < 1 GB).
 
 use huntctl::sandbox::state::{
-    AgentState, GroupState, HuntGroupState, SandboxState, ServiceProviderState, UserState,
+    GroupState, HuntGroupState, SandboxState, ServiceProviderState, UserState,
 };
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
@@ -84,7 +84,7 @@ fn seed(shape: Shape, hunt_groups: bool) -> SandboxState {
                         );
                         h.agents = agents_of(g, i)
                             .into_iter()
-                            .map(|user_id| AgentState { user_id, weight: 0 })
+                            .map(|user_id| HuntGroupState::agent(&user_id))
                             .collect();
                         h
                     })

@@ -4,10 +4,10 @@
 use huntctl::apply::{
     apply, check_safety, ApplyOptions, GroupResult, Outcome, Report, SafetyError,
 };
+use huntctl::model::table::Value;
 use huntctl::model::{Agent, Field, HuntGroup, Policy, Secret};
 use huntctl::ocip::commands::{
-    self as oc, AgentRow, InstanceDetails, InstanceListEntry, OciError, ReadProfile, Request,
-    Response,
+    self as oc, AgentRow, InstanceDetails, InstanceListEntry, OciError, Request, Response,
 };
 use huntctl::ocip::{CommandFailure, Execute};
 use huntctl::plan::{diff, fetch, to_create_requests, Action, Plan, PlanOptions};
@@ -66,7 +66,7 @@ fn oci_error(code: u32, text: &str, detail: Option<&str>) -> Response {
 
 fn target_id(r: &Request) -> String {
     match r {
-        Request::AddInstance(a) => a.service_user_id.clone(),
+        Request::AddInstance(a) => a.hunt_group.service_user_id.clone(),
         Request::ModifyInstance(m) => m.service_user_id.clone(),
         Request::ModifyWeights {
             service_user_id, ..
@@ -78,17 +78,21 @@ fn target_id(r: &Request) -> String {
     }
 }
 
-fn set(c: &oc::Change<String>, v: &mut Option<String>) {
-    match c {
-        oc::Change::Keep => {}
-        oc::Change::Clear => *v = None,
-        oc::Change::Set(x) => *v = Some(x.clone()),
-    }
+/// The fake keeps agent rows (with weights) and the hunt group's agents; this keeps them equal.
+trait SyncAgents {
+    fn sync_agents(&mut self);
 }
 
-fn upd<T: Clone>(o: &Option<T>, v: &mut T) {
-    if let Some(x) = o {
-        *v = x.clone();
+impl SyncAgents for InstanceDetails {
+    fn sync_agents(&mut self) {
+        self.hunt_group.agents = self
+            .agents
+            .iter()
+            .map(|r| Agent {
+                user_id: r.user_id.clone(),
+                weight: Some(r.weight),
+            })
+            .collect();
     }
 }
 
@@ -181,9 +185,13 @@ impl Fake {
             Some(Fault::PartlyLost) => {
                 if let Request::ModifyInstance(m) = r {
                     let part = oc::ModifyInstance {
-                        service_user_id: m.service_user_id.clone(),
-                        profile: m.profile.clone(),
-                        ..Default::default()
+                        settings: m
+                            .settings
+                            .iter()
+                            .filter(|s| s.field.in_profile())
+                            .cloned()
+                            .collect(),
+                        ..(**m).clone()
                     };
                     let _ = self.run(&Request::ModifyInstance(Box::new(part)));
                 }
@@ -214,7 +222,11 @@ impl Fake {
                     ids.iter()
                         .map(|id| InstanceListEntry {
                             service_user_id: id.clone(),
-                            name: st.details[id].profile.name.clone(),
+                            name: st.details[id]
+                                .hunt_group
+                                .service_instance_profile
+                                .name
+                                .clone(),
                             ..Default::default()
                         })
                         .collect(),
@@ -226,178 +238,86 @@ impl Fake {
                 None => oci_error(4008, "User not found", None),
             },
             Request::AddInstance(a) => {
-                if st.details.contains_key(&a.service_user_id) {
+                let h = &a.hunt_group;
+                if st.details.contains_key(&h.service_user_id) {
                     return oci_error(
                         4500,
                         "Duplicate user id",
-                        Some(&format!("{} already exists", a.service_user_id)),
+                        Some(&format!("{} already exists", h.service_user_id)),
                     );
                 }
-                if let Some(e) = self.check_agents(&a.agent_user_ids) {
+                let ids: Vec<String> = h.agents.iter().map(|a| a.user_id.clone()).collect();
+                if let Some(e) = self.check_agents(&ids) {
                     return e;
                 }
-                let key = (a.service_provider_id.clone(), a.group_id.clone());
+                let key = (h.service_provider_id.clone(), h.group_id.clone());
                 if !st.groups.contains_key(&key) {
                     return oci_error(4008, "Group not found", None);
                 }
-                let p = &a.profile;
+                let mut stored = h.clone();
+                stored.service_instance_profile.password = None;
+                for a in &mut stored.agents {
+                    a.weight = Some(0);
+                }
                 let d = InstanceDetails {
-                    profile: ReadProfile {
-                        name: p.name.clone(),
-                        calling_line_id_last_name: p.calling_line_id_last_name.clone(),
-                        calling_line_id_first_name: p.calling_line_id_first_name.clone(),
-                        hiragana_last_name: p.hiragana_last_name.clone(),
-                        hiragana_first_name: p.hiragana_first_name.clone(),
-                        phone_number: p.phone_number.clone(),
-                        extension: p.extension.clone(),
-                        country_code: Some("1".into()),
-                        language: p.language.clone(),
-                        time_zone: p.time_zone.clone(),
-                        alias: p.alias.clone(),
-                        public_user_identity: p.public_user_identity.clone(),
-                        calling_line_id_phone_number: p.calling_line_id_phone_number.clone(),
-                        ..Default::default()
-                    },
-                    policy: a.policy,
-                    hunt_after_no_answer: a.hunt_after_no_answer,
-                    no_answer_number_of_rings: a.no_answer_number_of_rings,
-                    forward_after_timeout: a.forward_after_timeout,
-                    forward_timeout_seconds: a.forward_timeout_seconds,
-                    forward_to_phone_number: a.forward_to_phone_number.clone(),
-                    agents: a
-                        .agent_user_ids
+                    hunt_group: stored,
+                    agents: ids
                         .iter()
                         .map(|u| AgentRow {
                             user_id: u.clone(),
                             ..Default::default()
                         })
                         .collect(),
-                    allow_call_waiting_for_agents: a.allow_call_waiting_for_agents,
-                    use_system_hunt_group_clid_setting: a.use_system_hunt_group_clid_setting,
-                    include_hunt_group_name_in_clid: a.include_hunt_group_name_in_clid,
-                    enable_not_reachable_forwarding: a.enable_not_reachable_forwarding,
-                    not_reachable_forward_to_phone_number: a
-                        .not_reachable_forward_to_phone_number
-                        .clone(),
-                    make_busy_when_not_reachable: a.make_busy_when_not_reachable,
-                    allow_members_to_control_group_busy: a.allow_members_to_control_group_busy,
-                    enable_group_busy: a.enable_group_busy,
-                    apply_group_busy_when_terminating_to_agent: a
-                        .apply_group_busy_when_terminating_to_agent,
-                    network_class_of_service: a.network_class_of_service.clone(),
+                    country_code: Some("1".into()),
+                    national_prefix: None,
+                    time_zone_display_name: None,
                 };
-                st.details.insert(a.service_user_id.clone(), d);
+                st.details.insert(h.service_user_id.clone(), d);
                 st.groups
                     .entry(key)
                     .or_default()
-                    .push(a.service_user_id.clone());
+                    .push(h.service_user_id.clone());
                 Response::Success
             }
             Request::ModifyInstance(m) => {
-                if let oc::Change::Set(ids) = &m.agent_user_id_list {
-                    if let Some(e) = self.check_agents(ids) {
-                        return e;
+                for s in &m.settings {
+                    if let oc::Change::Set(Value::Agents(list)) = &s.change {
+                        let ids: Vec<String> = list.iter().map(|a| a.user_id.clone()).collect();
+                        if let Some(e) = self.check_agents(&ids) {
+                            return e;
+                        }
                     }
                 }
                 let Some(d) = st.details.get_mut(&m.service_user_id) else {
                     return oci_error(4008, "User not found", None);
                 };
-                let (mp, dp) = (&m.profile, &mut d.profile);
-                upd(&mp.name, &mut dp.name);
-                upd(
-                    &mp.calling_line_id_last_name,
-                    &mut dp.calling_line_id_last_name,
-                );
-                upd(
-                    &mp.calling_line_id_first_name,
-                    &mut dp.calling_line_id_first_name,
-                );
-                if mp.hiragana_last_name.is_some() {
-                    dp.hiragana_last_name = mp.hiragana_last_name.clone();
-                }
-                set(&mp.phone_number, &mut dp.phone_number);
-                set(&mp.extension, &mut dp.extension);
-                if mp.language.is_some() {
-                    dp.language = mp.language.clone();
-                }
-                if mp.time_zone.is_some() {
-                    dp.time_zone = mp.time_zone.clone();
-                }
-                match &mp.sip_alias_list {
-                    oc::Change::Keep => {}
-                    oc::Change::Clear => dp.alias.clear(),
-                    oc::Change::Set(v) => dp.alias = v.clone(),
-                }
-                set(&mp.public_user_identity, &mut dp.public_user_identity);
-                set(
-                    &mp.calling_line_id_phone_number,
-                    &mut dp.calling_line_id_phone_number,
-                );
-                upd(&m.policy, &mut d.policy);
-                upd(&m.hunt_after_no_answer, &mut d.hunt_after_no_answer);
-                upd(
-                    &m.no_answer_number_of_rings,
-                    &mut d.no_answer_number_of_rings,
-                );
-                upd(&m.forward_after_timeout, &mut d.forward_after_timeout);
-                upd(&m.forward_timeout_seconds, &mut d.forward_timeout_seconds);
-                set(&m.forward_to_phone_number, &mut d.forward_to_phone_number);
-                match &m.agent_user_id_list {
-                    oc::Change::Keep => {}
-                    oc::Change::Clear => d.agents.clear(),
-                    oc::Change::Set(ids) => {
-                        // Agents that stay keep their weight; new ones start at 0.
-                        let old: HashMap<String, u8> = d
-                            .agents
-                            .iter()
-                            .map(|a| (a.user_id.clone(), a.weight))
-                            .collect();
-                        d.agents = ids
-                            .iter()
-                            .map(|u| AgentRow {
-                                user_id: u.clone(),
-                                weight: old.get(u).copied().unwrap_or(0),
-                                ..Default::default()
-                            })
-                            .collect();
+                for s in &m.settings {
+                    match &s.change {
+                        oc::Change::Keep => {}
+                        oc::Change::Clear => s.field.set(&mut d.hunt_group, Field::Absent).unwrap(),
+                        oc::Change::Set(Value::Agents(list)) => {
+                            // Agents that stay keep their weight; new ones start at 0.
+                            let old: HashMap<String, u8> = d
+                                .agents
+                                .iter()
+                                .map(|a| (a.user_id.clone(), a.weight))
+                                .collect();
+                            d.agents = list
+                                .iter()
+                                .map(|u| AgentRow {
+                                    user_id: u.user_id.clone(),
+                                    weight: old.get(&u.user_id).copied().unwrap_or(0),
+                                    ..Default::default()
+                                })
+                                .collect();
+                        }
+                        oc::Change::Set(v) => s
+                            .field
+                            .set(&mut d.hunt_group, Field::Value(v.clone()))
+                            .unwrap(),
                     }
                 }
-                upd(
-                    &m.allow_call_waiting_for_agents,
-                    &mut d.allow_call_waiting_for_agents,
-                );
-                upd(
-                    &m.use_system_hunt_group_clid_setting,
-                    &mut d.use_system_hunt_group_clid_setting,
-                );
-                upd(
-                    &m.include_hunt_group_name_in_clid,
-                    &mut d.include_hunt_group_name_in_clid,
-                );
-                upd(
-                    &m.enable_not_reachable_forwarding,
-                    &mut d.enable_not_reachable_forwarding,
-                );
-                set(
-                    &m.not_reachable_forward_to_phone_number,
-                    &mut d.not_reachable_forward_to_phone_number,
-                );
-                upd(
-                    &m.make_busy_when_not_reachable,
-                    &mut d.make_busy_when_not_reachable,
-                );
-                upd(
-                    &m.allow_members_to_control_group_busy,
-                    &mut d.allow_members_to_control_group_busy,
-                );
-                upd(&m.enable_group_busy, &mut d.enable_group_busy);
-                upd(
-                    &m.apply_group_busy_when_terminating_to_agent,
-                    &mut d.apply_group_busy_when_terminating_to_agent,
-                );
-                if m.network_class_of_service.is_some() {
-                    d.network_class_of_service = m.network_class_of_service.clone();
-                }
+                d.sync_agents();
                 Response::Success
             }
             Request::ModifyWeights {
@@ -411,6 +331,7 @@ impl Fake {
                 for a in &mut d.agents {
                     a.weight = w.get(a.user_id.as_str()).copied().unwrap_or(0);
                 }
+                d.sync_agents();
                 Response::Success
             }
             Request::DeleteInstance { service_user_id } => {
@@ -680,11 +601,12 @@ fn creates_updates_and_deletes_every_field_kind_then_converge() {
 
     // The server really holds the desired values.
     let r = fake.get("rich@company.com").unwrap();
-    assert_eq!(r.profile.extension, None);
-    assert_eq!(r.profile.calling_line_id_phone_number, None);
-    assert_eq!(r.forward_to_phone_number, None);
-    assert_eq!(r.policy, Policy::Circular);
-    assert_eq!(r.profile.alias.len(), 2);
+    let rp = &r.hunt_group.service_instance_profile;
+    assert_eq!(rp.extension, Field::Absent);
+    assert_eq!(rp.calling_line_id_phone_number, Field::Absent);
+    assert_eq!(r.hunt_group.forward_to_phone_number, Field::Absent);
+    assert_eq!(r.hunt_group.policy, Policy::Circular);
+    assert_eq!(rp.alias.len(), 2);
     let agents: Vec<&str> = r.agents.iter().map(|a| a.user_id.as_str()).collect();
     assert_eq!(agents, vec!["agent3@company.com", "agent1@company.com"]);
     assert!(fake.get("old@company.com").is_none());
@@ -1142,7 +1064,7 @@ fn saved_plan_without_passwords_is_not_applied_blind() {
     let (report, _) = run(&fake, &loaded);
     assert_eq!(report.results[0].outcome, Outcome::Created);
     let sent = fake.calls().into_iter().flatten().find_map(|r| match r {
-        Request::AddInstance(a) => a.profile.password.clone(),
+        Request::AddInstance(a) => a.hunt_group.service_instance_profile.password.clone(),
         _ => None,
     });
     assert_eq!(

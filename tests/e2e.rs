@@ -5,7 +5,7 @@
 use huntctl::model::Policy;
 use huntctl::sandbox::seed::seed_state;
 use huntctl::sandbox::state::{
-    AgentState, GroupState, HuntGroupState, SandboxState, ServiceProviderState, UserState,
+    GroupState, HuntGroupState, SandboxState, ServiceProviderState, UserState,
 };
 use huntctl::sandbox::{self, FaultRule, SandboxConfig, SandboxHandle};
 use serde_json::Value;
@@ -192,13 +192,8 @@ fn agent_ids(h: &HuntGroupState) -> Vec<&str> {
     h.agents.iter().map(|a| a.user_id.as_str()).collect()
 }
 
-fn agents(ids: &[&str]) -> Vec<AgentState> {
-    ids.iter()
-        .map(|u| AgentState {
-            user_id: (*u).into(),
-            weight: 0,
-        })
-        .collect()
+fn agents(ids: &[&str]) -> Vec<huntctl::model::Agent> {
+    ids.iter().map(|u| HuntGroupState::agent(u)).collect()
 }
 
 fn json(s: &str) -> Value {
@@ -373,14 +368,15 @@ fn sales(state: &mut SandboxState) -> &mut GroupState {
 fn field_seed() -> SandboxState {
     let mut s = seed_state();
     let mut h = HuntGroupState::with_defaults("e2e-hunt@company.com", "E2E Hunt", "E2E", "Team");
-    h.phone_number = Some("2025550110".into());
-    h.extension = Some("0110".into());
-    h.language = Some("English".into());
-    h.time_zone = Some("America/New_York".into());
-    h.alias = vec!["e2e-a@company.com".into()];
-    h.public_user_identity = Some("e2e-pui@company.com".into());
-    h.network_class_of_service = Some("Premium".into());
-    h.forward_to_phone_number = Some("+1-2025550199".into());
+    h.service_instance_profile.phone_number = huntctl::model::Field::Value("2025550110".into());
+    h.service_instance_profile.extension = huntctl::model::Field::Value("0110".into());
+    h.service_instance_profile.language = huntctl::model::Field::Value("English".into());
+    h.service_instance_profile.time_zone = huntctl::model::Field::Value("America/New_York".into());
+    h.service_instance_profile.alias = vec!["e2e-a@company.com".into()];
+    h.service_instance_profile.public_user_identity =
+        huntctl::model::Field::Value("e2e-pui@company.com".into());
+    h.network_class_of_service = huntctl::model::Field::Value("Premium".into());
+    h.forward_to_phone_number = huntctl::model::Field::Value("+1-2025550199".into());
     h.agents = agents(&[
         "john.doe@company.com",
         "jane.smith@company.com",
@@ -594,15 +590,37 @@ fn plan_update_of_each_field_kind_then_apply_converges() {
             .stdout
             .contains("Apply complete: 0 created, 1 updated, 0 deleted, 0 failed."));
         let h = sb.hg("e2e-hunt@company.com").unwrap();
-        assert_eq!(h.name, "E2E Hunt Renamed");
-        assert_eq!(h.phone_number.as_deref(), Some("2025550111"));
-        assert_eq!(h.extension.as_deref(), Some("0111"));
-        assert_eq!(h.alias, ["e2e-a@company.com", "e2e-b@company.com"]);
-        assert_eq!(h.time_zone.as_deref(), Some("America/New_York"));
-        assert_eq!(h.public_user_identity, None);
-        assert_eq!(h.language.as_deref(), Some("English"), "unmanaged stays");
-        assert_eq!(h.network_class_of_service.as_deref(), Some("Premium"));
-        assert_eq!(h.forward_to_phone_number.as_deref(), Some("+1-2025550199"));
+        assert_eq!(h.service_instance_profile.name, "E2E Hunt Renamed");
+        assert_eq!(
+            h.service_instance_profile
+                .phone_number
+                .value()
+                .map(String::as_str),
+            Some("2025550111")
+        );
+        assert_eq!(
+            h.service_instance_profile
+                .extension
+                .value()
+                .map(String::as_str),
+            Some("0111")
+        );
+        assert_eq!(
+            h.service_instance_profile.alias,
+            ["e2e-a@company.com", "e2e-b@company.com"]
+        );
+        assert_eq!(
+            opt(&h.service_instance_profile.time_zone),
+            Some("America/New_York")
+        );
+        assert_eq!(opt(&h.service_instance_profile.public_user_identity), None);
+        assert_eq!(
+            opt(&h.service_instance_profile.language),
+            Some("English"),
+            "unmanaged stays"
+        );
+        assert_eq!(opt(&h.network_class_of_service), Some("Premium"));
+        assert_eq!(opt(&h.forward_to_phone_number), Some("+1-2025550199"));
         assert_eq!(h.policy, Policy::Circular);
         assert!(!h.hunt_after_no_answer);
         assert_eq!(h.no_answer_number_of_rings, 7);
@@ -727,7 +745,7 @@ fn weights_are_compared_and_applied_when_weighted() {
             .unwrap()
             .agents
             .iter()
-            .map(|a| a.weight)
+            .map(|a| a.weight.unwrap_or(0))
             .collect();
         assert_eq!(w, [70, 30]);
         assert_converged(&sb, &[f]);
@@ -740,7 +758,10 @@ fn weights_are_compared_and_applied_when_weighted() {
         assert_eq!(a.code, 0, "{}", a.all());
         let h = sb.hg("w-hunt@company.com").unwrap();
         assert_eq!(
-            h.agents.iter().map(|a| a.weight).collect::<Vec<_>>(),
+            h.agents
+                .iter()
+                .map(|a| a.weight.unwrap_or(0))
+                .collect::<Vec<_>>(),
             [40, 60]
         );
         assert_eq!(
@@ -866,7 +887,13 @@ fn target_and_exclude_select_hunt_groups() {
         assert_eq!(a.code, 0, "{}", a.all());
         assert!(sb.hg("support-night-hunt@company.com").is_some());
         assert!(sb.hg("sales-emea-hunt@company.com").is_none());
-        assert_eq!(sb.hg("sales-hunt@company.com").unwrap().name, "Sales Hunt");
+        assert_eq!(
+            sb.hg("sales-hunt@company.com")
+                .unwrap()
+                .service_instance_profile
+                .name,
+            "Sales Hunt"
+        );
     }
 }
 
@@ -944,7 +971,10 @@ fn stale_saved_plan_is_refused() {
         assert!(a.all().contains("saved plan is stale"), "{}", a.all());
         assert!(writes_in(&sb.record()[before..]).is_empty());
         assert_eq!(
-            sb.hg("sales-hunt@company.com").unwrap().name,
+            sb.hg("sales-hunt@company.com")
+                .unwrap()
+                .service_instance_profile
+                .name,
             "Changed Elsewhere"
         );
     }
@@ -1000,14 +1030,26 @@ fn create_update_delete_every_field_kind() {
         assert_eq!(a.code, 0, "{via:?}: {}", a.all());
         assert!(a.stdout.contains("Apply complete: 1 created"));
         let h = sb.hg("every-hunt@company.com").unwrap();
-        assert_eq!(h.name, "Every Field");
-        assert_eq!(h.hiragana_last_name.as_deref(), Some("セールス"));
-        assert_eq!(h.phone_number.as_deref(), Some("2025550112"));
-        assert!(h.password_set);
-        assert_eq!(h.time_zone.as_deref(), Some("America/New_York"));
-        assert_eq!(h.alias.len(), 2);
+        assert_eq!(h.service_instance_profile.name, "Every Field");
         assert_eq!(
-            h.calling_line_id_phone_number.as_deref(),
+            opt(&h.service_instance_profile.hiragana_last_name),
+            Some("セールス")
+        );
+        assert_eq!(
+            h.service_instance_profile
+                .phone_number
+                .value()
+                .map(String::as_str),
+            Some("2025550112")
+        );
+        assert!(h.password_set);
+        assert_eq!(
+            opt(&h.service_instance_profile.time_zone),
+            Some("America/New_York")
+        );
+        assert_eq!(h.service_instance_profile.alias.len(), 2);
+        assert_eq!(
+            opt(&h.service_instance_profile.calling_line_id_phone_number),
             Some("+12025550113")
         );
         assert_eq!(h.policy, Policy::Weighted);
@@ -1019,14 +1061,17 @@ fn create_update_delete_every_field_kind() {
         assert!(!h.allow_call_waiting_for_agents && !h.use_system_hunt_group_clid_setting);
         assert!(!h.include_hunt_group_name_in_clid && h.enable_not_reachable_forwarding);
         assert_eq!(
-            h.not_reachable_forward_to_phone_number.as_deref(),
+            opt(&h.not_reachable_forward_to_phone_number),
             Some("voicemail@company.com")
         );
         assert!(h.make_busy_when_not_reachable && h.allow_members_to_control_group_busy);
         assert!(h.enable_group_busy && h.apply_group_busy_when_terminating_to_agent);
-        assert_eq!(h.network_class_of_service.as_deref(), Some("Premium"));
+        assert_eq!(opt(&h.network_class_of_service), Some("Premium"));
         assert_eq!(
-            h.agents.iter().map(|a| a.weight).collect::<Vec<_>>(),
+            h.agents
+                .iter()
+                .map(|a| a.weight.unwrap_or(0))
+                .collect::<Vec<_>>(),
             [60, 40]
         );
         assert_converged(&sb, &[f]);
@@ -1063,24 +1108,48 @@ fn create_update_delete_every_field_kind() {
         assert_eq!(a.code, 0, "{via:?}: {}", a.all());
         assert!(a.stdout.contains("0 created, 1 updated"), "{}", a.stdout);
         let h = sb.hg("every-hunt@company.com").unwrap();
-        assert_eq!(h.name, "Every Field 2");
-        assert_eq!(h.hiragana_last_name.as_deref(), Some("エイギョウ"));
-        assert_eq!(h.hiragana_first_name.as_deref(), Some("チーム"));
-        assert_eq!(h.phone_number.as_deref(), Some("2025550114"));
-        assert_eq!(h.extension.as_deref(), Some("0114"));
-        assert_eq!(h.language.as_deref(), Some("French"));
-        assert_eq!(h.time_zone.as_deref(), Some("Europe/London"));
-        assert!(h.alias.is_empty());
-        assert_eq!(h.public_user_identity, None);
-        assert_eq!(h.calling_line_id_phone_number, None);
+        assert_eq!(h.service_instance_profile.name, "Every Field 2");
+        assert_eq!(
+            opt(&h.service_instance_profile.hiragana_last_name),
+            Some("エイギョウ")
+        );
+        assert_eq!(
+            opt(&h.service_instance_profile.hiragana_first_name),
+            Some("チーム")
+        );
+        assert_eq!(
+            h.service_instance_profile
+                .phone_number
+                .value()
+                .map(String::as_str),
+            Some("2025550114")
+        );
+        assert_eq!(
+            h.service_instance_profile
+                .extension
+                .value()
+                .map(String::as_str),
+            Some("0114")
+        );
+        assert_eq!(opt(&h.service_instance_profile.language), Some("French"));
+        assert_eq!(
+            opt(&h.service_instance_profile.time_zone),
+            Some("Europe/London")
+        );
+        assert!(h.service_instance_profile.alias.is_empty());
+        assert_eq!(opt(&h.service_instance_profile.public_user_identity), None);
+        assert_eq!(
+            opt(&h.service_instance_profile.calling_line_id_phone_number),
+            None
+        );
         assert_eq!(h.policy, Policy::Uniform);
         assert!(h.hunt_after_no_answer && !h.forward_after_timeout);
         assert_eq!(h.no_answer_number_of_rings, 9);
-        assert_eq!(h.forward_to_phone_number, None);
+        assert_eq!(opt(&h.forward_to_phone_number), None);
         assert!(!h.enable_group_busy);
-        assert_eq!(h.network_class_of_service.as_deref(), Some("Basic"));
+        assert_eq!(opt(&h.network_class_of_service), Some("Basic"));
         assert_eq!(
-            h.not_reachable_forward_to_phone_number.as_deref(),
+            opt(&h.not_reachable_forward_to_phone_number),
             Some("+1-2025550198")
         );
         assert_eq!(
@@ -1119,7 +1188,7 @@ fn reference_csv_examples_end_to_end() {
             let a = sb.apply(&[&f, "--auto-approve"]);
             assert_eq!(a.code, 0, "{via:?} {name}: {}", a.all());
             let h = sb.hg("sales-hunt@company.com").unwrap();
-            assert_eq!(h.name, "Sales Hunt Group");
+            assert_eq!(h.service_instance_profile.name, "Sales Hunt Group");
             assert_eq!(
                 agent_ids(&h)[..2],
                 ["john.doe@company.com", "jane.smith@company.com"]
@@ -1134,7 +1203,10 @@ fn reference_csv_examples_end_to_end() {
             } else {
                 assert!(a.stdout.contains("Apply complete: 1 created, 0 updated"));
                 // Defaults of the reference page for everything else.
-                assert_eq!(h.calling_line_id_last_name, "Last Name");
+                assert_eq!(
+                    h.service_instance_profile.calling_line_id_last_name,
+                    "Last Name"
+                );
                 assert_eq!(h.policy, Policy::Regular);
             }
             assert_converged(&sb, &[&f]);
@@ -1459,4 +1531,9 @@ fn record_of_a_full_scenario_validates_against_the_schema() {
         assert!(w.contains(&k), "{k} not recorded: {w:?}");
     }
     ocip_schema::assert_valid_file(&sb.path("record.xml"));
+}
+
+/// A stored optional text as `Option<&str>` (absent and unmanaged alike are `None`).
+fn opt(f: &huntctl::model::Field<String>) -> Option<&str> {
+    f.value().map(String::as_str)
 }

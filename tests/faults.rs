@@ -549,7 +549,7 @@ fn closed_in_the_middle_of_a_15_command_batch() {
     let hgs = hunt_groups(&sb.state(), "SalesGroup");
     for i in 1..=20 {
         let h = &hgs[&fault_id(i)];
-        assert_eq!(h.name, format!("Fault {i}"));
+        assert_eq!(h.service_instance_profile.name, format!("Fault {i}"));
         assert_eq!(h.agents.len(), 2);
     }
     assert_converges(&sb, &[&creates], &[]);
@@ -736,7 +736,7 @@ fn error_response_for_some_commands_of_a_batch() {
         sales["sales-emea-hunt@company.com"]
             .agents
             .iter()
-            .map(|a| a.weight)
+            .map(|a| a.weight.unwrap_or(0))
             .collect::<Vec<_>>(),
         vec![50, 30, 20]
     );
@@ -1344,10 +1344,19 @@ fn eight_processes_apply_1000_hunt_groups_at_once() {
     assert_eq!(total, LOAD_GROUPS * LOAD_PER_GROUP);
     let h = &hunt_groups(&st, "LoadGroup3")["hg010.g3@load.example.com"];
     assert_eq!(
-        h.agents.iter().map(|a| a.weight).collect::<Vec<_>>(),
+        h.agents
+            .iter()
+            .map(|a| a.weight.unwrap_or(0))
+            .collect::<Vec<_>>(),
         vec![60, 40]
     );
-    assert_eq!(h.phone_number.as_deref(), Some("3355000010"));
+    assert_eq!(
+        h.service_instance_profile
+            .phone_number
+            .value()
+            .map(String::as_str),
+        Some("3355000010")
+    );
     // Every group ends exactly as desired: one plan over all files shows no changes.
     let mut args = vec!["plan", "--url", &sb.url, "--detailed-exitcode"];
     args.extend(files.iter().map(|f| f.to_str().unwrap()));

@@ -1,7 +1,8 @@
 //! OCI-P client: schema validation of every request kind, the shared samples, and loopback
 //! transport tests (TCP, TLS, SOAP) against small scripted fake servers.
 
-use huntctl::model::{Policy, Secret};
+use huntctl::model::table::{self, Ty, Value};
+use huntctl::model::{Agent, Department, Field, HuntGroup, Policy, Secret};
 use huntctl::ocip::commands::*;
 use huntctl::ocip::decode_response::decode_response_document;
 use huntctl::ocip::encode_request::request_document;
@@ -23,108 +24,102 @@ mod ocip_schema;
 const TRICKY: &str = "A&B <x> \"q\" 'a'";
 
 fn add_request() -> Request {
+    let mut h = HuntGroup::with_defaults("SP&1", "G<1>", "hg-sales@example.com");
+    let p = &mut h.service_instance_profile;
+    p.name = "せーるす & \"Sales\"".into();
+    p.calling_line_id_last_name = "販売<部>".into();
+    p.calling_line_id_first_name = "Hunt 'Q'".into();
+    p.hiragana_last_name = Field::Value("はんばい".into());
+    p.hiragana_first_name = Field::Value("ぐるーぷ".into());
+    p.phone_number = Field::Value("+1-2025550100".into());
+    p.extension = Field::Value("0100".into());
+    p.password = Some(Secret::new("p&ss<w>rd"));
+    p.department = Field::Value(Department::group("Café & Co"));
+    p.language = Field::Value("English".into());
+    p.time_zone = Field::Value("America/New_York".into());
+    p.alias = vec!["sales@example.com".into(), "ventas@example.com".into()];
+    p.public_user_identity = Field::Value("hg-sales@example.com".into());
+    p.calling_line_id_phone_number = Field::Value("+1-2025550199".into());
+    h.policy = Policy::Weighted;
+    h.forward_after_timeout = true;
+    h.forward_timeout_seconds = 7200;
+    h.forward_to_phone_number = Field::Value("+1-2025550111".into());
+    h.agents = vec![
+        Agent::new("alice@example.com"),
+        Agent::new("bob@example.com"),
+    ];
+    h.use_system_hunt_group_clid_setting = false;
+    h.enable_not_reachable_forwarding = true;
+    h.not_reachable_forward_to_phone_number = Field::Value("sip:backup@example.com".into());
+    h.allow_members_to_control_group_busy = true;
+    h.apply_group_busy_when_terminating_to_agent = true;
+    h.network_class_of_service = Field::Value(TRICKY.into());
+    // isActive is not an element of the R20 add: it must not be written.
+    h.is_active = false;
     Request::AddInstance(Box::new(AddInstance {
-        service_provider_id: "SP&1".into(),
-        group_id: "G<1>".into(),
-        service_user_id: "hg-sales@example.com".into(),
-        profile: AddProfile {
-            name: "せーるす & \"Sales\"".into(),
-            calling_line_id_last_name: "販売<部>".into(),
-            calling_line_id_first_name: "Hunt 'Q'".into(),
-            hiragana_last_name: Some("はんばい".into()),
-            hiragana_first_name: Some("ぐるーぷ".into()),
-            phone_number: Some("+1-2025550100".into()),
-            extension: Some("0100".into()),
-            password: Some(Secret::new("p&ss<w>rd")),
-            department: Some(DepartmentKey {
-                service_provider_id: "SP&1".into(),
-                group_id: "G<1>".into(),
-                name: "Café & Co".into(),
-            }),
-            language: Some("English".into()),
-            time_zone: Some("America/New_York".into()),
-            alias: vec!["sales@example.com".into(), "ventas@example.com".into()],
-            public_user_identity: Some("hg-sales@example.com".into()),
-            calling_line_id_phone_number: Some("+1-2025550199".into()),
-        },
-        policy: Policy::Weighted,
-        hunt_after_no_answer: true,
-        no_answer_number_of_rings: 5,
-        forward_after_timeout: true,
-        forward_timeout_seconds: 7200,
-        forward_to_phone_number: Some("+1-2025550111".into()),
-        agent_user_ids: vec!["alice@example.com".into(), "bob@example.com".into()],
-        allow_call_waiting_for_agents: true,
-        use_system_hunt_group_clid_setting: false,
-        include_hunt_group_name_in_clid: true,
-        enable_not_reachable_forwarding: true,
-        not_reachable_forward_to_phone_number: Some("sip:backup@example.com".into()),
-        make_busy_when_not_reachable: false,
-        allow_members_to_control_group_busy: true,
-        enable_group_busy: false,
-        apply_group_busy_when_terminating_to_agent: true,
-        network_class_of_service: Some(TRICKY.into()),
+        hunt_group: h,
+        department_key: None,
     }))
 }
 
+fn setting(path: &str, change: Change<Value>) -> Setting {
+    Setting {
+        field: table::by_path(path).unwrap(),
+        change,
+    }
+}
+
+/// A modify of every setting the table carries in the instance commands, each to a value of
+/// its type (an enterprise department, so both key types are validated).
 fn modify_full() -> Request {
+    let text = |s: &str| Change::Set(Value::Text(s.into()));
+    let settings = table::settings()
+        .map(|f| {
+            let c = match f.ty {
+                Ty::Text { .. } => match f.path {
+                    "serviceInstanceProfile.phoneNumber" => text("2025550100"),
+                    "serviceInstanceProfile.extension" => text("0101"),
+                    "serviceInstanceProfile.callingLineIdPhoneNumber" => text("+81-312345678"),
+                    p if p.ends_with("PhoneNumber") => text("+1-2025550111"),
+                    "serviceInstanceProfile.timeZone" => text("Asia/Tokyo"),
+                    _ => text("しん & <new>"),
+                },
+                Ty::Bool => Change::Set(Value::Bool(true)),
+                Ty::Int { max, .. } => Change::Set(Value::Int(max)),
+                Ty::Policy => Change::Set(Value::Policy(Policy::Circular)),
+                Ty::Aliases { .. } => Change::Set(Value::Aliases(vec![
+                    "a@example.com".into(),
+                    "b@example.com".into(),
+                ])),
+                Ty::Agents => Change::Set(Value::Agents(vec![Agent::new("carol@example.com")])),
+                Ty::Password => Change::Set(Value::Password(Secret::new("n3w&pw"))),
+                Ty::Department => {
+                    Change::Set(Value::Department(Department::enterprise("Sales \"East\"")))
+                }
+            };
+            Setting {
+                field: f,
+                change: c,
+            }
+        })
+        .collect();
     Request::ModifyInstance(Box::new(ModifyInstance {
         service_user_id: "hg-sales@example.com".into(),
-        profile: ModifyProfile {
-            name: Some("しん & <new>".into()),
-            calling_line_id_last_name: Some("L".into()),
-            calling_line_id_first_name: Some("F".into()),
-            hiragana_last_name: Some("えい".into()),
-            hiragana_first_name: Some("びー".into()),
-            phone_number: Change::Set("2025550100".into()),
-            extension: Change::Set("0101".into()),
-            password: Some(Secret::new("n3w&pw")),
-            department: Change::Set(DepartmentKey {
-                service_provider_id: "SP1".into(),
-                group_id: "GRP1".into(),
-                name: "Sales \"East\"".into(),
-            }),
-            language: Some("English".into()),
-            time_zone: Some("Asia/Tokyo".into()),
-            sip_alias_list: Change::Set(vec!["a@example.com".into(), "b@example.com".into()]),
-            public_user_identity: Change::Set("hg@example.com".into()),
-            calling_line_id_phone_number: Change::Set("+81-312345678".into()),
-        },
-        policy: Some(Policy::Circular),
-        hunt_after_no_answer: Some(false),
-        no_answer_number_of_rings: Some(20),
-        forward_after_timeout: Some(false),
-        forward_timeout_seconds: Some(0),
-        forward_to_phone_number: Change::Set("+1-2025550111".into()),
-        agent_user_id_list: Change::Set(vec!["carol@example.com".into()]),
-        allow_call_waiting_for_agents: Some(true),
-        use_system_hunt_group_clid_setting: Some(true),
-        include_hunt_group_name_in_clid: Some(false),
-        enable_not_reachable_forwarding: Some(false),
-        not_reachable_forward_to_phone_number: Change::Set("+1-2025550122".into()),
-        make_busy_when_not_reachable: Some(true),
-        allow_members_to_control_group_busy: Some(false),
-        enable_group_busy: Some(true),
-        apply_group_busy_when_terminating_to_agent: Some(false),
-        network_class_of_service: Some("NCOS 1".into()),
+        service_provider_id: "SP1".into(),
+        group_id: "GRP1".into(),
+        settings,
+        department_key: None,
     }))
 }
 
+/// Every clearable setting cleared.
 fn modify_clear() -> Request {
     Request::ModifyInstance(Box::new(ModifyInstance {
         service_user_id: "hg-sales@example.com".into(),
-        profile: ModifyProfile {
-            phone_number: Change::Clear,
-            extension: Change::Clear,
-            department: Change::Clear,
-            sip_alias_list: Change::Clear,
-            public_user_identity: Change::Clear,
-            calling_line_id_phone_number: Change::Clear,
-            ..Default::default()
-        },
-        forward_to_phone_number: Change::Clear,
-        agent_user_id_list: Change::Clear,
-        not_reachable_forward_to_phone_number: Change::Clear,
+        settings: table::settings()
+            .filter(|f| f.clearable)
+            .map(|f| setting(f.path, Change::Clear))
+            .collect(),
         ..Default::default()
     }))
 }
@@ -336,8 +331,8 @@ fn every_reply_sample_parses() {
     let Response::Instance(i) = &parsed["hg-get-response.xml"].responses[0] else {
         panic!()
     };
-    assert_eq!(i.policy, Policy::Weighted);
-    assert_eq!(i.profile.country_code.as_deref(), Some("1"));
+    assert_eq!(i.hunt_group.policy, Policy::Weighted);
+    assert_eq!(i.country_code.as_deref(), Some("1"));
     assert_eq!(i.agents[0].user_id, "alice@example.com");
     assert_eq!(i.agents[0].weight, 60);
     assert_eq!(i.agents[0].department, "");
@@ -756,7 +751,10 @@ async fn exercise(base: ConnectionSettings, state: State, expect_login: &str) {
                 assert_eq!(e.code, Some(4008));
             }
             Ok(Response::Instance(d)) => {
-                assert_eq!(d.profile.name, format!("ぐるーぷ hg{i}"));
+                assert_eq!(
+                    d.hunt_group.service_instance_profile.name,
+                    format!("ぐるーぷ hg{i}")
+                );
                 assert_eq!(d.agents[0].weight, 70);
                 assert_eq!(d.agents[1].user_id, "b@x.com");
                 assert_eq!(d.agents[1].weight, 0);
@@ -786,7 +784,10 @@ async fn exercise(base: ConnectionSettings, state: State, expect_login: &str) {
         let Ok(Response::Instance(d)) = r else {
             panic!("{i}: {r:?}")
         };
-        assert_eq!(d.profile.name, format!("ぐるーぷ n{i}"));
+        assert_eq!(
+            d.hunt_group.service_instance_profile.name,
+            format!("ぐるーぷ n{i}")
+        );
     }
 
     // The server drops the connection: a read-only document is resent on a fresh session…
@@ -1025,7 +1026,10 @@ async fn read_every_reply(url: &str, what: &str) {
             .unwrap_or_else(|e| panic!("{what}: round trip {n}: {e}"));
         match &rs[0] {
             Response::Instance(i) => {
-                assert_eq!(i.profile.name, "ぐるーぷ caf\u{e9}", "{what}")
+                assert_eq!(
+                    i.hunt_group.service_instance_profile.name, "ぐるーぷ caf\u{e9}",
+                    "{what}"
+                )
             }
             other => panic!("{what}: {other:?}"),
         }

@@ -2,8 +2,7 @@
 
 use huntctl::model::{Agent, Field, HuntGroup, Policy, Secret};
 use huntctl::ocip::commands::{
-    self as oc, AgentRow, InstanceDetails, InstanceListEntry, OciError, ReadProfile, Request,
-    Response,
+    self as oc, AgentRow, InstanceDetails, InstanceListEntry, OciError, Request, Response,
 };
 use huntctl::ocip::{CommandFailure, Execute};
 use huntctl::plan::{
@@ -54,7 +53,11 @@ impl FakeServer {
                     ids.iter()
                         .map(|id| InstanceListEntry {
                             service_user_id: id.clone(),
-                            name: self.details[id].profile.name.clone(),
+                            name: self.details[id]
+                                .hunt_group
+                                .service_instance_profile
+                                .name
+                                .clone(),
                             ..Default::default()
                         })
                         .collect(),
@@ -107,20 +110,24 @@ fn block_on<F: Future>(f: F) -> F::Output {
 
 /// Server details with every documented default (as BroadWorks would show a defaulted group).
 fn details(name: &str, policy: Policy, agents: &[(&str, u8)]) -> InstanceDetails {
+    let mut h = HuntGroup::with_defaults("", "", "");
+    // What a server shows: every optional field not set is absent, not unmanaged.
+    for f in huntctl::model::table::settings() {
+        if f.presence == huntctl::model::table::Presence::Optional {
+            f.set(&mut h, Field::Absent).unwrap();
+        }
+    }
+    h.service_instance_profile.name = name.into();
+    h.policy = policy;
+    h.agents = agents
+        .iter()
+        .map(|(id, w)| Agent {
+            user_id: id.to_string(),
+            weight: Some(*w),
+        })
+        .collect();
     InstanceDetails {
-        profile: ReadProfile {
-            name: name.into(),
-            calling_line_id_last_name: "Last Name".into(),
-            calling_line_id_first_name: "First Name".into(),
-            country_code: Some("1".into()),
-            ..Default::default()
-        },
-        policy,
-        hunt_after_no_answer: true,
-        no_answer_number_of_rings: 5,
-        forward_after_timeout: false,
-        forward_timeout_seconds: 10,
-        forward_to_phone_number: None,
+        hunt_group: h,
         agents: agents
             .iter()
             .map(|(id, w)| AgentRow {
@@ -129,17 +136,30 @@ fn details(name: &str, policy: Policy, agents: &[(&str, u8)]) -> InstanceDetails
                 ..Default::default()
             })
             .collect(),
-        allow_call_waiting_for_agents: true,
-        use_system_hunt_group_clid_setting: true,
-        include_hunt_group_name_in_clid: true,
-        enable_not_reachable_forwarding: false,
-        not_reachable_forward_to_phone_number: None,
-        make_busy_when_not_reachable: false,
-        allow_members_to_control_group_busy: false,
-        enable_group_busy: false,
-        apply_group_busy_when_terminating_to_agent: false,
-        network_class_of_service: None,
+        country_code: Some("1".into()),
+        national_prefix: None,
+        time_zone_display_name: None,
     }
+}
+
+/// A modify's change of one field, as text: `None` when left out, `<nil>` when cleared.
+fn set(m: &oc::ModifyInstance, path: &str) -> Option<String> {
+    use huntctl::model::table::Value;
+    let f = huntctl::model::table::by_path(path).unwrap();
+    m.get(f).map(|c| match c {
+        oc::Change::Keep => "<keep>".to_string(),
+        oc::Change::Clear => "<nil>".to_string(),
+        oc::Change::Set(Value::Text(t)) => t.clone(),
+        oc::Change::Set(Value::Policy(p)) => p.as_str().to_string(),
+        oc::Change::Set(Value::Bool(b)) => b.to_string(),
+        oc::Change::Set(Value::Int(n)) => n.to_string(),
+        oc::Change::Set(Value::Agents(a)) => a
+            .iter()
+            .map(|a| a.user_id.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        oc::Change::Set(other) => format!("{other:?}"),
+    })
 }
 
 fn hg(group: &str, id: &str, name: &str, policy: Policy, agents: &[&str]) -> HuntGroup {
@@ -159,11 +179,15 @@ fn server() -> FakeServer {
         Policy::Regular,
         &[("jane.smith@company.com", 0), ("john.doe@company.com", 0)],
     );
-    d.profile.calling_line_id_last_name = "Sales".into();
-    d.profile.calling_line_id_first_name = "Team".into();
-    d.profile.phone_number = Some("2025550100".into());
-    d.profile.extension = Some("0100".into());
-    d.profile.language = Some("English".into());
+    d.hunt_group
+        .service_instance_profile
+        .calling_line_id_last_name = "Sales".into();
+    d.hunt_group
+        .service_instance_profile
+        .calling_line_id_first_name = "Team".into();
+    d.hunt_group.service_instance_profile.phone_number = Field::Value("2025550100".into());
+    d.hunt_group.service_instance_profile.extension = Field::Value("0100".into());
+    d.hunt_group.service_instance_profile.language = Field::Value("English".into());
     s.add("SalesGroup", "sales-hunt@company.com", d);
     // sales-vip-hunt: exactly as desired.
     let mut d = details(
@@ -174,7 +198,7 @@ fn server() -> FakeServer {
             ("carol.white@company.com", 0),
         ],
     );
-    d.profile.extension = Some("0101".into());
+    d.hunt_group.service_instance_profile.extension = Field::Value("0101".into());
     s.add("SalesGroup", "sales-vip-hunt@company.com", d);
     // sales-weighted-hunt: weights, a forward number and a class of service to drop.
     let mut d = details(
@@ -185,10 +209,10 @@ fn server() -> FakeServer {
             ("alice.jones@company.com", 20),
         ],
     );
-    d.forward_after_timeout = true;
-    d.forward_to_phone_number = Some("2025550199".into());
-    d.network_class_of_service = Some("Premium".into());
-    d.profile.alias = vec!["weighted@company.com".into()];
+    d.hunt_group.forward_after_timeout = true;
+    d.hunt_group.forward_to_phone_number = Field::Value("2025550199".into());
+    d.hunt_group.network_class_of_service = Field::Value("Premium".into());
+    d.hunt_group.service_instance_profile.alias = vec!["weighted@company.com".into()];
     s.add("SalesGroup", "sales-weighted-hunt@company.com", d);
     // support-hunt: Circular with 5 rings (desired 3); not-reachable forwarding to a SIP URI.
     let mut d = details(
@@ -196,9 +220,12 @@ fn server() -> FakeServer {
         Policy::Circular,
         &[("support1@company.com", 0), ("support2@company.com", 0)],
     );
-    d.enable_not_reachable_forwarding = true;
-    d.not_reachable_forward_to_phone_number = Some("sip:overflow@company.com".into());
-    d.profile.calling_line_id_phone_number = Some("+1-2025550200".into());
+    d.hunt_group.enable_not_reachable_forwarding = true;
+    d.hunt_group.not_reachable_forward_to_phone_number =
+        Field::Value("sip:overflow@company.com".into());
+    d.hunt_group
+        .service_instance_profile
+        .calling_line_id_phone_number = Field::Value("+1-2025550200".into());
     s.add("SupportGroup", "support-hunt@company.com", d);
     // support-legacy-hunt: not in any file.
     s.add(
@@ -618,21 +645,40 @@ fn every_field_kind_is_compared() {
         panic!("{reqs:?}")
     };
     assert_eq!(m.service_user_id, "h@x");
-    assert_eq!(m.profile.name, None, "unchanged fields are left out");
-    assert_eq!(m.profile.calling_line_id_last_name.as_deref(), Some("L"));
-    assert_eq!(m.profile.hiragana_first_name.as_deref(), Some("ひ"));
-    assert_eq!(m.profile.extension, oc::Change::Clear);
-    assert_eq!(m.profile.time_zone.as_deref(), Some("Europe/Paris"));
-    assert_eq!(m.profile.phone_number, oc::Change::Keep);
-    assert_eq!(m.policy, Some(Policy::Uniform));
-    assert_eq!(m.no_answer_number_of_rings, None);
-    assert_eq!(m.agent_user_id_list, oc::Change::Keep);
     assert_eq!(
-        m.not_reachable_forward_to_phone_number,
-        oc::Change::Set("+33 1 23 45 67 89".into())
+        set(m, "serviceInstanceProfile.name"),
+        None,
+        "unchanged fields are left out"
     );
-    assert_eq!(m.network_class_of_service.as_deref(), Some("Basic"));
-    assert_eq!(m.apply_group_busy_when_terminating_to_agent, Some(true));
+    assert_eq!(
+        set(m, "serviceInstanceProfile.callingLineIdLastName").as_deref(),
+        Some("L")
+    );
+    assert_eq!(
+        set(m, "serviceInstanceProfile.hiraganaFirstName").as_deref(),
+        Some("ひ")
+    );
+    assert_eq!(
+        set(m, "serviceInstanceProfile.extension").as_deref(),
+        Some("<nil>")
+    );
+    assert_eq!(
+        set(m, "serviceInstanceProfile.timeZone").as_deref(),
+        Some("Europe/Paris")
+    );
+    assert_eq!(set(m, "serviceInstanceProfile.phoneNumber"), None);
+    assert_eq!(set(m, "policy").as_deref(), Some("Uniform"));
+    assert_eq!(set(m, "noAnswerNumberOfRings"), None);
+    assert_eq!(set(m, "agentUserId"), None);
+    assert_eq!(
+        set(m, "notReachableForwardToPhoneNumber").as_deref(),
+        Some("+33 1 23 45 67 89")
+    );
+    assert_eq!(set(m, "networkClassOfService").as_deref(), Some("Basic"));
+    assert_eq!(
+        set(m, "applyGroupBusyWhenTerminatingToAgent").as_deref(),
+        Some("true")
+    );
 }
 
 #[test]
@@ -648,7 +694,7 @@ fn agent_reorder_matters_for_regular_and_removal_clears() {
     let Request::ModifyInstance(m) = &to_modify_request(e)[0] else {
         panic!()
     };
-    assert_eq!(m.agent_user_id_list, oc::Change::Clear);
+    assert_eq!(set(m, "agentUserId").as_deref(), Some("<nil>"));
     let r = change(&p, "r@x");
     let a = r.agents.as_ref().unwrap();
     assert_eq!(a.moved, ["c@x"]);
@@ -656,10 +702,7 @@ fn agent_reorder_matters_for_regular_and_removal_clears() {
     let Request::ModifyInstance(m) = &to_modify_request(r)[0] else {
         panic!()
     };
-    assert_eq!(
-        m.agent_user_id_list,
-        oc::Change::Set(vec!["c@x".into(), "a@x".into(), "b@x".into()])
-    );
+    assert_eq!(set(m, "agentUserId").as_deref(), Some("c@x,a@x,b@x"));
 }
 
 #[test]
@@ -671,8 +714,12 @@ fn weights_produce_a_full_weight_request() {
     let Request::ModifyInstance(m) = &reqs[0] else {
         panic!()
     };
-    assert_eq!(m.forward_to_phone_number, oc::Change::Clear);
-    assert_eq!(m.network_class_of_service, None, "never an invalid clear");
+    assert_eq!(set(m, "forwardToPhoneNumber").as_deref(), Some("<nil>"));
+    assert_eq!(
+        set(m, "networkClassOfService"),
+        None,
+        "never an invalid clear"
+    );
     assert_eq!(
         reqs[1],
         Request::ModifyWeights {
@@ -694,16 +741,31 @@ fn create_requests_carry_everything_and_weights() {
     let Request::AddInstance(a) = &reqs[0] else {
         panic!()
     };
-    assert_eq!(a.group_id, "SalesGroup");
-    assert_eq!(a.no_answer_number_of_rings, 4);
+    assert_eq!(a.hunt_group.group_id, "SalesGroup");
+    assert_eq!(a.hunt_group.no_answer_number_of_rings, 4);
     assert_eq!(
-        a.profile.password.as_ref().unwrap().expose(),
+        a.hunt_group
+            .service_instance_profile
+            .password
+            .as_ref()
+            .unwrap()
+            .expose(),
         "emea-secret-2"
     );
-    assert_eq!(a.profile.time_zone.as_deref(), Some("Europe/London"));
-    assert_eq!(a.profile.language, None);
     assert_eq!(
-        a.agent_user_ids,
+        a.hunt_group.service_instance_profile.time_zone,
+        Field::Value("Europe/London".into())
+    );
+    assert_eq!(
+        a.hunt_group.service_instance_profile.language,
+        Field::Unmanaged
+    );
+    assert_eq!(
+        a.hunt_group
+            .agents
+            .iter()
+            .map(|a| a.user_id.as_str())
+            .collect::<Vec<_>>(),
         ["john.doe@company.com", "alice.jones@company.com"]
     );
     assert!(matches!(&reqs[1], Request::ModifyWeights { weights, .. } if weights[1].1 == 30));
@@ -713,7 +775,10 @@ fn create_requests_carry_everything_and_weights() {
     let Request::AddInstance(a) = &reqs[0] else {
         panic!()
     };
-    assert_eq!(a.forward_to_phone_number.as_deref(), Some("+1-2025550299"));
+    assert_eq!(
+        a.hunt_group.forward_to_phone_number,
+        Field::Value("+1-2025550299".into())
+    );
 }
 
 #[test]
@@ -783,7 +848,12 @@ fn saved_plan_round_trips_without_secrets_and_detects_staleness() {
         panic!()
     };
     assert_eq!(
-        a.profile.password.as_ref().unwrap().expose(),
+        a.hunt_group
+            .service_instance_profile
+            .password
+            .as_ref()
+            .unwrap()
+            .expose(),
         "emea-secret-2"
     );
 
@@ -797,6 +867,7 @@ fn saved_plan_round_trips_without_secrets_and_detects_staleness() {
     s.details
         .get_mut("support-hunt@company.com")
         .unwrap()
+        .hunt_group
         .no_answer_number_of_rings = 7;
     assert!(loaded.is_stale(&block_on(fetch_scope(&s, &loaded.scope)).unwrap()));
     let mut s = server();

@@ -641,7 +641,7 @@ proptest! {
                 panic!("GetInstance of {} answered {got:?}", g.service_user_id);
             };
             let read = plan::from_details(SP, GROUP, &g.service_user_id, details);
-            assert_managed_fields_equal(g, &read, details.profile.country_code.as_deref());
+            assert_managed_fields_equal(g, &read, details.country_code.as_deref());
         }
         let again = plan_against(&wire, &groups);
         prop_assert_eq!(pending(&again), vec![]);

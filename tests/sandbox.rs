@@ -608,6 +608,85 @@ async fn business_rule_errors() {
     h.shutdown().await;
 }
 
+/// A `DepartmentKey` element of either type.
+fn department(group: Option<&str>, name: &str) -> String {
+    match group {
+        Some(g) => format!("<department xsi:type=\"GroupDepartmentKey\"><serviceProviderId>MyServiceProvider</serviceProviderId><groupId>{g}</groupId><name>{name}</name></department>"),
+        None => format!("<department xsi:type=\"EnterpriseDepartmentKey\"><serviceProviderId>MyServiceProvider</serviceProviderId><name>{name}</name></department>"),
+    }
+}
+
+/// An add of the default test hunt group `id` with a department after the password.
+fn add_in_department(id: &str, dept: &str) -> String {
+    add(&Add {
+        id,
+        ..Default::default()
+    })
+    .replace("</password>", &format!("</password>{dept}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn departments_are_checked_kept_and_returned() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = sandbox_with(dir.path(), |_| {}).await;
+    let mut c = Conn::tcp(&h).await;
+    c.login().await;
+    let r = c
+        .cmds(&[
+            add_in_department("d1@company.com", &department(Some("SalesGroup"), "Sales")),
+            // Unknown in the group, a department of another group, an unknown enterprise one.
+            add_in_department("d2@company.com", &department(Some("SalesGroup"), "Nope")),
+            add_in_department(
+                "d3@company.com",
+                &department(Some("SupportGroup"), "Support"),
+            ),
+            add_in_department("d4@company.com", &department(None, "Nope")),
+            get("d1@company.com"),
+            list("MyServiceProvider", "SalesGroup"),
+        ])
+        .await;
+    assert!(ok(&r[0]), "{}", r[0]);
+    for (i, what) in [
+        (1, "unknown"),
+        (2, "another group's"),
+        (3, "unknown enterprise"),
+    ] {
+        assert_eq!(code(&r[i]), Some(4417), "{what} department: {}", r[i]);
+        assert!(r[i].contains("Department not found"), "{}", r[i]);
+    }
+    assert!(
+        r[4].contains(&department(Some("SalesGroup"), "Sales")),
+        "the read returns the key: {}",
+        r[4]
+    );
+    let row = between(&r[5], "<col>d1@company.com</col>", "</row>");
+    assert!(row.contains("<col>Sales</col>"), "Department column: {row}");
+    // A refused add created nothing; a nil department clears it.
+    let r = c
+        .cmds(&[
+            get("d2@company.com"),
+            modify(
+                "d1@company.com",
+                "<serviceInstanceProfile><department xsi:type=\"GroupDepartmentKey\" xsi:nil=\"true\"/></serviceInstanceProfile>",
+            ),
+            get("d1@company.com"),
+            modify(
+                "d1@company.com",
+                &format!(
+                    "<serviceInstanceProfile>{}</serviceInstanceProfile>",
+                    department(Some("SalesGroup"), "Nope")
+                ),
+            ),
+        ])
+        .await;
+    assert_eq!(code(&r[0]), Some(4008), "{}", r[0]);
+    assert!(ok(&r[1]), "{}", r[1]);
+    assert!(!r[2].contains("<department"), "{}", r[2]);
+    assert_eq!(code(&r[3]), Some(4417), "{}", r[3]);
+    validate_bytes(&c.raw_replies);
+    h.shutdown().await;
+}
+
 // ------------------------------------------------------------------------------------------
 // schema checks and tolerant reading
 

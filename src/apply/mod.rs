@@ -455,10 +455,7 @@ async fn verify<E: Execute>(exec: &E, items: &[(&Change, &Request)]) -> Vec<Verd
                     &change.service_user_id,
                     &d,
                 );
-                seen.push(Some(Seen::Exists(
-                    Box::new(hg),
-                    d.profile.country_code.clone(),
-                )));
+                seen.push(Some(Seen::Exists(Box::new(hg), d.country_code.clone())));
             }
             Some(Ok(Response::Error(_))) => {
                 need_list.insert(GroupKey::new(&change.service_provider_id, &change.group_id));

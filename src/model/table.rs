@@ -251,6 +251,13 @@ const fn flag(
     )
 }
 
+// Rows are identified by their path (a table row is never duplicated: a unit test checks it).
+impl PartialEq for FieldDef {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+    }
+}
+
 impl FieldDef {
     const fn compare(mut self, c: Compare) -> Self {
         self.compare = c;
@@ -774,8 +781,8 @@ impl FieldDef {
         }
     }
 
-    /// Sets the field in `h`. `Absent` and `Unmanaged` reset an always-present field to its
-    /// default (an empty list, the documented value).
+    /// Sets the field in `h`. `Absent` and `Unmanaged` empty a list and reset another
+    /// always-present field to its documented default (identity fields have none: an error).
     pub fn set(&self, h: &mut HuntGroup, v: Field<Value>) -> Result<(), WrongType> {
         let wrong = WrongType { path: self.path };
         let v = match v {
@@ -785,6 +792,9 @@ impl FieldDef {
                     Field::Absent => Field::Absent,
                     _ => Field::Unmanaged,
                 },
+                // A list with nothing in it is the list's only "absent".
+                (Slot::Aliases(..), _) => Field::Value(Value::Aliases(Vec::new())),
+                (Slot::Agents(..), _) => Field::Value(Value::Agents(Vec::new())),
                 (_, Some(d)) => Field::Value(d),
                 (_, None) => return Err(wrong),
             },
@@ -1093,6 +1103,18 @@ mod tests {
         let mut expect = h.clone();
         expect.service_instance_profile.password = None;
         assert_eq!(back, expect);
+    }
+
+    #[test]
+    fn absent_empties_a_list_and_keeps_identity_required() {
+        let mut h = HuntGroup::with_defaults("sp", "g", "hg@x");
+        h.agents = vec![Agent::new("a@b")];
+        let agents = by_path("agentUserId").unwrap();
+        agents.set(&mut h, Field::Absent).unwrap();
+        assert!(h.agents.is_empty());
+        let id = by_path("serviceUserId").unwrap();
+        assert!(id.set(&mut h, Field::Absent).is_err());
+        assert_eq!(h.service_user_id, "hg@x");
     }
 
     #[test]

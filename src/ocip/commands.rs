@@ -3,7 +3,8 @@
 //! These are plain data shared by the client (which writes requests and reads responses) and
 //! the sandbox (which reads requests and writes responses). The wire format lives in the codec.
 
-use crate::model::{Policy, Secret};
+use crate::model::table::{FieldDef, Value};
+use crate::model::{Department, HuntGroup, Secret};
 
 /// The three logout reasons the schema allows.
 pub const LOGOUT_REASON_CLIENT: &str = "Client Logout";
@@ -130,95 +131,47 @@ impl Request {
     }
 }
 
-/// `GroupDepartmentKey` (the only department key a hunt group of a group uses here).
+/// A `DepartmentKey` as sent: `GroupDepartmentKey` (with a group id) or
+/// `EnterpriseDepartmentKey` (without one).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DepartmentKey {
     /// Service provider id.
     pub service_provider_id: String,
-    /// Group id.
-    pub group_id: String,
+    /// Group id; `None` for an enterprise department.
+    pub group_id: Option<String>,
     /// Department name, 1–50.
     pub name: String,
 }
 
-/// `ServiceInstanceAddProfile`, in schema order.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddProfile {
-    /// name
-    pub name: String,
-    /// callingLineIdLastName
-    pub calling_line_id_last_name: String,
-    /// callingLineIdFirstName
-    pub calling_line_id_first_name: String,
-    /// hiraganaLastName?
-    pub hiragana_last_name: Option<String>,
-    /// hiraganaFirstName?
-    pub hiragana_first_name: Option<String>,
-    /// phoneNumber?
-    pub phone_number: Option<String>,
-    /// extension?
-    pub extension: Option<String>,
-    /// password?
-    pub password: Option<Secret>,
-    /// department?
-    pub department: Option<DepartmentKey>,
-    /// language?
-    pub language: Option<String>,
-    /// timeZone?
-    pub time_zone: Option<String>,
-    /// alias{0,3}
-    pub alias: Vec<String>,
-    /// publicUserIdentity?
-    pub public_user_identity: Option<String>,
-    /// callingLineIdPhoneNumber?
-    pub calling_line_id_phone_number: Option<String>,
+impl DepartmentKey {
+    /// The key of a hunt group's department, in the hunt group's own enterprise and group.
+    pub fn of(h: &HuntGroup, d: &Department) -> Self {
+        DepartmentKey {
+            service_provider_id: h.service_provider_id.clone(),
+            group_id: (!d.enterprise).then(|| h.group_id.clone()),
+            name: d.name.clone(),
+        }
+    }
+
+    /// The department the key names, without its owner.
+    pub fn department(&self) -> Department {
+        Department {
+            name: self.name.clone(),
+            enterprise: self.group_id.is_none(),
+        }
+    }
 }
 
-/// `GroupHuntGroupAddInstanceRequest20`, in schema order.
+/// `GroupHuntGroupAddInstanceRequest20`: a hunt group's key and every setting the table says the
+/// instance commands carry, written in the table's (= the schema's) order. Unmanaged optional
+/// fields are left out; on the server side, a left-out optional element reads as `Absent`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddInstance {
-    /// serviceProviderId
-    pub service_provider_id: String,
-    /// groupId
-    pub group_id: String,
-    /// serviceUserId
-    pub service_user_id: String,
-    /// serviceInstanceProfile
-    pub profile: AddProfile,
-    /// policy
-    pub policy: Policy,
-    /// huntAfterNoAnswer
-    pub hunt_after_no_answer: bool,
-    /// noAnswerNumberOfRings
-    pub no_answer_number_of_rings: u32,
-    /// forwardAfterTimeout
-    pub forward_after_timeout: bool,
-    /// forwardTimeoutSeconds
-    pub forward_timeout_seconds: u32,
-    /// forwardToPhoneNumber?
-    pub forward_to_phone_number: Option<String>,
-    /// agentUserId*
-    pub agent_user_ids: Vec<String>,
-    /// allowCallWaitingForAgents
-    pub allow_call_waiting_for_agents: bool,
-    /// useSystemHuntGroupCLIDSetting
-    pub use_system_hunt_group_clid_setting: bool,
-    /// includeHuntGroupNameInCLID
-    pub include_hunt_group_name_in_clid: bool,
-    /// enableNotReachableForwarding
-    pub enable_not_reachable_forwarding: bool,
-    /// notReachableForwardToPhoneNumber?
-    pub not_reachable_forward_to_phone_number: Option<String>,
-    /// makeBusyWhenNotReachable
-    pub make_busy_when_not_reachable: bool,
-    /// allowMembersToControlGroupBusy
-    pub allow_members_to_control_group_busy: bool,
-    /// enableGroupBusy
-    pub enable_group_busy: bool,
-    /// applyGroupBusyWhenTerminatingToAgent
-    pub apply_group_busy_when_terminating_to_agent: bool,
-    /// networkClassOfService?
-    pub network_class_of_service: Option<String>,
+    /// The hunt group; fields carried by other commands (isActive) are not sent.
+    pub hunt_group: HuntGroup,
+    /// The department key exactly as received (server side), for checking its owner; the
+    /// client leaves it `None` and derives the key from the hunt group.
+    pub department_key: Option<DepartmentKey>,
 }
 
 /// A modify-request element: left out (unchanged), `xsi:nil` (cleared) or a new value.
@@ -240,87 +193,38 @@ impl<T> Change<T> {
     }
 }
 
-/// `ServiceInstanceModifyProfile`, in schema order. Non-nillable elements are `Option`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ModifyProfile {
-    /// name?
-    pub name: Option<String>,
-    /// callingLineIdLastName?
-    pub calling_line_id_last_name: Option<String>,
-    /// callingLineIdFirstName?
-    pub calling_line_id_first_name: Option<String>,
-    /// hiraganaLastName?
-    pub hiragana_last_name: Option<String>,
-    /// hiraganaFirstName?
-    pub hiragana_first_name: Option<String>,
-    /// phoneNumber? nillable
-    pub phone_number: Change<String>,
-    /// extension? nillable
-    pub extension: Change<String>,
-    /// password?
-    pub password: Option<Secret>,
-    /// department? nillable
-    pub department: Change<DepartmentKey>,
-    /// language?
-    pub language: Option<String>,
-    /// timeZone?
-    pub time_zone: Option<String>,
-    /// sipAliasList? nillable: `Set` replaces the whole list (1..3 sipAlias).
-    pub sip_alias_list: Change<Vec<String>>,
-    /// publicUserIdentity? nillable
-    pub public_user_identity: Change<String>,
-    /// callingLineIdPhoneNumber? nillable
-    pub calling_line_id_phone_number: Change<String>,
+/// One changed setting of a modify.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting {
+    /// The table row.
+    pub field: &'static FieldDef,
+    /// Cleared or set (never `Keep`: kept settings are simply not listed).
+    pub change: Change<Value>,
 }
 
-impl ModifyProfile {
-    /// True when no element would be written (the profile element is then left out).
-    pub fn is_empty(&self) -> bool {
-        *self == ModifyProfile::default()
-    }
-}
-
-/// `GroupHuntGroupModifyInstanceRequest`, in schema order.
+/// `GroupHuntGroupModifyInstanceRequest`: the changed settings, in table (= schema) order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModifyInstance {
     /// serviceUserId
     pub service_user_id: String,
-    /// serviceInstanceProfile? (left out when empty)
-    pub profile: ModifyProfile,
-    /// policy?
-    pub policy: Option<Policy>,
-    /// huntAfterNoAnswer?
-    pub hunt_after_no_answer: Option<bool>,
-    /// noAnswerNumberOfRings?
-    pub no_answer_number_of_rings: Option<u32>,
-    /// forwardAfterTimeout?
-    pub forward_after_timeout: Option<bool>,
-    /// forwardTimeoutSeconds?
-    pub forward_timeout_seconds: Option<u32>,
-    /// forwardToPhoneNumber? nillable
-    pub forward_to_phone_number: Change<String>,
-    /// agentUserIdList? nillable: `Set` replaces the whole list.
-    pub agent_user_id_list: Change<Vec<String>>,
-    /// allowCallWaitingForAgents?
-    pub allow_call_waiting_for_agents: Option<bool>,
-    /// useSystemHuntGroupCLIDSetting?
-    pub use_system_hunt_group_clid_setting: Option<bool>,
-    /// includeHuntGroupNameInCLID?
-    pub include_hunt_group_name_in_clid: Option<bool>,
-    /// enableNotReachableForwarding?
-    pub enable_not_reachable_forwarding: Option<bool>,
-    /// notReachableForwardToPhoneNumber? nillable
-    pub not_reachable_forward_to_phone_number: Change<String>,
-    /// makeBusyWhenNotReachable?
-    pub make_busy_when_not_reachable: Option<bool>,
-    /// allowMembersToControlGroupBusy?
-    pub allow_members_to_control_group_busy: Option<bool>,
-    /// enableGroupBusy?
-    pub enable_group_busy: Option<bool>,
-    /// applyGroupBusyWhenTerminatingToAgent?
-    pub apply_group_busy_when_terminating_to_agent: Option<bool>,
-    /// networkClassOfService? (not nillable in R25: it cannot be cleared by a modify)
-    pub network_class_of_service: Option<String>,
+    /// The hunt group's enterprise and group, for a department key (never sent on their own).
+    pub service_provider_id: String,
+    /// See `service_provider_id`.
+    pub group_id: String,
+    /// The changed settings.
+    pub settings: Vec<Setting>,
+    /// The department key exactly as received (server side); see [`AddInstance`].
+    pub department_key: Option<DepartmentKey>,
+}
+
+impl ModifyInstance {
+    /// The change of one field, if listed.
+    pub fn get(&self, field: &FieldDef) -> Option<&Change<Value>> {
+        self.settings
+            .iter()
+            .find(|s| s.field.path == field.path)
+            .map(|s| &s.change)
+    }
 }
 
 /// What `LoginResponse14sp4` / `LoginResponse22V5` tell about the session.
@@ -430,82 +334,20 @@ pub struct AgentRow {
     pub email_address: String,
 }
 
-/// `ServiceInstanceReadProfile19sp1` (no password; adds countryCode etc.).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ReadProfile {
-    /// name
-    pub name: String,
-    /// callingLineIdLastName
-    pub calling_line_id_last_name: String,
-    /// callingLineIdFirstName
-    pub calling_line_id_first_name: String,
-    /// hiraganaLastName?
-    pub hiragana_last_name: Option<String>,
-    /// hiraganaFirstName?
-    pub hiragana_first_name: Option<String>,
-    /// phoneNumber? (national form on real servers)
-    pub phone_number: Option<String>,
-    /// extension?
-    pub extension: Option<String>,
-    /// countryCode?
+/// `GroupHuntGroupGetInstanceResponse20`: every setting read, plus what only a read carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceDetails {
+    /// The settings, in a hunt group whose key the caller fills in; optional elements the
+    /// reply leaves out are `Absent`, numbers are as the server wrote them.
+    pub hunt_group: HuntGroup,
+    /// agentUserTable, rows in hunt order (their weights are in `hunt_group`'s agents too).
+    pub agents: Vec<AgentRow>,
+    /// countryCode? (the profile's numbers are national on real servers)
     pub country_code: Option<String>,
     /// nationalPrefix?
     pub national_prefix: Option<String>,
-    /// department?
-    pub department: Option<DepartmentKey>,
-    /// language?
-    pub language: Option<String>,
-    /// timeZone?
-    pub time_zone: Option<String>,
     /// timeZoneDisplayName?
     pub time_zone_display_name: Option<String>,
-    /// alias{0,3}
-    pub alias: Vec<String>,
-    /// publicUserIdentity?
-    pub public_user_identity: Option<String>,
-    /// callingLineIdPhoneNumber?
-    pub calling_line_id_phone_number: Option<String>,
-}
-
-/// `GroupHuntGroupGetInstanceResponse20`, in schema order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InstanceDetails {
-    /// serviceInstanceProfile
-    pub profile: ReadProfile,
-    /// policy
-    pub policy: Policy,
-    /// huntAfterNoAnswer
-    pub hunt_after_no_answer: bool,
-    /// noAnswerNumberOfRings
-    pub no_answer_number_of_rings: u32,
-    /// forwardAfterTimeout
-    pub forward_after_timeout: bool,
-    /// forwardTimeoutSeconds
-    pub forward_timeout_seconds: u32,
-    /// forwardToPhoneNumber?
-    pub forward_to_phone_number: Option<String>,
-    /// agentUserTable, rows in hunt order
-    pub agents: Vec<AgentRow>,
-    /// allowCallWaitingForAgents
-    pub allow_call_waiting_for_agents: bool,
-    /// useSystemHuntGroupCLIDSetting
-    pub use_system_hunt_group_clid_setting: bool,
-    /// includeHuntGroupNameInCLID
-    pub include_hunt_group_name_in_clid: bool,
-    /// enableNotReachableForwarding
-    pub enable_not_reachable_forwarding: bool,
-    /// notReachableForwardToPhoneNumber?
-    pub not_reachable_forward_to_phone_number: Option<String>,
-    /// makeBusyWhenNotReachable
-    pub make_busy_when_not_reachable: bool,
-    /// allowMembersToControlGroupBusy
-    pub allow_members_to_control_group_busy: bool,
-    /// enableGroupBusy
-    pub enable_group_busy: bool,
-    /// applyGroupBusyWhenTerminatingToAgent
-    pub apply_group_busy_when_terminating_to_agent: bool,
-    /// networkClassOfService?
-    pub network_class_of_service: Option<String>,
 }
 
 /// An `ErrorResponse`, typed.

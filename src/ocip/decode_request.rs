@@ -9,10 +9,10 @@
 //! the document are still carried out.
 
 use super::commands::{
-    AddInstance, AddProfile, Change, DepartmentKey, ModifyInstance, ModifyProfile, OciError,
-    Request,
+    AddInstance, Change, DepartmentKey, ModifyInstance, OciError, Request, Setting,
 };
-use crate::model::{Policy, Secret};
+use crate::model::table::{self, Value};
+use crate::model::{Agent, Field, HuntGroup, Policy, Secret};
 use quick_xml::events::Event;
 
 /// The most commands one document may hold (schema `maxOccurs="15"`).
@@ -648,29 +648,9 @@ fn opt_tok(s: &mut Seq<'_>, name: &str, (min, max): (usize, usize)) -> Result<Op
     }
 }
 
-/// An optional, nillable token: absent = Keep, nil = Clear.
-fn change_tok(
-    s: &mut Seq<'_>,
-    name: &str,
-    (min, max): (usize, usize),
-) -> Result<Change<String>, V> {
-    match s.opt(name) {
-        None => Ok(Change::Keep),
-        Some(e) if is_nil(e, &s.p(name))? => Ok(Change::Clear),
-        Some(e) => token(e, &s.p(name), min, max).map(Change::Set),
-    }
-}
-
 fn req_bool(s: &mut Seq<'_>, name: &str) -> Result<bool, V> {
     let e = s.req(name)?;
     boolean(e, &s.p(name))
-}
-
-fn opt_bool(s: &mut Seq<'_>, name: &str) -> Result<Option<bool>, V> {
-    match s.opt(name) {
-        Some(e) => boolean(e, &s.p(name)).map(Some),
-        None => Ok(None),
-    }
 }
 
 fn opt_int(s: &mut Seq<'_>, name: &str, min: i64, max: i64) -> Result<Option<u32>, V> {
@@ -944,15 +924,9 @@ fn department(e: &Elem, path: &str) -> Result<DepartmentKey, V> {
     let ty = e
         .xsi_attr("type")
         .map(|t| t.rsplit(':').next().unwrap_or(t));
-    match ty {
-        Some("GroupDepartmentKey") => {}
-        Some("EnterpriseDepartmentKey") => {
-            return Err((
-                path.into(),
-                "EnterpriseDepartmentKey is not supported by this server; use GroupDepartmentKey"
-                    .into(),
-            ))
-        }
+    let enterprise = match ty {
+        Some("GroupDepartmentKey") => false,
+        Some("EnterpriseDepartmentKey") => true,
         Some(o) => {
             return Err((
                 path.into(),
@@ -965,10 +939,14 @@ fn department(e: &Elem, path: &str) -> Result<DepartmentKey, V> {
                 "DepartmentKey is abstract: xsi:type is required".into(),
             ))
         }
-    }
+    };
     let mut s = Seq::new(e, path)?;
     let service_provider_id = tok(&mut s, "serviceProviderId", SP_ID)?;
-    let group_id = tok(&mut s, "groupId", GROUP_ID)?;
+    let group_id = if enterprise {
+        None
+    } else {
+        Some(tok(&mut s, "groupId", GROUP_ID)?)
+    };
     let name = tok(&mut s, "name", DEPARTMENT_NAME)?;
     s.end()?;
     Ok(DepartmentKey {
@@ -978,51 +956,361 @@ fn department(e: &Elem, path: &str) -> Result<DepartmentKey, V> {
     })
 }
 
-fn add_profile(e: &Elem) -> Result<AddProfile, V> {
-    let path = "serviceInstanceProfile";
-    not_nil(e, path)?;
-    let mut s = Seq::new(e, path)?;
-    let name = tok(&mut s, "name", NAME30)?;
-    let calling_line_id_last_name = tok(&mut s, "callingLineIdLastName", NAME30)?;
-    let calling_line_id_first_name = tok(&mut s, "callingLineIdFirstName", NAME30)?;
-    let hiragana_last_name = opt_tok(&mut s, "hiraganaLastName", NAME30)?;
-    let hiragana_first_name = opt_tok(&mut s, "hiraganaFirstName", NAME30)?;
-    let phone_number = opt_tok(&mut s, "phoneNumber", DN)?;
-    let extension = opt_tok(&mut s, "extension", EXTENSION)?;
-    let password = opt_tok(&mut s, "password", PASSWORD)?.map(Secret::new);
-    let department = match s.opt("department") {
-        Some(d) => {
-            let p = s.p("department");
-            not_nil(d, &p)?;
-            Some(department(d, &p)?)
-        }
-        None => None,
-    };
-    let language = opt_tok(&mut s, "language", LANGUAGE)?;
-    let time_zone = opt_tok(&mut s, "timeZone", TIME_ZONE)?;
-    let mut alias = Vec::new();
-    for a in s.many("alias", Some(3))? {
-        alias.push(token(a, &s.p("alias"), SIP_URI.0, SIP_URI.1)?);
-    }
-    let public_user_identity = opt_tok(&mut s, "publicUserIdentity", SIP_URI)?;
-    let calling_line_id_phone_number = opt_tok(&mut s, "callingLineIdPhoneNumber", DN)?;
-    s.end()?;
-    Ok(AddProfile {
+/// The simple or complex type of a hunt group element, as the sandbox reads R25.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rule {
+    /// `xs:token` restricted to (min, max) characters.
+    Token((usize, usize)),
+    /// `xs:boolean`.
+    Bool,
+    /// `xs:int` in a range.
+    Int(i64, i64),
+    /// `HuntPolicy`.
+    Policy,
+    /// `Password` (a token whose value is never quoted).
+    Password,
+    /// `DepartmentKey`.
+    Department,
+    /// `SIPURI*` in Add and Get; `ReplacementSIPAliasList` (`sipAlias` items) in Modify.
+    Aliases,
+    /// `UserId*` in Add; `ReplacementUserIdList` (`userId` items) in Modify; `agentUserTable`
+    /// in Get.
+    Agents,
+    /// Only in a Get reply, never stored from a request (countryCode, …).
+    ReadOnly((usize, usize)),
+}
+
+/// How often an element occurs in one command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Occurs {
+    /// Exactly once.
+    One,
+    /// At most once.
+    Optional,
+    /// At most once, and `xsi:nil` clears it (Modify only).
+    Nillable,
+    /// Not in this command.
+    Never,
+}
+
+/// One element of a hunt group command's sequence: how Add20, Modify and GetResponse20 carry it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Element {
+    /// The element name in Add and Get.
+    pub name: &'static str,
+    /// The element name in Modify when it differs.
+    pub modify_name: Option<&'static str>,
+    /// The type.
+    pub rule: Rule,
+    /// In `GroupHuntGroupAddInstanceRequest20` / `ServiceInstanceAddProfile`.
+    pub add: Occurs,
+    /// In `GroupHuntGroupModifyInstanceRequest` / `ServiceInstanceModifyProfile`.
+    pub modify: Occurs,
+    /// In `GroupHuntGroupGetInstanceResponse20` / `ServiceInstanceReadProfile19sp1`.
+    pub get: Occurs,
+}
+
+const fn el(name: &'static str, rule: Rule, add: Occurs, modify: Occurs, get: Occurs) -> Element {
+    Element {
         name,
-        calling_line_id_last_name,
-        calling_line_id_first_name,
-        hiragana_last_name,
-        hiragana_first_name,
-        phone_number,
-        extension,
-        password,
-        department,
-        language,
-        time_zone,
-        alias,
-        public_user_identity,
-        calling_line_id_phone_number,
+        modify_name: None,
+        rule,
+        add,
+        modify,
+        get,
+    }
+}
+
+use Occurs::{Never, Nillable, One, Optional};
+
+/// The sandbox's own reading of `ServiceInstanceAddProfile`, `ServiceInstanceModifyProfile` and
+/// `ServiceInstanceReadProfile19sp1` (R25 `OCISchemaDataTypes.xsd`), kept apart from the
+/// client's field table on purpose: the sandbox is a second opinion on the schema.
+pub(crate) const PROFILE_ELEMENTS: &[Element] = &[
+    el("name", Rule::Token(NAME30), One, Optional, One),
+    el(
+        "callingLineIdLastName",
+        Rule::Token(NAME30),
+        One,
+        Optional,
+        One,
+    ),
+    el(
+        "callingLineIdFirstName",
+        Rule::Token(NAME30),
+        One,
+        Optional,
+        One,
+    ),
+    el(
+        "hiraganaLastName",
+        Rule::Token(NAME30),
+        Optional,
+        Optional,
+        Optional,
+    ),
+    el(
+        "hiraganaFirstName",
+        Rule::Token(NAME30),
+        Optional,
+        Optional,
+        Optional,
+    ),
+    el("phoneNumber", Rule::Token(DN), Optional, Nillable, Optional),
+    el(
+        "extension",
+        Rule::Token(EXTENSION),
+        Optional,
+        Nillable,
+        Optional,
+    ),
+    el(
+        "countryCode",
+        Rule::ReadOnly((1, 3)),
+        Never,
+        Never,
+        Optional,
+    ),
+    el(
+        "nationalPrefix",
+        Rule::ReadOnly((1, 2)),
+        Never,
+        Never,
+        Optional,
+    ),
+    el("password", Rule::Password, Optional, Optional, Never),
+    el("department", Rule::Department, Optional, Nillable, Optional),
+    el(
+        "language",
+        Rule::Token(LANGUAGE),
+        Optional,
+        Optional,
+        Optional,
+    ),
+    el(
+        "timeZone",
+        Rule::Token(TIME_ZONE),
+        Optional,
+        Optional,
+        Optional,
+    ),
+    el(
+        "timeZoneDisplayName",
+        Rule::ReadOnly((1, 127)),
+        Never,
+        Never,
+        Optional,
+    ),
+    Element {
+        modify_name: Some("sipAliasList"),
+        ..el("alias", Rule::Aliases, Optional, Nillable, Optional)
+    },
+    el(
+        "publicUserIdentity",
+        Rule::Token(SIP_URI),
+        Optional,
+        Nillable,
+        Optional,
+    ),
+    el(
+        "callingLineIdPhoneNumber",
+        Rule::Token(DN),
+        Optional,
+        Nillable,
+        Optional,
+    ),
+];
+
+/// The sandbox's own reading of the hunt group commands' sequences after the profile
+/// (R25 `OCISchemaServiceHuntGroup.xsd`).
+pub(crate) const INSTANCE_ELEMENTS: &[Element] = &[
+    el("policy", Rule::Policy, One, Optional, One),
+    el("huntAfterNoAnswer", Rule::Bool, One, Optional, One),
+    el(
+        "noAnswerNumberOfRings",
+        Rule::Int(1, 20),
+        One,
+        Optional,
+        One,
+    ),
+    el("forwardAfterTimeout", Rule::Bool, One, Optional, One),
+    el(
+        "forwardTimeoutSeconds",
+        Rule::Int(0, 7200),
+        One,
+        Optional,
+        One,
+    ),
+    el(
+        "forwardToPhoneNumber",
+        Rule::Token(OUTGOING_DN),
+        Optional,
+        Nillable,
+        Optional,
+    ),
+    Element {
+        modify_name: Some("agentUserIdList"),
+        ..el("agentUserId", Rule::Agents, Optional, Nillable, One)
+    },
+    el("allowCallWaitingForAgents", Rule::Bool, One, Optional, One),
+    el(
+        "useSystemHuntGroupCLIDSetting",
+        Rule::Bool,
+        One,
+        Optional,
+        One,
+    ),
+    el("includeHuntGroupNameInCLID", Rule::Bool, One, Optional, One),
+    el(
+        "enableNotReachableForwarding",
+        Rule::Bool,
+        One,
+        Optional,
+        One,
+    ),
+    el(
+        "notReachableForwardToPhoneNumber",
+        Rule::Token(OUTGOING_DN_OR_URI),
+        Optional,
+        Nillable,
+        Optional,
+    ),
+    el("makeBusyWhenNotReachable", Rule::Bool, One, Optional, One),
+    el(
+        "allowMembersToControlGroupBusy",
+        Rule::Bool,
+        One,
+        Optional,
+        One,
+    ),
+    el("enableGroupBusy", Rule::Bool, One, Optional, One),
+    el(
+        "applyGroupBusyWhenTerminatingToAgent",
+        Rule::Bool,
+        One,
+        Optional,
+        One,
+    ),
+    el(
+        "networkClassOfService",
+        Rule::Token(NCOS),
+        Optional,
+        Optional,
+        Optional,
+    ),
+];
+
+/// The model's row for an element the sandbox read: its storage comes from the model.
+fn row(el: &Element, in_profile: bool, path: &str) -> Result<&'static table::FieldDef, V> {
+    table::by_element(el.name, in_profile).ok_or_else(|| {
+        (
+            path.to_string(),
+            "this element is not kept by the sandbox".into(),
+        )
     })
+}
+
+/// Reads one element's value by the sandbox's rule; `key` receives a department key as sent.
+fn read_value(
+    s: &mut Seq<'_>,
+    el: &Element,
+    name: &str,
+    modify: bool,
+    key: &mut Option<DepartmentKey>,
+) -> Result<Option<Change<Value>>, V> {
+    let path = s.p(name);
+    match el.rule {
+        Rule::Aliases if !modify => {
+            let mut v = Vec::new();
+            for a in s.many(name, Some(3))? {
+                v.push(token(a, &path, SIP_URI.0, SIP_URI.1)?);
+            }
+            return Ok(Some(Change::Set(Value::Aliases(v))));
+        }
+        Rule::Agents if !modify => {
+            let mut v = Vec::new();
+            for a in s.many(name, None)? {
+                v.push(Agent::new(token(a, &path, USER_ID.0, USER_ID.1)?));
+            }
+            return Ok(Some(Change::Set(Value::Agents(v))));
+        }
+        _ => {}
+    }
+    let e = if !modify && el.add == One {
+        s.req(name)?
+    } else {
+        match s.opt(name) {
+            Some(e) => e,
+            None => return Ok(None),
+        }
+    };
+    let nillable = if modify { el.modify } else { el.add } == Nillable;
+    if nillable && is_nil(e, &path)? {
+        return Ok(Some(Change::Clear));
+    }
+    not_nil(e, &path)?;
+    let v = match el.rule {
+        Rule::Token((min, max)) | Rule::ReadOnly((min, max)) => {
+            Value::Text(token(e, &path, min, max)?)
+        }
+        Rule::Password => Value::Password(Secret::new(token(e, &path, PASSWORD.0, PASSWORD.1)?)),
+        Rule::Bool => Value::Bool(boolean(e, &path)?),
+        Rule::Int(min, max) => Value::Int(int(e, &path, min, max)? as u32),
+        Rule::Policy => Value::Policy(policy(e, &path)?),
+        Rule::Department => {
+            let k = department(e, &path)?;
+            let d = k.department();
+            *key = Some(k);
+            Value::Department(d)
+        }
+        Rule::Aliases | Rule::Agents => {
+            let (item, (min, max), most) = match el.rule {
+                Rule::Aliases => ("sipAlias", SIP_URI, Some(3)),
+                _ => ("userId", USER_ID, None),
+            };
+            let mut ls = Seq::new(e, &path)?;
+            let items = ls.many(item, most)?;
+            if items.is_empty() {
+                return Err((format!("{path}/{item}"), "missing required element".into()));
+            }
+            let mut v = Vec::new();
+            for a in items {
+                v.push(token(a, &format!("{path}/{item}"), min, max)?);
+            }
+            ls.end()?;
+            match el.rule {
+                Rule::Aliases => Value::Aliases(v),
+                _ => Value::Agents(v.into_iter().map(Agent::new).collect()),
+            }
+        }
+    };
+    Ok(Some(Change::Set(v)))
+}
+
+/// Walks one sequence (the profile's or the instance's) of an Add or a Modify.
+fn read_sequence(
+    s: &mut Seq<'_>,
+    elements: &[Element],
+    in_profile: bool,
+    modify: bool,
+    key: &mut Option<DepartmentKey>,
+    out: &mut Vec<(&'static table::FieldDef, Change<Value>)>,
+) -> Result<(), V> {
+    for el in elements {
+        let occurs = if modify { el.modify } else { el.add };
+        if occurs == Never {
+            continue;
+        }
+        let name = if modify {
+            el.modify_name.unwrap_or(el.name)
+        } else {
+            el.name
+        };
+        if let Some(c) = read_value(s, el, name, modify, key)? {
+            out.push((row(el, in_profile, &s.p(name))?, c));
+        }
+    }
+    Ok(())
 }
 
 fn decode_add(e: &Elem) -> Result<Request, V> {
@@ -1030,197 +1318,85 @@ fn decode_add(e: &Elem) -> Result<Request, V> {
     let service_provider_id = tok(&mut s, "serviceProviderId", SP_ID)?;
     let group_id = tok(&mut s, "groupId", GROUP_ID)?;
     let service_user_id = tok(&mut s, "serviceUserId", USER_ID)?;
-    let profile = add_profile(s.req("serviceInstanceProfile")?)?;
-    let pol = {
-        let e = s.req("policy")?;
-        policy(e, "policy")?
-    };
-    let hunt_after_no_answer = req_bool(&mut s, "huntAfterNoAnswer")?;
-    let no_answer_number_of_rings = {
-        let e = s.req("noAnswerNumberOfRings")?;
-        int(e, "noAnswerNumberOfRings", 1, 20)? as u32
-    };
-    let forward_after_timeout = req_bool(&mut s, "forwardAfterTimeout")?;
-    let forward_timeout_seconds = {
-        let e = s.req("forwardTimeoutSeconds")?;
-        int(e, "forwardTimeoutSeconds", 0, 7200)? as u32
-    };
-    let forward_to_phone_number = opt_tok(&mut s, "forwardToPhoneNumber", OUTGOING_DN)?;
-    let mut agent_user_ids = Vec::new();
-    for a in s.many("agentUserId", None)? {
-        agent_user_ids.push(token(a, "agentUserId", USER_ID.0, USER_ID.1)?);
+    let mut read = Vec::new();
+    let mut department_key = None;
+    {
+        let path = "serviceInstanceProfile";
+        let p = s.req(path)?;
+        not_nil(p, path)?;
+        let mut ps = Seq::new(p, path)?;
+        read_sequence(
+            &mut ps,
+            PROFILE_ELEMENTS,
+            true,
+            false,
+            &mut department_key,
+            &mut read,
+        )?;
+        ps.end()?;
     }
-    let allow_call_waiting_for_agents = req_bool(&mut s, "allowCallWaitingForAgents")?;
-    let use_system_hunt_group_clid_setting = req_bool(&mut s, "useSystemHuntGroupCLIDSetting")?;
-    let include_hunt_group_name_in_clid = req_bool(&mut s, "includeHuntGroupNameInCLID")?;
-    let enable_not_reachable_forwarding = req_bool(&mut s, "enableNotReachableForwarding")?;
-    let not_reachable_forward_to_phone_number = opt_tok(
+    read_sequence(
         &mut s,
-        "notReachableForwardToPhoneNumber",
-        OUTGOING_DN_OR_URI,
+        INSTANCE_ELEMENTS,
+        false,
+        false,
+        &mut department_key,
+        &mut read,
     )?;
-    let make_busy_when_not_reachable = req_bool(&mut s, "makeBusyWhenNotReachable")?;
-    let allow_members_to_control_group_busy = req_bool(&mut s, "allowMembersToControlGroupBusy")?;
-    let enable_group_busy = req_bool(&mut s, "enableGroupBusy")?;
-    let apply_group_busy_when_terminating_to_agent =
-        req_bool(&mut s, "applyGroupBusyWhenTerminatingToAgent")?;
-    let network_class_of_service = opt_tok(&mut s, "networkClassOfService", NCOS)?;
     s.end()?;
-    Ok(Request::AddInstance(Box::new(AddInstance {
-        service_provider_id,
-        group_id,
-        service_user_id,
-        profile,
-        policy: pol,
-        hunt_after_no_answer,
-        no_answer_number_of_rings,
-        forward_after_timeout,
-        forward_timeout_seconds,
-        forward_to_phone_number,
-        agent_user_ids,
-        allow_call_waiting_for_agents,
-        use_system_hunt_group_clid_setting,
-        include_hunt_group_name_in_clid,
-        enable_not_reachable_forwarding,
-        not_reachable_forward_to_phone_number,
-        make_busy_when_not_reachable,
-        allow_members_to_control_group_busy,
-        enable_group_busy,
-        apply_group_busy_when_terminating_to_agent,
-        network_class_of_service,
-    })))
-}
-
-fn modify_profile(e: &Elem) -> Result<ModifyProfile, V> {
-    let path = "serviceInstanceProfile";
-    not_nil(e, path)?;
-    let mut s = Seq::new(e, path)?;
-    let name = opt_tok(&mut s, "name", NAME30)?;
-    let calling_line_id_last_name = opt_tok(&mut s, "callingLineIdLastName", NAME30)?;
-    let calling_line_id_first_name = opt_tok(&mut s, "callingLineIdFirstName", NAME30)?;
-    let hiragana_last_name = opt_tok(&mut s, "hiraganaLastName", NAME30)?;
-    let hiragana_first_name = opt_tok(&mut s, "hiraganaFirstName", NAME30)?;
-    let phone_number = change_tok(&mut s, "phoneNumber", DN)?;
-    let extension = change_tok(&mut s, "extension", EXTENSION)?;
-    let password = opt_tok(&mut s, "password", PASSWORD)?.map(Secret::new);
-    let department = match s.opt("department") {
-        None => Change::Keep,
-        Some(d) if is_nil(d, &s.p("department"))? => Change::Clear,
-        Some(d) => Change::Set(department(d, &s.p("department"))?),
-    };
-    let language = opt_tok(&mut s, "language", LANGUAGE)?;
-    let time_zone = opt_tok(&mut s, "timeZone", TIME_ZONE)?;
-    let sip_alias_list = match s.opt("sipAliasList") {
-        None => Change::Keep,
-        Some(l) if is_nil(l, &s.p("sipAliasList"))? => Change::Clear,
-        Some(l) => {
-            let p = s.p("sipAliasList");
-            let mut ls = Seq::new(l, &p)?;
-            let items = ls.many("sipAlias", Some(3))?;
-            if items.is_empty() {
-                return Err((format!("{p}/sipAlias"), "missing required element".into()));
-            }
-            let mut v = Vec::new();
-            for a in items {
-                v.push(token(a, &format!("{p}/sipAlias"), SIP_URI.0, SIP_URI.1)?);
-            }
-            ls.end()?;
-            Change::Set(v)
+    // Optional elements left out are absent on the server, not "unchanged".
+    let mut h = HuntGroup::with_defaults(service_provider_id, group_id, service_user_id);
+    for d in table::settings() {
+        let _ = d.set(&mut h, Field::Absent);
+    }
+    for (d, c) in read {
+        if let Change::Set(v) = c {
+            d.set(&mut h, Field::Value(v))
+                .map_err(|e| (d.key().to_string(), e.to_string()))?;
         }
-    };
-    let public_user_identity = change_tok(&mut s, "publicUserIdentity", SIP_URI)?;
-    let calling_line_id_phone_number = change_tok(&mut s, "callingLineIdPhoneNumber", DN)?;
-    s.end()?;
-    Ok(ModifyProfile {
-        name,
-        calling_line_id_last_name,
-        calling_line_id_first_name,
-        hiragana_last_name,
-        hiragana_first_name,
-        phone_number,
-        extension,
-        password,
-        department,
-        language,
-        time_zone,
-        sip_alias_list,
-        public_user_identity,
-        calling_line_id_phone_number,
-    })
+    }
+    Ok(Request::AddInstance(Box::new(AddInstance {
+        hunt_group: h,
+        department_key,
+    })))
 }
 
 fn decode_modify(e: &Elem) -> Result<Request, V> {
     let mut s = Seq::new(e, "")?;
     let service_user_id = tok(&mut s, "serviceUserId", USER_ID)?;
-    let profile = match s.opt("serviceInstanceProfile") {
-        Some(p) => modify_profile(p)?,
-        None => ModifyProfile::default(),
-    };
-    let pol = match s.opt("policy") {
-        Some(p) => Some(policy(p, "policy")?),
-        None => None,
-    };
-    let hunt_after_no_answer = opt_bool(&mut s, "huntAfterNoAnswer")?;
-    let no_answer_number_of_rings = opt_int(&mut s, "noAnswerNumberOfRings", 1, 20)?;
-    let forward_after_timeout = opt_bool(&mut s, "forwardAfterTimeout")?;
-    let forward_timeout_seconds = opt_int(&mut s, "forwardTimeoutSeconds", 0, 7200)?;
-    let forward_to_phone_number = change_tok(&mut s, "forwardToPhoneNumber", OUTGOING_DN)?;
-    let agent_user_id_list = match s.opt("agentUserIdList") {
-        None => Change::Keep,
-        Some(l) if is_nil(l, "agentUserIdList")? => Change::Clear,
-        Some(l) => {
-            let mut ls = Seq::new(l, "agentUserIdList")?;
-            let items = ls.many("userId", None)?;
-            if items.is_empty() {
-                return Err((
-                    "agentUserIdList/userId".into(),
-                    "missing required element".into(),
-                ));
-            }
-            let mut v = Vec::new();
-            for a in items {
-                v.push(token(a, "agentUserIdList/userId", USER_ID.0, USER_ID.1)?);
-            }
-            ls.end()?;
-            Change::Set(v)
-        }
-    };
-    let allow_call_waiting_for_agents = opt_bool(&mut s, "allowCallWaitingForAgents")?;
-    let use_system_hunt_group_clid_setting = opt_bool(&mut s, "useSystemHuntGroupCLIDSetting")?;
-    let include_hunt_group_name_in_clid = opt_bool(&mut s, "includeHuntGroupNameInCLID")?;
-    let enable_not_reachable_forwarding = opt_bool(&mut s, "enableNotReachableForwarding")?;
-    let not_reachable_forward_to_phone_number = change_tok(
+    let mut read = Vec::new();
+    let mut department_key = None;
+    if let Some(p) = s.opt("serviceInstanceProfile") {
+        let path = "serviceInstanceProfile";
+        not_nil(p, path)?;
+        let mut ps = Seq::new(p, path)?;
+        read_sequence(
+            &mut ps,
+            PROFILE_ELEMENTS,
+            true,
+            true,
+            &mut department_key,
+            &mut read,
+        )?;
+        ps.end()?;
+    }
+    read_sequence(
         &mut s,
-        "notReachableForwardToPhoneNumber",
-        OUTGOING_DN_OR_URI,
+        INSTANCE_ELEMENTS,
+        false,
+        true,
+        &mut department_key,
+        &mut read,
     )?;
-    let make_busy_when_not_reachable = opt_bool(&mut s, "makeBusyWhenNotReachable")?;
-    let allow_members_to_control_group_busy = opt_bool(&mut s, "allowMembersToControlGroupBusy")?;
-    let enable_group_busy = opt_bool(&mut s, "enableGroupBusy")?;
-    let apply_group_busy_when_terminating_to_agent =
-        opt_bool(&mut s, "applyGroupBusyWhenTerminatingToAgent")?;
-    let network_class_of_service = opt_tok(&mut s, "networkClassOfService", NCOS)?;
     s.end()?;
     Ok(Request::ModifyInstance(Box::new(ModifyInstance {
         service_user_id,
-        profile,
-        policy: pol,
-        hunt_after_no_answer,
-        no_answer_number_of_rings,
-        forward_after_timeout,
-        forward_timeout_seconds,
-        forward_to_phone_number,
-        agent_user_id_list,
-        allow_call_waiting_for_agents,
-        use_system_hunt_group_clid_setting,
-        include_hunt_group_name_in_clid,
-        enable_not_reachable_forwarding,
-        not_reachable_forward_to_phone_number,
-        make_busy_when_not_reachable,
-        allow_members_to_control_group_busy,
-        enable_group_busy,
-        apply_group_busy_when_terminating_to_agent,
-        network_class_of_service,
+        settings: read
+            .into_iter()
+            .map(|(field, change)| Setting { field, change })
+            .collect(),
+        department_key,
+        ..ModifyInstance::default()
     })))
 }
 
@@ -1339,8 +1515,18 @@ mod tests {
         let r = decode_request_document(d.as_bytes()).unwrap();
         match r.commands[0].as_ref().unwrap() {
             Request::ModifyInstance(m) => {
-                assert_eq!(m.forward_to_phone_number, Change::Clear);
-                assert_eq!(m.agent_user_id_list, Change::Clear);
+                let changes: Vec<(&str, &Change<Value>)> = m
+                    .settings
+                    .iter()
+                    .map(|s| (s.field.path, &s.change))
+                    .collect();
+                assert_eq!(
+                    changes,
+                    [
+                        ("forwardToPhoneNumber", &Change::Clear),
+                        ("agentUserId", &Change::Clear)
+                    ]
+                );
             }
             o => panic!("{o:?}"),
         }

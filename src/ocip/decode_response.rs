@@ -7,13 +7,15 @@
 
 use super::commands::{
     AgentRow, DepartmentKey, GroupListEntry, InstanceDetails, InstanceListEntry, LoginInfo,
-    OciError, ReadProfile, Response, UserRow,
+    OciError, Response, UserRow,
 };
 use super::xml::{decode_document, DecodeError};
-use crate::model::Policy;
+use crate::model::table::{self, Presence, Ty, Value, PROFILE};
+use crate::model::{Agent, Field, HuntGroup};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 /// A decoded response document: the session it belongs to and one response per command.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,13 +102,6 @@ impl<'a> Element<'a> {
                 .unwrap_or_else(|| self.name.to_string()),
         }
     }
-    fn req_bool(&self, name: &str) -> Result<bool, CodecError> {
-        parse_bool(name, &self.req_text(name)?)
-    }
-    fn req_u32(&self, name: &str) -> Result<u32, CodecError> {
-        let t = self.req_text(name)?;
-        t.trim().parse().map_err(|_| bad(name, &t))
-    }
 }
 
 fn bad(element: &str, value: &str) -> CodecError {
@@ -135,68 +130,49 @@ fn xml_err(e: impl std::fmt::Display) -> CodecError {
     CodecError::Xml(e.to_string())
 }
 
-/// Element names the decoder looks up, sorted: matching names are not copied per element.
-const KNOWN_NAMES: &[&str] = &[
+/// Element names the decoder looks up besides the field table's, sorted.
+const OTHER_NAMES: &[&str] = &[
     "BroadsoftDocument",
     "agentUserTable",
-    "alias",
-    "allowCallWaitingForAgents",
-    "allowMembersToControlGroupBusy",
-    "applyGroupBusyWhenTerminatingToAgent",
-    "callingLineIdFirstName",
-    "callingLineIdLastName",
-    "callingLineIdPhoneNumber",
     "col",
     "colHeading",
     "command",
     "countryCode",
-    "department",
     "detail",
-    "enableGroupBusy",
-    "enableNotReachableForwarding",
     "encoding",
     "errorCode",
-    "extension",
-    "forwardAfterTimeout",
-    "forwardTimeoutSeconds",
-    "forwardToPhoneNumber",
-    "groupId",
-    "hiraganaFirstName",
-    "hiraganaLastName",
-    "huntAfterNoAnswer",
     "huntGroupTable",
-    "includeHuntGroupNameInCLID",
     "isEnterprise",
-    "language",
     "locale",
     "loginType",
-    "makeBusyWhenNotReachable",
-    "name",
     "nationalPrefix",
-    "networkClassOfService",
-    "noAnswerNumberOfRings",
     "nonce",
-    "notReachableForwardToPhoneNumber",
     "passwordAlgorithm",
     "passwordExpiresDays",
-    "phoneNumber",
-    "policy",
-    "publicUserIdentity",
     "resellerId",
     "row",
     "serviceInstanceProfile",
-    "serviceProviderId",
     "sessionId",
     "summary",
     "summaryEnglish",
-    "timeZone",
     "timeZoneDisplayName",
     "tokenRevocationTime",
-    "useSystemHuntGroupCLIDSetting",
     "userDomain",
     "userId",
     "userTable",
 ];
+
+/// Every element name the decoder looks up, sorted: matching names are not copied per element.
+fn known_names() -> &'static [&'static str] {
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut v: Vec<&'static str> = OTHER_NAMES.to_vec();
+        v.extend(table::fields().map(|d| d.key()));
+        v.sort_unstable();
+        v.dedup();
+        v
+    })
+}
 
 fn start_element<'a>(e: &quick_xml::events::BytesStart<'_>) -> Result<Element<'a>, CodecError> {
     let mut el = Element::default();
@@ -227,8 +203,8 @@ fn start_element<'a>(e: &quick_xml::events::BytesStart<'_>) -> Result<Element<'a
     let qname = e.name();
     let name = local(qname.as_ref());
     el.name = match std::str::from_utf8(name) {
-        Ok(n) => match KNOWN_NAMES.binary_search(&n) {
-            Ok(i) => Cow::Borrowed(KNOWN_NAMES[i]),
+        Ok(n) => match known_names().binary_search(&n) {
+            Ok(i) => Cow::Borrowed(known_names()[i]),
             Err(_) => Cow::Owned(n.to_string()),
         },
         Err(_) => Cow::Owned(String::from_utf8_lossy(name).into_owned()),
@@ -576,73 +552,70 @@ fn agents(t: &Element<'_>) -> Result<Vec<AgentRow>, CodecError> {
         .collect()
 }
 
-fn read_profile(p: &Element<'_>) -> Result<ReadProfile, CodecError> {
-    let department = match p.child("department").filter(|d| !d.nil) {
-        Some(d) => Some(DepartmentKey {
-            service_provider_id: d.opt_text("serviceProviderId").unwrap_or_default(),
-            // EnterpriseDepartmentKey has no groupId.
-            group_id: d.opt_text("groupId").unwrap_or_default(),
-            name: d.req_text("name")?,
-        }),
-        None => None,
-    };
-    Ok(ReadProfile {
-        name: p.req_text("name")?,
-        calling_line_id_last_name: p.opt_text("callingLineIdLastName").unwrap_or_default(),
-        calling_line_id_first_name: p.opt_text("callingLineIdFirstName").unwrap_or_default(),
-        hiragana_last_name: p.opt_text("hiraganaLastName"),
-        hiragana_first_name: p.opt_text("hiraganaFirstName"),
-        phone_number: p.opt_text("phoneNumber"),
-        extension: p.opt_text("extension"),
-        country_code: p.opt_text("countryCode"),
-        national_prefix: p.opt_text("nationalPrefix"),
-        department,
-        language: p.opt_text("language"),
-        time_zone: p.opt_text("timeZone"),
-        time_zone_display_name: p.opt_text("timeZoneDisplayName"),
-        alias: p.children("alias").map(|a| a.text.to_string()).collect(),
-        public_user_identity: p.opt_text("publicUserIdentity"),
-        calling_line_id_phone_number: p.opt_text("callingLineIdPhoneNumber"),
+fn department_key(d: &Element<'_>) -> Result<DepartmentKey, CodecError> {
+    Ok(DepartmentKey {
+        service_provider_id: d.opt_text("serviceProviderId").unwrap_or_default(),
+        // EnterpriseDepartmentKey has no groupId.
+        group_id: d.opt_text("groupId"),
+        name: d.req_text("name")?,
     })
 }
 
+/// Reads `GroupHuntGroupGetInstanceResponse20` by walking the field table: each setting is
+/// looked up by its element name, in the profile or at the top level, in whatever order the
+/// server wrote them.
 fn instance(c: &Element<'_>) -> Result<InstanceDetails, CodecError> {
-    let profile = c
-        .child("serviceInstanceProfile")
-        .ok_or_else(|| c.missing("serviceInstanceProfile"))?;
-    let policy_text = c.req_text("policy")?;
-    let policy = Policy::parse(&policy_text).ok_or_else(|| bad("policy", &policy_text))?;
-    let agents = match c.child("agentUserTable") {
+    let profile = c.child(PROFILE).ok_or_else(|| c.missing(PROFILE))?;
+    let agent_rows = match c.child("agentUserTable") {
         Some(t) => agents(t)?,
         None => Vec::new(),
     };
-    // Booleans that AS data mode alone returns default to BroadWorks' own defaults when absent.
-    let opt_bool = |name: &str, default: bool| -> Result<bool, CodecError> {
-        match c.opt_text(name) {
-            Some(t) => parse_bool(name, &t),
-            None => Ok(default),
-        }
-    };
+    let mut h = HuntGroup::with_defaults("", "", "");
+    let wrong = |e: table::WrongType| bad(e.path, "");
+    for d in table::settings() {
+        let parent = if d.in_profile() { profile } else { c };
+        let value = match d.ty {
+            Ty::Password => continue,
+            Ty::Aliases { .. } => Field::Value(Value::Aliases(
+                parent
+                    .children(d.key())
+                    .map(|a| a.text.to_string())
+                    .collect(),
+            )),
+            Ty::Agents => Field::Value(Value::Agents(
+                agent_rows
+                    .iter()
+                    .map(|r| Agent {
+                        user_id: r.user_id.clone(),
+                        weight: Some(r.weight),
+                    })
+                    .collect(),
+            )),
+            Ty::Department => match parent.child(d.key()).filter(|e| !e.nil) {
+                Some(e) => Field::Value(Value::Department(department_key(e)?.department())),
+                None => Field::Absent,
+            },
+            _ => match parent.opt_text(d.key()) {
+                Some(t) => Field::Value(d.parse_scalar(&t).map_err(|_| bad(d.key(), &t))?),
+                None => match (d.presence, d.ty) {
+                    (Presence::Optional, _) => Field::Absent,
+                    // Booleans that AS data mode alone returns: BroadWorks' own defaults.
+                    (_, Ty::Bool) => continue,
+                    (_, Ty::Text { .. }) if d.key() != "name" => {
+                        Field::Value(Value::Text(String::new()))
+                    }
+                    _ => return Err(parent.missing(d.key())),
+                },
+            },
+        };
+        d.set(&mut h, value).map_err(wrong)?;
+    }
     Ok(InstanceDetails {
-        profile: read_profile(profile)?,
-        policy,
-        hunt_after_no_answer: c.req_bool("huntAfterNoAnswer")?,
-        no_answer_number_of_rings: c.req_u32("noAnswerNumberOfRings")?,
-        forward_after_timeout: c.req_bool("forwardAfterTimeout")?,
-        forward_timeout_seconds: c.req_u32("forwardTimeoutSeconds")?,
-        forward_to_phone_number: c.opt_text("forwardToPhoneNumber"),
-        agents,
-        allow_call_waiting_for_agents: c.req_bool("allowCallWaitingForAgents")?,
-        use_system_hunt_group_clid_setting: opt_bool("useSystemHuntGroupCLIDSetting", true)?,
-        include_hunt_group_name_in_clid: opt_bool("includeHuntGroupNameInCLID", true)?,
-        enable_not_reachable_forwarding: c.req_bool("enableNotReachableForwarding")?,
-        not_reachable_forward_to_phone_number: c.opt_text("notReachableForwardToPhoneNumber"),
-        make_busy_when_not_reachable: c.req_bool("makeBusyWhenNotReachable")?,
-        allow_members_to_control_group_busy: c.req_bool("allowMembersToControlGroupBusy")?,
-        enable_group_busy: c.req_bool("enableGroupBusy")?,
-        apply_group_busy_when_terminating_to_agent: c
-            .req_bool("applyGroupBusyWhenTerminatingToAgent")?,
-        network_class_of_service: c.opt_text("networkClassOfService"),
+        hunt_group: h,
+        agents: agent_rows,
+        country_code: profile.opt_text("countryCode"),
+        national_prefix: profile.opt_text("nationalPrefix"),
+        time_zone_display_name: profile.opt_text("timeZoneDisplayName"),
     })
 }
 
@@ -652,7 +625,8 @@ mod tests {
 
     #[test]
     fn known_names_are_sorted() {
-        assert!(KNOWN_NAMES.windows(2).all(|w| w[0] < w[1]));
+        assert!(OTHER_NAMES.windows(2).all(|w| w[0] < w[1]));
+        assert!(known_names().windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //! Every element sequence below mirrors the R25 XSD `xs:sequence` of its type; the schema
 //! validator rejects any other order, so the order here is not a style choice.
 
-use super::commands::{AddInstance, AddProfile, Change, DepartmentKey, ModifyInstance, Request};
+use super::commands::{AddInstance, Change, DepartmentKey, ModifyInstance, Request};
 use super::xml::{write_document, XmlOut};
+use crate::model::table::{self, Carrier, FieldDef, Ty, Value, ValueRef, PROFILE};
+use crate::model::{Field, HuntGroup};
 
 /// Encodes one request as a `<command xsi:type="…" xmlns="">…</command>` element.
 pub fn encode_request(r: &Request) -> String {
@@ -88,222 +90,154 @@ pub fn request_document(session_id: &str, requests: &[Request]) -> Vec<u8> {
     write_document(session_id, &commands)
 }
 
-fn department(x: &mut XmlOut, d: &DepartmentKey) {
-    // DepartmentKey is abstract in the schema: the concrete type must be named.
-    x.open_with("department", "xsi:type=\"GroupDepartmentKey\"")
-        .text("serviceProviderId", &d.service_provider_id)
-        .text("groupId", &d.group_id)
-        .text("name", &d.name)
-        .close("department");
+/// A `DepartmentKey`, which is abstract in the schema: the concrete type must be named.
+pub(crate) fn department(x: &mut XmlOut, name: &str, k: &DepartmentKey) {
+    match &k.group_id {
+        Some(g) => {
+            x.open_with(name, "xsi:type=\"GroupDepartmentKey\"")
+                .text("serviceProviderId", &k.service_provider_id)
+                .text("groupId", g);
+        }
+        None => {
+            x.open_with(name, "xsi:type=\"EnterpriseDepartmentKey\"")
+                .text("serviceProviderId", &k.service_provider_id);
+        }
+    }
+    x.text("name", &k.name).close(name);
 }
 
-fn add_profile(x: &mut XmlOut, p: &AddProfile) {
-    x.open("serviceInstanceProfile")
-        .text("name", &p.name)
-        .text("callingLineIdLastName", &p.calling_line_id_last_name)
-        .text("callingLineIdFirstName", &p.calling_line_id_first_name)
-        .opt("hiraganaLastName", p.hiragana_last_name.as_deref())
-        .opt("hiraganaFirstName", p.hiragana_first_name.as_deref())
-        .opt("phoneNumber", p.phone_number.as_deref())
-        .opt("extension", p.extension.as_deref())
-        .opt("password", p.password.as_ref().map(|s| s.expose()));
-    if let Some(d) = &p.department {
-        department(x, d);
+/// Opens or closes `serviceInstanceProfile` as the table's rows move in and out of it.
+struct Profile {
+    open: bool,
+}
+
+impl Profile {
+    fn enter(&mut self, x: &mut XmlOut, d: &FieldDef) {
+        if d.in_profile() && !self.open {
+            x.open(PROFILE);
+            self.open = true;
+        } else if !d.in_profile() && self.open {
+            self.close(x);
+        }
     }
-    x.opt("language", p.language.as_deref())
-        .opt("timeZone", p.time_zone.as_deref());
-    // alias{0,3}: the schema caps it; callers validate earlier, the encoder never truncates.
-    for a in &p.alias {
-        x.text("alias", a);
+    fn close(&mut self, x: &mut XmlOut) {
+        if self.open {
+            x.close(PROFILE);
+            self.open = false;
+        }
     }
-    x.opt("publicUserIdentity", p.public_user_identity.as_deref())
-        .opt(
-            "callingLineIdPhoneNumber",
-            p.calling_line_id_phone_number.as_deref(),
-        )
-        .close("serviceInstanceProfile");
 }
 
 fn add_instance(x: &mut XmlOut, a: &AddInstance) {
-    x.text("serviceProviderId", &a.service_provider_id)
-        .text("groupId", &a.group_id)
-        .text("serviceUserId", &a.service_user_id);
-    add_profile(x, &a.profile);
-    x.text("policy", a.policy.as_str())
-        .boolean("huntAfterNoAnswer", a.hunt_after_no_answer)
-        .number("noAnswerNumberOfRings", a.no_answer_number_of_rings)
-        .boolean("forwardAfterTimeout", a.forward_after_timeout)
-        .number("forwardTimeoutSeconds", a.forward_timeout_seconds)
-        .opt("forwardToPhoneNumber", a.forward_to_phone_number.as_deref());
-    for agent in &a.agent_user_ids {
-        x.text("agentUserId", agent);
+    let h = &a.hunt_group;
+    for d in table::fields().filter(|d| d.carrier == Carrier::Identity) {
+        if let Field::Value(v) = d.get(h) {
+            add_value(x, h, d, v);
+        }
     }
-    x.boolean("allowCallWaitingForAgents", a.allow_call_waiting_for_agents)
-        .boolean(
-            "useSystemHuntGroupCLIDSetting",
-            a.use_system_hunt_group_clid_setting,
-        )
-        .boolean(
-            "includeHuntGroupNameInCLID",
-            a.include_hunt_group_name_in_clid,
-        )
-        .boolean(
-            "enableNotReachableForwarding",
-            a.enable_not_reachable_forwarding,
-        )
-        .opt(
-            "notReachableForwardToPhoneNumber",
-            a.not_reachable_forward_to_phone_number.as_deref(),
-        )
-        .boolean("makeBusyWhenNotReachable", a.make_busy_when_not_reachable)
-        .boolean(
-            "allowMembersToControlGroupBusy",
-            a.allow_members_to_control_group_busy,
-        )
-        .boolean("enableGroupBusy", a.enable_group_busy)
-        .boolean(
-            "applyGroupBusyWhenTerminatingToAgent",
-            a.apply_group_busy_when_terminating_to_agent,
-        )
-        .opt(
-            "networkClassOfService",
-            a.network_class_of_service.as_deref(),
-        );
+    let mut profile = Profile { open: false };
+    for d in table::settings() {
+        profile.enter(x, d);
+        // Unmanaged optional fields are left out; a required one always has a value.
+        if let Field::Value(v) = d.get(h) {
+            add_value(x, h, d, v);
+        }
+    }
+    profile.close(x);
 }
 
-/// A nillable text element: left out, `xsi:nil`, or the value.
-fn change_text(x: &mut XmlOut, name: &str, c: &Change<String>) {
+fn add_value(x: &mut XmlOut, h: &HuntGroup, d: &FieldDef, v: ValueRef<'_>) {
+    match v {
+        // alias{0,3}: callers validate earlier; the encoder never truncates.
+        ValueRef::Aliases(list) => {
+            for a in list {
+                x.text(d.key(), a);
+            }
+        }
+        ValueRef::Agents(list) => {
+            for a in list {
+                x.text(d.key(), &a.user_id);
+            }
+        }
+        ValueRef::Password(p) => {
+            x.text(d.key(), p.expose());
+        }
+        ValueRef::Department(dep) => department(x, d.key(), &DepartmentKey::of(h, dep)),
+        other => {
+            if let Some(t) = other.scalar_text() {
+                x.text(d.key(), &t);
+            }
+        }
+    }
+}
+
+fn modify_instance(x: &mut XmlOut, m: &ModifyInstance) {
+    x.text("serviceUserId", &m.service_user_id);
+    let mut profile = Profile { open: false };
+    for d in table::settings() {
+        let Some(c) = m.get(d) else { continue };
+        profile.enter(x, d);
+        modify_value(x, m, d, c);
+    }
+    profile.close(x);
+}
+
+fn modify_value(x: &mut XmlOut, m: &ModifyInstance, d: &FieldDef, c: &Change<Value>) {
+    let name = d.modify_key();
+    // The replacement lists' item elements (ReplacementSIPAliasList, ReplacementUserIdList).
+    let item = match d.ty {
+        Ty::Aliases { .. } => "sipAlias",
+        _ => "userId",
+    };
     match c {
         Change::Keep => {}
+        Change::Clear if d.ty == Ty::Department => {
+            // Even a nil element of an abstract type must name a concrete type to be valid.
+            x.raw(&format!(
+                "<{name} xsi:type=\"GroupDepartmentKey\" xsi:nil=\"true\"/>"
+            ));
+        }
+        // The replacement list types require at least one item: "none" can only be nil.
         Change::Clear => {
             x.nil(name);
         }
-        Change::Set(v) => {
-            x.text(name, v);
+        Change::Set(Value::Aliases(v)) if v.is_empty() => {
+            x.nil(name);
         }
-    }
-}
-
-/// A nillable replacement list; an empty `Set` means "no entries", which the schema can only
-/// express as `xsi:nil` (the list types require at least one item).
-fn change_list(x: &mut XmlOut, name: &str, item: &str, c: &Change<Vec<String>>) {
-    match c {
-        Change::Keep => {}
-        Change::Set(v) if !v.is_empty() => {
+        Change::Set(Value::Agents(v)) if v.is_empty() => {
+            x.nil(name);
+        }
+        Change::Set(Value::Aliases(v)) => {
             x.open(name);
             for i in v {
                 x.text(item, i);
             }
             x.close(name);
         }
-        Change::Clear | Change::Set(_) => {
-            x.nil(name);
-        }
-    }
-}
-
-fn opt_bool(x: &mut XmlOut, name: &str, v: Option<bool>) {
-    if let Some(b) = v {
-        x.boolean(name, b);
-    }
-}
-
-fn opt_num(x: &mut XmlOut, name: &str, v: Option<u32>) {
-    if let Some(n) = v {
-        x.number(name, n);
-    }
-}
-
-fn modify_instance(x: &mut XmlOut, m: &ModifyInstance) {
-    x.text("serviceUserId", &m.service_user_id);
-    let p = &m.profile;
-    if !p.is_empty() {
-        x.open("serviceInstanceProfile")
-            .opt("name", p.name.as_deref())
-            .opt(
-                "callingLineIdLastName",
-                p.calling_line_id_last_name.as_deref(),
-            )
-            .opt(
-                "callingLineIdFirstName",
-                p.calling_line_id_first_name.as_deref(),
-            )
-            .opt("hiraganaLastName", p.hiragana_last_name.as_deref())
-            .opt("hiraganaFirstName", p.hiragana_first_name.as_deref());
-        change_text(x, "phoneNumber", &p.phone_number);
-        change_text(x, "extension", &p.extension);
-        x.opt("password", p.password.as_ref().map(|s| s.expose()));
-        match &p.department {
-            Change::Keep => {}
-            Change::Clear => {
-                // Even a nil element of an abstract type must name a concrete type to be valid.
-                x.raw("<department xsi:type=\"GroupDepartmentKey\" xsi:nil=\"true\"/>");
+        Change::Set(Value::Agents(v)) => {
+            x.open(name);
+            for a in v {
+                x.text(item, &a.user_id);
             }
-            Change::Set(d) => department(x, d),
+            x.close(name);
         }
-        x.opt("language", p.language.as_deref())
-            .opt("timeZone", p.time_zone.as_deref());
-        change_list(x, "sipAliasList", "sipAlias", &p.sip_alias_list);
-        change_text(x, "publicUserIdentity", &p.public_user_identity);
-        change_text(
-            x,
-            "callingLineIdPhoneNumber",
-            &p.calling_line_id_phone_number,
-        );
-        x.close("serviceInstanceProfile");
+        Change::Set(Value::Password(p)) => {
+            x.text(name, p.expose());
+        }
+        Change::Set(Value::Department(dep)) => {
+            let key = DepartmentKey {
+                service_provider_id: m.service_provider_id.clone(),
+                group_id: (!dep.enterprise).then(|| m.group_id.clone()),
+                name: dep.name.clone(),
+            };
+            department(x, name, &key);
+        }
+        Change::Set(v) => {
+            if let Some(t) = v.as_ref().scalar_text() {
+                x.text(name, &t);
+            }
+        }
     }
-    x.opt("policy", m.policy.map(|p| p.as_str()));
-    opt_bool(x, "huntAfterNoAnswer", m.hunt_after_no_answer);
-    opt_num(x, "noAnswerNumberOfRings", m.no_answer_number_of_rings);
-    opt_bool(x, "forwardAfterTimeout", m.forward_after_timeout);
-    opt_num(x, "forwardTimeoutSeconds", m.forward_timeout_seconds);
-    change_text(x, "forwardToPhoneNumber", &m.forward_to_phone_number);
-    change_list(x, "agentUserIdList", "userId", &m.agent_user_id_list);
-    opt_bool(
-        x,
-        "allowCallWaitingForAgents",
-        m.allow_call_waiting_for_agents,
-    );
-    opt_bool(
-        x,
-        "useSystemHuntGroupCLIDSetting",
-        m.use_system_hunt_group_clid_setting,
-    );
-    opt_bool(
-        x,
-        "includeHuntGroupNameInCLID",
-        m.include_hunt_group_name_in_clid,
-    );
-    opt_bool(
-        x,
-        "enableNotReachableForwarding",
-        m.enable_not_reachable_forwarding,
-    );
-    change_text(
-        x,
-        "notReachableForwardToPhoneNumber",
-        &m.not_reachable_forward_to_phone_number,
-    );
-    opt_bool(
-        x,
-        "makeBusyWhenNotReachable",
-        m.make_busy_when_not_reachable,
-    );
-    opt_bool(
-        x,
-        "allowMembersToControlGroupBusy",
-        m.allow_members_to_control_group_busy,
-    );
-    opt_bool(x, "enableGroupBusy", m.enable_group_busy);
-    opt_bool(
-        x,
-        "applyGroupBusyWhenTerminatingToAgent",
-        m.apply_group_busy_when_terminating_to_agent,
-    );
-    x.opt(
-        "networkClassOfService",
-        m.network_class_of_service.as_deref(),
-    );
 }
 
 #[cfg(test)]
@@ -313,15 +247,28 @@ mod tests {
 
     #[test]
     fn modify_uses_nil_and_keeps_order() {
+        let set = |path: &str, change| crate::ocip::commands::Setting {
+            field: table::by_path(path).unwrap(),
+            change,
+        };
         let m = ModifyInstance {
             service_user_id: "hg@x.com".into(),
-            profile: crate::ocip::commands::ModifyProfile {
-                extension: Change::Clear,
-                sip_alias_list: Change::Set(vec![]),
-                ..Default::default()
-            },
-            agent_user_id_list: Change::Set(vec!["a@x.com".into(), "b@x.com".into()]),
-            forward_to_phone_number: Change::Clear,
+            // Listed out of order on purpose: the encoder writes table order.
+            settings: vec![
+                set(
+                    "agentUserId",
+                    Change::Set(Value::Agents(vec![
+                        crate::model::Agent::new("a@x.com"),
+                        crate::model::Agent::new("b@x.com"),
+                    ])),
+                ),
+                set(
+                    "serviceInstanceProfile.alias",
+                    Change::Set(Value::Aliases(vec![])),
+                ),
+                set("serviceInstanceProfile.extension", Change::Clear),
+                set("forwardToPhoneNumber", Change::Clear),
+            ],
             ..Default::default()
         };
         let s = encode_request(&Request::ModifyInstance(Box::new(m)));

@@ -2,7 +2,11 @@
 //! (see `samples/captured-*.xml`): data responses unprefixed, Success/Error with the `c:` prefix.
 
 use super::commands::{DepartmentKey, InstanceDetails, LoginInfo, OciError, Response};
+use super::decode_request::{Element, Occurs, Rule, INSTANCE_ELEMENTS, PROFILE_ELEMENTS};
+use super::encode_request::department;
 use super::xml::{write_document, XmlOut};
+use crate::model::table::{self, ValueRef};
+use crate::model::Field;
 
 /// Encodes one response as a complete `<command …>…</command>` element.
 pub fn encode_response(r: &Response) -> String {
@@ -222,47 +226,59 @@ fn col(x: &mut XmlOut, v: &str) {
     }
 }
 
-fn department(x: &mut XmlOut, d: &DepartmentKey) {
-    x.raw("<department xsi:type=\"GroupDepartmentKey\">")
-        .text("serviceProviderId", &d.service_provider_id)
-        .text("groupId", &d.group_id)
-        .text("name", &d.name)
-        .close("department");
+/// Writes `GroupHuntGroupGetInstanceResponse20` by the sandbox's own reading of the schema's
+/// sequences ([`PROFILE_ELEMENTS`], [`INSTANCE_ELEMENTS`]), with values from the model.
+fn instance(x: &mut XmlOut, d: &InstanceDetails) {
+    x.open("serviceInstanceProfile");
+    for el in PROFILE_ELEMENTS {
+        get_element(x, d, el, true);
+    }
+    x.close("serviceInstanceProfile");
+    for el in INSTANCE_ELEMENTS {
+        get_element(x, d, el, false);
+    }
 }
 
-fn instance(x: &mut XmlOut, d: &InstanceDetails) {
-    let p = &d.profile;
-    x.open("serviceInstanceProfile")
-        .text("name", &p.name)
-        .text("callingLineIdLastName", &p.calling_line_id_last_name)
-        .text("callingLineIdFirstName", &p.calling_line_id_first_name)
-        .opt("hiraganaLastName", p.hiragana_last_name.as_deref())
-        .opt("hiraganaFirstName", p.hiragana_first_name.as_deref())
-        .opt("phoneNumber", p.phone_number.as_deref())
-        .opt("extension", p.extension.as_deref())
-        .opt("countryCode", p.country_code.as_deref())
-        .opt("nationalPrefix", p.national_prefix.as_deref());
-    if let Some(dep) = &p.department {
-        department(x, dep);
+fn get_element(x: &mut XmlOut, d: &InstanceDetails, el: &Element, in_profile: bool) {
+    if el.get == Occurs::Never {
+        return;
     }
-    x.opt("language", p.language.as_deref())
-        .opt("timeZone", p.time_zone.as_deref())
-        .opt("timeZoneDisplayName", p.time_zone_display_name.as_deref());
-    for a in &p.alias {
-        x.text("alias", a);
+    if let Rule::ReadOnly(_) = el.rule {
+        let v = match el.name {
+            "countryCode" => &d.country_code,
+            "nationalPrefix" => &d.national_prefix,
+            _ => &d.time_zone_display_name,
+        };
+        x.opt(el.name, v.as_deref());
+        return;
     }
-    x.opt("publicUserIdentity", p.public_user_identity.as_deref())
-        .opt(
-            "callingLineIdPhoneNumber",
-            p.calling_line_id_phone_number.as_deref(),
-        )
-        .close("serviceInstanceProfile");
-    x.text("policy", d.policy.as_str())
-        .boolean("huntAfterNoAnswer", d.hunt_after_no_answer)
-        .number("noAnswerNumberOfRings", d.no_answer_number_of_rings)
-        .boolean("forwardAfterTimeout", d.forward_after_timeout)
-        .number("forwardTimeoutSeconds", d.forward_timeout_seconds)
-        .opt("forwardToPhoneNumber", d.forward_to_phone_number.as_deref());
+    if el.rule == Rule::Agents {
+        agent_table(x, d);
+        return;
+    }
+    let h = &d.hunt_group;
+    let Some(row) = table::by_element(el.name, in_profile) else {
+        return;
+    };
+    match row.get(h) {
+        Field::Value(ValueRef::Aliases(list)) => {
+            for a in list {
+                x.text(el.name, a);
+            }
+        }
+        Field::Value(ValueRef::Department(dep)) => {
+            department(x, el.name, &DepartmentKey::of(h, dep));
+        }
+        Field::Value(v) => {
+            if let Some(t) = v.scalar_text() {
+                x.text(el.name, &t);
+            }
+        }
+        Field::Absent | Field::Unmanaged => {}
+    }
+}
+
+fn agent_table(x: &mut XmlOut, d: &InstanceDetails) {
     x.open("agentUserTable");
     for h in [
         "User Id",
@@ -292,38 +308,7 @@ fn instance(x: &mut XmlOut, d: &InstanceDetails) {
         col(x, &a.email_address);
         x.close("row");
     }
-    x.close("agentUserTable")
-        .boolean("allowCallWaitingForAgents", d.allow_call_waiting_for_agents)
-        .boolean(
-            "useSystemHuntGroupCLIDSetting",
-            d.use_system_hunt_group_clid_setting,
-        )
-        .boolean(
-            "includeHuntGroupNameInCLID",
-            d.include_hunt_group_name_in_clid,
-        )
-        .boolean(
-            "enableNotReachableForwarding",
-            d.enable_not_reachable_forwarding,
-        )
-        .opt(
-            "notReachableForwardToPhoneNumber",
-            d.not_reachable_forward_to_phone_number.as_deref(),
-        )
-        .boolean("makeBusyWhenNotReachable", d.make_busy_when_not_reachable)
-        .boolean(
-            "allowMembersToControlGroupBusy",
-            d.allow_members_to_control_group_busy,
-        )
-        .boolean("enableGroupBusy", d.enable_group_busy)
-        .boolean(
-            "applyGroupBusyWhenTerminatingToAgent",
-            d.apply_group_busy_when_terminating_to_agent,
-        )
-        .opt(
-            "networkClassOfService",
-            d.network_class_of_service.as_deref(),
-        );
+    x.close("agentUserTable");
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! The current state as read from BroadWorks, normalised to the same [`HuntGroup`] type as
 //! the desired state.
 
-use crate::model::{e164, Agent, Department, Field, HuntGroup, Policy, ServiceInstanceProfile};
+use crate::model::table::{self, Compare, Value, ValueRef};
+use crate::model::{e164, Field, HuntGroup, Policy};
 use crate::ocip::commands::InstanceDetails;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -116,57 +117,24 @@ pub fn from_details(
     service_user_id: &str,
     d: &InstanceDetails,
 ) -> HuntGroup {
-    let cc = d.profile.country_code.as_deref();
-    let num = |n: &Option<String>| Field::from_option(n.as_deref().map(|n| e164(n, cc)));
-    let text = |t: &Option<String>| Field::from_option(t.clone());
-    let p = &d.profile;
-    HuntGroup {
-        service_provider_id: service_provider_id.to_string(),
-        group_id: group_id.to_string(),
-        service_user_id: service_user_id.to_string(),
-        service_instance_profile: ServiceInstanceProfile {
-            name: p.name.clone(),
-            calling_line_id_last_name: p.calling_line_id_last_name.clone(),
-            calling_line_id_first_name: p.calling_line_id_first_name.clone(),
-            hiragana_last_name: text(&p.hiragana_last_name),
-            hiragana_first_name: text(&p.hiragana_first_name),
-            phone_number: num(&p.phone_number),
-            extension: text(&p.extension),
-            password: None,
-            department: Field::from_option(
-                p.department.as_ref().map(|k| Department::group(&k.name)),
-            ),
-            language: text(&p.language),
-            time_zone: text(&p.time_zone),
-            alias: p.alias.clone(),
-            public_user_identity: text(&p.public_user_identity),
-            calling_line_id_phone_number: num(&p.calling_line_id_phone_number),
-        },
-        policy: d.policy,
-        hunt_after_no_answer: d.hunt_after_no_answer,
-        no_answer_number_of_rings: d.no_answer_number_of_rings,
-        forward_after_timeout: d.forward_after_timeout,
-        forward_timeout_seconds: d.forward_timeout_seconds,
-        forward_to_phone_number: num(&d.forward_to_phone_number),
-        agents: d
-            .agents
-            .iter()
-            .map(|a| Agent {
-                user_id: a.user_id.clone(),
-                // Weights mean nothing for other policies; leaving them out keeps plans quiet.
-                weight: (d.policy == Policy::Weighted).then_some(a.weight),
-            })
-            .collect(),
-        allow_call_waiting_for_agents: d.allow_call_waiting_for_agents,
-        use_system_hunt_group_clid_setting: d.use_system_hunt_group_clid_setting,
-        include_hunt_group_name_in_clid: d.include_hunt_group_name_in_clid,
-        enable_not_reachable_forwarding: d.enable_not_reachable_forwarding,
-        not_reachable_forward_to_phone_number: num(&d.not_reachable_forward_to_phone_number),
-        make_busy_when_not_reachable: d.make_busy_when_not_reachable,
-        allow_members_to_control_group_busy: d.allow_members_to_control_group_busy,
-        enable_group_busy: d.enable_group_busy,
-        apply_group_busy_when_terminating_to_agent: d.apply_group_busy_when_terminating_to_agent,
-        network_class_of_service: text(&d.network_class_of_service),
-        is_active: true,
+    let cc = d.country_code.as_deref();
+    let mut h = d.hunt_group.clone();
+    h.service_provider_id = service_provider_id.to_string();
+    h.group_id = group_id.to_string();
+    h.service_user_id = service_user_id.to_string();
+    h.service_instance_profile.password = None;
+    for f in table::settings().filter(|f| f.compare == Compare::E164) {
+        if let Field::Value(ValueRef::Text(n)) = f.get(&h) {
+            let n = e164(n, cc);
+            // The row's slot is text: setting text back cannot fail.
+            let _ = f.set(&mut h, Field::Value(Value::Text(n)));
+        }
     }
+    // Weights mean nothing for other policies; leaving them out keeps plans quiet.
+    if h.policy != Policy::Weighted {
+        for a in &mut h.agents {
+            a.weight = None;
+        }
+    }
+    h
 }

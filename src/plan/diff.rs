@@ -4,43 +4,23 @@ use super::{
     fingerprint, Action, AgentChanges, Change, CurrentState, FieldChange, GroupKey, Plan,
     PlanOptions, UnmanagedHuntGroup, WeightChange, FORMAT_VERSION, PASSWORD_NOTE,
 };
+use crate::model::table::{self, Carrier, Compare, FieldDef, Ty, ValueRef};
 use crate::model::{e164, Agent, Field, HuntGroup, Policy};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
-/// Field paths (OCI-P camelCase), shared by the diff and the request builders.
+/// Paths of the fields that pre-flight and the renderers treat apart (table rows), and of the
+/// weights, which are not a row of their own.
 pub(crate) mod paths {
-    pub const NAME: &str = "serviceInstanceProfile.name";
-    pub const CLID_LAST: &str = "serviceInstanceProfile.callingLineIdLastName";
-    pub const CLID_FIRST: &str = "serviceInstanceProfile.callingLineIdFirstName";
-    pub const HIRAGANA_LAST: &str = "serviceInstanceProfile.hiraganaLastName";
-    pub const HIRAGANA_FIRST: &str = "serviceInstanceProfile.hiraganaFirstName";
-    pub const PHONE: &str = "serviceInstanceProfile.phoneNumber";
-    pub const EXTENSION: &str = "serviceInstanceProfile.extension";
-    pub const PASSWORD: &str = "serviceInstanceProfile.password";
-    pub const LANGUAGE: &str = "serviceInstanceProfile.language";
-    pub const TIME_ZONE: &str = "serviceInstanceProfile.timeZone";
-    pub const ALIAS: &str = "serviceInstanceProfile.alias";
-    pub const PUI: &str = "serviceInstanceProfile.publicUserIdentity";
-    pub const CLID_PHONE: &str = "serviceInstanceProfile.callingLineIdPhoneNumber";
-    pub const POLICY: &str = "policy";
-    pub const HUNT_AFTER_NO_ANSWER: &str = "huntAfterNoAnswer";
-    pub const RINGS: &str = "noAnswerNumberOfRings";
-    pub const FORWARD_AFTER_TIMEOUT: &str = "forwardAfterTimeout";
-    pub const FORWARD_TIMEOUT: &str = "forwardTimeoutSeconds";
-    pub const FORWARD_TO: &str = "forwardToPhoneNumber";
+    /// The agents.
     pub const AGENTS: &str = "agentUserId";
+    /// The directory number.
+    pub const PHONE: &str = "serviceInstanceProfile.phoneNumber";
+    /// The extension.
+    pub const EXTENSION: &str = "serviceInstanceProfile.extension";
+    /// The agents' weights (the weighted call distribution request), listed apart from the
+    /// agents in plans.
     pub const WEIGHTS: &str = "agentWeight";
-    pub const CALL_WAITING: &str = "allowCallWaitingForAgents";
-    pub const SYSTEM_CLID: &str = "useSystemHuntGroupCLIDSetting";
-    pub const NAME_IN_CLID: &str = "includeHuntGroupNameInCLID";
-    pub const NR_FORWARDING: &str = "enableNotReachableForwarding";
-    pub const NR_FORWARD_TO: &str = "notReachableForwardToPhoneNumber";
-    pub const MAKE_BUSY: &str = "makeBusyWhenNotReachable";
-    pub const MEMBERS_BUSY: &str = "allowMembersToControlGroupBusy";
-    pub const GROUP_BUSY: &str = "enableGroupBusy";
-    pub const BUSY_TO_AGENT: &str = "applyGroupBusyWhenTerminatingToAgent";
-    pub const NCOS: &str = "networkClassOfService";
 }
 
 /// Compares the desired hunt groups with the current state and plans the changes.
@@ -164,7 +144,7 @@ pub fn diff(desired: &[HuntGroup], current: &CurrentState, opts: &PlanOptions) -
 }
 
 fn create(d: &HuntGroup) -> Change {
-    let mut fields: Vec<FieldChange> = field_values(d)
+    let fields = values(d, true)
         .into_iter()
         .map(|(path, new)| FieldChange {
             path: path.to_string(),
@@ -172,35 +152,6 @@ fn create(d: &HuntGroup) -> Change {
             new,
         })
         .collect();
-    let password = d.service_instance_profile.password.is_some();
-    if password {
-        // After the extension, where the schema puts it.
-        let at = fields
-            .iter()
-            .position(|f| !f.path.starts_with("serviceInstanceProfile."))
-            .unwrap_or(fields.len());
-        let at = fields[..at]
-            .iter()
-            .position(|f| {
-                [
-                    paths::LANGUAGE,
-                    paths::TIME_ZONE,
-                    paths::ALIAS,
-                    paths::PUI,
-                    paths::CLID_PHONE,
-                ]
-                .contains(&f.path.as_str())
-            })
-            .unwrap_or(at);
-        fields.insert(
-            at,
-            FieldChange {
-                path: paths::PASSWORD.into(),
-                old: Value::Null,
-                new: json!(PASSWORD_NOTE),
-            },
-        );
-    }
     Change {
         action: Action::Create,
         service_provider_id: d.service_provider_id.clone(),
@@ -211,82 +162,41 @@ fn create(d: &HuntGroup) -> Change {
         fields,
         agents: None,
         warnings: Vec::new(),
-        password,
+        password: d.service_instance_profile.password.is_some(),
     }
 }
 
 /// The managed fields of a hunt group with a value, in schema order, as shown in a plan
 /// (creates list them as new values, deletes as old ones). The password is never listed.
 pub fn field_values(hg: &HuntGroup) -> Vec<(&'static str, Value)> {
-    let p = &hg.service_instance_profile;
-    let mut out: Vec<(&'static str, Value)> = vec![
-        (paths::NAME, json!(p.name)),
-        (paths::CLID_LAST, json!(p.calling_line_id_last_name)),
-        (paths::CLID_FIRST, json!(p.calling_line_id_first_name)),
-    ];
-    let opt = |out: &mut Vec<_>, path, f: &Field<String>| {
-        if let Field::Value(v) = f {
-            out.push((path, json!(v)));
+    values(hg, false)
+}
+
+/// [`field_values`], with a note in the password's place when `password_note` and one is set.
+fn values(hg: &HuntGroup, password_note: bool) -> Vec<(&'static str, Value)> {
+    let mut out = Vec::new();
+    for f in table::fields().filter(|f| f.carrier != Carrier::Identity) {
+        match (f.ty, f.get(hg)) {
+            (Ty::Password, Field::Value(_)) if password_note => {
+                out.push((f.path, json!(PASSWORD_NOTE)));
+            }
+            (Ty::Password, _) => {}
+            (Ty::Agents, _) => {
+                out.push((f.path, json!(agent_ids(&hg.agents))));
+                if hg.policy == Policy::Weighted && hg.agents.iter().any(|a| a.weight.is_some()) {
+                    let w: BTreeMap<&str, Option<u8>> = hg
+                        .agents
+                        .iter()
+                        .map(|a| (a.user_id.as_str(), a.weight))
+                        .collect();
+                    out.push((paths::WEIGHTS, json!(w)));
+                }
+            }
+            (Ty::Aliases { .. }, Field::Value(ValueRef::Aliases([]))) => {}
+            (_, Field::Value(v)) => out.push((f.path, v.to_json())),
+            (_, Field::Absent | Field::Unmanaged) => {}
         }
-    };
-    opt(&mut out, paths::HIRAGANA_LAST, &p.hiragana_last_name);
-    opt(&mut out, paths::HIRAGANA_FIRST, &p.hiragana_first_name);
-    opt(&mut out, paths::PHONE, &p.phone_number);
-    opt(&mut out, paths::EXTENSION, &p.extension);
-    opt(&mut out, paths::LANGUAGE, &p.language);
-    opt(&mut out, paths::TIME_ZONE, &p.time_zone);
-    if !p.alias.is_empty() {
-        out.push((paths::ALIAS, json!(p.alias)));
     }
-    opt(&mut out, paths::PUI, &p.public_user_identity);
-    opt(&mut out, paths::CLID_PHONE, &p.calling_line_id_phone_number);
-    out.push((paths::POLICY, json!(hg.policy)));
-    out.push((paths::HUNT_AFTER_NO_ANSWER, json!(hg.hunt_after_no_answer)));
-    out.push((paths::RINGS, json!(hg.no_answer_number_of_rings)));
-    out.push((
-        paths::FORWARD_AFTER_TIMEOUT,
-        json!(hg.forward_after_timeout),
-    ));
-    out.push((paths::FORWARD_TIMEOUT, json!(hg.forward_timeout_seconds)));
-    opt(&mut out, paths::FORWARD_TO, &hg.forward_to_phone_number);
-    out.push((paths::AGENTS, json!(agent_ids(&hg.agents))));
-    if hg.policy == Policy::Weighted && hg.agents.iter().any(|a| a.weight.is_some()) {
-        let w: BTreeMap<&str, Option<u8>> = hg
-            .agents
-            .iter()
-            .map(|a| (a.user_id.as_str(), a.weight))
-            .collect();
-        out.push((paths::WEIGHTS, json!(w)));
-    }
-    out.push((paths::CALL_WAITING, json!(hg.allow_call_waiting_for_agents)));
-    out.push((
-        paths::SYSTEM_CLID,
-        json!(hg.use_system_hunt_group_clid_setting),
-    ));
-    out.push((
-        paths::NAME_IN_CLID,
-        json!(hg.include_hunt_group_name_in_clid),
-    ));
-    out.push((
-        paths::NR_FORWARDING,
-        json!(hg.enable_not_reachable_forwarding),
-    ));
-    opt(
-        &mut out,
-        paths::NR_FORWARD_TO,
-        &hg.not_reachable_forward_to_phone_number,
-    );
-    out.push((paths::MAKE_BUSY, json!(hg.make_busy_when_not_reachable)));
-    out.push((
-        paths::MEMBERS_BUSY,
-        json!(hg.allow_members_to_control_group_busy),
-    ));
-    out.push((paths::GROUP_BUSY, json!(hg.enable_group_busy)));
-    out.push((
-        paths::BUSY_TO_AGENT,
-        json!(hg.apply_group_busy_when_terminating_to_agent),
-    ));
-    opt(&mut out, paths::NCOS, &hg.network_class_of_service);
     out
 }
 
@@ -294,69 +204,18 @@ fn agent_ids(agents: &[Agent]) -> Vec<&str> {
     agents.iter().map(|a| a.user_id.as_str()).collect()
 }
 
-/// How an optional text field may be cleared by a modify.
-#[derive(Clone, Copy, PartialEq)]
-enum Clear {
-    /// `xsi:nil` is allowed.
-    Nil,
-    /// Not nillable in R25: a value on the server cannot be removed by a modify.
-    Impossible,
-}
-
-struct Differ<'a> {
-    fields: Vec<FieldChange>,
-    warnings: Vec<String>,
-    cc: Option<&'a str>,
-}
-
-impl Differ<'_> {
-    fn plain<T: PartialEq + serde::Serialize>(&mut self, path: &str, d: &T, c: &T) {
-        if d != c {
-            self.fields.push(FieldChange {
-                path: path.into(),
-                old: json!(c),
-                new: json!(d),
-            });
-        }
+fn json_of(v: &Field<ValueRef<'_>>) -> Value {
+    match v {
+        Field::Value(v) => v.to_json(),
+        _ => Value::Null,
     }
+}
 
-    fn optional(
-        &mut self,
-        path: &str,
-        d: &Field<String>,
-        c: &Field<String>,
-        number: bool,
-        clear: Clear,
-    ) {
-        let same = |dv: &str, cv: &str| {
-            if number {
-                same_number(dv, cv, self.cc)
-            } else {
-                dv == cv
-            }
-        };
-        match (d, c) {
-            (Field::Unmanaged, _) => {}
-            (Field::Value(dv), Field::Value(cv)) if same(dv, cv) => {}
-            (Field::Value(dv), _) => self.fields.push(FieldChange {
-                path: path.into(),
-                old: json!(c.value()),
-                new: json!(dv),
-            }),
-            (Field::Absent, Field::Value(cv)) => match clear {
-                Clear::Nil => self.fields.push(FieldChange {
-                    path: path.into(),
-                    old: json!(cv),
-                    new: Value::Null,
-                }),
-                Clear::Impossible => self.warnings.push(format!(
-                    "{path} is {cv:?} on the server and the desired state asks for none, but \
-                     BroadWorks R25 cannot clear it with a modify (not nillable): remove it by \
-                     hand or give it a value"
-                )),
-            },
-            (Field::Absent, _) => {}
-        }
+/// True when a desired and a current value agree by the field's comparison rule.
+fn same(f: &FieldDef, d: ValueRef<'_>, c: ValueRef<'_>, cc: Option<&str>) -> bool {
+    match (f.compare, d, c) {
+        (Compare::E164, ValueRef::Text(x), ValueRef::Text(y)) => same_number(x, y, cc),
+        (cmp, x, y) => table::same_value(cmp, x, y, cc),
     }
 }
 
@@ -388,185 +247,72 @@ pub(crate) fn same_number(d: &str, c: &str, cc: Option<&str>) -> bool {
     }
 }
 
+struct Differ {
+    fields: Vec<FieldChange>,
+    warnings: Vec<String>,
+}
+
 fn update(d: &HuntGroup, c: &HuntGroup, cc: Option<&str>) -> Change {
-    let mut x = Differ {
-        fields: Vec::new(),
-        warnings: Vec::new(),
-        cc,
-    };
-    let (dp, cp) = (&d.service_instance_profile, &c.service_instance_profile);
-    x.plain(paths::NAME, &dp.name, &cp.name);
-    x.plain(
-        paths::CLID_LAST,
-        &dp.calling_line_id_last_name,
-        &cp.calling_line_id_last_name,
-    );
-    x.plain(
-        paths::CLID_FIRST,
-        &dp.calling_line_id_first_name,
-        &cp.calling_line_id_first_name,
-    );
-    use Clear::{Impossible, Nil};
-    x.optional(
-        paths::HIRAGANA_LAST,
-        &dp.hiragana_last_name,
-        &cp.hiragana_last_name,
-        false,
-        Impossible,
-    );
-    x.optional(
-        paths::HIRAGANA_FIRST,
-        &dp.hiragana_first_name,
-        &cp.hiragana_first_name,
-        false,
-        Impossible,
-    );
-    x.optional(paths::PHONE, &dp.phone_number, &cp.phone_number, true, Nil);
-    x.optional(paths::EXTENSION, &dp.extension, &cp.extension, false, Nil);
-    x.optional(
-        paths::LANGUAGE,
-        &dp.language,
-        &cp.language,
-        false,
-        Impossible,
-    );
-    x.optional(
-        paths::TIME_ZONE,
-        &dp.time_zone,
-        &cp.time_zone,
-        false,
-        Impossible,
-    );
-    // Aliases are a set on the server: their order means nothing.
-    let sorted = |v: &[String]| v.iter().cloned().collect::<BTreeSet<_>>();
-    if sorted(&dp.alias) != sorted(&cp.alias) {
-        x.fields.push(FieldChange {
-            path: paths::ALIAS.into(),
-            old: json!(cp.alias),
-            new: json!(dp.alias),
-        });
-    }
-    x.optional(
-        paths::PUI,
-        &dp.public_user_identity,
-        &cp.public_user_identity,
-        false,
-        Nil,
-    );
-    x.optional(
-        paths::CLID_PHONE,
-        &dp.calling_line_id_phone_number,
-        &cp.calling_line_id_phone_number,
-        true,
-        Nil,
-    );
-    x.plain(paths::POLICY, &d.policy, &c.policy);
-    x.plain(
-        paths::HUNT_AFTER_NO_ANSWER,
-        &d.hunt_after_no_answer,
-        &c.hunt_after_no_answer,
-    );
-    x.plain(
-        paths::RINGS,
-        &d.no_answer_number_of_rings,
-        &c.no_answer_number_of_rings,
-    );
-    x.plain(
-        paths::FORWARD_AFTER_TIMEOUT,
-        &d.forward_after_timeout,
-        &c.forward_after_timeout,
-    );
-    x.plain(
-        paths::FORWARD_TIMEOUT,
-        &d.forward_timeout_seconds,
-        &c.forward_timeout_seconds,
-    );
-    x.optional(
-        paths::FORWARD_TO,
-        &d.forward_to_phone_number,
-        &c.forward_to_phone_number,
-        true,
-        Nil,
-    );
+    let mut fields = Vec::new();
+    let mut warnings = Vec::new();
     let agents = agent_changes(d, c);
-    if agents.list_changed() {
-        x.fields.push(FieldChange {
-            path: paths::AGENTS.into(),
-            old: json!(agent_ids(&c.agents)),
-            new: json!(agent_ids(&d.agents)),
-        });
+    for f in table::fields().filter(|f| f.carrier != Carrier::Identity) {
+        match f.ty {
+            Ty::Password => continue,
+            Ty::Agents => {
+                if agents.list_changed() {
+                    fields.push(FieldChange {
+                        path: f.path.into(),
+                        old: json!(agent_ids(&c.agents)),
+                        new: json!(agent_ids(&d.agents)),
+                    });
+                }
+                if !agents.weights.is_empty() {
+                    let old: BTreeMap<&str, Option<u8>> = agents
+                        .weights
+                        .iter()
+                        .map(|w| (w.user_id.as_str(), w.old))
+                        .collect();
+                    let new: BTreeMap<&str, u8> = agents
+                        .weights
+                        .iter()
+                        .map(|w| (w.user_id.as_str(), w.new))
+                        .collect();
+                    fields.push(FieldChange {
+                        path: paths::WEIGHTS.into(),
+                        old: json!(old),
+                        new: json!(new),
+                    });
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let (dv, cv) = (f.get(d), f.get(c));
+        match (&dv, &cv) {
+            (Field::Unmanaged, _) => {}
+            (Field::Value(a), Field::Value(b)) if same(f, *a, *b, cc) => {}
+            (Field::Value(a), _) => fields.push(FieldChange {
+                path: f.path.into(),
+                old: json_of(&cv),
+                new: a.to_json(),
+            }),
+            (Field::Absent, Field::Value(b)) if f.clearable => fields.push(FieldChange {
+                path: f.path.into(),
+                old: b.to_json(),
+                new: Value::Null,
+            }),
+            (Field::Absent, Field::Value(b)) => warnings.push(format!(
+                "{} is {} on the server and the desired state asks for none, but \
+                 BroadWorks R25 cannot clear it with a modify (not nillable): remove it by \
+                 hand or give it a value",
+                f.path,
+                b.to_json()
+            )),
+            (Field::Absent, _) => {}
+        }
     }
-    if !agents.weights.is_empty() {
-        let old: BTreeMap<&str, Option<u8>> = agents
-            .weights
-            .iter()
-            .map(|w| (w.user_id.as_str(), w.old))
-            .collect();
-        let new: BTreeMap<&str, u8> = agents
-            .weights
-            .iter()
-            .map(|w| (w.user_id.as_str(), w.new))
-            .collect();
-        x.fields.push(FieldChange {
-            path: paths::WEIGHTS.into(),
-            old: json!(old),
-            new: json!(new),
-        });
-    }
-    x.plain(
-        paths::CALL_WAITING,
-        &d.allow_call_waiting_for_agents,
-        &c.allow_call_waiting_for_agents,
-    );
-    x.plain(
-        paths::SYSTEM_CLID,
-        &d.use_system_hunt_group_clid_setting,
-        &c.use_system_hunt_group_clid_setting,
-    );
-    x.plain(
-        paths::NAME_IN_CLID,
-        &d.include_hunt_group_name_in_clid,
-        &c.include_hunt_group_name_in_clid,
-    );
-    x.plain(
-        paths::NR_FORWARDING,
-        &d.enable_not_reachable_forwarding,
-        &c.enable_not_reachable_forwarding,
-    );
-    x.optional(
-        paths::NR_FORWARD_TO,
-        &d.not_reachable_forward_to_phone_number,
-        &c.not_reachable_forward_to_phone_number,
-        true,
-        Nil,
-    );
-    x.plain(
-        paths::MAKE_BUSY,
-        &d.make_busy_when_not_reachable,
-        &c.make_busy_when_not_reachable,
-    );
-    x.plain(
-        paths::MEMBERS_BUSY,
-        &d.allow_members_to_control_group_busy,
-        &c.allow_members_to_control_group_busy,
-    );
-    x.plain(
-        paths::GROUP_BUSY,
-        &d.enable_group_busy,
-        &c.enable_group_busy,
-    );
-    x.plain(
-        paths::BUSY_TO_AGENT,
-        &d.apply_group_busy_when_terminating_to_agent,
-        &c.apply_group_busy_when_terminating_to_agent,
-    );
-    x.optional(
-        paths::NCOS,
-        &d.network_class_of_service,
-        &c.network_class_of_service,
-        false,
-        Impossible,
-    );
+    let x = Differ { fields, warnings };
 
     let action = if x.fields.is_empty() {
         Action::NoOp
@@ -659,40 +405,25 @@ fn agent_changes(d: &HuntGroup, c: &HuntGroup) -> AgentChanges {
 /// The hunt group as it will be after the update: managed fields from the desired state
 /// (except values R25 cannot clear), everything else as it is.
 fn merge(d: &HuntGroup, c: &HuntGroup) -> HuntGroup {
-    let keep = |df: &Field<String>, cf: &Field<String>, clearable: bool| match df {
-        Field::Unmanaged => cf.clone(),
-        Field::Absent if !clearable => cf.clone(),
-        _ => df.clone(),
-    };
-    let (dp, cp) = (&d.service_instance_profile, &c.service_instance_profile);
     let mut out = d.clone();
-    let p = &mut out.service_instance_profile;
     // Write-only and never sent on update.
-    p.password = None;
-    p.hiragana_last_name = keep(&dp.hiragana_last_name, &cp.hiragana_last_name, false);
-    p.hiragana_first_name = keep(&dp.hiragana_first_name, &cp.hiragana_first_name, false);
-    p.phone_number = keep(&dp.phone_number, &cp.phone_number, true);
-    p.extension = keep(&dp.extension, &cp.extension, true);
-    p.language = keep(&dp.language, &cp.language, false);
-    p.time_zone = keep(&dp.time_zone, &cp.time_zone, false);
-    p.public_user_identity = keep(&dp.public_user_identity, &cp.public_user_identity, true);
-    p.calling_line_id_phone_number = keep(
-        &dp.calling_line_id_phone_number,
-        &cp.calling_line_id_phone_number,
-        true,
-    );
-    out.forward_to_phone_number =
-        keep(&d.forward_to_phone_number, &c.forward_to_phone_number, true);
-    out.not_reachable_forward_to_phone_number = keep(
-        &d.not_reachable_forward_to_phone_number,
-        &c.not_reachable_forward_to_phone_number,
-        true,
-    );
-    out.network_class_of_service = keep(
-        &d.network_class_of_service,
-        &c.network_class_of_service,
-        false,
-    );
+    out.service_instance_profile.password = None;
+    for f in table::fields().filter(|f| f.carrier != Carrier::Identity) {
+        let keep_current = match f.get(d) {
+            Field::Unmanaged => true,
+            Field::Absent => !f.clearable,
+            Field::Value(_) => false,
+        };
+        if keep_current && f.ty != Ty::Password {
+            let current = match f.get(c) {
+                Field::Value(v) => Field::Value(v.to_owned()),
+                Field::Absent => Field::Absent,
+                Field::Unmanaged => Field::Unmanaged,
+            };
+            // Both hunt groups hold the same typed field: setting it cannot fail.
+            let _ = f.set(&mut out, current);
+        }
+    }
     out.agents = d
         .agents
         .iter()

@@ -300,7 +300,7 @@ async fn read_details<E: Execute>(
             Ok(Response::Instance(details)) => {
                 let hg = from_details(&key.service_provider_id, &key.group_id, &id, &details);
                 if let Some(g) = current.groups.get_mut(&key) {
-                    if let Some(cc) = details.profile.country_code.clone() {
+                    if let Some(cc) = details.country_code.clone() {
                         g.country_codes.insert(id.clone(), cc);
                     }
                     g.hunt_groups.insert(id, hg);

@@ -406,7 +406,7 @@ fn subject(req: &Request) -> Option<&str> {
         | Request::ModifyWeights {
             service_user_id, ..
         } => Some(service_user_id),
-        Request::AddInstance(a) => Some(&a.service_user_id),
+        Request::AddInstance(a) => Some(&a.hunt_group.service_user_id),
         Request::ModifyInstance(m) => Some(&m.service_user_id),
         _ => None,
     }

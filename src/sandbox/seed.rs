@@ -1,10 +1,8 @@
 //! The built-in seed state (examples/huntgroups/SEED.md): what a fresh sandbox holds so that
 //! planning `examples/` shows creates, updates, an unchanged group and an unmanaged one.
 
-use super::state::{
-    AgentState, GroupState, HuntGroupState, SandboxState, ServiceProviderState, UserState,
-};
-use crate::model::Policy;
+use super::state::{GroupState, HuntGroupState, SandboxState, ServiceProviderState, UserState};
+use crate::model::{Agent, Field, Policy};
 
 fn user(id: &str, last: &str, first: &str, ext: &str) -> UserState {
     UserState {
@@ -17,13 +15,8 @@ fn user(id: &str, last: &str, first: &str, ext: &str) -> UserState {
     }
 }
 
-fn agents(ids: &[&str]) -> Vec<AgentState> {
-    ids.iter()
-        .map(|u| AgentState {
-            user_id: (*u).into(),
-            weight: 0,
-        })
-        .collect()
+fn agents(ids: &[&str]) -> Vec<Agent> {
+    ids.iter().map(|u| HuntGroupState::agent(u)).collect()
 }
 
 fn numbers(from: u32, to: u32) -> Vec<String> {
@@ -34,8 +27,8 @@ fn numbers(from: u32, to: u32) -> Vec<String> {
 pub fn seed_state() -> SandboxState {
     let mut sales_hunt =
         HuntGroupState::with_defaults("sales-hunt@company.com", "Sales Hunt", "Sales", "Team");
-    sales_hunt.phone_number = Some("2025550100".into());
-    sales_hunt.extension = Some("0100".into());
+    sales_hunt.service_instance_profile.phone_number = Field::Value("2025550100".into());
+    sales_hunt.service_instance_profile.extension = Field::Value("0100".into());
     sales_hunt.agents = agents(&["jane.smith@company.com", "john.doe@company.com"]);
 
     // Exactly what examples/huntgroups/sales.yaml says, documented defaults for the rest.
@@ -45,22 +38,21 @@ pub fn seed_state() -> SandboxState {
         "Sales",
         "VIP",
     );
-    vip.extension = Some("0101".into());
+    vip.service_instance_profile.extension = Field::Value("0101".into());
     vip.policy = Policy::Simultaneous;
     vip.agents = agents(&["alice.jones@company.com", "carol.white@company.com"]);
 
-    // support.csv differs only in noAnswerNumberOfRings (3 there, 5 here).
+    // support.csv differs from this only in its number of rings (3 there, the default 5 here).
     let mut support = HuntGroupState::with_defaults(
         "support-hunt@company.com",
         "Support Hunt Group",
         "Support",
         "Team",
     );
-    support.phone_number = Some("2025550200".into());
-    support.extension = Some("0200".into());
-    support.alias = vec!["support-team@company.com".into()];
+    support.service_instance_profile.phone_number = Field::Value("2025550200".into());
+    support.service_instance_profile.extension = Field::Value("0200".into());
+    support.service_instance_profile.alias = vec!["support-team@company.com".into()];
     support.policy = Policy::Circular;
-    support.no_answer_number_of_rings = 5;
     support.agents = agents(&["support1@company.com", "support2@company.com"]);
 
     let mut legacy = HuntGroupState::with_defaults(
@@ -69,7 +61,7 @@ pub fn seed_state() -> SandboxState {
         "Support",
         "Legacy",
     );
-    legacy.extension = Some("0210".into());
+    legacy.service_instance_profile.extension = Field::Value("0210".into());
     legacy.agents = agents(&["support3@company.com"]);
 
     SandboxState {

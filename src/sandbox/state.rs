@@ -8,14 +8,15 @@
 //!       "phoneNumbers": ["2025550100", "+1-2025550101"],
 //!       "users": [ { "userId": "john.doe@company.com", "lastName": "Doe", "firstName": "John",
 //!                    "extension": "1001", "emailAddress": "john.doe@company.com" } ],
-//!       "huntGroups": [ { "serviceUserId": "sales-hunt@company.com", "name": "Sales Hunt",
-//!                         "callingLineIdLastName": "Sales", "callingLineIdFirstName": "Team",
-//!                         "policy": "Regular", "agents": [ {"userId": "…", "weight": 0} ], … } ] } ] } ] }
+//!       "huntGroups": [ { "serviceUserId": "sales-hunt@company.com",
+//!                         "serviceInstanceProfile": { "name": "Sales Hunt",
+//!                           "callingLineIdLastName": "Sales", "callingLineIdFirstName": "Team" },
+//!                         "policy": "Regular", "agentUserId": [ {"userId": "…", "weight": 0} ], … } ] } ] } ] }
 //! ```
 //! Phone numbers may be written in any accepted form; they are kept national. Hunt group
 //! passwords are never stored (only whether one was set).
 
-use crate::model::{defaults, Policy};
+use crate::model::{table, Agent, HuntGroup};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::io::Write;
@@ -100,175 +101,94 @@ pub struct UserState {
     pub email_address: Option<String>,
 }
 
-/// A hunt group agent with its weight (0 unless set by the weighted request).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AgentState {
-    /// The agent's user id.
-    pub user_id: String,
-    /// Weighted call distribution weight, 0–100.
-    #[serde(default)]
-    pub weight: u8,
-}
-
-/// A department key as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DepartmentState {
-    /// serviceProviderId
-    pub service_provider_id: String,
-    /// groupId
-    pub group_id: String,
-    /// name
-    pub name: String,
-}
-
-fn t() -> bool {
-    true
-}
-fn rings() -> u32 {
-    defaults::NO_ANSWER_NUMBER_OF_RINGS
-}
-fn timeout() -> u32 {
-    defaults::FORWARD_TIMEOUT_SECONDS
-}
-
-/// A hunt group as stored; missing booleans/numbers in a seed file take the documented defaults.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// A hunt group as stored: the model's hunt group (its fields are the field table's, in the
+/// same JSON shape as plans) and whether a password was set. The password itself is never
+/// stored. Its service provider and group are where it is stored, so they are not written;
+/// missing booleans and numbers take the documented defaults, and the flat shape of older
+/// state files (profile fields at the top, `agents` for `agentUserId`) still loads.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HuntGroupState {
-    /// serviceUserId
-    pub service_user_id: String,
-    /// Profile name.
-    pub name: String,
-    /// callingLineIdLastName
-    pub calling_line_id_last_name: String,
-    /// callingLineIdFirstName
-    pub calling_line_id_first_name: String,
-    /// hiraganaLastName
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hiragana_last_name: Option<String>,
-    /// hiraganaFirstName
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hiragana_first_name: Option<String>,
-    /// Directory number, national.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// Extension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extension: Option<String>,
-    /// Whether a password was set (the password itself is never stored).
-    #[serde(default)]
+    /// The hunt group. Agents always carry a weight here (0 unless set by the weighted request).
+    pub hunt_group: HuntGroup,
+    /// Whether a password was set.
     pub password_set: bool,
-    /// Department.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<DepartmentState>,
-    /// Language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    /// Time zone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_zone: Option<String>,
-    /// SIP aliases (at most 3).
-    #[serde(default)]
-    pub alias: Vec<String>,
-    /// publicUserIdentity
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_user_identity: Option<String>,
-    /// callingLineIdPhoneNumber (kept exactly as sent)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calling_line_id_phone_number: Option<String>,
-    /// Policy.
-    #[serde(default)]
-    pub policy: Policy,
-    /// huntAfterNoAnswer
-    #[serde(default = "t")]
-    pub hunt_after_no_answer: bool,
-    /// noAnswerNumberOfRings
-    #[serde(default = "rings")]
-    pub no_answer_number_of_rings: u32,
-    /// forwardAfterTimeout
-    #[serde(default)]
-    pub forward_after_timeout: bool,
-    /// forwardTimeoutSeconds
-    #[serde(default = "timeout")]
-    pub forward_timeout_seconds: u32,
-    /// forwardToPhoneNumber
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub forward_to_phone_number: Option<String>,
-    /// Agents in hunt order.
-    #[serde(default)]
-    pub agents: Vec<AgentState>,
-    /// allowCallWaitingForAgents
-    #[serde(default = "t")]
-    pub allow_call_waiting_for_agents: bool,
-    /// useSystemHuntGroupCLIDSetting
-    #[serde(default = "t", rename = "useSystemHuntGroupCLIDSetting")]
-    pub use_system_hunt_group_clid_setting: bool,
-    /// includeHuntGroupNameInCLID
-    #[serde(default = "t", rename = "includeHuntGroupNameInCLID")]
-    pub include_hunt_group_name_in_clid: bool,
-    /// enableNotReachableForwarding
-    #[serde(default)]
-    pub enable_not_reachable_forwarding: bool,
-    /// notReachableForwardToPhoneNumber
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_reachable_forward_to_phone_number: Option<String>,
-    /// makeBusyWhenNotReachable
-    #[serde(default)]
-    pub make_busy_when_not_reachable: bool,
-    /// allowMembersToControlGroupBusy
-    #[serde(default)]
-    pub allow_members_to_control_group_busy: bool,
-    /// enableGroupBusy
-    #[serde(default)]
-    pub enable_group_busy: bool,
-    /// applyGroupBusyWhenTerminatingToAgent
-    #[serde(default)]
-    pub apply_group_busy_when_terminating_to_agent: bool,
-    /// networkClassOfService
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_class_of_service: Option<String>,
+}
+
+impl std::ops::Deref for HuntGroupState {
+    type Target = HuntGroup;
+    fn deref(&self) -> &HuntGroup {
+        &self.hunt_group
+    }
+}
+
+impl std::ops::DerefMut for HuntGroupState {
+    fn deref_mut(&mut self) -> &mut HuntGroup {
+        &mut self.hunt_group
+    }
 }
 
 impl HuntGroupState {
     /// A hunt group with the documented defaults and the given names.
     pub fn with_defaults(id: &str, name: &str, last: &str, first: &str) -> Self {
+        let mut h = HuntGroup::with_defaults("", "", id);
+        let p = &mut h.service_instance_profile;
+        p.name = name.into();
+        p.calling_line_id_last_name = last.into();
+        p.calling_line_id_first_name = first.into();
         HuntGroupState {
-            service_user_id: id.into(),
-            name: name.into(),
-            calling_line_id_last_name: last.into(),
-            calling_line_id_first_name: first.into(),
-            hiragana_last_name: None,
-            hiragana_first_name: None,
-            phone_number: None,
-            extension: None,
+            hunt_group: h,
             password_set: false,
-            department: None,
-            language: None,
-            time_zone: None,
-            alias: Vec::new(),
-            public_user_identity: None,
-            calling_line_id_phone_number: None,
-            policy: defaults::POLICY,
-            hunt_after_no_answer: defaults::HUNT_AFTER_NO_ANSWER,
-            no_answer_number_of_rings: defaults::NO_ANSWER_NUMBER_OF_RINGS,
-            forward_after_timeout: defaults::FORWARD_AFTER_TIMEOUT,
-            forward_timeout_seconds: defaults::FORWARD_TIMEOUT_SECONDS,
-            forward_to_phone_number: None,
-            agents: Vec::new(),
-            allow_call_waiting_for_agents: defaults::ALLOW_CALL_WAITING_FOR_AGENTS,
-            use_system_hunt_group_clid_setting: defaults::USE_SYSTEM_HUNT_GROUP_CLID_SETTING,
-            include_hunt_group_name_in_clid: defaults::INCLUDE_HUNT_GROUP_NAME_IN_CLID,
-            enable_not_reachable_forwarding: defaults::ENABLE_NOT_REACHABLE_FORWARDING,
-            not_reachable_forward_to_phone_number: None,
-            make_busy_when_not_reachable: defaults::MAKE_BUSY_WHEN_NOT_REACHABLE,
-            allow_members_to_control_group_busy: defaults::ALLOW_MEMBERS_TO_CONTROL_GROUP_BUSY,
-            enable_group_busy: defaults::ENABLE_GROUP_BUSY,
-            apply_group_busy_when_terminating_to_agent:
-                defaults::APPLY_GROUP_BUSY_WHEN_TERMINATING_TO_AGENT,
-            network_class_of_service: None,
         }
+    }
+
+    /// An agent as stored (weight 0 until the weighted request sets one).
+    pub fn agent(user_id: &str) -> Agent {
+        Agent {
+            user_id: user_id.into(),
+            weight: Some(0),
+        }
+    }
+}
+
+impl Serialize for HuntGroupState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut v = table::to_json(&self.hunt_group);
+        if let Some(m) = v.as_object_mut() {
+            m.remove("serviceProviderId");
+            m.remove("groupId");
+            if self.password_set {
+                m.insert("passwordSet".into(), serde_json::Value::Bool(true));
+            }
+        }
+        v.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for HuntGroupState {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut v = serde_json::Value::deserialize(d)?;
+        let m = v
+            .as_object_mut()
+            .ok_or_else(|| serde::de::Error::custom("a hunt group must be an object"))?;
+        let password_set = m
+            .remove("passwordSet")
+            .and_then(|p| p.as_bool())
+            .unwrap_or(false);
+        for k in ["serviceProviderId", "groupId"] {
+            m.entry(k)
+                .or_insert_with(|| serde_json::Value::String(String::new()));
+        }
+        if let Some(a) = m.remove("agents") {
+            m.entry("agentUserId").or_insert(a);
+        }
+        let mut hunt_group = table::from_json(&v).map_err(serde::de::Error::custom)?;
+        for a in &mut hunt_group.agents {
+            a.weight.get_or_insert(0);
+        }
+        Ok(HuntGroupState {
+            hunt_group,
+            password_set,
+        })
     }
 }
 
@@ -547,6 +467,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Department, Field, Policy};
+
+    #[test]
+    fn a_flat_hunt_group_of_an_older_state_file_loads_as_the_model() {
+        let h: HuntGroupState = serde_json::from_str(
+            r#"{"serviceUserId": "a@x", "name": "A", "callingLineIdLastName": "L",
+                "callingLineIdFirstName": "F", "phoneNumber": "2025550100", "passwordSet": true,
+                "department": {"serviceProviderId": "SP", "groupId": "G", "name": "Sales"},
+                "policy": "Circular", "agents": [{"userId": "u@x", "weight": 30}, {"userId": "v@x"}]}"#,
+        )
+        .unwrap();
+        assert!(h.password_set);
+        let p = &h.service_instance_profile;
+        assert_eq!(
+            (p.name.as_str(), p.calling_line_id_first_name.as_str()),
+            ("A", "F")
+        );
+        assert_eq!(p.phone_number, Field::Value("2025550100".into()));
+        assert_eq!(p.department, Field::Value(Department::group("Sales")));
+        assert_eq!(h.policy, Policy::Circular);
+        let weights: Vec<Option<u8>> = h.agents.iter().map(|a| a.weight).collect();
+        assert_eq!(weights, [Some(30), Some(0)]);
+        assert!(h.is_active, "a hunt group of an older file is active");
+        // Written back in the model's shape, and read back the same.
+        let text = serde_json::to_string(&h).unwrap();
+        assert!(text.contains("\"serviceInstanceProfile\"") && text.contains("\"agentUserId\""));
+        assert!(!text.contains("serviceProviderId\":\"\""), "{text}");
+        let again: HuntGroupState = serde_json::from_str(&text).unwrap();
+        assert_eq!(again, h);
+    }
 
     fn rec(seq: u64, put: Option<&str>, delete: Option<&str>) -> String {
         let r = JournalRecord {
@@ -583,7 +533,12 @@ mod tests {
         l.state.service_providers[0].groups[0]
             .hunt_groups
             .iter()
-            .map(|h| (h.service_user_id.clone(), h.name.clone()))
+            .map(|h| {
+                (
+                    h.service_user_id.clone(),
+                    h.service_instance_profile.name.clone(),
+                )
+            })
             .collect()
     }
 

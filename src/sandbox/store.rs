@@ -5,12 +5,13 @@
 //! codes of its own choosing ([`codes`]); clients must not depend on those numbers.
 
 use super::state::{
-    AgentState, DepartmentState, GroupState, HuntGroupState, JournalPut, JournalRecord,
-    SandboxState, UserState,
+    GroupState, HuntGroupState, JournalPut, JournalRecord, SandboxState, UserState,
 };
+use crate::model::table::{Ty, Value};
+use crate::model::{Department, Field};
 use crate::ocip::commands::{
     AddInstance, AgentRow, Change, DepartmentKey, GroupListEntry, InstanceDetails,
-    InstanceListEntry, ModifyInstance, OciError, ReadProfile, Request, Response, UserRow,
+    InstanceListEntry, ModifyInstance, OciError, Request, Response, UserRow,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -133,8 +134,15 @@ impl Store {
                     }
                 }
                 for h in &mut g.hunt_groups {
-                    if let Some(n) = &mut h.phone_number {
+                    // Stored hunt groups do not repeat where they live; the store knows.
+                    h.hunt_group.service_provider_id.clone_from(&sp.id);
+                    h.hunt_group.group_id.clone_from(&g.id);
+                    if let Field::Value(n) = &mut h.hunt_group.service_instance_profile.phone_number
+                    {
                         *n = national(n, &cc);
+                    }
+                    for a in &mut h.hunt_group.agents {
+                        a.weight.get_or_insert(0);
                     }
                 }
             }
@@ -203,26 +211,28 @@ impl Store {
 
     fn index_hunt_group(&mut self, si: usize, gi: usize, h: &HuntGroupState) {
         let id = h.service_user_id.as_str();
-        if let Some(n) = &h.phone_number {
+        let p = &h.service_instance_profile;
+        if let Field::Value(n) = &p.phone_number {
             add_owner(&mut self.hg_numbers, n.clone(), id);
         }
-        if let Some(e) = &h.extension {
+        if let Field::Value(e) = &p.extension {
             add_owner(&mut self.hg_exts, (si, gi, e.clone()), id);
         }
-        for a in &h.alias {
+        for a in &p.alias {
             add_owner(&mut self.hg_aliases, a.clone(), id);
         }
     }
 
     fn unindex_hunt_group(&mut self, si: usize, gi: usize, h: &HuntGroupState) {
         let id = h.service_user_id.as_str();
-        if let Some(n) = &h.phone_number {
+        let p = &h.service_instance_profile;
+        if let Field::Value(n) = &p.phone_number {
             remove_owner(&mut self.hg_numbers, n.clone(), id);
         }
-        if let Some(e) = &h.extension {
+        if let Field::Value(e) = &p.extension {
             remove_owner(&mut self.hg_exts, (si, gi, e.clone()), id);
         }
-        for a in &h.alias {
+        for a in &p.alias {
             remove_owner(&mut self.hg_aliases, a.clone(), id);
         }
     }
@@ -358,18 +368,21 @@ impl Store {
         let (si, gi) = self.group_index(sp, g)?;
         let rows = self.hgs[si][gi]
             .values()
-            .map(|h| InstanceListEntry {
-                service_user_id: h.service_user_id.clone(),
-                name: h.name.clone(),
-                phone_number: h.phone_number.clone().unwrap_or_default(),
-                extension: h.extension.clone().unwrap_or_default(),
-                department: h
-                    .department
-                    .as_ref()
-                    .map(|d| d.name.clone())
-                    .unwrap_or_default(),
-                is_active: true,
-                policy: h.policy.as_str().to_string(),
+            .map(|h| {
+                let p = &h.service_instance_profile;
+                InstanceListEntry {
+                    service_user_id: h.service_user_id.clone(),
+                    name: p.name.clone(),
+                    phone_number: p.phone_number.value().cloned().unwrap_or_default(),
+                    extension: p.extension.value().cloned().unwrap_or_default(),
+                    department: p
+                        .department
+                        .value()
+                        .map(|d| d.name.clone())
+                        .unwrap_or_default(),
+                    is_active: h.is_active,
+                    policy: h.policy.as_str().to_string(),
+                }
             })
             .collect();
         Ok(Response::InstanceList(rows))
@@ -475,7 +488,7 @@ impl Store {
                     first_name: u.first_name,
                     hiragana_last_name: u.hiragana_last_name.unwrap_or_default(),
                     hiragana_first_name: u.hiragana_first_name.unwrap_or_default(),
-                    weight: a.weight,
+                    weight: a.weight.unwrap_or(0),
                     phone_number: u.phone_number.unwrap_or_default(),
                     extension: u.extension.unwrap_or_default(),
                     department: u.department.unwrap_or_default(),
@@ -483,48 +496,17 @@ impl Store {
                 }
             })
             .collect();
-        let profile = ReadProfile {
-            name: h.name.clone(),
-            calling_line_id_last_name: h.calling_line_id_last_name.clone(),
-            calling_line_id_first_name: h.calling_line_id_first_name.clone(),
-            hiragana_last_name: h.hiragana_last_name.clone(),
-            hiragana_first_name: h.hiragana_first_name.clone(),
-            phone_number: h.phone_number.clone(),
-            extension: h.extension.clone(),
-            country_code: h.phone_number.as_ref().map(|_| g.country_code.clone()),
-            national_prefix: None,
-            department: h.department.as_ref().map(|d| DepartmentKey {
-                service_provider_id: d.service_provider_id.clone(),
-                group_id: d.group_id.clone(),
-                name: d.name.clone(),
-            }),
-            language: h.language.clone(),
-            time_zone: h.time_zone.clone(),
-            time_zone_display_name: h.time_zone.as_deref().map(time_zone_display_name),
-            alias: h.alias.clone(),
-            public_user_identity: h.public_user_identity.clone(),
-            calling_line_id_phone_number: h.calling_line_id_phone_number.clone(),
-        };
+        let tz = h.service_instance_profile.time_zone.value();
         Ok(Response::Instance(Box::new(InstanceDetails {
-            profile,
-            policy: h.policy,
-            hunt_after_no_answer: h.hunt_after_no_answer,
-            no_answer_number_of_rings: h.no_answer_number_of_rings,
-            forward_after_timeout: h.forward_after_timeout,
-            forward_timeout_seconds: h.forward_timeout_seconds,
-            forward_to_phone_number: h.forward_to_phone_number.clone(),
+            hunt_group: h.hunt_group.clone(),
             agents,
-            allow_call_waiting_for_agents: h.allow_call_waiting_for_agents,
-            use_system_hunt_group_clid_setting: h.use_system_hunt_group_clid_setting,
-            include_hunt_group_name_in_clid: h.include_hunt_group_name_in_clid,
-            enable_not_reachable_forwarding: h.enable_not_reachable_forwarding,
-            not_reachable_forward_to_phone_number: h.not_reachable_forward_to_phone_number.clone(),
-            make_busy_when_not_reachable: h.make_busy_when_not_reachable,
-            allow_members_to_control_group_busy: h.allow_members_to_control_group_busy,
-            enable_group_busy: h.enable_group_busy,
-            apply_group_busy_when_terminating_to_agent: h
-                .apply_group_busy_when_terminating_to_agent,
-            network_class_of_service: h.network_class_of_service.clone(),
+            country_code: h
+                .service_instance_profile
+                .phone_number
+                .value()
+                .map(|_| g.country_code.clone()),
+            national_prefix: None,
+            time_zone_display_name: tz.map(|t| time_zone_display_name(t)),
         })))
     }
 
@@ -605,34 +587,48 @@ impl Store {
         Ok(())
     }
 
+    /// Checks a department key sent for a hunt group of group (si, gi): it must name a
+    /// department of that group (GroupDepartmentKey) or of its enterprise
+    /// (EnterpriseDepartmentKey).
     fn check_department(
         &self,
         si: usize,
         gi: usize,
         d: &DepartmentKey,
-    ) -> Result<DepartmentState, OciError> {
+    ) -> Result<Department, OciError> {
         let sp = &self.state.service_providers[si];
         let g = self.group(si, gi);
-        if d.service_provider_id != sp.id || d.group_id != g.id || !g.departments.contains(&d.name)
-        {
+        let known = match &d.group_id {
+            Some(group) => {
+                d.service_provider_id == sp.id && *group == g.id && g.departments.contains(&d.name)
+            }
+            None => {
+                d.service_provider_id == sp.id && self.enterprise_departments(si).contains(&d.name)
+            }
+        };
+        if !known {
+            let owner = match &d.group_id {
+                Some(group) => format!("{}/{group}", d.service_provider_id),
+                None => format!("enterprise {}", d.service_provider_id),
+            };
             return Err(err(
                 codes::DEPARTMENT_NOT_FOUND,
-                format!(
-                    "Department not found: {} in {}/{}",
-                    d.name, d.service_provider_id, d.group_id
-                ),
+                format!("Department not found: {} in {owner}", d.name),
             ));
         }
-        Ok(DepartmentState {
-            service_provider_id: d.service_provider_id.clone(),
-            group_id: d.group_id.clone(),
-            name: d.name.clone(),
-        })
+        Ok(d.department())
+    }
+
+    /// The enterprise-level departments of service provider `si`.
+    fn enterprise_departments(&self, si: usize) -> &[String] {
+        let _ = si;
+        &[]
     }
 
     fn add(&mut self, a: &AddInstance) -> Result<(), OciError> {
-        let (si, gi) = self.group_index(&a.service_provider_id, &a.group_id)?;
-        let id = &a.service_user_id;
+        let hg = &a.hunt_group;
+        let (si, gi) = self.group_index(&hg.service_provider_id, &hg.group_id)?;
+        let id = &hg.service_user_id;
         if !has_domain(id) {
             return Err(err(
                 codes::USER_ID_NEEDS_DOMAIN,
@@ -645,12 +641,16 @@ impl Store {
                 format!("User Id already exists: {id}"),
             ));
         }
-        let p = &a.profile;
-        let phone = match &p.phone_number {
-            Some(n) => Some(self.check_number(si, gi, n, None)?),
-            None => None,
+        let mut h = HuntGroupState {
+            hunt_group: hg.clone(),
+            password_set: hg.service_instance_profile.password.is_some(),
         };
-        if let Some(e) = &p.extension {
+        let p = &mut h.hunt_group.service_instance_profile;
+        p.password = None;
+        if let Field::Value(n) = &p.phone_number {
+            p.phone_number = Field::Value(self.check_number(si, gi, n, None)?);
+        }
+        if let Field::Value(e) = &p.extension {
             self.check_extension(si, gi, e, None)?;
         }
         self.check_aliases(&p.alias, None)?;
@@ -660,53 +660,20 @@ impl Store {
                 format!("Alias already in use: {id}"),
             ));
         }
-        let department = match &p.department {
-            Some(d) => Some(self.check_department(si, gi, d)?),
-            None => None,
-        };
-        self.check_agents(si, gi, &a.agent_user_ids)?;
-        let h = HuntGroupState {
-            service_user_id: id.clone(),
-            name: p.name.clone(),
-            calling_line_id_last_name: p.calling_line_id_last_name.clone(),
-            calling_line_id_first_name: p.calling_line_id_first_name.clone(),
-            hiragana_last_name: p.hiragana_last_name.clone(),
-            hiragana_first_name: p.hiragana_first_name.clone(),
-            phone_number: phone,
-            extension: p.extension.clone(),
-            password_set: p.password.is_some(),
-            department,
-            language: p.language.clone(),
-            time_zone: p.time_zone.clone(),
-            alias: p.alias.clone(),
-            public_user_identity: p.public_user_identity.clone(),
-            calling_line_id_phone_number: p.calling_line_id_phone_number.clone(),
-            policy: a.policy,
-            hunt_after_no_answer: a.hunt_after_no_answer,
-            no_answer_number_of_rings: a.no_answer_number_of_rings,
-            forward_after_timeout: a.forward_after_timeout,
-            forward_timeout_seconds: a.forward_timeout_seconds,
-            forward_to_phone_number: a.forward_to_phone_number.clone(),
-            agents: a
-                .agent_user_ids
-                .iter()
-                .map(|u| AgentState {
-                    user_id: u.clone(),
-                    weight: 0,
-                })
-                .collect(),
-            allow_call_waiting_for_agents: a.allow_call_waiting_for_agents,
-            use_system_hunt_group_clid_setting: a.use_system_hunt_group_clid_setting,
-            include_hunt_group_name_in_clid: a.include_hunt_group_name_in_clid,
-            enable_not_reachable_forwarding: a.enable_not_reachable_forwarding,
-            not_reachable_forward_to_phone_number: a.not_reachable_forward_to_phone_number.clone(),
-            make_busy_when_not_reachable: a.make_busy_when_not_reachable,
-            allow_members_to_control_group_busy: a.allow_members_to_control_group_busy,
-            enable_group_busy: a.enable_group_busy,
-            apply_group_busy_when_terminating_to_agent: a
-                .apply_group_busy_when_terminating_to_agent,
-            network_class_of_service: a.network_class_of_service.clone(),
-        };
+        if p.department.is_managed() {
+            if let Some(k) = &a.department_key {
+                self.check_department(si, gi, k)?;
+            } else if let Field::Value(d) = &p.department {
+                self.check_department(si, gi, &DepartmentKey::of(hg, d))?;
+            }
+        }
+        let ids: Vec<String> = h.agents.iter().map(|a| a.user_id.clone()).collect();
+        self.check_agents(si, gi, &ids)?;
+        for a in &mut h.hunt_group.agents {
+            a.weight = Some(0);
+        }
+        // Release 20's add has no isActive: a new hunt group is active.
+        h.hunt_group.is_active = true;
         let key = self.next_key;
         self.next_key += 1;
         self.index_hunt_group(si, gi, &h);
@@ -722,131 +689,69 @@ impl Store {
         // Every check runs against the current state before anything changes: a failed
         // command leaves the hunt group exactly as it was.
         let mut h = cur.clone();
-        let p = &m.profile;
-        set_opt(&mut h.name, &p.name);
-        set_opt(
-            &mut h.calling_line_id_last_name,
-            &p.calling_line_id_last_name,
-        );
-        set_opt(
-            &mut h.calling_line_id_first_name,
-            &p.calling_line_id_first_name,
-        );
-        if let Some(v) = &p.hiragana_last_name {
-            h.hiragana_last_name = Some(v.clone());
-        }
-        if let Some(v) = &p.hiragana_first_name {
-            h.hiragana_first_name = Some(v.clone());
-        }
-        match &p.phone_number {
-            Change::Keep => {}
-            Change::Clear => h.phone_number = None,
-            Change::Set(n) => h.phone_number = Some(self.check_number(si, gi, n, Some(id))?),
-        }
-        match &p.extension {
-            Change::Keep => {}
-            Change::Clear => h.extension = None,
-            Change::Set(e) => {
-                self.check_extension(si, gi, e, Some(id))?;
-                h.extension = Some(e.clone());
-            }
-        }
-        if p.password.is_some() {
-            h.password_set = true;
-        }
-        match &p.department {
-            Change::Keep => {}
-            Change::Clear => h.department = None,
-            Change::Set(d) => h.department = Some(self.check_department(si, gi, d)?),
-        }
-        if let Some(v) = &p.language {
-            h.language = Some(v.clone());
-        }
-        if let Some(v) = &p.time_zone {
-            h.time_zone = Some(v.clone());
-        }
-        match &p.sip_alias_list {
-            Change::Keep => {}
-            Change::Clear => h.alias.clear(),
-            Change::Set(list) => {
-                self.check_aliases(list, Some(id))?;
-                if list.iter().any(|a| a == id) {
-                    return Err(err(
-                        codes::ALIAS_IN_USE,
-                        format!("Alias already in use: {id}"),
-                    ));
+        for s in &m.settings {
+            let f = s.field;
+            match (&s.change, f.ty) {
+                (Change::Keep, _) => {}
+                (Change::Set(_), Ty::Password) => h.password_set = true,
+                (_, Ty::Password) => {}
+                (Change::Set(Value::Text(n)), _)
+                    if f.path == "serviceInstanceProfile.phoneNumber" =>
+                {
+                    h.service_instance_profile.phone_number =
+                        Field::Value(self.check_number(si, gi, n, Some(id))?);
                 }
-                h.alias = list.clone();
+                (Change::Set(Value::Text(e)), _)
+                    if f.path == "serviceInstanceProfile.extension" =>
+                {
+                    self.check_extension(si, gi, e, Some(id))?;
+                    h.service_instance_profile.extension = Field::Value(e.clone());
+                }
+                (Change::Set(Value::Department(d)), _) => {
+                    let key = m
+                        .department_key
+                        .clone()
+                        .unwrap_or_else(|| DepartmentKey::of(&h, d));
+                    let d = self.check_department(si, gi, &key)?;
+                    h.service_instance_profile.department = Field::Value(d);
+                }
+                (Change::Set(Value::Aliases(list)), _) => {
+                    self.check_aliases(list, Some(id))?;
+                    if list.iter().any(|a| a == id) {
+                        return Err(err(
+                            codes::ALIAS_IN_USE,
+                            format!("Alias already in use: {id}"),
+                        ));
+                    }
+                    h.service_instance_profile.alias = list.clone();
+                }
+                (Change::Set(Value::Agents(list)), _) => {
+                    let ids: Vec<String> = list.iter().map(|a| a.user_id.clone()).collect();
+                    self.check_agents(si, gi, &ids)?;
+                    // Agents that stay keep their weight; new agents start at 0.
+                    let kept = ids
+                        .iter()
+                        .map(|u| crate::model::Agent {
+                            user_id: u.clone(),
+                            weight: Some(
+                                h.agents
+                                    .iter()
+                                    .find(|a| &a.user_id == u)
+                                    .and_then(|a| a.weight)
+                                    .unwrap_or(0),
+                            ),
+                        })
+                        .collect();
+                    h.agents = kept;
+                }
+                (Change::Set(v), _) => f
+                    .set(&mut h.hunt_group, Field::Value(v.clone()))
+                    .map_err(|e| err(codes::USER_NOT_FOUND, e.to_string()))?,
+                // Cleared: lists become empty, optional values absent.
+                (Change::Clear, _) => f
+                    .set(&mut h.hunt_group, Field::Absent)
+                    .map_err(|e| err(codes::USER_NOT_FOUND, e.to_string()))?,
             }
-        }
-        apply_change(&mut h.public_user_identity, &p.public_user_identity);
-        apply_change(
-            &mut h.calling_line_id_phone_number,
-            &p.calling_line_id_phone_number,
-        );
-        set_opt(&mut h.policy, &m.policy);
-        set_opt(&mut h.hunt_after_no_answer, &m.hunt_after_no_answer);
-        set_opt(
-            &mut h.no_answer_number_of_rings,
-            &m.no_answer_number_of_rings,
-        );
-        set_opt(&mut h.forward_after_timeout, &m.forward_after_timeout);
-        set_opt(&mut h.forward_timeout_seconds, &m.forward_timeout_seconds);
-        apply_change(&mut h.forward_to_phone_number, &m.forward_to_phone_number);
-        match &m.agent_user_id_list {
-            Change::Keep => {}
-            Change::Clear => h.agents.clear(),
-            Change::Set(ids) => {
-                self.check_agents(si, gi, ids)?;
-                // Agents that stay keep their weight; new agents start at 0.
-                h.agents = ids
-                    .iter()
-                    .map(|u| AgentState {
-                        user_id: u.clone(),
-                        weight: h
-                            .agents
-                            .iter()
-                            .find(|a| &a.user_id == u)
-                            .map_or(0, |a| a.weight),
-                    })
-                    .collect();
-            }
-        }
-        set_opt(
-            &mut h.allow_call_waiting_for_agents,
-            &m.allow_call_waiting_for_agents,
-        );
-        set_opt(
-            &mut h.use_system_hunt_group_clid_setting,
-            &m.use_system_hunt_group_clid_setting,
-        );
-        set_opt(
-            &mut h.include_hunt_group_name_in_clid,
-            &m.include_hunt_group_name_in_clid,
-        );
-        set_opt(
-            &mut h.enable_not_reachable_forwarding,
-            &m.enable_not_reachable_forwarding,
-        );
-        apply_change(
-            &mut h.not_reachable_forward_to_phone_number,
-            &m.not_reachable_forward_to_phone_number,
-        );
-        set_opt(
-            &mut h.make_busy_when_not_reachable,
-            &m.make_busy_when_not_reachable,
-        );
-        set_opt(
-            &mut h.allow_members_to_control_group_busy,
-            &m.allow_members_to_control_group_busy,
-        );
-        set_opt(&mut h.enable_group_busy, &m.enable_group_busy);
-        set_opt(
-            &mut h.apply_group_busy_when_terminating_to_agent,
-            &m.apply_group_busy_when_terminating_to_agent,
-        );
-        if let Some(v) = &m.network_class_of_service {
-            h.network_class_of_service = Some(v.clone());
         }
         // Indexed before the old one is dropped: owner lists are multisets, so a number both
         // hold stays held.
@@ -878,11 +783,13 @@ impl Store {
             return Err(err(codes::USER_NOT_FOUND, format!("User not found: {id}")));
         };
         // Release 14 and later: agents left out of the list get weight 0.
-        for a in &mut h.agents {
-            a.weight = weights
-                .iter()
-                .find(|(u, _)| *u == a.user_id)
-                .map_or(0, |(_, w)| *w);
+        for a in &mut h.hunt_group.agents {
+            a.weight = Some(
+                weights
+                    .iter()
+                    .find(|(u, _)| *u == a.user_id)
+                    .map_or(0, |(_, w)| *w),
+            );
         }
         Ok(())
     }
@@ -916,27 +823,13 @@ fn user_row(u: &UserState) -> UserRow {
 
 fn subject_id(req: &Request) -> Option<&str> {
     match req {
-        Request::AddInstance(a) => Some(&a.service_user_id),
+        Request::AddInstance(a) => Some(&a.hunt_group.service_user_id),
         Request::ModifyInstance(m) => Some(&m.service_user_id),
         Request::ModifyWeights {
             service_user_id, ..
         }
         | Request::DeleteInstance { service_user_id } => Some(service_user_id),
         _ => None,
-    }
-}
-
-fn set_opt<T: Clone>(dst: &mut T, v: &Option<T>) {
-    if let Some(v) = v {
-        *dst = v.clone();
-    }
-}
-
-fn apply_change(dst: &mut Option<String>, c: &Change<String>) {
-    match c {
-        Change::Keep => {}
-        Change::Clear => *dst = None,
-        Change::Set(v) => *dst = Some(v.clone()),
     }
 }
 
@@ -1057,7 +950,7 @@ mod tests {
         // A number taken by a new hunt group leaves the free list; an unknown group is an error.
         // (Through a fresh store: the store keeps hunt groups and their indexes itself.)
         let mut h = HuntGroupState::with_defaults("x@company.com", "X", "X", "X");
-        h.phone_number = Some("2025550119".into());
+        h.service_instance_profile.phone_number = Field::Value("2025550119".into());
         let mut state = crate::sandbox::seed::seed_state();
         state.service_providers[0].groups[0].hunt_groups.push(h);
         let mut store = Store::new(state).unwrap();
