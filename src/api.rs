@@ -163,16 +163,17 @@ pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<DesiredState, Diagnosti
 /// dicts: `operation`, snake_case or camelCase keys, nested `service_instance_profile`), or a
 /// mapping with `defaults` and `huntGroups`, exactly as a YAML file would hold them. The same
 /// defaults, rules and diagnostics apply; a diagnostic's location names `name` and the key path
-/// of the value (`Location::path`, e.g. `hunt_group_data[0].no_answer_number_of_rings`).
+/// of the value (`Location::path`, e.g. `hunt_group_data[0].service_instance_profile.extension`).
 ///
 /// ```
 /// use serde_json::json;
 /// let bad = json!([{"service_provider_id": "MyServiceProvider", "group_id": "SalesGroup",
-///                   "service_user_id": "x@company.com", "no_answer_number_of_rings": 42,
+///                   "service_user_id": "x@company.com",
+///                   "service_instance_profile": {"extension": "12a"},
 ///                   "agent_user_id": ["john.doe@company.com"]}]);
 /// let d = huntctl::api::load_data("hunt_group_data", &bad).unwrap_err();
 /// let path = d.items[0].location.path.as_deref();
-/// assert_eq!(path, Some("hunt_group_data[0].no_answer_number_of_rings"));
+/// assert_eq!(path, Some("hunt_group_data[0].service_instance_profile.extension"));
 /// ```
 pub fn load_data(name: &str, data: &Value) -> Result<DesiredState, Diagnostics> {
     let mut doc = YamlDoc::default();

@@ -6,7 +6,7 @@
 //! one file, or one file per group. `huntctl convert` shares the writing half.
 
 use crate::desired;
-use crate::model::{Field, HuntGroup, Policy};
+use crate::model::{table, Field, HuntGroup, Policy};
 use crate::ocip::commands::{Request, Response};
 use crate::ocip::Execute;
 use crate::plan::{self, PlanOptions};
@@ -172,27 +172,13 @@ pub async fn list_groups<E: Execute>(
 /// on the server are left out (unmanaged) rather than written as `null`, and weights only
 /// appear for Weighted groups. Default values are left out later, by the writers.
 pub fn for_export(mut g: HuntGroup) -> HuntGroup {
-    fn unset_to_unmanaged(f: &mut Field<String>) {
-        if matches!(f, Field::Absent) {
-            *f = Field::Unmanaged;
+    for d in table::FIELDS {
+        let unset = matches!(d.get(&g), Field::Absent);
+        // Write-only values are never read back: there is nothing to export.
+        if unset || d.compare == table::Compare::WriteOnly {
+            // Resetting to Unmanaged has the row's own type: it cannot fail.
+            let _ = d.set(&mut g, Field::Unmanaged);
         }
-    }
-    let p = &mut g.service_instance_profile;
-    p.password = None;
-    for f in [
-        &mut p.hiragana_last_name,
-        &mut p.hiragana_first_name,
-        &mut p.phone_number,
-        &mut p.extension,
-        &mut p.language,
-        &mut p.time_zone,
-        &mut p.public_user_identity,
-        &mut p.calling_line_id_phone_number,
-        &mut g.forward_to_phone_number,
-        &mut g.not_reachable_forward_to_phone_number,
-        &mut g.network_class_of_service,
-    ] {
-        unset_to_unmanaged(f);
     }
     if g.policy != Policy::Weighted {
         for a in &mut g.agents {
@@ -412,14 +398,23 @@ mod tests {
     #[test]
     fn absent_fields_become_unmanaged_and_weights_only_for_weighted() {
         let mut g = HuntGroup::with_defaults("SP", "G", "hg@x.com");
-        g.service_instance_profile.language = Field::Absent;
+        let optional: Vec<&table::FieldDef> = table::FIELDS
+            .iter()
+            .filter(|d| d.presence == table::Presence::Optional)
+            .collect();
+        assert!(optional.len() > 5);
+        for d in &optional {
+            d.set(&mut g, Field::Absent).unwrap();
+        }
         g.service_instance_profile.extension = Field::Value("0100".into());
         g.agents = vec![Agent {
             user_id: "a@x.com".into(),
             weight: Some(3),
         }];
         let e = for_export(g.clone());
-        assert_eq!(e.service_instance_profile.language, Field::Unmanaged);
+        for d in optional.iter().filter(|d| d.key() != "extension") {
+            assert_eq!(d.get(&e), Field::Unmanaged, "{}", d.path);
+        }
         assert_eq!(
             e.service_instance_profile.extension,
             Field::Value("0100".into())

@@ -4,7 +4,7 @@
 use huntctl::desired::{
     self, fields, load_str, load_strs, DesiredState, Diagnostic, Diagnostics, Location,
 };
-use huntctl::model::{Agent, Field, HuntGroup, Policy};
+use huntctl::model::{table, Agent, Department, Field, HuntGroup, Policy};
 use pretty_assertions::assert_eq;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -226,6 +226,8 @@ fn all_fields_example_sets_every_field() {
         ]
     );
     assert!(g.enable_not_reachable_forwarding && g.forward_after_timeout);
+    assert_eq!(p.department, Field::Value(Department::group("Sales")));
+    assert!(g.is_active);
 }
 
 #[test]
@@ -822,6 +824,368 @@ fn yaml_and_csv_writers_round_trip() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// department and isActive
+
+fn one(name: &str, text: &str) -> HuntGroup {
+    let mut s = ok(name, text);
+    assert_eq!(s.hunt_groups.len(), 1, "{text}");
+    s.hunt_groups.remove(0)
+}
+
+fn with_profile(extra: &str) -> String {
+    format!("{BASE}    serviceInstanceProfile:\n{extra}")
+}
+
+#[test]
+fn department_from_yaml() {
+    let dept = |text: &str| one("d.yaml", text).service_instance_profile.department;
+    assert_eq!(dept(BASE), Field::Unmanaged);
+    assert_eq!(
+        dept(&with_profile("      department: Sales\n")),
+        Field::Value(Department::group("Sales"))
+    );
+    assert_eq!(
+        dept(&with_profile(
+            "      department: {name: Sales, enterprise: true}\n"
+        )),
+        Field::Value(Department::enterprise("Sales"))
+    );
+    assert_eq!(
+        dept(&with_profile(
+            "      department:\n        name: Sales\n        enterprise: false\n"
+        )),
+        Field::Value(Department::group("Sales"))
+    );
+    assert_eq!(
+        dept(&with_profile("      department: null\n")),
+        Field::Absent
+    );
+    // snake_case spelling of the profile.
+    let snake = "- service_provider_id: SP\n  group_id: G\n  service_user_id: hg@example.com\n  agent_user_id: [a@example.com]\n  service_instance_profile:\n    department: Sales\n";
+    assert_eq!(dept(snake), Field::Value(Department::group("Sales")));
+
+    let long = "x".repeat(51);
+    let d = yaml_case(
+        &format!("    serviceInstanceProfile:\n      department: {long}\n"),
+        "serviceInstanceProfile.department must be 1–50 characters long, found 51",
+        &long,
+    );
+    assert_eq!(
+        d.field.as_deref(),
+        Some("serviceInstanceProfile.department")
+    );
+    let d = yaml_case(
+        "    serviceInstanceProfile:\n      department: {name: Sales, enterprize: true}\n",
+        "unknown department field `enterprize`",
+        "enterprize",
+    );
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("did you mean `enterprise`?")),
+        "{d:?}"
+    );
+    yaml_case(
+        "    serviceInstanceProfile:\n      department: {enterprise: true}\n",
+        "serviceInstanceProfile.department needs a name",
+        "{enterprise",
+    );
+    let d = yaml_case(
+        "    serviceInstanceProfile:\n      department: {name: Sales, enterprise: yes}\n",
+        "must be true or false",
+        "yes}",
+    );
+    assert!(
+        d.help.as_deref().is_some_and(|h| h.contains("YAML 1.1")),
+        "{d:?}"
+    );
+    yaml_case(
+        "    serviceInstanceProfile:\n      department: 100\n",
+        "serviceInstanceProfile.department must be text, found the number 100",
+        "100",
+    );
+    yaml_case(
+        "    serviceInstanceProfile:\n      department: \"\"\n",
+        "serviceInstanceProfile.department cannot be empty",
+        "\"\"",
+    );
+    yaml_case(
+        "    serviceInstanceProfile:\n      department: {name: null, enterprise: true}\n",
+        "serviceInstanceProfile.department has a null name",
+        "null,",
+    );
+    let d = yaml_case(
+        "    serviceInstanceProfile:\n      department: [Sales]\n",
+        "serviceInstanceProfile.department must be a department name, found a list",
+        "[Sales]",
+    );
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("enterprise: true")),
+        "{d:?}"
+    );
+    // At the wrong level, the help says where it belongs.
+    let d = yaml_case(
+        "    department: Sales\n",
+        "unknown field `department`",
+        "department",
+    );
+    assert!(d
+        .help
+        .as_deref()
+        .is_some_and(|h| h.contains("belongs under serviceInstanceProfile")));
+}
+
+#[test]
+fn department_from_csv() {
+    let head = "serviceProviderId,groupId,serviceUserId,agentUserId[0],serviceInstanceProfile.department,serviceInstanceProfile.departmentIsEnterprise\n";
+    let dept = |row: &str| {
+        one(
+            "d.csv",
+            &format!("{head}SP,G,hg@example.com,a@example.com,{row}\n"),
+        )
+        .service_instance_profile
+        .department
+    };
+    assert_eq!(dept(","), Field::Unmanaged);
+    assert_eq!(dept("Sales,"), Field::Value(Department::group("Sales")));
+    assert_eq!(
+        dept("Sales,FALSE"),
+        Field::Value(Department::group("Sales"))
+    );
+    assert_eq!(
+        dept("Sales,TRUE"),
+        Field::Value(Department::enterprise("Sales"))
+    );
+    assert_eq!(dept("null,"), Field::Absent);
+    // Without the flag column, a department is the group's.
+    let g = one(
+        "d.csv",
+        "serviceProviderId,groupId,serviceUserId,agentUserId[0],serviceInstanceProfile.department\nSP,G,hg@example.com,a@example.com,Sales\n",
+    );
+    assert_eq!(
+        g.service_instance_profile.department,
+        Field::Value(Department::group("Sales"))
+    );
+
+    let long = "x".repeat(51);
+    csv_case(
+        &format!("{head}SP,G,hg@example.com,a@example.com,{long},\n"),
+        "serviceInstanceProfile.department must be 1–50 characters long, found 51",
+        2,
+        "serviceInstanceProfile.department",
+    );
+    csv_case(
+        &format!("{head}SP,G,hg@example.com,a@example.com,,TRUE\n"),
+        "serviceInstanceProfile.departmentIsEnterprise is given but serviceInstanceProfile.department is empty",
+        2,
+        "serviceInstanceProfile.departmentIsEnterprise",
+    );
+    csv_case(
+        &format!("{head}SP,G,hg@example.com,a@example.com,Sales,maybe\n"),
+        "serviceInstanceProfile.departmentIsEnterprise must be true or false, found the text \"maybe\"",
+        2,
+        "serviceInstanceProfile.departmentIsEnterprise",
+    );
+    csv_case(
+        &format!("{head}SP,G,hg@example.com,a@example.com,null,TRUE\n"),
+        "serviceInstanceProfile.department has a null name",
+        2,
+        "serviceInstanceProfile.department",
+    );
+    let d = csv_case(
+        "serviceProviderId,groupId,serviceUserId,agentUserId[0],serviceInstanceProfile.departmentIsEnterprize\nSP,G,hg@example.com,a@example.com,TRUE\n",
+        "unknown column serviceInstanceProfile.departmentIsEnterprize",
+        1,
+        "serviceInstanceProfile.departmentIsEnterprize",
+    );
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("departmentIsEnterprise")),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn is_active_from_yaml_and_csv() {
+    assert!(one("a.yaml", BASE).is_active);
+    assert!(one("a.yaml", &format!("{BASE}    isActive: true\n")).is_active);
+    assert!(!one("a.yaml", &format!("{BASE}    isActive: false\n")).is_active);
+    assert!(!one("a.yaml", &format!("{BASE}    is_active: false\n")).is_active);
+    let d = yaml_case(
+        "    isActive: maybe\n",
+        "isActive must be true or false, found the text \"maybe\"",
+        "maybe",
+    );
+    assert_eq!(d.field.as_deref(), Some("isActive"));
+    let d = yaml_case(
+        "    isActive: no\n",
+        "isActive must be true or false",
+        "no\n",
+    );
+    assert!(
+        d.help.as_deref().is_some_and(|h| h.contains("write false")),
+        "{d:?}"
+    );
+    yaml_case(
+        "    isActive: null\n",
+        "isActive cannot be absent, it has a default",
+        "null",
+    );
+    yaml_case(
+        "    serviceInstanceProfile:\n      isActive: false\n",
+        "unknown field `serviceInstanceProfile.isActive`",
+        "isActive",
+    );
+
+    let head = "serviceProviderId,groupId,serviceUserId,agentUserId[0],isActive\n";
+    let active = |cell: &str| {
+        one(
+            "a.csv",
+            &format!("{head}SP,G,hg@example.com,a@example.com,{cell}\n"),
+        )
+        .is_active
+    };
+    assert!(active(""));
+    assert!(active("TRUE"));
+    assert!(!active("FALSE"));
+    assert!(!active("false"));
+    csv_case(
+        &format!("{head}SP,G,hg@example.com,a@example.com,maybe\n"),
+        "isActive must be true or false, found the text \"maybe\"",
+        2,
+        "isActive",
+    );
+    csv_case(
+        &format!("{head}SP,G,hg@example.com,a@example.com,null\n"),
+        "isActive cannot be absent, it has a default",
+        2,
+        "isActive",
+    );
+}
+
+#[test]
+fn department_and_is_active_from_data_name_their_key_path() {
+    let data = serde_json::json!([{
+        "service_provider_id": "SP", "group_id": "G", "service_user_id": "hg@example.com",
+        "agent_user_id": ["a@example.com"],
+        "is_active": "maybe",
+        "service_instance_profile": {"department": {"name": "Sales", "level": 1}},
+    }]);
+    let d = huntctl::api::load_data("data", &data).unwrap_err();
+    let paths: Vec<&str> = d
+        .items
+        .iter()
+        .filter_map(|i| i.location.path.as_deref())
+        .collect();
+    assert!(paths.contains(&"data[0].is_active"), "{paths:?}");
+    assert!(
+        paths.contains(&"data[0].service_instance_profile.department.level"),
+        "{paths:?}"
+    );
+    let good = serde_json::json!([{
+        "service_provider_id": "SP", "group_id": "G", "service_user_id": "hg@example.com",
+        "agent_user_id": ["a@example.com"], "is_active": false,
+        "service_instance_profile": {"department": {"name": "Sales", "enterprise": true}},
+    }]);
+    let s = huntctl::api::load_data("data", &good).unwrap();
+    assert!(!s.hunt_groups[0].is_active);
+    assert_eq!(
+        s.hunt_groups[0].service_instance_profile.department,
+        Field::Value(Department::enterprise("Sales"))
+    );
+}
+
+#[test]
+fn department_and_is_active_survive_both_writers() {
+    let mut a = HuntGroup::with_defaults("SP", "G", "a@example.com");
+    a.agents = vec![Agent::new("x@example.com")];
+    a.service_instance_profile.department = Field::Value(Department::group("Sales"));
+    a.is_active = false;
+    let mut b = HuntGroup::with_defaults("SP", "G", "b@example.com");
+    b.agents = vec![Agent::new("x@example.com")];
+    b.service_instance_profile.department = Field::Value(Department::enterprise("HQ: Ops"));
+    let mut c = HuntGroup::with_defaults("SP", "G", "c@example.com");
+    c.agents = vec![Agent::new("x@example.com")];
+    c.service_instance_profile.department = Field::Absent;
+    let d = {
+        let mut d = HuntGroup::with_defaults("SP", "G", "d@example.com");
+        d.agents = vec![Agent::new("x@example.com")];
+        d
+    };
+    let groups = vec![a, b, c, d];
+
+    let y = desired::to_yaml(&groups);
+    assert!(y.contains("      department: Sales\n"), "{y}");
+    assert!(
+        y.contains("      department: {name: \"HQ: Ops\", enterprise: true}\n"),
+        "{y}"
+    );
+    assert!(y.contains("      department: null\n"), "{y}");
+    assert!(y.contains("    isActive: false\n"), "{y}");
+    assert_eq!(
+        y.matches("isActive").count(),
+        1,
+        "the default is left out:\n{y}"
+    );
+    assert_eq!(ok("w.yaml", &y).hunt_groups, groups, "{y}");
+
+    let c = desired::to_csv(&groups);
+    let header = c.lines().next().unwrap();
+    // The template's own columns come first, unchanged, so the reference sheets still load.
+    let template =
+        std::fs::read_to_string(root().join("tests/fixtures/reference/hunt.group.create.csv"))
+            .unwrap();
+    let template_header = template.lines().next().unwrap();
+    assert!(header.starts_with(template_header), "{header}");
+    assert_eq!(
+        &header[template_header.len()..],
+        ",serviceInstanceProfile.department,serviceInstanceProfile.departmentIsEnterprise,isActive"
+    );
+    assert_eq!(ok("w.csv", &c).hunt_groups, groups, "{c}");
+
+    // Without the new fields, the sheet is exactly the template's columns.
+    let plain = &groups[3..];
+    let c = desired::to_csv(plain);
+    assert_eq!(c.lines().next(), Some(template_header));
+    assert!(!desired::to_yaml(plain).contains("department"));
+}
+
+#[test]
+fn the_writers_template_is_the_reference_template() {
+    // The CSV writer takes its column order from templates/; it must be the reference sheet.
+    let ours = std::fs::read_to_string(root().join("templates/hunt.group.create.csv")).unwrap();
+    let reference =
+        std::fs::read_to_string(root().join("tests/fixtures/reference/hunt.group.create.csv"))
+            .unwrap();
+    assert_eq!(ours, reference);
+    // Every template column is a field the loader knows.
+    let s = ok("t.csv", &format!("{}\n", reference.lines().next().unwrap()));
+    assert!(s.hunt_groups.is_empty());
+}
+
+#[test]
+fn readme_lists_every_default_of_the_table() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for d in table::FIELDS {
+        let table::Presence::Default(v) = d.presence else {
+            continue;
+        };
+        let shown = match v {
+            table::Default::Bool(b) => b.to_string(),
+            table::Default::Int(n) => n.to_string(),
+            table::Default::Text(t) => t.to_string(),
+            table::Default::Policy(p) => p.as_str().to_string(),
+            table::Default::Empty => "[]".to_string(),
+        };
+        let row = format!("| {} | `{shown}`", d.path);
+        assert!(readme.contains(&row), "README.md lacks the row {row:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // JSON Schema
 
 fn schema() -> serde_json::Value {
@@ -834,13 +1198,28 @@ fn keys(v: &serde_json::Value) -> std::collections::BTreeSet<String> {
 }
 
 #[test]
+fn committed_schema_is_the_generated_one() {
+    let path = root().join("schemas/huntgroups.schema.json");
+    let generated = desired::json_schema();
+    if std::env::var_os("HUNTCTL_BLESS").is_some() {
+        let text = serde_json::to_string_pretty(&generated).unwrap() + "\n";
+        std::fs::write(&path, text).unwrap();
+    }
+    assert!(
+        schema() == generated,
+        "schemas/huntgroups.schema.json is not the schema the field table gives: run\n  \
+         HUNTCTL_BLESS=1 cargo test --test desired committed_schema_is_the_generated_one"
+    );
+}
+
+#[test]
 fn schema_matches_the_loader_fields() {
     let s = schema();
     let group = keys(&s["$defs"]["group"]["properties"]);
     let profile = keys(&s["$defs"]["profile"]["properties"]);
     let mut want_group = std::collections::BTreeSet::new();
     let mut want_profile = std::collections::BTreeSet::new();
-    for d in fields::FIELDS {
+    for d in table::FIELDS {
         let set = if d.in_profile() {
             &mut want_profile
         } else {
@@ -851,6 +1230,7 @@ fn schema_matches_the_loader_fields() {
     }
     want_group.insert(fields::PROFILE.to_string());
     want_group.insert(fields::PROFILE_SNAKE.to_string());
+    want_group.insert(fields::OPERATION_KEY.to_string());
     assert_eq!(group, want_group);
     assert_eq!(profile, want_profile);
     // Every schema key is accepted by the loader, at the right level.
@@ -858,7 +1238,8 @@ fn schema_matches_the_loader_fields() {
         assert!(
             fields::lookup_key(k, false).is_some()
                 || k == fields::PROFILE
-                || k == fields::PROFILE_SNAKE,
+                || k == fields::PROFILE_SNAKE
+                || k == fields::OPERATION_KEY,
             "{k}"
         );
     }
@@ -866,25 +1247,32 @@ fn schema_matches_the_loader_fields() {
         assert!(fields::lookup_key(k, true).is_some(), "{k}");
     }
     // Lengths and ranges agree.
-    for d in fields::FIELDS {
+    for d in table::FIELDS {
         let props = if d.in_profile() {
             &s["$defs"]["profile"]["properties"]
         } else {
             &s["$defs"]["group"]["properties"]
         };
         let p = &props[d.key()];
-        match d.kind {
-            fields::Kind::Text { min, max, .. } => {
+        match d.ty {
+            table::Ty::Text { min, max, .. } => {
                 assert_eq!(p["minLength"], min, "{}", d.path);
                 assert_eq!(p["maxLength"], max, "{}", d.path);
             }
-            fields::Kind::Int { min, max } => {
+            table::Ty::Int { min, max } => {
                 assert_eq!(p["minimum"], min, "{}", d.path);
                 assert_eq!(p["maximum"], max, "{}", d.path);
             }
-            fields::Kind::Bool => assert_eq!(p["type"], "boolean", "{}", d.path),
+            table::Ty::Bool => assert_eq!(p["type"], "boolean", "{}", d.path),
             _ => {}
         }
+        assert!(
+            p["description"]
+                .as_str()
+                .is_some_and(|t| t.starts_with(d.doc)),
+            "{}",
+            d.path
+        );
     }
 }
 
@@ -945,10 +1333,33 @@ fn every_example_yaml_validates_against_the_schema() {
         format!("{BASE}    noAnswerNumberOfRings: 21\n"),
         "- serviceProviderId: SP\n  groupId: G\n  serviceUserId: hg@example.com\n".to_string(),
         format!("{BASE}    serviceInstanceProfile:\n      alias: [a, b, c, d]\n"),
+        format!("{BASE}    isActive: maybe\n"),
+        format!("{BASE}    isActive: null\n"),
+        format!(
+            "{BASE}    serviceInstanceProfile:\n      department: {}\n",
+            "x".repeat(51)
+        ),
+        format!("{BASE}    serviceInstanceProfile:\n      department: {{name: Sales, level: 2}}\n"),
+        format!("{BASE}    serviceInstanceProfile:\n      department: {{enterprise: true}}\n"),
+        format!("{BASE}    serviceInstanceProfile:\n      department: 7\n"),
     ] {
         let v = yaml_to_json(&bad);
         assert!(!validator.is_valid(&v), "schema accepted:\n{bad}");
         assert!(load_str("bad.yaml", &bad).is_err());
+    }
+    // And accepts what the loader accepts.
+    for good in [
+        format!("{BASE}    isActive: false\n"),
+        format!("{BASE}    is_active: true\n"),
+        format!("{BASE}    serviceInstanceProfile:\n      department: Sales\n"),
+        format!("{BASE}    serviceInstanceProfile:\n      department: null\n"),
+        format!("{BASE}    serviceInstanceProfile:\n      department: {{name: Sales, enterprise: true}}\n"),
+        format!("{BASE}    serviceInstanceProfile:\n      department: {{name: Sales}}\n"),
+    ] {
+        let v = yaml_to_json(&good);
+        let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{good}: {errors:?}");
+        ok("good.yaml", &good);
     }
 }
 

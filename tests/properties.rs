@@ -211,9 +211,38 @@ fn hunt_group(
         subsequence(agents_pool.clone(), 1..=agents_pool.len().min(5)).prop_shuffle(),
         vec(proptest::option::of(0..=100u8), 5),
     );
-    (service_user_id, names, numbers, others, behaviour, agents)
+    // Files carry any department and activation; the sandbox's groups have departments of
+    // their own, so the wire keeps both at what a new hunt group gets.
+    let placement = if target == Target::Wire {
+        Just((huntctl::model::Field::Unmanaged, true)).boxed()
+    } else {
+        (
+            field(
+                (text(target, 1, 50), any::<bool>())
+                    .prop_map(|(name, enterprise)| huntctl::model::Department { name, enterprise })
+                    .boxed(),
+            ),
+            any::<bool>(),
+        )
+            .boxed()
+    };
+    (
+        service_user_id,
+        names,
+        numbers,
+        others,
+        behaviour,
+        (agents, placement),
+    )
         .prop_map(
-            move |(id, names, numbers, others, behaviour, (agent_ids, weights))| {
+            move |(
+                id,
+                names,
+                numbers,
+                others,
+                behaviour,
+                ((agent_ids, weights), (department, is_active)),
+            )| {
                 let (name, last, first, hira_last, hira_first) = names;
                 let (phone_number, extension, clid_number, forward_to, nr_forward_to) = numbers;
                 let (password, language, time_zone, pui, ncos, alias_slots) = others;
@@ -228,7 +257,7 @@ fn hunt_group(
                     phone_number,
                     extension,
                     password,
-                    department: huntctl::model::Field::Unmanaged,
+                    department,
                     language,
                     time_zone,
                     alias: alias_slots
@@ -263,6 +292,7 @@ fn hunt_group(
                 hg.enable_group_busy = flags[8];
                 hg.apply_group_busy_when_terminating_to_agent = flags[9];
                 hg.network_class_of_service = ncos;
+                hg.is_active = is_active;
                 hg
             },
         )

@@ -76,8 +76,7 @@ pub async fn make_undo<E: Execute>(
                 if *outcome == Outcome::Deleted {
                     cannot_restore.push(format!(
                         "{}: recreated without a password (a hunt group's password is never \
-                         readable); set it again if it had one. Its department, if it had one, \
-                         is not restored either (departments are not modelled yet)",
+                         readable); set it again if it had one",
                         c.service_user_id
                     ));
                 }

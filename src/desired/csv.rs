@@ -6,10 +6,11 @@
 
 use super::diagnostics::{floor_char_boundary, suggest};
 use super::fields::{
-    def, lookup_path, FieldDef, Kind, ListVal, Loc, Raw, RawAgent, RawGroup, Val, F, FIELDS,
-    OPERATION,
+    def, is_scalar, lookup_path, Ix, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
+    DEPARTMENT_ENTERPRISE_COLUMN, OPERATION, OPERATION_KEY,
 };
 use super::validate::{build_taking, Pending};
+use crate::model::table::{Presence, Ty, ValueRef, FIELDS};
 use crate::model::{Field, HuntGroup};
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -17,7 +18,10 @@ use std::io::BufRead;
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
-    Field(F),
+    Field(Ix),
+    Operation,
+    Department,
+    DepartmentEnterprise,
     Alias(u32),
     Agent(u32),
     Weight(u32),
@@ -155,12 +159,15 @@ fn split_index(h: &str) -> Option<Result<(&str, u32), ()>> {
 }
 
 fn all_headers() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = FIELDS
-        .iter()
-        .filter(|d| !matches!(d.kind, Kind::Aliases | Kind::Agents))
-        .map(|d| d.path)
-        .collect();
+    let mut v: Vec<&'static str> = vec![OPERATION_KEY];
+    v.extend(
+        FIELDS
+            .iter()
+            .filter(|d| !matches!(d.ty, Ty::Aliases { .. } | Ty::Agents))
+            .map(|d| d.path),
+    );
     v.extend([
+        DEPARTMENT_ENTERPRISE_COLUMN,
         "serviceInstanceProfile.alias[0]",
         "agentUserId[0]",
         "agentWeight[0]",
@@ -224,9 +231,12 @@ fn parse_headers(rec: &::csv::ByteRecord, load: &mut CsvLoad) -> Vec<Col> {
                 cols.push(Col::Ignore);
                 continue;
             }
-            None => lookup_path(&h).and_then(|d: &FieldDef| match d.kind {
-                Kind::Aliases | Kind::Agents => None,
-                _ => Some(Col::Field(d.f)),
+            None if h == OPERATION_KEY => Some(Col::Operation),
+            None if h == DEPARTMENT_ENTERPRISE_COLUMN => Some(Col::DepartmentEnterprise),
+            None => lookup_path(&h).and_then(|ix| match def(ix).ty {
+                Ty::Aliases { .. } | Ty::Agents => None,
+                Ty::Department => Some(Col::Department),
+                _ => Some(Col::Field(ix)),
             }),
         };
         match c {
@@ -254,9 +264,9 @@ fn parse_headers(rec: &::csv::ByteRecord, load: &mut CsvLoad) -> Vec<Col> {
 
 fn check_required_columns(cols: &[Col], load: &mut CsvLoad) -> Vec<&'static str> {
     let mut missing = Vec::new();
-    for f in [F::ServiceProviderId, F::GroupId, F::ServiceUserId] {
-        if !cols.contains(&Col::Field(f)) {
-            missing.push(def(f).path);
+    for (ix, d) in FIELDS.iter().enumerate() {
+        if d.presence == Presence::Required && is_scalar(d) && !cols.contains(&Col::Field(ix)) {
+            missing.push(d.path);
         }
     }
     if !cols.iter().any(|c| matches!(c, Col::Agent(_))) {
@@ -288,7 +298,7 @@ fn check_required_columns(cols: &[Col], load: &mut CsvLoad) -> Vec<&'static str>
 fn is_type_hint_row(rec: &::csv::ByteRecord, cols: &[Col]) -> bool {
     let mut hints = 0;
     for (c, cell) in cols.iter().zip(rec.iter()) {
-        if *c == Col::Field(F::Operation) || cell.is_empty() {
+        if *c == Col::Operation || cell.is_empty() {
             continue;
         }
         let s = String::from_utf8_lossy(cell);
@@ -319,6 +329,13 @@ fn read_row(
     };
     let mut aliases: Vec<(u32, Val)> = Vec::new();
     let mut agents: BTreeMap<u32, RawAgent> = BTreeMap::new();
+    let mut department: Option<RawDepartment> = None;
+    let dept = |loc| RawDepartment {
+        name: None,
+        enterprise: None,
+        mapping: false,
+        loc,
+    };
     let mut ok = true;
     for (i, cell) in rec.iter().enumerate() {
         if cell.is_empty() {
@@ -363,6 +380,16 @@ fn read_row(
         match *kind {
             Col::Ignore => {}
             Col::Field(f) => raw.values.push((f, val)),
+            Col::Operation => raw.operation = Some(val),
+            Col::Department => {
+                let d = department.get_or_insert_with(|| dept(loc));
+                // The department's own cell is where problems with it are shown.
+                d.loc = loc;
+                d.name = Some(val);
+            }
+            Col::DepartmentEnterprise => {
+                department.get_or_insert_with(|| dept(loc)).enterprise = Some(val);
+            }
             Col::Alias(_) | Col::Agent(_) | Col::Weight(_) if is_null => {
                 let header = load.headers.get(i).cloned().unwrap_or_default();
                 load.pending.push(
@@ -430,6 +457,7 @@ fn read_row(
             Loc::Row { byte, row },
         ));
     }
+    raw.department = department;
     let start = load.pending.len();
     let built = build_taking(&mut raw, &mut load.pending);
     if !missing_required.is_empty() {
@@ -449,10 +477,7 @@ fn read_row(
         }
     }
     if let (Some(g), true) = (built, ok) {
-        let loc = raw
-            .get(F::ServiceUserId)
-            .map(|v| v.loc)
-            .unwrap_or(Loc::Row { byte, row });
+        let loc = raw.origin();
         if let Some(c) = sink.capture.as_deref_mut() {
             c.offer(sink.file, &g, &raw);
         }
@@ -513,211 +538,178 @@ pub fn row_span(text: &str, byte: usize) -> (usize, usize) {
     (start, end)
 }
 
-/// The CSV header order of the reference template; `to_csv` writes columns in this order.
-const TEMPLATE_ORDER: &[F] = &[
-    F::Operation,
-    F::ServiceProviderId,
-    F::GroupId,
-    F::ServiceUserId,
-    F::Name,
-    F::ClidLastName,
-    F::ClidFirstName,
-    F::HiraganaLastName,
-    F::HiraganaFirstName,
-    F::PhoneNumber,
-    F::Extension,
-    F::Password,
-    F::Language,
-    F::TimeZone,
-    F::Alias,
-    F::PublicUserIdentity,
-    F::ClidPhoneNumber,
-    F::Policy,
-    F::HuntAfterNoAnswer,
-    F::NoAnswerNumberOfRings,
-    F::ForwardAfterTimeout,
-    F::ForwardTimeoutSeconds,
-    F::AllowCallWaitingForAgents,
-    F::UseSystemClid,
-    F::IncludeNameInClid,
-    F::EnableNotReachableForwarding,
-    F::MakeBusyWhenNotReachable,
-    F::AllowMembersToControlGroupBusy,
-    F::EnableGroupBusy,
-    F::ApplyGroupBusyWhenTerminatingToAgent,
-    F::ForwardToPhoneNumber,
-    F::NotReachableForwardToPhoneNumber,
-    F::NetworkClassOfService,
-    F::Agents,
-];
+/// The reference bulk-sheet template (copied from the reference page's `hunt.group.create.csv`):
+/// its header row is the column order `to_csv` writes, so a written sheet is the template's.
+const TEMPLATE: &str = include_str!("../../templates/hunt.group.create.csv");
 
-fn field_cell(f: &Field<String>) -> String {
-    match f {
-        Field::Unmanaged => String::new(),
-        Field::Absent => "null".into(),
-        Field::Value(v) => v.clone(),
-    }
-}
-
-/// The cell text of a scalar field of `g` (CSV form); empty when it equals the documented
-/// default, since an empty cell means the default.
-fn scalar_cell(g: &HuntGroup, f: F) -> String {
-    use crate::model::defaults as d;
-    let p = &g.service_instance_profile;
-    let text = |v: &str, default: &str| {
-        if v == default {
-            String::new()
-        } else {
-            v.to_string()
-        }
-    };
-    let b = |v: bool, default: bool| {
-        if v == default {
-            String::new()
-        } else {
-            v.to_string()
-        }
-    };
-    let n = |v: u32, default: u32| {
-        if v == default {
-            String::new()
-        } else {
-            v.to_string()
-        }
-    };
-    match f {
-        F::Operation => OPERATION.into(),
-        F::ServiceProviderId => g.service_provider_id.clone(),
-        F::GroupId => g.group_id.clone(),
-        F::ServiceUserId => g.service_user_id.clone(),
-        F::Name => text(&p.name, d::NAME),
-        F::ClidLastName => text(&p.calling_line_id_last_name, d::CALLING_LINE_ID_LAST_NAME),
-        F::ClidFirstName => text(&p.calling_line_id_first_name, d::CALLING_LINE_ID_FIRST_NAME),
-        F::HiraganaLastName => field_cell(&p.hiragana_last_name),
-        F::HiraganaFirstName => field_cell(&p.hiragana_first_name),
-        F::PhoneNumber => field_cell(&p.phone_number),
-        F::Extension => field_cell(&p.extension),
-        // Secrets are never written to files.
-        F::Password => String::new(),
-        F::Language => field_cell(&p.language),
-        F::TimeZone => field_cell(&p.time_zone),
-        F::PublicUserIdentity => field_cell(&p.public_user_identity),
-        F::ClidPhoneNumber => field_cell(&p.calling_line_id_phone_number),
-        F::Policy => text(g.policy.as_str(), d::POLICY.as_str()),
-        F::HuntAfterNoAnswer => b(g.hunt_after_no_answer, d::HUNT_AFTER_NO_ANSWER),
-        F::NoAnswerNumberOfRings => n(g.no_answer_number_of_rings, d::NO_ANSWER_NUMBER_OF_RINGS),
-        F::ForwardAfterTimeout => b(g.forward_after_timeout, d::FORWARD_AFTER_TIMEOUT),
-        F::ForwardTimeoutSeconds => n(g.forward_timeout_seconds, d::FORWARD_TIMEOUT_SECONDS),
-        F::ForwardToPhoneNumber => field_cell(&g.forward_to_phone_number),
-        F::AllowCallWaitingForAgents => b(
-            g.allow_call_waiting_for_agents,
-            d::ALLOW_CALL_WAITING_FOR_AGENTS,
-        ),
-        F::UseSystemClid => b(
-            g.use_system_hunt_group_clid_setting,
-            d::USE_SYSTEM_HUNT_GROUP_CLID_SETTING,
-        ),
-        F::IncludeNameInClid => b(
-            g.include_hunt_group_name_in_clid,
-            d::INCLUDE_HUNT_GROUP_NAME_IN_CLID,
-        ),
-        F::EnableNotReachableForwarding => b(
-            g.enable_not_reachable_forwarding,
-            d::ENABLE_NOT_REACHABLE_FORWARDING,
-        ),
-        F::NotReachableForwardToPhoneNumber => field_cell(&g.not_reachable_forward_to_phone_number),
-        F::MakeBusyWhenNotReachable => b(
-            g.make_busy_when_not_reachable,
-            d::MAKE_BUSY_WHEN_NOT_REACHABLE,
-        ),
-        F::AllowMembersToControlGroupBusy => b(
-            g.allow_members_to_control_group_busy,
-            d::ALLOW_MEMBERS_TO_CONTROL_GROUP_BUSY,
-        ),
-        F::EnableGroupBusy => b(g.enable_group_busy, d::ENABLE_GROUP_BUSY),
-        F::ApplyGroupBusyWhenTerminatingToAgent => b(
-            g.apply_group_busy_when_terminating_to_agent,
-            d::APPLY_GROUP_BUSY_WHEN_TERMINATING_TO_AGENT,
-        ),
-        F::NetworkClassOfService => field_cell(&g.network_class_of_service),
-        F::Alias | F::Agents => String::new(),
-    }
+/// The template's header cells.
+pub fn template_headers() -> impl Iterator<Item = &'static str> {
+    TEMPLATE.lines().next().unwrap_or_default().split(',')
 }
 
 /// The template has `serviceInstanceProfile.alias[0..2]` and `agentUserId[0..7]`: writing at
 /// least those keeps the header identical to the template's whenever the data fits.
-const TEMPLATE_ALIASES: usize = 3;
-const TEMPLATE_AGENTS: usize = 8;
+fn template_count(name: &str) -> usize {
+    template_headers()
+        .filter(|h| matches!(split_index(h), Some(Ok((n, _))) if n == name))
+        .count()
+}
 
-/// Writes hunt groups in the reference bulk-sheet format (see `super::to_csv`).
-pub fn write(groups: &[HuntGroup]) -> String {
+/// One column the writer fills.
+#[derive(Clone, Copy)]
+enum Out {
+    Operation,
+    Field(Ix),
+    Alias(usize),
+    Agent(usize),
+    Weight(usize),
+    Department,
+    DepartmentEnterprise,
+}
+
+/// The columns to write: the template's, in its order (lists as wide as the data needs), then
+/// the fields the template lacks, each only when some hunt group holds a value other than its
+/// default, so a sheet that needs none of them is exactly the template.
+fn columns(groups: &[HuntGroup]) -> Vec<(String, Out)> {
+    let list_of = |ty: fn(&Ty) -> bool| FIELDS.iter().find(|d| ty(&d.ty));
+    let alias = list_of(|t| matches!(t, Ty::Aliases { .. }));
+    let agents = list_of(|t| matches!(t, Ty::Agents));
+    let alias_path = alias.map_or("", |d| d.path);
+    let agent_path = agents.map_or("", |d| d.path);
     let max_alias = groups
         .iter()
-        .map(|g| g.service_instance_profile.alias.len())
+        .filter_map(|g| alias.map(|d| d.get(g)))
+        .map(|v| match v {
+            Field::Value(ValueRef::Aliases(a)) => a.len(),
+            _ => 0,
+        })
         .max()
         .unwrap_or(0)
-        .max(TEMPLATE_ALIASES);
+        .max(template_count(alias_path));
     let max_agents = groups
         .iter()
         .map(|g| g.agents.len())
         .max()
         .unwrap_or(0)
-        .max(TEMPLATE_AGENTS);
+        .max(template_count(agent_path));
     let weights = groups
         .iter()
         .any(|g| g.agents.iter().any(|a| a.weight.is_some()));
-    let mut header: Vec<String> = Vec::new();
-    for f in TEMPLATE_ORDER {
-        match f {
-            F::Alias => {
-                header.extend((0..max_alias).map(|i| format!("serviceInstanceProfile.alias[{i}]")))
+    let mut cols: Vec<(String, Out)> = Vec::new();
+    let mut written: Vec<Ix> = Vec::new();
+    for h in template_headers() {
+        match split_index(h) {
+            Some(Ok((name, 0))) if name == alias_path => {
+                cols.extend((0..max_alias).map(|i| (format!("{name}[{i}]"), Out::Alias(i))));
             }
-            F::Agents => {
-                header.extend((0..max_agents).map(|i| format!("agentUserId[{i}]")));
+            Some(Ok((name, 0))) if name == agent_path => {
+                cols.extend((0..max_agents).map(|i| (format!("{name}[{i}]"), Out::Agent(i))));
                 if weights {
-                    header.extend((0..max_agents).map(|i| format!("agentWeight[{i}]")));
+                    cols.extend(
+                        (0..max_agents).map(|i| (format!("agentWeight[{i}]"), Out::Weight(i))),
+                    );
                 }
             }
-            f => header.push(def(*f).path.to_string()),
+            Some(_) => {}
+            None if h == OPERATION_KEY => cols.push((h.to_string(), Out::Operation)),
+            None => {
+                if let Some(ix) = lookup_path(h) {
+                    written.push(ix);
+                    cols.push((h.to_string(), Out::Field(ix)));
+                }
+            }
         }
     }
+    for (ix, d) in FIELDS.iter().enumerate() {
+        if written.contains(&ix) || matches!(d.ty, Ty::Aliases { .. } | Ty::Agents) {
+            continue;
+        }
+        let used = groups
+            .iter()
+            .any(|g| !d.is_default(g) && d.get(g).is_managed());
+        if !used {
+            continue;
+        }
+        if d.ty == Ty::Department {
+            cols.push((d.path.to_string(), Out::Department));
+            let enterprise = groups
+                .iter()
+                .any(|g| matches!(d.get(g), Field::Value(ValueRef::Department(x)) if x.enterprise));
+            if enterprise {
+                cols.push((
+                    DEPARTMENT_ENTERPRISE_COLUMN.to_string(),
+                    Out::DepartmentEnterprise,
+                ));
+            }
+        } else {
+            cols.push((d.path.to_string(), Out::Field(ix)));
+        }
+    }
+    cols
+}
+
+/// The cell of one column for `g`: empty for a default or unmanaged value (an empty cell means
+/// just that), `null` for an absent one; passwords are never written.
+fn cell(g: &HuntGroup, col: Out) -> String {
+    let dept = || {
+        FIELDS
+            .iter()
+            .find(|d| d.ty == Ty::Department)
+            .map_or(Field::Unmanaged, |d| d.get(g))
+    };
+    match col {
+        Out::Operation => OPERATION.into(),
+        Out::Field(ix) => {
+            let d = def(ix);
+            if d.is_default(g) {
+                return String::new();
+            }
+            match d.get(g) {
+                Field::Unmanaged => String::new(),
+                Field::Absent => "null".into(),
+                Field::Value(v) => v.scalar_text().unwrap_or_default().into_owned(),
+            }
+        }
+        Out::Alias(i) => g
+            .service_instance_profile
+            .alias
+            .get(i)
+            .cloned()
+            .unwrap_or_default(),
+        Out::Agent(i) => g
+            .agents
+            .get(i)
+            .map(|a| a.user_id.clone())
+            .unwrap_or_default(),
+        Out::Weight(i) => g
+            .agents
+            .get(i)
+            .and_then(|a| a.weight)
+            .map(|w| w.to_string())
+            .unwrap_or_default(),
+        Out::Department => match dept() {
+            Field::Unmanaged => String::new(),
+            Field::Absent => "null".into(),
+            Field::Value(ValueRef::Department(x)) => x.name.clone(),
+            Field::Value(_) => String::new(),
+        },
+        Out::DepartmentEnterprise => match dept() {
+            Field::Value(ValueRef::Department(x)) if x.enterprise => "true".into(),
+            _ => String::new(),
+        },
+    }
+}
+
+/// Writes hunt groups in the reference bulk-sheet format (see `super::to_csv`).
+pub fn write(groups: &[HuntGroup]) -> String {
+    let cols = columns(groups);
     let mut w = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    let mut rows: Vec<Vec<String>> = vec![header];
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(cols.iter().map(|(h, _)| h.as_str()));
     for g in groups {
-        let mut row = Vec::with_capacity(rows[0].len());
-        for f in TEMPLATE_ORDER {
-            match f {
-                F::Alias => {
-                    let a = &g.service_instance_profile.alias;
-                    row.extend((0..max_alias).map(|i| a.get(i).cloned().unwrap_or_default()));
-                }
-                F::Agents => {
-                    row.extend((0..max_agents).map(|i| {
-                        g.agents
-                            .get(i)
-                            .map(|a| a.user_id.clone())
-                            .unwrap_or_default()
-                    }));
-                    if weights {
-                        row.extend((0..max_agents).map(|i| {
-                            g.agents
-                                .get(i)
-                                .and_then(|a| a.weight)
-                                .map(|w| w.to_string())
-                                .unwrap_or_default()
-                        }));
-                    }
-                }
-                f => row.push(scalar_cell(g, *f)),
-            }
-        }
-        rows.push(row);
-    }
-    for r in &rows {
-        // Writing to a Vec cannot fail.
-        let _ = w.write_record(r);
+        let _ = w.write_record(cols.iter().map(|(_, c)| cell(g, *c)));
     }
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()

@@ -1,445 +1,73 @@
-//! The field table shared by the YAML and CSV readers, and the format-neutral raw input they produce.
+//! The format-neutral raw input the YAML and CSV readers produce, keyed on the model's field
+//! table ([`crate::model::table::FIELDS`]).
 //!
 //! Both readers turn a file into [`RawGroup`]s (values with their location, not yet typed); one
 //! builder (`validate.rs`) then applies defaults and checks every rule, so YAML and CSV behave
-//! the same.
+//! the same. Neither reader nor builder names a plain setting: they walk the table.
 
-/// Every field a hunt group may carry (the reference page's columns plus the agents' weights).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum F {
-    /// `operation` (must be hunt.group.create).
-    Operation,
-    /// serviceProviderId
-    ServiceProviderId,
-    /// groupId
-    GroupId,
-    /// serviceUserId
-    ServiceUserId,
-    /// serviceInstanceProfile.name
-    Name,
-    /// serviceInstanceProfile.callingLineIdLastName
-    ClidLastName,
-    /// serviceInstanceProfile.callingLineIdFirstName
-    ClidFirstName,
-    /// serviceInstanceProfile.hiraganaLastName
-    HiraganaLastName,
-    /// serviceInstanceProfile.hiraganaFirstName
-    HiraganaFirstName,
-    /// serviceInstanceProfile.phoneNumber
-    PhoneNumber,
-    /// serviceInstanceProfile.extension
-    Extension,
-    /// serviceInstanceProfile.password
-    Password,
-    /// serviceInstanceProfile.language
-    Language,
-    /// serviceInstanceProfile.timeZone
-    TimeZone,
-    /// serviceInstanceProfile.alias
-    Alias,
-    /// serviceInstanceProfile.publicUserIdentity
-    PublicUserIdentity,
-    /// serviceInstanceProfile.callingLineIdPhoneNumber
-    ClidPhoneNumber,
-    /// policy
-    Policy,
-    /// huntAfterNoAnswer
-    HuntAfterNoAnswer,
-    /// noAnswerNumberOfRings
-    NoAnswerNumberOfRings,
-    /// forwardAfterTimeout
-    ForwardAfterTimeout,
-    /// forwardTimeoutSeconds
-    ForwardTimeoutSeconds,
-    /// forwardToPhoneNumber
-    ForwardToPhoneNumber,
-    /// agentUserId
-    Agents,
-    /// allowCallWaitingForAgents
-    AllowCallWaitingForAgents,
-    /// useSystemHuntGroupCLIDSetting
-    UseSystemClid,
-    /// includeHuntGroupNameInCLID
-    IncludeNameInClid,
-    /// enableNotReachableForwarding
-    EnableNotReachableForwarding,
-    /// notReachableForwardToPhoneNumber
-    NotReachableForwardToPhoneNumber,
-    /// makeBusyWhenNotReachable
-    MakeBusyWhenNotReachable,
-    /// allowMembersToControlGroupBusy
-    AllowMembersToControlGroupBusy,
-    /// enableGroupBusy
-    EnableGroupBusy,
-    /// applyGroupBusyWhenTerminatingToAgent
-    ApplyGroupBusyWhenTerminatingToAgent,
-    /// networkClassOfService
-    NetworkClassOfService,
-}
+use crate::model::table::{self, FieldDef, Ty, FIELDS};
 
-/// The value type of a field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Text with a length range; `bytes` counts UTF-8 bytes instead of characters.
-    Text {
-        /// Minimum length.
-        min: usize,
-        /// Maximum length.
-        max: usize,
-        /// Count bytes (serviceProviderId, groupId).
-        bytes: bool,
-    },
-    /// true / false.
-    Bool,
-    /// Whole number in a range.
-    Int {
-        /// Minimum.
-        min: i64,
-        /// Maximum.
-        max: i64,
-    },
-    /// A `Policy` name.
-    Policy,
-    /// A list of aliases.
-    Aliases,
-    /// A list of agents.
-    Agents,
-    /// The `operation` column.
-    Operation,
-}
+pub use crate::model::table::{PROFILE, PROFILE_PREFIX, PROFILE_SNAKE};
 
-/// Whether a left-out field is required, defaulted or unmanaged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Presence {
-    /// Must be given (serviceProviderId, groupId, serviceUserId).
-    Required,
-    /// Has a documented default; `null` is an error.
-    Defaulted,
-    /// No default: left out = unmanaged, `null` = absent.
-    Optional,
-}
-
-/// One row of the field table.
-#[derive(Debug, Clone, Copy)]
-pub struct FieldDef {
-    /// Which field.
-    pub f: F,
-    /// camelCase path as in the CSV header (`serviceInstanceProfile.name`, `agentUserId`).
-    pub path: &'static str,
-    /// The reference page's snake_case leaf name (`calling_line_id_last_name`).
-    pub snake: &'static str,
-    /// Value type.
-    pub kind: Kind,
-    /// Required / defaulted / optional.
-    pub presence: Presence,
-}
-
-const fn text(min: usize, max: usize) -> Kind {
-    Kind::Text {
-        min,
-        max,
-        bytes: false,
-    }
-}
-
-macro_rules! def {
-    ($f:ident, $path:literal, $snake:literal, $kind:expr, $p:ident) => {
-        FieldDef {
-            f: F::$f,
-            path: $path,
-            snake: $snake,
-            kind: $kind,
-            presence: Presence::$p,
-        }
-    };
-}
-
-/// Every field, in OCI-P `GroupHuntGroupAddInstanceRequest20` order.
-pub const FIELDS: &[FieldDef] = &[
-    def!(
-        Operation,
-        "operation",
-        "operation",
-        Kind::Operation,
-        Optional
-    ),
-    def!(
-        ServiceProviderId,
-        "serviceProviderId",
-        "service_provider_id",
-        Kind::Text {
-            min: 1,
-            max: 30,
-            bytes: true
-        },
-        Required
-    ),
-    def!(
-        GroupId,
-        "groupId",
-        "group_id",
-        Kind::Text {
-            min: 1,
-            max: 30,
-            bytes: true
-        },
-        Required
-    ),
-    def!(
-        ServiceUserId,
-        "serviceUserId",
-        "service_user_id",
-        text(1, 161),
-        Required
-    ),
-    def!(
-        Name,
-        "serviceInstanceProfile.name",
-        "name",
-        text(1, 30),
-        Defaulted
-    ),
-    def!(
-        ClidLastName,
-        "serviceInstanceProfile.callingLineIdLastName",
-        "calling_line_id_last_name",
-        text(1, 30),
-        Defaulted
-    ),
-    def!(
-        ClidFirstName,
-        "serviceInstanceProfile.callingLineIdFirstName",
-        "calling_line_id_first_name",
-        text(1, 30),
-        Defaulted
-    ),
-    def!(
-        HiraganaLastName,
-        "serviceInstanceProfile.hiraganaLastName",
-        "hiragana_last_name",
-        text(1, 30),
-        Optional
-    ),
-    def!(
-        HiraganaFirstName,
-        "serviceInstanceProfile.hiraganaFirstName",
-        "hiragana_first_name",
-        text(1, 30),
-        Optional
-    ),
-    def!(
-        PhoneNumber,
-        "serviceInstanceProfile.phoneNumber",
-        "phone_number",
-        text(1, 23),
-        Optional
-    ),
-    def!(
-        Extension,
-        "serviceInstanceProfile.extension",
-        "extension",
-        text(2, 20),
-        Optional
-    ),
-    def!(
-        Password,
-        "serviceInstanceProfile.password",
-        "password",
-        text(1, 60),
-        Optional
-    ),
-    def!(
-        Language,
-        "serviceInstanceProfile.language",
-        "language",
-        text(1, 40),
-        Optional
-    ),
-    def!(
-        TimeZone,
-        "serviceInstanceProfile.timeZone",
-        "time_zone",
-        text(1, 127),
-        Optional
-    ),
-    def!(
-        Alias,
-        "serviceInstanceProfile.alias",
-        "alias",
-        Kind::Aliases,
-        Defaulted
-    ),
-    def!(
-        PublicUserIdentity,
-        "serviceInstanceProfile.publicUserIdentity",
-        "public_user_identity",
-        text(1, 161),
-        Optional
-    ),
-    def!(
-        ClidPhoneNumber,
-        "serviceInstanceProfile.callingLineIdPhoneNumber",
-        "calling_line_id_phone_number",
-        text(1, 23),
-        Optional
-    ),
-    def!(Policy, "policy", "policy", Kind::Policy, Defaulted),
-    def!(
-        HuntAfterNoAnswer,
-        "huntAfterNoAnswer",
-        "hunt_after_no_answer",
-        Kind::Bool,
-        Defaulted
-    ),
-    def!(
-        NoAnswerNumberOfRings,
-        "noAnswerNumberOfRings",
-        "no_answer_number_of_rings",
-        Kind::Int { min: 1, max: 20 },
-        Defaulted
-    ),
-    def!(
-        ForwardAfterTimeout,
-        "forwardAfterTimeout",
-        "forward_after_timeout",
-        Kind::Bool,
-        Defaulted
-    ),
-    def!(
-        ForwardTimeoutSeconds,
-        "forwardTimeoutSeconds",
-        "forward_timeout_seconds",
-        Kind::Int { min: 0, max: 7200 },
-        Defaulted
-    ),
-    def!(
-        ForwardToPhoneNumber,
-        "forwardToPhoneNumber",
-        "forward_to_phone_number",
-        text(1, 30),
-        Optional
-    ),
-    def!(
-        Agents,
-        "agentUserId",
-        "agent_user_id",
-        Kind::Agents,
-        Required
-    ),
-    def!(
-        AllowCallWaitingForAgents,
-        "allowCallWaitingForAgents",
-        "allow_call_waiting_for_agents",
-        Kind::Bool,
-        Defaulted
-    ),
-    def!(
-        UseSystemClid,
-        "useSystemHuntGroupCLIDSetting",
-        "use_system_hunt_group_clid_setting",
-        Kind::Bool,
-        Defaulted
-    ),
-    def!(
-        IncludeNameInClid,
-        "includeHuntGroupNameInCLID",
-        "include_hunt_group_name_in_clid",
-        Kind::Bool,
-        Defaulted
-    ),
-    def!(
-        EnableNotReachableForwarding,
-        "enableNotReachableForwarding",
-        "enable_not_reachable_forwarding",
-        Kind::Bool,
-        Defaulted
-    ),
-    def!(
-        NotReachableForwardToPhoneNumber,
-        "notReachableForwardToPhoneNumber",
-        "not_reachable_forward_to_phone_number",
-        text(1, 161),
-        Optional
-    ),
-    def!(
-        MakeBusyWhenNotReachable,
-        "makeBusyWhenNotReachable",
-        "make_busy_when_not_reachable",
-        Kind::Bool,
-        Defaulted
-    ),
-    def!(
-        AllowMembersToControlGroupBusy,
-        "allowMembersToControlGroupBusy",
-        "allow_members_to_control_group_busy",
-        Kind::Bool,
-        Defaulted
-    ),
-    def!(
-        EnableGroupBusy,
-        "enableGroupBusy",
-        "enable_group_busy",
-        Kind::Bool,
-        Defaulted
-    ),
-    def!(
-        ApplyGroupBusyWhenTerminatingToAgent,
-        "applyGroupBusyWhenTerminatingToAgent",
-        "apply_group_busy_when_terminating_to_agent",
-        Kind::Bool,
-        Defaulted
-    ),
-    def!(
-        NetworkClassOfService,
-        "networkClassOfService",
-        "network_class_of_service",
-        text(1, 40),
-        Optional
-    ),
-];
-
-/// The nested profile key in YAML and its snake spelling.
-pub const PROFILE: &str = "serviceInstanceProfile";
-/// snake_case of [`PROFILE`].
-pub const PROFILE_SNAKE: &str = "service_instance_profile";
-/// The profile prefix of dotted paths.
-pub const PROFILE_PREFIX: &str = "serviceInstanceProfile.";
+/// The reference sheet's `operation` column (and key): not a hunt group field, only checked.
+pub const OPERATION_KEY: &str = "operation";
 /// The only `operation` value accepted.
 pub const OPERATION: &str = "hunt.group.create";
+/// The CSV column that makes the department an enterprise department (TRUE/FALSE).
+pub const DEPARTMENT_ENTERPRISE_COLUMN: &str = "serviceInstanceProfile.departmentIsEnterprise";
+/// The keys of a department written as a mapping.
+pub const DEPARTMENT_KEYS: [&str; 2] = ["name", "enterprise"];
 
-/// The definition of a field.
-pub fn def(f: F) -> &'static FieldDef {
-    // FIELDS lists every variant once; the fallback is unreachable but keeps this total.
-    FIELDS.iter().find(|d| d.f == f).unwrap_or(&FIELDS[0])
+/// The path of the hunt group's own id, which names it in diagnostics.
+pub const SERVICE_USER_ID: &str = "serviceUserId";
+
+/// The position of a row in [`FIELDS`]: compact, comparable, and `FIELDS[ix]` is the row.
+pub type Ix = usize;
+
+/// The row at `ix`.
+pub fn def(ix: Ix) -> &'static FieldDef {
+    &FIELDS[ix]
 }
 
-impl FieldDef {
-    /// True for fields inside serviceInstanceProfile.
-    pub fn in_profile(&self) -> bool {
-        self.path.starts_with(PROFILE_PREFIX)
-    }
+/// The position of `d` in [`FIELDS`] (rows are unique by path).
+pub fn ix_of(d: &FieldDef) -> Ix {
+    FIELDS.iter().position(|f| f.path == d.path).unwrap_or(0)
+}
 
-    /// The camelCase key as written in YAML (last path segment).
-    pub fn key(&self) -> &'static str {
-        self.path.strip_prefix(PROFILE_PREFIX).unwrap_or(self.path)
+/// Looks up a YAML key at group level (`in_profile` false) or inside serviceInstanceProfile,
+/// camelCase or snake_case. Returns the row's position and whether snake_case was used.
+pub fn lookup_key(key: &str, in_profile: bool) -> Option<(Ix, bool)> {
+    table::by_key(key, in_profile).map(|(d, snake)| (ix_of(d), snake))
+}
+
+/// Looks up a CSV header / dotted path (`serviceInstanceProfile.name`) exactly.
+pub fn lookup_path(path: &str) -> Option<Ix> {
+    FIELDS.iter().position(|d| d.path == path)
+}
+
+/// The length limits of a text-like field: (min, max, counts bytes).
+pub fn text_limits(d: &FieldDef) -> Option<(usize, usize, bool)> {
+    match d.ty {
+        Ty::Text { min, max, bytes } => Some((min, max, bytes)),
+        // OCI-P `Password`: 1–60 characters.
+        Ty::Password => Some((1, 60, false)),
+        // OCI-P `DepartmentName`: 1–50 characters.
+        Ty::Department => Some((1, 50, false)),
+        _ => None,
     }
 }
 
-/// Looks up a YAML key at group level (`in_profile` false) or inside serviceInstanceProfile.
-/// Returns the field and whether the snake_case spelling was used.
-pub fn lookup_key(key: &str, in_profile: bool) -> Option<(&'static FieldDef, bool)> {
-    FIELDS
-        .iter()
-        .filter(|d| d.in_profile() == in_profile)
-        .find_map(|d| {
-            if d.key() == key {
-                Some((d, false))
-            } else if d.snake == key && d.snake != d.key() {
-                Some((d, true))
-            } else {
-                None
-            }
-        })
+/// The length limits of one alias (OCI-P `SIPURI`).
+pub const ALIAS_LEN: (usize, usize) = (1, 161);
+/// The length limits of an agent's user id (OCI-P `UserId`).
+pub const AGENT_ID_LEN: (usize, usize) = (1, 161);
+/// The range of an agent's weight.
+pub const WEIGHT_RANGE: (u32, u32) = (0, 100);
+
+/// True for fields whose value is one scalar (text, boolean, number, policy, password): the
+/// ones [`RawGroup::values`] holds. Lists and the department have shapes of their own.
+pub fn is_scalar(d: &FieldDef) -> bool {
+    !matches!(d.ty, Ty::Aliases { .. } | Ty::Agents | Ty::Department)
 }
 
 /// A place in a file, compact so that 100,000 CSV rows stay cheap; resolved to a
@@ -555,23 +183,63 @@ pub enum ListVal<T> {
     Wrong(Val),
 }
 
+/// A department as written: a name (`department: Sales`, a CSV cell), `null`, or the mapping
+/// `{name, enterprise}`; in CSV the enterprise flag is a column of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawDepartment {
+    /// The name (or `null`, or a value of the wrong type), if given.
+    pub name: Option<Val>,
+    /// The enterprise flag, if given.
+    pub enterprise: Option<Val>,
+    /// Written as a mapping (where `name` is required).
+    pub mapping: bool,
+    /// The whole value.
+    pub loc: Loc,
+}
+
 /// A hunt group as read from one file entry (or CSV row), before typing and defaults.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RawGroup {
     /// The whole entry (YAML list item / CSV row).
     pub loc: Loc,
-    /// Scalar fields, at most one per field.
-    pub values: Vec<(F, Val)>,
+    /// Scalar fields ([`is_scalar`]), at most one per field, by position in [`FIELDS`].
+    pub values: Vec<(Ix, Val)>,
+    /// The `operation` column or key, if given.
+    pub operation: Option<Val>,
     /// Aliases, if given.
     pub alias: Option<ListVal<Val>>,
     /// Agents, if given.
     pub agents: Option<ListVal<RawAgent>>,
+    /// The department, if given.
+    pub department: Option<RawDepartment>,
 }
 
 impl RawGroup {
-    /// The scalar value of a field, if given.
-    pub fn get(&self, f: F) -> Option<&Val> {
-        self.values.iter().find(|(g, _)| *g == f).map(|(_, v)| v)
+    /// The scalar value of the field at `ix`, if given.
+    pub fn get(&self, ix: Ix) -> Option<&Val> {
+        self.values.iter().find(|(g, _)| *g == ix).map(|(_, v)| v)
+    }
+
+    /// The scalar value of a field found by its path, if given.
+    pub fn get_path(&self, path: &str) -> Option<&Val> {
+        lookup_path(path).and_then(|ix| self.get(ix))
+    }
+
+    /// Where the hunt group is named: its serviceUserId, else the whole entry.
+    pub fn origin(&self) -> Loc {
+        self.get_path(SERVICE_USER_ID)
+            .map(|v| v.loc)
+            .unwrap_or(self.loc)
+    }
+
+    /// Where the value of the field `d` was written, whatever its shape.
+    pub fn loc_of(&self, d: &FieldDef) -> Option<Loc> {
+        match d.ty {
+            Ty::Aliases { .. } => self.alias.as_ref().map(ListVal::loc),
+            Ty::Agents => self.agents.as_ref().map(ListVal::loc),
+            Ty::Department => self.department.as_ref().map(|x| x.loc),
+            _ => self.get(ix_of(d)).map(|v| v.loc),
+        }
     }
 
     /// Fills in every field this group leaves out from `defaults` (the YAML `defaults:` block).
@@ -581,16 +249,27 @@ impl RawGroup {
                 self.values.push((*f, v.clone()));
             }
         }
+        if self.operation.is_none() {
+            self.operation.clone_from(&defaults.operation);
+        }
         if self.alias.is_none() {
             self.alias.clone_from(&defaults.alias);
         }
         if self.agents.is_none() {
             self.agents.clone_from(&defaults.agents);
         }
+        if self.department.is_none() {
+            self.department.clone_from(&defaults.department);
+        }
     }
 }
 
-/// Looks up a CSV header / dotted path (`serviceInstanceProfile.name`) exactly.
-pub fn lookup_path(path: &str) -> Option<&'static FieldDef> {
-    FIELDS.iter().find(|d| d.path == path)
+impl<T> ListVal<T> {
+    /// Where the list (or the value in its place) is.
+    pub fn loc(&self) -> Loc {
+        match self {
+            ListVal::Null(l) | ListVal::Items(_, l) => *l,
+            ListVal::Wrong(v) => v.loc,
+        }
+    }
 }

@@ -4,8 +4,9 @@
 //! 100,000-row sheet); when a later step needs one — a refusal predicted by pre-flight — the
 //! files are read again and only the asked-for hunt groups' locations are kept.
 
-use super::fields::{ListVal, Loc, RawGroup, F};
+use super::fields::{ListVal, Loc, RawGroup};
 use super::{Loader, Location};
+use crate::model::table::{Ty, FIELDS};
 use crate::model::HuntGroup;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -37,17 +38,10 @@ impl Capture {
             return;
         }
         let mut fields = Vec::new();
-        for (f, path) in [
-            (F::ServiceUserId, "serviceUserId"),
-            (F::PhoneNumber, "serviceInstanceProfile.phoneNumber"),
-            (F::Extension, "serviceInstanceProfile.extension"),
-            (
-                F::ClidPhoneNumber,
-                "serviceInstanceProfile.callingLineIdPhoneNumber",
-            ),
-        ] {
-            if let Some(v) = raw.get(f) {
-                fields.push((path, v.loc));
+        // Every field's place: pre-flight may refuse any of them (numbers, extension, ids).
+        for d in FIELDS.iter().filter(|d| d.ty != Ty::Agents) {
+            if let Some(loc) = raw.loc_of(d) {
+                fields.push((d.path, loc));
             }
         }
         let mut agents = Vec::new();

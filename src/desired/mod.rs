@@ -14,15 +14,17 @@ pub mod diagnostics;
 pub mod fields;
 pub mod locate;
 mod redact;
+mod schema;
 pub mod validate;
 mod yaml;
 mod yaml_tree;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+pub use schema::json_schema;
 
 use crate::model::HuntGroup;
 use diagnostics::line_col;
-use fields::{Loc, F};
+use fields::Loc;
 use miette::NamedSource;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -176,7 +178,7 @@ impl Loader {
                 if let Some(c) = self.capture.as_mut() {
                     c.offer(file, &g, &raw);
                 }
-                let loc = raw.get(F::ServiceUserId).map(|v| v.loc).unwrap_or(raw.loc);
+                let loc = raw.origin();
                 self.groups.push(g);
                 self.origins.push((file, loc));
             }
@@ -433,105 +435,82 @@ pub fn validate(groups: &[HuntGroup]) -> Result<(), Diagnostics> {
 
 /// The raw form of a built hunt group, so that [`validate`] runs the one set of rules.
 fn raw_from_group(g: &HuntGroup) -> fields::RawGroup {
+    use crate::model::table::{ValueRef, FIELDS};
     use crate::model::Field;
-    use fields::{ListVal, Raw, RawAgent, RawGroup, Val};
+    use fields::{ListVal, Raw, RawAgent, RawDepartment, RawGroup, Val};
     let val = |raw: Raw| Val {
         raw,
         loc: Loc::File,
     };
     let text = |s: &str| val(Raw::Str(s.to_string()));
-    let opt = |f: &Field<String>| match f {
-        Field::Unmanaged => None,
-        Field::Absent => Some(val(Raw::Null)),
-        Field::Value(s) => Some(text(s)),
-    };
     let num = |n: u32| {
         val(Raw::Number {
             text: n.to_string(),
             int: Some(i64::from(n)),
         })
     };
-    let p = &g.service_instance_profile;
-    let mut values: Vec<(F, Option<Val>)> = vec![
-        (F::ServiceProviderId, Some(text(&g.service_provider_id))),
-        (F::GroupId, Some(text(&g.group_id))),
-        (F::ServiceUserId, Some(text(&g.service_user_id))),
-        (F::Name, Some(text(&p.name))),
-        (F::ClidLastName, Some(text(&p.calling_line_id_last_name))),
-        (F::ClidFirstName, Some(text(&p.calling_line_id_first_name))),
-        (F::HiraganaLastName, opt(&p.hiragana_last_name)),
-        (F::HiraganaFirstName, opt(&p.hiragana_first_name)),
-        (F::PhoneNumber, opt(&p.phone_number)),
-        (F::Extension, opt(&p.extension)),
-        (F::Password, p.password.as_ref().map(|s| text(s.expose()))),
-        (F::Language, opt(&p.language)),
-        (F::TimeZone, opt(&p.time_zone)),
-        (F::PublicUserIdentity, opt(&p.public_user_identity)),
-        (F::ClidPhoneNumber, opt(&p.calling_line_id_phone_number)),
-        (F::Policy, Some(text(g.policy.as_str()))),
-        (
-            F::NoAnswerNumberOfRings,
-            Some(num(g.no_answer_number_of_rings)),
-        ),
-        (
-            F::ForwardTimeoutSeconds,
-            Some(num(g.forward_timeout_seconds)),
-        ),
-        (F::ForwardToPhoneNumber, opt(&g.forward_to_phone_number)),
-        (
-            F::NotReachableForwardToPhoneNumber,
-            opt(&g.not_reachable_forward_to_phone_number),
-        ),
-        (F::NetworkClassOfService, opt(&g.network_class_of_service)),
-    ];
-    for (f, b) in [
-        (F::HuntAfterNoAnswer, g.hunt_after_no_answer),
-        (F::ForwardAfterTimeout, g.forward_after_timeout),
-        (
-            F::AllowCallWaitingForAgents,
-            g.allow_call_waiting_for_agents,
-        ),
-        (F::UseSystemClid, g.use_system_hunt_group_clid_setting),
-        (F::IncludeNameInClid, g.include_hunt_group_name_in_clid),
-        (
-            F::EnableNotReachableForwarding,
-            g.enable_not_reachable_forwarding,
-        ),
-        (F::MakeBusyWhenNotReachable, g.make_busy_when_not_reachable),
-        (
-            F::AllowMembersToControlGroupBusy,
-            g.allow_members_to_control_group_busy,
-        ),
-        (F::EnableGroupBusy, g.enable_group_busy),
-        (
-            F::ApplyGroupBusyWhenTerminatingToAgent,
-            g.apply_group_busy_when_terminating_to_agent,
-        ),
-    ] {
-        values.push((f, Some(val(Raw::Bool(b)))));
-    }
-    RawGroup {
+    let mut raw = RawGroup {
         loc: Loc::File,
-        values: values
-            .into_iter()
-            .filter_map(|(f, v)| v.map(|v| (f, v)))
-            .collect(),
-        alias: Some(ListVal::Items(
-            p.alias.iter().map(|a| text(a)).collect(),
-            Loc::File,
-        )),
-        agents: Some(ListVal::Items(
-            g.agents
-                .iter()
-                .map(|a| RawAgent {
-                    user_id: Some(text(&a.user_id)),
-                    weight: a.weight.map(|w| num(u32::from(w))),
+        ..RawGroup::default()
+    };
+    for (ix, d) in FIELDS.iter().enumerate() {
+        let v = match d.get(g) {
+            Field::Unmanaged => continue,
+            Field::Absent if d.ty == crate::model::table::Ty::Department => {
+                raw.department = Some(RawDepartment {
+                    name: Some(val(Raw::Null)),
+                    enterprise: None,
+                    mapping: false,
                     loc: Loc::File,
-                })
-                .collect(),
-            Loc::File,
-        )),
+                });
+                continue;
+            }
+            Field::Absent => {
+                raw.values.push((ix, val(Raw::Null)));
+                continue;
+            }
+            Field::Value(v) => v,
+        };
+        let scalar = match v {
+            ValueRef::Text(s) => text(s),
+            ValueRef::Password(s) => text(s.expose()),
+            ValueRef::Bool(b) => val(Raw::Bool(b)),
+            ValueRef::Int(n) => num(n),
+            ValueRef::Policy(p) => text(p.as_str()),
+            ValueRef::Aliases(a) => {
+                raw.alias = Some(ListVal::Items(
+                    a.iter().map(|a| text(a)).collect(),
+                    Loc::File,
+                ));
+                continue;
+            }
+            ValueRef::Agents(agents) => {
+                raw.agents = Some(ListVal::Items(
+                    agents
+                        .iter()
+                        .map(|a| RawAgent {
+                            user_id: Some(text(&a.user_id)),
+                            weight: a.weight.map(|w| num(u32::from(w))),
+                            loc: Loc::File,
+                        })
+                        .collect(),
+                    Loc::File,
+                ));
+                continue;
+            }
+            ValueRef::Department(dep) => {
+                raw.department = Some(RawDepartment {
+                    name: Some(text(&dep.name)),
+                    enterprise: Some(val(Raw::Bool(dep.enterprise))),
+                    mapping: true,
+                    loc: Loc::File,
+                });
+                continue;
+            }
+        };
+        raw.values.push((ix, scalar));
     }
+    raw
 }
 
 /// Writes hunt groups as desired-state YAML: `defaults:` holds serviceProviderId and groupId
@@ -550,9 +529,11 @@ pub fn to_yaml_with_header<S: AsRef<str>>(groups: &[HuntGroup], header: &[S]) ->
 /// The comment lines [`to_yaml`] starts with.
 pub const YAML_HEADER: [&str; 2] = yaml::HEADER;
 
-/// Writes hunt groups in the reference bulk-sheet CSV format (`operation` column,
-/// `serviceInstanceProfile.alias[N]`, `agentUserId[N]`, `agentWeight[N]` when any weight is
-/// set). Passwords are never written.
+/// Writes hunt groups in the reference bulk-sheet CSV format: the template's columns in its
+/// order (`operation`, `serviceInstanceProfile.alias[N]`, `agentUserId[N]`), then
+/// `agentWeight[N]` when any weight is set, then the fields the template lacks (department,
+/// isActive, …) when any hunt group holds a value other than the default. Passwords are never
+/// written.
 pub fn to_csv(groups: &[HuntGroup]) -> String {
     csv::write(groups)
 }

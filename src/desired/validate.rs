@@ -2,8 +2,17 @@
 //! every value rule of PROTOCOL.md, collecting all problems instead of stopping at the first.
 
 use super::diagnostics::{suggest, Severity};
-use super::fields::{def, FieldDef, Kind, ListVal, Loc, Presence, Raw, RawAgent, RawGroup, Val, F};
-use crate::model::{Agent, Field, HuntGroup, Policy, Secret};
+use super::fields::{
+    def, is_scalar, text_limits, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
+    AGENT_ID_LEN, ALIAS_LEN, DEPARTMENT_ENTERPRISE_COLUMN, OPERATION, OPERATION_KEY, WEIGHT_RANGE,
+};
+use crate::model::table::{FieldDef, Presence, Rule, Ty, Value, FIELDS};
+use crate::model::{Agent, Department, Field, HuntGroup, Policy, Secret};
+
+/// The agent list's path, as diagnostics name it.
+const AGENTS: &str = "agentUserId";
+/// An agent weight's path, as diagnostics and the CSV columns name it.
+const WEIGHT: &str = "agentWeight";
 
 /// A diagnostic before its location is resolved against the file text.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,43 +95,15 @@ pub fn build(raw: &RawGroup, out: &mut Vec<Pending>) -> Option<HuntGroup> {
 pub fn build_taking(raw: &mut RawGroup, out: &mut Vec<Pending>) -> Option<HuntGroup> {
     let start = out.len();
     let mut g = HuntGroup::with_defaults("", "", "");
-    let mut have_required = [false; 3];
 
-    for (f, v) in &mut raw.values {
-        let d = def(*f);
-        match d.kind {
-            Kind::Operation => check_operation(v, out),
-            Kind::Text { .. } => {
-                let Some(t) = typed_text(d, v, out) else {
-                    continue;
-                };
-                if let Some(s) = &t {
-                    check_text_rules(d, s, v.loc, out);
-                }
-                set_text(&mut g, d, t, &mut have_required);
-            }
-            Kind::Bool => {
-                if let Some(b) = typed_bool(d, v, out) {
-                    set_bool(&mut g, *f, b);
-                }
-            }
-            Kind::Int { min, max } => {
-                if let Some(i) = typed_int(d, v, min, max, out) {
-                    // The range check above bounds i to 0..=7200, so it fits.
-                    let i = u32::try_from(i).unwrap_or_default();
-                    match f {
-                        F::NoAnswerNumberOfRings => g.no_answer_number_of_rings = i,
-                        _ => g.forward_timeout_seconds = i,
-                    }
-                }
-            }
-            Kind::Policy => {
-                if let Some(p) = typed_policy(d, v, out) {
-                    g.policy = p;
-                }
-            }
-            // Lists are carried separately in RawGroup.
-            Kind::Aliases | Kind::Agents => {}
+    if let Some(v) = &raw.operation {
+        check_operation(v, out);
+    }
+    for (ix, v) in &mut raw.values {
+        let d = def(*ix);
+        if let Some(value) = typed_scalar(d, v, out) {
+            // Typed by the row's own type: a mismatch would be a bug, not bad input.
+            let _ = d.set(&mut g, value);
         }
     }
 
@@ -131,23 +112,27 @@ pub fn build_taking(raw: &mut RawGroup, out: &mut Vec<Pending>) -> Option<HuntGr
             g.service_instance_profile.alias = a;
         }
     }
+    if let Some(dept) = &mut raw.department {
+        if let Some(value) = build_department(dept, out) {
+            for d in FIELDS.iter().filter(|d| d.ty == Ty::Department) {
+                let _ = d.set(&mut g, value.clone());
+            }
+        }
+    }
 
-    for (i, f) in [F::ServiceProviderId, F::GroupId, F::ServiceUserId]
-        .into_iter()
-        .enumerate()
-    {
-        if !have_required[i] && raw.get(f).is_none() {
+    for (ix, d) in FIELDS.iter().enumerate() {
+        if d.presence == Presence::Required && is_scalar(d) && raw.get(ix).is_none() {
             out.push(
                 Pending::error(
                     "huntctl::missing_field",
                     raw.loc,
-                    format!("{} is required", def(f).path),
+                    format!("{} is required", d.path),
                 )
-                .field(def(f).path)
+                .field(d.path)
                 .label("this hunt group")
                 .help(format!(
                     "add `{}:` to the hunt group (or to `defaults:` in YAML)",
-                    def(f).path
+                    d.path
                 )),
             );
         }
@@ -160,7 +145,7 @@ pub fn build_taking(raw: &mut RawGroup, out: &mut Vec<Pending>) -> Option<HuntGr
                 raw.loc,
                 "a hunt group needs at least one agent (agentUserId)",
             )
-            .field("agentUserId")
+            .field(AGENTS)
             .label("this hunt group has no agentUserId")
             .help("list the agents' user ids under agentUserId, in hunt order"),
         ),
@@ -175,6 +160,108 @@ pub fn build_taking(raw: &mut RawGroup, out: &mut Vec<Pending>) -> Option<HuntGr
     (!failed).then_some(g)
 }
 
+/// Types one scalar value by its row: `None` when a problem was reported.
+fn typed_scalar(d: &FieldDef, v: &mut Val, out: &mut Vec<Pending>) -> Option<Field<Value>> {
+    match d.ty {
+        Ty::Text { .. } | Ty::Password => {
+            let t = typed_text(d, v, out)?;
+            if let Some(s) = &t {
+                if !check_text_rules(d, s, v.loc, out) {
+                    return None;
+                }
+            }
+            Some(match (t, d.ty) {
+                (Some(s), Ty::Password) => Field::Value(Value::Password(Secret::new(s))),
+                (Some(s), _) => Field::Value(Value::Text(s)),
+                (None, _) => Field::Absent,
+            })
+        }
+        Ty::Bool => typed_bool(d, v, out).map(|b| Field::Value(Value::Bool(b))),
+        Ty::Int { min, max } => typed_int(d, v, i64::from(min), i64::from(max), out)
+            // The range check bounds it to the row's u32 range.
+            .and_then(|i| u32::try_from(i).ok())
+            .map(|i| Field::Value(Value::Int(i))),
+        Ty::Policy => typed_policy(d, v, out).map(|p| Field::Value(Value::Policy(p))),
+        // Lists and the department are carried separately in RawGroup.
+        Ty::Aliases { .. } | Ty::Agents | Ty::Department => None,
+    }
+}
+
+/// The department: `Some(Absent)` for null, `None` when a problem was reported.
+fn build_department(dept: &mut RawDepartment, out: &mut Vec<Pending>) -> Option<Field<Value>> {
+    let d = FIELDS.iter().find(|d| d.ty == Ty::Department)?;
+    let Some(name) = &mut dept.name else {
+        let (msg, help) = if dept.mapping {
+            (
+                format!("{} needs a name", d.path),
+                "write `department: {name: Sales, enterprise: true}`, or just `department: Sales` for a group department".to_string(),
+            )
+        } else {
+            (
+                format!(
+                    "{DEPARTMENT_ENTERPRISE_COLUMN} is given but {} is empty",
+                    d.path
+                ),
+                format!(
+                    "fill in the department's name in {}, or clear {DEPARTMENT_ENTERPRISE_COLUMN}",
+                    d.path
+                ),
+            )
+        };
+        out.push(
+            Pending::error("huntctl::missing_field", dept.loc, msg)
+                .field(d.path)
+                .label("department without a name")
+                .help(help),
+        );
+        return None;
+    };
+    let enterprise = match &dept.enterprise {
+        None => false,
+        Some(ev) => {
+            let flag = FieldDef {
+                path: if dept.mapping {
+                    "serviceInstanceProfile.department.enterprise"
+                } else {
+                    DEPARTMENT_ENTERPRISE_COLUMN
+                },
+                ..*d
+            };
+            typed_bool(&flag, ev, out)?
+        }
+    };
+    if name.raw == Raw::Null {
+        if dept.mapping || dept.enterprise.is_some() {
+            out.push(
+                Pending::error(
+                    "huntctl::bad_value",
+                    name.loc,
+                    format!("{} has a null name", d.path),
+                )
+                .field(d.path)
+                .label("null here")
+                .help("write `department: null` (CSV: a null department cell and no enterprise flag) for no department, or give its name"),
+            );
+            return None;
+        }
+        return Some(Field::Absent);
+    }
+    if matches!(name.raw, Raw::List | Raw::Map) {
+        out.push(wrong_type(d, name, "a department name").help(
+            "write the name (a department of the group), or {name: Sales, enterprise: true}",
+        ));
+        return None;
+    }
+    let s = typed_text(d, name, out)??;
+    if !check_text_rules(d, &s, name.loc, out) {
+        return None;
+    }
+    Some(Field::Value(Value::Department(Department {
+        name: s,
+        enterprise,
+    })))
+}
+
 fn check_operation(v: &Val, out: &mut Vec<Pending>) {
     let s = match &v.raw {
         Raw::Str(s) | Raw::Cell(s) => s.trim(),
@@ -185,31 +272,26 @@ fn check_operation(v: &Val, out: &mut Vec<Pending>) {
                     "huntctl::bad_operation",
                     v.loc,
                     format!(
-                        "operation must be `{}`, found {}",
-                        super::fields::OPERATION,
+                        "operation must be `{OPERATION}`, found {}",
                         other.describe()
                     ),
                 )
-                .field("operation"),
+                .field(OPERATION_KEY),
             );
             return;
         }
     };
-    if s != super::fields::OPERATION {
+    if s != OPERATION {
         out.push(
             Pending::error(
                 "huntctl::bad_operation",
                 v.loc,
-                format!(
-                    "unsupported operation \"{s}\": only `{}` is supported",
-                    super::fields::OPERATION
-                ),
+                format!("unsupported operation \"{s}\": only `{OPERATION}` is supported"),
             )
-            .field("operation")
+            .field(OPERATION_KEY)
             .label("unsupported operation")
             .help(format!(
-                "huntctl files describe the desired state: write `{}` or leave the cell empty",
-                super::fields::OPERATION
+                "huntctl files describe the desired state: write `{OPERATION}` or leave the cell empty"
             )),
         );
     }
@@ -390,7 +472,7 @@ fn typed_policy(d: &FieldDef, v: &Val, out: &mut Vec<Pending>) -> Option<Policy>
         v.loc,
         format!("unknown policy \"{s}\""),
     )
-    .field("policy")
+    .field(d.path)
     .label("not a policy");
     p = match suggest(
         s,
@@ -407,15 +489,14 @@ fn typed_policy(d: &FieldDef, v: &Val, out: &mut Vec<Pending>) -> Option<Policy>
 }
 
 fn text_len(d: &FieldDef, s: &str) -> Option<(usize, usize, usize, &'static str)> {
-    if let Kind::Text { min, max, bytes } = d.kind {
-        let n = if bytes { s.len() } else { s.chars().count() };
-        let unit = if bytes { "bytes" } else { "characters" };
-        return Some((n, min, max, unit));
-    }
-    None
+    let (min, max, bytes) = text_limits(d)?;
+    let n = if bytes { s.len() } else { s.chars().count() };
+    let unit = if bytes { "bytes" } else { "characters" };
+    Some((n, min, max, unit))
 }
 
-fn check_text_rules(d: &FieldDef, s: &str, loc: Loc, out: &mut Vec<Pending>) {
+/// Checks a text's length and the row's [`Rule`]; false when a problem was reported.
+fn check_text_rules(d: &FieldDef, s: &str, loc: Loc, out: &mut Vec<Pending>) -> bool {
     if let Some((n, min, max, unit)) = text_len(d, s) {
         if n < min || n > max {
             let msg = if n == 0 {
@@ -437,60 +518,60 @@ fn check_text_rules(d: &FieldDef, s: &str, loc: Loc, out: &mut Vec<Pending>) {
                         format!("the limit is {max} {unit} (OCI-P schema)")
                     }),
             );
-            return;
+            return false;
         }
     }
-    let problem: Option<(String, String)> = match d.f {
-        F::ServiceUserId => (!has_domain(s)).then(|| {
+    let key = d.key();
+    let problem: Option<(String, String)> = match d.rule {
+        Rule::None => None,
+        Rule::UserId => (!has_domain(s)).then(|| {
             (
-                format!("serviceUserId \"{s}\" needs a domain (name@domain)"),
+                format!("{key} \"{s}\" needs a domain (name@domain)"),
                 "hunt groups are virtual users: BroadWorks requires `name@domain`".to_string(),
             )
         }),
-        F::PhoneNumber | F::ClidPhoneNumber => (!is_e164(s)).then(|| {
+        Rule::E164 => (!is_e164(s)).then(|| {
             (
                 format!("{} \"{s}\" is not an E.164 phone number", d.path),
                 "write digits with an optional leading + and country code, e.g. +1-2025550100"
                     .to_string(),
             )
         }),
-        F::Extension => (!s.chars().all(|c| c.is_ascii_digit())).then(|| {
+        Rule::Digits => (!s.chars().all(|c| c.is_ascii_digit())).then(|| {
+            let (min, max, _) = text_limits(d).unwrap_or((1, 1, false));
             (
-                format!("extension \"{s}\" must contain digits only"),
-                "an extension is 2–20 digits, e.g. 0100".to_string(),
+                format!("{key} \"{s}\" must contain digits only"),
+                format!("an {key} is {min}–{max} digits, e.g. 0100"),
             )
         }),
-        F::ForwardToPhoneNumber => (!is_outgoing_dn(s)).then(|| {
+        Rule::OutgoingDn => (!is_outgoing_dn(s)).then(|| {
             (
-                format!("forwardToPhoneNumber \"{s}\" is not a phone number"),
+                format!("{key} \"{s}\" is not a phone number"),
                 "write a number to dial: digits, +, *, # and - only".to_string(),
             )
         }),
-        F::NotReachableForwardToPhoneNumber => {
+        Rule::OutgoingDnOrSipUri => {
             if s.to_ascii_lowercase().starts_with("sip:") {
                 Some((
-                    format!("notReachableForwardToPhoneNumber \"{s}\" must not start with sip:"),
+                    format!("{key} \"{s}\" must not start with sip:"),
                     "write the SIP URI as user@host, without `sip:`".to_string(),
                 ))
             } else if s.contains('@') {
                 (!has_domain(s)).then(|| {
                     (
-                        format!("notReachableForwardToPhoneNumber \"{s}\" is not a SIP URI"),
+                        format!("{key} \"{s}\" is not a SIP URI"),
                         "a SIP URI is user@host with exactly one @".to_string(),
                     )
                 })
             } else {
                 (!is_outgoing_dn(s)).then(|| {
                     (
-                        format!(
-                            "notReachableForwardToPhoneNumber \"{s}\" is neither a phone number nor a SIP URI"
-                        ),
+                        format!("{key} \"{s}\" is neither a phone number nor a SIP URI"),
                         "write a number (digits, +, *, #, -) or user@host".to_string(),
                     )
                 })
             }
         }
-        _ => None,
     };
     if let Some((msg, help)) = problem {
         out.push(
@@ -499,7 +580,9 @@ fn check_text_rules(d: &FieldDef, s: &str, loc: Loc, out: &mut Vec<Pending>) {
                 .label("invalid value")
                 .help(help),
         );
+        return false;
     }
+    true
 }
 
 /// `name@domain` with exactly one `@` and both sides non-empty.
@@ -533,69 +616,6 @@ pub fn is_outgoing_dn(s: &str) -> bool {
         && t.chars().all(|c| {
             c.is_ascii_digit() || matches!(c, '+' | '*' | '#' | '-' | ' ' | '(' | ')' | '.')
         })
-}
-
-fn set_text(g: &mut HuntGroup, d: &FieldDef, t: Option<String>, have_required: &mut [bool; 3]) {
-    let p = &mut g.service_instance_profile;
-    let slot = match d.f {
-        F::ServiceProviderId | F::GroupId | F::ServiceUserId => {
-            let Some(s) = t else {
-                // typed_text already reported the null.
-                return;
-            };
-            let (slot, i) = match d.f {
-                F::ServiceProviderId => (&mut g.service_provider_id, 0),
-                F::GroupId => (&mut g.group_id, 1),
-                _ => (&mut g.service_user_id, 2),
-            };
-            *slot = s;
-            have_required[i] = true;
-            return;
-        }
-        F::Name | F::ClidLastName | F::ClidFirstName => {
-            let Some(s) = t else { return };
-            match d.f {
-                F::Name => p.name = s,
-                F::ClidLastName => p.calling_line_id_last_name = s,
-                _ => p.calling_line_id_first_name = s,
-            }
-            return;
-        }
-        F::HiraganaLastName => &mut p.hiragana_last_name,
-        F::HiraganaFirstName => &mut p.hiragana_first_name,
-        F::PhoneNumber => &mut p.phone_number,
-        F::Extension => &mut p.extension,
-        F::Password => {
-            // Write-only: null and left out both mean "do not send one".
-            p.password = t.map(Secret::new);
-            return;
-        }
-        F::Language => &mut p.language,
-        F::TimeZone => &mut p.time_zone,
-        F::PublicUserIdentity => &mut p.public_user_identity,
-        F::ClidPhoneNumber => &mut p.calling_line_id_phone_number,
-        F::ForwardToPhoneNumber => &mut g.forward_to_phone_number,
-        F::NotReachableForwardToPhoneNumber => &mut g.not_reachable_forward_to_phone_number,
-        F::NetworkClassOfService => &mut g.network_class_of_service,
-        _ => return,
-    };
-    *slot = Field::from_option(t);
-}
-
-fn set_bool(g: &mut HuntGroup, f: F, b: bool) {
-    match f {
-        F::HuntAfterNoAnswer => g.hunt_after_no_answer = b,
-        F::ForwardAfterTimeout => g.forward_after_timeout = b,
-        F::AllowCallWaitingForAgents => g.allow_call_waiting_for_agents = b,
-        F::UseSystemClid => g.use_system_hunt_group_clid_setting = b,
-        F::IncludeNameInClid => g.include_hunt_group_name_in_clid = b,
-        F::EnableNotReachableForwarding => g.enable_not_reachable_forwarding = b,
-        F::MakeBusyWhenNotReachable => g.make_busy_when_not_reachable = b,
-        F::AllowMembersToControlGroupBusy => g.allow_members_to_control_group_busy = b,
-        F::EnableGroupBusy => g.enable_group_busy = b,
-        F::ApplyGroupBusyWhenTerminatingToAgent => g.apply_group_busy_when_terminating_to_agent = b,
-        _ => {}
-    }
 }
 
 fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<String>> {
@@ -635,12 +655,13 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
         match &mut v.raw {
             Raw::Str(s) | Raw::Cell(s) => {
                 let n = s.chars().count();
-                if n == 0 || n > 161 {
+                let (lo, hi) = ALIAS_LEN;
+                if n < lo || n > hi {
                     out.push(
                         Pending::error(
                             "huntctl::length",
                             v.loc,
-                            format!("an alias must be 1–161 characters long, found {n}"),
+                            format!("an alias must be {lo}–{hi} characters long, found {n}"),
                         )
                         .field(PATH)
                         .label(format!("{n} characters")),
@@ -665,17 +686,26 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
             }
         }
     }
-    if items.len() > 3 {
-        let at = items.get(3).map(|v| v.loc).unwrap_or(loc);
+    let max = FIELDS
+        .iter()
+        .find_map(|d| match d.ty {
+            Ty::Aliases { max } => Some(max),
+            _ => None,
+        })
+        .unwrap_or(3);
+    if items.len() > max {
+        let at = items.get(max).map(|v| v.loc).unwrap_or(loc);
         out.push(
             Pending::error(
                 "huntctl::too_many_aliases",
                 at,
-                format!("at most 3 aliases are allowed, found {}", items.len()),
+                format!("at most {max} aliases are allowed, found {}", items.len()),
             )
             .field(PATH)
             .label("fourth alias")
-            .help("BroadWorks keeps up to 3 SIP aliases per hunt group"),
+            .help(format!(
+                "BroadWorks keeps up to {max} SIP aliases per hunt group"
+            )),
         );
         ok = false;
     }
@@ -687,7 +717,7 @@ fn build_agents(
     policy: Policy,
     out: &mut Vec<Pending>,
 ) -> Option<Vec<Agent>> {
-    const PATH: &str = "agentUserId";
+    const PATH: &str = AGENTS;
     let (items, loc) = match list {
         ListVal::Null(loc) => {
             out.push(
@@ -763,12 +793,13 @@ fn build_agents(
             }
         };
         let n = id.chars().count();
-        if n > 161 {
+        let (lo, hi) = AGENT_ID_LEN;
+        if n > hi {
             out.push(
                 Pending::error(
                     "huntctl::length",
                     uv.loc,
-                    format!("an agent user id must be 1–161 characters long, found {n}"),
+                    format!("an agent user id must be {lo}–{hi} characters long, found {n}"),
                 )
                 .field(PATH)
                 .label(format!("{n} characters")),
@@ -832,7 +863,8 @@ fn same_agent(a: &str, b: &str) -> bool {
 }
 
 fn weighted(wv: &Val, policy: Policy, out: &mut Vec<Pending>) -> Option<u8> {
-    const PATH: &str = "agentWeight";
+    const PATH: &str = WEIGHT;
+    let (lo, hi) = (i64::from(WEIGHT_RANGE.0), i64::from(WEIGHT_RANGE.1));
     let w = match &wv.raw {
         Raw::Number { int: Some(i), .. } => *i,
         Raw::Cell(s) if s.trim().parse::<i64>().is_ok() => s.trim().parse::<i64>().unwrap_or(-1),
@@ -852,7 +884,7 @@ fn weighted(wv: &Val, policy: Policy, out: &mut Vec<Pending>) -> Option<u8> {
             return None;
         }
     };
-    if !(0..=100).contains(&w) {
+    if !(lo..=hi).contains(&w) {
         out.push(
             Pending::error(
                 "huntctl::out_of_range",

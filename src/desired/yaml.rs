@@ -6,12 +6,16 @@
 
 use super::diagnostics::suggest;
 use super::fields::{
-    def, lookup_key, Kind, ListVal, Loc, Raw, RawAgent, RawGroup, Val, F, FIELDS, PROFILE,
-    PROFILE_SNAKE,
+    def, lookup_key, Ix, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
+    DEPARTMENT_KEYS, OPERATION_KEY, PROFILE, PROFILE_SNAKE,
 };
 use super::validate::Pending;
 use super::yaml_tree::{parse, yaml11_reading, Entry, Node, Value};
-use crate::model::{defaults, Field, HuntGroup};
+use crate::model::table::{Carrier, FieldDef, Ty, ValueRef, FIELDS};
+use crate::model::{Field, HuntGroup};
+
+/// The `seen` slot of the `operation` key, which is not a row of the table.
+const OPERATION_SEEN: Ix = Ix::MAX;
 
 /// The hunt groups of one YAML file, not yet typed, and the problems found in its structure.
 #[derive(Debug, Default)]
@@ -224,7 +228,7 @@ pub fn read(text: &str) -> YamlLoad {
                             format!("unknown top-level key `{other}`"),
                         )
                         .label("not defaults or huntGroups");
-                        p = if lookup_key(other, false).is_some() || other == PROFILE {
+                        p = if lookup_key(other, false).is_some() || other == PROFILE || other == OPERATION_KEY {
                             p.help("this looks like a hunt group field: put hunt groups in a list under `huntGroups:`, or shared values under `defaults:`")
                         } else if let Some(s) = suggest(other, ["defaults", "huntGroups"]) {
                             p.help(format!("did you mean `{s}`?"))
@@ -328,7 +332,7 @@ fn list_of_groups(
 /// Reads the fields of one hunt group (or of `defaults:`) into `g`.
 fn group_fields(cx: &mut Ctx, node: &Node<'_>, g: &mut RawGroup) {
     // Which key spelled each field, for "same field spelled both ways".
-    let mut seen: Vec<(F, String, Loc)> = Vec::new();
+    let mut seen: Vec<(Ix, String, Loc)> = Vec::new();
     let mut profile_seen: Option<(String, Loc)> = None;
     for (k, e) in cx.keys(node) {
         let kloc = span(&e.key);
@@ -378,21 +382,34 @@ fn field(
     kloc: Loc,
     in_profile: bool,
     g: &mut RawGroup,
-    seen: &mut Vec<(F, String, Loc)>,
+    seen: &mut Vec<(Ix, String, Loc)>,
 ) {
     let vloc = span(val);
-    let Some((d, _snake)) = lookup_key(k, in_profile) else {
+    if !in_profile && k == OPERATION_KEY {
+        if seen.iter().any(|(f, _, _)| *f == OPERATION_SEEN) {
+            return;
+        }
+        seen.push((OPERATION_SEEN, k.to_string(), kloc));
+        g.operation = Some(Val {
+            raw: raw(val),
+            loc: vloc,
+        });
+        return;
+    }
+    let Some((ix, _snake)) = lookup_key(k, in_profile) else {
         cx.out.push(unknown_field(k, kloc, in_profile));
         return;
     };
-    if let Some((_, first, floc)) = seen.iter().find(|(f, _, _)| *f == d.f) {
+    let d = def(ix);
+    if let Some((_, first, floc)) = seen.iter().find(|(f, _, _)| *f == ix) {
         cx.out
             .push(both_spellings(first, k, kloc, *floc).field(d.path));
         return;
     }
-    seen.push((d.f, k.to_string(), kloc));
-    match d.kind {
-        Kind::Aliases => {
+    seen.push((ix, k.to_string(), kloc));
+    match d.ty {
+        Ty::Department => g.department = Some(department(cx, val, d.path)),
+        Ty::Aliases { .. } => {
             g.alias = Some(match &val.value {
                 Value::Null => ListVal::Null(vloc),
                 Value::Seq(items) => ListVal::Items(
@@ -411,7 +428,7 @@ fn field(
                 }),
             });
         }
-        Kind::Agents => {
+        Ty::Agents => {
             g.agents = Some(match &val.value {
                 Value::Null => ListVal::Null(vloc),
                 Value::Seq(items) => {
@@ -424,7 +441,7 @@ fn field(
             });
         }
         _ => g.values.push((
-            d.f,
+            ix,
             Val {
                 raw: raw(val),
                 loc: vloc,
@@ -449,7 +466,8 @@ fn unknown_field(k: &str, kloc: Loc, in_profile: bool) -> Pending {
         return p.help("a merge key (`<<:`) takes a mapping or a list of mappings, e.g. `<<: *common` with `common: &common {...}`");
     }
     // A field put at the wrong level is a common slip: say where it belongs.
-    if let Some((d, _)) = lookup_key(k, !in_profile) {
+    if let Some((ix, _)) = lookup_key(k, !in_profile) {
+        let d = def(ix);
         let hint = if in_profile {
             format!(
                 "`{}` belongs to the hunt group itself, not under {PROFILE}",
@@ -464,12 +482,58 @@ fn unknown_field(k: &str, kloc: Loc, in_profile: bool) -> Pending {
         .iter()
         .filter(|d| d.in_profile() == in_profile)
         .map(|d| d.key())
-        .chain((!in_profile).then_some(PROFILE));
+        .chain((!in_profile).then_some(PROFILE))
+        .chain((!in_profile).then_some(OPERATION_KEY));
     p = match suggest(k, candidates) {
         Some(s) => p.help(format!("did you mean `{s}`?")),
         None => p.help("see schemas/huntgroups.schema.json for the fields"),
     };
     p
+}
+
+/// A department: a name, `null`, or `{name, enterprise}` (other keys are refused).
+fn department(cx: &mut Ctx, n: &Node<'_>, path: &'static str) -> RawDepartment {
+    let loc = span(n);
+    if !n.is_map() {
+        return RawDepartment {
+            name: Some(Val { raw: raw(n), loc }),
+            enterprise: None,
+            mapping: false,
+            loc,
+        };
+    }
+    let mut d = RawDepartment {
+        name: None,
+        enterprise: None,
+        mapping: true,
+        loc,
+    };
+    for (k, e) in cx.keys(n) {
+        let val = Val {
+            raw: raw(&e.value),
+            loc: span(&e.value),
+        };
+        match k {
+            "name" => d.name = Some(val),
+            "enterprise" => d.enterprise = Some(val),
+            other => {
+                let mut p = Pending::error(
+                    "huntctl::unknown_field",
+                    span(&e.key),
+                    format!("unknown department field `{other}`"),
+                )
+                .field(path)
+                .label("unknown field");
+                let what = "a department is a name, or {name: Sales, enterprise: true} for an enterprise department";
+                p = match suggest(other, DEPARTMENT_KEYS) {
+                    Some(s) => p.help(format!("did you mean `{s}`? {what}")),
+                    None => p.help(what),
+                };
+                cx.out.push(p);
+            }
+        }
+    }
+    d
 }
 
 fn agent(cx: &mut Ctx, n: &Node<'_>) -> Option<RawAgent> {
@@ -566,18 +630,39 @@ fn put(out: &mut String, indent: usize, key: &str, value: &str) {
     out.push('\n');
 }
 
-fn put_field(out: &mut String, indent: usize, key: &str, f: &Field<String>) {
-    match f {
-        Field::Unmanaged => {}
-        Field::Absent => put(out, indent, key, "null"),
-        Field::Value(v) => put(out, indent, key, &scalar(v)),
+/// Writes field `d` of `g` unless it holds its default or is unmanaged; `Absent` is `null`.
+fn put_value(out: &mut String, indent: usize, d: &FieldDef, g: &HuntGroup) {
+    if d.is_default(g) {
+        return;
     }
-}
-
-fn put_bool(out: &mut String, indent: usize, f: F, v: bool, default: bool) {
-    if v != default {
-        put(out, indent, def(f).key(), if v { "true" } else { "false" });
-    }
+    let v = match d.get(g) {
+        Field::Unmanaged => return,
+        Field::Absent => return put(out, indent, d.key(), "null"),
+        Field::Value(v) => v,
+    };
+    let text = match v {
+        ValueRef::Password(_) => {
+            // Never write the secret itself.
+            out.push_str(&" ".repeat(indent));
+            out.push_str("# ");
+            out.push_str(d.key());
+            out.push_str(": write-only, not written to files\n");
+            return;
+        }
+        ValueRef::Text(t) => scalar(t),
+        ValueRef::Aliases(a) => {
+            let items: Vec<String> = a.iter().map(|a| scalar(a)).collect();
+            format!("[{}]", items.join(", "))
+        }
+        ValueRef::Department(dep) if dep.enterprise => {
+            format!("{{name: {}, enterprise: true}}", scalar(&dep.name))
+        }
+        ValueRef::Department(dep) => scalar(&dep.name),
+        // Written as a block by the caller.
+        ValueRef::Agents(_) => return,
+        other => other.scalar_text().unwrap_or_default().into_owned(),
+    };
+    put(out, indent, d.key(), &text);
 }
 
 /// Which ids a hunt group entry spells out (the others are under `defaults:`).
@@ -608,144 +693,28 @@ fn write_group(out: &mut String, g: &HuntGroup, ids: Ids) {
         }
         Ids::User => first(out, "serviceUserId", &scalar(&g.service_user_id)),
     }
-    let p = &g.service_instance_profile;
     let mut prof = String::new();
-    if p.name != defaults::NAME {
-        put(&mut prof, 6, "name", &scalar(&p.name));
+    for d in FIELDS.iter().filter(|d| d.in_profile()) {
+        put_value(&mut prof, 6, d, g);
     }
-    if p.calling_line_id_last_name != defaults::CALLING_LINE_ID_LAST_NAME {
-        put(
-            &mut prof,
-            6,
-            "callingLineIdLastName",
-            &scalar(&p.calling_line_id_last_name),
-        );
-    }
-    if p.calling_line_id_first_name != defaults::CALLING_LINE_ID_FIRST_NAME {
-        put(
-            &mut prof,
-            6,
-            "callingLineIdFirstName",
-            &scalar(&p.calling_line_id_first_name),
-        );
-    }
-    put_field(&mut prof, 6, "hiraganaLastName", &p.hiragana_last_name);
-    put_field(&mut prof, 6, "hiraganaFirstName", &p.hiragana_first_name);
-    put_field(&mut prof, 6, "phoneNumber", &p.phone_number);
-    put_field(&mut prof, 6, "extension", &p.extension);
-    if p.password.is_some() {
-        // Never write the secret itself.
-        prof.push_str("      # password: write-only, not written to files\n");
-    }
-    put_field(&mut prof, 6, "language", &p.language);
-    put_field(&mut prof, 6, "timeZone", &p.time_zone);
-    if !p.alias.is_empty() {
-        let items: Vec<String> = p.alias.iter().map(|a| scalar(a)).collect();
-        put(&mut prof, 6, "alias", &format!("[{}]", items.join(", ")));
-    }
-    put_field(&mut prof, 6, "publicUserIdentity", &p.public_user_identity);
-    put_field(
-        &mut prof,
-        6,
-        "callingLineIdPhoneNumber",
-        &p.calling_line_id_phone_number,
-    );
     if !prof.is_empty() {
-        out.push_str("    serviceInstanceProfile:\n");
+        out.push_str("    ");
+        out.push_str(PROFILE);
+        out.push_str(":\n");
         out.push_str(&prof);
     }
-    if g.policy != defaults::POLICY {
-        put(out, 4, "policy", g.policy.as_str());
+    // Agents go last: the longest part of an entry reads best at its end.
+    let settings = FIELDS
+        .iter()
+        .filter(|d| !d.in_profile() && d.carrier != Carrier::Identity);
+    for d in settings.clone().filter(|d| d.ty != Ty::Agents) {
+        put_value(out, 4, d, g);
     }
-    put_bool(
-        out,
-        4,
-        F::HuntAfterNoAnswer,
-        g.hunt_after_no_answer,
-        defaults::HUNT_AFTER_NO_ANSWER,
-    );
-    if g.no_answer_number_of_rings != defaults::NO_ANSWER_NUMBER_OF_RINGS {
-        put(
-            out,
-            4,
-            "noAnswerNumberOfRings",
-            &g.no_answer_number_of_rings.to_string(),
-        );
+    for d in settings.filter(|d| d.ty == Ty::Agents) {
+        out.push_str("    ");
+        out.push_str(d.key());
+        out.push_str(":\n");
     }
-    put_bool(
-        out,
-        4,
-        F::ForwardAfterTimeout,
-        g.forward_after_timeout,
-        defaults::FORWARD_AFTER_TIMEOUT,
-    );
-    if g.forward_timeout_seconds != defaults::FORWARD_TIMEOUT_SECONDS {
-        put(
-            out,
-            4,
-            "forwardTimeoutSeconds",
-            &g.forward_timeout_seconds.to_string(),
-        );
-    }
-    put_field(out, 4, "forwardToPhoneNumber", &g.forward_to_phone_number);
-    let bools = [
-        (
-            F::AllowCallWaitingForAgents,
-            g.allow_call_waiting_for_agents,
-            defaults::ALLOW_CALL_WAITING_FOR_AGENTS,
-        ),
-        (
-            F::UseSystemClid,
-            g.use_system_hunt_group_clid_setting,
-            defaults::USE_SYSTEM_HUNT_GROUP_CLID_SETTING,
-        ),
-        (
-            F::IncludeNameInClid,
-            g.include_hunt_group_name_in_clid,
-            defaults::INCLUDE_HUNT_GROUP_NAME_IN_CLID,
-        ),
-        (
-            F::EnableNotReachableForwarding,
-            g.enable_not_reachable_forwarding,
-            defaults::ENABLE_NOT_REACHABLE_FORWARDING,
-        ),
-    ];
-    for (f, v, d) in bools {
-        put_bool(out, 4, f, v, d);
-    }
-    put_field(
-        out,
-        4,
-        "notReachableForwardToPhoneNumber",
-        &g.not_reachable_forward_to_phone_number,
-    );
-    let bools = [
-        (
-            F::MakeBusyWhenNotReachable,
-            g.make_busy_when_not_reachable,
-            defaults::MAKE_BUSY_WHEN_NOT_REACHABLE,
-        ),
-        (
-            F::AllowMembersToControlGroupBusy,
-            g.allow_members_to_control_group_busy,
-            defaults::ALLOW_MEMBERS_TO_CONTROL_GROUP_BUSY,
-        ),
-        (
-            F::EnableGroupBusy,
-            g.enable_group_busy,
-            defaults::ENABLE_GROUP_BUSY,
-        ),
-        (
-            F::ApplyGroupBusyWhenTerminatingToAgent,
-            g.apply_group_busy_when_terminating_to_agent,
-            defaults::APPLY_GROUP_BUSY_WHEN_TERMINATING_TO_AGENT,
-        ),
-    ];
-    for (f, v, d) in bools {
-        put_bool(out, 4, f, v, d);
-    }
-    put_field(out, 4, "networkClassOfService", &g.network_class_of_service);
-    out.push_str("    agentUserId:\n");
     for a in &g.agents {
         match a.weight {
             None => {

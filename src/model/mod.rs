@@ -335,44 +335,6 @@ impl Serialize for HuntGroup {
     }
 }
 
-/// The documented defaults (reference page), except the caller-id names: see README.
-pub mod defaults {
-    use super::Policy;
-    /// serviceInstanceProfile.name
-    pub const NAME: &str = "Test Group Name";
-    /// serviceInstanceProfile.callingLineIdLastName (the reference page's 31-character value is
-    /// over the schema's limit of 30; this is the reference implementation's value).
-    pub const CALLING_LINE_ID_LAST_NAME: &str = "Last Name";
-    /// serviceInstanceProfile.callingLineIdFirstName (see above).
-    pub const CALLING_LINE_ID_FIRST_NAME: &str = "First Name";
-    /// policy
-    pub const POLICY: Policy = Policy::Regular;
-    /// huntAfterNoAnswer
-    pub const HUNT_AFTER_NO_ANSWER: bool = true;
-    /// noAnswerNumberOfRings
-    pub const NO_ANSWER_NUMBER_OF_RINGS: u32 = 5;
-    /// forwardAfterTimeout
-    pub const FORWARD_AFTER_TIMEOUT: bool = false;
-    /// forwardTimeoutSeconds
-    pub const FORWARD_TIMEOUT_SECONDS: u32 = 10;
-    /// allowCallWaitingForAgents
-    pub const ALLOW_CALL_WAITING_FOR_AGENTS: bool = true;
-    /// useSystemHuntGroupCLIDSetting
-    pub const USE_SYSTEM_HUNT_GROUP_CLID_SETTING: bool = true;
-    /// includeHuntGroupNameInCLID
-    pub const INCLUDE_HUNT_GROUP_NAME_IN_CLID: bool = true;
-    /// enableNotReachableForwarding
-    pub const ENABLE_NOT_REACHABLE_FORWARDING: bool = false;
-    /// makeBusyWhenNotReachable
-    pub const MAKE_BUSY_WHEN_NOT_REACHABLE: bool = false;
-    /// allowMembersToControlGroupBusy
-    pub const ALLOW_MEMBERS_TO_CONTROL_GROUP_BUSY: bool = false;
-    /// enableGroupBusy
-    pub const ENABLE_GROUP_BUSY: bool = false;
-    /// applyGroupBusyWhenTerminatingToAgent
-    pub const APPLY_GROUP_BUSY_WHEN_TERMINATING_TO_AGENT: bool = false;
-}
-
 impl HuntGroup {
     /// A hunt group with every documented default applied and every other field unmanaged.
     pub fn with_defaults(

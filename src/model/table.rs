@@ -106,6 +106,23 @@ pub enum Compare {
     WriteOnly,
 }
 
+/// A value rule beyond type and length, checked by the desired-state validator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Nothing beyond the type.
+    None,
+    /// `name@domain` (user ids).
+    UserId,
+    /// An E.164 directory number (`+1-2025550100`).
+    E164,
+    /// Digits only (extensions).
+    Digits,
+    /// A number to dial (OCI-P `OutgoingDN`).
+    OutgoingDn,
+    /// A number to dial or a SIP URI `user@host` without `sip:` (`OutgoingDNorSIPURI`).
+    OutgoingDnOrSipUri,
+}
+
 /// Typed access to the field of [`HuntGroup`] a row describes.
 #[derive(Clone, Copy)]
 pub enum Slot {
@@ -173,6 +190,8 @@ pub struct FieldDef {
     /// Whether an R25 modify can clear it (`xsi:nil`); a field that cannot be cleared is left
     /// as it is with a plan warning when the desired state says `null`.
     pub clearable: bool,
+    /// The value rule beyond type and length.
+    pub rule: Rule,
     /// Typed access.
     pub slot: Slot,
 }
@@ -210,6 +229,7 @@ const fn plain(
         carrier: Carrier::Instance,
         modify_element: None,
         clearable: false,
+        rule: Rule::None,
         slot,
     }
 }
@@ -253,6 +273,10 @@ impl FieldDef {
     }
     const fn modify_as(mut self, element: &'static str) -> Self {
         self.modify_element = Some(element);
+        self
+    }
+    const fn rule(mut self, r: Rule) -> Self {
+        self.rule = r;
         self
     }
 }
@@ -300,6 +324,7 @@ pub const FIELDS: &[FieldDef] = &[
         Presence::Required,
         slot!(Str, service_user_id),
     )
+    .rule(Rule::UserId)
     .carrier(Carrier::Identity),
     plain(
         "serviceInstanceProfile.name",
@@ -351,6 +376,7 @@ pub const FIELDS: &[FieldDef] = &[
         Presence::Optional,
         slot!(Text, service_instance_profile.phone_number),
     )
+    .rule(Rule::E164)
     .compare(Compare::E164)
     .clearable(),
     plain(
@@ -361,6 +387,7 @@ pub const FIELDS: &[FieldDef] = &[
         Presence::Optional,
         slot!(Text, service_instance_profile.extension),
     )
+    .rule(Rule::Digits)
     .clearable(),
     plain(
         "serviceInstanceProfile.password",
@@ -424,6 +451,7 @@ pub const FIELDS: &[FieldDef] = &[
         Presence::Optional,
         slot!(Text, service_instance_profile.calling_line_id_phone_number),
     )
+    .rule(Rule::E164)
     .compare(Compare::E164)
     .clearable(),
     plain(
@@ -472,6 +500,7 @@ pub const FIELDS: &[FieldDef] = &[
         Presence::Optional,
         slot!(Text, forward_to_phone_number),
     )
+    .rule(Rule::OutgoingDn)
     .compare(Compare::E164)
     .clearable(),
     plain(
@@ -521,6 +550,7 @@ pub const FIELDS: &[FieldDef] = &[
         Presence::Optional,
         slot!(Text, not_reachable_forward_to_phone_number),
     )
+    .rule(Rule::OutgoingDnOrSipUri)
     .compare(Compare::E164)
     .clearable(),
     flag(
