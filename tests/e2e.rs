@@ -1540,9 +1540,8 @@ fn opt(f: &huntctl::model::Field<String>) -> Option<&str> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// isActive and departments, through the library against the sandbox (the loaders cannot read
-// either field yet, so the desired state is YAML plus Rust where a value must differ from its
-// default)
+// isActive and departments against the sandbox: through the binary from YAML, and through the
+// library where a test needs the plan, the report or the undo as values
 // ---------------------------------------------------------------------------------------------
 
 mod active_and_departments {
@@ -1743,6 +1742,101 @@ huntGroups:
             ["GroupHuntGroupAddInstanceRequest20", ACTIVE_LIST]
         );
         assert!(!is_active(&sb, legacy));
+    }
+
+    const FILE_FIELDS: &str = "defaults:
+  serviceProviderId: MyServiceProvider
+  groupId: SalesGroup
+huntGroups:
+  - serviceUserId: sales-vip-hunt@company.com
+    isActive: false
+    serviceInstanceProfile:
+      name: Sales VIP Line
+      callingLineIdLastName: Sales
+      callingLineIdFirstName: VIP
+      extension: \"0101\"
+      department: Sales
+    policy: Simultaneous
+    agentUserId: [alice.jones@company.com, carol.white@company.com]
+  - serviceUserId: new5@company.com
+    isActive: false
+    serviceInstanceProfile:
+      department: {name: Corporate, enterprise: true}
+    agentUserId: [bob.wilson@company.com]
+";
+
+    #[test]
+    fn is_active_and_department_from_yaml_apply_export_and_plan_the_export_with_no_changes() {
+        for via in BOTH {
+            let sb = Sb::new(&seed_state(), via);
+            let f = sb.file("hg.yaml", FILE_FIELDS);
+            let f = f.to_str().unwrap();
+            let p = sb.plan(&[f]);
+            assert_eq!(p.code, 0, "{via:?}: {}", p.all());
+            assert!(
+                p.stdout.contains("~ isActive: true → false"),
+                "{}",
+                p.stdout
+            );
+            assert!(p.stdout.contains("+ isActive = false"), "{}", p.stdout);
+            let a = sb.apply(&[f, "--auto-approve"]);
+            assert_eq!(a.code, 0, "{via:?}: {}", a.all());
+            assert!(a.stdout.contains("1 created, 1 updated"), "{}", a.stdout);
+            assert!(!is_active(&sb, "sales-vip-hunt@company.com"));
+            assert!(!is_active(&sb, "new5@company.com"));
+            assert_converged(&sb, &[f]);
+            // Both hunt groups of the group in one command.
+            let record = sb.record();
+            assert_eq!(count(&record, ACTIVE_LIST), 1, "{via:?}");
+            assert_eq!(record.matches("<serviceActivation>").count(), 2);
+
+            let e = sb.path("export.yaml");
+            let out = sb.run(
+                "export",
+                &[
+                    "--service-provider",
+                    "MyServiceProvider",
+                    "--group",
+                    "SalesGroup",
+                    "-o",
+                    e.to_str().unwrap(),
+                ],
+            );
+            assert_eq!(out.code, 0, "{}", out.all());
+            let exported = std::fs::read_to_string(sb.path("export.yaml")).unwrap();
+            assert_eq!(exported.matches("isActive: false").count(), 2, "{exported}");
+            assert!(exported.contains("enterprise: true"), "{exported}");
+            assert_converged(&sb, &[e.to_str().unwrap()]);
+            ocip_schema::assert_valid_file(&sb.path("record.xml"));
+        }
+    }
+
+    #[test]
+    fn an_unknown_department_in_a_file_is_refused_at_its_line_and_column() {
+        let sb = Sb::new(&seed_state(), Via::Tcp);
+        let yaml = FILE_FIELDS.replace("department: Sales", "department: Marketing");
+        let f = sb.file("hg.yaml", &yaml);
+        let f = f.to_str().unwrap();
+        let p = sb.plan(&[f]);
+        assert_eq!(p.code, 1, "{}", p.all());
+        let all = p.all();
+        assert!(
+            all.contains("✗ sales-vip-hunt@company.com would be refused: department Marketing is not a department of MyServiceProvider / SalesGroup (its departments: Sales)"),
+            "{all}"
+        );
+        // Line 12, column 19: the value in `      department: Marketing`.
+        assert!(
+            all.contains(&format!(
+                "at {f}:12:19 (serviceInstanceProfile.department = Marketing)"
+            )),
+            "{all}"
+        );
+        let a = sb.apply(&[f, "--auto-approve"]);
+        assert_eq!(a.code, 1, "{}", a.all());
+        // The refused one is not sent; the other is created (and deactivated).
+        assert!(is_active(&sb, "sales-vip-hunt@company.com"));
+        assert!(!is_active(&sb, "new5@company.com"));
+        assert!(!sb.record().contains("<name>Marketing</name>"));
     }
 
     #[test]
