@@ -14,7 +14,8 @@
 //!                         "policy": "Regular", "agentUserId": [ {"userId": "…", "weight": 0} ], … } ] } ] } ] }
 //! ```
 //! Phone numbers may be written in any accepted form; they are kept national. Hunt group
-//! passwords are never stored (only whether one was set).
+//! passwords are never stored (only whether one was set). A service provider may also hold
+//! `"departments"`: its enterprise departments, usable by the hunt groups of all its groups.
 
 use crate::model::{table, Agent, HuntGroup};
 use serde::{Deserialize, Serialize};
