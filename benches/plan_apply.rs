@@ -99,6 +99,7 @@ fn seed(shape: Shape, hunt_groups: bool) -> SandboxState {
         service_providers: vec![ServiceProviderState {
             id: "BenchSP".into(),
             groups,
+            departments: Vec::new(),
         }],
     }
 }

@@ -247,13 +247,16 @@ STATE FILE (JSON) AND JOURNAL (FILE.journal, JSON lines)
     {\"seq\": 7, \"put\": {\"serviceProviderId\": \"SP\", \"groupId\": \"G\",
                       \"huntGroup\": {...the hunt group in full, as below}}}
     {\"seq\": 8, \"delete\": \"sales-hunt@company.com\"}
+    {\"seq\": 9, \"puts\": [{...as put}, {...}]}   (one command that changed several hunt
+                                             groups: the active-instance-list request)
   seq counts writes; the state file's journalSeq is the last it holds (records up to it are
   skipped). put adds the hunt group at the end of its group, or replaces it in place. A last
   line without its newline or that does not parse is a write cut short by a crash (never
   acknowledged) and is dropped; a bad line before the last, or a gap in seq, is an error.
   State file:
   {\"formatVersion\": 1, \"journalSeq\": 0,
-   \"serviceProviders\": [{\"id\": \"MyServiceProvider\", \"groups\": [{
+   \"serviceProviders\": [{\"id\": \"MyServiceProvider\", \"departments\": [\"Corporate\"],
+     \"groups\": [{
      \"id\": \"SalesGroup\", \"countryCode\": \"1\", \"departments\": [\"Sales\"],
      \"phoneNumbers\": [\"2025550100\"],
      \"users\": [{\"userId\": \"john.doe@company.com\", \"lastName\": \"Doe\", \"firstName\": \"John\",
@@ -262,7 +265,10 @@ STATE FILE (JSON) AND JOURNAL (FILE.journal, JSON lines)
                 \"callingLineIdLastName\": \"Sales\", \"callingLineIdFirstName\": \"Team\",
                 \"phoneNumber\": \"2025550100\", \"extension\": \"0100\", \"alias\": [],
                 \"policy\": \"Regular\", \"agents\": [{\"userId\": \"john.doe@company.com\", \"weight\": 0}],
+                \"isActive\": true,
                 ...every other field by its OCI-P name; left out = documented default}]}]}]}
+  departments: a group's own (GroupDepartmentKey), and at the service provider its
+  enterprise departments (EnterpriseDepartmentKey), usable by every group of it.
   Phone numbers are kept national with the group's countryCode; passwords are never stored.
   --seed FILE takes the same format.
 ";

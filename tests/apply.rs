@@ -41,6 +41,8 @@ struct State {
     /// Listed hunt groups per (sp, group), in creation order.
     groups: BTreeMap<(String, String), Vec<String>>,
     details: HashMap<String, InstanceDetails>,
+    /// Hunt groups whose "Is Active" is false.
+    inactive: HashSet<String>,
 }
 
 /// A HashMap-backed BroadWorks that really applies adds, modifies, weights and deletes.
@@ -172,12 +174,18 @@ impl Fake {
     }
 
     fn answer(&self, r: &Request) -> Result<Response, CommandFailure> {
-        let fault = self
-            .faults
-            .lock()
-            .unwrap()
-            .get(&(r.type_name(), target_id(r)))
-            .copied();
+        // An active-list request is faulted when any of its hunt groups is.
+        let ids = match r {
+            Request::ModifyActiveList { activations } => {
+                activations.iter().map(|(id, _)| id.clone()).collect()
+            }
+            _ => vec![target_id(r)],
+        };
+        let fault = {
+            let faults = self.faults.lock().unwrap();
+            ids.iter()
+                .find_map(|id| faults.get(&(r.type_name(), id.clone())).copied())
+        };
         match fault {
             Some(Fault::Refuse) => Ok(oci_error(4999, "Refused by test", Some("switch"))),
             Some(Fault::LostBefore) => Err(CommandFailure::Unknown("connection reset".into())),
@@ -227,6 +235,7 @@ impl Fake {
                                 .service_instance_profile
                                 .name
                                 .clone(),
+                            is_active: !st.inactive.contains(id),
                             ..Default::default()
                         })
                         .collect(),
@@ -340,6 +349,24 @@ impl Fake {
                 }
                 for ids in st.groups.values_mut() {
                     ids.retain(|i| i != service_user_id);
+                }
+                st.inactive.remove(service_user_id);
+                Response::Success
+            }
+            Request::ModifyActiveList { activations } => {
+                // All or nothing, like BroadWorks: one unknown hunt group refuses the command.
+                if let Some((id, _)) = activations
+                    .iter()
+                    .find(|(id, _)| !st.details.contains_key(id))
+                {
+                    return oci_error(4008, "User not found", Some(id));
+                }
+                for (id, active) in activations {
+                    if *active {
+                        st.inactive.remove(id);
+                    } else {
+                        st.inactive.insert(id.clone());
+                    }
                 }
                 Response::Success
             }
@@ -1373,4 +1400,223 @@ fn apply_future_is_send_so_the_cli_can_spawn_it() {
     let report = block_on(assert_send(apply(&fake, &plan, &|_| {})));
     assert_eq!(report.count(Outcome::Created), 1);
     assert!(report.duration.as_secs() < 60);
+}
+
+// ---------------------------------------------------------------- isActive
+
+const ACTIVE_LIST: &str = "GroupHuntGroupModifyActiveInstanceListRequest";
+
+fn inactive(fake: &Fake, id: &str) -> bool {
+    fake.state.lock().unwrap().inactive.contains(id)
+}
+
+/// Every active-list request sent, as (serviceUserId, isActive) lists.
+fn active_lists(fake: &Fake) -> Vec<Vec<(String, bool)>> {
+    fake.calls()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| match r {
+            Request::ModifyActiveList { activations } => Some(activations),
+            _ => None,
+        })
+        .collect()
+}
+
+fn off(mut h: HuntGroup) -> HuntGroup {
+    h.is_active = false;
+    h
+}
+
+#[test]
+fn activations_go_in_one_command_per_group_after_the_instance_commands() {
+    let fake = Fake::new(&["Sales", "Support"]);
+    let a = hg(
+        "Sales",
+        "a@company.com",
+        "A",
+        Policy::Regular,
+        &["agent1@company.com"],
+    );
+    let b = hg(
+        "Sales",
+        "b@company.com",
+        "B",
+        Policy::Regular,
+        &["agent2@company.com"],
+    );
+    let s = hg(
+        "Support",
+        "s@company.com",
+        "S",
+        Policy::Regular,
+        &["agent3@company.com"],
+    );
+    for h in [&a, &b, &s] {
+        fake.seed(h);
+    }
+    // a: only isActive; b: isActive and a name; s: another group; c, d: inactive creates.
+    let mut b2 = off(b.clone());
+    b2.service_instance_profile.name = "B2".into();
+    let c = off(hg(
+        "Sales",
+        "c@company.com",
+        "C",
+        Policy::Regular,
+        &["agent4@company.com"],
+    ));
+    let d = off(hg("Sales", "d@company.com", "D", Policy::Regular, &[]));
+    let desired = vec![off(a.clone()), b2, off(s.clone()), c, d];
+    let plan = plan_for(&fake, &desired, false);
+    let fields = |id: &str| -> Vec<String> {
+        plan.changes
+            .iter()
+            .find(|c| c.service_user_id == id)
+            .unwrap()
+            .fields
+            .iter()
+            .map(|f| f.path.clone())
+            .collect()
+    };
+    assert_eq!(fields("a@company.com"), ["isActive"]);
+    assert_eq!(
+        fields("b@company.com"),
+        ["serviceInstanceProfile.name", "isActive"]
+    );
+    assert!(fields("c@company.com").contains(&"isActive".to_string()));
+
+    let (report, seen) = run(&fake, &plan);
+    assert_eq!(report.failed(), 0, "{:?}", report.results);
+    // One result per hunt group, each reported once.
+    assert_eq!(seen.len(), 5);
+    let r = expect_result(&report, "c@company.com", Outcome::Created, None);
+    assert_eq!(
+        r.commands,
+        ["GroupHuntGroupAddInstanceRequest20", ACTIVE_LIST]
+    );
+    let r = expect_result(&report, "b@company.com", Outcome::Updated, None);
+    assert_eq!(
+        r.commands,
+        ["GroupHuntGroupModifyInstanceRequest", ACTIVE_LIST]
+    );
+    let r = expect_result(&report, "a@company.com", Outcome::Updated, None);
+    assert_eq!(r.commands, [ACTIVE_LIST]);
+    // 5 hunt groups in 2 groups: 2 commands, sent together after the instance commands.
+    let lists = active_lists(&fake);
+    assert_eq!(lists.len(), 2, "{lists:?}");
+    let sizes: Vec<usize> = lists.iter().map(Vec::len).collect();
+    assert_eq!(sizes, [4, 1]);
+    let calls = fake.calls();
+    let last = calls.last().unwrap();
+    assert!(
+        last.iter().all(|r| r.type_name() == ACTIVE_LIST),
+        "{last:?}"
+    );
+    assert_eq!(
+        fake.count("GroupHuntGroupModifyInstanceRequest", "a@company.com"),
+        0
+    );
+    for id in ["a", "b", "s", "c", "d"] {
+        assert!(inactive(&fake, &format!("{id}@company.com")), "{id}");
+    }
+    assert_converged(&fake, &desired, false);
+}
+
+#[test]
+fn a_refused_batch_is_resent_one_by_one_and_a_failed_deactivation_after_a_create_says_so() {
+    let fake = Fake::new(&["Sales"]);
+    let a = hg("Sales", "a@company.com", "A", Policy::Regular, &[]);
+    fake.seed(&a);
+    let new1 = off(hg("Sales", "new1@company.com", "N1", Policy::Regular, &[]));
+    let new2 = off(hg("Sales", "new2@company.com", "N2", Policy::Regular, &[]));
+    let desired = vec![off(a), new1, new2];
+    let plan = plan_for(&fake, &desired, false);
+    fake.fault(ACTIVE_LIST, "new1@company.com", Fault::Refuse);
+    let (report, _) = run(&fake, &plan);
+    let r = result(&report, "new1@company.com");
+    assert_eq!(r.outcome, Outcome::Failed);
+    let note = r.note.as_deref().unwrap();
+    assert!(
+        note.starts_with("created, but it is still active"),
+        "{note}"
+    );
+    assert!(note.contains(ACTIVE_LIST), "{note}");
+    assert!(r
+        .error
+        .as_ref()
+        .unwrap()
+        .summary
+        .contains("Refused by test"));
+    // Sent in the batch, then alone.
+    assert_eq!(
+        r.commands,
+        [
+            "GroupHuntGroupAddInstanceRequest20",
+            ACTIVE_LIST,
+            ACTIVE_LIST
+        ]
+    );
+    expect_result(&report, "new2@company.com", Outcome::Created, None);
+    expect_result(&report, "a@company.com", Outcome::Updated, None);
+    // 1 batch of 3, then 3 singles.
+    let sizes: Vec<usize> = active_lists(&fake).iter().map(Vec::len).collect();
+    assert_eq!(sizes, [3, 1, 1, 1]);
+    // What was done stays done: new1 exists (active), the others are inactive.
+    assert!(fake.get("new1@company.com").is_some());
+    assert!(!inactive(&fake, "new1@company.com"));
+    assert!(inactive(&fake, "new2@company.com") && inactive(&fake, "a@company.com"));
+    // The re-plan asks for the one deactivation left.
+    fake.faults.lock().unwrap().clear();
+    let again = plan_for(&fake, &desired, false);
+    let left: Vec<(&str, Vec<&str>)> = again
+        .writes()
+        .map(|c| (c.service_user_id.as_str(), c.changed_paths()))
+        .collect();
+    assert_eq!(left, [("new1@company.com", vec!["isActive"])]);
+}
+
+#[test]
+fn activations_are_chunked_and_a_lost_reply_is_read_back_not_resent() {
+    let fake = Fake::new(&["Sales"]);
+    let ids: Vec<String> = (0..150).map(|i| format!("hg{i:03}@company.com")).collect();
+    let current: Vec<HuntGroup> = ids
+        .iter()
+        .map(|id| hg("Sales", id, "H", Policy::Regular, &[]))
+        .collect();
+    for h in &current {
+        fake.seed(h);
+    }
+    let desired: Vec<HuntGroup> = current.iter().cloned().map(off).collect();
+    let plan = plan_for(&fake, &desired, false);
+    // The first batch is carried out but its reply is lost.
+    fake.fault(ACTIVE_LIST, "hg000@company.com", Fault::LostAfter);
+    let (report, _) = run(&fake, &plan);
+    assert_eq!(report.failed(), 0, "{:?}", report.results);
+    let sizes: Vec<usize> = active_lists(&fake).iter().map(Vec::len).collect();
+    assert_eq!(sizes, [huntctl::apply::ACTIVATION_BATCH, 50]);
+    let r = expect_result(
+        &report,
+        "hg000@company.com",
+        Outcome::Updated,
+        Some("deactivated, confirmed after reconnect"),
+    );
+    assert_eq!(r.commands, [ACTIVE_LIST]);
+    expect_result(&report, "hg149@company.com", Outcome::Updated, None);
+    assert!(ids.iter().all(|id| inactive(&fake, id)));
+
+    // Lost before it was carried out: the read-back shows it was not, and nothing is resent.
+    let fake = Fake::new(&["Sales"]);
+    let a = hg("Sales", "a@company.com", "A", Policy::Regular, &[]);
+    fake.seed(&a);
+    let plan = plan_for(&fake, &[off(a.clone())], false);
+    fake.fault(ACTIVE_LIST, "a@company.com", Fault::LostBefore);
+    let (report, _) = run(&fake, &plan);
+    let r = result(&report, "a@company.com");
+    assert_eq!(r.outcome, Outcome::Failed);
+    assert!(
+        r.note.as_deref().unwrap().contains("it is still active"),
+        "{:?}",
+        r.note
+    );
+    assert_eq!(active_lists(&fake).len(), 1);
+    assert!(!inactive(&fake, "a@company.com"));
 }

@@ -429,6 +429,7 @@ fn many_seed(n: usize) -> SandboxState {
                 users,
                 hunt_groups,
             }],
+            departments: vec![],
         }],
     }
 }
@@ -1536,4 +1537,519 @@ fn record_of_a_full_scenario_validates_against_the_schema() {
 /// A stored optional text as `Option<&str>` (absent and unmanaged alike are `None`).
 fn opt(f: &huntctl::model::Field<String>) -> Option<&str> {
     f.value().map(String::as_str)
+}
+
+// ---------------------------------------------------------------------------------------------
+// isActive and departments against the sandbox: through the binary from YAML, and through the
+// library where a test needs the plan, the report or the undo as values
+// ---------------------------------------------------------------------------------------------
+
+mod active_and_departments {
+    use super::*;
+    use huntctl::apply::{apply, undo::make_undo, Outcome, Report};
+    use huntctl::model::{Department, Field, HuntGroup, Secret};
+    use huntctl::ocip::{ConnectionSettings, Pool};
+    use huntctl::plan::preflight::Rule;
+    use huntctl::plan::{read_and_plan, render, Plan, PlanOptions};
+
+    const ACTIVE_LIST: &str = "GroupHuntGroupModifyActiveInstanceListRequest";
+    const DEPARTMENTS: &str = "GroupDepartmentGetListRequest18";
+
+    const VIP: &str = "defaults:
+  serviceProviderId: MyServiceProvider
+  groupId: SalesGroup
+huntGroups:
+  - serviceUserId: sales-vip-hunt@company.com
+    serviceInstanceProfile:
+      name: Sales VIP Line
+      callingLineIdLastName: Sales
+      callingLineIdFirstName: VIP
+      extension: \"0101\"
+    policy: Simultaneous
+    agentUserId: [alice.jones@company.com, carol.white@company.com]
+";
+
+    /// The seed's sales-hunt and support-hunt exactly as they are, and three new ones.
+    const SEVERAL: &str = "defaults:
+  serviceProviderId: MyServiceProvider
+huntGroups:
+  - serviceUserId: sales-hunt@company.com
+    groupId: SalesGroup
+    serviceInstanceProfile:
+      name: Sales Hunt
+      callingLineIdLastName: Sales
+      callingLineIdFirstName: Team
+      phoneNumber: \"2025550100\"
+      extension: \"0100\"
+    agentUserId: [jane.smith@company.com, john.doe@company.com]
+  - serviceUserId: support-hunt@company.com
+    groupId: SupportGroup
+    serviceInstanceProfile:
+      name: Support Hunt Group
+      callingLineIdLastName: Support
+      callingLineIdFirstName: Team
+      phoneNumber: \"2025550200\"
+      extension: \"0200\"
+      alias: [support-team@company.com]
+    policy: Circular
+    agentUserId: [support1@company.com, support2@company.com]
+  - {serviceUserId: new1@company.com, groupId: SalesGroup, agentUserId: [bob.wilson@company.com]}
+  - {serviceUserId: new2@company.com, groupId: SalesGroup, agentUserId: [bob.wilson@company.com]}
+  - {serviceUserId: new3@company.com, groupId: SalesGroup, agentUserId: [bob.wilson@company.com]}
+";
+
+    /// A client of the sandbox on its own runtime.
+    struct Client {
+        rt: tokio::runtime::Runtime,
+        pool: Option<Pool>,
+    }
+
+    impl Client {
+        fn new(sb: &Sb) -> Client {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let settings = ConnectionSettings::new(sb.url(), "admin", Secret::new("admin"));
+            let pool = rt.block_on(Pool::connect(settings)).unwrap();
+            Client {
+                rt,
+                pool: Some(pool),
+            }
+        }
+        fn pool(&self) -> &Pool {
+            self.pool.as_ref().unwrap()
+        }
+        fn plan(&self, desired: &[HuntGroup], preflight: bool) -> Plan {
+            self.plan_with(desired, &PlanOptions::default(), preflight)
+        }
+        fn plan_with(&self, desired: &[HuntGroup], opts: &PlanOptions, preflight: bool) -> Plan {
+            self.rt
+                .block_on(read_and_plan(self.pool(), desired, opts, preflight))
+                .unwrap()
+        }
+        fn apply(&self, plan: &Plan) -> Report {
+            self.rt.block_on(apply(self.pool(), plan, &|_| {}))
+        }
+        fn undo(&self, plan: &Plan, report: &Report) -> Plan {
+            self.rt
+                .block_on(make_undo(self.pool(), plan, report))
+                .unwrap()
+                .unwrap()
+        }
+    }
+
+    impl Drop for Client {
+        fn drop(&mut self) {
+            if let Some(p) = self.pool.take() {
+                self.rt.block_on(p.close());
+            }
+        }
+    }
+
+    fn load(sb: &Sb, name: &str, yaml: &str) -> Vec<HuntGroup> {
+        let f = sb.file(name, yaml);
+        huntctl::api::load_paths(&[f]).unwrap().hunt_groups
+    }
+
+    fn count(record: &str, kind: &str) -> usize {
+        record.matches(&format!("\"{kind}\"")).count()
+    }
+
+    fn is_active(sb: &Sb, id: &str) -> bool {
+        sb.hg(id)
+            .unwrap_or_else(|| panic!("{id} missing"))
+            .is_active
+    }
+
+    fn text(plan: &Plan) -> String {
+        render::text(plan, false)
+    }
+
+    #[test]
+    fn deactivate_plan_apply_converge_and_undo() {
+        for via in BOTH {
+            let sb = Sb::new(&seed_state(), via);
+            let c = Client::new(&sb);
+            let id = "sales-vip-hunt@company.com";
+            let mut desired = load(&sb, "vip.yaml", VIP);
+            assert!(!c.plan(&desired, true).has_changes(), "{via:?}");
+            desired[0].is_active = false;
+            let plan = c.plan(&desired, true);
+            let t = text(&plan);
+            assert!(t.contains("~ isActive: true → false"), "{via:?}: {t}");
+            assert_eq!(plan.writes().count(), 1);
+            let report = c.apply(&plan);
+            assert_eq!(report.failed(), 0, "{via:?}: {:?}", report.results);
+            assert_eq!(report.results[0].outcome, Outcome::Updated);
+            assert_eq!(report.results[0].commands, [ACTIVE_LIST]);
+            assert!(!is_active(&sb, id));
+            let again = c.plan(&desired, true);
+            assert!(!again.has_changes(), "{via:?}: {}", text(&again));
+            assert!(text(&again).contains("No changes."));
+
+            // The undo puts it back.
+            let undo = c.undo(&plan, &report);
+            assert!(
+                text(&undo).contains("~ isActive: false → true"),
+                "{}",
+                text(&undo)
+            );
+            let r = c.apply(&undo);
+            assert_eq!(r.failed(), 0, "{:?}", r.results);
+            assert!(is_active(&sb, id));
+            assert_eq!(count(&sb.record(), ACTIVE_LIST), 2);
+            drop(c);
+            let rec = sb.path("record.xml");
+            ocip_schema::assert_valid_file(&rec);
+        }
+    }
+
+    #[test]
+    fn the_undo_of_deleting_an_inactive_hunt_group_recreates_it_inactive() {
+        let legacy = "support-legacy-hunt@company.com";
+        let mut seed = seed_state();
+        seed.service_providers[0].groups[1]
+            .hunt_groups
+            .iter_mut()
+            .find(|h| h.service_user_id == legacy)
+            .unwrap()
+            .hunt_group
+            .is_active = false;
+        let sb = Sb::new(&seed, Via::Tcp);
+        let c = Client::new(&sb);
+        let desired: Vec<HuntGroup> = load(&sb, "several.yaml", SEVERAL)
+            .into_iter()
+            .filter(|h| h.service_user_id == "support-hunt@company.com")
+            .collect();
+        let opts = PlanOptions {
+            prune: true,
+            ..Default::default()
+        };
+        let plan = c.plan_with(&desired, &opts, true);
+        assert_eq!(plan.summary().delete, 1, "{}", text(&plan));
+        let report = c.apply(&plan);
+        assert_eq!(report.failed(), 0, "{:?}", report.results);
+        assert!(sb.hg(legacy).is_none());
+        let undo = c.undo(&plan, &report);
+        assert_eq!(undo.summary().create, 1, "{}", text(&undo));
+        let r = c.apply(&undo);
+        assert_eq!(r.failed(), 0, "{:?}", r.results);
+        assert_eq!(r.results.len(), 1);
+        assert_eq!(r.results[0].outcome, Outcome::Created);
+        assert_eq!(
+            r.results[0].commands,
+            ["GroupHuntGroupAddInstanceRequest20", ACTIVE_LIST]
+        );
+        assert!(!is_active(&sb, legacy));
+    }
+
+    const FILE_FIELDS: &str = "defaults:
+  serviceProviderId: MyServiceProvider
+  groupId: SalesGroup
+huntGroups:
+  - serviceUserId: sales-vip-hunt@company.com
+    isActive: false
+    serviceInstanceProfile:
+      name: Sales VIP Line
+      callingLineIdLastName: Sales
+      callingLineIdFirstName: VIP
+      extension: \"0101\"
+      department: Sales
+    policy: Simultaneous
+    agentUserId: [alice.jones@company.com, carol.white@company.com]
+  - serviceUserId: new5@company.com
+    isActive: false
+    serviceInstanceProfile:
+      department: {name: Corporate, enterprise: true}
+    agentUserId: [bob.wilson@company.com]
+";
+
+    #[test]
+    fn is_active_and_department_from_yaml_apply_export_and_plan_the_export_with_no_changes() {
+        for via in BOTH {
+            let sb = Sb::new(&seed_state(), via);
+            let f = sb.file("hg.yaml", FILE_FIELDS);
+            let f = f.to_str().unwrap();
+            let p = sb.plan(&[f]);
+            assert_eq!(p.code, 0, "{via:?}: {}", p.all());
+            assert!(
+                p.stdout.contains("~ isActive: true → false"),
+                "{}",
+                p.stdout
+            );
+            assert!(p.stdout.contains("+ isActive = false"), "{}", p.stdout);
+            let a = sb.apply(&[f, "--auto-approve"]);
+            assert_eq!(a.code, 0, "{via:?}: {}", a.all());
+            assert!(a.stdout.contains("1 created, 1 updated"), "{}", a.stdout);
+            assert!(!is_active(&sb, "sales-vip-hunt@company.com"));
+            assert!(!is_active(&sb, "new5@company.com"));
+            assert_converged(&sb, &[f]);
+            // Both hunt groups of the group in one command.
+            let record = sb.record();
+            assert_eq!(count(&record, ACTIVE_LIST), 1, "{via:?}");
+            assert_eq!(record.matches("<serviceActivation>").count(), 2);
+
+            let e = sb.path("export.yaml");
+            let out = sb.run(
+                "export",
+                &[
+                    "--service-provider",
+                    "MyServiceProvider",
+                    "--group",
+                    "SalesGroup",
+                    "-o",
+                    e.to_str().unwrap(),
+                ],
+            );
+            assert_eq!(out.code, 0, "{}", out.all());
+            let exported = std::fs::read_to_string(sb.path("export.yaml")).unwrap();
+            assert_eq!(exported.matches("isActive: false").count(), 2, "{exported}");
+            assert!(exported.contains("enterprise: true"), "{exported}");
+            assert_converged(&sb, &[e.to_str().unwrap()]);
+            ocip_schema::assert_valid_file(&sb.path("record.xml"));
+        }
+    }
+
+    #[test]
+    fn an_unknown_department_in_a_file_is_refused_at_its_line_and_column() {
+        let sb = Sb::new(&seed_state(), Via::Tcp);
+        let yaml = FILE_FIELDS.replace("department: Sales", "department: Marketing");
+        let f = sb.file("hg.yaml", &yaml);
+        let f = f.to_str().unwrap();
+        let p = sb.plan(&[f]);
+        assert_eq!(p.code, 1, "{}", p.all());
+        let all = p.all();
+        assert!(
+            all.contains("✗ sales-vip-hunt@company.com would be refused: department Marketing is not a department of MyServiceProvider / SalesGroup (its departments: Sales)"),
+            "{all}"
+        );
+        // Line 12, column 19: the value in `      department: Marketing`.
+        assert!(
+            all.contains(&format!(
+                "at {f}:12:19 (serviceInstanceProfile.department = Marketing)"
+            )),
+            "{all}"
+        );
+        let a = sb.apply(&[f, "--auto-approve"]);
+        assert_eq!(a.code, 1, "{}", a.all());
+        // The refused one is not sent; the other is created (and deactivated).
+        assert!(is_active(&sb, "sales-vip-hunt@company.com"));
+        assert!(!is_active(&sb, "new5@company.com"));
+        assert!(!sb.record().contains("<name>Marketing</name>"));
+    }
+
+    #[test]
+    fn an_inactive_hunt_group_is_planned_active_by_default_from_yaml_with_the_binary() {
+        let mut seed = seed_state();
+        let vip = sales(&mut seed)
+            .hunt_groups
+            .iter_mut()
+            .find(|h| h.service_user_id == "sales-vip-hunt@company.com")
+            .unwrap();
+        vip.is_active = false;
+        let sb = Sb::new(&seed, Via::Tcp);
+        let f = sb.file("vip.yaml", VIP);
+        let f = f.to_str().unwrap();
+        let p = sb.plan(&[f]);
+        assert_eq!(p.code, 0, "{}", p.all());
+        assert!(
+            p.stdout.contains("~ isActive: false → true"),
+            "{}",
+            p.stdout
+        );
+        let a = sb.apply(&[f, "--auto-approve"]);
+        assert_eq!(a.code, 0, "{}", a.all());
+        assert!(a.stdout.contains("0 created, 1 updated"), "{}", a.stdout);
+        assert!(is_active(&sb, "sales-vip-hunt@company.com"));
+        assert_converged(&sb, &[f]);
+        assert_eq!(count(&sb.record(), ACTIVE_LIST), 1);
+    }
+
+    #[test]
+    fn creates_and_updates_of_two_groups_take_one_active_list_command_per_group() {
+        let sb = Sb::new(&seed_state(), Via::Tcp);
+        let c = Client::new(&sb);
+        let desired: Vec<HuntGroup> = load(&sb, "several.yaml", SEVERAL)
+            .into_iter()
+            .map(|mut h| {
+                h.is_active = false;
+                h
+            })
+            .collect();
+        let plan = c.plan(&desired, true);
+        let s = plan.summary();
+        assert_eq!((s.create, s.update), (3, 2), "{}", text(&plan));
+        let report = c.apply(&plan);
+        assert_eq!(report.failed(), 0, "{:?}", report.results);
+        assert_eq!(report.results.len(), 5);
+        for r in &report.results {
+            let expect: &[&str] = if r.outcome == Outcome::Created {
+                &["GroupHuntGroupAddInstanceRequest20", ACTIVE_LIST]
+            } else {
+                &[ACTIVE_LIST]
+            };
+            assert_eq!(r.commands, expect, "{}", r.service_user_id);
+        }
+        // 5 hunt groups in 2 groups: 2 commands, the SalesGroup one with 4 activations.
+        let record = sb.record();
+        assert_eq!(count(&record, ACTIVE_LIST), 2);
+        assert_eq!(record.matches("<serviceActivation>").count(), 5);
+        for h in &desired {
+            assert!(!is_active(&sb, &h.service_user_id), "{}", h.service_user_id);
+        }
+        assert!(!c.plan(&desired, true).has_changes());
+        // No desired hunt group names a department: no department read was made.
+        assert_eq!(count(&record, DEPARTMENTS), 0);
+    }
+
+    #[test]
+    fn a_hunt_group_the_server_refuses_does_not_fail_the_others_of_its_batch() {
+        let sb = Sb::with(
+            &seed_state(),
+            Via::Tcp,
+            vec!["write-error=sales-hunt@*:4008"],
+            Duration::ZERO,
+        );
+        let c = Client::new(&sb);
+        let desired: Vec<HuntGroup> = load(&sb, "several.yaml", SEVERAL)
+            .into_iter()
+            .filter(|h| h.group_id == "SalesGroup")
+            .map(|mut h| {
+                h.is_active = false;
+                h
+            })
+            .collect();
+        let plan = c.plan(&desired, true);
+        let report = c.apply(&plan);
+        let failed: Vec<&str> = report
+            .results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Failed)
+            .map(|r| r.service_user_id.as_str())
+            .collect();
+        assert_eq!(failed, ["sales-hunt@company.com"]);
+        let r = &report.results[report
+            .results
+            .iter()
+            .position(|r| r.service_user_id == "sales-hunt@company.com")
+            .unwrap()];
+        assert_eq!(r.error.as_ref().unwrap().code, Some(4008));
+        assert!(
+            r.note.as_deref().unwrap().contains("still active"),
+            "{:?}",
+            r.note
+        );
+        // The batch of 4, then one each.
+        assert_eq!(count(&sb.record(), ACTIVE_LIST), 5);
+        assert!(is_active(&sb, "sales-hunt@company.com"));
+        for id in ["new1", "new2", "new3"] {
+            assert!(!is_active(&sb, &format!("{id}@company.com")), "{id}");
+        }
+    }
+
+    fn with_department(mut h: HuntGroup, d: Department) -> HuntGroup {
+        h.service_instance_profile.department = Field::Value(d);
+        h
+    }
+
+    #[test]
+    fn preflight_refuses_unknown_departments_and_says_which_there_are() {
+        let mut seed = seed_state();
+        // SupportGroup without departments.
+        seed.service_providers[0].groups[1].departments.clear();
+        let sb = Sb::new(&seed, Via::Tcp);
+        let c = Client::new(&sb);
+        let base = load(&sb, "several.yaml", SEVERAL);
+        let pick = |id: &str| {
+            base.iter()
+                .find(|h| h.service_user_id == id)
+                .unwrap()
+                .clone()
+        };
+        let desired = vec![
+            with_department(pick("new1@company.com"), Department::group("Marketing")),
+            with_department(pick("new2@company.com"), Department::group("Sales")),
+            with_department(pick("new3@company.com"), Department::group("Corporate")),
+            with_department(
+                {
+                    let mut h = pick("new1@company.com");
+                    h.service_user_id = "new4@company.com".into();
+                    h
+                },
+                Department::enterprise("Corporate"),
+            ),
+            with_department(
+                {
+                    let mut h = pick("new1@company.com");
+                    h.service_user_id = "sup1@company.com".into();
+                    h.group_id = "SupportGroup".into();
+                    h.agents.clear();
+                    h
+                },
+                Department::group("Support"),
+            ),
+        ];
+        let plan = c.plan(&desired, true);
+        let by_id = |id: &str| -> Vec<String> {
+            plan.refusals
+                .iter()
+                .filter(|r| r.service_user_id == id)
+                .map(|r| {
+                    assert_eq!(r.rule, Rule::UnknownDepartment);
+                    assert_eq!(r.field, "serviceInstanceProfile.department");
+                    r.message()
+                })
+                .collect()
+        };
+        let m = by_id("new1@company.com");
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert!(
+            m[0].contains(
+                "department Marketing is not a department of MyServiceProvider / SalesGroup"
+            ),
+            "{}",
+            m[0]
+        );
+        assert!(m[0].contains("its departments: Sales"), "{}", m[0]);
+        assert!(m[0].contains("4417"), "{}", m[0]);
+        assert!(by_id("new2@company.com").is_empty());
+        let m = by_id("new3@company.com");
+        assert!(
+            m[0].contains(
+                "Corporate is an enterprise department: write {name: Corporate, enterprise: true}"
+            ),
+            "{}",
+            m[0]
+        );
+        assert!(by_id("new4@company.com").is_empty());
+        let m = by_id("sup1@company.com");
+        assert!(m[0].contains("the group has no departments"), "{}", m[0]);
+        // One department read per group that names a department, in the plan's documents.
+        assert_eq!(count(&sb.record(), DEPARTMENTS), 2);
+        let t = text(&plan);
+        assert!(t.contains("✗ new1@company.com would be refused"), "{t}");
+
+        // Apply does not send the refused ones.
+        let report = c.apply(&plan);
+        let created: Vec<&str> = report
+            .results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Created)
+            .map(|r| r.service_user_id.as_str())
+            .collect();
+        assert_eq!(created, ["new2@company.com", "new4@company.com"]);
+        assert!(sb.hg("new1@company.com").is_none());
+        assert!(sb.hg("sup1@company.com").is_none());
+
+        // --no-preflight: no department read, the server is the judge.
+        let before = count(&sb.record(), DEPARTMENTS);
+        let off = c.plan(&desired[..1], false);
+        assert!(off.refusals.is_empty());
+        assert_eq!(count(&sb.record(), DEPARTMENTS), before);
+        let r = c.apply(&off);
+        assert_eq!(r.results[0].outcome, Outcome::Failed);
+        assert_eq!(r.results[0].error.as_ref().unwrap().code, Some(4417));
+        assert!(sb.hg("new1@company.com").is_none());
+    }
 }

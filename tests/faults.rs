@@ -1231,6 +1231,7 @@ fn load_seed(path: &Path) {
         service_providers: vec![ServiceProviderState {
             id: "LoadSP".into(),
             groups,
+            departments: Vec::new(),
         }],
     };
     std::fs::write(path, serde_json::to_vec_pretty(&st).unwrap()).unwrap();

@@ -1287,3 +1287,97 @@ fn text_doc(command: &str) -> Vec<u8> {
     )
     .into_bytes()
 }
+
+#[test]
+fn active_list_and_department_list_validate_and_round_trip() {
+    use huntctl::ocip::decode_request::decode_request_document;
+    use huntctl::ocip::encode_response::response_document;
+    let reqs = vec![
+        Request::ModifyActiveList {
+            activations: vec![
+                ("sales&<1>@example.com".into(), false),
+                ("せーるす@example.com".into(), true),
+            ],
+        },
+        Request::ModifyActiveList {
+            activations: vec![],
+        },
+        Request::DepartmentList {
+            service_provider_id: "SP&<1>".into(),
+            group_id: "ぐるーぷ".into(),
+            include_enterprise: true,
+        },
+        Request::DepartmentList {
+            service_provider_id: "SP1".into(),
+            group_id: "G1".into(),
+            include_enterprise: false,
+        },
+    ];
+    assert!(reqs[0].is_write() && !reqs[2].is_write());
+    let req_doc = request_document("s1", &reqs);
+    let text = String::from_utf8_lossy(&req_doc).into_owned();
+    assert!(
+        text.contains("<serviceActivation><serviceUserId>sales&amp;&lt;1&gt;@example.com</serviceUserId><isActive>false</isActive></serviceActivation>"),
+        "{text}"
+    );
+    let rows = vec![
+        DepartmentRow {
+            is_enterprise: false,
+            name: "Sales & <Co>".into(),
+            full_path_name: "Sales & <Co>".into(),
+            calling_line_id_name: "セールス".into(),
+            calling_line_id_phone_number: "2025550100".into(),
+        },
+        DepartmentRow {
+            is_enterprise: true,
+            name: "Corporate".into(),
+            full_path_name: "Corporate".into(),
+            ..DepartmentRow::default()
+        },
+    ];
+    let replies = [Response::Success, Response::DepartmentList(rows.clone())];
+    let reply = response_document("s1", &replies);
+    let empty = response_document("s2", &[Response::DepartmentList(vec![])]);
+    if let Some(r) =
+        ocip_schema::validate_documents(&[req_doc.clone(), reply.clone(), empty.clone()])
+    {
+        assert!(r.is_valid(), "{r}");
+        assert_eq!(r.documents, 3, "{r}");
+    }
+    // The sandbox reads the requests back; the client reads the replies.
+    assert_eq!(
+        decode_request_document(&req_doc).unwrap().commands,
+        reqs.into_iter().map(Ok).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        decode_response_document(&reply).unwrap().responses,
+        replies.to_vec()
+    );
+    assert_eq!(
+        decode_response_document(&empty).unwrap().responses,
+        vec![Response::DepartmentList(vec![])]
+    );
+
+    // A real server's table read by heading: other order, extra columns ignored, a server
+    // without the enterprise column lists group departments.
+    let real = br#"<?xml version="1.0" encoding="ISO-8859-1"?><BroadsoftDocument protocol="OCI" xmlns="C" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><sessionId xmlns="">s</sessionId><command echo="" xsi:type="GroupDepartmentGetListResponse18" xmlns=""><departmentTable><colHeading>Full Path Name</colHeading><colHeading>Department Name</colHeading><colHeading>Something New</colHeading><colHeading>Is Enterprise Department</colHeading><row><col>Corp\Ops</col><col>Ops</col><col>x</col><col>true</col></row></departmentTable></command><command echo="" xsi:type="GroupDepartmentGetListResponse18" xmlns=""><departmentTable><colHeading>Department Name</colHeading><row><col>Sales</col></row></departmentTable></command></BroadsoftDocument>"#;
+    ocip_schema::assert_valid_documents("hand-written reply", &[real.to_vec()]);
+    assert_eq!(
+        decode_response_document(real).unwrap().responses,
+        vec![
+            Response::DepartmentList(vec![DepartmentRow {
+                is_enterprise: true,
+                name: "Ops".into(),
+                full_path_name: "Corp\\Ops".into(),
+                ..DepartmentRow::default()
+            }]),
+            Response::DepartmentList(vec![DepartmentRow {
+                name: "Sales".into(),
+                ..DepartmentRow::default()
+            }])
+        ]
+    );
+    // A table without the name column is not a department list.
+    let broken = String::from_utf8_lossy(real).replace("Department Name", "Dept");
+    assert!(decode_response_document(broken.as_bytes()).is_err());
+}

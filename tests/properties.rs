@@ -383,6 +383,7 @@ fn seed() -> SandboxState {
                 users,
                 hunt_groups: Vec::new(),
             }],
+            departments: Vec::new(),
         }],
     }
 }

@@ -2181,3 +2181,199 @@ fn peer_sdks_interop_suite_over_tcp_tls_and_soap() {
     assert!(n > 50, "only {n} distinct replies recorded");
     ocip_schema::assert_valid_stream("sandbox replies read by the peer SDKs", &stream);
 }
+
+fn active_list(items: &[(&str, &str)]) -> String {
+    let body: String = items
+        .iter()
+        .map(|(id, a)| {
+            format!("<serviceActivation><serviceUserId>{id}</serviceUserId><isActive>{a}</isActive></serviceActivation>")
+        })
+        .collect();
+    cmd("GroupHuntGroupModifyActiveInstanceListRequest", &body)
+}
+
+/// (serviceUserId, Is Active) of every row of a huntGroupTable, found by heading.
+fn active_rows(seg: &str) -> Vec<(String, String)> {
+    let headings: Vec<String> = seg
+        .split("<colHeading>")
+        .skip(1)
+        .map(|h| h[..h.find("</colHeading>").unwrap()].to_string())
+        .collect();
+    let id = headings
+        .iter()
+        .position(|h| h == "Service User Id")
+        .unwrap();
+    let active = headings.iter().position(|h| h == "Is Active").unwrap();
+    seg.split("<row>")
+        .skip(1)
+        .map(|row| {
+            let cols: Vec<String> = row
+                .split("<col")
+                .skip(1)
+                .map(|c| match c.strip_prefix("/>") {
+                    Some(_) => String::new(),
+                    None => c[1..c.find("</col>").unwrap()].to_string(),
+                })
+                .collect();
+            (cols[id].clone(), cols[active].clone())
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn active_list_toggles_the_is_active_column_all_or_nothing_and_persists() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = sandbox_with(dir.path(), |_| {}).await;
+    let mut c = Conn::tcp(&h).await;
+    c.login().await;
+    let (sales, vip, support) = (
+        "sales-hunt@company.com",
+        "sales-vip-hunt@company.com",
+        "support-hunt@company.com",
+    );
+    let r = c
+        .cmds(&[
+            list("MyServiceProvider", "SalesGroup"),
+            // Two groups' hunt groups in one command: the request names no group.
+            active_list(&[(sales, "false"), (support, "0")]),
+            list("MyServiceProvider", "SalesGroup"),
+            list("MyServiceProvider", "SupportGroup"),
+            // One unknown id: refused as a whole, vip stays active.
+            active_list(&[(vip, "false"), ("nobody@company.com", "false")]),
+            list("MyServiceProvider", "SalesGroup"),
+            active_list(&[(sales, "true")]),
+            list("MyServiceProvider", "SalesGroup"),
+            // No activation at all is valid (minOccurs 0) and changes nothing.
+            active_list(&[]),
+        ])
+        .await;
+    assert_eq!(r.len(), 9, "{r:?}");
+    let on = |id: &str, v: &str| (id.to_string(), v.to_string());
+    assert_eq!(active_rows(&r[0]), [on(sales, "true"), on(vip, "true")]);
+    assert!(ok(&r[1]), "{}", r[1]);
+    assert_eq!(active_rows(&r[2]), [on(sales, "false"), on(vip, "true")]);
+    assert_eq!(
+        active_rows(&r[3]),
+        [
+            on(support, "false"),
+            on("support-legacy-hunt@company.com", "true")
+        ]
+    );
+    assert_eq!(code(&r[4]), Some(4008), "{}", r[4]);
+    assert!(r[4].contains("nobody@company.com"), "{}", r[4]);
+    assert_eq!(active_rows(&r[5]), [on(sales, "false"), on(vip, "true")]);
+    assert!(ok(&r[6]), "{}", r[6]);
+    assert_eq!(active_rows(&r[7]), [on(sales, "true"), on(vip, "true")]);
+    assert!(ok(&r[8]), "{}", r[8]);
+
+    // Schema checks of the sandbox's own: order inside serviceActivation, a boolean, nil.
+    let r = c
+        .cmds(&[
+            cmd(
+                "GroupHuntGroupModifyActiveInstanceListRequest",
+                &format!("<serviceActivation><isActive>true</isActive><serviceUserId>{vip}</serviceUserId></serviceActivation>"),
+            ),
+            active_list(&[(vip, "maybe")]),
+            cmd(
+                "GroupHuntGroupModifyActiveInstanceListRequest",
+                "<serviceActivation xsi:nil=\"true\"/>",
+            ),
+            cmd(
+                "GroupHuntGroupModifyActiveInstanceListRequest",
+                &format!("<serviceUserId>{vip}</serviceUserId>"),
+            ),
+        ])
+        .await;
+    for (i, e) in [
+        (0, "serviceActivation/serviceUserId"),
+        (1, "serviceActivation/isActive"),
+        (2, "serviceActivation"),
+        (3, "serviceUserId"),
+    ] {
+        assert_eq!(code(&r[i]), Some(6004), "{i}: {}", r[i]);
+        let detail = between(&r[i], "<detail>", "</detail>");
+        assert!(detail.contains(e), "{i}: {e} in {detail}");
+    }
+    c.cmds(&[active_list(&[(vip, "false")])]).await;
+    validate_bytes(&c.raw_replies);
+    h.shutdown().await;
+
+    // The flag is journaled and kept: a restarted sandbox on the same state still has it.
+    let h = sandbox_with(dir.path(), |_| {}).await;
+    let mut c = Conn::tcp(&h).await;
+    c.login().await;
+    let r = c.cmds(&[list("MyServiceProvider", "SalesGroup")]).await;
+    assert_eq!(active_rows(&r[0]), [on(sales, "true"), on(vip, "false")]);
+    h.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn department_list_shows_group_and_enterprise_departments() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = sandbox_with(dir.path(), |_| {}).await;
+    let mut c = Conn::tcp(&h).await;
+    c.login().await;
+    let deps = |g: &str, e: &str| {
+        cmd(
+            "GroupDepartmentGetListRequest18",
+            &format!("<serviceProviderId>MyServiceProvider</serviceProviderId><groupId>{g}</groupId><includeEnterpriseDepartments>{e}</includeEnterpriseDepartments>"),
+        )
+    };
+    let r = c
+        .cmds(&[
+            deps("SalesGroup", "true"),
+            deps("SupportGroup", "false"),
+            deps("NoSuchGroup", "true"),
+            cmd(
+                "GroupDepartmentGetListRequest18",
+                "<serviceProviderId>MyServiceProvider</serviceProviderId><groupId>SalesGroup</groupId>",
+            ),
+        ])
+        .await;
+    assert!(
+        r[0].contains("GroupDepartmentGetListResponse18"),
+        "{}",
+        r[0]
+    );
+    for h in [
+        "Is Enterprise Department",
+        "Department Name",
+        "Full Path Name",
+        "Calling Line Id Name",
+        "Calling Line Id Phone Number",
+    ] {
+        assert!(
+            r[0].contains(&format!("<colHeading>{h}</colHeading>")),
+            "{h}"
+        );
+    }
+    let rows = |seg: &str| -> Vec<(String, String)> {
+        seg.split("<row>")
+            .skip(1)
+            .map(|row| {
+                let cols: Vec<&str> = row.split("<col>").skip(1).collect();
+                let cell = |i: usize| cols[i][..cols[i].find("</col>").unwrap()].to_string();
+                (cell(0), cell(1))
+            })
+            .collect()
+    };
+    let row = |e: &str, n: &str| (e.to_string(), n.to_string());
+    assert_eq!(
+        rows(&r[0]),
+        [
+            row("false", "Sales"),
+            row("true", "Corporate"),
+            row("true", "Operations")
+        ]
+    );
+    assert_eq!(rows(&r[1]), [row("false", "Support")]);
+    assert_eq!(code(&r[2]), Some(4010), "{}", r[2]);
+    assert_eq!(code(&r[3]), Some(6004), "{}", r[3]);
+    assert!(
+        between(&r[3], "<detail>", "</detail>").contains("includeEnterpriseDepartments"),
+        "{}",
+        r[3]
+    );
+    validate_bytes(&c.raw_replies);
+    h.shutdown().await;
+}

@@ -10,8 +10,11 @@
 //! have taken effect. A write whose outcome is unknown (connection lost after sending) is never
 //! resent: the hunt group is read back and the report says what actually happened.
 
+mod activation;
 mod report;
 pub mod undo;
+
+pub use activation::ACTIVATION_BATCH;
 
 pub use report::{GroupError, GroupResult, Outcome, Report, REPORT_FORMAT_VERSION};
 
@@ -105,6 +108,8 @@ struct Work<'a> {
     commands: Vec<String>,
     response: String,
     started: Instant,
+    /// The isActive value to set once its commands are done (see [`activation`]).
+    activate: Option<bool>,
 }
 
 /// How a sent write ended, before any read-back.
@@ -140,6 +145,8 @@ pub async fn apply<E: Execute>(
     let mut results: Vec<GroupResult> = Vec::with_capacity(plan.changes.len());
     let mut works: Vec<Work<'_>> = Vec::new();
     let mut creates: HashSet<&str> = HashSet::new();
+    // Hunt groups whose isActive is set after the instance commands, in one batch per group.
+    let mut held: Vec<activation::Pending> = Vec::new();
 
     for (index, change) in plan.changes.iter().enumerate() {
         if change.action == Action::NoOp {
@@ -201,6 +208,18 @@ pub async fn apply<E: Execute>(
             continue;
         }
         let steps = crate::plan::to_requests(change);
+        let activate = activation::target(change);
+        if let (true, Some(active)) = (steps.is_empty(), activate) {
+            // Only isActive changes: nothing to send before the activation batch.
+            held.push(activation::Pending {
+                result: GroupResult::new(index, change, Outcome::Updated),
+                started: Instant::now(),
+                key: GroupKey::new(&change.service_provider_id, &change.group_id),
+                active,
+                had_steps: false,
+            });
+            continue;
+        }
         if steps.is_empty() {
             let r = refuse(
                 "no command carries out this change",
@@ -219,6 +238,7 @@ pub async fn apply<E: Execute>(
             commands: Vec::new(),
             response: String::new(),
             started: Instant::now(),
+            activate,
         });
     }
 
@@ -249,7 +269,7 @@ pub async fn apply<E: Execute>(
                     if work.next < work.steps.len() {
                         still.push(w);
                     } else {
-                        finish(&mut results, on_result, succeeded(work));
+                        done(&mut results, &mut held, on_result, work);
                     }
                 }
                 Reply::Refused(e) => {
@@ -289,7 +309,7 @@ pub async fn apply<E: Execute>(
                         if work.next < work.steps.len() {
                             still.push(w);
                         } else {
-                            finish(&mut results, on_result, succeeded(work));
+                            done(&mut results, &mut held, on_result, work);
                         }
                     }
                     Verdict::NotApplied => {
@@ -339,6 +359,7 @@ pub async fn apply<E: Execute>(
         }
         active = still;
     }
+    activation::run(exec, held, &mut |r| finish(&mut results, on_result, r)).await;
 
     results.sort_by_key(|r| r.index);
     Report {
@@ -400,6 +421,25 @@ fn succeeded(work: &Work<'_>) -> GroupResult {
         ));
     }
     r
+}
+
+/// A hunt group whose commands all took effect: finished, or held for the activation batch.
+fn done(
+    results: &mut Vec<GroupResult>,
+    held: &mut Vec<activation::Pending>,
+    on_result: &(dyn Fn(&GroupResult) + Sync),
+    work: &Work<'_>,
+) {
+    match work.activate {
+        Some(active) => held.push(activation::Pending {
+            result: succeeded(work),
+            started: work.started,
+            key: GroupKey::new(&work.change.service_provider_id, &work.change.group_id),
+            active,
+            had_steps: true,
+        }),
+        None => finish(results, on_result, succeeded(work)),
+    }
 }
 
 fn failed(work: &Work<'_>, error: GroupError, note: Option<String>) -> GroupResult {
@@ -541,7 +581,8 @@ fn compare(change: &Change, step: &Request, hg: HuntGroup, cc: Option<String>) -
             .fields
             .iter()
             .map(|f| f.path.as_str())
-            .filter(|p| *p != WEIGHTS_PATH && *p != PASSWORD_PATH)
+            // isActive has a command of its own, read back by the activation step.
+            .filter(|p| *p != WEIGHTS_PATH && *p != PASSWORD_PATH && *p != activation::ACTIVE_PATH)
             .collect()
     };
     let id = hg.service_user_id.clone();

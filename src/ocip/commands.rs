@@ -94,6 +94,22 @@ pub enum Request {
         /// Group id.
         group_id: String,
     },
+    /// `GroupHuntGroupModifyActiveInstanceListRequest`: sets whether each hunt group takes
+    /// calls, several hunt groups in one command.
+    ModifyActiveList {
+        /// (serviceUserId, isActive), in the order sent.
+        activations: Vec<(String, bool)>,
+    },
+    /// `GroupDepartmentGetListRequest18`: the group's departments, and with
+    /// `include_enterprise` those of its enterprise too.
+    DepartmentList {
+        /// Service provider id.
+        service_provider_id: String,
+        /// Group id.
+        group_id: String,
+        /// includeEnterpriseDepartments.
+        include_enterprise: bool,
+    },
 }
 
 impl Request {
@@ -116,6 +132,8 @@ impl Request {
             Request::AvailableUsers { .. } => "GroupHuntGroupGetAvailableUserListRequest",
             Request::AvailableDns { .. } => "GroupDnGetAvailableListRequest",
             Request::UsersInGroup { .. } => "UserGetListInGroupRequest",
+            Request::ModifyActiveList { .. } => "GroupHuntGroupModifyActiveInstanceListRequest",
+            Request::DepartmentList { .. } => "GroupDepartmentGetListRequest18",
         }
     }
 
@@ -127,6 +145,7 @@ impl Request {
                 | Request::ModifyInstance(_)
                 | Request::ModifyWeights { .. }
                 | Request::DeleteInstance { .. }
+                | Request::ModifyActiveList { .. }
         )
     }
 }
@@ -245,7 +264,7 @@ pub struct LoginInfo {
 }
 
 /// One row of `huntGroupTable` (read by column heading).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InstanceListEntry {
     /// "Service User Id"
     pub service_user_id: String,
@@ -261,6 +280,22 @@ pub struct InstanceListEntry {
     pub is_active: bool,
     /// "Policy" (as sent; not parsed so an unknown value never fails a listing)
     pub policy: String,
+}
+
+// By hand: a row says a hunt group is active unless it says otherwise (the decoder reads a
+// missing "Is Active" cell the same way), so a default row must not deactivate anything.
+impl Default for InstanceListEntry {
+    fn default() -> Self {
+        InstanceListEntry {
+            service_user_id: String::new(),
+            name: String::new(),
+            phone_number: String::new(),
+            extension: String::new(),
+            department: String::new(),
+            is_active: true,
+            policy: String::new(),
+        }
+    }
 }
 
 /// One row of `groupTable` in `GroupGetListInServiceProviderResponse` (read by column heading).
@@ -307,6 +342,21 @@ pub struct UserRow {
     pub country_code: String,
     /// "National Prefix" (user list only)
     pub national_prefix: String,
+}
+
+/// One row of `departmentTable` in `GroupDepartmentGetListResponse18` (read by column heading).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DepartmentRow {
+    /// "Is Enterprise Department"
+    pub is_enterprise: bool,
+    /// "Department Name"
+    pub name: String,
+    /// "Full Path Name" (the name with its parent departments, as the server writes it)
+    pub full_path_name: String,
+    /// "Calling Line Id Name" (empty when none)
+    pub calling_line_id_name: String,
+    /// "Calling Line Id Phone Number" (empty when none)
+    pub calling_line_id_phone_number: String,
 }
 
 /// One row of `agentUserTable` (read by column heading).
@@ -405,6 +455,8 @@ pub enum Response {
     AvailableDns(Vec<String>),
     /// `UserGetListInGroupResponse`.
     UsersInGroup(Vec<UserRow>),
+    /// `GroupDepartmentGetListResponse18`.
+    DepartmentList(Vec<DepartmentRow>),
 }
 
 impl Response {
@@ -422,6 +474,7 @@ impl Response {
             Response::AvailableUsers(_) => "GroupHuntGroupGetAvailableUserListResponse",
             Response::AvailableDns(_) => "GroupDnGetAvailableListResponse",
             Response::UsersInGroup(_) => "UserGetListInGroupResponse",
+            Response::DepartmentList(_) => "GroupDepartmentGetListResponse18",
         }
     }
 }

@@ -382,6 +382,8 @@ fn decode_command(e: &Elem) -> Result<Request, SchemaViolation> {
         "GroupHuntGroupGetAvailableUserListRequest" => decode_available_users(e),
         "GroupDnGetAvailableListRequest" => decode_available_dns(e),
         "UserGetListInGroupRequest" => decode_users_in_group(e),
+        "GroupHuntGroupModifyActiveInstanceListRequest" => decode_active_list(e),
+        "GroupDepartmentGetListRequest18" => decode_department_list(e),
         other => {
             return Err(v(
                 "command".into(),
@@ -1417,6 +1419,38 @@ fn decode_weights(e: &Elem) -> Result<Request, V> {
     Ok(Request::ModifyWeights {
         service_user_id,
         weights,
+    })
+}
+
+/// `GroupHuntGroupModifyActiveInstanceListRequest`: `serviceActivation*`, each a
+/// `ServiceActivation` (serviceUserId, isActive), none of them nillable.
+fn decode_active_list(e: &Elem) -> Result<Request, V> {
+    let mut s = Seq::new(e, "")?;
+    let mut activations = Vec::new();
+    for a in s.many("serviceActivation", None)? {
+        let path = s.p("serviceActivation");
+        not_nil(a, &path)?;
+        let mut x = Seq::new(a, &path)?;
+        let id = tok(&mut x, "serviceUserId", USER_ID)?;
+        let active = req_bool(&mut x, "isActive")?;
+        x.end()?;
+        activations.push((id, active));
+    }
+    s.end()?;
+    Ok(Request::ModifyActiveList { activations })
+}
+
+/// `GroupDepartmentGetListRequest18`.
+fn decode_department_list(e: &Elem) -> Result<Request, V> {
+    let mut s = Seq::new(e, "")?;
+    let service_provider_id = tok(&mut s, "serviceProviderId", SP_ID)?;
+    let group_id = tok(&mut s, "groupId", GROUP_ID)?;
+    let include_enterprise = req_bool(&mut s, "includeEnterpriseDepartments")?;
+    s.end()?;
+    Ok(Request::DepartmentList {
+        service_provider_id,
+        group_id,
+        include_enterprise,
     })
 }
 

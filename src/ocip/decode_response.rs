@@ -6,8 +6,8 @@
 //! decoded per the XML declaration.
 
 use super::commands::{
-    AgentRow, DepartmentKey, GroupListEntry, InstanceDetails, InstanceListEntry, LoginInfo,
-    OciError, Response, UserRow,
+    AgentRow, DepartmentKey, DepartmentRow, GroupListEntry, InstanceDetails, InstanceListEntry,
+    LoginInfo, OciError, Response, UserRow,
 };
 use super::xml::{decode_document, DecodeError};
 use crate::model::table::{self, Presence, Ty, Value, PROFILE};
@@ -314,6 +314,7 @@ fn decode_command(c: &Element<'_>) -> Result<Response, CodecError> {
                 .map(|n| n.text.trim().to_string())
                 .collect(),
         ),
+        "GroupDepartmentGetListResponse18" => Response::DepartmentList(department_table(c)?),
         other => return Err(CodecError::UnknownType(other.to_string())),
     })
 }
@@ -505,6 +506,38 @@ fn user_table(c: &Element<'_>) -> Result<Vec<UserRow>, CodecError> {
             national_prefix: prefix(r),
         })
         .collect())
+}
+
+/// The `departmentTable` of `GroupDepartmentGetListResponse18`.
+fn department_table(c: &Element<'_>) -> Result<Vec<DepartmentRow>, CodecError> {
+    let Some(t) = c.child("departmentTable") else {
+        return Err(c.missing("departmentTable"));
+    };
+    let t = Table::read(t);
+    if t.column("Department Name").is_none() {
+        return Err(c.missing("colHeading Department Name"));
+    }
+    let (enterprise, name, full, clid_name, clid_phone) = (
+        t.getter("Is Enterprise Department"),
+        t.getter("Department Name"),
+        t.getter("Full Path Name"),
+        t.getter("Calling Line Id Name"),
+        t.getter("Calling Line Id Phone Number"),
+    );
+    t.rows
+        .iter()
+        .map(|r| {
+            let e = enterprise(r);
+            Ok(DepartmentRow {
+                // A server without the column lists group departments only.
+                is_enterprise: !e.trim().is_empty() && parse_bool("Is Enterprise Department", &e)?,
+                name: name(r),
+                full_path_name: full(r),
+                calling_line_id_name: clid_name(r),
+                calling_line_id_phone_number: clid_phone(r),
+            })
+        })
+        .collect()
 }
 
 fn agents(t: &Element<'_>) -> Result<Vec<AgentRow>, CodecError> {

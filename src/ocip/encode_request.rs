@@ -79,6 +79,23 @@ pub fn encode_request(r: &Request) -> String {
                     .close("agentWeight");
             }
         }
+        Request::ModifyActiveList { activations } => {
+            for (id, active) in activations {
+                x.open("serviceActivation")
+                    .text("serviceUserId", id)
+                    .boolean("isActive", *active)
+                    .close("serviceActivation");
+            }
+        }
+        Request::DepartmentList {
+            service_provider_id,
+            group_id,
+            include_enterprise,
+        } => {
+            x.text("serviceProviderId", service_provider_id)
+                .text("groupId", group_id)
+                .boolean("includeEnterpriseDepartments", *include_enterprise);
+        }
     }
     x.close("command");
     x.into_string()

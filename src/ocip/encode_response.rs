@@ -108,6 +108,11 @@ pub fn encode_response(r: &Response) -> String {
             }
             x.close("command");
         }
+        Response::DepartmentList(rows) => {
+            open_data(&mut x, r.type_name());
+            department_table(&mut x, rows);
+            x.close("command");
+        }
     }
     x.into_string()
 }
@@ -172,6 +177,32 @@ fn user_table(x: &mut XmlOut, rows: &[super::commands::UserRow], headings: &[&st
         x.close("row");
     }
     x.close("userTable");
+}
+
+/// The column headings of `GroupDepartmentGetListResponse18`, as R25 documents them.
+pub const DEPARTMENT_COLUMNS: &[&str] = &[
+    "Is Enterprise Department",
+    "Department Name",
+    "Full Path Name",
+    "Calling Line Id Name",
+    "Calling Line Id Phone Number",
+];
+
+fn department_table(x: &mut XmlOut, rows: &[super::commands::DepartmentRow]) {
+    x.open("departmentTable");
+    for h in DEPARTMENT_COLUMNS {
+        x.text("colHeading", h);
+    }
+    for row in rows {
+        x.open("row");
+        col(x, if row.is_enterprise { "true" } else { "false" });
+        col(x, &row.name);
+        col(x, &row.full_path_name);
+        col(x, &row.calling_line_id_name);
+        col(x, &row.calling_line_id_phone_number);
+        x.close("row");
+    }
+    x.close("departmentTable");
 }
 
 /// A whole reply document (ISO-8859-1, characters outside it as references), without the

@@ -155,6 +155,8 @@ async fn fetch_where<E: Execute>(
 ) -> Result<(CurrentState, BTreeMap<GroupKey, ExtraReads>), FetchError> {
     let mut current = CurrentState::new();
     let mut extras: BTreeMap<GroupKey, ExtraReads> = BTreeMap::new();
+    // Hunt groups the listings show inactive: isActive is read from the list, not the details.
+    let mut inactive: BTreeMap<GroupKey, HashSet<String>> = BTreeMap::new();
     let keys: Vec<GroupKey> = groups.into_iter().collect();
     if keys.is_empty() {
         return Ok((current, extras));
@@ -203,6 +205,14 @@ async fn fetch_where<E: Execute>(
                     }
                     None => rows,
                 };
+                let off: HashSet<String> = rows
+                    .iter()
+                    .filter(|r| !r.is_active)
+                    .map(|r| r.service_user_id.clone())
+                    .collect();
+                if !off.is_empty() {
+                    inactive.insert(key.clone(), off);
+                }
                 let mut listed: Vec<String> = rows.into_iter().map(|r| r.service_user_id).collect();
                 listed.sort();
                 listed.dedup();
@@ -263,7 +273,20 @@ async fn fetch_where<E: Execute>(
             break;
         }
     }
+    mark_inactive(&mut current, &inactive);
     Ok((current, extras))
+}
+
+/// Sets `is_active` of every read hunt group from its group's listing: the details reply
+/// carries no such element, so whatever a decoder assumed there is replaced by the list's word.
+fn mark_inactive(current: &mut CurrentState, inactive: &BTreeMap<GroupKey, HashSet<String>>) {
+    let none = HashSet::new();
+    for (key, g) in current.groups.iter_mut() {
+        let off = inactive.get(key).unwrap_or(&none);
+        for (id, h) in g.hunt_groups.iter_mut() {
+            h.is_active = !off.contains(id);
+        }
+    }
 }
 
 /// GetInstance requests per `execute` call: a multiple of 15 × 16 (full documents for up to

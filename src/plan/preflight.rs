@@ -5,8 +5,9 @@
 //! (`GroupHuntGroupGetAvailableUserListRequest`), the group's unassigned numbers
 //! (`GroupDnGetAvailableListRequest`) and its users with their numbers and extensions
 //! (`UserGetListInGroupRequest`). Each rule in [`RULES`] then looks at one change with those
-//! facts. Adding a check (e.g. departments, once they are modelled) is one more request in
-//! [`requests`] and one more rule.
+//! facts. Where a desired hunt group names a department, its group's departments (and its
+//! enterprise's) are read too (`GroupDepartmentGetListRequest18`), and only there. Adding a
+//! check is one more request in [`requests`] and one more rule.
 //!
 //! Codes: 4008 (user not found) is documented BroadWorks behaviour; for the other rules no
 //! public capture shows the code, so the predicted code is the one the sandbox answers with
@@ -16,7 +17,7 @@ use super::diff::paths;
 use super::fetch::{fetch, fetch_with, ExtraReads, FetchError};
 use super::{diff, Action, Change, CurrentState, GroupKey, Plan, PlanOptions};
 use crate::model::{e164, Field, HuntGroup};
-use crate::ocip::commands::{InstanceListEntry, Request, Response, UserRow};
+use crate::ocip::commands::{DepartmentRow, InstanceListEntry, Request, Response, UserRow};
 use crate::ocip::Execute;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -49,6 +50,9 @@ pub enum Rule {
     ExtensionInUse,
     /// A new serviceUserId that is already a user's (or another hunt group's) id.
     UserIdInUse,
+    /// A department that is not one of the group's (or, for an enterprise department, its
+    /// enterprise's).
+    UnknownDepartment,
 }
 
 impl Rule {
@@ -62,6 +66,7 @@ impl Rule {
             Rule::NumberInUse => 4414,
             Rule::ExtensionInUse => 4415,
             Rule::UserIdInUse => 4200,
+            Rule::UnknownDepartment => 4417,
         }
     }
 
@@ -158,6 +163,15 @@ pub fn requests(key: &GroupKey) -> Vec<Request> {
     ]
 }
 
+/// The department read of one group: its own departments and its enterprise's.
+pub fn department_request(key: &GroupKey) -> Request {
+    Request::DepartmentList {
+        service_provider_id: key.service_provider_id.clone(),
+        group_id: key.group_id.clone(),
+        include_enterprise: true,
+    }
+}
+
 /// Reads the current state (with pre-flight reads unless `preflight` is false) and plans.
 pub async fn read_and_plan<E: Execute>(
     exec: &E,
@@ -171,7 +185,21 @@ pub async fn read_and_plan<E: Execute>(
         plan.preflight = PreflightMode::Off;
         return Ok(plan);
     }
-    let (current, extras) = fetch_with(exec, desired, opts, &requests).await?;
+    // The department list only for groups where a desired hunt group names a department:
+    // no extra read otherwise.
+    let with_departments: HashSet<GroupKey> = desired
+        .iter()
+        .filter(|d| d.service_instance_profile.department.value().is_some())
+        .map(GroupKey::of)
+        .collect();
+    let reads = |k: &GroupKey| {
+        let mut r = requests(k);
+        if with_departments.contains(k) {
+            r.push(department_request(k));
+        }
+        r
+    };
+    let (current, extras) = fetch_with(exec, desired, opts, &reads).await?;
     let mut plan = diff(desired, &current, opts);
     let (refusals, notes) = check(&plan, &current, &extras);
     plan.preflight = PreflightMode::Checked;
@@ -193,6 +221,8 @@ pub struct Facts {
     listing: Vec<InstanceListEntry>,
     /// The group's country code, when any read showed it.
     cc: Option<String>,
+    /// The group's and its enterprise's departments (None: not read, or not needed).
+    departments: Option<Vec<DepartmentRow>>,
 }
 
 /// Numbers compared as [`super::diff`] compares them: E.164 with the group's country code,
@@ -261,7 +291,8 @@ impl Facts {
             let what = match i {
                 0 => "GroupHuntGroupGetAvailableUserListRequest",
                 1 => "GroupDnGetAvailableListRequest",
-                _ => "UserGetListInGroupRequest",
+                2 => "UserGetListInGroupRequest",
+                _ => "GroupDepartmentGetListRequest18",
             };
             match r {
                 Ok(Response::AvailableUsers(rows)) => {
@@ -280,6 +311,7 @@ impl Facts {
                         .map(str::to_string);
                     f.users = Some(rows.clone());
                 }
+                Ok(Response::DepartmentList(rows)) => f.departments = Some(rows.clone()),
                 Ok(Response::Error(e)) => note(what, format!("refused: {e}")),
                 Ok(other) => note(what, format!("unexpected {}", other.type_name())),
                 Err(e) => note(what, e.to_string()),
@@ -325,6 +357,7 @@ pub const RULES: &[RuleFn] = &[
     agents_are_users,
     phone_number_is_available,
     extension_is_free,
+    department_exists,
 ];
 
 fn sends(c: &Change, path: &str) -> bool {
@@ -534,6 +567,68 @@ fn extension_is_free(ctx: &mut Ctx<'_>, c: &Change, after: &HuntGroup) -> Vec<Re
     Vec::new()
 }
 
+/// The field path of the department.
+const DEPARTMENT_PATH: &str = "serviceInstanceProfile.department";
+
+/// A department the group (or, for an enterprise department, its enterprise) does not have.
+/// The reason lists the departments there are, or says there are none.
+fn department_exists(ctx: &mut Ctx<'_>, c: &Change, after: &HuntGroup) -> Vec<Refusal> {
+    let Field::Value(d) = &after.service_instance_profile.department else {
+        return Vec::new();
+    };
+    let Some(known) = &ctx.facts.departments else {
+        return Vec::new();
+    };
+    if !sends(c, DEPARTMENT_PATH) {
+        return Vec::new();
+    }
+    let names = |enterprise: bool| -> Vec<&str> {
+        known
+            .iter()
+            .filter(|k| k.is_enterprise == enterprise)
+            .map(|k| k.name.as_str())
+            .collect()
+    };
+    let same_kind = names(d.enterprise);
+    if same_kind.contains(&d.name.as_str()) {
+        return Vec::new();
+    }
+    let (what, whose) = if d.enterprise {
+        (
+            "an enterprise department",
+            format!("the enterprise {}", c.service_provider_id),
+        )
+    } else {
+        ("a department", group_name(c))
+    };
+    let mut hint = match (same_kind.is_empty(), d.enterprise) {
+        (true, false) => "the group has no departments".to_string(),
+        (true, true) => "the enterprise has no departments".to_string(),
+        (false, _) => format!("its departments: {}", same_kind.join(", ")),
+    };
+    // A name that exists at the other level is the likely mix-up: say how to write it.
+    if names(!d.enterprise).contains(&d.name.as_str()) {
+        hint.push_str(&if d.enterprise {
+            format!(
+                "; {} is a department of the group: leave out enterprise: true",
+                d.name
+            )
+        } else {
+            format!(
+                "; {} is an enterprise department: write {{name: {}, enterprise: true}}",
+                d.name, d.name
+            )
+        });
+    }
+    vec![Refusal::new(
+        c,
+        Rule::UnknownDepartment,
+        DEPARTMENT_PATH,
+        &d.name,
+        format!("department {} is not {what} of {whose} ({hint})", d.name),
+    )]
+}
+
 /// Runs every rule over the plan's creates and updates. Returns the refusals (in plan order)
 /// and notes about reads that failed.
 pub fn check(
@@ -621,5 +716,6 @@ mod tests {
         assert_eq!(Rule::NumberInUse.code(), codes::NUMBER_IN_USE);
         assert_eq!(Rule::ExtensionInUse.code(), codes::EXTENSION_IN_USE);
         assert_eq!(Rule::UserIdInUse.code(), codes::USER_ID_IN_USE);
+        assert_eq!(Rule::UnknownDepartment.code(), codes::DEPARTMENT_NOT_FOUND);
     }
 }

@@ -14,6 +14,9 @@
 //! - `write-error=GLOB:CODE`: the same for write commands only (reads of those hunt groups
 //!   still work, so a client can plan and then see some writes of a batch refused).
 //!
+//! An active-list request (several hunt groups in one command) matches when any of its hunt
+//! groups does, and is then refused whole, as BroadWorks refuses it for one bad hunt group.
+//!
 //! Counted commands are hunt group commands (login, authentication and logout are not counted),
 //! summed over all connections since start, starting at 1. Each numbered rule fires once.
 //! `KIND=write:N` counts only write commands (add, modify, weights, delete) instead, so a test

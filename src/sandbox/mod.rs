@@ -412,6 +412,17 @@ fn subject(req: &Request) -> Option<&str> {
     }
 }
 
+/// Every hunt group a command is about: its one subject, or each hunt group of an
+/// active-list request (a fault aimed at one of them refuses the whole command).
+fn subjects(req: &Request) -> Vec<&str> {
+    match req {
+        Request::ModifyActiveList { activations } => {
+            activations.iter().map(|(id, _)| id.as_str()).collect()
+        }
+        _ => subject(req).into_iter().collect(),
+    }
+}
+
 fn is_login(req: &Request) -> bool {
     matches!(
         req,
@@ -501,7 +512,7 @@ impl Core {
                                 "Unauthorized transaction",
                                 Some("Not logged in: send AuthenticationRequest and LoginRequest14sp4 (or LoginRequest22V5 over TLS/SOAP) first, with the same sessionId".into()),
                             ))
-                        } else if let Some(code) = subject(req).and_then(|id| {
+                        } else if let Some(code) = subjects(req).into_iter().find_map(|id| {
                             self.faults
                                 .iter()
                                 .find_map(|f| f.error_for(id, req.is_write()))

@@ -101,6 +101,7 @@ pub fn seed_state() -> SandboxState {
                     hunt_groups: vec![support, legacy],
                 },
             ],
+            departments: vec!["Corporate".into(), "Operations".into()],
         }],
     }
 }

@@ -14,7 +14,8 @@
 //!                         "policy": "Regular", "agentUserId": [ {"userId": "…", "weight": 0} ], … } ] } ] } ] }
 //! ```
 //! Phone numbers may be written in any accepted form; they are kept national. Hunt group
-//! passwords are never stored (only whether one was set).
+//! passwords are never stored (only whether one was set). A service provider may also hold
+//! `"departments"`: its enterprise departments, usable by the hunt groups of all its groups.
 
 use crate::model::{table, Agent, HuntGroup};
 use serde::{Deserialize, Serialize};
@@ -47,6 +48,9 @@ pub struct ServiceProviderState {
     /// Its groups.
     #[serde(default)]
     pub groups: Vec<GroupState>,
+    /// Enterprise department names: usable by the hunt groups of every group of the provider.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub departments: Vec<String>,
 }
 
 /// A group: its numbers, users and hunt groups.
@@ -212,6 +216,10 @@ pub struct JournalRecord {
     /// The serviceUserId of a deleted hunt group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete: Option<String>,
+    /// Several hunt groups written in full by one command (the active-list request), applied
+    /// after `put`: one record, so the command is all or nothing in the journal too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub puts: Vec<JournalPut>,
 }
 
 /// A hunt group written in full, with where it lives.
@@ -395,7 +403,7 @@ fn replay(
                 slots.push(gs);
             }
         }
-        if let Some(p) = rec.put {
+        for p in rec.put.into_iter().chain(rec.puts) {
             let id = p.hunt_group.service_user_id.clone();
             match index.get(&id) {
                 Some(&(si, gi, hi)) => slots[si][gi][hi] = Some(p.hunt_group),
@@ -507,6 +515,7 @@ mod tests {
                 hunt_group: HuntGroupState::with_defaults(id, &format!("N {id}"), "L", "F"),
             }),
             delete: delete.map(String::from),
+            puts: Vec::new(),
         };
         serde_json::to_string(&r).unwrap() + "\n"
     }
@@ -558,6 +567,41 @@ mod tests {
     }
 
     #[test]
+    fn a_record_of_several_puts_applies_each() {
+        let put = |id: &str, active: bool| {
+            let mut h = HuntGroupState::with_defaults(id, &format!("N {id}"), "L", "F");
+            h.hunt_group.is_active = active;
+            JournalPut {
+                service_provider_id: "SP".into(),
+                group_id: "G".into(),
+                hunt_group: h,
+            }
+        };
+        let r = JournalRecord {
+            seq: 1,
+            put: None,
+            delete: None,
+            puts: vec![put("a@x", false), put("c@x", false)],
+        };
+        let (_d, p) = files(&(serde_json::to_string(&r).unwrap() + "\n"));
+        let l = load_full(&p).unwrap();
+        assert_eq!((l.seq, l.replayed), (1, 1));
+        let active: Vec<(String, bool)> = l.state.service_providers[0].groups[0]
+            .hunt_groups
+            .iter()
+            .map(|h| (h.service_user_id.clone(), h.is_active))
+            .collect();
+        assert_eq!(
+            active,
+            [
+                ("a@x".to_string(), false),
+                ("b@x".to_string(), true),
+                ("c@x".to_string(), false)
+            ]
+        );
+    }
+
+    #[test]
     fn a_torn_last_record_is_dropped() {
         let full = rec(1, Some("c@x"), None) + &rec(2, Some("d@x"), None);
         // Cut anywhere inside the second record, including just before its newline.
@@ -602,6 +646,7 @@ mod tests {
                     users: vec![],
                     hunt_groups: vec![],
                 }],
+                departments: vec![],
             }],
         };
         st.service_providers[0].groups[0]

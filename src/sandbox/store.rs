@@ -10,7 +10,7 @@ use super::state::{
 use crate::model::table::{Ty, Value};
 use crate::model::{Department, Field};
 use crate::ocip::commands::{
-    AddInstance, AgentRow, Change, DepartmentKey, GroupListEntry, InstanceDetails,
+    AddInstance, AgentRow, Change, DepartmentKey, DepartmentRow, GroupListEntry, InstanceDetails,
     InstanceListEntry, ModifyInstance, OciError, Request, Response, UserRow,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -294,6 +294,14 @@ impl Store {
                 service_provider_id,
                 group_id,
             } => self.users_in_group(service_provider_id, group_id),
+            Request::ModifyActiveList { activations } => self
+                .modify_active_list(activations)
+                .map(|_| Response::Success),
+            Request::DepartmentList {
+                service_provider_id,
+                group_id,
+                include_enterprise,
+            } => self.department_list(service_provider_id, group_id, *include_enterprise),
             other => Err(err(
                 codes::NOT_LOGGED_IN,
                 format!("{} is not a hunt group command", other.type_name()),
@@ -310,6 +318,9 @@ impl Store {
 
     /// The effect of a write just carried out, as a journal record.
     fn journal_record(&mut self, req: &Request) -> Option<JournalRecord> {
+        if let Request::ModifyActiveList { activations } = req {
+            return self.journal_puts(activations.iter().map(|(id, _)| id.as_str()));
+        }
         let id = subject_id(req)?;
         self.version += 1;
         let seq = self.version;
@@ -318,6 +329,7 @@ impl Store {
                 seq,
                 put: None,
                 delete: Some(id.to_string()),
+                puts: Vec::new(),
             });
         };
         let sp = &self.state.service_providers[si];
@@ -329,6 +341,35 @@ impl Store {
                 hunt_group: self.hgs[si][gi][&key].clone(),
             }),
             delete: None,
+            puts: Vec::new(),
+        })
+    }
+
+    /// One record holding every hunt group a multi-hunt-group write touched (each once);
+    /// `None` when it touched none.
+    fn journal_puts<'a>(&mut self, ids: impl Iterator<Item = &'a str>) -> Option<JournalRecord> {
+        let mut seen = HashSet::new();
+        let puts: Vec<JournalPut> = ids
+            .filter(|id| seen.insert(*id))
+            .filter_map(|id| {
+                let &(si, gi, key) = self.hunt_groups.get(id)?;
+                let sp = &self.state.service_providers[si];
+                Some(JournalPut {
+                    service_provider_id: sp.id.clone(),
+                    group_id: sp.groups[gi].id.clone(),
+                    hunt_group: self.hgs[si][gi][&key].clone(),
+                })
+            })
+            .collect();
+        if puts.is_empty() {
+            return None;
+        }
+        self.version += 1;
+        Some(JournalRecord {
+            seq: self.version,
+            put: None,
+            delete: None,
+            puts,
         })
     }
 
@@ -621,8 +662,7 @@ impl Store {
 
     /// The enterprise-level departments of service provider `si`.
     fn enterprise_departments(&self, si: usize) -> &[String] {
-        let _ = si;
-        &[]
+        &self.state.service_providers[si].departments
     }
 
     fn add(&mut self, a: &AddInstance) -> Result<(), OciError> {
@@ -792,6 +832,50 @@ impl Store {
             );
         }
         Ok(())
+    }
+
+    /// `GroupHuntGroupModifyActiveInstanceListRequest`: every id must be a hunt group, else
+    /// the command is refused as a whole (4008, like a modify of an unknown hunt group) and
+    /// nothing changes. A hunt group listed twice takes its last value.
+    fn modify_active_list(&mut self, activations: &[(String, bool)]) -> Result<(), OciError> {
+        let mut locs = Vec::with_capacity(activations.len());
+        for (id, active) in activations {
+            let (loc, _) = self.hunt_group(id)?;
+            locs.push((loc, *active));
+        }
+        for ((si, gi, key), active) in locs {
+            if let Some(h) = self.hgs[si][gi].get_mut(&key) {
+                h.hunt_group.is_active = active;
+            }
+        }
+        Ok(())
+    }
+
+    /// `GroupDepartmentGetListRequest18`: the group's departments, then (when asked) its
+    /// enterprise's. The sandbox's departments have no parents, so the full path is the name.
+    fn department_list(
+        &self,
+        sp: &str,
+        g: &str,
+        include_enterprise: bool,
+    ) -> Result<Response, OciError> {
+        let (si, gi) = self.group_index(sp, g)?;
+        let row = |name: &String, is_enterprise: bool| DepartmentRow {
+            is_enterprise,
+            name: name.clone(),
+            full_path_name: name.clone(),
+            ..DepartmentRow::default()
+        };
+        let mut rows: Vec<DepartmentRow> = self
+            .group(si, gi)
+            .departments
+            .iter()
+            .map(|d| row(d, false))
+            .collect();
+        if include_enterprise {
+            rows.extend(self.enterprise_departments(si).iter().map(|d| row(d, true)));
+        }
+        Ok(Response::DepartmentList(rows))
     }
 
     fn delete(&mut self, id: &str) -> Result<(), OciError> {

@@ -225,6 +225,50 @@ def test_preflight_reads_parse_with_the_r25_columns(peer):
     assert set(column(listed.user_table, "Country Code")) == {"1"}
 
 
+def active_column(peer, group: str) -> dict:
+    r = peer.call(peer.commands.GroupHuntGroupGetInstanceListRequest(
+        service_provider_id=SP, group_id=group))
+    assert not is_error(r), summary(r)
+    t = r.hunt_group_table
+    return dict(zip(column(t, "Service User Id"), map(norm, column(t, "Is Active"))))
+
+
+def test_active_list_toggles_is_active_all_or_nothing(peer):
+    # huntctl's isActive (issue 15): GroupHuntGroupModifyActiveInstanceListRequest as each SDK
+    # builds it, seen in the instance list's "Is Active" column.
+    c = peer.commands
+    hid = f"act-{peer.tag}@company.com"
+    [(ok, err)] = create(peer, [one_group(peer.tag, service_user_id=hid)])
+    assert ok, summary(err)
+    assert active_column(peer, "SupportGroup")[hid] == "true"
+
+    def set_active(*pairs):
+        return peer.call(c.GroupHuntGroupModifyActiveInstanceListRequest(service_activation=[
+            c.ServiceActivation(service_user_id=i, is_active=a) for i, a in pairs]))
+
+    r = set_active((hid, False))
+    assert not is_error(r), summary(r)
+    assert active_column(peer, "SupportGroup")[hid] == "false"
+    # One unknown hunt group refuses the whole command: hid stays inactive.
+    r = set_active((hid, True), (f"nobody-{peer.tag}@company.com", True))
+    assert is_error(r) and "[Error 4008]" in summary(r), summary(r)
+    assert active_column(peer, "SupportGroup")[hid] == "false"
+    r = set_active((hid, True))
+    assert not is_error(r), summary(r)
+    assert active_column(peer, "SupportGroup")[hid] == "true"
+
+
+def test_department_list_parses_with_the_r25_columns(peer):
+    r = peer.call(peer.commands.GroupDepartmentGetListRequest18(
+        service_provider_id=SP, group_id="SalesGroup", include_enterprise_departments=True))
+    assert not is_error(r), summary(r)
+    t = r.department_table
+    assert t.col_heading == ["Is Enterprise Department", "Department Name", "Full Path Name",
+                             "Calling Line Id Name", "Calling Line Id Phone Number"]
+    assert column(t, "Department Name") == ["Sales", "Corporate", "Operations"]
+    assert list(map(norm, column(t, "Is Enterprise Department"))) == ["false", "true", "true"]
+
+
 def test_unknown_agent_is_refused_with_4008(peer):
     [(ok, err)] = create(peer, [one_group(peer.tag, agent_user_id=["nobody@company.com"])])
     assert not ok

@@ -69,7 +69,8 @@ pub fn preflight_lines(plan: &Plan) -> Vec<(String, Option<String>)> {
 
 /// What a plan says when `--no-preflight` turned the pre-flight reads off.
 pub const PREFLIGHT_OFF: &str = "Pre-flight: off (--no-preflight): refusals by the server \
-     (unknown agents, numbers or extensions in use, ids taken) are not predicted.";
+     (unknown agents, numbers or extensions in use, ids taken, unknown departments) are not \
+     predicted.";
 
 /// A value as shown in a plan: strings quoted, `null` as `(none)`, lists inline.
 pub(crate) fn show(v: &Value) -> String {
