@@ -2053,3 +2053,98 @@ huntGroups:
         assert!(sb.hg("new1@company.com").is_none());
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// department and isActive (issue 15)
+// ---------------------------------------------------------------------------------------------
+
+const DEPT_YAML: &str = "  - serviceUserId: dept-hunt@company.com
+    serviceInstanceProfile:
+      name: Dept Hunt
+      department: Sales
+    isActive: false
+    agentUserId: [john.doe@company.com]
+  - serviceUserId: dept-active-hunt@company.com
+    serviceInstanceProfile:
+      name: Dept Active
+    agentUserId: [jane.smith@company.com]
+";
+
+#[test]
+fn department_and_is_active_round_trip_through_apply_plan_export_csv_and_yaml() {
+    for via in BOTH {
+        let sb = Sb::new(&seed_state(), via);
+        let f = sb.file("dept.yaml", &format!("{SALES_HEAD}{DEPT_YAML}"));
+        let f = f.to_str().unwrap();
+        let p = sb.plan(&[f]);
+        assert!(p.stdout.contains("department"), "{via:?}: {}", p.all());
+        let a = sb.apply(&[f, "--auto-approve"]);
+        assert_eq!(a.code, 0, "{via:?}: {}", a.all());
+        assert!(a.stdout.contains("2 created"), "{via:?}: {}", a.stdout);
+        let h = sb.hg("dept-hunt@company.com").unwrap();
+        assert_eq!(
+            h.service_instance_profile.department,
+            huntctl::model::Field::Value(huntctl::model::Department::group("Sales"))
+        );
+        assert!(!h.is_active, "{via:?}: created inactive");
+        assert!(sb.hg("dept-active-hunt@company.com").unwrap().is_active);
+        assert_converged(&sb, &[f]);
+
+        // Reactivate one, deactivate the other, take the department away.
+        let changed = DEPT_YAML
+            .replace("      department: Sales\n", "      department: null\n")
+            .replace("    isActive: false\n", "")
+            .replace(
+                "      name: Dept Active\n",
+                "      name: Dept Active\n    isActive: false\n",
+            );
+        let g = sb.file("dept2.yaml", &format!("{SALES_HEAD}{changed}"));
+        let g = g.to_str().unwrap();
+        let p = sb.plan(&[g]);
+        assert!(
+            p.stdout.contains("isActive") && p.stdout.contains("department"),
+            "{via:?}: {}",
+            p.all()
+        );
+        let a = sb.apply(&[g, "--auto-approve"]);
+        assert_eq!(a.code, 0, "{via:?}: {}", a.all());
+        assert!(sb.hg("dept-hunt@company.com").unwrap().is_active);
+        assert!(!sb.hg("dept-active-hunt@company.com").unwrap().is_active);
+        assert_eq!(
+            sb.hg("dept-hunt@company.com")
+                .unwrap()
+                .service_instance_profile
+                .department,
+            huntctl::model::Field::Absent
+        );
+        assert_converged(&sb, &[g]);
+
+        // Put the department back, then export: the files say it, and plan them is a no-op.
+        let a = sb.apply(&[f, "--auto-approve"]);
+        assert_eq!(a.code, 0, "{via:?}: {}", a.all());
+        for out in ["export.yaml", "export.csv"] {
+            let path = sb.path(out);
+            let path = path.to_str().unwrap();
+            let format = if out.ends_with("csv") { "csv" } else { "yaml" };
+            let e = sb.run(
+                "export",
+                &[
+                    "--service-provider",
+                    "MyServiceProvider",
+                    "--group",
+                    "SalesGroup",
+                    "--format",
+                    format,
+                    "-o",
+                    path,
+                ],
+            );
+            assert_eq!(e.code, 0, "{via:?}: {}", e.all());
+            let text = std::fs::read_to_string(path).unwrap();
+            assert!(text.contains("Sales"), "{via:?} {out}: {text}");
+            assert!(text.contains("isActive"), "{via:?} {out}: {text}");
+            assert_converged(&sb, &[path]);
+        }
+        ocip_schema::assert_valid_file(&sb.path("record.xml"));
+    }
+}
