@@ -256,19 +256,20 @@ fn weights(id: &str, w: &[(&str, u8)]) -> String {
     )
 }
 
-/// (user id, weight) rows of an agentUserTable.
-fn agent_rows(seg: &str) -> Vec<(String, String)> {
-    let table = between(seg, "<agentUserTable>", "</agentUserTable>");
+/// The (`a`, `b`) columns, found by heading, of every row of an OCI table in `table`.
+fn column_pairs(table: &str, a: &str, b: &str) -> Vec<(String, String)> {
     let heads: Vec<String> = table
         .split("<colHeading>")
         .skip(1)
         .map(|s| s[..s.find('<').unwrap()].to_string())
         .collect();
-    let wi = heads
-        .iter()
-        .position(|h| h == "Weight")
-        .expect("Weight column");
-    let ui = heads.iter().position(|h| h == "User Id").unwrap();
+    let col = |name: &str| {
+        heads
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no {name} column in {heads:?}"))
+    };
+    let (ai, bi) = (col(a), col(b));
     table
         .split("<row>")
         .skip(1)
@@ -276,17 +277,23 @@ fn agent_rows(seg: &str) -> Vec<(String, String)> {
             let cols: Vec<String> = r
                 .split("<col")
                 .skip(1)
-                .map(|c| {
-                    if c.starts_with("/>") {
-                        String::new()
-                    } else {
-                        c[1..c.find("</col>").unwrap()].to_string()
-                    }
+                .map(|c| match c.strip_prefix("/>") {
+                    Some(_) => String::new(),
+                    None => c[1..c.find("</col>").unwrap()].to_string(),
                 })
                 .collect();
-            (cols[ui].clone(), cols[wi].clone())
+            (cols[ai].clone(), cols[bi].clone())
         })
         .collect()
+}
+
+/// (user id, weight) rows of an agentUserTable.
+fn agent_rows(seg: &str) -> Vec<(String, String)> {
+    column_pairs(
+        &between(seg, "<agentUserTable>", "</agentUserTable>"),
+        "User Id",
+        "Weight",
+    )
 }
 
 // ------------------------------------------------------------------------------------------
@@ -2194,30 +2201,7 @@ fn active_list(items: &[(&str, &str)]) -> String {
 
 /// (serviceUserId, Is Active) of every row of a huntGroupTable, found by heading.
 fn active_rows(seg: &str) -> Vec<(String, String)> {
-    let headings: Vec<String> = seg
-        .split("<colHeading>")
-        .skip(1)
-        .map(|h| h[..h.find("</colHeading>").unwrap()].to_string())
-        .collect();
-    let id = headings
-        .iter()
-        .position(|h| h == "Service User Id")
-        .unwrap();
-    let active = headings.iter().position(|h| h == "Is Active").unwrap();
-    seg.split("<row>")
-        .skip(1)
-        .map(|row| {
-            let cols: Vec<String> = row
-                .split("<col")
-                .skip(1)
-                .map(|c| match c.strip_prefix("/>") {
-                    Some(_) => String::new(),
-                    None => c[1..c.find("</col>").unwrap()].to_string(),
-                })
-                .collect();
-            (cols[id].clone(), cols[active].clone())
-        })
-        .collect()
+    column_pairs(seg, "Service User Id", "Is Active")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

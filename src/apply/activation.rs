@@ -222,13 +222,7 @@ async fn read_back<E: Execute>(
         k.dedup();
         k
     };
-    let lists: Vec<Request> = keys
-        .iter()
-        .map(|k| Request::GetInstanceList {
-            service_provider_id: k.service_provider_id.clone(),
-            group_id: k.group_id.clone(),
-        })
-        .collect();
+    let lists: Vec<Request> = keys.iter().map(GroupKey::list_request).collect();
     let mut replies = exec.execute(lists).await.into_iter();
     let mut seen: HashMap<GroupKey, Result<HashMap<String, bool>, String>> = HashMap::new();
     for k in keys {

@@ -513,13 +513,7 @@ async fn verify<E: Execute>(exec: &E, items: &[(&Change, &Request)]) -> Vec<Verd
     let mut listings: HashMap<GroupKey, Result<HashSet<String>, String>> = HashMap::new();
     if !need_list.is_empty() {
         let keys: Vec<GroupKey> = need_list.into_iter().collect();
-        let lists: Vec<Request> = keys
-            .iter()
-            .map(|k| Request::GetInstanceList {
-                service_provider_id: k.service_provider_id.clone(),
-                group_id: k.group_id.clone(),
-            })
-            .collect();
+        let lists: Vec<Request> = keys.iter().map(GroupKey::list_request).collect();
         let mut replies = exec.execute(lists).await.into_iter();
         for key in keys {
             let listing = match replies.next() {

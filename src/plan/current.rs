@@ -30,6 +30,14 @@ impl GroupKey {
     pub fn of(hg: &HuntGroup) -> Self {
         GroupKey::new(&hg.service_provider_id, &hg.group_id)
     }
+
+    /// `GroupHuntGroupGetInstanceListRequest` for this group.
+    pub fn list_request(&self) -> crate::ocip::commands::Request {
+        crate::ocip::commands::Request::GetInstanceList {
+            service_provider_id: self.service_provider_id.clone(),
+            group_id: self.group_id.clone(),
+        }
+    }
 }
 
 /// What was read from one group.

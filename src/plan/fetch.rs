@@ -161,13 +161,7 @@ async fn fetch_where<E: Execute>(
     if keys.is_empty() {
         return Ok((current, extras));
     }
-    let mut lists: Vec<Request> = keys
-        .iter()
-        .map(|k| Request::GetInstanceList {
-            service_provider_id: k.service_provider_id.clone(),
-            group_id: k.group_id.clone(),
-        })
-        .collect();
+    let mut lists: Vec<Request> = keys.iter().map(GroupKey::list_request).collect();
     // Where the extra requests ride: behind the listings when all of them fit one document
     // with the listings (no round trip of their own, no wait for the sessions that are still
     // logging in), else behind the detail reads, when every session is up.
