@@ -14,7 +14,7 @@
 //! field (agents, policy, numbers) still reads a typed struct, and generic code reads values.
 
 use super::{e164, Agent, Department, Field, HuntGroup, Policy, Secret};
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 
 /// Which command carries a field on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -658,16 +658,7 @@ impl ValueRef<'_> {
 
     /// The value as JSON, as plans, undo files and `--json` show it (a password is masked).
     pub fn to_json(self) -> Json {
-        match self {
-            ValueRef::Text(s) => json!(s),
-            ValueRef::Bool(b) => json!(b),
-            ValueRef::Int(n) => json!(n),
-            ValueRef::Policy(p) => json!(p.as_str()),
-            ValueRef::Aliases(a) => json!(a),
-            ValueRef::Agents(a) => json!(a),
-            ValueRef::Password(s) => json!(s),
-            ValueRef::Department(d) => d.to_json(),
-        }
+        serde_json::to_value(self).unwrap_or(Json::Null)
     }
 
     /// The text of a scalar value as it goes in an XML element or a CSV cell; `None` for lists,
@@ -680,6 +671,30 @@ impl ValueRef<'_> {
             ValueRef::Int(n) => Some(Cow::Owned(n.to_string())),
             ValueRef::Policy(p) => Some(Cow::Borrowed(p.as_str())),
             _ => None,
+        }
+    }
+}
+
+// Written straight to the serializer: a plan of 100,000 hunt groups serialises millions of
+// values, and a JSON tree per value first cost 20 MB of peak memory in the 10,000 plan bench.
+impl serde::Serialize for ValueRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match *self {
+            ValueRef::Text(t) => s.serialize_str(t),
+            ValueRef::Bool(b) => s.serialize_bool(b),
+            ValueRef::Int(n) => s.serialize_u32(n),
+            ValueRef::Policy(p) => s.serialize_str(p.as_str()),
+            ValueRef::Aliases(a) => a.serialize(s),
+            ValueRef::Agents(a) => a.serialize(s),
+            ValueRef::Password(p) => p.serialize(s),
+            ValueRef::Department(d) if d.enterprise => {
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("name", &d.name)?;
+                m.serialize_entry("enterprise", &true)?;
+                m.end()
+            }
+            ValueRef::Department(d) => s.serialize_str(&d.name),
         }
     }
 }
@@ -960,8 +975,8 @@ pub(super) fn serialize<S: serde::Serializer>(h: &HuntGroup, s: S) -> Result<S::
     fn entry<M: SerializeMap>(m: &mut M, d: &FieldDef, h: &HuntGroup) -> Result<(), M::Error> {
         match d.get(h) {
             Field::Unmanaged => Ok(()),
-            Field::Absent => m.serialize_entry(d.key(), &Json::Null),
-            Field::Value(v) => m.serialize_entry(d.key(), &v.to_json()),
+            Field::Absent => m.serialize_entry(d.key(), &()),
+            Field::Value(v) => m.serialize_entry(d.key(), &v),
         }
     }
     let mut m = s.serialize_map(None)?;

@@ -388,9 +388,10 @@ pub struct AgentRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InstanceDetails {
     /// The settings, in a hunt group whose key the caller fills in; optional elements the
-    /// reply leaves out are `Absent`, numbers are as the server wrote them.
+    /// reply leaves out are `Absent`, numbers are as the server wrote them. Its agents are
+    /// not used: the agents are `agents`.
     pub hunt_group: HuntGroup,
-    /// agentUserTable, rows in hunt order (their weights are in `hunt_group`'s agents too).
+    /// agentUserTable, rows in hunt order, with their weights: the hunt group's agents.
     pub agents: Vec<AgentRow>,
     /// countryCode? (the profile's numbers are national on real servers)
     pub country_code: Option<String>,

@@ -2,7 +2,7 @@
 //! the desired state.
 
 use crate::model::table::{self, Compare, Value, ValueRef};
-use crate::model::{e164, Field, HuntGroup, Policy};
+use crate::model::{e164, Agent, Field, HuntGroup, Policy};
 use crate::ocip::commands::InstanceDetails;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -139,10 +139,14 @@ pub fn from_details(
         }
     }
     // Weights mean nothing for other policies; leaving them out keeps plans quiet.
-    if h.policy != Policy::Weighted {
-        for a in &mut h.agents {
-            a.weight = None;
-        }
-    }
+    let weighted = h.policy == Policy::Weighted;
+    h.agents = d
+        .agents
+        .iter()
+        .map(|r| Agent {
+            user_id: r.user_id.clone(),
+            weight: weighted.then_some(r.weight),
+        })
+        .collect();
     h
 }
