@@ -961,6 +961,18 @@ pub fn to_json(h: &HuntGroup) -> Json {
 /// files, `--json` output and the sandbox's state. Unmanaged fields are left out, `Absent` is
 /// `null`, the password is masked.
 pub(super) fn serialize<S: serde::Serializer>(h: &HuntGroup, s: S) -> Result<S::Ok, S::Error> {
+    serialize_with(h, true, &[], s)
+}
+
+/// [`HuntGroup`]'s JSON shape without its enterprise and group (when `with_group` is false:
+/// where it is stored says them) and with `extra` flags at the end: the sandbox's state and
+/// journal, written straight to the file.
+pub fn serialize_with<S: serde::Serializer>(
+    h: &HuntGroup,
+    with_group: bool,
+    extra: &[(&str, bool)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     struct Profile<'a>(&'a HuntGroup);
     impl serde::Serialize for Profile<'_> {
@@ -987,9 +999,12 @@ pub(super) fn serialize<S: serde::Serializer>(h: &HuntGroup, s: S) -> Result<S::
                 m.serialize_entry(PROFILE, &Profile(h))?;
                 profile_written = true;
             }
-        } else {
+        } else if with_group || d.carrier != Carrier::Identity || d.key() == "serviceUserId" {
             entry(&mut m, d, h)?;
         }
+    }
+    for (k, v) in extra {
+        m.serialize_entry(k, v)?;
     }
     m.end()
 }

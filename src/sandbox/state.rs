@@ -156,15 +156,12 @@ impl HuntGroupState {
 
 impl Serialize for HuntGroupState {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut v = table::to_json(&self.hunt_group);
-        if let Some(m) = v.as_object_mut() {
-            m.remove("serviceProviderId");
-            m.remove("groupId");
-            if self.password_set {
-                m.insert("passwordSet".into(), serde_json::Value::Bool(true));
-            }
-        }
-        v.serialize(s)
+        let password_set: &[(&str, bool)] = if self.password_set {
+            &[("passwordSet", true)]
+        } else {
+            &[]
+        };
+        table::serialize_with(&self.hunt_group, false, password_set, s)
     }
 }
 
