@@ -385,6 +385,34 @@ pub fn e164(number: &str, country_code: Option<&str>) -> String {
     }
 }
 
+/// True when two phone numbers (or SIP URIs) are the same number.
+///
+/// Both are normalised to E.164 with the hunt group's country code. When the server gave no
+/// country code (it sends one only with a phone number), a national desired number still equals
+/// an international current one that ends with it after a 1–3 digit country code: being liberal
+/// in what is read, as PROTOCOL.md asks, rather than planning a change that apply cannot make
+/// converge.
+pub fn same_number(d: &str, c: &str, cc: Option<&str>) -> bool {
+    let (dn, cn) = (e164(d, cc), e164(c, cc));
+    if dn == cn {
+        return true;
+    }
+    if cc.is_some() {
+        return false;
+    }
+    let national = |s: &str| !s.is_empty() && s.chars().all(|ch| ch.is_ascii_digit());
+    let international = |s: &str| s.strip_prefix('+').filter(|r| national(r)).map(str::len);
+    match (international(&dn), international(&cn)) {
+        (None, Some(len)) if national(&dn) => {
+            cn.ends_with(dn.as_str()) && (1..=3).contains(&(len - dn.len().min(len)))
+        }
+        (Some(len), None) if national(&cn) => {
+            dn.ends_with(cn.as_str()) && (1..=3).contains(&(len - cn.len().min(len)))
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,6 +424,17 @@ mod tests {
         assert_eq!(e164("2025550100", Some("1")), "+12025550100");
         assert_eq!(e164("sip:x@y.com", None), "sip:x@y.com");
         assert_eq!(e164("2025550100", None), "2025550100");
+    }
+
+    #[test]
+    fn national_equals_international_only_with_a_plausible_country_code() {
+        assert!(same_number("2025550110", "+12025550110", None));
+        assert!(same_number("+1-2025550110", "2025550110", Some("1")));
+        assert!(same_number("+12025550110", "2025550110", None));
+        assert!(!same_number("2025550110", "+12025550111", None));
+        assert!(!same_number("2025550110", "+12025550110", Some("44")));
+        assert!(!same_number("550110", "+12025550110", None));
+        assert!(!same_number("sip:a@b", "+12025550110", None));
     }
 
     #[test]

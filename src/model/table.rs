@@ -13,7 +13,7 @@
 //! The [`Slot`] of a row reaches the typed field of [`HuntGroup`], so code that must know a
 //! field (agents, policy, numbers) still reads a typed struct, and generic code reads values.
 
-use super::{e164, Agent, Department, Field, HuntGroup, Policy, Secret};
+use super::{same_number, Agent, Department, Field, HuntGroup, Policy, Secret};
 use serde_json::Value as Json;
 
 /// Which command carries a field on the wire.
@@ -865,43 +865,19 @@ impl FieldDef {
             _ => Err(format!("{} is not a single value", self.path)),
         }
     }
-
-    /// True when desired `d` and current `c` agree on this field (`cc` is the group's country
-    /// code, for national numbers). An unmanaged or write-only field always agrees; agents are
-    /// compared by [`Compare::Agents`] in the diff, which knows the policy, and agree here
-    /// when their ids and managed weights are equal in order.
-    pub fn same(&self, d: &HuntGroup, c: &HuntGroup, cc: Option<&str>) -> bool {
-        let (dv, cv) = (self.get(d), self.get(c));
-        match (&dv, self.compare) {
-            (Field::Unmanaged, _) | (_, Compare::WriteOnly) => return true,
-            _ => {}
-        }
-        match (dv, cv) {
-            (Field::Value(a), Field::Value(b)) => same_value(self.compare, a, b, cc),
-            (Field::Absent, Field::Absent | Field::Unmanaged) => true,
-            _ => false,
-        }
-    }
 }
 
-/// Compares two values of one field by its [`Compare`] rule.
+/// Compares two values of one field by its [`Compare`] rule (`cc`: the group's country code,
+/// for national numbers). Agents are compared by the diff, which knows the policy.
 pub fn same_value(cmp: Compare, a: ValueRef<'_>, b: ValueRef<'_>, cc: Option<&str>) -> bool {
     match (cmp, a, b) {
-        (Compare::E164, ValueRef::Text(x), ValueRef::Text(y)) => {
-            x == y || e164(x, cc) == e164(y, cc) || e164(x, None) == e164(y, cc)
-        }
+        (Compare::E164, ValueRef::Text(x), ValueRef::Text(y)) => same_number(x, y, cc),
         (Compare::Set, ValueRef::Aliases(x), ValueRef::Aliases(y)) => {
             let mut x: Vec<&str> = x.iter().map(|s| s.trim()).collect();
             let mut y: Vec<&str> = y.iter().map(|s| s.trim()).collect();
             x.sort_unstable();
             y.sort_unstable();
             x == y
-        }
-        (Compare::Agents, ValueRef::Agents(x), ValueRef::Agents(y)) => {
-            x.len() == y.len()
-                && x.iter().zip(y).all(|(d, c)| {
-                    d.user_id == c.user_id && (d.weight.is_none() || d.weight == c.weight)
-                })
         }
         (Compare::WriteOnly, ..) => true,
         (_, x, y) => x == y,

@@ -4,8 +4,8 @@ use super::{
     fingerprint, Action, AgentChanges, Change, CurrentState, FieldChange, GroupKey, Plan,
     PlanOptions, UnmanagedHuntGroup, WeightChange, FORMAT_VERSION, PASSWORD_NOTE,
 };
-use crate::model::table::{self, Carrier, Compare, FieldDef, Ty, ValueRef};
-use crate::model::{e164, Agent, Field, HuntGroup, Policy};
+use crate::model::table::{self, Carrier, Ty, ValueRef};
+use crate::model::{Agent, Field, HuntGroup, Policy};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
 
@@ -211,42 +211,6 @@ fn json_of(v: &Field<ValueRef<'_>>) -> Value {
     }
 }
 
-/// True when a desired and a current value agree by the field's comparison rule.
-fn same(f: &FieldDef, d: ValueRef<'_>, c: ValueRef<'_>, cc: Option<&str>) -> bool {
-    match (f.compare, d, c) {
-        (Compare::E164, ValueRef::Text(x), ValueRef::Text(y)) => same_number(x, y, cc),
-        (cmp, x, y) => table::same_value(cmp, x, y, cc),
-    }
-}
-
-/// True when two phone numbers (or SIP URIs) are the same number.
-///
-/// Both are normalised to E.164 with the hunt group's country code. When the server gave no
-/// country code (it sends one only with a phone number), a national desired number still equals
-/// an international current one that ends with it after a 1–3 digit country code: being liberal
-/// in what is read, as PROTOCOL.md asks, rather than planning a change that apply cannot make
-/// converge.
-pub(crate) fn same_number(d: &str, c: &str, cc: Option<&str>) -> bool {
-    let (dn, cn) = (e164(d, cc), e164(c, cc));
-    if dn == cn {
-        return true;
-    }
-    if cc.is_some() {
-        return false;
-    }
-    let national = |s: &str| !s.is_empty() && s.chars().all(|ch| ch.is_ascii_digit());
-    let international = |s: &str| s.strip_prefix('+').filter(|r| national(r)).map(str::len);
-    match (international(&dn), international(&cn)) {
-        (None, Some(len)) if national(&dn) => {
-            cn.ends_with(dn.as_str()) && (1..=3).contains(&(len - dn.len().min(len)))
-        }
-        (Some(len), None) if national(&cn) => {
-            dn.ends_with(cn.as_str()) && (1..=3).contains(&(len - cn.len().min(len)))
-        }
-        _ => false,
-    }
-}
-
 struct Differ {
     fields: Vec<FieldChange>,
     warnings: Vec<String>,
@@ -291,7 +255,7 @@ fn update(d: &HuntGroup, c: &HuntGroup, cc: Option<&str>) -> Change {
         let (dv, cv) = (f.get(d), f.get(c));
         match (&dv, &cv) {
             (Field::Unmanaged, _) => {}
-            (Field::Value(a), Field::Value(b)) if same(f, *a, *b, cc) => {}
+            (Field::Value(a), Field::Value(b)) if table::same_value(f.compare, *a, *b, cc) => {}
             (Field::Value(a), _) => fields.push(FieldChange {
                 path: f.path.into(),
                 old: json_of(&cv),
@@ -445,20 +409,4 @@ fn merge(d: &HuntGroup, c: &HuntGroup) -> HuntGroup {
         })
         .collect();
     out
-}
-
-#[cfg(test)]
-mod number_tests {
-    use super::same_number;
-
-    #[test]
-    fn national_equals_international_only_with_a_plausible_country_code() {
-        assert!(same_number("2025550110", "+12025550110", None));
-        assert!(same_number("+1-2025550110", "2025550110", Some("1")));
-        assert!(same_number("+12025550110", "2025550110", None));
-        assert!(!same_number("2025550110", "+12025550111", None));
-        assert!(!same_number("2025550110", "+12025550110", Some("44")));
-        assert!(!same_number("550110", "+12025550110", None));
-        assert!(!same_number("sip:a@b", "+12025550110", None));
-    }
 }

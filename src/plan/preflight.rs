@@ -254,12 +254,12 @@ impl Numbers {
                 && self
                     .all
                     .iter()
-                    .any(|a| super::diff::same_number(number, a, None)))
+                    .any(|a| crate::model::same_number(number, a, None)))
     }
 }
 
 fn same(a: &str, b: &str, cc: Option<&str>) -> bool {
-    !a.trim().is_empty() && !b.trim().is_empty() && super::diff::same_number(a, b, cc)
+    !a.trim().is_empty() && !b.trim().is_empty() && crate::model::same_number(a, b, cc)
 }
 
 impl Facts {
