@@ -112,6 +112,7 @@ impl Pending {
 }
 
 /// How one activation command ended.
+#[derive(Clone)]
 enum Reply {
     Done,
     Refused(GroupError),
@@ -128,6 +129,25 @@ fn classify(r: Option<Result<Response, CommandFailure>>) -> Reply {
         Some(Err(CommandFailure::Unknown(m))) => Reply::Unknown(m),
         Some(Err(e @ CommandFailure::BadReply(_))) => Reply::Unknown(e.to_string()),
         None => Reply::Unknown("no result".into()),
+    }
+}
+
+/// Ends a hunt group's result by its own command's reply (a refusal is its own: it was alone
+/// in the command), or keeps it for the read-back when the outcome is unknown.
+fn settle(
+    p: Pending,
+    reply: Reply,
+    unknown: &mut Vec<(Pending, String)>,
+    finish: &mut (dyn FnMut(GroupResult) + Send),
+) {
+    match reply {
+        Reply::Done => finish(p.done(false)),
+        Reply::Refused(e) => finish(p.failed(e, "refused by the server", "ErrorResponse")),
+        Reply::NotSent(m) => {
+            let e = GroupError::plain(&format!("not sent: {m}"));
+            finish(p.failed(e, "not sent", ""))
+        }
+        Reply::Unknown(m) => unknown.push((p, m)),
     }
 }
 
@@ -170,18 +190,13 @@ pub(crate) async fn run<E: Execute>(
     let mut unknown: Vec<(Pending, String)> = Vec::new();
     for batch in batches {
         match classify(replies.next()) {
-            Reply::Done => batch.into_iter().for_each(|p| finish(p.done(false))),
-            // Alone in its command: the refusal is its own.
-            Reply::Refused(e) if batch.len() == 1 => batch.into_iter().for_each(|p| {
-                finish(p.failed(e.clone(), "refused by the server", "ErrorResponse"))
-            }),
             // One bad hunt group refuses the whole command: find it by sending them one by one.
-            Reply::Refused(_) => singles.extend(batch),
-            Reply::NotSent(m) => batch.into_iter().for_each(|p| {
-                let e = GroupError::plain(&format!("not sent: {m}"));
-                finish(p.failed(e, "not sent", ""))
-            }),
-            Reply::Unknown(m) => unknown.extend(batch.into_iter().map(|p| (p, m.clone()))),
+            Reply::Refused(_) if batch.len() > 1 => singles.extend(batch),
+            reply => {
+                for p in batch {
+                    settle(p, reply.clone(), &mut unknown, finish);
+                }
+            }
         }
     }
     if !singles.is_empty() {
@@ -190,19 +205,10 @@ pub(crate) async fn run<E: Execute>(
             .map(|p| request(std::slice::from_ref(p)))
             .collect();
         let mut replies = exec.execute(reqs).await.into_iter();
-        for p in singles {
+        for mut p in singles {
             // The refused batch was one command already sent for it.
-            let mut p = p;
             p.result.commands.push(COMMAND.to_string());
-            match classify(replies.next()) {
-                Reply::Done => finish(p.done(false)),
-                Reply::Refused(e) => finish(p.failed(e, "refused by the server", "ErrorResponse")),
-                Reply::NotSent(m) => {
-                    let e = GroupError::plain(&format!("not sent: {m}"));
-                    finish(p.failed(e, "not sent", ""))
-                }
-                Reply::Unknown(m) => unknown.push((p, m)),
-            }
+            settle(p, classify(replies.next()), &mut unknown, finish);
         }
     }
     if !unknown.is_empty() {
@@ -216,28 +222,22 @@ async fn read_back<E: Execute>(
     unknown: Vec<(Pending, String)>,
     finish: &mut (dyn FnMut(GroupResult) + Send),
 ) {
-    let keys: Vec<GroupKey> = {
-        let mut k: Vec<GroupKey> = unknown.iter().map(|(p, _)| p.key.clone()).collect();
-        k.sort();
-        k.dedup();
-        k
-    };
-    let lists: Vec<Request> = keys.iter().map(GroupKey::list_request).collect();
-    let mut replies = exec.execute(lists).await.into_iter();
-    let mut seen: HashMap<GroupKey, Result<HashMap<String, bool>, String>> = HashMap::new();
-    for k in keys {
-        let listing = match replies.next() {
-            Some(Ok(Response::InstanceList(rows))) => Ok(rows
-                .into_iter()
-                .map(|r| (r.service_user_id, r.is_active))
-                .collect()),
-            Some(Ok(Response::Error(e))) => Err(e.to_string()),
-            Some(Ok(other)) => Err(format!("unexpected {}", other.type_name())),
-            Some(Err(e)) => Err(e.to_string()),
-            None => Err("no result".into()),
-        };
-        seen.insert(k, listing);
-    }
+    let mut keys: Vec<GroupKey> = unknown.iter().map(|(p, _)| p.key.clone()).collect();
+    keys.sort();
+    keys.dedup();
+    let seen: HashMap<GroupKey, Result<HashMap<String, bool>, String>> =
+        super::read_listings(exec, keys)
+            .await
+            .into_iter()
+            .map(|(k, rows)| {
+                let active = rows.map(|r| {
+                    r.into_iter()
+                        .map(|r| (r.service_user_id, r.is_active))
+                        .collect()
+                });
+                (k, active)
+            })
+            .collect();
     for (p, why) in unknown {
         let lost = GroupError::plain(&format!("outcome unknown: {why}"));
         match seen.get(&p.key) {

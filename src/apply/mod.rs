@@ -19,7 +19,7 @@ pub use activation::ACTIVATION_BATCH;
 pub use report::{GroupError, GroupResult, Outcome, Report, REPORT_FORMAT_VERSION};
 
 use crate::model::HuntGroup;
-use crate::ocip::commands::{Request, Response};
+use crate::ocip::commands::{InstanceListEntry, Request, Response};
 use crate::ocip::{CommandFailure, Execute};
 use crate::plan::{
     diff, from_details, Action, Change, CurrentState, GroupKey, GroupState, Plan, PlanOptions,
@@ -510,24 +510,17 @@ async fn verify<E: Execute>(exec: &E, items: &[(&Change, &Request)]) -> Vec<Verd
         }
     }
 
-    let mut listings: HashMap<GroupKey, Result<HashSet<String>, String>> = HashMap::new();
-    if !need_list.is_empty() {
-        let keys: Vec<GroupKey> = need_list.into_iter().collect();
-        let lists: Vec<Request> = keys.iter().map(GroupKey::list_request).collect();
-        let mut replies = exec.execute(lists).await.into_iter();
-        for key in keys {
-            let listing = match replies.next() {
-                Some(Ok(Response::InstanceList(rows))) => {
-                    Ok(rows.into_iter().map(|r| r.service_user_id).collect())
-                }
-                Some(Ok(Response::Error(e))) => Err(e.to_string()),
-                Some(Ok(other)) => Err(format!("unexpected {}", other.type_name())),
-                Some(Err(e)) => Err(e.to_string()),
-                None => Err("no result".into()),
-            };
-            listings.insert(key, listing);
-        }
-    }
+    let listings: HashMap<GroupKey, Result<HashSet<String>, String>> =
+        read_listings(exec, need_list.into_iter().collect())
+            .await
+            .into_iter()
+            .map(|(k, rows)| {
+                (
+                    k,
+                    rows.map(|r| r.into_iter().map(|r| r.service_user_id).collect()),
+                )
+            })
+            .collect();
 
     items
         .iter()
@@ -545,6 +538,31 @@ async fn verify<E: Execute>(exec: &E, items: &[(&Change, &Request)]) -> Vec<Verd
                 }
             });
             judge(change, step, seen)
+        })
+        .collect()
+}
+
+/// The listing of each group of `keys` (one `GroupHuntGroupGetInstanceListRequest` each, in
+/// one batch), or why it could not be read: how a write whose reply was lost is settled.
+pub(crate) async fn read_listings<E: Execute>(
+    exec: &E,
+    keys: Vec<GroupKey>,
+) -> HashMap<GroupKey, Result<Vec<InstanceListEntry>, String>> {
+    if keys.is_empty() {
+        return HashMap::new();
+    }
+    let lists: Vec<Request> = keys.iter().map(GroupKey::list_request).collect();
+    let mut replies = exec.execute(lists).await.into_iter();
+    keys.into_iter()
+        .map(|key| {
+            let listing = match replies.next() {
+                Some(Ok(Response::InstanceList(rows))) => Ok(rows),
+                Some(Ok(Response::Error(e))) => Err(e.to_string()),
+                Some(Ok(other)) => Err(format!("unexpected {}", other.type_name())),
+                Some(Err(e)) => Err(e.to_string()),
+                None => Err("no result".into()),
+            };
+            (key, listing)
         })
         .collect()
 }
