@@ -323,25 +323,23 @@ impl Store {
         }
         let id = subject_id(req)?;
         self.version += 1;
-        let seq = self.version;
-        let Some(&(si, gi, key)) = self.hunt_groups.get(id) else {
-            return Some(JournalRecord {
-                seq,
-                put: None,
-                delete: Some(id.to_string()),
-                puts: Vec::new(),
-            });
-        };
-        let sp = &self.state.service_providers[si];
+        let put = self.journal_put(id);
         Some(JournalRecord {
-            seq,
-            put: Some(JournalPut {
-                service_provider_id: sp.id.clone(),
-                group_id: sp.groups[gi].id.clone(),
-                hunt_group: self.hgs[si][gi][&key].clone(),
-            }),
-            delete: None,
+            seq: self.version,
+            delete: put.is_none().then(|| id.to_string()),
+            put,
             puts: Vec::new(),
+        })
+    }
+
+    /// A hunt group as it is now, with where it lives: what the journal keeps of a write.
+    fn journal_put(&self, id: &str) -> Option<JournalPut> {
+        let &(si, gi, key) = self.hunt_groups.get(id)?;
+        let sp = &self.state.service_providers[si];
+        Some(JournalPut {
+            service_provider_id: sp.id.clone(),
+            group_id: sp.groups[gi].id.clone(),
+            hunt_group: self.hgs[si][gi][&key].clone(),
         })
     }
 
@@ -351,15 +349,7 @@ impl Store {
         let mut seen = HashSet::new();
         let puts: Vec<JournalPut> = ids
             .filter(|id| seen.insert(*id))
-            .filter_map(|id| {
-                let &(si, gi, key) = self.hunt_groups.get(id)?;
-                let sp = &self.state.service_providers[si];
-                Some(JournalPut {
-                    service_provider_id: sp.id.clone(),
-                    group_id: sp.groups[gi].id.clone(),
-                    hunt_group: self.hgs[si][gi][&key].clone(),
-                })
-            })
+            .filter_map(|id| self.journal_put(id))
             .collect();
         if puts.is_empty() {
             return None;
