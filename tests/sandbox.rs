@@ -970,10 +970,9 @@ async fn soap_call(client: &reqwest::Client, url: &str, inner: &str) -> (u16, St
     (status, inner)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn soap_transport_with_cookie_sessions() {
-    let dir = tempfile::tempdir().unwrap();
-    let h = sandbox_with(dir.path(), |c| {
+/// A sandbox with its SOAP endpoint, its URL, and an HTTP client that keeps the session cookie.
+async fn soap_sandbox(dir: &Path) -> (SandboxHandle, String, reqwest::Client) {
+    let h = sandbox_with(dir, |c| {
         c.soap_listen = Some("127.0.0.1:0".parse().unwrap())
     })
     .await;
@@ -982,6 +981,13 @@ async fn soap_transport_with_cookie_sessions() {
         .cookie_store(true)
         .build()
         .unwrap();
+    (h, url, client)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn soap_transport_with_cookie_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let (h, url, client) = soap_sandbox(dir.path()).await;
     let (st, body) = soap_call(
         &client,
         &url,
@@ -1758,15 +1764,7 @@ fn xml_escape(s: &str) -> String {
 async fn soap_like_a_real_xsp_wsdl_request_variants_answer_form_and_fault() {
     use huntctl::ocip::transport::soap::{parse_answer, Answer};
     let dir = tempfile::tempdir().unwrap();
-    let h = sandbox_with(dir.path(), |c| {
-        c.soap_listen = Some("127.0.0.1:0".parse().unwrap())
-    })
-    .await;
-    let url = h.soap_url().unwrap();
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let (h, url, http) = soap_sandbox(dir.path()).await;
 
     // The WSDL: complete, and addressed at the URL it was fetched from (the Host header).
     let port = url
