@@ -889,18 +889,7 @@ async fn tls_transport() {
     })
     .await;
     let pem = h.cert_pem().unwrap();
-    let mut roots = rustls::RootCertStore::empty();
-    for cert in rustls_pemfile::certs(&mut pem.as_bytes()) {
-        roots.add(cert.unwrap()).unwrap();
-    }
-    let cfg = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    let conn = tokio_rustls::TlsConnector::from(std::sync::Arc::new(cfg));
+    let conn = tokio_rustls::TlsConnector::from(tls_config(&pem));
     let tcp = tokio::net::TcpStream::connect(h.tls_addr().unwrap())
         .await
         .unwrap();
@@ -1547,10 +1536,8 @@ fn std_tls(
 }
 
 /// A blocking TLS client to `addr` that trusts only the certificate in `pem`.
-fn tls_client(
-    pem: &str,
-    addr: impl std::net::ToSocketAddrs,
-) -> rustls::StreamOwned<rustls::ClientConnection, std::net::TcpStream> {
+/// A TLS client configuration that trusts only the sandbox certificate `pem`.
+fn tls_config(pem: &str) -> std::sync::Arc<rustls::ClientConfig> {
     let mut roots = rustls::RootCertStore::empty();
     for cert in rustls_pemfile::certs(&mut pem.as_bytes()) {
         roots.add(cert.unwrap()).unwrap();
@@ -1562,8 +1549,15 @@ fn tls_client(
     .unwrap()
     .with_root_certificates(roots)
     .with_no_client_auth();
+    std::sync::Arc::new(cfg)
+}
+
+fn tls_client(
+    pem: &str,
+    addr: impl std::net::ToSocketAddrs,
+) -> rustls::StreamOwned<rustls::ClientConnection, std::net::TcpStream> {
     let conn = rustls::ClientConnection::new(
-        std::sync::Arc::new(cfg),
+        tls_config(pem),
         rustls::pki_types::ServerName::try_from("localhost").unwrap(),
     )
     .unwrap();
