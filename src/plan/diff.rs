@@ -211,11 +211,6 @@ fn json_of(v: &Field<ValueRef<'_>>) -> Value {
     }
 }
 
-struct Differ {
-    fields: Vec<FieldChange>,
-    warnings: Vec<String>,
-}
-
 fn update(d: &HuntGroup, c: &HuntGroup, cc: Option<&str>) -> Change {
     let mut fields = Vec::new();
     let mut warnings = Vec::new();
@@ -276,9 +271,8 @@ fn update(d: &HuntGroup, c: &HuntGroup, cc: Option<&str>) -> Change {
             (Field::Absent, _) => {}
         }
     }
-    let x = Differ { fields, warnings };
 
-    let action = if x.fields.is_empty() {
+    let action = if fields.is_empty() {
         Action::NoOp
     } else {
         Action::Update
@@ -291,9 +285,9 @@ fn update(d: &HuntGroup, c: &HuntGroup, cc: Option<&str>) -> Change {
         service_user_id: d.service_user_id.clone(),
         before: Some(c.clone()),
         after: Some(merge(d, c)),
-        fields: x.fields,
+        fields,
         agents: show_agents.then_some(agents),
-        warnings: x.warnings,
+        warnings,
         password: false,
     }
 }
