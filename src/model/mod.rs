@@ -210,17 +210,9 @@ impl Department {
         }
     }
 
-    /// JSON as a user writes it in YAML: the name for a group department,
-    /// `{"name": …, "enterprise": true}` for an enterprise one.
-    pub fn to_json(&self) -> serde_json::Value {
-        if self.enterprise {
-            serde_json::json!({"name": self.name, "enterprise": true})
-        } else {
-            serde_json::json!(self.name)
-        }
-    }
-
-    /// Reads [`Department::to_json`]'s shape.
+    /// Reads the JSON a user writes in YAML: the name for a group department,
+    /// `{"name": …, "enterprise": true}` for an enterprise one (the shape the field table
+    /// writes).
     pub fn from_json(v: &serde_json::Value) -> Option<Self> {
         match v {
             serde_json::Value::String(s) => Some(Department::group(s.as_str())),
