@@ -3,181 +3,22 @@
 //! mode. Snapshots live in tests/snapshots/e2e-*; `UPDATE_SNAPSHOTS=1` rewrites them.
 
 use huntctl::model::Policy;
+use huntctl::sandbox;
 use huntctl::sandbox::seed::seed_state;
 use huntctl::sandbox::state::{
     GroupState, HuntGroupState, SandboxState, ServiceProviderState, UserState,
 };
-use huntctl::sandbox::{self, FaultRule, SandboxConfig, SandboxHandle};
 use serde_json::Value;
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
 // ---------------------------------------------------------------------------------------------
 // Harness
 // ---------------------------------------------------------------------------------------------
 
-/// How the child binary reaches the sandbox.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Via {
-    Tcp,
-    Soap,
-}
-
-const BOTH: [Via; 2] = [Via::Tcp, Via::Soap];
-
-/// A sandbox running in this process, its temp dir, and a way to run `huntctl` against it.
-struct Sb {
-    rt: tokio::runtime::Runtime,
-    handle: Option<SandboxHandle>,
-    dir: tempfile::TempDir,
-    via: Via,
-}
-
-/// What a `huntctl` run produced.
-#[derive(Debug)]
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn all(&self) -> String {
-        format!("{}\n{}", self.stdout, self.stderr)
-    }
-}
-
-fn loopback() -> Option<SocketAddr> {
-    Some(SocketAddr::from(([127, 0, 0, 1], 0)))
-}
-
-impl Sb {
-    /// A sandbox seeded with `seed`, reached over `via`.
-    fn new(seed: &SandboxState, via: Via) -> Sb {
-        Sb::with(seed, via, Vec::new(), Duration::ZERO)
-    }
-
-    fn with(seed: &SandboxState, via: Via, faults: Vec<&str>, latency: Duration) -> Sb {
-        let dir = tempfile::tempdir().unwrap();
-        let seed_path = dir.path().join("seed.json");
-        std::fs::write(&seed_path, serde_json::to_vec_pretty(seed).unwrap()).unwrap();
-        let mut config = SandboxConfig::embedded(dir.path().join("state.json"));
-        config.seed = Some(seed_path);
-        config.tcp_listen = loopback();
-        config.soap_listen = if via == Via::Soap { loopback() } else { None };
-        config.record = Some(dir.path().join("record.xml"));
-        config.latency = latency;
-        config.faults = faults
-            .into_iter()
-            .map(|f| FaultRule::parse(f).unwrap())
-            .collect();
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let handle = rt.block_on(sandbox::start(config)).unwrap();
-        Sb {
-            rt,
-            handle: Some(handle),
-            dir,
-            via,
-        }
-    }
-
-    fn url(&self) -> String {
-        let h = self.handle.as_ref().unwrap();
-        match self.via {
-            Via::Tcp => format!("tcp://{}", h.tcp_addr().unwrap()),
-            Via::Soap => h.soap_url().unwrap(),
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// Writes a desired-state file into the temp dir.
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-
-    /// Runs `huntctl SUB --url … --user admin ARGS…` with stdin closed (not a terminal).
-    fn run(&self, sub: &str, args: &[&str]) -> Out {
-        let mut all = vec![
-            sub.to_string(),
-            "--url".into(),
-            self.url(),
-            "--user".into(),
-            "admin".into(),
-        ];
-        all.extend(args.iter().map(|s| s.to_string()));
-        huntctl(&all, &[("BROADWORKS_PASSWORD", "admin")])
-    }
-
-    fn plan(&self, args: &[&str]) -> Out {
-        self.run("plan", args)
-    }
-
-    fn apply(&self, args: &[&str]) -> Out {
-        self.run("apply", args)
-    }
-
-    /// The persisted state (the sandbox writes it before replying to any write).
-    fn state(&self) -> SandboxState {
-        sandbox::state::load(&self.path("state.json")).unwrap()
-    }
-
-    fn hg(&self, id: &str) -> Option<HuntGroupState> {
-        find_hg(&self.state(), id)
-    }
-
-    /// Everything the sandbox received so far.
-    fn record(&self) -> String {
-        std::fs::read_to_string(self.path("record.xml")).unwrap_or_default()
-    }
-}
-
-impl Drop for Sb {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            self.rt.block_on(h.shutdown());
-        }
-    }
-}
-
-fn huntctl(args: &[String], env: &[(&str, &str)]) -> Out {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_huntctl"));
-    cmd.args(args)
-        .env_remove("BROADWORKS_URL")
-        .env_remove("BROADWORKS_USER")
-        .env_remove("BROADWORKS_PASSWORD")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn find_hg(state: &SandboxState, id: &str) -> Option<HuntGroupState> {
-    state
-        .service_providers
-        .iter()
-        .flat_map(|sp| &sp.groups)
-        .flat_map(|g| &g.hunt_groups)
-        .find(|h| h.service_user_id == id)
-        .cloned()
-}
+#[path = "support/sandbox_harness.rs"]
+mod sandbox_harness;
+use sandbox_harness::{find_hg, huntctl_in, Sb, Via, BOTH};
 
 fn hunt_group_count(state: &SandboxState) -> usize {
     state
@@ -458,7 +299,7 @@ fn readme_demo_embedded_sandbox_plan_apply_converge() {
     let env = [("HUNTCTL_SANDBOX_STATE", state.to_str().unwrap())];
     let run = |args: &[&str]| {
         let a: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        huntctl(&a, &env)
+        huntctl_in(dir.path(), &a, &env)
     };
     let ex = examples();
 
@@ -911,7 +752,8 @@ fn detailed_exitcode_and_errors() {
             .code,
         1
     );
-    let wrong = huntctl(
+    let wrong = huntctl_in(
+        &sb.path(""),
         &[
             "plan".into(),
             "--url".into(),
@@ -1452,7 +1294,7 @@ fn connection_dropped_mid_batch_reports_truth_and_second_apply_converges() {
     // Reads: 2 GetInstanceList + 3 GetInstance = 5 commands; the writes start at 6.
     for fault in ["close-after=6", "drop-before=6", "close-after=8"] {
         for via in BOTH {
-            let sb = Sb::with(&seed_state(), via, vec![fault], Duration::ZERO);
+            let sb = Sb::with(&seed_state(), via, &[fault], Duration::ZERO);
             let ex = examples();
             let report = sb.path("report.json");
             let a = sb.apply(&[
@@ -1908,7 +1750,7 @@ huntGroups:
         let sb = Sb::with(
             &seed_state(),
             Via::Tcp,
-            vec!["write-error=sales-hunt@*:4008"],
+            &["write-error=sales-hunt@*:4008"],
             Duration::ZERO,
         );
         let c = Client::new(&sb);

@@ -4,122 +4,25 @@
 //! process, over the real wire; the sandbox's record shows what was sent.
 
 use huntctl::sandbox::seed::seed_state;
-use huntctl::sandbox::state::SandboxState;
-use huntctl::sandbox::{self, FaultRule, SandboxConfig, SandboxHandle};
 use serde_json::Value;
-use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
-/// A sandbox running in this process, its temp dir, and a way to run `huntctl` against it.
-struct Sb {
-    rt: tokio::runtime::Runtime,
-    handle: Option<SandboxHandle>,
-    dir: tempfile::TempDir,
-}
+#[path = "support/sandbox_harness.rs"]
+mod sandbox_harness;
+use sandbox_harness::{Out, Sb, Via};
 
-#[derive(Debug)]
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn all(&self) -> String {
-        format!("{}\n{}", self.stdout, self.stderr)
-    }
-}
-
-impl Sb {
-    fn new(seed: &SandboxState) -> Sb {
-        Sb::with_faults(seed, &[])
-    }
-
-    fn with_faults(seed: &SandboxState, faults: &[&str]) -> Sb {
-        let dir = tempfile::tempdir().unwrap();
-        let seed_path = dir.path().join("seed.json");
-        std::fs::write(&seed_path, serde_json::to_vec_pretty(seed).unwrap()).unwrap();
-        let mut config = SandboxConfig::embedded(dir.path().join("state.json"));
-        config.seed = Some(seed_path);
-        config.tcp_listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
-        config.record = Some(dir.path().join("record.xml"));
-        config.faults = faults
-            .iter()
-            .map(|f| FaultRule::parse(f).unwrap())
-            .collect();
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let handle = rt.block_on(sandbox::start(config)).unwrap();
-        Sb {
-            rt,
-            handle: Some(handle),
-            dir,
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-
-    /// Runs `huntctl SUB --url … --user admin ARGS…` in the temp dir, stdin closed.
-    fn run(&self, sub: &str, args: &[&str]) -> Out {
-        let url = format!(
-            "tcp://{}",
-            self.handle.as_ref().unwrap().tcp_addr().unwrap()
-        );
-        let out = Command::new(env!("CARGO_BIN_EXE_huntctl"))
-            .arg(sub)
-            .args(["--url", &url, "--user", "admin"])
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_remove("BROADWORKS_URL")
-            .env_remove("BROADWORKS_USER")
-            .env("BROADWORKS_PASSWORD", "admin")
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        Out {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    fn record(&self) -> String {
-        std::fs::read_to_string(self.path("record.xml")).unwrap_or_default()
-    }
-
-    fn ids(&self) -> Vec<String> {
-        let s = sandbox::state::load(&self.path("state.json")).unwrap();
-        let mut ids: Vec<String> = s
-            .service_providers
-            .iter()
-            .flat_map(|sp| &sp.groups)
-            .flat_map(|g| &g.hunt_groups)
-            .map(|h| h.service_user_id.clone())
-            .collect();
-        ids.sort();
-        ids
-    }
-}
-
-impl Drop for Sb {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            self.rt.block_on(h.shutdown());
-        }
-    }
+/// Every hunt group id the sandbox holds, sorted.
+fn ids(sb: &Sb) -> Vec<String> {
+    let s = sb.state();
+    let mut ids: Vec<String> = s
+        .service_providers
+        .iter()
+        .flat_map(|sp| &sp.groups)
+        .flat_map(|g| &g.hunt_groups)
+        .map(|h| h.service_user_id.clone())
+        .collect();
+    ids.sort();
+    ids
 }
 
 fn json(s: &str) -> Value {
@@ -186,7 +89,7 @@ const BAD: [&str; 3] = [
 
 #[test]
 fn plan_lists_exactly_three_refusals_with_locations_in_every_format_and_exits_1() {
-    let sb = Sb::new(&seed_state());
+    let sb = Sb::new(&seed_state(), Via::Tcp);
     let yaml = mixed_yaml();
     let f = sb.file("sales.yaml", &yaml);
     let f = f.to_str().unwrap();
@@ -307,7 +210,7 @@ fn plan_lists_exactly_three_refusals_with_locations_in_every_format_and_exits_1(
 
 #[test]
 fn apply_creates_the_good_ones_and_sends_nothing_for_the_refused() {
-    let sb = Sb::new(&seed_state());
+    let sb = Sb::new(&seed_state(), Via::Tcp);
     let f = sb.file("sales.yaml", &mixed_yaml());
     let f = f.to_str().unwrap();
     let before = sb.record().len();
@@ -338,7 +241,7 @@ fn apply_creates_the_good_ones_and_sends_nothing_for_the_refused() {
     for id in BAD {
         assert!(!record.contains(id), "{id} was sent to the server");
     }
-    let ids = sb.ids();
+    let ids = ids(&sb);
     assert!(ids.contains(&"good-one@company.com".to_string()), "{ids:?}");
     assert!(ids.contains(&"good-two@company.com".to_string()), "{ids:?}");
     for id in BAD {
@@ -350,7 +253,7 @@ fn apply_creates_the_good_ones_and_sends_nothing_for_the_refused() {
 fn predictions_match_what_the_server_answers_when_sent_anyway() {
     // With --no-preflight the same writes go out; the server refuses exactly those three, with
     // the predicted codes — the prediction is the server's own rule, not a guess.
-    let sb = Sb::new(&seed_state());
+    let sb = Sb::new(&seed_state(), Via::Tcp);
     let f = sb.file("sales.yaml", &mixed_yaml());
     let f = f.to_str().unwrap();
     let plan = sb.run("plan", &[f, "--no-preflight"]);
@@ -424,7 +327,7 @@ fn extension_user_id_and_number_in_use_are_predicted_like_the_server_answers() {
     agentUserId: [alice.jones@company.com, carol.white@company.com]
 "
     );
-    let sb = Sb::new(&seed_state());
+    let sb = Sb::new(&seed_state(), Via::Tcp);
     let f = sb.file("more.yaml", &yaml);
     let f = f.to_str().unwrap();
     let plan = sb.run("plan", &[f, "--format", "json"]);
@@ -512,7 +415,7 @@ fn extension_user_id_and_number_in_use_are_predicted_like_the_server_answers() {
 fn preflight_adds_no_document_when_the_reads_fit_the_listing_document() {
     // One managed group: the listing and the three pre-flight reads fit one document, so
     // pre-flight costs no round trip at all; --no-preflight sends the same number of documents.
-    let sb = Sb::new(&seed_state());
+    let sb = Sb::new(&seed_state(), Via::Tcp);
     let f = sb.file("sales.yaml", &mixed_yaml());
     let f = f.to_str().unwrap();
     let docs = |sb: &Sb, args: &[&str]| {
@@ -591,7 +494,7 @@ fn changes(plan: &Value) -> Vec<Value> {
 
 #[test]
 fn undo_puts_back_creates_updates_and_a_delete_exactly() {
-    let sb = Sb::new(&seed_state());
+    let sb = Sb::new(&seed_state(), Via::Tcp);
     let f = sb.file("desired.yaml", &undo_yaml());
     let f = f.to_str().unwrap();
     let before = export(&sb);
@@ -687,7 +590,7 @@ fn undo_puts_back_creates_updates_and_a_delete_exactly() {
 
 #[test]
 fn a_stale_undo_is_refused_and_writes_nothing() {
-    let sb = Sb::new(&seed_state());
+    let sb = Sb::new(&seed_state(), Via::Tcp);
     let f = sb.file("desired.yaml", &undo_yaml());
     let f = f.to_str().unwrap();
     let undo = sb.path("undo.json");
@@ -750,7 +653,12 @@ fn a_stale_undo_is_refused_and_writes_nothing() {
 
 #[test]
 fn a_partly_failed_apply_gets_an_undo_of_what_succeeded_only() {
-    let sb = Sb::with_faults(&seed_state(), &["write-error=new-two@company.com:4500"]);
+    let sb = Sb::with(
+        &seed_state(),
+        Via::Tcp,
+        &["write-error=new-two@company.com:4500"],
+        std::time::Duration::ZERO,
+    );
     let f = sb.file("desired.yaml", &undo_yaml());
     let f = f.to_str().unwrap();
     let applied = sb.run("apply", &[f, "--auto-approve"]);
@@ -782,7 +690,7 @@ fn a_partly_failed_apply_gets_an_undo_of_what_succeeded_only() {
 
 #[test]
 fn csv_refusals_name_the_row_and_column_and_a_saved_plan_keeps_them() {
-    let sb = Sb::new(&seed_state());
+    let sb = Sb::new(&seed_state(), Via::Tcp);
     let csv = "operation,serviceProviderId,groupId,serviceUserId,serviceInstanceProfile.name,serviceInstanceProfile.callingLineIdLastName,serviceInstanceProfile.callingLineIdFirstName,serviceInstanceProfile.phoneNumber,agentUserId[0],agentUserId[1]\n\
 hunt.group.create,MyServiceProvider,SupportGroup,night@company.com,Night,Support,Night,,support1@company.com,ghost@company.com\n\
 hunt.group.create,MyServiceProvider,SupportGroup,day@company.com,Day,Support,Day,+1-2025550205,support2@company.com,\n";
