@@ -4,11 +4,11 @@
 //! Run: `cargo bench --bench codec`.
 
 use huntctl::model::{Field, HuntGroup, Policy};
-use huntctl::ocip::commands::{AgentRow, InstanceDetails};
-use huntctl::ocip::commands::{Request, Response};
 use huntctl::ocip::decode_response::decode_response_document;
 use huntctl::ocip::encode_request::request_document;
-use huntctl::ocip::encode_response::response_document;
+use huntctl::ocip::messages::{AgentRow, InstanceDetails};
+use huntctl::ocip::messages::{Request, Response};
+use huntctl::sandbox::encode::response_document;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

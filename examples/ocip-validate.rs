@@ -2,7 +2,8 @@
 //! document, or a stream as recorded by `huntctl sandbox --record`) against the vendored R25 schema.
 //! Exit 0 when all are valid, 1 when any is not, 2 when xmllint is missing.
 
-#[path = "../tests/support/ocip_schema.rs"]
+#[path = "../tests/it/support/ocip_schema.rs"]
+#[allow(dead_code)] // the example uses only part of the tests' helper
 mod ocip_schema;
 
 fn main() {

@@ -1,27 +1,24 @@
 //! huntctl: manage Cisco BroadWorks hunt groups as code.
 //!
-//! Data flows one way: files are loaded into desired [`model::HuntGroup`]s ([`desired`]),
-//! BroadWorks is read over OCI-P ([`ocip`]) into current ones, the two are diffed into a
-//! plan ([`plan`]) that renderers print and the applier carries out. [`sandbox`] is an OCI-P
-//! server that behaves like BroadWorks for hunt groups, for demos and tests.
+//! This package is the front ends: the `huntctl` binary's command line ([`cli`] and its
+//! `commands`) and [`api`], the blocking facade that programs and the Python package use.
+//! The work is done in the library crates, re-exported here so that one dependency reaches
+//! all of it:
 //!
-//! Nothing here depends on the command line: each part takes a plain options struct
-//! ([`ocip::ConnectionSettings`], [`plan::PlanOptions`], [`apply::ApplyOptions`],
-//! [`export::ExportOptions`], [`sandbox::SandboxConfig`]) that the binary's `commands` module
-//! fills from clap's arguments.
-//! [`api`] is the blocking facade over all of it that programs (and the Python package) use.
+//! - [`model`], the OCI-P messages and XML helpers: `huntctl-protocol`, shared by client and
+//!   sandbox;
+//! - [`desired`], [`ocip`], [`plan`], [`apply`], [`export`]: `huntctl-core`, the operations;
+//! - [`sandbox`]: `huntctl-sandbox`, an OCI-P server that behaves like BroadWorks for demos
+//!   and tests.
 
 pub mod api;
-pub mod apply;
 /// The command line (clap): the `huntctl` binary's front end, not part of the library's API.
 #[doc(hidden)]
 pub mod cli;
 /// The subcommands: clap's arguments turned into the library's options structs.
 #[doc(hidden)]
 pub mod commands;
-pub mod desired;
-pub mod export;
-pub mod model;
-pub mod ocip;
-pub mod plan;
-pub mod sandbox;
+
+pub use huntctl_core::{apply, desired, export, model, ocip, plan};
+pub use huntctl_protocol as protocol;
+pub use huntctl_sandbox as sandbox;

@@ -1,11 +1,11 @@
 //! The sandbox's request parser and store get bytes from any client: any bytes give replies,
 //! never a panic. Every reply document the sandbox writes must parse with the client's decoder.
 #![no_main]
-use huntctl::ocip::commands::Request;
-use huntctl::ocip::decode_request::decode_request_document;
+use huntctl::ocip::messages::Request;
+use huntctl::sandbox::decode::decode_request_document;
 use huntctl::ocip::decode_response::decode_response_document;
-use huntctl::ocip::encode_response::response_document;
-use huntctl::ocip::commands::Response;
+use huntctl::sandbox::encode::response_document;
+use huntctl::ocip::messages::Response;
 use huntctl::sandbox::seed::seed_state;
 use huntctl::sandbox::state::SandboxState;
 use huntctl::sandbox::store::Store;

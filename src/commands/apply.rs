@@ -5,8 +5,8 @@ use super::{load_desired, CommandResult};
 use crate::apply::{self, ApplyOptions, Report};
 use crate::cli::{ApplyArgs, DiagnosticFormat};
 use crate::plan::{self, render, Plan};
-use is_terminal::IsTerminal;
 use miette::{miette, IntoDiagnostic};
+use std::io::IsTerminal;
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 

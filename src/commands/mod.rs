@@ -45,7 +45,7 @@ fn completions(args: crate::cli::CompletionsArgs) -> CommandResult {
 
 /// Loads desired state, printing diagnostics (and warnings) to stderr; `None` when invalid.
 pub fn load_desired(paths: &[std::path::PathBuf]) -> Option<crate::desired::DesiredState> {
-    use is_terminal::IsTerminal;
+    use std::io::IsTerminal;
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match crate::desired::load_paths(paths) {
         Ok(state) => {

@@ -3,7 +3,7 @@
 use super::CommandResult;
 use crate::cli::{DiagnosticFormat, ValidateArgs};
 use crate::desired::{self, diagnostics};
-use is_terminal::IsTerminal;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 /// Runs `huntctl validate PATH...`: exit 0 with a one-line summary, or 1 with the diagnostics.

@@ -1,0 +1,632 @@
+//! Apply: carry out a [`Plan`] over an [`Execute`]r and report a result per hunt group.
+//!
+//! The engine never talks to a terminal: the CLI checks [`check_safety`], calls [`apply`] with a
+//! callback that prints [`Report::render_line`] as each hunt group finishes, then prints
+//! [`Report::summary_line`] and writes [`Report::to_json`] when asked.
+//!
+//! Writes run in phases so that the executor can batch and parallelise them: phase 1 sends the
+//! first command of every hunt group in one `execute` call; phase 2 sends the second command
+//! (the weighted-call-distribution request) of the hunt groups whose first command is known to
+//! have taken effect. A write whose outcome is unknown (connection lost after sending) is never
+//! resent: the hunt group is read back and the report says what actually happened.
+
+mod activation;
+mod report;
+pub mod undo;
+
+pub use activation::ACTIVATION_BATCH;
+
+pub use report::{GroupError, GroupResult, Outcome, Report, REPORT_FORMAT_VERSION};
+
+use crate::model::HuntGroup;
+use crate::ocip::messages::{InstanceListEntry, Request, Response};
+use crate::ocip::{CommandFailure, Execute};
+use crate::plan::{
+    diff, from_details, Action, Change, CurrentState, GroupKey, GroupState, Plan, PlanOptions,
+};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::time::{Instant, SystemTime};
+
+/// The plan's field path of the agent weights (the weighted-call-distribution request).
+const WEIGHTS_PATH: &str = "agentWeight";
+/// The plan's field path of the write-only password (never read back, never verified).
+const PASSWORD_PATH: &str = "serviceInstanceProfile.password";
+
+/// Safety switches of `huntctl apply`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApplyOptions {
+    /// Apply even when the plan deletes more than the threshold (`--force`).
+    pub force: bool,
+    /// Refuse plans deleting more than this percentage of the existing hunt groups (default 30).
+    pub delete_threshold_percent: u8,
+    /// The threshold only applies when the managed groups hold at least this many hunt groups
+    /// (default 10): deleting 1 of 2 is not a sign of a broken desired state.
+    pub min_groups_for_threshold: usize,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            force: false,
+            delete_threshold_percent: 30,
+            min_groups_for_threshold: 10,
+        }
+    }
+}
+
+/// Why a plan is refused before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SafetyError {
+    /// The plan deletes too large a share of the existing hunt groups.
+    #[error(
+        "refusing to delete {deletes} of {existing} existing hunt groups in the managed groups \
+         ({percent}%, more than the {threshold}% delete threshold); check the desired state, \
+         or re-run with --force if this is intended"
+    )]
+    DeleteThreshold {
+        /// Deletes in the plan.
+        deletes: usize,
+        /// Hunt groups that existed in the managed groups.
+        existing: usize,
+        /// deletes / existing, rounded down.
+        percent: usize,
+        /// The configured threshold.
+        threshold: u8,
+    },
+}
+
+/// Checks the delete threshold: refuses a plan that deletes more than
+/// `delete_threshold_percent` of the existing hunt groups in the managed groups, when there are
+/// at least `min_groups_for_threshold` of them, unless `force`.
+pub fn check_safety(plan: &Plan, opts: &ApplyOptions) -> Result<(), SafetyError> {
+    let deletes = plan.summary().delete;
+    let existing = plan.existing_hunt_groups();
+    if opts.force || deletes == 0 || existing < opts.min_groups_for_threshold {
+        return Ok(());
+    }
+    // Integer comparison: deletes/existing > threshold/100 without rounding surprises.
+    if deletes * 100 > usize::from(opts.delete_threshold_percent) * existing {
+        return Err(SafetyError::DeleteThreshold {
+            deletes,
+            existing,
+            percent: deletes * 100 / existing,
+            threshold: opts.delete_threshold_percent,
+        });
+    }
+    Ok(())
+}
+
+/// One hunt group being written.
+struct Work<'a> {
+    index: usize,
+    change: &'a Change,
+    steps: Vec<Request>,
+    /// The step to send next (all before it took effect).
+    next: usize,
+    /// Some step was only confirmed by reading after the connection was lost.
+    confirmed: bool,
+    commands: Vec<String>,
+    response: String,
+    started: Instant,
+    /// The isActive value to set once its commands are done (see [`activation`]).
+    activate: Option<bool>,
+}
+
+/// How a sent write ended, before any read-back.
+enum Reply {
+    Done,
+    Refused(GroupError),
+    NotSent(String),
+    Ambiguous(String),
+}
+
+/// What reading back an ambiguous write showed.
+enum Verdict {
+    Applied,
+    NotApplied,
+    Partly(Vec<String>),
+    Vanished,
+    Unreadable(String),
+}
+
+/// Carries out the plan's writes and returns a result for every hunt group in the plan
+/// (unchanged ones included, as [`Outcome::Unchanged`]).
+///
+/// `on_result` is called once for every hunt group that is written, as soon as it has finished
+/// (unchanged hunt groups are only in the report). One failure never stops the others. A plan
+/// without changes sends nothing.
+pub async fn apply<E: Execute>(
+    exec: &E,
+    plan: &Plan,
+    on_result: &(dyn Fn(&GroupResult) + Sync),
+) -> Report {
+    let started_at = SystemTime::now();
+    let started = Instant::now();
+    let mut results: Vec<GroupResult> = Vec::with_capacity(plan.changes.len());
+    let mut works: Vec<Work<'_>> = Vec::new();
+    let mut creates: HashSet<&str> = HashSet::new();
+    // Hunt groups whose isActive is set after the instance commands, in one batch per group.
+    let mut held: Vec<activation::Pending> = Vec::new();
+
+    for (index, change) in plan.changes.iter().enumerate() {
+        if change.action == Action::NoOp {
+            results.push(GroupResult::new(index, change, Outcome::Unchanged));
+            continue;
+        }
+        let refuse = |summary: &str, note: &str| {
+            let mut r = GroupResult::new(index, change, Outcome::Failed);
+            r.error = Some(GroupError::plain(summary));
+            r.note = Some(note.to_string());
+            r
+        };
+        let refused: Vec<&crate::plan::Refusal> =
+            plan.refusals_of(&change.service_user_id).collect();
+        if let Some(first) = refused.first() {
+            // Pre-flight predicted the server's answer: the write is not sent at all.
+            let mut r = GroupResult::new(index, change, Outcome::Failed);
+            r.error = Some(GroupError {
+                code: Some(first.code),
+                summary: refused
+                    .iter()
+                    .map(|x| x.message())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                detail: first.location.as_ref().map(|l| format!("written at {l}")),
+            });
+            r.note = Some(
+                "not sent: pre-flight predicts the server refuses it; fix the desired state \
+                 (or re-run with --no-preflight to send it anyway)"
+                    .to_string(),
+            );
+            on_result(&r);
+            results.push(r);
+            continue;
+        }
+        if change.action == Action::Create && !creates.insert(change.service_user_id.as_str()) {
+            let r = refuse(
+                "duplicate create in the plan",
+                "not sent: the plan creates this hunt group more than once",
+            );
+            on_result(&r);
+            results.push(r);
+            continue;
+        }
+        if change.action == Action::Create
+            && change.password
+            && change
+                .after
+                .as_ref()
+                .is_none_or(|a| a.service_instance_profile.password.is_none())
+        {
+            let r = refuse(
+                "password missing",
+                "not sent: the saved plan holds no passwords; give the desired-state files so \
+                 they can be restored",
+            );
+            on_result(&r);
+            results.push(r);
+            continue;
+        }
+        let steps = crate::plan::to_requests(change);
+        let activate = activation::target(change);
+        if let (true, Some(active)) = (steps.is_empty(), activate) {
+            // Only isActive changes: nothing to send before the activation batch.
+            held.push(activation::Pending {
+                result: GroupResult::new(index, change, Outcome::Updated),
+                started: Instant::now(),
+                key: GroupKey::new(&change.service_provider_id, &change.group_id),
+                active,
+                had_steps: false,
+            });
+            continue;
+        }
+        if steps.is_empty() {
+            let r = refuse(
+                "no command carries out this change",
+                "not sent: the plan entry is incomplete",
+            );
+            on_result(&r);
+            results.push(r);
+            continue;
+        }
+        works.push(Work {
+            index,
+            change,
+            steps,
+            next: 0,
+            confirmed: false,
+            commands: Vec::new(),
+            response: String::new(),
+            started: Instant::now(),
+            activate,
+        });
+    }
+
+    let mut active: Vec<usize> = (0..works.len()).collect();
+    while !active.is_empty() {
+        let requests: Vec<Request> = active
+            .iter()
+            .map(|&w| {
+                let work = &mut works[w];
+                let r = work.steps[work.next].clone();
+                work.commands.push(r.type_name().to_string());
+                r
+            })
+            .collect();
+        let mut replies = exec.execute(requests).await.into_iter();
+        let mut still = Vec::new();
+        let mut ambiguous: Vec<(usize, String)> = Vec::new();
+        for &w in &active {
+            // A missing result is treated like a lost reply: the write may have happened.
+            let reply = replies
+                .next()
+                .unwrap_or_else(|| Err(CommandFailure::BadReply("no result".into())));
+            let work = &mut works[w];
+            match classify(reply) {
+                Reply::Done => {
+                    work.response = "SuccessResponse".into();
+                    work.next += 1;
+                    if work.next < work.steps.len() {
+                        still.push(w);
+                    } else {
+                        done(&mut results, &mut held, on_result, work);
+                    }
+                }
+                Reply::Refused(e) => {
+                    work.response = "ErrorResponse".into();
+                    let note = partial_note(work, "refused by the server");
+                    finish(&mut results, on_result, failed(work, e, note));
+                }
+                Reply::NotSent(m) => {
+                    let note = if work.next == 0 {
+                        Some("not sent (safe to retry on the next run)".to_string())
+                    } else {
+                        partial_note(work, "not sent")
+                    };
+                    let e = GroupError::plain(&format!("not sent: {m}"));
+                    finish(&mut results, on_result, failed(work, e, note));
+                }
+                Reply::Ambiguous(m) => {
+                    // No reply to show for this command; the read-back decides.
+                    work.response.clear();
+                    ambiguous.push((w, m));
+                }
+            }
+        }
+        if !ambiguous.is_empty() {
+            let items: Vec<(&Change, &Request)> = ambiguous
+                .iter()
+                .map(|&(w, _)| (works[w].change, &works[w].steps[works[w].next]))
+                .collect();
+            let verdicts = verify(exec, &items).await;
+            for ((w, why), verdict) in ambiguous.into_iter().zip(verdicts) {
+                let work = &mut works[w];
+                let lost = GroupError::plain(&format!("outcome unknown: {why}"));
+                match verdict {
+                    Verdict::Applied => {
+                        work.confirmed = true;
+                        work.next += 1;
+                        if work.next < work.steps.len() {
+                            still.push(w);
+                        } else {
+                            done(&mut results, &mut held, on_result, work);
+                        }
+                    }
+                    Verdict::NotApplied => {
+                        let note = if work.next == 0 {
+                            let what = match work.change.action {
+                                Action::Create => "not created",
+                                Action::Delete => "not deleted",
+                                _ => "not applied",
+                            };
+                            format!("{what} (connection lost before the server answered)")
+                        } else {
+                            partial_note(
+                                work,
+                                "not set (connection lost before the server answered)",
+                            )
+                            .unwrap_or_default()
+                        };
+                        finish(&mut results, on_result, failed(work, lost, Some(note)));
+                    }
+                    Verdict::Partly(paths) => {
+                        let note = format!(
+                            "partly applied (connection lost before the server answered): {} \
+                             still differ{}; re-run plan",
+                            paths.join(", "),
+                            if paths.len() == 1 { "s" } else { "" }
+                        );
+                        finish(&mut results, on_result, failed(work, lost, Some(note)));
+                    }
+                    Verdict::Vanished => {
+                        let note = "the hunt group no longer exists; re-run plan".to_string();
+                        finish(&mut results, on_result, failed(work, lost, Some(note)));
+                    }
+                    Verdict::Unreadable(reason) => {
+                        let note = if work.next == 0 {
+                            format!("outcome unknown: re-run plan (read-back failed: {reason})")
+                        } else {
+                            format!(
+                                "{}, but the outcome of the agent weights is unknown: re-run \
+                                 plan (read-back failed: {reason})",
+                                done_word(work.change.action)
+                            )
+                        };
+                        finish(&mut results, on_result, failed(work, lost, Some(note)));
+                    }
+                }
+            }
+        }
+        active = still;
+    }
+    activation::run(exec, held, &mut |r| finish(&mut results, on_result, r)).await;
+
+    results.sort_by_key(|r| r.index);
+    Report {
+        results,
+        started: started_at,
+        duration: started.elapsed(),
+    }
+}
+
+fn classify(reply: Result<Response, CommandFailure>) -> Reply {
+    match reply {
+        Ok(Response::Success) => Reply::Done,
+        Ok(Response::Error(e)) => Reply::Refused(GroupError::from_oci(&e)),
+        // The server answered something else: it saw the command, so it may have acted on it.
+        Ok(other) => Reply::Ambiguous(format!("unexpected {}", other.type_name())),
+        Err(CommandFailure::NotSent(m)) => Reply::NotSent(m),
+        // The report adds "outcome unknown: " itself; keep it from appearing twice.
+        Err(CommandFailure::Unknown(m)) => Reply::Ambiguous(m),
+        Err(e @ CommandFailure::BadReply(_)) => Reply::Ambiguous(e.to_string()),
+    }
+}
+
+fn done_word(action: Action) -> &'static str {
+    match action {
+        Action::Create => "created",
+        Action::Update => "updated",
+        Action::Delete => "deleted",
+        Action::NoOp => "unchanged",
+    }
+}
+
+/// For a failure after the first step took effect: what was done and what was not.
+fn partial_note(work: &Work<'_>, how: &str) -> Option<String> {
+    (work.next > 0).then(|| {
+        let done = done_word(work.change.action);
+        let confirmed = if work.confirmed {
+            " (confirmed after reconnect)"
+        } else {
+            ""
+        };
+        format!(
+            "{done}{confirmed}, but the agent weights were {how}; re-run plan to see what is left"
+        )
+    })
+}
+
+fn succeeded(work: &Work<'_>) -> GroupResult {
+    let outcome = match work.change.action {
+        Action::Create => Outcome::Created,
+        Action::Update => Outcome::Updated,
+        Action::Delete => Outcome::Deleted,
+        Action::NoOp => Outcome::Unchanged,
+    };
+    let mut r = base(work, outcome);
+    if work.confirmed {
+        r.note = Some(format!(
+            "{}, confirmed after reconnect",
+            done_word(work.change.action)
+        ));
+    }
+    r
+}
+
+/// A hunt group whose commands all took effect: finished, or held for the activation batch.
+fn done(
+    results: &mut Vec<GroupResult>,
+    held: &mut Vec<activation::Pending>,
+    on_result: &(dyn Fn(&GroupResult) + Sync),
+    work: &Work<'_>,
+) {
+    match work.activate {
+        Some(active) => held.push(activation::Pending {
+            result: succeeded(work),
+            started: work.started,
+            key: GroupKey::new(&work.change.service_provider_id, &work.change.group_id),
+            active,
+            had_steps: true,
+        }),
+        None => finish(results, on_result, succeeded(work)),
+    }
+}
+
+fn failed(work: &Work<'_>, error: GroupError, note: Option<String>) -> GroupResult {
+    let mut r = base(work, Outcome::Failed);
+    r.error = Some(error);
+    r.note = note;
+    r
+}
+
+fn base(work: &Work<'_>, outcome: Outcome) -> GroupResult {
+    let mut r = GroupResult::new(work.index, work.change, outcome);
+    r.commands = work.commands.clone();
+    r.response = work.response.clone();
+    r.duration_ms = u64::try_from(work.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    r
+}
+
+fn finish(
+    results: &mut Vec<GroupResult>,
+    on_result: &(dyn Fn(&GroupResult) + Sync),
+    r: GroupResult,
+) {
+    on_result(&r);
+    results.push(r);
+}
+
+/// What a read-back showed about one hunt group.
+enum Seen {
+    Exists(Box<HuntGroup>, Option<String>),
+    Absent,
+    Unreadable(String),
+}
+
+/// Reads back the hunt groups of ambiguous writes (GetInstance; for those the server refuses
+/// to show, GetInstanceList of their group to tell "gone" from "cannot read") and decides
+/// whether each write took effect. Never writes.
+async fn verify<E: Execute>(exec: &E, items: &[(&Change, &Request)]) -> Vec<Verdict> {
+    let gets: Vec<Request> = items
+        .iter()
+        .map(|(c, _)| Request::GetInstance {
+            service_user_id: c.service_user_id.clone(),
+        })
+        .collect();
+    let mut replies = exec.execute(gets).await.into_iter();
+    let mut seen: Vec<Option<Seen>> = Vec::with_capacity(items.len());
+    let mut need_list: BTreeSet<GroupKey> = BTreeSet::new();
+    for (change, _) in items {
+        match replies.next() {
+            Some(Ok(Response::Instance(d))) => {
+                let hg = from_details(
+                    &change.service_provider_id,
+                    &change.group_id,
+                    &change.service_user_id,
+                    &d,
+                );
+                seen.push(Some(Seen::Exists(Box::new(hg), d.country_code.clone())));
+            }
+            Some(Ok(Response::Error(_))) => {
+                need_list.insert(GroupKey::new(&change.service_provider_id, &change.group_id));
+                seen.push(None);
+            }
+            Some(Ok(other)) => seen.push(Some(Seen::Unreadable(format!(
+                "unexpected {}",
+                other.type_name()
+            )))),
+            Some(Err(e)) => seen.push(Some(Seen::Unreadable(e.to_string()))),
+            None => seen.push(Some(Seen::Unreadable("no result".into()))),
+        }
+    }
+
+    let listings: HashMap<GroupKey, Result<HashSet<String>, String>> =
+        read_listings(exec, need_list.into_iter().collect())
+            .await
+            .into_iter()
+            .map(|(k, rows)| {
+                (
+                    k,
+                    rows.map(|r| r.into_iter().map(|r| r.service_user_id).collect()),
+                )
+            })
+            .collect();
+
+    items
+        .iter()
+        .zip(seen)
+        .map(|((change, step), seen)| {
+            let seen = seen.unwrap_or_else(|| {
+                let key = GroupKey::new(&change.service_provider_id, &change.group_id);
+                match listings.get(&key) {
+                    Some(Ok(ids)) if ids.contains(&change.service_user_id) => Seen::Unreadable(
+                        "listed in its group but the server refuses to show it".into(),
+                    ),
+                    Some(Ok(_)) => Seen::Absent,
+                    Some(Err(e)) => Seen::Unreadable(e.clone()),
+                    None => Seen::Unreadable("group not listed".into()),
+                }
+            });
+            judge(change, step, seen)
+        })
+        .collect()
+}
+
+/// The listing of each group of `keys` (one `GroupHuntGroupGetInstanceListRequest` each, in
+/// one batch), or why it could not be read: how a write whose reply was lost is settled.
+pub(crate) async fn read_listings<E: Execute>(
+    exec: &E,
+    keys: Vec<GroupKey>,
+) -> HashMap<GroupKey, Result<Vec<InstanceListEntry>, String>> {
+    if keys.is_empty() {
+        return HashMap::new();
+    }
+    let lists: Vec<Request> = keys.iter().map(GroupKey::list_request).collect();
+    let mut replies = exec.execute(lists).await.into_iter();
+    keys.into_iter()
+        .map(|key| {
+            let listing = match replies.next() {
+                Some(Ok(Response::InstanceList(rows))) => Ok(rows),
+                Some(Ok(Response::Error(e))) => Err(e.to_string()),
+                Some(Ok(other)) => Err(format!("unexpected {}", other.type_name())),
+                Some(Err(e)) => Err(e.to_string()),
+                None => Err("no result".into()),
+            };
+            (key, listing)
+        })
+        .collect()
+}
+
+fn judge(change: &Change, step: &Request, seen: Seen) -> Verdict {
+    match (step, seen) {
+        (_, Seen::Unreadable(reason)) => Verdict::Unreadable(reason),
+        (Request::AddInstance(_), Seen::Exists(..)) => Verdict::Applied,
+        (Request::AddInstance(_), Seen::Absent) => Verdict::NotApplied,
+        (Request::DeleteInstance { .. }, Seen::Absent) => Verdict::Applied,
+        (Request::DeleteInstance { .. }, Seen::Exists(..)) => Verdict::NotApplied,
+        (_, Seen::Absent) => Verdict::Vanished,
+        (_, Seen::Exists(hg, cc)) => compare(change, step, *hg, cc),
+    }
+}
+
+/// Compares the re-read hunt group with the planned one, on the fields `step` writes.
+fn compare(change: &Change, step: &Request, hg: HuntGroup, cc: Option<String>) -> Verdict {
+    let Some(after) = change.after.as_ref() else {
+        return Verdict::Unreadable("the plan entry has no desired state".into());
+    };
+    let weights_step = matches!(step, Request::ModifyWeights { .. });
+    // The fields this step was to write: the weights, or everything else that changed.
+    let targets: BTreeSet<&str> = if weights_step {
+        [WEIGHTS_PATH].into_iter().collect()
+    } else {
+        change
+            .fields
+            .iter()
+            .map(|f| f.path.as_str())
+            // isActive has a command of its own, read back by the activation step.
+            .filter(|p| *p != WEIGHTS_PATH && *p != PASSWORD_PATH && *p != activation::ACTIVE_PATH)
+            .collect()
+    };
+    let id = hg.service_user_id.clone();
+    let mut state = GroupState {
+        exists: true,
+        listed: vec![id.clone()],
+        ..Default::default()
+    };
+    if let Some(cc) = cc {
+        state.country_codes.insert(id.clone(), cc);
+    }
+    state.hunt_groups.insert(id.clone(), hg);
+    let mut current = CurrentState::new();
+    current.groups = BTreeMap::from([(GroupKey::of(after), state)]);
+    let replan = diff(
+        std::slice::from_ref(after),
+        &current,
+        &PlanOptions::default(),
+    );
+    let remaining: Vec<String> = replan
+        .changes
+        .iter()
+        .filter(|c| c.service_user_id == id)
+        .flat_map(|c| c.fields.iter())
+        .map(|f| f.path.clone())
+        .filter(|p| targets.contains(p.as_str()))
+        .collect();
+    if remaining.is_empty() {
+        Verdict::Applied
+    } else if remaining.len() == targets.len() {
+        Verdict::NotApplied
+    } else {
+        Verdict::Partly(remaining)
+    }
+}

@@ -1,0 +1,349 @@
+//! Reading the current state over OCI-P.
+
+use super::{from_details, CurrentState, GroupKey, GroupState, PlanOptions, ScopeGroup};
+use crate::model::HuntGroup;
+use crate::ocip::messages::{OciError, Request, Response};
+use crate::ocip::{CommandFailure, Execute};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// Why the current state could not be read.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum FetchError {
+    /// A command got no answer.
+    #[error("{command} for {subject}: {failure}")]
+    Failed {
+        /// The request type.
+        command: &'static str,
+        /// The group or hunt group it was about.
+        subject: String,
+        /// What went wrong.
+        failure: CommandFailure,
+    },
+    /// The server refused to show a hunt group that its group listing showed.
+    #[error("cannot read hunt group {service_user_id}: {error}")]
+    Refused {
+        /// The hunt group.
+        service_user_id: String,
+        /// The server's error.
+        error: OciError,
+    },
+    /// An answer of the wrong type.
+    #[error("{command} for {subject}: unexpected {got}")]
+    Unexpected {
+        /// The request type.
+        command: &'static str,
+        /// The group or hunt group it was about.
+        subject: String,
+        /// The response type received.
+        got: &'static str,
+    },
+    /// The executor returned a different number of results than commands.
+    #[error("expected {expected} results, got {got}")]
+    Count {
+        /// Commands sent.
+        expected: usize,
+        /// Results received.
+        got: usize,
+    },
+}
+
+/// Reads every (sp, group) named in `desired`: one GetInstanceList each, then one GetInstance
+/// per listed hunt group that is in the selection and either desired or (with prune) a delete
+/// candidate. All GetInstance requests go in one `execute` call so the executor can batch and
+/// parallelise them. A group that cannot be listed (an ErrorResponse) is recorded as not
+/// existing, with the server's reason.
+pub async fn fetch<E: Execute>(
+    exec: &E,
+    desired: &[HuntGroup],
+    opts: &PlanOptions,
+) -> Result<CurrentState, FetchError> {
+    fetch_with(exec, desired, opts, &|_| Vec::new())
+        .await
+        .map(|(current, _)| current)
+}
+
+/// What [`fetch_with`] read per group beyond the current state: the group's hunt group listing
+/// (every row, with numbers and extensions) and the results of the extra requests, in order.
+#[derive(Debug, Clone, Default)]
+pub struct ExtraReads {
+    /// The `huntGroupTable` rows (empty when the group could not be listed).
+    pub listing: Vec<crate::ocip::messages::InstanceListEntry>,
+    /// One result per extra request of the group.
+    pub results: Vec<Result<Response, CommandFailure>>,
+}
+
+/// [`fetch`], plus `extra(group)` requests per group, sent in the calls the plan makes anyway:
+/// with the listings when they all fit one document with them, else with the detail reads (so
+/// the executor batches them into those documents). Pre-flight thus costs no round trip of its
+/// own, only its share of the documents. Groups with no extra requests get no [`ExtraReads`].
+pub async fn fetch_with<E: Execute>(
+    exec: &E,
+    desired: &[HuntGroup],
+    opts: &PlanOptions,
+    extra: &(dyn Fn(&GroupKey) -> Vec<Request> + Sync),
+) -> Result<(CurrentState, BTreeMap<GroupKey, ExtraReads>), FetchError> {
+    let groups: BTreeSet<GroupKey> = desired.iter().map(GroupKey::of).collect();
+    let ids: HashSet<&str> = desired.iter().map(|d| d.service_user_id.as_str()).collect();
+    fetch_where(
+        exec,
+        groups,
+        |_, id| opts.selection.matches(id) && (opts.prune || ids.contains(id)),
+        extra,
+    )
+    .await
+}
+
+/// Reads again exactly what a plan read ([`super::Plan::scope`]), for the staleness check of
+/// `apply --plan`: the same listings, and details of the same hunt groups.
+pub async fn fetch_scope<E: Execute>(
+    exec: &E,
+    scope: &[ScopeGroup],
+) -> Result<CurrentState, FetchError> {
+    let read: BTreeMap<GroupKey, HashSet<&str>> = scope
+        .iter()
+        .map(|g| {
+            (
+                GroupKey::new(&g.service_provider_id, &g.group_id),
+                g.read.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    let groups = read.keys().cloned().collect();
+    fetch_where(
+        exec,
+        groups,
+        |k, id| read.get(k).is_some_and(|s| s.contains(id)),
+        &|_| Vec::new(),
+    )
+    .await
+    .map(|(current, _)| current)
+}
+
+/// The most commands one OCI-P document holds (the schema's limit and the pool's default).
+const ONE_DOCUMENT: usize = 15;
+
+/// Hands the extra results back to their groups, in request order.
+fn spread(
+    extras: &mut BTreeMap<GroupKey, ExtraReads>,
+    counts: &[(GroupKey, usize)],
+    results: Vec<Result<Response, CommandFailure>>,
+) {
+    let mut it = results.into_iter();
+    for (k, n) in counts {
+        if let Some(x) = extras.get_mut(k) {
+            x.results = it.by_ref().take(*n).collect();
+        }
+    }
+}
+
+fn check_count<T>(results: &[T], expected: usize) -> Result<(), FetchError> {
+    if results.len() == expected {
+        Ok(())
+    } else {
+        Err(FetchError::Count {
+            expected,
+            got: results.len(),
+        })
+    }
+}
+
+async fn fetch_where<E: Execute>(
+    exec: &E,
+    groups: BTreeSet<GroupKey>,
+    wanted: impl Fn(&GroupKey, &str) -> bool,
+    extra: &(dyn Fn(&GroupKey) -> Vec<Request> + Sync),
+) -> Result<(CurrentState, BTreeMap<GroupKey, ExtraReads>), FetchError> {
+    let mut current = CurrentState::new();
+    let mut extras: BTreeMap<GroupKey, ExtraReads> = BTreeMap::new();
+    // Hunt groups the listings show inactive: isActive is read from the list, not the details.
+    let mut inactive: BTreeMap<GroupKey, HashSet<String>> = BTreeMap::new();
+    let keys: Vec<GroupKey> = groups.into_iter().collect();
+    if keys.is_empty() {
+        return Ok((current, extras));
+    }
+    let mut lists: Vec<Request> = keys.iter().map(GroupKey::list_request).collect();
+    // Where the extra requests ride: behind the listings when all of them fit one document
+    // with the listings (no round trip of their own, no wait for the sessions that are still
+    // logging in), else behind the detail reads, when every session is up.
+    let mut extra_counts: Vec<(GroupKey, usize)> = Vec::new();
+    let mut extra_requests: Vec<Request> = Vec::new();
+    for k in &keys {
+        let more = extra(k);
+        if !more.is_empty() {
+            extra_counts.push((k.clone(), more.len()));
+            extras.insert(k.clone(), ExtraReads::default());
+            extra_requests.extend(more);
+        }
+    }
+    let with_listings = keys.len() + extra_requests.len() <= ONE_DOCUMENT;
+    if with_listings {
+        lists.append(&mut extra_requests);
+    }
+    let expected = lists.len();
+    let mut results = exec.execute(lists).await;
+    check_count(&results, expected)?;
+    if with_listings {
+        let extra_results = results.split_off(keys.len());
+        spread(&mut extras, &extra_counts, extra_results);
+    }
+    let mut gets: Vec<(GroupKey, String)> = Vec::new();
+    for (key, result) in keys.into_iter().zip(results) {
+        let subject = format!("{}/{}", key.service_provider_id, key.group_id);
+        let command = "GroupHuntGroupGetInstanceListRequest";
+        let state = match result {
+            Ok(Response::InstanceList(rows)) => {
+                let rows = match extras.get_mut(&key) {
+                    Some(x) => {
+                        x.listing = rows;
+                        x.listing.clone()
+                    }
+                    None => rows,
+                };
+                let off: HashSet<String> = rows
+                    .iter()
+                    .filter(|r| !r.is_active)
+                    .map(|r| r.service_user_id.clone())
+                    .collect();
+                if !off.is_empty() {
+                    inactive.insert(key.clone(), off);
+                }
+                let mut listed: Vec<String> = rows.into_iter().map(|r| r.service_user_id).collect();
+                listed.sort();
+                listed.dedup();
+                gets.extend(
+                    listed
+                        .iter()
+                        .filter(|id| wanted(&key, id))
+                        .map(|id| (key.clone(), id.clone())),
+                );
+                GroupState {
+                    exists: true,
+                    listed,
+                    ..Default::default()
+                }
+            }
+            Ok(Response::Error(e)) => GroupState {
+                exists: false,
+                error: Some(e.to_string()),
+                ..Default::default()
+            },
+            Ok(other) => {
+                return Err(FetchError::Unexpected {
+                    command,
+                    subject,
+                    got: other.type_name(),
+                })
+            }
+            Err(failure) => {
+                return Err(FetchError::Failed {
+                    command,
+                    subject,
+                    failure,
+                })
+            }
+        };
+        current.groups.insert(key, state);
+    }
+
+    if gets.is_empty() && extra_requests.is_empty() {
+        return Ok((current, extras));
+    }
+    // In slices, each turned into hunt groups before the next is read: the decoded replies
+    // are several times larger than the hunt groups made from them, and holding all 100,000
+    // at once doubled the peak memory. A slice is many documents for every session, so the
+    // pause between slices costs well under one round trip each. The extra requests (when
+    // not sent with the listings) ride with the last slice.
+    let mut gets = gets.into_iter().peekable();
+    loop {
+        let slice: Vec<(GroupKey, String)> = gets.by_ref().take(GET_SLICE).collect();
+        let last = gets.peek().is_none();
+        let more = if last {
+            std::mem::take(&mut extra_requests)
+        } else {
+            Vec::new()
+        };
+        read_details(exec, slice, more, &extra_counts, &mut current, &mut extras).await?;
+        if last {
+            break;
+        }
+    }
+    mark_inactive(&mut current, &inactive);
+    Ok((current, extras))
+}
+
+/// Sets `is_active` of every read hunt group from its group's listing: the details reply
+/// carries no such element, so whatever a decoder assumed there is replaced by the list's word.
+fn mark_inactive(current: &mut CurrentState, inactive: &BTreeMap<GroupKey, HashSet<String>>) {
+    let none = HashSet::new();
+    for (key, g) in current.groups.iter_mut() {
+        let off = inactive.get(key).unwrap_or(&none);
+        for (id, h) in g.hunt_groups.iter_mut() {
+            h.is_active = !off.contains(id);
+        }
+    }
+}
+
+/// GetInstance requests per `execute` call: a multiple of 15 × 16 (full documents for up to
+/// 16 sessions), large enough that slice boundaries are rare.
+const GET_SLICE: usize = 15 * 16 * 16;
+
+/// Reads the details of `gets` (plus `extra_requests`, spread into `extras`) into `current`.
+async fn read_details<E: Execute>(
+    exec: &E,
+    gets: Vec<(GroupKey, String)>,
+    mut extra_requests: Vec<Request>,
+    extra_counts: &[(GroupKey, usize)],
+    current: &mut CurrentState,
+    extras: &mut BTreeMap<GroupKey, ExtraReads>,
+) -> Result<(), FetchError> {
+    let with_extras = !extra_requests.is_empty();
+    let mut requests: Vec<Request> = gets
+        .iter()
+        .map(|(_, id)| Request::GetInstance {
+            service_user_id: id.clone(),
+        })
+        .collect();
+    requests.append(&mut extra_requests);
+    let expected = requests.len();
+    let mut results = exec.execute(requests).await;
+    check_count(&results, expected)?;
+    if with_extras {
+        let extra_results = results.split_off(gets.len());
+        spread(extras, extra_counts, extra_results);
+    }
+    for ((key, id), result) in gets.into_iter().zip(results) {
+        let command = "GroupHuntGroupGetInstanceRequest20";
+        match result {
+            Ok(Response::Instance(details)) => {
+                let hg = from_details(&key.service_provider_id, &key.group_id, &id, &details);
+                if let Some(g) = current.groups.get_mut(&key) {
+                    if let Some(cc) = details.country_code.clone() {
+                        g.country_codes.insert(id.clone(), cc);
+                    }
+                    g.hunt_groups.insert(id, hg);
+                }
+            }
+            Ok(Response::Error(error)) => {
+                return Err(FetchError::Refused {
+                    service_user_id: id,
+                    error,
+                })
+            }
+            Ok(other) => {
+                return Err(FetchError::Unexpected {
+                    command,
+                    subject: id,
+                    got: other.type_name(),
+                })
+            }
+            Err(failure) => {
+                return Err(FetchError::Failed {
+                    command,
+                    subject: id,
+                    failure,
+                })
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! huntctl's shared vocabulary, used by the client (`huntctl-core`) and by the sandbox
+//! (`huntctl-sandbox`) alike, and by nothing else of theirs: the hunt group [`model`] with its
+//! field table, the OCI-P [`messages`] both sides exchange, [`xml`] helpers, and [`mask`],
+//! the one secret masking every trace, record and log goes through.
+//!
+//! No I/O, no runtime, no command line: what is here is plain data and pure functions.
+
+pub mod mask;
+pub mod messages;
+pub mod model;
+pub mod xml;
