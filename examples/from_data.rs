@@ -80,10 +80,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     //    another shape, so both are updated to match).
     let sandbox = Sandbox::start(SandboxOptions::default())?;
     let client = Client::connect(sandbox.settings())?;
-    let plan = client.plan(&state.hunt_groups, &api::PlanOptions::default())?;
+    let plan = client.plan(&state, &api::PlanOptions::default())?;
     print!("{}", huntctl::plan::render::text(&plan, false));
-    let report = client.apply(&plan, &api::ApplyOptions::default())?;
-    println!("{}", report.summary_line());
+    // Like `huntctl apply`, it leaves an undo plan (here in a temporary directory).
+    let undo_dir = tempfile::tempdir()?;
+    let opts = api::ApplyOptions {
+        undo: api::UndoTarget::File(undo_dir.path().join("undo.json")),
+        ..api::ApplyOptions::default()
+    };
+    let applied = client.apply(&plan, &opts)?;
+    println!("{}", applied.report.summary_line());
+    if let api::Undo::Saved { path, .. } = &applied.undo {
+        println!("undo: huntctl apply --plan {}", path.display());
+    }
 
     // The reference page's result format, through the same engine.
     let results = api::create_hunt_groups(&state, Some(&client))?;

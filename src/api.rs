@@ -1,18 +1,20 @@
-//! The library facade: everything a program (or the Python package) needs, blocking, in one place.
+//! The library facade: everything a program (or the Python package) needs, blocking, in one
+//! place. Every call runs the same operation as the command of the same name
+//! (`huntctl_core::ops`): there is no second copy of any flow here.
 //!
 //! - **Desired state**: [`load_paths`] reads YAML/CSV files and directories; [`load_data`]
 //!   reads JSON-like data in memory (the reference page's "Create from Data" dicts, snake_case
 //!   or camelCase keys) with the same defaults, rules and diagnostics as files, located by key
 //!   path (`hunt_group_data[1].service_instance_profile.name`) instead of line and column.
-//!   [`validation_json`] is the document `huntctl validate --format json` prints.
+//!   [`validate`] returns what `huntctl validate --format json` prints.
 //! - **A server**: [`Client::connect`] logs in (URL, user, password as a [`Secret`]);
-//!   [`Client::plan`], [`Client::apply`], [`Client::apply_planned`] and [`Client::export`] do
-//!   what the commands of the same name do, and return the values whose JSON the CLI prints
-//!   with `--format json` ([`plan_json`], [`report_json`]).
+//!   [`Client::plan`] (with pre-flight), [`Client::apply`] (safety check, writes, undo plan),
+//!   [`Client::apply_saved`] (stale check first) and [`Client::export`] do what the commands
+//!   do, and return the values whose JSON the CLI prints with `--format json` ([`plan_json`],
+//!   [`Applied::to_json_value`]).
 //! - **The reference page's bulk operation**: [`create_hunt_groups`] returns its result list
 //!   (`index`, `data`, `command`, `response`, `success`, `error`).
 //! - **A sandbox**: [`Sandbox::start`] runs the embedded OCI-P sandbox on a free loopback port.
-//! - **The CLI itself**: [`run_cli`] runs `huntctl` on given arguments and returns the exit code.
 //!
 //! End to end against the sandbox (its seed already holds `sales-hunt@company.com`):
 //!
@@ -31,60 +33,51 @@
 //! }]);
 //! let desired = api::load_data("hunt_group_data", &data).map_err(|d| d.to_string())?;
 //! let client = Client::connect(sandbox.settings())?;
-//! let plan = client.plan(&desired.hunt_groups, &api::PlanOptions::default())?;
+//! let plan = client.plan(&desired, &api::PlanOptions::default())?;
 //! assert_eq!(plan.summary().create, 1);
-//! let report = client.apply(&plan, &api::ApplyOptions::default())?;
-//! assert_eq!(report.failed(), 0);
+//! let undo = tempfile::tempdir()?.keep().join("undo.json");
+//! let opts = api::ApplyOptions { undo: api::UndoTarget::File(undo.clone()), ..Default::default() };
+//! let applied = client.apply(&plan, &opts)?;
+//! assert_eq!(applied.report.failed(), 0);
+//! assert!(matches!(applied.undo, api::Undo::Saved { ref path, .. } if *path == undo));
 //! // Planning again finds nothing to do.
-//! assert!(!client.plan(&desired.hunt_groups, &api::PlanOptions::default())?.has_changes());
+//! assert!(!client.plan(&desired, &api::PlanOptions::default())?.has_changes());
 //! client.close();
 //! sandbox.stop();
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use crate::apply::{self, SafetyError};
-use crate::desired::{self, Diagnostic, Location};
-use crate::export::{self, ExportError};
-use crate::ocip::{ClientError, Pool};
-use crate::plan::{self, FetchError};
-use crate::sandbox::{self as sb, SandboxConfig, SandboxError, SandboxHandle};
+use huntctl_core::ocip::{ClientError, Pool};
+use huntctl_core::ops::{self, Source};
+use huntctl_core::plan;
+use huntctl_sandbox::{self as sb, SandboxConfig, SandboxError, SandboxHandle};
 use serde_json::Value;
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use crate::apply::{ApplyOptions, GroupResult, Outcome, Report};
-pub use crate::desired::{DesiredState, Diagnostics};
-pub use crate::export::Skipped;
-pub use crate::model::{HuntGroup, Secret};
-pub use crate::ocip::settings::MAX_BATCH;
-pub use crate::ocip::ConnectionSettings;
-pub use crate::plan::{Plan, PlanOptions, Selection};
+pub use huntctl_core::apply::{GroupResult, Outcome, Report};
+pub use huntctl_core::desired::{load_data, DesiredState, Diagnostics};
+pub use huntctl_core::export::Skipped;
+pub use huntctl_core::model::{HuntGroup, Secret};
+pub use huntctl_core::ocip::settings::{ConnectionInput, MAX_BATCH};
+pub use huntctl_core::ocip::ConnectionSettings;
+pub use huntctl_core::ops::{
+    Applied, ApplyOptions, Export, PlanOptions, Undo, UndoTarget, Validation,
+};
+pub use huntctl_core::plan::{Plan, Selection};
 
-/// Why a facade call failed. Desired-state problems carry every [`Diagnostics`] item.
+/// Why a facade call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The desired state is not valid; nothing was sent.
-    #[error("{0}: nothing was sent to the server")]
-    Invalid(Diagnostics),
+    /// An operation failed: invalid desired state, a failed read, a refused or stale plan.
+    #[error(transparent)]
+    Op(#[from] ops::Error),
     /// An option is not usable (a bad `target` pattern, …).
     #[error("{0}")]
     Options(String),
     /// Connecting or logging in failed.
     #[error("cannot connect: {0}")]
     Connect(#[from] ClientError),
-    /// Reading the current state failed; nothing was written.
-    #[error("cannot read the current state: {0}")]
-    Read(#[from] FetchError),
-    /// The plan was refused before anything was sent (the delete threshold).
-    #[error("{0}")]
-    Safety(#[from] SafetyError),
-    /// The hunt groups a planned change covers changed on the server since it was planned.
-    #[error("the plan is stale: the hunt groups it covers changed on the server since it was made; plan again")]
-    Stale,
-    /// Export could not read the groups.
-    #[error("{0}")]
-    Export(#[from] ExportError),
     /// The sandbox could not start.
     #[error("cannot start the sandbox: {0}")]
     Sandbox(#[from] SandboxError),
@@ -93,59 +86,10 @@ pub enum Error {
     Io(#[from] std::io::Error),
 }
 
-/// Runs the `huntctl` command line on `args` (the first is the program name) and returns its
-/// exit code: what the binary does, for embedding it (the Python console script uses this).
-///
-/// ```
-/// assert_eq!(huntctl::api::run_cli(["huntctl", "validate", "examples/reference/full.csv"]), 0);
-/// assert_eq!(huntctl::api::run_cli(["huntctl", "--no-such-flag"]), 2);
-/// ```
-pub fn run_cli<I, T>(args: I) -> u8
-where
-    I: IntoIterator<Item = T>,
-    T: Into<OsString> + Clone,
-{
-    use clap::Parser;
-    let cli = match crate::cli::Cli::try_parse_from(args) {
-        Ok(cli) => cli,
-        Err(e) => {
-            // --help and --version are "errors" that print to stdout and exit 0.
-            let _ = e.print();
-            return u8::try_from(e.exit_code()).unwrap_or(2);
-        }
-    };
-    init_logging(cli.verbose);
-    tracing::debug!("started");
-    match crate::commands::run(cli) {
-        Ok(code) => exit_code_value(code),
-        Err(report) => {
-            eprintln!("{report:?}");
-            1
-        }
+impl From<Diagnostics> for Error {
+    fn from(d: Diagnostics) -> Error {
+        Error::Op(ops::Error::Invalid(d))
     }
-}
-
-/// The number inside an `ExitCode` (std keeps it opaque; the codes are 0–255).
-fn exit_code_value(code: std::process::ExitCode) -> u8 {
-    (0..=u8::MAX)
-        .find(|&c| std::process::ExitCode::from(c) == code)
-        .unwrap_or(1)
-}
-
-/// `-v` / `RUST_LOG` select the level; logs go to stderr so stdout stays machine-readable.
-fn init_logging(verbose: u8) {
-    use tracing_subscriber::EnvFilter;
-    let default = match verbose {
-        0 => "warn",
-        1 => "huntctl=info",
-        _ => "huntctl=debug",
-    };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
 }
 
 /// Loads desired-state files and directories, as `huntctl validate`/`plan` do.
@@ -156,260 +100,18 @@ fn init_logging(verbose: u8) {
 /// ```
 pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<DesiredState, Diagnostics> {
     let paths: Vec<PathBuf> = paths.iter().map(|p| p.as_ref().to_path_buf()).collect();
-    desired::load_paths(&paths)
+    huntctl_core::desired::load_paths(&paths)
 }
 
-/// Loads hunt groups given as JSON-like data: a list of hunt groups (the reference page's
-/// dicts: `operation`, snake_case or camelCase keys, nested `service_instance_profile`), or a
-/// mapping with `defaults` and `huntGroups`, exactly as a YAML file would hold them. The same
-/// defaults, rules and diagnostics apply; a diagnostic's location names `name` and the key path
-/// of the value (`Location::path`, e.g. `hunt_group_data[0].service_instance_profile.extension`).
-///
-/// ```
-/// use serde_json::json;
-/// let bad = json!([{"service_provider_id": "MyServiceProvider", "group_id": "SalesGroup",
-///                   "service_user_id": "x@company.com",
-///                   "service_instance_profile": {"extension": "12a"},
-///                   "agent_user_id": ["john.doe@company.com"]}]);
-/// let d = huntctl::api::load_data("hunt_group_data", &bad).unwrap_err();
-/// let path = d.items[0].location.path.as_deref();
-/// assert_eq!(path, Some("hunt_group_data[0].service_instance_profile.extension"));
-/// ```
-pub fn load_data(name: &str, data: &Value) -> Result<DesiredState, Diagnostics> {
-    let mut doc = YamlDoc::default();
-    doc.value(data, name, 0, None);
-    // The loader picks the format by extension; the data never was a file.
-    let file = format!("{name}.yaml");
-    let fix = |items: Vec<Diagnostic>| -> Vec<Diagnostic> {
-        items
-            .into_iter()
-            .map(|d| doc.relocate(d, &file, name))
-            .collect()
-    };
-    match desired::load_str(&file, &doc.text) {
-        Ok(mut state) => {
-            state.warnings = fix(std::mem::take(&mut state.warnings));
-            state.files = 0;
-            Ok(state)
-        }
-        Err(d) => Err(Diagnostics {
-            items: fix(d.items),
-        }),
-    }
-}
-
-/// What one line of the generated YAML holds.
-#[derive(Debug, Default)]
-struct LineInfo {
-    /// The key path of the key or item on this line.
-    path: String,
-    /// The key written on this line, if any.
-    key: Option<String>,
-    /// When this line also starts a mapping that is a list item (`- "key": …`), that item's
-    /// path: a problem with the whole item is reported here too.
-    item: Option<String>,
-}
-
-/// JSON-like data written as block YAML, one key or item per line, every string in JSON
-/// quotes (a valid YAML double-quoted scalar), remembering the key path of each line.
-#[derive(Debug, Default)]
-struct YamlDoc {
-    text: String,
-    lines: Vec<LineInfo>,
-}
-
-impl YamlDoc {
-    fn scalar(v: &Value) -> String {
-        match v {
-            Value::Null => "null".into(),
-            Value::Bool(b) => b.to_string(),
-            Value::Number(n) => n.to_string(),
-            Value::String(s) => Value::String(s.clone()).to_string(),
-            Value::Array(a) if a.is_empty() => "[]".into(),
-            Value::Object(o) if o.is_empty() => "{}".into(),
-            _ => String::new(),
-        }
-    }
-
-    fn is_block(v: &Value) -> bool {
-        matches!(v, Value::Array(a) if !a.is_empty())
-            || matches!(v, Value::Object(o) if !o.is_empty())
-    }
-
-    fn push_line(&mut self, text: &str, info: LineInfo) {
-        self.text.push_str(text);
-        self.text.push('\n');
-        self.lines.push(info);
-    }
-
-    /// Writes `v` (at `path`) indented by `indent`; `prefix` is a pending `- ` for a list item.
-    fn value(&mut self, v: &Value, path: &str, indent: usize, item: Option<&str>) {
-        let pad = " ".repeat(indent);
-        match v {
-            Value::Array(a) if !a.is_empty() => {
-                for (i, x) in a.iter().enumerate() {
-                    let p = format!("{path}[{i}]");
-                    if Self::is_block(x) {
-                        if let Value::Object(_) = x {
-                            self.value(x, &p, indent + 2, Some(&p));
-                        } else {
-                            self.push_line(
-                                &format!("{pad}-"),
-                                LineInfo {
-                                    path: p.clone(),
-                                    ..LineInfo::default()
-                                },
-                            );
-                            self.value(x, &p, indent + 2, None);
-                        }
-                    } else {
-                        let line = format!("{pad}- {}", Self::scalar(x));
-                        self.push_line(
-                            &line,
-                            LineInfo {
-                                path: p,
-                                ..LineInfo::default()
-                            },
-                        );
-                    }
-                }
-            }
-            Value::Object(o) if !o.is_empty() => {
-                for (n, (k, x)) in o.iter().enumerate() {
-                    let p = format!("{path}.{k}");
-                    let first_of_item = n == 0 && item.is_some();
-                    let lead = if first_of_item {
-                        format!("{}- ", " ".repeat(indent.saturating_sub(2)))
-                    } else {
-                        pad.clone()
-                    };
-                    let key = Value::String(k.clone()).to_string();
-                    let info = LineInfo {
-                        path: p.clone(),
-                        key: Some(k.clone()),
-                        item: first_of_item.then(|| item.unwrap_or_default().to_string()),
-                    };
-                    if Self::is_block(x) {
-                        self.push_line(&format!("{lead}{key}:"), info);
-                        // A list under a key may sit at the key's own indentation; nesting it
-                        // deeper is valid YAML too and keeps every parser happy.
-                        self.value(x, &p, indent + 2, None);
-                    } else {
-                        self.push_line(&format!("{lead}{key}: {}", Self::scalar(x)), info);
-                    }
-                }
-            }
-            _ => {
-                let line = format!("{pad}{}", Self::scalar(v));
-                self.push_line(
-                    &line,
-                    LineInfo {
-                        path: path.to_string(),
-                        ..LineInfo::default()
-                    },
-                );
-            }
-        }
-    }
-
-    /// The key path of a location in the generated text.
-    fn path_of(&self, loc: &Location, field: Option<&str>, name: &str) -> String {
-        let Some(info) = loc.line.checked_sub(1).and_then(|i| self.lines.get(i)) else {
-            return name.to_string();
-        };
-        // A problem of the whole list item (a missing field) points at its first line: report
-        // the item, unless the problem is about the key that happens to be written there.
-        if let (Some(item), Some(key)) = (&info.item, &info.key) {
-            let norm = |s: &str| s.to_ascii_lowercase().replace('_', "");
-            let about_key = field
-                .and_then(|f| f.rsplit('.').next())
-                .is_some_and(|f| norm(f) == norm(key));
-            if !about_key {
-                return item.clone();
-            }
-        }
-        info.path.clone()
-    }
-
-    fn relocate_location(&self, loc: &Location, field: Option<&str>, name: &str) -> Location {
-        Location {
-            file: name.to_string(),
-            path: Some(self.path_of(loc, field, name)),
-            ..Location::default()
-        }
-    }
-
-    /// The diagnostic with its locations in the generated text replaced by key paths (and no
-    /// snippet: the text is not the user's).
-    fn relocate(&self, mut d: Diagnostic, file: &str, name: &str) -> Diagnostic {
-        if d.location.file != file {
-            return d;
-        }
-        let loc = self.relocate_location(&d.location, d.field.as_deref(), name);
-        let related = std::mem::take(&mut d.related);
-        d = d.at(loc, None);
-        for r in related {
-            let rl = self.relocate_location(&r.location, None, name);
-            d = d.with_related(r.message, rl, None);
-        }
-        d
-    }
-}
-
-/// The document `huntctl validate --format json` prints for a load result: `valid`, `errors`,
-/// `warnings`, `diagnostics`, and when valid `huntGroups`, `files` and `summary`.
-pub fn validation_json(result: &Result<DesiredState, Diagnostics>) -> Value {
-    match result {
-        Ok(state) => {
-            let mut doc = desired::diagnostics::to_json(&state.warnings);
-            if let Some(o) = doc.as_object_mut() {
-                o.insert("huntGroups".into(), state.hunt_groups.len().into());
-                o.insert("files".into(), state.files.into());
-                o.insert("summary".into(), state.summary().into());
-            }
-            doc
-        }
-        Err(d) => d.to_json(),
-    }
+/// Checks desired state offline, as `huntctl validate` does; [`Validation::to_json`] is the
+/// document `huntctl validate --format json` prints.
+pub fn validate(source: Source) -> Validation {
+    ops::validate(&ops::ValidateOptions { source })
 }
 
 /// The plan document `huntctl plan --format json` prints.
 pub fn plan_json(plan: &Plan) -> Value {
     serde_json::from_str(&plan::render::json(plan)).unwrap_or(Value::Null)
-}
-
-/// The report document `huntctl apply --format json` prints.
-pub fn report_json(report: &Report) -> Value {
-    serde_json::from_str(&report.to_json()).unwrap_or(Value::Null)
-}
-
-/// The hunt groups an export read, as desired state, and those it could not express.
-#[derive(Debug, Clone)]
-pub struct Export {
-    /// The group ids read.
-    pub group_ids: Vec<String>,
-    /// The hunt groups, as the smallest desired state that reproduces them.
-    pub hunt_groups: Vec<HuntGroup>,
-    /// Hunt groups left out, and why.
-    pub skipped: Vec<Skipped>,
-}
-
-impl Export {
-    /// The export as desired-state YAML (what `huntctl export` writes).
-    pub fn to_yaml(&self) -> String {
-        desired::to_yaml(&self.hunt_groups)
-    }
-    /// The export as the reference bulk-sheet CSV.
-    pub fn to_csv(&self) -> String {
-        desired::to_csv(&self.hunt_groups)
-    }
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime, Error> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?)
 }
 
 /// A logged-in connection to BroadWorks (or a sandbox): a session pool on its own runtime.
@@ -426,10 +128,11 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// Connects and logs in with `settings` (see [`ConnectionSettings::new`]; the password is a
-    /// [`Secret`], masked in every Debug and error).
+    /// Connects and logs in with `settings` (see [`ConnectionSettings::new`] and
+    /// [`ConnectionInput::resolve`]; the password is a [`Secret`], masked in every Debug and
+    /// error).
     pub fn connect(settings: ConnectionSettings) -> Result<Client, Error> {
-        let rt = runtime()?;
+        let rt = ops::runtime()?;
         let pool = rt.block_on(Pool::connect(settings))?;
         Ok(Client {
             rt,
@@ -442,53 +145,40 @@ impl Client {
         self.pool.as_ref().unwrap_or_else(|| unreachable!())
     }
 
-    /// Reads the current state of everything `desired` names and diffs: `huntctl plan`.
-    pub fn plan(&self, desired: &[HuntGroup], opts: &PlanOptions) -> Result<Plan, Error> {
-        let current = self.rt.block_on(plan::fetch(self.pool(), desired, opts))?;
-        Ok(plan::diff(desired, &current, opts))
+    /// Reads the current state of everything `desired` names, diffs and runs pre-flight (unless
+    /// `opts.preflight` is off): `huntctl plan` ([`ops::plan`]).
+    pub fn plan(&self, desired: &DesiredState, opts: &PlanOptions) -> Result<Plan, Error> {
+        Ok(self.rt.block_on(ops::plan(self.pool(), desired, opts))?)
     }
 
-    /// Carries out a plan just made with [`Client::plan`] on this client: the safety check,
-    /// then every write; one hunt group's failure never stops the others.
-    pub fn apply(&self, plan: &Plan, opts: &ApplyOptions) -> Result<Report, Error> {
-        apply::check_safety(plan, opts)?;
+    /// Carries out a plan just made with [`Client::plan`] on this server: the safety check,
+    /// every write (changes pre-flight predicted to be refused are not sent), the undo plan;
+    /// one hunt group's failure never stops the others: `huntctl apply` ([`ops::apply`]).
+    pub fn apply(&self, plan: &Plan, opts: &ApplyOptions) -> Result<Applied, Error> {
+        let nothing = |_: &GroupResult| {};
         Ok(self
             .rt
-            .block_on(apply::apply(self.pool(), plan, &|_: &GroupResult| {})))
+            .block_on(ops::apply(self.pool(), plan, opts, &nothing))?)
     }
 
-    /// Carries out a plan made earlier (maybe on another connection), as `apply --plan` does:
-    /// first reads again what the plan read and refuses with [`Error::Stale`] if it changed.
-    pub fn apply_planned(&self, plan: &Plan, opts: &ApplyOptions) -> Result<Report, Error> {
-        let current = self
+    /// Carries out a plan made earlier (saved, or on another connection), as `apply --plan`
+    /// does: refused with [`ops::Error::Stale`] when the server moved since ([`ops::apply_saved`]).
+    pub fn apply_saved(&self, plan: &Plan, opts: &ApplyOptions) -> Result<Applied, Error> {
+        let mut plan = plan.clone();
+        let nothing = |_: &GroupResult| {};
+        Ok(self
             .rt
-            .block_on(plan::fetch_scope(self.pool(), &plan.scope))?;
-        if plan.is_stale(&current) {
-            return Err(Error::Stale);
-        }
-        self.apply(plan, opts)
+            .block_on(ops::apply_saved(self.pool(), &mut plan, opts, &nothing))?)
     }
 
     /// Reads the hunt groups of the named groups of a service provider (every group it has
-    /// when `groups` is empty): `huntctl export`.
+    /// when `groups` is empty): `huntctl export` ([`ops::export`]).
     pub fn export(&self, service_provider: &str, groups: &[String]) -> Result<Export, Error> {
-        let pool = self.pool();
-        let (group_ids, current) = self.rt.block_on(async {
-            let ids = if groups.is_empty() {
-                export::list_groups(pool, service_provider).await?
-            } else {
-                groups.to_vec()
-            };
-            let current = export::fetch(pool, service_provider, &ids).await?;
-            Ok::<_, ExportError>((ids, current))
-        })?;
-        let (hunt_groups, skipped) =
-            export::check(current.into_iter().map(export::for_export).collect());
-        Ok(Export {
-            group_ids,
-            hunt_groups,
-            skipped,
-        })
+        let opts = ops::ExportOptions {
+            service_provider_id: service_provider.to_string(),
+            groups: groups.to_vec(),
+        };
+        Ok(self.rt.block_on(ops::export(self.pool(), &opts))?)
     }
 
     /// Logs out every session.
@@ -563,8 +253,13 @@ pub fn create_hunt_groups(
             })
             .collect());
     };
-    let plan = client.plan(&desired.hunt_groups, &PlanOptions::default())?;
-    let report = client.apply(&plan, &ApplyOptions::default())?;
+    let plan = client.plan(desired, &PlanOptions::default())?;
+    // The reference page's function has no undo; it is an apply like any other otherwise.
+    let opts = ApplyOptions {
+        undo: UndoTarget::Off,
+        ..ApplyOptions::default()
+    };
+    let report = client.apply(&plan, &opts)?.report;
     let by_id: std::collections::HashMap<String, &GroupResult> = report
         .results
         .iter()
@@ -666,7 +361,7 @@ impl Sandbox {
         config.record = record_path.clone();
         config.tls_listen = opts.tls.then_some(loopback);
         config.soap_listen = opts.soap.then_some(loopback);
-        let rt = runtime()?;
+        let rt = ops::runtime()?;
         let handle = rt.block_on(sb::start(config))?;
         let addr = handle
             .tcp_addr()

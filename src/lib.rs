@@ -15,10 +15,14 @@ pub mod api;
 /// The command line (clap): the `huntctl` binary's front end, not part of the library's API.
 #[doc(hidden)]
 pub mod cli;
-/// The subcommands: clap's arguments turned into the library's options structs.
+/// The subcommands: clap's arguments turned into the library's options structs; [`commands::main`]
+/// runs the whole command line (the binary and the Python console script).
 #[doc(hidden)]
 pub mod commands;
+/// The command line's errors: one enum, its exit codes and its rendering.
+#[doc(hidden)]
+pub mod error;
 
-pub use huntctl_core::{apply, desired, export, model, ocip, plan};
+pub use huntctl_core::{apply, desired, export, model, ocip, ops, plan};
 pub use huntctl_protocol as protocol;
 pub use huntctl_sandbox as sandbox;

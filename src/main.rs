@@ -1,4 +1,4 @@
-//! The huntctl binary: parse the command line, run the library, map the outcome to an exit code.
+//! The huntctl binary: the command line (`huntctl::commands::main`), mapped to an exit code.
 
 use std::process::ExitCode;
 
@@ -10,5 +10,5 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     // The library runs the command line, so that the Python console script behaves the same.
-    ExitCode::from(huntctl::api::run_cli(std::env::args_os()))
+    ExitCode::from(huntctl::commands::main(std::env::args_os()))
 }

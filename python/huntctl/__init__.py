@@ -114,11 +114,15 @@ def plan(
     target: Optional[Sequence[str]] = None,
     exclude: Optional[Sequence[str]] = None,
     prune: bool = False,
+    preflight: bool = True,
     name: str = "data",
     **options: Any,
 ) -> Plan:
     """Reads the server and diffs it with the desired state, as ``huntctl plan``; nothing is
-    written. Returns the JSON plan (``summary``, ``has_changes``, ``changes``, ...).
+    written. Returns the JSON plan (``summary``, ``has_changes``, ``changes``, ...), with
+    ``refusals``: the changes the server is predicted to refuse (pre-flight; each with its
+    ``code`` and, for files, the ``location`` file:line:col where the value was written).
+    ``preflight=False`` skips those reads, as ``--no-preflight`` does.
 
     ``url``/``user``/``password`` default to ``BROADWORKS_URL``/``_USER``/``_PASSWORD``.
     ``options``: ``ca_cert``, ``insecure``, ``parallelism``, ``batch_size``,
@@ -126,7 +130,7 @@ def plan(
     ``.diagnostics``) before connecting when the desired state is not valid."""
     doc, handle = _native.plan(
         source, name, _conn(options, url, user, password),
-        list(target) if target else None, list(exclude) if exclude else None, prune,
+        list(target) if target else None, list(exclude) if exclude else None, prune, preflight,
     )
     return Plan(doc, handle)
 
@@ -141,8 +145,10 @@ def apply(
     target: Optional[Sequence[str]] = None,
     exclude: Optional[Sequence[str]] = None,
     prune: bool = False,
+    preflight: bool = True,
     force: bool = False,
     delete_threshold: int = 30,
+    undo_out: Optional[PathLike] = None,
     name: str = "data",
     **options: Any,
 ) -> Dict[str, Any]:
@@ -154,9 +160,16 @@ def apply(
     Given a ``Plan`` from ``plan()`` (reviewed), applies it on the connection it was made on,
     refusing with ``RefusedError`` if the server changed since. Given paths or data, plans and
     applies in one go, which needs ``auto_approve=True`` (like ``--auto-approve``). ``force``
-    and ``delete_threshold`` are the CLI's safety switches for deletes (``prune=True``)."""
+    and ``delete_threshold`` are the CLI's safety switches for deletes (``prune=True``).
+
+    A change pre-flight predicts the server to refuse is not sent: its result is ``failed``
+    with the predicted code. The undo plan (a saved plan reversing what was done, for
+    ``huntctl apply --plan``) is written to ``undo_out``, by default
+    ``.huntctl/undo/<UTC timestamp>.json`` under the working directory; the report's ``undo``
+    says where (``undo["path"]``), or is ``None`` when nothing changed."""
+    undo = os.fspath(undo_out) if undo_out is not None else None
     if isinstance(plan_or_source, Plan):
-        return _native.apply_plan(plan_or_source._handle, force, delete_threshold)
+        return _native.apply_plan(plan_or_source._handle, force, delete_threshold, undo)
     if not auto_approve:
         raise RefusedError(
             "refusing to apply without approval: pass auto_approve=True, or call plan(), "
@@ -164,8 +177,8 @@ def apply(
         )
     return _native.apply(
         plan_or_source, name, _conn(options, url, user, password),
-        list(target) if target else None, list(exclude) if exclude else None, prune, force,
-        delete_threshold,
+        list(target) if target else None, list(exclude) if exclude else None, prune, preflight,
+        force, delete_threshold, undo,
     )
 
 

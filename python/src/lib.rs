@@ -2,7 +2,12 @@
 //! plan and report comes from the Rust library; this module only converts arguments and
 //! results between Python objects and the facade's types, and releases the GIL while it works.
 
-use huntctl::api::{self, ApplyOptions, ConnectionSettings, PlanOptions, Secret, Selection};
+use huntctl::api::{
+    self, ApplyOptions, ConnectionInput, ConnectionSettings, PlanOptions, Secret, Selection,
+    UndoTarget,
+};
+use huntctl_core::ocip::ClientError;
+use huntctl_core::ops::{self, Source};
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
@@ -48,14 +53,16 @@ pyo3::create_exception!(
     "The embedded sandbox could not start."
 );
 
-/// A huntctl error as a Python exception, with `.diagnostics` (a list of dicts) set.
+/// A huntctl error as a Python exception, with `.diagnostics` (a list of dicts) set. The
+/// library says what is wrong; the hints name this front end's means (keyword arguments).
 fn py_err(py: Python<'_>, e: api::Error) -> PyErr {
+    use api::Error as E;
     let diagnostics = match &e {
-        api::Error::Invalid(d) => d.to_json()["diagnostics"].clone(),
+        E::Op(ops::Error::Invalid(d)) => d.to_json()["diagnostics"].clone(),
         _ => Value::Array(Vec::new()),
     };
     let err = match &e {
-        api::Error::Invalid(d) => {
+        E::Op(ops::Error::Invalid(d)) => {
             let mut msg = e.to_string();
             for item in &d.items {
                 msg.push_str(&format!("\n  {}: {}", item.location, item.message));
@@ -65,23 +72,28 @@ fn py_err(py: Python<'_>, e: api::Error) -> PyErr {
             }
             ValidationError::new_err(msg)
         }
-        api::Error::Connect(_) => ConnectError::new_err(e.to_string()),
-        api::Error::Read(_) | api::Error::Export(_) => ServerError::new_err(e.to_string()),
-        api::Error::Safety(_) | api::Error::Stale => RefusedError::new_err(e.to_string()),
-        api::Error::Sandbox(_) => SandboxError::new_err(e.to_string()),
-        api::Error::Options(_) => PyValueError::new_err(e.to_string()),
-        api::Error::Io(_) => HuntctlError::new_err(e.to_string()),
+        E::Connect(c) => ConnectError::new_err(match c {
+            ClientError::NoUrl => format!("{e} (pass url=)"),
+            ClientError::NoUser => format!("{e} (pass user=)"),
+            ClientError::NoPassword => format!("{e} (pass password=)"),
+            _ => e.to_string(),
+        }),
+        E::Op(ops::Error::Read(_) | ops::Error::Export(_)) => ServerError::new_err(e.to_string()),
+        E::Op(ops::Error::Refused(_)) => {
+            RefusedError::new_err(format!("{e} (pass force=True if this is intended)"))
+        }
+        E::Op(ops::Error::Stale) => {
+            RefusedError::new_err(format!("{e}: call plan() again, review it, and apply it"))
+        }
+        E::Op(_) => RefusedError::new_err(e.to_string()),
+        E::Sandbox(_) => SandboxError::new_err(e.to_string()),
+        E::Options(_) => PyValueError::new_err(e.to_string()),
+        E::Io(_) => HuntctlError::new_err(e.to_string()),
     };
     if let Ok(list) = pythonize::pythonize(py, &diagnostics) {
         let _ = err.value(py).setattr("diagnostics", list);
     }
     err
-}
-
-/// Desired state given as file paths, or as data.
-enum Source {
-    Paths(Vec<PathBuf>),
-    Data(Value),
 }
 
 fn as_path(obj: &Bound<'_, PyAny>) -> Option<PathBuf> {
@@ -94,7 +106,7 @@ fn as_path(obj: &Bound<'_, PyAny>) -> Option<PathBuf> {
 
 /// A path, a list of paths, or data (a list of hunt group dicts, or a `defaults`/`huntGroups`
 /// mapping).
-fn source(obj: &Bound<'_, PyAny>) -> PyResult<Source> {
+fn source(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Source> {
     if let Some(p) = as_path(obj) {
         return Ok(Source::Paths(vec![p]));
     }
@@ -117,14 +129,10 @@ fn source(obj: &Bound<'_, PyAny>) -> PyResult<Source> {
              None): {e}"
         ))
     })?;
-    Ok(Source::Data(value))
-}
-
-fn load(source: &Source, name: &str) -> Result<api::DesiredState, api::Diagnostics> {
-    match source {
-        Source::Paths(p) => api::load_paths(p),
-        Source::Data(v) => api::load_data(name, v),
-    }
+    Ok(Source::Data {
+        name: name.to_string(),
+        value,
+    })
 }
 
 fn to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
@@ -153,54 +161,51 @@ struct ConnArgs {
     request_timeout: f64,
 }
 
-fn settings(a: ConnArgs) -> PyResult<Conn> {
-    let ConnArgs {
-        url,
-        user,
-        password,
-        ca_cert,
-        insecure,
-        parallelism,
-        batch_size,
-        connect_timeout,
-        request_timeout,
-    } = a;
-    let url = url
-        .or_else(|| std::env::var("BROADWORKS_URL").ok())
-        .filter(|u| !u.trim().is_empty())
-        .ok_or_else(|| ConnectError::new_err("no server URL: pass url= or set BROADWORKS_URL"))?;
-    let user = user
-        .or_else(|| std::env::var("BROADWORKS_USER").ok())
-        .filter(|u| !u.trim().is_empty())
-        .ok_or_else(|| ConnectError::new_err("no user: pass user= or set BROADWORKS_USER"))?;
-    let password = password
-        .or_else(|| std::env::var("BROADWORKS_PASSWORD").ok())
-        .filter(|p| !p.is_empty())
-        .ok_or_else(|| {
-            ConnectError::new_err("no password: pass password= or set BROADWORKS_PASSWORD")
-        })?;
+fn settings(py: Python<'_>, a: ConnArgs) -> PyResult<Conn> {
     let secs = |s: f64, what: &str| {
-        Duration::try_from_secs_f64(s.max(0.001))
+        Duration::try_from_secs_f64(s.max(0.0))
             .map_err(|_| PyValueError::new_err(format!("{what} must be a number of seconds")))
     };
-    let mut s = ConnectionSettings::new(url, user, Secret::new(password));
-    s.ca_cert = ca_cert;
-    s.insecure = insecure;
-    s.parallelism = parallelism.max(1);
-    s.batch_size = batch_size.clamp(1, api::MAX_BATCH);
-    s.connect_timeout = secs(connect_timeout, "connect_timeout")?;
-    s.request_timeout = secs(request_timeout, "request_timeout")?;
-    Ok(Conn(s))
+    let input = ConnectionInput {
+        url: a.url,
+        user: a.user,
+        password: a.password.map(Secret::new),
+        ca_cert: a.ca_cert,
+        insecure: a.insecure,
+        parallelism: Some(a.parallelism),
+        batch_size: Some(a.batch_size),
+        connect_timeout: Some(secs(a.connect_timeout, "connect_timeout")?),
+        request_timeout: Some(secs(a.request_timeout, "request_timeout")?),
+        ..ConnectionInput::default()
+    };
+    input
+        .resolve(|k| std::env::var(k).ok())
+        .map(Conn)
+        .map_err(|e| py_err(py, api::Error::Connect(e)))
 }
 
 fn plan_options(
     target: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
     prune: bool,
+    preflight: bool,
 ) -> PyResult<PlanOptions> {
     let selection = Selection::new(&target.unwrap_or_default(), &exclude.unwrap_or_default())
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
-    Ok(PlanOptions { prune, selection })
+    Ok(PlanOptions {
+        prune,
+        selection,
+        preflight,
+    })
+}
+
+fn apply_options(force: bool, delete_threshold: u8, undo_out: Option<PathBuf>) -> ApplyOptions {
+    ApplyOptions {
+        force,
+        delete_threshold_percent: delete_threshold,
+        undo: undo_out.map_or(UndoTarget::Default, UndoTarget::File),
+        ..ApplyOptions::default()
+    }
 }
 
 /// A plan made by `plan()`: kept in Rust with the connection it was made on (the password
@@ -226,14 +231,15 @@ impl PlanHandle {
 #[pyfunction]
 #[pyo3(signature = (source, name = "data"))]
 fn validate(py: Python<'_>, source: &Bound<'_, PyAny>, name: &str) -> PyResult<Py<PyAny>> {
-    let src = self::source(source)?;
-    let doc = py.detach(|| api::validation_json(&load(&src, name)));
+    let src = self::source(source, name)?;
+    let doc = py.detach(|| api::validate(src).to_json());
     to_py(py, &doc)
 }
 
-/// plan(...) -> (plan document, PlanHandle).
+/// plan(...) -> (plan document, PlanHandle): `huntctl plan`, pre-flight included.
 #[pyfunction]
-#[pyo3(signature = (source, name, conn, target, exclude, prune))]
+#[pyo3(signature = (source, name, conn, target, exclude, prune, preflight))]
+#[allow(clippy::too_many_arguments)]
 fn plan(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
@@ -242,54 +248,51 @@ fn plan(
     target: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
     prune: bool,
+    preflight: bool,
 ) -> PyResult<(Py<PyAny>, PlanHandle)> {
-    let src = self::source(source)?;
-    let conn = settings(conn)?;
-    let opts = plan_options(target, exclude, prune)?;
+    let src = self::source(source, name)?;
+    let conn = settings(py, conn)?;
+    let opts = plan_options(target, exclude, prune, preflight)?;
     let made = py.detach(|| -> Result<api::Plan, api::Error> {
-        let desired = load(&src, name).map_err(api::Error::Invalid)?;
+        let desired = src.load()?;
         let client = api::Client::connect(conn.0.clone())?;
-        let mut plan = client.plan(&desired.hunt_groups, &opts)?;
-        if let Source::Paths(p) = &src {
-            plan.sources = p.clone();
-        }
+        let plan = client.plan(&desired, &opts);
         client.close();
-        Ok(plan)
+        plan
     });
     let plan = made.map_err(|e| py_err(py, e))?;
     let doc = to_py(py, &api::plan_json(&plan))?;
     Ok((doc, PlanHandle { plan, conn }))
 }
 
-/// apply_plan(handle, force, delete_threshold) -> report document.
+/// apply_plan(handle, force, delete_threshold, undo_out) -> report document: a reviewed plan,
+/// refused when the server moved since it was made (`huntctl apply --plan`).
 #[pyfunction]
-#[pyo3(signature = (handle, force, delete_threshold))]
+#[pyo3(signature = (handle, force, delete_threshold, undo_out))]
 fn apply_plan(
     py: Python<'_>,
     handle: &Bound<'_, PlanHandle>,
     force: bool,
     delete_threshold: u8,
+    undo_out: Option<PathBuf>,
 ) -> PyResult<Py<PyAny>> {
     let h = handle.get();
-    let opts = ApplyOptions {
-        force,
-        delete_threshold_percent: delete_threshold,
-        ..ApplyOptions::default()
-    };
-    let report = py.detach(|| -> Result<api::Report, api::Error> {
+    let opts = apply_options(force, delete_threshold, undo_out);
+    let applied = py.detach(|| -> Result<api::Applied, api::Error> {
         let client = api::Client::connect(h.conn.0.clone())?;
-        let r = client.apply_planned(&h.plan, &opts);
+        let r = client.apply_saved(&h.plan, &opts);
         client.close();
         r
     });
-    let report = report.map_err(|e| py_err(py, e))?;
-    to_py(py, &api::report_json(&report))
+    let applied = applied.map_err(|e| py_err(py, e))?;
+    to_py(py, &applied.to_json_value())
 }
 
-/// apply(...) from paths or data: plan and apply on one connection -> report document.
+/// apply(...) from paths or data: plan (pre-flight included) and apply on one connection
+/// -> report document (`huntctl apply --auto-approve`).
 #[pyfunction]
-#[pyo3(signature = (source, name, conn, target, exclude, prune,
-                    force, delete_threshold))]
+#[pyo3(signature = (source, name, conn, target, exclude, prune, preflight,
+                    force, delete_threshold, undo_out))]
 #[allow(clippy::too_many_arguments)]
 fn apply(
     py: Python<'_>,
@@ -299,28 +302,26 @@ fn apply(
     target: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
     prune: bool,
+    preflight: bool,
     force: bool,
     delete_threshold: u8,
+    undo_out: Option<PathBuf>,
 ) -> PyResult<Py<PyAny>> {
-    let src = self::source(source)?;
-    let conn = settings(conn)?;
-    let opts = plan_options(target, exclude, prune)?;
-    let apply_opts = ApplyOptions {
-        force,
-        delete_threshold_percent: delete_threshold,
-        ..ApplyOptions::default()
-    };
-    let report = py.detach(|| -> Result<api::Report, api::Error> {
-        let desired = load(&src, name).map_err(api::Error::Invalid)?;
+    let src = self::source(source, name)?;
+    let conn = settings(py, conn)?;
+    let opts = plan_options(target, exclude, prune, preflight)?;
+    let apply_opts = apply_options(force, delete_threshold, undo_out);
+    let applied = py.detach(|| -> Result<api::Applied, api::Error> {
+        let desired = src.load()?;
         let client = api::Client::connect(conn.0)?;
         let r = client
-            .plan(&desired.hunt_groups, &opts)
+            .plan(&desired, &opts)
             .and_then(|plan| client.apply(&plan, &apply_opts));
         client.close();
         r
     });
-    let report = report.map_err(|e| py_err(py, e))?;
-    to_py(py, &api::report_json(&report))
+    let applied = applied.map_err(|e| py_err(py, e))?;
+    to_py(py, &applied.to_json_value())
 }
 
 /// export(...) -> {group_ids, hunt_groups, skipped, yaml, csv}.
@@ -332,7 +333,7 @@ fn export(
     groups: Vec<String>,
     conn: ConnArgs,
 ) -> PyResult<Py<PyAny>> {
-    let conn = settings(conn)?;
+    let conn = settings(py, conn)?;
     let exported = py.detach(|| -> Result<api::Export, api::Error> {
         let client = api::Client::connect(conn.0)?;
         let r = client.export(&service_provider, &groups);
@@ -346,7 +347,7 @@ fn export(
         "skipped": e.skipped.iter().map(|s| serde_json::json!({
             "serviceUserId": s.service_user_id, "reasons": s.reasons,
         })).collect::<Vec<_>>(),
-        "yaml": e.to_yaml(),
+        "yaml": e.to_yaml(&[]),
         "csv": e.to_csv(),
     });
     to_py(py, &doc)
@@ -362,11 +363,15 @@ fn create_hunt_groups(
     dry_run: bool,
     conn: ConnArgs,
 ) -> PyResult<Py<PyAny>> {
-    let src = self::source(source)?;
+    let src = self::source(source, name)?;
     // A dry run makes no connection at all, so it needs no server settings.
-    let conn = if dry_run { None } else { Some(settings(conn)?) };
+    let conn = if dry_run {
+        None
+    } else {
+        Some(settings(py, conn)?)
+    };
     let results = py.detach(|| -> Result<Vec<Value>, api::Error> {
-        let desired = load(&src, name).map_err(api::Error::Invalid)?;
+        let desired = src.load()?;
         match conn {
             None => api::create_hunt_groups(&desired, None),
             Some(c) => {
@@ -381,10 +386,11 @@ fn create_hunt_groups(
     to_py(py, &Value::Array(results))
 }
 
-/// run_cli(argv) -> exit code: the `huntctl` command line (the console script).
+/// run_cli(argv) -> exit code: the `huntctl` command line (the console script), the very code
+/// the binary runs.
 #[pyfunction]
 fn run_cli(py: Python<'_>, argv: Vec<String>) -> i32 {
-    i32::from(py.detach(|| api::run_cli(argv)))
+    i32::from(py.detach(|| huntctl::commands::main(argv)))
 }
 
 /// The embedded sandbox: an OCI-P server on free loopback ports (user `admin`, password

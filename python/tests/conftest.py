@@ -18,6 +18,13 @@ DATA = pathlib.Path(__file__).parent / "data"
 REFERENCE_IDS = {"sales-hunt@company.com", "support-hunt@company.com"}
 
 
+@pytest.fixture(autouse=True)
+def in_a_temporary_directory(tmp_path, monkeypatch):
+    """Every test runs in its own directory: apply writes undo plans under the working
+    directory (.huntctl/undo/), and a test run must leave nothing in the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture(scope="session")
 def seed_without_reference_groups(tmp_path_factory) -> pathlib.Path:
     """The built-in seed minus the reference page's two hunt groups."""

@@ -155,12 +155,14 @@ def test_existing_hunt_group_is_updated_to_match(seeded_sandbox):
 
 def test_server_error_for_one_does_not_stop_the_other(sandbox):
     data = copy.deepcopy(hunt_groups_data)
-    # An agent the server does not know: BroadWorks refuses that hunt group only.
+    # An agent the server does not know: BroadWorks would refuse that hunt group only, so
+    # pre-flight predicts it and it is not sent (as with `huntctl apply`).
     data[0]["agent_user_id"] = ["nobody@company.com"]
     results = huntctl.create_hunt_groups_from_data(data, **sandbox.connection)
     assert results[0]["success"] is False
-    assert results[0]["error"]
-    assert results[0]["response"] == "ErrorResponse"
+    assert "4008" in results[0]["error"]
+    assert results[0]["response"] == "" and results[0]["command"] == []
+    assert "nobody@company.com" not in sandbox.record()
     assert results[1]["success"] is True
     assert set(hunt_groups_on_server(sandbox)) >= {"support-hunt@company.com"}
     assert "sales-hunt@company.com" not in hunt_groups_on_server(sandbox)

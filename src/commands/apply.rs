@@ -1,139 +1,143 @@
-//! `huntctl apply`: plan (or load a saved plan), confirm, carry it out, report.
+//! `huntctl apply`: plan (or load a saved plan), show it, confirm, run the apply operation,
+//! report.
 
-use super::connect::{runtime, stdout_color, Connection};
-use super::{load_desired, CommandResult};
-use crate::apply::{self, ApplyOptions, Report};
+use super::connect::{stdout_color, Connection};
+use super::{load_desired, plan_options, runtime};
 use crate::cli::{ApplyArgs, DiagnosticFormat};
-use crate::plan::{self, render, Plan};
-use miette::{miette, IntoDiagnostic};
-use std::io::IsTerminal;
-use std::io::{BufRead, Write};
+use crate::error::{Error, Result};
+use huntctl_core::apply::{self, GroupResult, Report};
+use huntctl_core::ops::{self, Applied, ApplyOptions, Undo, UndoTarget};
+use huntctl_core::plan::{render, Plan};
+use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 /// Runs `huntctl apply PATH...` or `huntctl apply --plan FILE`.
-pub fn run(args: ApplyArgs) -> CommandResult {
+pub fn run(args: ApplyArgs) -> Result<ExitCode> {
     runtime()?.block_on(run_async(args))
 }
 
-async fn run_async(args: ApplyArgs) -> CommandResult {
+async fn run_async(args: ApplyArgs) -> Result<ExitCode> {
     let json = args.format == DiagnosticFormat::Json;
-    // In JSON mode stdout carries only the report; the plan goes to stderr.
-    let show = |text: &str| {
-        if json {
-            eprint!("{text}");
-        } else {
-            print!("{text}");
-        }
-    };
-
     let (conn, plan) = match &args.plan {
-        Some(path) => {
-            let mut plan = Plan::load(path).map_err(|e| miette!("{e}"))?;
-            if !plan.missing_secrets().is_empty() {
-                // Saved plans never hold passwords: take them from the files the plan was made from.
-                let Some(desired) = load_desired(&plan.sources) else {
-                    return Ok(ExitCode::FAILURE);
-                };
-                let missing = plan.restore_secrets(&desired.hunt_groups);
-                if !missing.is_empty() {
-                    return Err(miette!(
-                        "the saved plan creates {} with a password, which saved plans never hold, and it is not in {:?}",
-                        missing.join(", "),
-                        plan.sources
-                    ));
-                }
-            }
-            let conn = Connection::open(&args.connection).await?;
-            let current = plan::fetch_scope(&conn.pool, &plan.scope).await;
-            let current = match current {
-                Ok(c) => c,
-                Err(e) => {
-                    conn.close().await;
-                    return Err(miette!("cannot read the current state: {e}"));
-                }
-            };
-            if plan.is_stale(&current) {
-                conn.close().await;
-                return Err(miette!(
-                    help = "run `huntctl plan --out` again, review it, and apply the new plan",
-                    "saved plan is stale: the hunt groups it covers changed on the server since {} was made",
-                    path.display()
-                ));
-            }
-            (conn, plan)
-        }
-        None => {
-            let Some(desired) = load_desired(&args.paths) else {
-                return Ok(ExitCode::FAILURE);
-            };
-            tracing::debug!("desired state loaded");
-            let opts = super::plan::plan_options(&args.selection).map_err(|e| miette!("{e}"))?;
-            let conn = Connection::open(&args.connection).await?;
-            tracing::debug!("connected");
-            let bar = conn.progress("Reading hunt groups", desired.hunt_groups.len());
-            let planned =
-                plan::read_and_plan(&conn.pool, &desired.hunt_groups, &opts, !args.no_preflight)
-                    .await;
-            if let Some(b) = bar {
-                b.finish_and_clear();
-            }
-            let mut plan = match planned {
-                Ok(p) => p,
-                Err(e) => {
-                    conn.close().await;
-                    return Err(miette!("cannot read the current state: {e}"));
-                }
-            };
-            tracing::debug!("fetched");
-            plan.sources = args.paths.clone();
-            plan::preflight::locate_refusals(&mut plan.refusals, &args.paths);
-            (conn, plan)
-        }
+        Some(path) => open_saved(&args, path).await?,
+        None => plan_now(&args).await?,
     };
-
-    show(&render::text(&plan, !json && stdout_color()));
+    // In JSON mode stdout carries only the report; the plan goes to stderr.
+    show(json, &render::text(&plan, !json && stdout_color()));
     if !plan.has_changes() {
         conn.close().await;
-        show("No changes.\n");
+        show(json, "No changes.\n");
         if json {
-            let empty = Report {
-                results: Vec::new(),
-                started: std::time::SystemTime::now(),
-                duration: std::time::Duration::ZERO,
-            };
-            println!("{}", empty.to_json());
+            println!("{}", Applied::nothing().to_json());
         }
         return Ok(ExitCode::SUCCESS);
     }
-    if let Err(e) = apply::check_safety(&plan, &apply_options(&args)) {
-        conn.close().await;
-        return Err(miette!("{e}"));
-    }
-    if !args.auto_approve {
-        let approved = confirm();
-        match approved {
-            Ok(true) => {}
-            Ok(false) => {
-                conn.close().await;
-                eprintln!("Apply cancelled: nothing was changed.");
-                return Ok(ExitCode::FAILURE);
-            }
-            Err(msg) => {
-                conn.close().await;
-                return Err(miette!(
-                    help = "pass --auto-approve in pipelines, after reviewing the plan",
-                    "{msg}"
-                ));
-            }
+    let opts = apply_options(&args);
+    // Refuse before asking: a plan past the delete threshold is not a question.
+    let approved = apply::check_safety(&plan, &opts)
+        .map_err(|e| Error::Op(e.into()))
+        .and_then(|()| confirm(args.auto_approve));
+    match approved {
+        Ok(true) => {}
+        Ok(false) => {
+            conn.close().await;
+            eprintln!("Apply cancelled: nothing was changed.");
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => {
+            conn.close().await;
+            return Err(e);
         }
     }
+    tracing::debug!("plan shown");
+    let applied = carry_out(&conn, &plan, &opts, json).await;
+    // Nothing more is sent: the report is written while the logouts are under way.
+    let closing = conn.close_in_background();
+    let applied = match applied {
+        Ok(a) => a,
+        Err(e) => {
+            closing.finish().await;
+            return Err(e.into());
+        }
+    };
+    let written = report(&args, &applied, json);
+    for line in undo_lines(&applied.undo) {
+        // Like "Saved the plan to …" of `plan --out`: a note for the operator, on stderr.
+        eprintln!("{line}");
+    }
+    closing.finish().await;
+    tracing::debug!("closed");
+    written?;
+    let code = applied.report.exit_code();
+    // The process ends here: returning the memory of 1,000s of hunt groups one allocation at a
+    // time would only delay the exit (measured ~9 ms of free() for the benchmark's 1,000).
+    std::mem::forget((plan, applied));
+    Ok(ExitCode::from(code))
+}
 
+/// Shows plan text: on stdout, or on stderr when stdout carries the JSON report.
+fn show(json: bool, text: &str) {
+    if json {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+    }
+}
+
+/// `apply --plan FILE`: the saved plan with its passwords restored, checked against the server.
+async fn open_saved(args: &ApplyArgs, path: &std::path::Path) -> Result<(Connection, Plan)> {
+    let mut plan = Plan::load(path).map_err(ops::Error::from)?;
+    // Before connecting: a plan whose passwords cannot be found needs no server to refuse.
+    ops::restore_secrets(&mut plan)?;
+    let conn = Connection::open(&args.connection).await?;
+    match ops::verify_saved(&conn.pool, &mut plan).await {
+        Ok(()) => Ok((conn, plan)),
+        Err(e) => {
+            conn.close().await;
+            Err(match e {
+                ops::Error::Stale => Error::StalePlan(path.to_path_buf()),
+                e => e.into(),
+            })
+        }
+    }
+}
+
+/// `apply PATH...`: the plan operation, on the connection the apply will use.
+async fn plan_now(args: &ApplyArgs) -> Result<(Connection, Plan)> {
+    let desired = load_desired(&args.paths)?;
+    tracing::debug!("desired state loaded");
+    let opts = plan_options(&args.selection, args.no_preflight)?;
+    let conn = Connection::open(&args.connection).await?;
+    tracing::debug!("connected");
+    let bar = conn.progress("Reading hunt groups", desired.hunt_groups.len());
+    let planned = ops::plan(&conn.pool, &desired, &opts).await;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    tracing::debug!("fetched");
+    match planned {
+        Ok(plan) => Ok((conn, plan)),
+        Err(e) => {
+            conn.close().await;
+            Err(e.into())
+        }
+    }
+}
+
+/// Runs the apply operation with a line per hunt group as it finishes (a progress bar on a
+/// terminal).
+async fn carry_out(
+    conn: &Connection,
+    plan: &Plan,
+    opts: &ApplyOptions,
+    json: bool,
+) -> std::result::Result<Applied, ops::Error> {
     // Progress per hunt group (the pool's callback would count commands).
     let total = plan.writes().count();
     let bar = std::io::stderr()
         .is_terminal()
         .then(|| indicatif::ProgressBar::new(total as u64));
-    let on_result = |r: &apply::GroupResult| {
+    let on_result = |r: &GroupResult| {
         let line = Report::render_line(r);
         match &bar {
             Some(b) => {
@@ -144,48 +148,73 @@ async fn run_async(args: ApplyArgs) -> CommandResult {
             None => println!("{line}"),
         }
     };
-    tracing::debug!("plan shown");
-    let report = apply::apply(&conn.pool, &plan, &on_result).await;
+    let applied = ops::apply(&conn.pool, plan, opts, &on_result).await;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
     tracing::debug!("applied");
-    let undo = super::undo::write_undo(&conn.pool, &plan, &report, args.undo_out.as_deref()).await;
-    // Nothing more is sent: the report is written while the logouts are under way.
-    let closing = conn.close_in_background();
-    let written = match &args.report {
-        Some(path) => std::fs::write(path, report.to_json() + "\n").into_diagnostic(),
-        None => Ok(()),
-    };
-    if written.is_ok() {
-        if json {
-            println!("{}", report.to_json());
-            eprintln!("{}", report.summary_line());
-        } else {
-            println!("{}", report.summary_line());
-        }
-    }
-    // Like "Saved the plan to …" of `plan --out`: a note for the operator, on stderr.
-    for line in &undo {
-        eprintln!("{line}");
-    }
-    closing.finish().await;
-    tracing::debug!("closed");
-    written?;
-    let code = report.exit_code();
-    // The process ends here: returning the memory of 1,000s of hunt groups one allocation at a
-    // time would only delay the exit (measured ~9 ms of free() for the benchmark's 1,000).
-    std::mem::forget((plan, report));
-    Ok(ExitCode::from(code))
+    applied
 }
 
-/// Asks on the terminal; an error when there is none to ask on.
-fn confirm() -> Result<bool, String> {
+/// Writes the `--report` file and prints the summary (and the JSON report with `--format json`).
+fn report(args: &ApplyArgs, applied: &Applied, json: bool) -> Result<()> {
+    if let Some(path) = &args.report {
+        std::fs::write(path, applied.to_json() + "\n")
+            .map_err(|e| Error::io(format!("cannot write the report {}", path.display()), e))?;
+    }
+    if json {
+        println!("{}", applied.to_json());
+        eprintln!("{}", applied.report.summary_line());
+    } else {
+        println!("{}", applied.report.summary_line());
+    }
+    Ok(())
+}
+
+/// What the operator is told about the undo plan.
+fn undo_lines(undo: &Undo) -> Vec<String> {
+    match undo {
+        Undo::None => Vec::new(),
+        Undo::Failed(e) => vec![format!("Undo: not written: {e}")],
+        Undo::Saved {
+            path,
+            summary: s,
+            changes,
+            needs_force,
+            cannot_restore,
+        } => {
+            let mut lines = vec![format!(
+                "Undo: {} saved to {} ({} to create, {} to update, {} to delete). To reverse \
+                 this apply: huntctl apply --plan {}{}",
+                if *changes == 1 {
+                    "1 change".to_string()
+                } else {
+                    format!("{changes} changes")
+                },
+                path.display(),
+                s.create,
+                s.update,
+                s.delete,
+                path.display(),
+                if *needs_force { " --force" } else { "" }
+            )];
+            lines.extend(
+                cannot_restore
+                    .iter()
+                    .map(|c| format!("Undo cannot restore: {c}")),
+            );
+            lines
+        }
+    }
+}
+
+/// Asks on the terminal unless `auto_approve`; an error when there is none to ask on.
+fn confirm(auto_approve: bool) -> Result<bool> {
+    if auto_approve {
+        return Ok(true);
+    }
     if !std::io::stdin().is_terminal() {
-        return Err(
-            "refusing to apply without confirmation: not on a terminal and --auto-approve was not given"
-                .into(),
-        );
+        return Err(Error::NoTerminal);
     }
     eprint!("\nApply these changes? Only 'yes' is accepted: ");
     let _ = std::io::stderr().flush();
@@ -193,15 +222,19 @@ fn confirm() -> Result<bool, String> {
     std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .map_err(|e| format!("cannot read the answer: {e}"))?;
+        .map_err(|e| Error::io("cannot read the answer", e))?;
     Ok(line.trim() == "yes")
 }
 
-/// The safety switches of `--force` and `--delete-threshold`.
+/// The apply options of `--force`, `--delete-threshold` and `--undo-out`.
 pub fn apply_options(args: &ApplyArgs) -> ApplyOptions {
     ApplyOptions {
         force: args.force,
         delete_threshold_percent: args.delete_threshold,
+        undo: args
+            .undo_out
+            .clone()
+            .map_or(UndoTarget::Default, UndoTarget::File),
         ..ApplyOptions::default()
     }
 }

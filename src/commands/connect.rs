@@ -2,12 +2,12 @@
 //! or to an embedded sandbox started in-process (`--sandbox`).
 
 use crate::cli::{self, ConnectionArgs};
-use crate::model::Secret;
-use crate::ocip::settings::{read_password_file, Endpoint, LoginFlow, MAX_BATCH};
-use crate::ocip::{ClientError, ConnectionSettings, Pool};
-use crate::sandbox::{self, SandboxConfig, SandboxHandle};
+use crate::error::{Error, Result};
+use huntctl_core::model::Secret;
+use huntctl_core::ocip::settings::{ConnectionInput, LoginFlow};
+use huntctl_core::ocip::Pool;
+use huntctl_sandbox::{self as sandbox, SandboxConfig, SandboxHandle};
 use indicatif::{ProgressBar, ProgressStyle};
-use miette::{miette, IntoDiagnostic};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -28,88 +28,81 @@ pub fn login_flow(flow: cli::LoginFlow) -> LoginFlow {
     }
 }
 
-/// Builds connection settings from the command line; the password comes from `--password-file`
-/// or `BROADWORKS_PASSWORD`, never from an argument. Prints a warning for `--insecure`.
-pub fn connection_settings(args: &ConnectionArgs) -> Result<ConnectionSettings, ClientError> {
-    let s = connection_settings_with_env(args, std::env::var("BROADWORKS_PASSWORD").ok())?;
-    if s.insecure {
-        eprintln!(
-            "WARNING: --insecure: the server's TLS certificate is NOT verified. Anyone on the \
-             network path can impersonate the server and read the BroadWorks password."
-        );
-    }
-    Ok(s)
-}
-
-/// [`connection_settings`] with the password variable passed in (testable).
-pub fn connection_settings_with_env(
-    args: &ConnectionArgs,
-    env_password: Option<String>,
-) -> Result<ConnectionSettings, ClientError> {
-    let url = args
-        .url
-        .clone()
-        .filter(|u| !u.trim().is_empty())
-        .ok_or(ClientError::NoUrl)?;
-    Endpoint::parse(&url)?;
-    let user = args
-        .user
-        .clone()
-        .filter(|u| !u.trim().is_empty())
-        .ok_or(ClientError::NoUser)?;
-    let password = match &args.password_file {
-        Some(path) => read_password_file(path)?,
-        None => env_password
-            .filter(|p| !p.is_empty())
-            .ok_or(ClientError::NoPassword)?,
-    };
-    Ok(ConnectionSettings {
+/// The connection settings the flags give; the library fills in (and checks) the rest: the
+/// URL and user from `BROADWORKS_URL` / `BROADWORKS_USER` (clap reads those too, for `--help`)
+/// and the password from `--password-file` or `BROADWORKS_PASSWORD`, never from an argument.
+pub fn connection_input(args: &ConnectionArgs) -> ConnectionInput {
+    ConnectionInput {
+        url: args.url.clone(),
+        user: args.user.clone(),
+        password: None,
+        password_file: args.password_file.clone(),
         ca_cert: args.ca_cert.clone(),
         insecure: args.insecure,
         login: args.login.map(login_flow),
-        parallelism: usize::from(args.parallelism).max(1),
-        batch_size: usize::from(args.batch_size).clamp(1, MAX_BATCH),
-        connect_timeout: Duration::from_secs(args.connect_timeout.max(1)),
-        request_timeout: Duration::from_secs(args.request_timeout.max(1)),
-        ..ConnectionSettings::new(url, user, Secret::new(password))
-    })
+        parallelism: Some(usize::from(args.parallelism)),
+        batch_size: Some(usize::from(args.batch_size)),
+        connect_timeout: Some(Duration::from_secs(args.connect_timeout)),
+        request_timeout: Some(Duration::from_secs(args.request_timeout)),
+    }
+}
+
+/// Starts the embedded sandbox (state in [`embedded_state_path`]) and points `input` at it.
+async fn start_embedded_sandbox(input: &mut ConnectionInput) -> Result<SandboxHandle> {
+    let state = embedded_state_path();
+    let config = SandboxConfig::embedded(state.clone());
+    let (user, password) = (config.user.clone(), config.password.clone());
+    let handle = sandbox::start(config).await?;
+    let Some(addr) = handle.tcp_addr() else {
+        handle.shutdown().await;
+        return Err(Error::Usage(
+            "the embedded sandbox has no TCP listener".into(),
+        ));
+    };
+    eprintln!(
+        "Using the embedded sandbox on tcp://{addr} (state: {})",
+        state.display()
+    );
+    input.url = Some(format!("tcp://{addr}"));
+    input.user = Some(user);
+    input.password = Some(Secret::new(password));
+    input.password_file = None;
+    Ok(handle)
 }
 
 /// A logged-in pool, and the embedded sandbox it talks to when `--sandbox` was given.
 pub struct Connection {
-    /// The session pool (implements [`crate::ocip::Execute`]).
+    /// The session pool (implements [`huntctl_core::ocip::Execute`]).
     pub pool: Pool,
     sandbox: Option<SandboxHandle>,
 }
 
 impl Connection {
     /// Starts the embedded sandbox when asked, then logs in.
-    pub async fn open(args: &ConnectionArgs) -> miette::Result<Connection> {
-        let (settings, sandbox) = if args.sandbox {
-            let state = embedded_state_path();
-            let config = SandboxConfig::embedded(state.clone());
-            let (user, password) = (config.user.clone(), config.password.clone());
-            let handle = sandbox::start(config)
-                .await
-                .map_err(|e| miette!("cannot start the embedded sandbox: {e}"))?;
-            let addr = handle
-                .tcp_addr()
-                .ok_or_else(|| miette!("the embedded sandbox has no TCP listener"))?;
-            eprintln!(
-                "Using the embedded sandbox on tcp://{addr} (state: {})",
-                state.display()
-            );
-            let mut s =
-                ConnectionSettings::new(format!("tcp://{addr}"), user, Secret::new(password));
-            s.parallelism = usize::from(args.parallelism).max(1);
-            s.batch_size = usize::from(args.batch_size).clamp(1, 15);
-            s.connect_timeout = Duration::from_secs(args.connect_timeout.max(1));
-            s.request_timeout = Duration::from_secs(args.request_timeout.max(1));
-            s.login = args.login.map(login_flow);
-            (s, Some(handle))
+    pub async fn open(args: &ConnectionArgs) -> Result<Connection> {
+        let mut input = connection_input(args);
+        let sandbox = if args.sandbox {
+            let handle = start_embedded_sandbox(&mut input).await?;
+            Some(handle)
         } else {
-            (connection_settings(args)?, None)
+            None
         };
+        let env = |k: &str| (!args.sandbox).then(|| std::env::var(k).ok()).flatten();
+        let settings = match input.resolve(env) {
+            Ok(s) => s,
+            Err(e) => {
+                if let Some(h) = sandbox {
+                    h.shutdown().await;
+                }
+                return Err(e.into());
+            }
+        };
+        if settings.insecure {
+            eprintln!(
+                "WARNING: --insecure: the server's TLS certificate is NOT verified. Anyone on the \
+                 network path can impersonate the server and read the BroadWorks password."
+            );
+        }
         match Pool::connect(settings).await {
             Ok(pool) => Ok(Connection { pool, sandbox }),
             Err(e) => {
@@ -168,60 +161,7 @@ impl Closing {
     }
 }
 
-/// A tokio runtime for one command.
-pub fn runtime() -> miette::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .into_diagnostic()
-}
-
 /// True when output to stdout should be coloured: a terminal, and `NO_COLOR` not set.
 pub fn stdout_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn args() -> ConnectionArgs {
-        ConnectionArgs {
-            url: Some("tcp://bw.example.com".into()),
-            user: Some("admin".into()),
-            password_file: None,
-            sandbox: false,
-            ca_cert: None,
-            insecure: false,
-            login: None,
-            parallelism: 3,
-            batch_size: 10,
-            connect_timeout: 5,
-            request_timeout: 7,
-        }
-    }
-
-    #[test]
-    fn password_from_env_or_file() {
-        let s = connection_settings_with_env(&args(), Some("pw".into())).unwrap();
-        assert_eq!(s.password.expose(), "pw");
-        assert_eq!((s.parallelism, s.batch_size), (3, 10));
-        assert_eq!(s.request_timeout, Duration::from_secs(7));
-        assert!(matches!(
-            connection_settings_with_env(&args(), None),
-            Err(ClientError::NoPassword)
-        ));
-        let dir = tempfile::tempdir().unwrap();
-        let f = dir.path().join("pw");
-        std::fs::write(&f, "s3cret \r\n").unwrap();
-        let mut a = args();
-        a.password_file = Some(f);
-        let s = connection_settings_with_env(&a, Some("ignored".into())).unwrap();
-        assert_eq!(s.password.expose(), "s3cret ");
-        assert!(!format!("{s:?}").contains("s3cret"));
-        a.url = None;
-        let e = connection_settings_with_env(&a, None).unwrap_err();
-        assert!(e.to_string().contains("--url"));
-    }
 }

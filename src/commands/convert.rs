@@ -1,18 +1,16 @@
 //! `huntctl convert`: desired-state files between YAML and CSV, without a server.
 
-use super::{load_desired, CommandResult};
+use super::load_desired;
 use crate::cli::ConvertArgs;
-use crate::export::{self, Output};
-use miette::miette;
+use crate::error::{Error, Result};
+use huntctl_core::export::{self, Output};
 use std::process::ExitCode;
 
 /// Runs `huntctl convert FILE... --to yaml|csv [-o OUT]`.
-pub fn run(args: ConvertArgs) -> CommandResult {
+pub fn run(args: ConvertArgs) -> Result<ExitCode> {
     let format = super::file_format(args.to);
     let output = Output::from_arg(args.output.as_deref());
-    let Some(state) = load_desired(&args.files) else {
-        return Ok(ExitCode::FAILURE);
-    };
+    let state = load_desired(&args.files)?;
     let with_password: Vec<&str> = state
         .hunt_groups
         .iter()
@@ -34,7 +32,7 @@ pub fn run(args: ConvertArgs) -> CommandResult {
         );
     }
     let written =
-        export::write_output(&state.hunt_groups, format, &note, &output).map_err(|e| miette!(e))?;
+        export::write_output(&state.hunt_groups, format, &note, &output).map_err(Error::Output)?;
     if !with_password.is_empty() {
         // Secrets never reach files, so the conversion cannot keep them: say which were dropped.
         eprintln!(

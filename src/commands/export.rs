@@ -1,39 +1,44 @@
 //! `huntctl export`: read the hunt groups of a service provider's groups (the named ones, or
 //! every group the server lists) and write them as desired-state files that reproduce them.
 
-use super::connect::{runtime, Connection};
-use super::CommandResult;
+use super::connect::Connection;
+use super::runtime;
 use crate::cli::ExportArgs;
-use crate::export::{self, ExportOptions, Format, Output};
-use miette::miette;
+use crate::error::{Error, Result};
+use huntctl_core::export::{self, ExportOptions, Format, Output};
+use huntctl_core::ops;
 use std::process::ExitCode;
 
 /// Runs `huntctl export --service-provider SP [--group G]... [--format F] [-o FILE|DIR]`.
-pub fn run(args: ExportArgs) -> CommandResult {
+pub fn run(args: ExportArgs) -> Result<ExitCode> {
     let format = super::file_format(args.format);
     let output = Output::from_arg(args.output.as_deref());
     if let Output::File(path) = &output {
         // Fail before talking to the server when the file name contradicts the format.
         if export::format_of(path).is_some_and(|f| f != format) {
-            return Err(miette!(
+            return Err(Error::Usage(format!(
                 "{} does not end in .{}: choose the format with --format",
                 path.display(),
                 format.extension()
-            ));
+            )));
         }
     }
-    let (group_ids, current) = runtime()?.block_on(async {
+    let exported = runtime()?.block_on(async {
         let conn = Connection::open(&args.connection).await?;
         let opts = ExportOptions {
             service_provider_id: args.service_provider.clone(),
             groups: args.group.clone(),
         };
-        let read = export::read(&conn.pool, &opts).await;
+        let read = ops::export(&conn.pool, &opts).await;
         conn.close().await;
-        read.map_err(|e| miette!("{e}"))
+        read.map_err(Error::Op)
     })?;
-    let total = current.len();
-    let (groups, skipped) = export::check(current.into_iter().map(export::for_export).collect());
+    let ops::Export {
+        group_ids,
+        read: total,
+        hunt_groups: groups,
+        skipped,
+    } = exported;
 
     let mut note = vec![
         format!(
@@ -57,7 +62,7 @@ pub fn run(args: ExportArgs) -> CommandResult {
             s.reasons.join("; ")
         ));
     }
-    let written = export::write_output(&groups, format, &note, &output).map_err(|e| miette!(e))?;
+    let written = export::write_output(&groups, format, &note, &output).map_err(Error::Output)?;
 
     if format == Format::Csv {
         // The bulk-sheet CSV has no comment syntax: say it here instead.

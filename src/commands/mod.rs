@@ -1,4 +1,5 @@
-//! One module per subcommand: each turns parsed arguments into library calls and an exit code.
+//! One module per subcommand: each turns clap's arguments into the library's options structs,
+//! calls the operation (`huntctl_core::ops`), and prints the result. No logic of its own.
 
 pub mod apply;
 pub mod connect;
@@ -6,16 +7,72 @@ pub mod convert;
 pub mod export;
 pub mod plan;
 pub mod sandbox;
-pub mod undo;
 pub mod validate;
 
+use crate::error::{stderr_color, Error, Result};
+use huntctl_core::desired::{self, DesiredState};
+use huntctl_core::ops;
 use std::process::ExitCode;
 
-/// What a command returns: an exit code, or an error that main renders with miette.
-pub type CommandResult = miette::Result<ExitCode>;
+/// Runs `huntctl` on `args` (the first is the program name) and returns the exit code: what the
+/// binary's `main` does, and what the Python package's console script calls, so both behave
+/// the same. Errors are rendered here, once ([`Error::render`]).
+///
+/// ```
+/// assert_eq!(huntctl::commands::main(["huntctl", "validate", "examples/reference/full.csv"]), 0);
+/// assert_eq!(huntctl::commands::main(["huntctl", "--no-such-flag"]), 2);
+/// ```
+pub fn main<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::Parser;
+    let cli = match crate::cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are "errors" that print to stdout and exit 0.
+            let _ = e.print();
+            return u8::try_from(e.exit_code()).unwrap_or(2);
+        }
+    };
+    init_logging(cli.verbose);
+    tracing::debug!("started");
+    match run(cli) {
+        Ok(code) => exit_code_value(code),
+        Err(e) => {
+            eprint!("{}", e.render());
+            e.exit_code()
+        }
+    }
+}
+
+/// The number inside an `ExitCode` (std keeps it opaque; the codes are 0–255).
+fn exit_code_value(code: ExitCode) -> u8 {
+    (0..=u8::MAX)
+        .find(|&c| ExitCode::from(c) == code)
+        .unwrap_or(1)
+}
+
+/// `-v` / `RUST_LOG` select the level; logs go to stderr so stdout stays machine-readable.
+fn init_logging(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let default = match verbose {
+        0 => "warn",
+        // A target prefix: `huntctl` also covers huntctl_core and huntctl_sandbox.
+        1 => "huntctl=info",
+        _ => "huntctl=debug",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
 
 /// Runs the parsed command line.
-pub fn run(cli: crate::cli::Cli) -> CommandResult {
+pub fn run(cli: crate::cli::Cli) -> Result<ExitCode> {
     use crate::cli::Command;
     match cli.command {
         Command::Validate(a) => validate::run(a),
@@ -29,41 +86,45 @@ pub fn run(cli: crate::cli::Cli) -> CommandResult {
 }
 
 /// The library's file format for `--format` / `--to`.
-pub fn file_format(f: crate::cli::FileFormat) -> crate::export::Format {
+pub fn file_format(f: crate::cli::FileFormat) -> huntctl_core::export::Format {
     match f {
-        crate::cli::FileFormat::Yaml => crate::export::Format::Yaml,
-        crate::cli::FileFormat::Csv => crate::export::Format::Csv,
+        crate::cli::FileFormat::Yaml => huntctl_core::export::Format::Yaml,
+        crate::cli::FileFormat::Csv => huntctl_core::export::Format::Csv,
     }
 }
 
-fn completions(args: crate::cli::CompletionsArgs) -> CommandResult {
+fn completions(args: crate::cli::CompletionsArgs) -> Result<ExitCode> {
     use clap::CommandFactory;
     let mut cmd = crate::cli::Cli::command();
     clap_complete::generate(args.shell, &mut cmd, "huntctl", &mut std::io::stdout());
     Ok(ExitCode::SUCCESS)
 }
 
-/// Loads desired state, printing diagnostics (and warnings) to stderr; `None` when invalid.
-pub fn load_desired(paths: &[std::path::PathBuf]) -> Option<crate::desired::DesiredState> {
-    use std::io::IsTerminal;
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    match crate::desired::load_paths(paths) {
-        Ok(state) => {
-            if !state.warnings.is_empty() {
-                eprint!(
-                    "{}",
-                    crate::desired::diagnostics::render_all(&state.warnings, color)
-                );
-            }
-            Some(state)
-        }
-        Err(d) => {
-            eprint!("{}", d.render(color));
-            eprintln!(
-                "{} error(s): desired state is not valid; nothing was sent to the server",
-                d.error_count()
-            );
-            None
-        }
+/// Loads desired state; its warnings go to stderr. Invalid state is an error that renders
+/// every diagnostic.
+pub fn load_desired(paths: &[std::path::PathBuf]) -> Result<DesiredState> {
+    let state = desired::load_paths(paths).map_err(ops::Error::Invalid)?;
+    if !state.warnings.is_empty() {
+        eprint!(
+            "{}",
+            desired::diagnostics::render_all(&state.warnings, stderr_color())
+        );
     }
+    Ok(state)
+}
+
+/// The plan options of `--target`, `--exclude`, `--prune` and `--no-preflight`.
+pub fn plan_options(
+    args: &crate::cli::SelectionArgs,
+    no_preflight: bool,
+) -> Result<ops::PlanOptions> {
+    let mut opts = ops::PlanOptions::new(&args.target, &args.exclude, args.prune)
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    opts.preflight = !no_preflight;
+    Ok(opts)
+}
+
+/// The runtime a command's operations run on.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    ops::runtime().map_err(|e| Error::io("cannot start the async runtime", e))
 }

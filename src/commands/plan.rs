@@ -1,28 +1,21 @@
-//! `huntctl plan`: load desired state, read the server, diff, render.
+//! `huntctl plan`: load desired state, run the plan operation, render it.
 
-use super::connect::{runtime, stdout_color, Closing, Connection};
-use super::{load_desired, CommandResult};
+use super::connect::{stdout_color, Closing, Connection};
+use super::{load_desired, plan_options, runtime};
 use crate::cli::{PlanArgs, PlanFormat};
-use crate::plan::{self, render, Plan, PlanOptions, SelectError};
-use miette::miette;
+use crate::error::{Error, Result};
+use huntctl_core::desired::DesiredState;
+use huntctl_core::ops::{self, PlanOptions};
+use huntctl_core::plan::{render, Plan};
 use std::process::ExitCode;
 
 /// Runs `huntctl plan PATH...`.
-pub fn run(args: PlanArgs) -> CommandResult {
-    let Some(desired) = load_desired(&args.paths) else {
-        return Ok(ExitCode::FAILURE);
-    };
+pub fn run(args: PlanArgs) -> Result<ExitCode> {
+    let desired = load_desired(&args.paths)?;
     tracing::debug!("desired state loaded");
-    let opts = plan_options(&args.selection).map_err(|e| miette!("{e}"))?;
+    let opts = plan_options(&args.selection, args.no_preflight)?;
     let rt = runtime()?;
-    let (mut plan, closing) = rt.block_on(read_and_diff(
-        &args.connection,
-        &desired.hunt_groups,
-        &opts,
-        !args.no_preflight,
-    ))?;
-    plan.sources = args.paths.clone();
-    plan::preflight::locate_refusals(&mut plan.refusals, &args.paths);
+    let (plan, closing) = rt.block_on(make_plan(&args.connection, &desired, &opts))?;
     let text = match args.format {
         PlanFormat::Text => render::text(&plan, stdout_color()),
         PlanFormat::Json => render::json(&plan),
@@ -39,7 +32,7 @@ pub fn run(args: PlanArgs) -> CommandResult {
     rt.block_on(closing.finish());
     tracing::debug!("closed");
     if let Some(saved) = saved {
-        let out = saved.map_err(|e| miette!("{e}"))?;
+        let out = saved.map_err(ops::Error::from)?;
         eprintln!(
             "Saved the plan to {}: apply it with `huntctl apply --plan {}`.",
             out.display(),
@@ -53,28 +46,17 @@ pub fn run(args: PlanArgs) -> CommandResult {
     Ok(ExitCode::from(code))
 }
 
-/// Connects, reads the current state of everything `desired` names, and diffs.
+/// Connects and runs the plan operation; returns as soon as the plan is made, with the logout
+/// still under way (see [`Connection::close_in_background`]).
 pub async fn make_plan(
     connection: &crate::cli::ConnectionArgs,
-    desired: &[crate::model::HuntGroup],
+    desired: &DesiredState,
     opts: &PlanOptions,
-) -> miette::Result<Plan> {
-    let (plan, closing) = read_and_diff(connection, desired, opts, true).await?;
-    closing.finish().await;
-    Ok(plan)
-}
-
-/// [`make_plan`], but returns as soon as the diff is made, with the logout still under way.
-async fn read_and_diff(
-    connection: &crate::cli::ConnectionArgs,
-    desired: &[crate::model::HuntGroup],
-    opts: &PlanOptions,
-    preflight: bool,
-) -> miette::Result<(Plan, Closing)> {
+) -> Result<(Plan, Closing)> {
     let conn = Connection::open(connection).await?;
     tracing::debug!("connected");
-    let bar = conn.progress("Reading hunt groups", desired.len());
-    let planned = plan::read_and_plan(&conn.pool, desired, opts, preflight).await;
+    let bar = conn.progress("Reading hunt groups", desired.hunt_groups.len());
+    let planned = ops::plan(&conn.pool, desired, opts).await;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -84,12 +66,7 @@ async fn read_and_diff(
         Ok(plan) => Ok((plan, closing)),
         Err(e) => {
             closing.finish().await;
-            Err(miette!("cannot read the current state: {e}"))
+            Err(Error::Op(e))
         }
     }
-}
-
-/// The plan options of `--target`, `--exclude` and `--prune`.
-pub fn plan_options(args: &crate::cli::SelectionArgs) -> Result<PlanOptions, SelectError> {
-    PlanOptions::new(&args.target, &args.exclude, args.prune)
 }

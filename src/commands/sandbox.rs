@@ -1,29 +1,32 @@
 //! `huntctl sandbox`: runs the OCI-P sandbox in the foreground until Ctrl-C.
 
-use super::CommandResult;
 use crate::cli::SandboxArgs;
-use crate::sandbox::{start, FaultRule, SandboxConfig};
-use miette::{miette, IntoDiagnostic};
+use crate::error::{Error, Result};
+use huntctl_sandbox::{start, FaultRule, SandboxConfig};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-fn addr(s: &str, flag: &str) -> miette::Result<SocketAddr> {
+fn addr(s: &str, flag: &str) -> Result<SocketAddr> {
     use std::net::ToSocketAddrs;
     s.to_socket_addrs()
         .ok()
         .and_then(|mut a| a.next())
-        .ok_or_else(|| miette!("{flag} {s:?} is not an address such as 127.0.0.1:2208"))
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "{flag} {s:?} is not an address such as 127.0.0.1:2208"
+            ))
+        })
 }
 
 /// Runs the sandbox.
-pub fn run(args: SandboxArgs) -> CommandResult {
+pub fn run(args: SandboxArgs) -> Result<ExitCode> {
     let faults = args
         .fault
         .iter()
         .map(|f| FaultRule::parse(f))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| miette!("{e}"))?;
+        .map_err(|e| Error::Usage(e.to_string()))?;
     let config = SandboxConfig {
         tcp_listen: Some(addr(&args.listen, "--listen")?),
         tls_listen: args
@@ -46,18 +49,19 @@ pub fn run(args: SandboxArgs) -> CommandResult {
         faults,
         compact_every: args.compact_every,
     };
+    // A server, unlike the client's runtime (ops::runtime): a worker per core.
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .into_diagnostic()?;
+        .map_err(|e| Error::io("cannot start the async runtime", e))?;
     rt.block_on(async move {
-        let handle = start(config).await.map_err(|e| miette!("{e}"))?;
+        let handle = start(config).await?;
         if let Some(r) = handle.recovery() {
             eprintln!("huntctl sandbox: {r}");
         }
         if let (Some(path), Some(pem)) = (&args.cert_out, handle.cert_pem()) {
             std::fs::write(path, pem)
-                .map_err(|e| miette!("cannot write {}: {e}", path.display()))?;
+                .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
         }
         if let Some(a) = handle.tcp_addr() {
             println!("huntctl sandbox listening on tcp://{a}");
@@ -75,7 +79,9 @@ pub fn run(args: SandboxArgs) -> CommandResult {
         );
         use std::io::Write;
         let _ = std::io::stdout().flush();
-        tokio::signal::ctrl_c().await.into_diagnostic()?;
+        tokio::signal::ctrl_c()
+            .await
+            .map_err(|e| Error::io("cannot wait for Ctrl-C", e))?;
         handle.shutdown().await;
         println!("huntctl sandbox stopped");
         Ok(ExitCode::SUCCESS)

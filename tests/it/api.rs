@@ -213,9 +213,7 @@ fn create_plan_apply_and_export_against_the_sandbox() {
         assert_eq!(r["response"], "SuccessResponse");
     }
     // Re-running is safe: nothing left to do.
-    let plan = client
-        .plan(&state.hunt_groups, &api::PlanOptions::default())
-        .unwrap();
+    let plan = client.plan(&state, &api::PlanOptions::default()).unwrap();
     assert!(!plan.has_changes());
     let doc = api::plan_json(&plan);
     assert_eq!(doc["summary"]["unchanged"], 2);
@@ -230,21 +228,32 @@ fn create_plan_apply_and_export_against_the_sandbox() {
         .expect("exported");
     assert_eq!(g.no_answer_number_of_rings, 3);
     assert_eq!(g.service_instance_profile.name, "Support Hunt Group");
-    assert!(export.to_yaml().contains("api-support@company.com"));
+    assert!(export.to_yaml(&[]).contains("api-support@company.com"));
 
     // A plan made earlier is refused once the server changed under it.
-    let mut changed = state.hunt_groups.clone();
-    changed[0].no_answer_number_of_rings = 7;
+    let mut changed = state.clone();
+    changed.hunt_groups[0].no_answer_number_of_rings = 7;
     let stale = client.plan(&changed, &api::PlanOptions::default()).unwrap();
-    let mut other = state.hunt_groups.clone();
-    other[0].no_answer_number_of_rings = 9;
+    let mut other = state.clone();
+    other.hunt_groups[0].no_answer_number_of_rings = 9;
     let plan2 = client.plan(&other, &api::PlanOptions::default()).unwrap();
-    let report = client.apply(&plan2, &api::ApplyOptions::default()).unwrap();
-    assert_eq!(report.failed(), 0);
-    assert_eq!(api::report_json(&report)["summary"]["updated"], 1);
+    let dir = tempfile::tempdir().unwrap();
+    let undo = dir.path().join("undo.json");
+    let opts = api::ApplyOptions {
+        undo: api::UndoTarget::File(undo.clone()),
+        ..api::ApplyOptions::default()
+    };
+    let applied = client.apply(&plan2, &opts).unwrap();
+    assert_eq!(applied.report.failed(), 0);
+    let doc = applied.to_json_value();
+    assert_eq!(doc["summary"]["updated"], 1);
+    // The undo plan is where it was asked to go, and the report says so.
+    assert_eq!(doc["undo"]["path"], undo.display().to_string());
+    assert_eq!(doc["undo"]["summary"]["update"], 1);
+    assert!(undo.exists());
     assert!(matches!(
-        client.apply_planned(&stale, &api::ApplyOptions::default()),
-        Err(api::Error::Stale)
+        client.apply_saved(&stale, &opts),
+        Err(api::Error::Op(huntctl::ops::Error::Stale))
     ));
     client.close();
     sandbox.stop();
@@ -262,15 +271,16 @@ fn a_wrong_password_is_a_connect_error_that_does_not_show_it() {
 }
 
 #[test]
-fn run_cli_returns_the_exit_codes_of_the_binary() {
-    assert_eq!(api::run_cli(["huntctl", "--version"]), 0);
-    assert_eq!(api::run_cli(["huntctl", "no-such-command"]), 2);
+fn the_cli_entry_point_returns_the_exit_codes_of_the_binary() {
+    use huntctl::commands::main as run_cli;
+    assert_eq!(run_cli(["huntctl", "--version"]), 0);
+    assert_eq!(run_cli(["huntctl", "no-such-command"]), 2);
     assert_eq!(
-        api::run_cli(["huntctl", "validate", "examples/reference/full.csv"]),
+        run_cli(["huntctl", "validate", "examples/reference/full.csv"]),
         0
     );
     assert_eq!(
-        api::run_cli([
+        run_cli([
             "huntctl",
             "validate",
             "tests/bad-inputs/boolean-as-text.yaml"
@@ -281,13 +291,12 @@ fn run_cli_returns_the_exit_codes_of_the_binary() {
 
 #[test]
 fn validation_json_is_the_cli_document() {
-    let ok = api::load_paths(&["examples/reference/full.csv"]);
-    let doc = api::validation_json(&ok);
+    let source = |p: &str| huntctl::ops::Source::Paths(vec![p.into()]);
+    let doc = api::validate(source("examples/reference/full.csv")).to_json();
     assert_eq!(doc["valid"], true);
     assert_eq!(doc["huntGroups"], 2);
     assert_eq!(doc["summary"], "2 hunt groups in 1 file are valid");
-    let bad = api::load_paths(&["tests/bad-inputs/boolean-as-text.yaml"]);
-    let doc = api::validation_json(&bad);
+    let doc = api::validate(source("tests/bad-inputs/boolean-as-text.yaml")).to_json();
     assert_eq!(doc["valid"], false);
     assert!(doc["errors"].as_u64().unwrap() >= 1);
 }

@@ -112,7 +112,7 @@ fn writes_in(record: &str) -> Vec<&'static str> {
 
 use crate::support::ocip_schema;
 
-/// Masks what changes from run to run: durations, ports, fingerprints.
+/// Masks what changes from run to run: durations, ports, times, fingerprints.
 fn mask(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for line in s.lines() {
@@ -125,6 +125,11 @@ fn mask(s: &str) -> String {
         l = mask_ms(&l);
         if let Some(i) = l.find("\"started\": \"") {
             l.replace_range(i.., "\"started\": \"TIME\",");
+        }
+        // The undo plan's default name is the apply's UTC time.
+        if let Some(i) = l.find(".huntctl/undo/") {
+            let end = l[i..].find(".json").map_or(l.len(), |e| i + e);
+            l.replace_range(i..end, ".huntctl/undo/TIME");
         }
         if let Some(i) = l.find("127.0.0.1:") {
             let end = l[i + 10..]

@@ -341,6 +341,7 @@ fn opts(prune: bool, targets: &[&str], excludes: &[&str]) -> PlanOptions {
     PlanOptions {
         prune,
         selection: Selection::new(&v(targets), &v(excludes)).unwrap(),
+        ..PlanOptions::default()
     }
 }
 
@@ -1032,15 +1033,20 @@ fn options_from_command_line() {
         exclude: vec![],
         prune: true,
     };
-    let o = huntctl::commands::plan::plan_options(&args).unwrap();
-    assert!(o.prune);
+    let o = huntctl::commands::plan_options(&args, false).unwrap();
+    assert!(o.prune && o.preflight);
+    assert!(
+        !huntctl::commands::plan_options(&args, true)
+            .unwrap()
+            .preflight
+    );
     assert!(o.selection.matches("sales-x@y") && !o.selection.matches("support-x@y"));
     let bad = huntctl::cli::SelectionArgs {
         target: vec!["[".into()],
         exclude: vec![],
         prune: false,
     };
-    assert!(huntctl::commands::plan::plan_options(&bad).is_err());
+    assert!(huntctl::commands::plan_options(&bad, false).is_err());
     // The library's own constructor, without clap.
     let o = PlanOptions::new(&[], &["support-*".into()], false).unwrap();
     assert!(!o.prune && o.selection.matches("sales-x@y") && !o.selection.matches("support-x@y"));

@@ -13,6 +13,7 @@ pub mod apply;
 pub mod desired;
 pub mod export;
 pub mod ocip;
+pub mod ops;
 pub mod plan;
 
 /// The hunt group model and its field table (from the protocol crate, shared with the sandbox).

@@ -32,16 +32,18 @@ const WEIGHTS_PATH: &str = "agentWeight";
 /// The plan's field path of the write-only password (never read back, never verified).
 const PASSWORD_PATH: &str = "serviceInstanceProfile.password";
 
-/// Safety switches of `huntctl apply`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How an apply runs: its safety switches and where its undo plan goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplyOptions {
-    /// Apply even when the plan deletes more than the threshold (`--force`).
+    /// Apply even when the plan deletes more than the threshold.
     pub force: bool,
     /// Refuse plans deleting more than this percentage of the existing hunt groups (default 30).
     pub delete_threshold_percent: u8,
     /// The threshold only applies when the managed groups hold at least this many hunt groups
     /// (default 10): deleting 1 of 2 is not a sign of a broken desired state.
     pub min_groups_for_threshold: usize,
+    /// Where the undo plan goes.
+    pub undo: undo::UndoTarget,
 }
 
 impl Default for ApplyOptions {
@@ -50,6 +52,7 @@ impl Default for ApplyOptions {
             force: false,
             delete_threshold_percent: 30,
             min_groups_for_threshold: 10,
+            undo: undo::UndoTarget::Default,
         }
     }
 }
@@ -61,7 +64,7 @@ pub enum SafetyError {
     #[error(
         "refusing to delete {deletes} of {existing} existing hunt groups in the managed groups \
          ({percent}%, more than the {threshold}% delete threshold); check the desired state, \
-         or re-run with --force if this is intended"
+         or lift the threshold (force) if this is intended"
     )]
     DeleteThreshold {
         /// Deletes in the plan.

@@ -18,8 +18,20 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The directory undo plans go to unless `--undo-out` says otherwise.
+/// The directory undo plans go to unless another file is named ([`UndoTarget::File`]).
 pub const UNDO_DIR: &str = ".huntctl/undo";
+
+/// Where the undo plan of an apply goes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum UndoTarget {
+    /// [`UNDO_DIR`]`/<UTC timestamp>.json` under the working directory, never overwriting.
+    #[default]
+    Default,
+    /// This file (replaced when it exists).
+    File(PathBuf),
+    /// No undo plan is made.
+    Off,
+}
 
 /// Builds the undo plan of `plan` as carried out in `report`, reading the hunt groups it touched
 /// again (one listing and one detail round trip). `None` when nothing was changed.
@@ -149,8 +161,8 @@ pub fn default_path(report: &Report) -> PathBuf {
     Path::new(UNDO_DIR).join(format!("{stamp}.json"))
 }
 
-/// Writes the undo plan to `path` (creating its directory). With `overwrite` (an explicit
-/// `--undo-out`) the file is replaced; otherwise an existing file is never touched and a second
+/// Writes the undo plan to `path` (creating its directory). With `overwrite` (a file named by
+/// the user) the file is replaced; otherwise an existing file is never touched and a second
 /// apply in the same millisecond gets `-2`, `-3`, … appended.
 pub fn save(undo: &Plan, path: &Path, overwrite: bool) -> std::io::Result<PathBuf> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -10,6 +10,7 @@
 //! problems of all files are returned together as [`Diagnostics`].
 
 mod csv;
+mod data;
 pub mod diagnostics;
 pub mod fields;
 pub mod locate;
@@ -19,6 +20,7 @@ pub mod validate;
 mod yaml;
 mod yaml_tree;
 
+pub use data::load_data;
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 pub use schema::json_schema;
 
@@ -39,6 +41,9 @@ pub struct DesiredState {
     pub files: usize,
     /// Problems that did not stop the load (e.g. a skipped type-hint row).
     pub warnings: Vec<Diagnostic>,
+    /// The files and directories it was loaded from (empty for text and data): a plan records
+    /// them to locate its refusals and to read a saved plan's passwords again.
+    pub sources: Vec<PathBuf>,
 }
 
 impl DesiredState {
@@ -366,6 +371,7 @@ impl Loader {
             hunt_groups: self.groups,
             files,
             warnings: items,
+            sources: Vec::new(),
         })
     }
 }
@@ -394,7 +400,9 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<DesiredState, Diagnostics> {
     for p in paths {
         l.load_path(p);
     }
-    l.finish()
+    let mut state = l.finish()?;
+    state.sources = paths.to_vec();
+    Ok(state)
 }
 
 /// Loads one document given as text; `name`'s extension selects YAML or CSV.

@@ -5,17 +5,14 @@ use std::path::PathBuf;
 /// Why the client could not get going. Never carries a password.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ClientError {
-    /// No server URL.
-    #[error("no server URL: pass --url or set BROADWORKS_URL (or use --sandbox)")]
+    /// No server URL was given, and `BROADWORKS_URL` is not set.
+    #[error("no server URL: none was given and BROADWORKS_URL is not set")]
     NoUrl,
-    /// No user.
-    #[error("no user: pass --user or set BROADWORKS_USER")]
+    /// No user was given, and `BROADWORKS_USER` is not set.
+    #[error("no user: none was given and BROADWORKS_USER is not set")]
     NoUser,
-    /// No password.
-    #[error("no password: set BROADWORKS_PASSWORD or pass --password-file FILE")]
-    #[diagnostic(help(
-        "the password is never taken from the command line, where `ps` would show it"
-    ))]
+    /// No password was given, and `BROADWORKS_PASSWORD` is not set (or empty).
+    #[error("no password: none was given and BROADWORKS_PASSWORD is not set")]
     NoPassword,
     /// The password file cannot be read.
     #[error("cannot read the password file {}: {message}", path.display())]
@@ -49,9 +46,7 @@ pub enum ClientError {
     },
     /// The server refused the login.
     #[error("login as {user:?} failed: {message}")]
-    #[diagnostic(help(
-        "check the user id and the password (BROADWORKS_PASSWORD or --password-file)"
-    ))]
+    #[diagnostic(help("check the user id and the password"))]
     Login {
         /// The administrator user id.
         user: String,

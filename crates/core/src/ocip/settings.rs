@@ -157,6 +157,81 @@ impl ConnectionSettings {
     }
 }
 
+/// What a front end gathered to connect, each piece optional:
+/// [`ConnectionInput::resolve`] takes what is missing from the environment and checks and
+/// bounds it all, once for every front end (CLI flags and Python keyword arguments alike).
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionInput {
+    /// Server URL; else `BROADWORKS_URL`.
+    pub url: Option<String>,
+    /// Administrator user id; else `BROADWORKS_USER`.
+    pub user: Option<String>,
+    /// Administrator password; else read from `password_file`; else `BROADWORKS_PASSWORD`.
+    pub password: Option<Secret>,
+    /// A file holding the password (see [`read_password_file`]).
+    pub password_file: Option<PathBuf>,
+    /// Extra CA certificate (PEM) to trust.
+    pub ca_cert: Option<PathBuf>,
+    /// Skip certificate verification.
+    pub insecure: bool,
+    /// Forced login flow.
+    pub login: Option<LoginFlow>,
+    /// Sessions used concurrently (default 4, at least 1, at most [`MAX_PARALLELISM`]).
+    pub parallelism: Option<usize>,
+    /// Commands per document (default and at most [`MAX_BATCH`], at least 1).
+    pub batch_size: Option<usize>,
+    /// Wait for a connection (default 10 s, at least 1 ms).
+    pub connect_timeout: Option<Duration>,
+    /// Wait for each reply (default 60 s, at least 1 ms).
+    pub request_timeout: Option<Duration>,
+}
+
+/// The most sessions huntctl opens at once: beyond it a server's per-administrator session
+/// limit is the bottleneck, not round trips.
+pub const MAX_PARALLELISM: usize = 64;
+
+impl ConnectionInput {
+    /// The settings, with the URL, user and password taken from `env` (a lookup of
+    /// `BROADWORKS_URL`, `BROADWORKS_USER`, `BROADWORKS_PASSWORD`; pass `std::env::var`'s
+    /// `ok()`) where not given. Empty values count as missing.
+    pub fn resolve(
+        self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<ConnectionSettings, ClientError> {
+        let given =
+            |v: Option<String>, var: &str| v.or_else(|| env(var)).filter(|s| !s.trim().is_empty());
+        let url = given(self.url, "BROADWORKS_URL").ok_or(ClientError::NoUrl)?;
+        Endpoint::parse(&url)?;
+        let user = given(self.user, "BROADWORKS_USER").ok_or(ClientError::NoUser)?;
+        let password = match (self.password, &self.password_file) {
+            (Some(p), _) if !p.expose().is_empty() => p,
+            (_, Some(path)) => Secret::new(read_password_file(path)?),
+            _ => env("BROADWORKS_PASSWORD")
+                .filter(|p| !p.is_empty())
+                .map(Secret::new)
+                .ok_or(ClientError::NoPassword)?,
+        };
+        let mut s = ConnectionSettings::new(url, user, password);
+        s.ca_cert = self.ca_cert;
+        s.insecure = self.insecure;
+        s.login = self.login;
+        let ms = Duration::from_millis(1);
+        if let Some(n) = self.parallelism {
+            s.parallelism = n.clamp(1, MAX_PARALLELISM);
+        }
+        if let Some(n) = self.batch_size {
+            s.batch_size = n.clamp(1, MAX_BATCH);
+        }
+        if let Some(t) = self.connect_timeout {
+            s.connect_timeout = t.max(ms);
+        }
+        if let Some(t) = self.request_timeout {
+            s.request_timeout = t.max(ms);
+        }
+        Ok(s)
+    }
+}
+
 /// Reads a password file: the whole file, less one final line break (editors and `echo` add
 /// one); an empty password is refused.
 pub fn read_password_file(path: &Path) -> Result<String, ClientError> {
@@ -179,6 +254,64 @@ pub fn read_password_file(path: &Path) -> Result<String, ClientError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn input() -> ConnectionInput {
+        ConnectionInput {
+            url: Some("tcp://bw.example.com".into()),
+            user: Some("admin".into()),
+            parallelism: Some(3),
+            batch_size: Some(10),
+            request_timeout: Some(Duration::from_secs(7)),
+            ..ConnectionInput::default()
+        }
+    }
+
+    #[test]
+    fn password_from_argument_file_or_environment() {
+        let env = |v: &'static str| move |k: &str| (k == "BROADWORKS_PASSWORD").then(|| v.into());
+        let s = input().resolve(env("pw")).unwrap();
+        assert_eq!(s.password.expose(), "pw");
+        assert_eq!((s.parallelism, s.batch_size), (3, 10));
+        assert_eq!(s.request_timeout, Duration::from_secs(7));
+        assert!(matches!(
+            input().resolve(|_| None),
+            Err(ClientError::NoPassword)
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("pw");
+        std::fs::write(&f, "s3cret \r\n").unwrap();
+        let mut a = input();
+        a.password_file = Some(f);
+        let s = a.clone().resolve(env("ignored")).unwrap();
+        assert_eq!(s.password.expose(), "s3cret ");
+        assert!(!format!("{s:?}").contains("s3cret"));
+        a.password = Some(Secret::new("given"));
+        assert_eq!(
+            a.clone().resolve(|_| None).unwrap().password.expose(),
+            "given"
+        );
+        a.url = None;
+        let e = a.clone().resolve(|_| None).unwrap_err();
+        assert!(matches!(e, ClientError::NoUrl));
+        // The library names the variable, not a front end's flag.
+        assert!(e.to_string().contains("BROADWORKS_URL") && !e.to_string().contains("--"));
+        let from_env = a
+            .resolve(|k| (k == "BROADWORKS_URL").then(|| "tls://h".into()))
+            .unwrap();
+        assert_eq!(from_env.url, "tls://h");
+    }
+
+    #[test]
+    fn tuning_is_bounded_the_same_for_every_front_end() {
+        let mut a = input();
+        a.password = Some(Secret::new("pw"));
+        a.parallelism = Some(0);
+        a.batch_size = Some(99);
+        a.connect_timeout = Some(Duration::ZERO);
+        let s = a.resolve(|_| None).unwrap();
+        assert_eq!((s.parallelism, s.batch_size), (1, MAX_BATCH));
+        assert_eq!(s.connect_timeout, Duration::from_millis(1));
+    }
 
     #[test]
     fn endpoints() {

@@ -34,12 +34,25 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const PASSWORD_NOTE: &str = "(sensitive, not compared)";
 
 /// Options that shape a plan.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PlanOptions {
     /// Delete hunt groups that exist in a managed group but not in the desired state.
     pub prune: bool,
-    /// `--target` / `--exclude` on serviceUserId.
+    /// Which serviceUserIds the plan looks at (targets and excludes).
     pub selection: Selection,
+    /// Read what pre-flight needs (the group's users, free numbers, extensions, departments)
+    /// and predict the server's refusals; on by default.
+    pub preflight: bool,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions {
+            prune: false,
+            selection: Selection::default(),
+            preflight: true,
+        }
+    }
 }
 
 impl PlanOptions {
@@ -53,6 +66,7 @@ impl PlanOptions {
         Ok(PlanOptions {
             prune,
             selection: Selection::new(target, exclude)?,
+            ..PlanOptions::default()
         })
     }
 }

@@ -170,7 +170,7 @@ pub fn tls_config(
     }
     if roots.is_empty() {
         return Err(ClientError::Tls(
-            "no trusted certificates (no system roots and no --ca-cert)".into(),
+            "no trusted certificates (no system roots and no CA certificate given)".into(),
         ));
     }
     Ok(Arc::new(
