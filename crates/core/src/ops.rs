@@ -2,7 +2,7 @@
 //! [`apply`] (safety check, writes, undo), [`apply_saved`] (stale check, then [`apply`]) and
 //! [`export`], each with one options struct.
 //!
-//! The CLI (clap) and the Python package only turn their arguments into these structs and the
+//! The command line and the Python package only turn their arguments into these structs and the
 //! results into output: a behaviour one front end has and another lacks would be a bug here.
 //! The operations are async over any [`Execute`] (the session pool, or a fake in tests);
 //! [`runtime`] builds the one runtime the blocking front ends run them on.

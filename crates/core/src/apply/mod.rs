@@ -138,6 +138,11 @@ enum Verdict {
 /// `on_result` is called once for every hunt group that is written, as soon as it has finished
 /// (unchanged hunt groups are only in the report). One failure never stops the others. A plan
 /// without changes sends nothing.
+///
+/// The steps: every change is screened (unchanged, predicted refusal, nothing sendable, or
+/// work); the works' commands go out in rounds, one command of every unfinished hunt group per
+/// round; lost replies are settled by reading, never by resending; then the held isActive
+/// changes go out, one batch per group.
 pub async fn apply<E: Execute>(
     exec: &E,
     plan: &Plan,
@@ -145,230 +150,281 @@ pub async fn apply<E: Execute>(
 ) -> Report {
     let started_at = SystemTime::now();
     let started = Instant::now();
-    let mut results: Vec<GroupResult> = Vec::with_capacity(plan.changes.len());
-    let mut works: Vec<Work<'_>> = Vec::new();
-    let mut creates: HashSet<&str> = HashSet::new();
-    // Hunt groups whose isActive is set after the instance commands, in one batch per group.
-    let mut held: Vec<activation::Pending> = Vec::new();
-
-    for (index, change) in plan.changes.iter().enumerate() {
-        if change.action == Action::NoOp {
-            results.push(GroupResult::new(index, change, Outcome::Unchanged));
-            continue;
-        }
-        let refuse = |summary: &str, note: &str| {
-            let mut r = GroupResult::new(index, change, Outcome::Failed);
-            r.error = Some(GroupError::plain(summary));
-            r.note = Some(note.to_string());
-            r
-        };
-        let refused: Vec<&crate::plan::Refusal> =
-            plan.refusals_of(&change.service_user_id).collect();
-        if let Some(first) = refused.first() {
-            // Pre-flight predicted the server's answer: the write is not sent at all.
-            let mut r = GroupResult::new(index, change, Outcome::Failed);
-            r.error = Some(GroupError {
-                code: Some(first.code),
-                summary: refused
-                    .iter()
-                    .map(|x| x.message())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                detail: first.location.as_ref().map(|l| format!("written at {l}")),
-            });
-            r.note = Some(
-                "not sent: pre-flight predicts the server refuses it; fix the desired state \
-                 (or re-run with --no-preflight to send it anyway)"
-                    .to_string(),
-            );
-            on_result(&r);
-            results.push(r);
-            continue;
-        }
-        if change.action == Action::Create && !creates.insert(change.service_user_id.as_str()) {
-            let r = refuse(
-                "duplicate create in the plan",
-                "not sent: the plan creates this hunt group more than once",
-            );
-            on_result(&r);
-            results.push(r);
-            continue;
-        }
-        if change.action == Action::Create
-            && change.password
-            && change
-                .after
-                .as_ref()
-                .is_none_or(|a| a.service_instance_profile.password.is_none())
-        {
-            let r = refuse(
-                "password missing",
-                "not sent: the saved plan holds no passwords; give the desired-state files so \
-                 they can be restored",
-            );
-            on_result(&r);
-            results.push(r);
-            continue;
-        }
-        let steps = crate::plan::to_requests(change);
-        let activate = activation::target(change);
-        if let (true, Some(active)) = (steps.is_empty(), activate) {
-            // Only isActive changes: nothing to send before the activation batch.
-            held.push(activation::Pending {
-                result: GroupResult::new(index, change, Outcome::Updated),
-                started: Instant::now(),
-                key: GroupKey::new(&change.service_provider_id, &change.group_id),
-                active,
-                had_steps: false,
-            });
-            continue;
-        }
-        if steps.is_empty() {
-            let r = refuse(
-                "no command carries out this change",
-                "not sent: the plan entry is incomplete",
-            );
-            on_result(&r);
-            results.push(r);
-            continue;
-        }
-        works.push(Work {
-            index,
-            change,
-            steps,
-            next: 0,
-            confirmed: false,
-            commands: Vec::new(),
-            response: String::new(),
-            started: Instant::now(),
-            activate,
-        });
-    }
-
+    let mut run = Run {
+        results: Vec::with_capacity(plan.changes.len()),
+        held: Vec::new(),
+        on_result,
+    };
+    let mut works = screen(plan, &mut run);
     let mut active: Vec<usize> = (0..works.len()).collect();
     while !active.is_empty() {
-        let requests: Vec<Request> = active
-            .iter()
-            .map(|&w| {
-                let work = &mut works[w];
-                let r = work.steps[work.next].clone();
-                work.commands.push(r.type_name().to_string());
-                r
-            })
-            .collect();
-        let mut replies = exec.execute(requests).await.into_iter();
-        let mut still = Vec::new();
-        let mut ambiguous: Vec<(usize, String)> = Vec::new();
-        for &w in &active {
-            // A missing result is treated like a lost reply: the write may have happened.
-            let reply = replies
-                .next()
-                .unwrap_or_else(|| Err(CommandFailure::BadReply("no result".into())));
-            let work = &mut works[w];
-            match classify(reply) {
-                Reply::Done => {
-                    work.response = "SuccessResponse".into();
-                    work.next += 1;
-                    if work.next < work.steps.len() {
-                        still.push(w);
-                    } else {
-                        done(&mut results, &mut held, on_result, work);
-                    }
-                }
-                Reply::Refused(e) => {
-                    work.response = "ErrorResponse".into();
-                    let note = partial_note(work, "refused by the server");
-                    finish(&mut results, on_result, failed(work, e, note));
-                }
-                Reply::NotSent(m) => {
-                    let note = if work.next == 0 {
-                        Some("not sent (safe to retry on the next run)".to_string())
-                    } else {
-                        partial_note(work, "not sent")
-                    };
-                    let e = GroupError::plain(&format!("not sent: {m}"));
-                    finish(&mut results, on_result, failed(work, e, note));
-                }
-                Reply::Ambiguous(m) => {
-                    // No reply to show for this command; the read-back decides.
-                    work.response.clear();
-                    ambiguous.push((w, m));
-                }
-            }
-        }
-        if !ambiguous.is_empty() {
-            let items: Vec<(&Change, &Request)> = ambiguous
-                .iter()
-                .map(|&(w, _)| (works[w].change, &works[w].steps[works[w].next]))
-                .collect();
-            let verdicts = verify(exec, &items).await;
-            for ((w, why), verdict) in ambiguous.into_iter().zip(verdicts) {
-                let work = &mut works[w];
-                let lost = GroupError::plain(&format!("outcome unknown: {why}"));
-                match verdict {
-                    Verdict::Applied => {
-                        work.confirmed = true;
-                        work.next += 1;
-                        if work.next < work.steps.len() {
-                            still.push(w);
-                        } else {
-                            done(&mut results, &mut held, on_result, work);
-                        }
-                    }
-                    Verdict::NotApplied => {
-                        let note = if work.next == 0 {
-                            let what = match work.change.action {
-                                Action::Create => "not created",
-                                Action::Delete => "not deleted",
-                                _ => "not applied",
-                            };
-                            format!("{what} (connection lost before the server answered)")
-                        } else {
-                            partial_note(
-                                work,
-                                "not set (connection lost before the server answered)",
-                            )
-                            .unwrap_or_default()
-                        };
-                        finish(&mut results, on_result, failed(work, lost, Some(note)));
-                    }
-                    Verdict::Partly(paths) => {
-                        let note = format!(
-                            "partly applied (connection lost before the server answered): {} \
-                             still differ{}; re-run plan",
-                            paths.join(", "),
-                            if paths.len() == 1 { "s" } else { "" }
-                        );
-                        finish(&mut results, on_result, failed(work, lost, Some(note)));
-                    }
-                    Verdict::Vanished => {
-                        let note = "the hunt group no longer exists; re-run plan".to_string();
-                        finish(&mut results, on_result, failed(work, lost, Some(note)));
-                    }
-                    Verdict::Unreadable(reason) => {
-                        let note = if work.next == 0 {
-                            format!("outcome unknown: re-run plan (read-back failed: {reason})")
-                        } else {
-                            format!(
-                                "{}, but the outcome of the agent weights is unknown: re-run \
-                                 plan (read-back failed: {reason})",
-                                done_word(work.change.action)
-                            )
-                        };
-                        finish(&mut results, on_result, failed(work, lost, Some(note)));
-                    }
-                }
-            }
-        }
-        active = still;
+        active = send_round(exec, &mut works, active, &mut run).await;
     }
+    let Run {
+        mut results, held, ..
+    } = run;
     activation::run(exec, held, &mut |r| finish(&mut results, on_result, r)).await;
-
     results.sort_by_key(|r| r.index);
     Report {
         results,
         started: started_at,
         duration: started.elapsed(),
+    }
+}
+
+/// The results so far, the hunt groups held for their activation batch, and who to tell.
+struct Run<'a, 'p> {
+    results: Vec<GroupResult>,
+    held: Vec<activation::Pending>,
+    on_result: &'a (dyn Fn(&GroupResult) + Sync + 'p),
+}
+
+impl Run<'_, '_> {
+    fn finish(&mut self, r: GroupResult) {
+        finish(&mut self.results, self.on_result, r);
+    }
+
+    /// A hunt group whose commands all took effect: finished, or held for the activation batch.
+    fn done(&mut self, work: &Work<'_>) {
+        done(&mut self.results, &mut self.held, self.on_result, work);
+    }
+}
+
+/// Sorts every change of the plan: unchanged ones and those that must not be sent are
+/// reported at once, isActive-only changes are held for the activation batch, and the rest
+/// become work.
+fn screen<'p>(plan: &'p Plan, run: &mut Run<'_, '_>) -> Vec<Work<'p>> {
+    let mut works = Vec::new();
+    let mut creates: HashSet<&str> = HashSet::new();
+    for (index, change) in plan.changes.iter().enumerate() {
+        if change.action == Action::NoOp {
+            run.results
+                .push(GroupResult::new(index, change, Outcome::Unchanged));
+            continue;
+        }
+        if let Some(r) = not_sendable(plan, index, change, &mut creates) {
+            run.finish(r);
+            continue;
+        }
+        let steps = crate::plan::to_requests(change);
+        let activate = activation::target(change);
+        match (steps.is_empty(), activate) {
+            // Only isActive changes: nothing to send before the activation batch.
+            (true, Some(active)) => run.held.push(activation::Pending {
+                result: GroupResult::new(index, change, Outcome::Updated),
+                started: Instant::now(),
+                key: GroupKey::new(&change.service_provider_id, &change.group_id),
+                active,
+                had_steps: false,
+            }),
+            (true, None) => run.finish(refused(
+                index,
+                change,
+                "no command carries out this change",
+                "not sent: the plan entry is incomplete",
+            )),
+            (false, _) => works.push(Work {
+                index,
+                change,
+                steps,
+                next: 0,
+                confirmed: false,
+                commands: Vec::new(),
+                response: String::new(),
+                started: Instant::now(),
+                activate,
+            }),
+        }
+    }
+    works
+}
+
+/// The failed result of a change that must not be sent: one pre-flight predicts the server to
+/// refuse, a second create of the same hunt group, a create whose password is missing.
+fn not_sendable<'p>(
+    plan: &Plan,
+    index: usize,
+    change: &'p Change,
+    creates: &mut HashSet<&'p str>,
+) -> Option<GroupResult> {
+    let predicted: Vec<&crate::plan::Refusal> = plan.refusals_of(&change.service_user_id).collect();
+    if let Some(first) = predicted.first() {
+        // Pre-flight predicted the server's answer: the write is not sent at all.
+        let mut r = GroupResult::new(index, change, Outcome::Failed);
+        r.error = Some(GroupError {
+            code: Some(first.code),
+            summary: predicted
+                .iter()
+                .map(|x| x.message())
+                .collect::<Vec<_>>()
+                .join("; "),
+            detail: first.location.as_ref().map(|l| format!("written at {l}")),
+        });
+        r.note = Some(
+            "not sent: pre-flight predicts the server refuses it; fix the desired state \
+             (or turn pre-flight off to send it anyway)"
+                .to_string(),
+        );
+        return Some(r);
+    }
+    if change.action == Action::Create && !creates.insert(change.service_user_id.as_str()) {
+        return Some(refused(
+            index,
+            change,
+            "duplicate create in the plan",
+            "not sent: the plan creates this hunt group more than once",
+        ));
+    }
+    let password_missing = change.action == Action::Create
+        && change.password
+        && change
+            .after
+            .as_ref()
+            .is_none_or(|a| a.service_instance_profile.password.is_none());
+    password_missing.then(|| {
+        refused(
+            index,
+            change,
+            "password missing",
+            "not sent: the saved plan holds no passwords; give the desired-state files so \
+             they can be restored",
+        )
+    })
+}
+
+fn refused(index: usize, change: &Change, summary: &str, note: &str) -> GroupResult {
+    let mut r = GroupResult::new(index, change, Outcome::Failed);
+    r.error = Some(GroupError::plain(summary));
+    r.note = Some(note.to_string());
+    r
+}
+
+/// Sends the next command of every work in `active` (one document batch) and sorts the
+/// replies; returns the works that have commands left.
+async fn send_round<E: Execute>(
+    exec: &E,
+    works: &mut [Work<'_>],
+    active: Vec<usize>,
+    run: &mut Run<'_, '_>,
+) -> Vec<usize> {
+    let requests: Vec<Request> = active
+        .iter()
+        .map(|&w| {
+            let work = &mut works[w];
+            let r = work.steps[work.next].clone();
+            work.commands.push(r.type_name().to_string());
+            r
+        })
+        .collect();
+    let mut replies = exec.execute(requests).await.into_iter();
+    let mut still = Vec::new();
+    let mut ambiguous: Vec<(usize, String)> = Vec::new();
+    for &w in &active {
+        // A missing result is treated like a lost reply: the write may have happened.
+        let reply = replies
+            .next()
+            .unwrap_or_else(|| Err(CommandFailure::BadReply("no result".into())));
+        let work = &mut works[w];
+        match classify(reply) {
+            Reply::Done => {
+                work.response = "SuccessResponse".into();
+                step_done(work, w, &mut still, run);
+            }
+            Reply::Refused(e) => {
+                work.response = "ErrorResponse".into();
+                let note = partial_note(work, "refused by the server");
+                run.finish(failed(work, e, note));
+            }
+            Reply::NotSent(m) => {
+                let note = if work.next == 0 {
+                    Some("not sent (safe to retry on the next run)".to_string())
+                } else {
+                    partial_note(work, "not sent")
+                };
+                let e = GroupError::plain(&format!("not sent: {m}"));
+                run.finish(failed(work, e, note));
+            }
+            Reply::Ambiguous(m) => {
+                // No reply to show for this command; the read-back decides.
+                work.response.clear();
+                ambiguous.push((w, m));
+            }
+        }
+    }
+    if !ambiguous.is_empty() {
+        settle_lost_replies(exec, works, ambiguous, &mut still, run).await;
+    }
+    still
+}
+
+/// A step that took effect: on to the next one, or the hunt group is done.
+fn step_done(work: &mut Work<'_>, w: usize, still: &mut Vec<usize>, run: &mut Run<'_, '_>) {
+    work.next += 1;
+    if work.next < work.steps.len() {
+        still.push(w);
+    } else {
+        run.done(work);
+    }
+}
+
+/// Reads back what the writes whose replies were lost did, and ends or continues each work
+/// by what the read shows (never by resending).
+async fn settle_lost_replies<E: Execute>(
+    exec: &E,
+    works: &mut [Work<'_>],
+    ambiguous: Vec<(usize, String)>,
+    still: &mut Vec<usize>,
+    run: &mut Run<'_, '_>,
+) {
+    let items: Vec<(&Change, &Request)> = ambiguous
+        .iter()
+        .map(|&(w, _)| (works[w].change, &works[w].steps[works[w].next]))
+        .collect();
+    let verdicts = verify(exec, &items).await;
+    for ((w, why), verdict) in ambiguous.into_iter().zip(verdicts) {
+        let work = &mut works[w];
+        if let Verdict::Applied = verdict {
+            work.confirmed = true;
+            step_done(work, w, still, run);
+            continue;
+        }
+        let lost = GroupError::plain(&format!("outcome unknown: {why}"));
+        let note = lost_reply_note(work, verdict);
+        run.finish(failed(work, lost, Some(note)));
+    }
+}
+
+/// What the report says of a write whose reply was lost and that did not (all) take effect.
+fn lost_reply_note(work: &Work<'_>, verdict: Verdict) -> String {
+    match verdict {
+        Verdict::Applied => done_word(work.change.action).to_string(),
+        Verdict::NotApplied if work.next == 0 => {
+            let what = match work.change.action {
+                Action::Create => "not created",
+                Action::Delete => "not deleted",
+                _ => "not applied",
+            };
+            format!("{what} (connection lost before the server answered)")
+        }
+        Verdict::NotApplied => {
+            partial_note(work, "not set (connection lost before the server answered)")
+                .unwrap_or_default()
+        }
+        Verdict::Partly(paths) => format!(
+            "partly applied (connection lost before the server answered): {} still differ{}; \
+             re-run plan",
+            paths.join(", "),
+            if paths.len() == 1 { "s" } else { "" }
+        ),
+        Verdict::Vanished => "the hunt group no longer exists; re-run plan".to_string(),
+        Verdict::Unreadable(reason) if work.next == 0 => {
+            format!("outcome unknown: re-run plan (read-back failed: {reason})")
+        }
+        Verdict::Unreadable(reason) => format!(
+            "{}, but the outcome of the agent weights is unknown: re-run plan (read-back \
+             failed: {reason})",
+            done_word(work.change.action)
+        ),
     }
 }
 

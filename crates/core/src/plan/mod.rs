@@ -13,6 +13,7 @@ mod hunt_group_serde;
 pub mod preflight;
 pub mod render;
 mod requests;
+mod saved;
 mod select;
 
 pub use current::{from_details, CurrentState, GroupKey, GroupState};
@@ -21,11 +22,12 @@ pub use fetch::{fetch, fetch_scope, fetch_with, ExtraReads, FetchError};
 pub use fingerprint::fingerprint;
 pub use preflight::{read_and_plan, PreflightMode, Refusal};
 pub use requests::{to_create_requests, to_delete_request, to_modify_request, to_requests};
+pub use saved::PlanFileError;
 pub use select::{SelectError, Selection};
 
 use crate::model::HuntGroup;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Version of the saved-plan and JSON output formats; bumped on incompatible changes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -273,37 +275,6 @@ pub struct Plan {
     pub cannot_restore: Vec<String>,
 }
 
-/// Why a saved plan cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum PlanFileError {
-    /// Reading or writing the file failed.
-    #[error("cannot access saved plan {path}: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
-    /// The file is not a saved plan.
-    #[error("{path} is not a huntctl saved plan: {source}")]
-    Parse {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        source: serde_json::Error,
-    },
-    /// A plan written by another version of huntctl.
-    #[error(
-        "saved plan {path} has format_version {found}; this huntctl reads version {FORMAT_VERSION}"
-    )]
-    Version {
-        /// The file.
-        path: PathBuf,
-        /// The version in the file.
-        found: u32,
-    },
-}
-
 impl Plan {
     /// Counts per action.
     pub fn summary(&self) -> Summary {
@@ -397,50 +368,5 @@ impl Plan {
             .into_iter()
             .map(str::to_string)
             .collect()
-    }
-
-    /// The saved-plan document (passwords are never written: [`crate::model::Secret`] masks them).
-    pub fn to_saved_json(&self) -> String {
-        // Serialising plain data with string keys cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_default()
-    }
-
-    /// Reads a saved-plan document.
-    pub fn from_saved_json(text: &str, path: &Path) -> Result<Plan, PlanFileError> {
-        #[derive(Deserialize)]
-        struct Version {
-            format_version: u32,
-        }
-        let v: Version = serde_json::from_str(text).map_err(|source| PlanFileError::Parse {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        if v.format_version != FORMAT_VERSION {
-            return Err(PlanFileError::Version {
-                path: path.to_path_buf(),
-                found: v.format_version,
-            });
-        }
-        serde_json::from_str(text).map_err(|source| PlanFileError::Parse {
-            path: path.to_path_buf(),
-            source,
-        })
-    }
-
-    /// Writes the plan to `path` (`plan --out`).
-    pub fn save(&self, path: &Path) -> Result<(), PlanFileError> {
-        std::fs::write(path, self.to_saved_json() + "\n").map_err(|source| PlanFileError::Io {
-            path: path.to_path_buf(),
-            source,
-        })
-    }
-
-    /// Reads a plan saved by [`Plan::save`] (`apply --plan`).
-    pub fn load(path: &Path) -> Result<Plan, PlanFileError> {
-        let text = std::fs::read_to_string(path).map_err(|source| PlanFileError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Plan::from_saved_json(&text, path)
     }
 }
