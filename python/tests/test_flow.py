@@ -99,3 +99,16 @@ def test_a_plan_without_changes_leaves_no_undo(seeded_sandbox, tmp_path):
     huntctl.apply(str(path), auto_approve=True, **seeded_sandbox.connection)
     report = huntctl.apply(str(path), auto_approve=True, **seeded_sandbox.connection)
     assert report["undo"] is None
+
+
+def test_a_refusal_in_data_is_located_by_key_path(seeded_sandbox):
+    data = [{
+        "service_provider_id": "MyServiceProvider", "group_id": "SalesGroup",
+        "service_user_id": "py-data@company.com",
+        "service_instance_profile": {"name": "Py Data"},
+        "agent_user_id": ["john.doe@company.com", "nobody.here@company.com"],
+    }]
+    plan = huntctl.plan(data, name="hunt_group_data", **seeded_sandbox.connection)
+    [refusal] = plan["refusals"]
+    assert refusal["code"] == 4008
+    assert refusal["location"] == "hunt_group_data[0].agent_user_id[1]"

@@ -151,7 +151,7 @@ pub async fn plan<E: Execute>(
     let mut plan =
         preflight::read_and_plan(exec, &desired.hunt_groups, opts, opts.preflight).await?;
     plan.sources = desired.sources.clone();
-    preflight::locate_refusals(&mut plan.refusals, &desired.sources);
+    preflight::locate_refusals(&mut plan.refusals, desired);
     Ok(plan)
 }
 

@@ -39,12 +39,23 @@ pub fn load_data(name: &str, data: &Value) -> Result<DesiredState, Diagnostics> 
         Ok(mut state) => {
             state.warnings = fix(std::mem::take(&mut state.warnings));
             state.files = 0;
+            state.data = Some(std::sync::Arc::new((name.to_string(), data.clone())));
             Ok(state)
         }
         Err(d) => Err(Diagnostics {
             items: fix(d.items),
         }),
     }
+}
+
+/// Where the values of the hunt groups `ids` are in data loaded by [`load_data`], as key
+/// paths (`hunt_group_data[0].agent_user_id[1]`).
+pub fn locate_data(name: &str, data: &Value, ids: &[&str]) -> super::locate::SourceMap {
+    let mut doc = YamlDoc::default();
+    doc.value(data, name, 0, None);
+    let mut map = super::locate::locate_str(&format!("{name}.yaml"), &doc.text, ids);
+    map.map_locations(|l| doc.relocate_location(l, None, name));
+    map
 }
 
 /// What one line of the generated YAML holds.

@@ -86,6 +86,21 @@ struct Resolved {
 }
 
 impl SourceMap {
+    /// Every location replaced by `f` of it (data: a line of the generated text → a key path).
+    pub fn map_locations(&mut self, f: impl Fn(&Location) -> Location) {
+        for r in self.groups.values_mut() {
+            if let Some(e) = &mut r.entry {
+                *e = f(e);
+            }
+            for (_, l) in &mut r.fields {
+                *l = f(l);
+            }
+            for (_, l) in &mut r.agents {
+                *l = f(l);
+            }
+        }
+    }
+
     /// Where `field` (a plan field path) of hunt group `service_user_id` was written; for
     /// `agentUserId`, where the agent `value` was written. Falls back to the list, the
     /// serviceUserId, then the entry.
@@ -106,6 +121,19 @@ impl SourceMap {
 /// Reads `paths` again and returns the locations of the values of the hunt groups `ids`.
 /// Files that cannot be read (any more) simply locate nothing.
 pub fn locate(paths: &[PathBuf], ids: &[&str]) -> SourceMap {
+    locate_with(ids, |l| {
+        for p in paths {
+            l.load_path(p);
+        }
+    })
+}
+
+/// [`locate`] in a document given as text (`name`'s extension selects YAML or CSV).
+pub fn locate_str(name: &str, text: &str, ids: &[&str]) -> SourceMap {
+    locate_with(ids, |l| l.load_str(name, text))
+}
+
+fn locate_with(ids: &[&str], load: impl FnOnce(&mut Loader)) -> SourceMap {
     let mut l = Loader {
         capture: Some(Capture {
             wanted: ids.iter().map(|i| i.to_ascii_lowercase()).collect(),
@@ -113,9 +141,7 @@ pub fn locate(paths: &[PathBuf], ids: &[&str]) -> SourceMap {
         }),
         ..Loader::default()
     };
-    for p in paths {
-        l.load_path(p);
-    }
+    load(&mut l);
     let found = l.capture.take().map(|c| c.found).unwrap_or_default();
     let mut map = SourceMap::default();
     for (file, locs) in found {

@@ -44,9 +44,21 @@ pub struct DesiredState {
     /// The files and directories it was loaded from (empty for text and data): a plan records
     /// them to locate its refusals and to read a saved plan's passwords again.
     pub sources: Vec<PathBuf>,
+    /// The data it was loaded from ([`load_data`]: its name and value), to locate values in.
+    data: Option<Arc<(String, serde_json::Value)>>,
 }
 
 impl DesiredState {
+    /// Where the values of the hunt groups `ids` were written: file:line:col (CSV row and
+    /// column) in the files it was loaded from, or key paths in the data. Reads the files
+    /// again, so it costs nothing until asked.
+    pub fn locate(&self, ids: &[&str]) -> locate::SourceMap {
+        match &self.data {
+            Some(d) => data::locate_data(&d.0, &d.1, ids),
+            None => locate::locate(&self.sources, ids),
+        }
+    }
+
     /// The one-line summary `validate` prints: `3 hunt groups in 2 files are valid`.
     pub fn summary(&self) -> String {
         let n = self.hunt_groups.len();
@@ -372,6 +384,7 @@ impl Loader {
             files,
             warnings: items,
             sources: Vec::new(),
+            data: None,
         })
     }
 }

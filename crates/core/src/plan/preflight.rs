@@ -686,9 +686,9 @@ pub fn check(
     (refusals, notes)
 }
 
-/// Fills in where each refusal's value was written, by reading the desired-state files again
-/// (only when there are refusals).
-pub fn locate_refusals(refusals: &mut [Refusal], paths: &[std::path::PathBuf]) {
+/// Fills in where each refusal's value was written, by reading the desired state's files (or
+/// data) again — only when there are refusals.
+pub fn locate_refusals(refusals: &mut [Refusal], desired: &crate::desired::DesiredState) {
     if refusals.is_empty() {
         return;
     }
@@ -696,7 +696,7 @@ pub fn locate_refusals(refusals: &mut [Refusal], paths: &[std::path::PathBuf]) {
         .iter()
         .map(|r| r.service_user_id.as_str())
         .collect();
-    let map = crate::desired::locate::locate(paths, &ids);
+    let map = desired.locate(&ids);
     for r in refusals.iter_mut() {
         r.location = map
             .find(&r.service_user_id, &r.field, &r.value)
