@@ -4,7 +4,7 @@
 //! sheet never holds more than one row of untyped cells. Cell locations stay compact
 //! ([`Loc::Cell`]) and are turned into line:column only for rows that have a problem.
 
-use super::diagnostics::{floor_char_boundary, suggest};
+use super::diagnostics::{floor_char_boundary, suggest, DiagnosticCode};
 use super::fields::{
     def, is_scalar, lookup_path, Ix, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
     DEPARTMENT_ENTERPRISE_COLUMN, OPERATION, OPERATION_KEY,
@@ -74,7 +74,7 @@ pub fn read(mut input: impl BufRead, size_hint: usize, sink: &mut Sink<'_>) -> C
         Ok(true) => {}
         Ok(false) => {
             load.pending.push(
-                Pending::error("huntctl::csv_empty", Loc::File, "the CSV file is empty")
+                Pending::error(DiagnosticCode::CsvEmpty, Loc::File, "the CSV file is empty")
                     .help("the first row must be the header row of the bulk-sheet template"),
             );
             return load;
@@ -119,7 +119,7 @@ pub fn read(mut input: impl BufRead, size_hint: usize, sink: &mut Sink<'_>) -> C
         if was_first && is_type_hint_row(&rec, &cols) {
             load.pending.push(
                 Pending::warning(
-                    "huntctl::type_hint_row",
+                    DiagnosticCode::TypeHintRow,
                     Loc::Row { byte, row },
                     "skipped the template's type-hint row (string, none | string, …)",
                 )
@@ -145,7 +145,7 @@ fn csv_error(e: &::csv::Error, bom: u64) -> Pending {
         ::csv::ErrorKind::Io(io) => format!("cannot read the CSV: {io}"),
         _ => format!("cannot read the CSV: {e}"),
     };
-    Pending::error("huntctl::csv_syntax", loc, msg)
+    Pending::error(DiagnosticCode::CsvSyntax, loc, msg)
 }
 
 /// Splits `name[N]` into (`name`, N); `Err` when the brackets are malformed.
@@ -194,7 +194,7 @@ fn parse_headers(rec: &::csv::ByteRecord, load: &mut CsvLoad) -> Vec<Col> {
         if let Some((_, first)) = seen.iter().find(|(s, _)| *s == h) {
             load.pending.push(
                 Pending::error(
-                    "huntctl::duplicate_column",
+                    DiagnosticCode::DuplicateColumn,
                     loc,
                     format!("column {h} appears twice"),
                 )
@@ -221,7 +221,7 @@ fn parse_headers(rec: &::csv::ByteRecord, load: &mut CsvLoad) -> Vec<Col> {
             Some(Err(())) => {
                 load.pending.push(
                     Pending::error(
-                        "huntctl::bad_column",
+                        DiagnosticCode::BadColumn,
                         loc,
                         format!("column {h} has a malformed index"),
                     )
@@ -243,7 +243,7 @@ fn parse_headers(rec: &::csv::ByteRecord, load: &mut CsvLoad) -> Vec<Col> {
             Some(c) => cols.push(c),
             None => {
                 let mut p = Pending::error(
-                    "huntctl::unknown_column",
+                    DiagnosticCode::UnknownColumn,
                     loc,
                     format!("unknown column {h}"),
                 )
@@ -280,7 +280,7 @@ fn check_required_columns(cols: &[Col], load: &mut CsvLoad) -> Vec<&'static str>
         };
         load.pending.push(
             Pending::error(
-                "huntctl::missing_column",
+                DiagnosticCode::MissingColumn,
                 Loc::Row {
                     byte: load.bom,
                     row: 1,
@@ -346,7 +346,7 @@ fn read_row(
         let Some(kind) = cols.get(i) else {
             load.pending.push(
                 Pending::error(
-                    "huntctl::extra_cell",
+                    DiagnosticCode::ExtraCell,
                     loc,
                     format!(
                         "this row has more cells than the header has columns ({})",
@@ -363,7 +363,7 @@ fn read_row(
             Ok(t) => t,
             Err(_) => {
                 load.pending.push(
-                    Pending::error("huntctl::not_utf8", loc, "this cell is not valid UTF-8")
+                    Pending::error(DiagnosticCode::NotUtf8, loc, "this cell is not valid UTF-8")
                         .help("save the sheet as CSV UTF-8"),
                 );
                 ok = false;
@@ -394,7 +394,7 @@ fn read_row(
                 let header = load.headers.get(i).cloned().unwrap_or_default();
                 load.pending.push(
                     Pending::error(
-                        "huntctl::null_in_list",
+                        DiagnosticCode::NullInList,
                         loc,
                         format!("{header} cannot be null"),
                     )
@@ -438,7 +438,7 @@ fn read_row(
             if a.user_id.is_none() {
                 load.pending.push(
                     Pending::error(
-                        "huntctl::weight_without_agent",
+                        DiagnosticCode::WeightWithoutAgent,
                         a.loc,
                         "agentWeight is given but the matching agentUserId cell is empty",
                     )
@@ -465,10 +465,13 @@ fn read_row(
         let mut i = start;
         while i < load.pending.len() {
             let p = &load.pending[i];
-            let dup = matches!(p.code, "huntctl::missing_field" | "huntctl::no_agents")
-                && p.field
-                    .as_deref()
-                    .is_some_and(|f| missing_required.contains(&f));
+            let dup = matches!(
+                p.code,
+                DiagnosticCode::MissingField | DiagnosticCode::NoAgents
+            ) && p
+                .field
+                .as_deref()
+                .is_some_and(|f| missing_required.contains(&f));
             if dup {
                 load.pending.remove(i);
             } else {

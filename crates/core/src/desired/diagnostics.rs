@@ -5,6 +5,8 @@ use serde::Serialize;
 use std::fmt;
 use std::sync::Arc;
 
+pub use super::code::DiagnosticCode;
+
 /// How bad a diagnostic is: errors make the load fail, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -77,7 +79,9 @@ pub struct Related {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// Stable machine-readable code, e.g. `huntctl::unknown_field`.
+    /// Stable machine-readable code, e.g. `huntctl::unknown_field`: the
+    /// [`DiagnosticCode::as_str`] of the code the diagnostic was made with, kept as that string
+    /// because the string is what callers compare, serialise and hand to Python.
     pub code: &'static str,
     /// What is wrong.
     pub message: String,
@@ -96,10 +100,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic without source text attached yet.
-    pub fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(severity: Severity, code: DiagnosticCode, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
-            code,
+            code: code.as_str(),
             message: message.into(),
             field: None,
             location: Location::default(),

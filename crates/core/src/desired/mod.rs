@@ -9,6 +9,7 @@
 //! builder (`validate.rs`), then checked across files (the same serviceUserId twice). All
 //! problems of all files are returned together as [`Diagnostics`].
 
+mod code;
 mod csv;
 pub mod diagnostics;
 pub mod fields;
@@ -19,7 +20,7 @@ pub mod validate;
 mod yaml;
 mod yaml_tree;
 
-pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+pub use diagnostics::{Diagnostic, DiagnosticCode, Diagnostics, Location, Severity};
 pub use schema::json_schema;
 
 use crate::model::HuntGroup;
@@ -223,8 +224,12 @@ impl Loader {
                     Ok(text) => self.load_yaml(file, text),
                     Err(_) => self.error(
                         file,
-                        Pending::error("huntctl::not_utf8", Loc::File, "this file is not UTF-8")
-                            .help("save it as UTF-8"),
+                        Pending::error(
+                            DiagnosticCode::NotUtf8,
+                            Loc::File,
+                            "this file is not UTF-8",
+                        )
+                        .help("save it as UTF-8"),
                     ),
                 },
                 Err(e) => self.error(file, cannot_read(&e)),
@@ -246,7 +251,11 @@ impl Loader {
                 let file = self.add_file(path.display().to_string(), None);
                 self.error(
                     file,
-                    Pending::error("huntctl::not_found", Loc::File, "no such file or directory"),
+                    Pending::error(
+                        DiagnosticCode::NotFound,
+                        Loc::File,
+                        "no such file or directory",
+                    ),
                 );
                 return;
             }
@@ -270,7 +279,7 @@ impl Loader {
             self.error(
                 file,
                 Pending::error(
-                    "huntctl::no_files",
+                    DiagnosticCode::NoFiles,
                     Loc::File,
                     "this directory has no *.yaml, *.yml or *.csv files",
                 )
@@ -309,7 +318,7 @@ impl Loader {
             let (f1, l1) = self.origins[j];
             let (f2, l2) = self.origins[i];
             let mut p = Pending::error(
-                "huntctl::duplicate_hunt_group",
+                DiagnosticCode::DuplicateHuntGroup,
                 l2,
                 format!(
                     "hunt group {} is defined twice",
@@ -372,7 +381,7 @@ impl Loader {
 
 fn unsupported(name: &str) -> Pending {
     Pending::error(
-        "huntctl::unsupported_file",
+        DiagnosticCode::UnsupportedFile,
         Loc::File,
         format!("cannot tell the format of {name}"),
     )
@@ -381,7 +390,7 @@ fn unsupported(name: &str) -> Pending {
 
 fn cannot_read(e: &std::io::Error) -> Pending {
     Pending::error(
-        "huntctl::cannot_read",
+        DiagnosticCode::CannotRead,
         Loc::File,
         format!("cannot read: {e}"),
     )

@@ -1,7 +1,7 @@
 //! Turns a [`RawGroup`] into a [`HuntGroup`]: types every value, applies the defaults and checks
 //! every value rule of PROTOCOL.md, collecting all problems instead of stopping at the first.
 
-use super::diagnostics::{suggest, Severity};
+use super::diagnostics::{suggest, DiagnosticCode, Severity};
 use super::fields::{
     def, is_scalar, text_limits, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
     AGENT_ID_LEN, ALIAS_LEN, DEPARTMENT_ENTERPRISE_COLUMN, OPERATION, OPERATION_KEY, WEIGHT_RANGE,
@@ -19,8 +19,8 @@ const WEIGHT: &str = "agentWeight";
 pub struct Pending {
     /// Error or warning.
     pub severity: Severity,
-    /// Stable code.
-    pub code: &'static str,
+    /// What kind of problem it is.
+    pub code: DiagnosticCode,
     /// Message.
     pub message: String,
     /// camelCase field path.
@@ -37,7 +37,7 @@ pub struct Pending {
 
 impl Pending {
     /// An error at `loc`.
-    pub fn error(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
+    pub fn error(code: DiagnosticCode, loc: Loc, message: impl Into<String>) -> Self {
         Pending {
             severity: Severity::Error,
             code,
@@ -51,7 +51,7 @@ impl Pending {
     }
 
     /// A warning at `loc`.
-    pub fn warning(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
+    pub fn warning(code: DiagnosticCode, loc: Loc, message: impl Into<String>) -> Self {
         Pending {
             severity: Severity::Warning,
             ..Pending::error(code, loc, message)
@@ -124,7 +124,7 @@ pub fn build_taking(raw: &mut RawGroup, out: &mut Vec<Pending>) -> Option<HuntGr
         if d.presence == Presence::Required && is_scalar(d) && raw.get(ix).is_none() {
             out.push(
                 Pending::error(
-                    "huntctl::missing_field",
+                    DiagnosticCode::MissingField,
                     raw.loc,
                     format!("{} is required", d.path),
                 )
@@ -141,7 +141,7 @@ pub fn build_taking(raw: &mut RawGroup, out: &mut Vec<Pending>) -> Option<HuntGr
     match &mut raw.agents {
         None => out.push(
             Pending::error(
-                "huntctl::no_agents",
+                DiagnosticCode::NoAgents,
                 raw.loc,
                 "a hunt group needs at least one agent (agentUserId)",
             )
@@ -209,7 +209,7 @@ fn build_department(dept: &mut RawDepartment, out: &mut Vec<Pending>) -> Option<
             )
         };
         out.push(
-            Pending::error("huntctl::missing_field", dept.loc, msg)
+            Pending::error(DiagnosticCode::MissingField, dept.loc, msg)
                 .field(d.path)
                 .label("department without a name")
                 .help(help),
@@ -234,7 +234,7 @@ fn build_department(dept: &mut RawDepartment, out: &mut Vec<Pending>) -> Option<
         if dept.mapping || dept.enterprise.is_some() {
             out.push(
                 Pending::error(
-                    "huntctl::bad_value",
+                    DiagnosticCode::BadValue,
                     name.loc,
                     format!("{} has a null name", d.path),
                 )
@@ -269,7 +269,7 @@ fn check_operation(v: &Val, out: &mut Vec<Pending>) {
         other => {
             out.push(
                 Pending::error(
-                    "huntctl::bad_operation",
+                    DiagnosticCode::BadOperation,
                     v.loc,
                     format!(
                         "operation must be `{OPERATION}`, found {}",
@@ -284,7 +284,7 @@ fn check_operation(v: &Val, out: &mut Vec<Pending>) {
     if s != OPERATION {
         out.push(
             Pending::error(
-                "huntctl::bad_operation",
+                DiagnosticCode::BadOperation,
                 v.loc,
                 format!("unsupported operation \"{s}\": only `{OPERATION}` is supported"),
             )
@@ -299,7 +299,7 @@ fn check_operation(v: &Val, out: &mut Vec<Pending>) {
 
 fn wrong_type(d: &FieldDef, v: &Val, expected: &str) -> Pending {
     Pending::error(
-        "huntctl::wrong_type",
+        DiagnosticCode::WrongType,
         v.loc,
         format!("{} must be {expected}, found {}", d.path, v.raw.describe()),
     )
@@ -310,7 +310,7 @@ fn wrong_type(d: &FieldDef, v: &Val, expected: &str) -> Pending {
 fn null_not_allowed(d: &FieldDef, v: &Val) -> Pending {
     match d.presence {
         Presence::Required => Pending::error(
-            "huntctl::null_required",
+            DiagnosticCode::NullRequired,
             v.loc,
             format!("{} cannot be null, it is required", d.path),
         )
@@ -318,7 +318,7 @@ fn null_not_allowed(d: &FieldDef, v: &Val) -> Pending {
         .label("null here")
         .help("give a value"),
         _ => Pending::error(
-            "huntctl::null_defaulted",
+            DiagnosticCode::NullDefaulted,
             v.loc,
             format!("{} cannot be absent, it has a default", d.path),
         )
@@ -439,7 +439,7 @@ fn typed_int(d: &FieldDef, v: &Val, min: i64, max: i64, out: &mut Vec<Pending>) 
     if i < min || i > max {
         out.push(
             Pending::error(
-                "huntctl::out_of_range",
+                DiagnosticCode::OutOfRange,
                 v.loc,
                 format!("{} must be from {min} to {max}, found {i}", d.path),
             )
@@ -468,7 +468,7 @@ fn typed_policy(d: &FieldDef, v: &Val, out: &mut Vec<Pending>) -> Option<Policy>
     }
     let names = Policy::ALL.map(Policy::as_str);
     let mut p = Pending::error(
-        "huntctl::unknown_policy",
+        DiagnosticCode::UnknownPolicy,
         v.loc,
         format!("unknown policy \"{s}\""),
     )
@@ -508,7 +508,7 @@ fn check_text_rules(d: &FieldDef, s: &str, loc: Loc, out: &mut Vec<Pending>) -> 
                 )
             };
             out.push(
-                Pending::error("huntctl::length", loc, msg)
+                Pending::error(DiagnosticCode::Length, loc, msg)
                     .field(d.path)
                     .label(format!("{n} {unit}"))
                     .help(if n == 0 && d.presence == Presence::Optional {
@@ -575,7 +575,7 @@ fn check_text_rules(d: &FieldDef, s: &str, loc: Loc, out: &mut Vec<Pending>) -> 
     };
     if let Some((msg, help)) = problem {
         out.push(
-            Pending::error("huntctl::bad_value", loc, msg)
+            Pending::error(DiagnosticCode::BadValue, loc, msg)
                 .field(d.path)
                 .label("invalid value")
                 .help(help),
@@ -624,7 +624,7 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
         ListVal::Null(loc) => {
             out.push(
                 Pending::error(
-                    "huntctl::null_defaulted",
+                    DiagnosticCode::NullDefaulted,
                     *loc,
                     format!("{PATH} cannot be absent, it has a default"),
                 )
@@ -637,7 +637,7 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
         ListVal::Wrong(v) => {
             out.push(
                 Pending::error(
-                    "huntctl::wrong_type",
+                    DiagnosticCode::WrongType,
                     v.loc,
                     format!("{PATH} must be a list, found {}", v.raw.describe()),
                 )
@@ -659,7 +659,7 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
                 if n < lo || n > hi {
                     out.push(
                         Pending::error(
-                            "huntctl::length",
+                            DiagnosticCode::Length,
                             v.loc,
                             format!("an alias must be {lo}–{hi} characters long, found {n}"),
                         )
@@ -674,7 +674,7 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
             other => {
                 out.push(
                     Pending::error(
-                        "huntctl::wrong_type",
+                        DiagnosticCode::WrongType,
                         v.loc,
                         format!("an alias must be text, found {}", other.describe()),
                     )
@@ -697,7 +697,7 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
         let at = items.get(max).map(|v| v.loc).unwrap_or(loc);
         out.push(
             Pending::error(
-                "huntctl::too_many_aliases",
+                DiagnosticCode::TooManyAliases,
                 at,
                 format!("at most {max} aliases are allowed, found {}", items.len()),
             )
@@ -722,7 +722,7 @@ fn build_agents(
         ListVal::Null(loc) => {
             out.push(
                 Pending::error(
-                    "huntctl::no_agents",
+                    DiagnosticCode::NoAgents,
                     *loc,
                     "agentUserId cannot be null: a hunt group needs at least one agent",
                 )
@@ -735,7 +735,7 @@ fn build_agents(
         ListVal::Wrong(v) => {
             out.push(
                 Pending::error(
-                    "huntctl::wrong_type",
+                    DiagnosticCode::WrongType,
                     v.loc,
                     format!("agentUserId must be a list, found {}", v.raw.describe()),
                 )
@@ -750,7 +750,7 @@ fn build_agents(
     if items.is_empty() {
         out.push(
             Pending::error(
-                "huntctl::no_agents",
+                DiagnosticCode::NoAgents,
                 loc,
                 "a hunt group needs at least one agent (agentUserId)",
             )
@@ -767,10 +767,14 @@ fn build_agents(
     for a in items.iter_mut() {
         let Some(uv) = &mut a.user_id else {
             out.push(
-                Pending::error("huntctl::missing_field", a.loc, "this agent has no userId")
-                    .field(PATH)
-                    .label("agent without userId")
-                    .help("write the agent as a user id, or as {userId: name@domain, weight: 50}"),
+                Pending::error(
+                    DiagnosticCode::MissingField,
+                    a.loc,
+                    "this agent has no userId",
+                )
+                .field(PATH)
+                .label("agent without userId")
+                .help("write the agent as a user id, or as {userId: name@domain, weight: 50}"),
             );
             ok = false;
             continue;
@@ -780,7 +784,7 @@ fn build_agents(
             other => {
                 out.push(
                     Pending::error(
-                        "huntctl::wrong_type",
+                        DiagnosticCode::WrongType,
                         uv.loc,
                         format!("an agent user id must be text, found {}", other.describe()),
                     )
@@ -797,7 +801,7 @@ fn build_agents(
         if n > hi {
             out.push(
                 Pending::error(
-                    "huntctl::length",
+                    DiagnosticCode::Length,
                     uv.loc,
                     format!("an agent user id must be {lo}–{hi} characters long, found {n}"),
                 )
@@ -808,7 +812,7 @@ fn build_agents(
         } else if !has_domain(&id) {
             out.push(
                 Pending::error(
-                    "huntctl::bad_value",
+                    DiagnosticCode::BadValue,
                     uv.loc,
                     format!("agent user id \"{id}\" needs a domain (name@domain)"),
                 )
@@ -824,7 +828,7 @@ fn build_agents(
         {
             out.push(
                 Pending::error(
-                    "huntctl::duplicate_agent",
+                    DiagnosticCode::DuplicateAgent,
                     uv.loc,
                     format!("agent \"{id}\" is listed twice in this hunt group"),
                 )
@@ -871,7 +875,7 @@ fn weighted(wv: &Val, policy: Policy, out: &mut Vec<Pending>) -> Option<u8> {
         other => {
             out.push(
                 Pending::error(
-                    "huntctl::wrong_type",
+                    DiagnosticCode::WrongType,
                     wv.loc,
                     format!(
                         "an agent weight must be a whole number from 0 to 100, found {}",
@@ -887,7 +891,7 @@ fn weighted(wv: &Val, policy: Policy, out: &mut Vec<Pending>) -> Option<u8> {
     if !(lo..=hi).contains(&w) {
         out.push(
             Pending::error(
-                "huntctl::out_of_range",
+                DiagnosticCode::OutOfRange,
                 wv.loc,
                 format!("an agent weight must be from 0 to 100, found {w}"),
             )
@@ -899,7 +903,7 @@ fn weighted(wv: &Val, policy: Policy, out: &mut Vec<Pending>) -> Option<u8> {
     if policy != Policy::Weighted {
         out.push(
             Pending::error(
-                "huntctl::weight_not_weighted",
+                DiagnosticCode::WeightNotWeighted,
                 wv.loc,
                 format!("agent weights apply only to Weighted hunt groups, this one is {policy}"),
             )

@@ -4,7 +4,7 @@
 //! of the file) and `huntGroups:`. Keys are OCI-P camelCase; the reference page's snake_case
 //! spelling is accepted too.
 
-use super::diagnostics::suggest;
+use super::diagnostics::{suggest, DiagnosticCode};
 use super::fields::{
     def, lookup_key, Ix, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
     DEPARTMENT_KEYS, OPERATION_KEY, PROFILE, PROFILE_SNAKE,
@@ -90,7 +90,7 @@ impl Ctx {
         for e in entries(map) {
             let Some(k) = e.key.key_text() else {
                 self.out.push(
-                    Pending::error("huntctl::bad_key", span(&e.key), "keys must be text")
+                    Pending::error(DiagnosticCode::BadKey, span(&e.key), "keys must be text")
                         .label("not a text key"),
                 );
                 continue;
@@ -98,7 +98,7 @@ impl Ctx {
             if let Some((_, first)) = keys.iter().find(|(f, _)| *f == k) {
                 self.out.push(
                     Pending::error(
-                        "huntctl::duplicate_key",
+                        DiagnosticCode::DuplicateKey,
                         span(&e.key),
                         format!("`{k}` is given twice in this mapping"),
                     )
@@ -126,7 +126,7 @@ pub fn read(text: &str) -> YamlLoad {
                 .map(|c| at + c.len_utf8())
                 .unwrap_or(at);
             let mut p = Pending::error(
-                "huntctl::yaml_syntax",
+                DiagnosticCode::YamlSyntax,
                 Loc::Span { start: at, end },
                 format!("invalid YAML: {}", e.message),
             )
@@ -146,7 +146,7 @@ pub fn read(text: &str) -> YamlLoad {
     let Some(mut root) = root else {
         cx.out.push(
             Pending::warning(
-                "huntctl::empty_file",
+                DiagnosticCode::EmptyFile,
                 Loc::File,
                 "this file has no hunt groups",
             )
@@ -162,7 +162,7 @@ pub fn read(text: &str) -> YamlLoad {
     let root_loc = span(&root);
     match &root.value {
         Value::Null => cx.out.push(
-            Pending::warning("huntctl::empty_file", Loc::File, "this file has no hunt groups")
+            Pending::warning(DiagnosticCode::EmptyFile, Loc::File, "this file has no hunt groups")
                 .help("write a list of hunt groups, or `defaults:` and `huntGroups:`"),
         ),
         Value::Seq(_) => {
@@ -191,7 +191,7 @@ pub fn read(text: &str) -> YamlLoad {
                         } else {
                             cx.out.push(
                                 Pending::error(
-                                    "huntctl::wrong_type",
+                                    DiagnosticCode::WrongType,
                                     span(v),
                                     "defaults must be a mapping of hunt group fields",
                                 )
@@ -213,7 +213,7 @@ pub fn read(text: &str) -> YamlLoad {
                             Value::Null => list = false,
                             _ => cx.out.push(
                                 Pending::error(
-                                    "huntctl::wrong_type",
+                                    DiagnosticCode::WrongType,
                                     span(v),
                                     "huntGroups must be a list of hunt groups",
                                 )
@@ -223,7 +223,7 @@ pub fn read(text: &str) -> YamlLoad {
                     }
                     other => {
                         let mut p = Pending::error(
-                            "huntctl::unknown_field",
+                            DiagnosticCode::UnknownField,
                             kloc,
                             format!("unknown top-level key `{other}`"),
                         )
@@ -256,7 +256,7 @@ pub fn read(text: &str) -> YamlLoad {
                 }
                 None if list_key.is_none() => cx.out.push(
                     Pending::error(
-                        "huntctl::no_hunt_groups",
+                        DiagnosticCode::NoHuntGroups,
                         head(text, &root),
                         "this file has no `huntGroups:` list",
                     )
@@ -267,7 +267,7 @@ pub fn read(text: &str) -> YamlLoad {
         }
         _ => cx.out.push(
             Pending::error(
-                "huntctl::wrong_type",
+                DiagnosticCode::WrongType,
                 root_loc,
                 "a desired-state YAML file holds a list of hunt groups or a mapping with `defaults:` and `huntGroups:`",
             )
@@ -283,7 +283,7 @@ pub fn read(text: &str) -> YamlLoad {
 
 fn both_spellings(first: &str, second: &str, at: Loc, first_loc: Loc) -> Pending {
     Pending::error(
-        "huntctl::both_spellings",
+        DiagnosticCode::BothSpellings,
         at,
         format!("`{second}` is the same field as `{first}`, given twice"),
     )
@@ -306,7 +306,7 @@ fn list_of_groups(
         if !n.is_map() {
             cx.out.push(
                 Pending::error(
-                    "huntctl::wrong_type",
+                    DiagnosticCode::WrongType,
                     span(n),
                     format!(
                         "a hunt group must be a mapping of fields, found {}",
@@ -351,7 +351,7 @@ fn group_fields(cx: &mut Ctx, node: &Node<'_>, g: &mut RawGroup) {
                 }
                 Value::Null => cx.out.push(
                     Pending::error(
-                        "huntctl::null_defaulted",
+                        DiagnosticCode::NullDefaulted,
                         span(val),
                         format!("{PROFILE} cannot be null: its name fields have defaults"),
                     )
@@ -361,7 +361,7 @@ fn group_fields(cx: &mut Ctx, node: &Node<'_>, g: &mut RawGroup) {
                 ),
                 _ => cx.out.push(
                     Pending::error(
-                        "huntctl::wrong_type",
+                        DiagnosticCode::WrongType,
                         span(val),
                         format!("{PROFILE} must be a mapping, found {}", raw(val).describe()),
                     )
@@ -457,7 +457,7 @@ fn unknown_field(k: &str, kloc: Loc, in_profile: bool) -> Pending {
         k.to_string()
     };
     let mut p = Pending::error(
-        "huntctl::unknown_field",
+        DiagnosticCode::UnknownField,
         kloc,
         format!("unknown field `{path}`"),
     )
@@ -518,7 +518,7 @@ fn department(cx: &mut Ctx, n: &Node<'_>, path: &'static str) -> RawDepartment {
             "enterprise" => d.enterprise = Some(val),
             other => {
                 let mut p = Pending::error(
-                    "huntctl::unknown_field",
+                    DiagnosticCode::UnknownField,
                     span(&e.key),
                     format!("unknown department field `{other}`"),
                 )
@@ -564,7 +564,7 @@ fn agent(cx: &mut Ctx, n: &Node<'_>) -> Option<RawAgent> {
                     "weight" => a.weight = Some(val),
                     other => {
                         let mut p = Pending::error(
-                            "huntctl::unknown_field",
+                            DiagnosticCode::UnknownField,
                             kloc,
                             format!("unknown agent field `{other}`"),
                         )
@@ -584,7 +584,7 @@ fn agent(cx: &mut Ctx, n: &Node<'_>) -> Option<RawAgent> {
         }
         Value::Null => {
             cx.out.push(
-                Pending::error("huntctl::wrong_type", loc, "an agent cannot be null")
+                Pending::error(DiagnosticCode::WrongType, loc, "an agent cannot be null")
                     .field("agentUserId")
                     .label("empty list item")
                     .help("remove the empty `-` item"),
