@@ -5,7 +5,7 @@
 //! ([`Loc::Cell`]) and are turned into line:column only for rows that have a problem.
 
 use super::diagnostics::{floor_char_boundary, suggest, DiagnosticCode};
-use super::fields::{
+use super::raw::{
     def, is_scalar, lookup_path, Ix, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
     DEPARTMENT_ENTERPRISE_COLUMN, OPERATION, OPERATION_KEY,
 };

@@ -2,7 +2,7 @@
 //! every value rule of PROTOCOL.md, collecting all problems instead of stopping at the first.
 
 use super::diagnostics::{suggest, DiagnosticCode, Severity};
-use super::fields::{
+use super::raw::{
     def, is_scalar, text_limits, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
     AGENT_ID_LEN, ALIAS_LEN, DEPARTMENT_ENTERPRISE_COLUMN, OPERATION, OPERATION_KEY, WEIGHT_RANGE,
 };

@@ -5,7 +5,7 @@
 //! spelling is accepted too.
 
 use super::diagnostics::{suggest, DiagnosticCode};
-use super::fields::{
+use super::raw::{
     def, lookup_key, Ix, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
     DEPARTMENT_KEYS, OPERATION_KEY, PROFILE, PROFILE_SNAKE,
 };
