@@ -497,6 +497,23 @@ fn text_len(d: &FieldDef, s: &str) -> Option<(usize, usize, usize, &'static str)
 
 /// Checks a text's length and the row's [`Rule`]; false when a problem was reported.
 fn check_text_rules(d: &FieldDef, s: &str, loc: Loc, out: &mut Vec<Pending>) -> bool {
+    if !check_length(d, s, loc, out) {
+        return false;
+    }
+    let Some((msg, help)) = rule_problem(d, s) else {
+        return true;
+    };
+    out.push(
+        Pending::error(DiagnosticCode::BadValue, loc, msg)
+            .field(d.path)
+            .label("invalid value")
+            .help(help),
+    );
+    false
+}
+
+/// Checks a text's length against its OCI-P type; false when a problem was reported.
+fn check_length(d: &FieldDef, s: &str, loc: Loc, out: &mut Vec<Pending>) -> bool {
     if let Some((n, min, max, unit)) = text_len(d, s) {
         if n < min || n > max {
             let msg = if n == 0 {
@@ -521,8 +538,13 @@ fn check_text_rules(d: &FieldDef, s: &str, loc: Loc, out: &mut Vec<Pending>) -> 
             return false;
         }
     }
+    true
+}
+
+/// What is wrong with a text by the row's [`Rule`]: the message and the help line.
+fn rule_problem(d: &FieldDef, s: &str) -> Option<(String, String)> {
     let key = d.key();
-    let problem: Option<(String, String)> = match d.rule {
+    match d.rule {
         Rule::None => None,
         Rule::UserId => (!has_domain(s)).then(|| {
             (
@@ -572,17 +594,7 @@ fn check_text_rules(d: &FieldDef, s: &str, loc: Loc, out: &mut Vec<Pending>) -> 
                 })
             }
         }
-    };
-    if let Some((msg, help)) = problem {
-        out.push(
-            Pending::error(DiagnosticCode::BadValue, loc, msg)
-                .field(d.path)
-                .label("invalid value")
-                .help(help),
-        );
-        return false;
     }
-    true
 }
 
 /// `name@domain` with exactly one `@` and both sides non-empty.
@@ -712,54 +724,13 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
     ok.then_some(result)
 }
 
+/// The agents, in hunt order: `None` when anything about them was reported.
 fn build_agents(
     list: &mut ListVal<RawAgent>,
     policy: Policy,
     out: &mut Vec<Pending>,
 ) -> Option<Vec<Agent>> {
-    const PATH: &str = AGENTS;
-    let (items, loc) = match list {
-        ListVal::Null(loc) => {
-            out.push(
-                Pending::error(
-                    DiagnosticCode::NoAgents,
-                    *loc,
-                    "agentUserId cannot be null: a hunt group needs at least one agent",
-                )
-                .field(PATH)
-                .label("null here")
-                .help("list the agents' user ids under agentUserId, in hunt order"),
-            );
-            return None;
-        }
-        ListVal::Wrong(v) => {
-            out.push(
-                Pending::error(
-                    DiagnosticCode::WrongType,
-                    v.loc,
-                    format!("agentUserId must be a list, found {}", v.raw.describe()),
-                )
-                .field(PATH)
-                .label("expected a list")
-                .help("write the agents as a list, one user id (or {userId, weight}) per item"),
-            );
-            return None;
-        }
-        ListVal::Items(items, loc) => (items, *loc),
-    };
-    if items.is_empty() {
-        out.push(
-            Pending::error(
-                DiagnosticCode::NoAgents,
-                loc,
-                "a hunt group needs at least one agent (agentUserId)",
-            )
-            .field(PATH)
-            .label("no agents")
-            .help("list the agents' user ids under agentUserId, in hunt order"),
-        );
-        return None;
-    }
+    let items = agent_items(list, out)?;
     let mut ok = true;
     let mut agents: Vec<Agent> = Vec::with_capacity(items.len());
     // (index into `agents`, location): ids are compared in place, not copied.
@@ -772,88 +743,159 @@ fn build_agents(
                     a.loc,
                     "this agent has no userId",
                 )
-                .field(PATH)
+                .field(AGENTS)
                 .label("agent without userId")
                 .help("write the agent as a user id, or as {userId: name@domain, weight: 50}"),
             );
             ok = false;
             continue;
         };
-        let id = match &mut uv.raw {
-            Raw::Str(s) | Raw::Cell(s) => std::mem::take(s),
-            other => {
-                out.push(
-                    Pending::error(
-                        DiagnosticCode::WrongType,
-                        uv.loc,
-                        format!("an agent user id must be text, found {}", other.describe()),
-                    )
-                    .field(PATH)
-                    .label("expected a user id")
-                    .help(quote_it(other)),
-                );
-                ok = false;
-                continue;
-            }
-        };
-        let n = id.chars().count();
-        let (lo, hi) = AGENT_ID_LEN;
-        if n > hi {
-            out.push(
-                Pending::error(
-                    DiagnosticCode::Length,
-                    uv.loc,
-                    format!("an agent user id must be {lo}–{hi} characters long, found {n}"),
-                )
-                .field(PATH)
-                .label(format!("{n} characters")),
-            );
+        let Some(id) = agent_id(uv, out) else {
             ok = false;
-        } else if !has_domain(&id) {
-            out.push(
-                Pending::error(
-                    DiagnosticCode::BadValue,
-                    uv.loc,
-                    format!("agent user id \"{id}\" needs a domain (name@domain)"),
-                )
-                .field(PATH)
-                .label("no @domain")
-                .help("write the agent's full user id, e.g. john.doe@company.com"),
-            );
+            continue;
+        };
+        if !check_agent_id(&id, uv.loc, out) {
             ok = false;
         }
-        if let Some((_, first)) = seen
+        match seen
             .iter()
             .find(|(k, _)| same_agent(&agents[*k].user_id, &id))
         {
-            out.push(
-                Pending::error(
-                    DiagnosticCode::DuplicateAgent,
-                    uv.loc,
-                    format!("agent \"{id}\" is listed twice in this hunt group"),
-                )
-                .field(PATH)
-                .label("second time")
-                .related(*first, "first listed here")
-                .help("an agent can appear only once; remove one of them"),
-            );
-            ok = false;
-        } else {
-            seen.push((agents.len(), uv.loc));
+            Some((_, first)) => {
+                out.push(duplicate_agent(&id, uv.loc, *first));
+                ok = false;
+            }
+            None => seen.push((agents.len(), uv.loc)),
         }
         let weight = match &a.weight {
             None => None,
-            Some(wv) => weighted(wv, policy, out),
+            Some(wv) => {
+                let w = weighted(wv, policy, out);
+                ok &= w.is_some();
+                w
+            }
         };
-        if a.weight.is_some() && weight.is_none() {
-            ok = false;
-        }
+        // Pushed even when something is wrong with it, so that later duplicates are found.
         agents.push(Agent {
             user_id: id,
             weight,
         });
     }
     ok.then_some(agents)
+}
+
+/// The entries of an agent list that is a list with at least one entry; otherwise what is
+/// wrong is reported.
+fn agent_items<'l>(
+    list: &'l mut ListVal<RawAgent>,
+    out: &mut Vec<Pending>,
+) -> Option<&'l mut Vec<RawAgent>> {
+    match list {
+        ListVal::Null(loc) => {
+            out.push(
+                Pending::error(
+                    DiagnosticCode::NoAgents,
+                    *loc,
+                    "agentUserId cannot be null: a hunt group needs at least one agent",
+                )
+                .field(AGENTS)
+                .label("null here")
+                .help("list the agents' user ids under agentUserId, in hunt order"),
+            );
+            None
+        }
+        ListVal::Wrong(v) => {
+            out.push(
+                Pending::error(
+                    DiagnosticCode::WrongType,
+                    v.loc,
+                    format!("agentUserId must be a list, found {}", v.raw.describe()),
+                )
+                .field(AGENTS)
+                .label("expected a list")
+                .help("write the agents as a list, one user id (or {userId, weight}) per item"),
+            );
+            None
+        }
+        ListVal::Items(items, loc) if items.is_empty() => {
+            out.push(
+                Pending::error(
+                    DiagnosticCode::NoAgents,
+                    *loc,
+                    "a hunt group needs at least one agent (agentUserId)",
+                )
+                .field(AGENTS)
+                .label("no agents")
+                .help("list the agents' user ids under agentUserId, in hunt order"),
+            );
+            None
+        }
+        ListVal::Items(items, _) => Some(items),
+    }
+}
+
+/// An agent's user id, moved out of `uv`: `None` when it is not text (reported).
+fn agent_id(uv: &mut Val, out: &mut Vec<Pending>) -> Option<String> {
+    match &mut uv.raw {
+        Raw::Str(s) | Raw::Cell(s) => Some(std::mem::take(s)),
+        other => {
+            out.push(
+                Pending::error(
+                    DiagnosticCode::WrongType,
+                    uv.loc,
+                    format!("an agent user id must be text, found {}", other.describe()),
+                )
+                .field(AGENTS)
+                .label("expected a user id")
+                .help(quote_it(other)),
+            );
+            None
+        }
+    }
+}
+
+/// Checks an agent's user id: its length, then its domain. False when a problem was reported.
+fn check_agent_id(id: &str, loc: Loc, out: &mut Vec<Pending>) -> bool {
+    let n = id.chars().count();
+    let (lo, hi) = AGENT_ID_LEN;
+    if n > hi {
+        out.push(
+            Pending::error(
+                DiagnosticCode::Length,
+                loc,
+                format!("an agent user id must be {lo}–{hi} characters long, found {n}"),
+            )
+            .field(AGENTS)
+            .label(format!("{n} characters")),
+        );
+        return false;
+    }
+    if !has_domain(id) {
+        out.push(
+            Pending::error(
+                DiagnosticCode::BadValue,
+                loc,
+                format!("agent user id \"{id}\" needs a domain (name@domain)"),
+            )
+            .field(AGENTS)
+            .label("no @domain")
+            .help("write the agent's full user id, e.g. john.doe@company.com"),
+        );
+        return false;
+    }
+    true
+}
+
+fn duplicate_agent(id: &str, at: Loc, first: Loc) -> Pending {
+    Pending::error(
+        DiagnosticCode::DuplicateAgent,
+        at,
+        format!("agent \"{id}\" is listed twice in this hunt group"),
+    )
+    .field(AGENTS)
+    .label("second time")
+    .related(first, "first listed here")
+    .help("an agent can appear only once; remove one of them")
 }
 
 /// Agent ids compare case-insensitively (`to_lowercase`); ASCII ids, the usual case, are
