@@ -20,7 +20,8 @@ pub enum Severity {
 /// Where a problem is: file, 1-based line and column, and for CSV the row and column header.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Location {
-    /// The file name as given on the command line (or to `load_str`).
+    /// The file's name as the loader was given it: a path passed to `load_paths` (or found in a
+    /// directory passed to it), or the name passed to `load_str`.
     pub file: String,
     /// 1-based line; 0 when the problem is about the whole file.
     pub line: usize,
@@ -267,7 +268,7 @@ impl Diagnostics {
         render_all(&self.items, color)
     }
 
-    /// The JSON document printed by `--format json`.
+    /// Every diagnostic as one JSON document (see [`to_json`]), for machines to read.
     pub fn to_json(&self) -> serde_json::Value {
         to_json(&self.items)
     }
@@ -292,7 +293,7 @@ pub fn render_all(items: &[Diagnostic], color: bool) -> String {
     out
 }
 
-/// JSON form of diagnostics: `{errors, warnings, diagnostics: [...]}`.
+/// JSON form of diagnostics: `{valid, errors, warnings, diagnostics: [...]}`.
 pub fn to_json(items: &[Diagnostic]) -> serde_json::Value {
     let list: Vec<serde_json::Value> = items
         .iter()

@@ -535,7 +535,7 @@ pub fn to_yaml(groups: &[HuntGroup]) -> String {
 }
 
 /// [`to_yaml`] under other comment lines (`#` added to each line) instead of the usual header,
-/// e.g. the notes of `huntctl export`.
+/// e.g. the notes of an export ([`crate::export`]).
 pub fn to_yaml_with_header<S: AsRef<str>>(groups: &[HuntGroup], header: &[S]) -> String {
     yaml::write_with_header(groups, header)
 }
