@@ -381,9 +381,9 @@ impl RowCells {
                 break;
             };
             let header = load.headers.get(i).map_or("", String::as_str);
-            if let Err(p) = cell_value(cell, loc).and_then(|val| cells.place(kind, val, header)) {
-                load.pending.push(p);
-                cells.ok = false;
+            match cell_value(cell, loc, &mut load.pending) {
+                Some(val) => cells.place(kind, val, header, &mut load.pending),
+                None => cells.ok = false,
             }
         }
         cells
@@ -404,9 +404,9 @@ impl RowCells {
         }
     }
 
-    /// Puts one cell where its column says; `header` names the column in the error for a
-    /// `null` list cell.
-    fn place(&mut self, kind: Col, val: Val, header: &str) -> Result<(), Pending> {
+    /// Puts one cell where its column says, or reports into `out` why it cannot go there;
+    /// `header` names the column in that report.
+    fn place(&mut self, kind: Col, val: Val, header: &str, out: &mut Vec<Pending>) {
         let loc = val.loc;
         match kind {
             Col::Ignore => {}
@@ -426,7 +426,8 @@ impl RowCells {
                     .enterprise = Some(val);
             }
             Col::Alias(_) | Col::Agent(_) | Col::Weight(_) if val.raw == Raw::Null => {
-                return Err(null_in_list(header, loc));
+                out.push(null_in_list(header, loc));
+                self.ok = false;
             }
             Col::Alias(n) => self.aliases.push((n, val)),
             Col::Agent(n) => {
@@ -436,7 +437,6 @@ impl RowCells {
             }
             Col::Weight(n) => self.agent(n, loc).weight = Some(val),
         }
-        Ok(())
     }
 
     /// Agent `n`, created at `loc` by whichever of its two cells comes first.
@@ -495,19 +495,21 @@ fn unnamed_department(loc: Loc) -> RawDepartment {
 }
 
 /// A cell as a raw value: `null` (any case) is null, anything else text that its field types.
-fn cell_value(cell: &[u8], loc: Loc) -> Result<Val, Pending> {
+/// `None` when the cell is not UTF-8 (reported into `out`).
+fn cell_value(cell: &[u8], loc: Loc, out: &mut Vec<Pending>) -> Option<Val> {
     let Ok(text) = std::str::from_utf8(cell) else {
-        return Err(
+        out.push(
             Pending::error(DiagnosticCode::NotUtf8, loc, "this cell is not valid UTF-8")
                 .help("save the sheet as CSV UTF-8"),
         );
+        return None;
     };
     let raw = if text.trim().eq_ignore_ascii_case("null") {
         Raw::Null
     } else {
         Raw::Cell(text.to_string())
     };
-    Ok(Val { raw, loc })
+    Some(Val { raw, loc })
 }
 
 fn extra_cell(loc: Loc, columns: usize) -> Pending {
