@@ -34,7 +34,8 @@ pub enum DiagnosticCode {
     BadKey,
     /// The same key appears twice in one mapping.
     DuplicateKey,
-    /// One field is given under both of its spellings (camelCase and snake_case).
+    /// One key is given under both of its spellings, camelCase and snake_case (`groupId` and
+    /// `group_id`, `huntGroups` and `hunt_groups`).
     BothSpellings,
     /// A key names no field where it stands (top level, hunt group, serviceInstanceProfile,
     /// department or agent).
@@ -81,7 +82,7 @@ pub enum DiagnosticCode {
     /// A text is shorter or longer than its OCI-P type allows.
     Length,
     /// A text breaks its field's rule (a user id without a domain, a number that is not a
-    /// phone number, an extension that is not digits, a department without its name, …).
+    /// phone number, an extension that is not digits, a department whose name is `null`, …).
     BadValue,
     /// A number is outside its field's range.
     OutOfRange,
