@@ -4,8 +4,8 @@
 //! sheet never holds more than one row of untyped cells. Cell locations stay compact
 //! ([`Loc::Cell`]) and are turned into line:column only for rows that have a problem.
 
-use super::diagnostics::{floor_char_boundary, suggest};
-use super::fields::{
+use super::diagnostics::{floor_char_boundary, suggest, DiagnosticCode};
+use super::raw::{
     def, is_scalar, lookup_path, Ix, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
     DEPARTMENT_ENTERPRISE_COLUMN, OPERATION, OPERATION_KEY,
 };
@@ -53,6 +53,19 @@ pub struct Sink<'a> {
     pub capture: Option<&'a mut super::locate::Capture>,
 }
 
+impl Sink<'_> {
+    /// Keeps a valid hunt group with where it is named (for the check for duplicates across
+    /// files) and, in locate mode, where its values are.
+    fn push(&mut self, g: HuntGroup, raw: &RawGroup) {
+        let loc = raw.origin();
+        if let Some(c) = self.capture.as_deref_mut() {
+            c.offer(self.file, &g, raw);
+        }
+        self.groups.push(g);
+        self.origins.push((self.file, loc));
+    }
+}
+
 /// Reads a CSV from `input` into `sink`; `size_hint` (file size in bytes) pre-sizes it.
 pub fn read(mut input: impl BufRead, size_hint: usize, sink: &mut Sink<'_>) -> CsvLoad {
     let mut load = CsvLoad::default();
@@ -74,7 +87,7 @@ pub fn read(mut input: impl BufRead, size_hint: usize, sink: &mut Sink<'_>) -> C
         Ok(true) => {}
         Ok(false) => {
             load.pending.push(
-                Pending::error("huntctl::csv_empty", Loc::File, "the CSV file is empty")
+                Pending::error(DiagnosticCode::CsvEmpty, Loc::File, "the CSV file is empty")
                     .help("the first row must be the header row of the bulk-sheet template"),
             );
             return load;
@@ -119,7 +132,7 @@ pub fn read(mut input: impl BufRead, size_hint: usize, sink: &mut Sink<'_>) -> C
         if was_first && is_type_hint_row(&rec, &cols) {
             load.pending.push(
                 Pending::warning(
-                    "huntctl::type_hint_row",
+                    DiagnosticCode::TypeHintRow,
                     Loc::Row { byte, row },
                     "skipped the template's type-hint row (string, none | string, …)",
                 )
@@ -145,7 +158,7 @@ fn csv_error(e: &::csv::Error, bom: u64) -> Pending {
         ::csv::ErrorKind::Io(io) => format!("cannot read the CSV: {io}"),
         _ => format!("cannot read the CSV: {e}"),
     };
-    Pending::error("huntctl::csv_syntax", loc, msg)
+    Pending::error(DiagnosticCode::CsvSyntax, loc, msg)
 }
 
 /// Splits `name[N]` into (`name`, N); `Err` when the brackets are malformed.
@@ -194,7 +207,7 @@ fn parse_headers(rec: &::csv::ByteRecord, load: &mut CsvLoad) -> Vec<Col> {
         if let Some((_, first)) = seen.iter().find(|(s, _)| *s == h) {
             load.pending.push(
                 Pending::error(
-                    "huntctl::duplicate_column",
+                    DiagnosticCode::DuplicateColumn,
                     loc,
                     format!("column {h} appears twice"),
                 )
@@ -221,7 +234,7 @@ fn parse_headers(rec: &::csv::ByteRecord, load: &mut CsvLoad) -> Vec<Col> {
             Some(Err(())) => {
                 load.pending.push(
                     Pending::error(
-                        "huntctl::bad_column",
+                        DiagnosticCode::BadColumn,
                         loc,
                         format!("column {h} has a malformed index"),
                     )
@@ -243,7 +256,7 @@ fn parse_headers(rec: &::csv::ByteRecord, load: &mut CsvLoad) -> Vec<Col> {
             Some(c) => cols.push(c),
             None => {
                 let mut p = Pending::error(
-                    "huntctl::unknown_column",
+                    DiagnosticCode::UnknownColumn,
                     loc,
                     format!("unknown column {h}"),
                 )
@@ -280,7 +293,7 @@ fn check_required_columns(cols: &[Col], load: &mut CsvLoad) -> Vec<&'static str>
         };
         load.pending.push(
             Pending::error(
-                "huntctl::missing_column",
+                DiagnosticCode::MissingColumn,
                 Loc::Row {
                     byte: load.bom,
                     row: 1,
@@ -312,6 +325,8 @@ fn is_type_hint_row(rec: &::csv::ByteRecord, cols: &[Col]) -> bool {
     hints > 0
 }
 
+/// Reads one data row into a hunt group for `sink`: its cells are sorted into a raw group, which
+/// is then typed and checked like any other.
 fn read_row(
     rec: &::csv::ByteRecord,
     cols: &[Col],
@@ -321,168 +336,240 @@ fn read_row(
     load: &mut CsvLoad,
     sink: &mut Sink<'_>,
 ) {
-    let mut raw = RawGroup {
-        loc: Loc::Row { byte, row },
-        // Sized once: growing by doubling reallocates several times on every row.
-        values: Vec::with_capacity(cols.len().min(64)),
-        ..RawGroup::default()
-    };
-    let mut aliases: Vec<(u32, Val)> = Vec::new();
-    let mut agents: BTreeMap<u32, RawAgent> = BTreeMap::new();
-    let mut department: Option<RawDepartment> = None;
-    let dept = |loc| RawDepartment {
-        name: None,
-        enterprise: None,
-        mapping: false,
-        loc,
-    };
-    let mut ok = true;
-    for (i, cell) in rec.iter().enumerate() {
-        if cell.is_empty() {
-            continue;
-        }
-        let col = u32::try_from(i).unwrap_or(u32::MAX);
-        let loc = Loc::Cell { byte, row, col };
-        let Some(kind) = cols.get(i) else {
-            load.pending.push(
-                Pending::error(
-                    "huntctl::extra_cell",
-                    loc,
-                    format!(
-                        "this row has more cells than the header has columns ({})",
-                        cols.len()
-                    ),
-                )
-                .label("no column for this cell")
-                .help("remove the extra cells or add a header for them; check for unquoted commas"),
-            );
-            ok = false;
-            break;
-        };
-        let text = match std::str::from_utf8(cell) {
-            Ok(t) => t,
-            Err(_) => {
-                load.pending.push(
-                    Pending::error("huntctl::not_utf8", loc, "this cell is not valid UTF-8")
-                        .help("save the sheet as CSV UTF-8"),
-                );
-                ok = false;
+    let (mut raw, ok) = RowCells::read(rec, cols, byte, row, load).finish(&mut load.pending);
+    let start = load.pending.len();
+    let built = build_taking(&mut raw, &mut load.pending);
+    drop_missing_column_repeats(&mut load.pending, start, missing_required);
+    if let (Some(g), true) = (built, ok) {
+        sink.push(g, &raw);
+    }
+}
+
+/// The cells of one row, sorted into a raw group as they are read. Scalar cells go straight
+/// into `raw`; list cells wait until the row is read, because `[N]` columns may come in any
+/// order and an agent's id and weight are two cells.
+struct RowCells {
+    raw: RawGroup,
+    aliases: Vec<(u32, Val)>,
+    agents: BTreeMap<u32, RawAgent>,
+    department: Option<RawDepartment>,
+    /// False once a cell was refused: the row's hunt group is then dropped even if what is left
+    /// of it builds.
+    ok: bool,
+}
+
+impl RowCells {
+    /// Sorts the cells of the record at `byte` (spreadsheet row `row`), reporting the cells it
+    /// refuses into `load`.
+    fn read(
+        rec: &::csv::ByteRecord,
+        cols: &[Col],
+        byte: u64,
+        row: u32,
+        load: &mut CsvLoad,
+    ) -> Self {
+        let mut cells = RowCells::new(Loc::Row { byte, row }, cols.len());
+        for (i, cell) in rec.iter().enumerate() {
+            if cell.is_empty() {
                 continue;
             }
-        };
-        let raw_val = if text.trim().eq_ignore_ascii_case("null") {
-            Raw::Null
-        } else {
-            Raw::Cell(text.to_string())
-        };
-        let is_null = raw_val == Raw::Null;
-        let val = Val { raw: raw_val, loc };
-        match *kind {
+            let col = u32::try_from(i).unwrap_or(u32::MAX);
+            let loc = Loc::Cell { byte, row, col };
+            let Some(&kind) = cols.get(i) else {
+                load.pending.push(extra_cell(loc, cols.len()));
+                cells.ok = false;
+                break;
+            };
+            let header = load.headers.get(i).map_or("", String::as_str);
+            match cell_value(cell, loc, &mut load.pending) {
+                Some(val) => cells.place(kind, val, header, &mut load.pending),
+                None => cells.ok = false,
+            }
+        }
+        cells
+    }
+
+    fn new(loc: Loc, columns: usize) -> Self {
+        RowCells {
+            raw: RawGroup {
+                loc,
+                // Sized once: growing by doubling reallocates several times on every row.
+                values: Vec::with_capacity(columns.min(64)),
+                ..RawGroup::default()
+            },
+            aliases: Vec::new(),
+            agents: BTreeMap::new(),
+            department: None,
+            ok: true,
+        }
+    }
+
+    /// Puts one cell where its column says, or reports into `out` why it cannot go there;
+    /// `header` names the column in that report.
+    fn place(&mut self, kind: Col, val: Val, header: &str, out: &mut Vec<Pending>) {
+        let loc = val.loc;
+        match kind {
             Col::Ignore => {}
-            Col::Field(f) => raw.values.push((f, val)),
-            Col::Operation => raw.operation = Some(val),
+            Col::Field(f) => self.raw.values.push((f, val)),
+            Col::Operation => self.raw.operation = Some(val),
             Col::Department => {
-                let d = department.get_or_insert_with(|| dept(loc));
+                let d = self
+                    .department
+                    .get_or_insert_with(|| unnamed_department(loc));
                 // The department's own cell is where problems with it are shown.
                 d.loc = loc;
                 d.name = Some(val);
             }
             Col::DepartmentEnterprise => {
-                department.get_or_insert_with(|| dept(loc)).enterprise = Some(val);
+                self.department
+                    .get_or_insert_with(|| unnamed_department(loc))
+                    .enterprise = Some(val);
             }
-            Col::Alias(_) | Col::Agent(_) | Col::Weight(_) if is_null => {
-                let header = load.headers.get(i).cloned().unwrap_or_default();
-                load.pending.push(
-                    Pending::error(
-                        "huntctl::null_in_list",
-                        loc,
-                        format!("{header} cannot be null"),
-                    )
-                    .field(header)
-                    .label("null here")
-                    .help("leave the cell empty; an empty cell is skipped"),
-                );
-                ok = false;
+            Col::Alias(_) | Col::Agent(_) | Col::Weight(_) if val.raw == Raw::Null => {
+                out.push(null_in_list(header, loc));
+                self.ok = false;
             }
-            Col::Alias(n) => aliases.push((n, val)),
+            Col::Alias(n) => self.aliases.push((n, val)),
             Col::Agent(n) => {
-                let e = agents.entry(n).or_insert_with(|| RawAgent {
-                    user_id: None,
-                    weight: None,
-                    loc,
-                });
-                e.loc = loc;
-                e.user_id = Some(val);
+                let a = self.agent(n, loc);
+                a.loc = loc;
+                a.user_id = Some(val);
             }
-            Col::Weight(n) => {
-                agents
-                    .entry(n)
-                    .or_insert_with(|| RawAgent {
-                        user_id: None,
-                        weight: None,
-                        loc,
-                    })
-                    .weight = Some(val);
-            }
+            Col::Weight(n) => self.agent(n, loc).weight = Some(val),
         }
     }
-    if !aliases.is_empty() {
-        aliases.sort_by_key(|(n, _)| *n);
-        raw.alias = Some(ListVal::Items(
-            aliases.into_iter().map(|(_, v)| v).collect(),
-            Loc::Row { byte, row },
-        ));
+
+    /// Agent `n`, created at `loc` by whichever of its two cells comes first.
+    fn agent(&mut self, n: u32, loc: Loc) -> &mut RawAgent {
+        self.agents.entry(n).or_insert_with(|| RawAgent {
+            user_id: None,
+            weight: None,
+            loc,
+        })
     }
-    if !agents.is_empty() {
-        for a in agents.values() {
-            if a.user_id.is_none() {
-                load.pending.push(
-                    Pending::error(
-                        "huntctl::weight_without_agent",
-                        a.loc,
-                        "agentWeight is given but the matching agentUserId cell is empty",
-                    )
-                    .field("agentWeight")
-                    .label("weight without an agent")
-                    .help("agentWeight[N] is the weight of agentUserId[N]: fill in the agent or clear the weight"),
-                );
+
+    /// The row's raw group, lists in `[N]` order, and whether every cell was accepted. A weight
+    /// whose agent cell is empty is reported into `out` and left out of the agents.
+    fn finish(self, out: &mut Vec<Pending>) -> (RawGroup, bool) {
+        let RowCells {
+            mut raw,
+            mut aliases,
+            agents,
+            department,
+            mut ok,
+        } = self;
+        let row = raw.loc;
+        if !aliases.is_empty() {
+            aliases.sort_by_key(|(n, _)| *n);
+            raw.alias = Some(ListVal::Items(
+                aliases.into_iter().map(|(_, v)| v).collect(),
+                row,
+            ));
+        }
+        if !agents.is_empty() {
+            for a in agents.values().filter(|a| a.user_id.is_none()) {
+                out.push(weight_without_agent(a.loc));
                 ok = false;
             }
+            raw.agents = Some(ListVal::Items(
+                agents
+                    .into_values()
+                    .filter(|a| a.user_id.is_some())
+                    .collect(),
+                row,
+            ));
         }
-        raw.agents = Some(ListVal::Items(
-            agents
-                .into_values()
-                .filter(|a| a.user_id.is_some())
-                .collect(),
-            Loc::Row { byte, row },
-        ));
+        raw.department = department;
+        (raw, ok)
     }
-    raw.department = department;
-    let start = load.pending.len();
-    let built = build_taking(&mut raw, &mut load.pending);
-    if !missing_required.is_empty() {
-        // Reported once for the header already; do not repeat it on every row.
-        let mut i = start;
-        while i < load.pending.len() {
-            let p = &load.pending[i];
-            let dup = matches!(p.code, "huntctl::missing_field" | "huntctl::no_agents")
-                && p.field
-                    .as_deref()
-                    .is_some_and(|f| missing_required.contains(&f));
-            if dup {
-                load.pending.remove(i);
-            } else {
-                i += 1;
-            }
-        }
+}
+
+/// A department begun by either of its cells; the name cell fills in its name.
+fn unnamed_department(loc: Loc) -> RawDepartment {
+    RawDepartment {
+        name: None,
+        enterprise: None,
+        mapping: false,
+        loc,
     }
-    if let (Some(g), true) = (built, ok) {
-        let loc = raw.origin();
-        if let Some(c) = sink.capture.as_deref_mut() {
-            c.offer(sink.file, &g, &raw);
+}
+
+/// A cell as a raw value: `null` (any case) is null, anything else text that its field types.
+/// `None` when the cell is not UTF-8 (reported into `out`).
+fn cell_value(cell: &[u8], loc: Loc, out: &mut Vec<Pending>) -> Option<Val> {
+    let Ok(text) = std::str::from_utf8(cell) else {
+        out.push(
+            Pending::error(DiagnosticCode::NotUtf8, loc, "this cell is not valid UTF-8")
+                .help("save the sheet as CSV UTF-8"),
+        );
+        return None;
+    };
+    let raw = if text.trim().eq_ignore_ascii_case("null") {
+        Raw::Null
+    } else {
+        Raw::Cell(text.to_string())
+    };
+    Some(Val { raw, loc })
+}
+
+fn extra_cell(loc: Loc, columns: usize) -> Pending {
+    Pending::error(
+        DiagnosticCode::ExtraCell,
+        loc,
+        format!("this row has more cells than the header has columns ({columns})"),
+    )
+    .label("no column for this cell")
+    .help("remove the extra cells or add a header for them; check for unquoted commas")
+}
+
+fn null_in_list(header: &str, loc: Loc) -> Pending {
+    Pending::error(
+        DiagnosticCode::NullInList,
+        loc,
+        format!("{header} cannot be null"),
+    )
+    .field(header)
+    .label("null here")
+    .help("leave the cell empty; an empty cell is skipped")
+}
+
+fn weight_without_agent(loc: Loc) -> Pending {
+    Pending::error(
+        DiagnosticCode::WeightWithoutAgent,
+        loc,
+        "agentWeight is given but the matching agentUserId cell is empty",
+    )
+    .field("agentWeight")
+    .label("weight without an agent")
+    .help("agentWeight[N] is the weight of agentUserId[N]: fill in the agent or clear the weight")
+}
+
+/// Drops, from what the builder reported from `start` on, the missing fields whose column is
+/// missing: that was reported once for the header row, not to be repeated on every row.
+fn drop_missing_column_repeats(
+    pending: &mut Vec<Pending>,
+    start: usize,
+    missing_columns: &[&'static str],
+) {
+    if missing_columns.is_empty() {
+        return;
+    }
+    let repeats = |p: &Pending| {
+        matches!(
+            p.code,
+            DiagnosticCode::MissingField | DiagnosticCode::NoAgents
+        ) && p
+            .field
+            .as_deref()
+            .is_some_and(|f| missing_columns.contains(&f))
+    };
+    let mut i = start;
+    while i < pending.len() {
+        if repeats(&pending[i]) {
+            pending.remove(i);
+        } else {
+            i += 1;
         }
-        sink.groups.push(g);
-        sink.origins.push((sink.file, loc));
     }
 }
 

@@ -5,6 +5,8 @@ use serde::Serialize;
 use std::fmt;
 use std::sync::Arc;
 
+pub use super::code::DiagnosticCode;
+
 /// How bad a diagnostic is: errors make the load fail, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -18,7 +20,8 @@ pub enum Severity {
 /// Where a problem is: file, 1-based line and column, and for CSV the row and column header.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Location {
-    /// The file name as given on the command line (or to `load_str`).
+    /// The file's name as the loader was given it: a path passed to `load_paths` (or found in a
+    /// directory passed to it), or the name passed to `load_str`.
     pub file: String,
     /// 1-based line; 0 when the problem is about the whole file.
     pub line: usize,
@@ -77,7 +80,9 @@ pub struct Related {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// Stable machine-readable code, e.g. `huntctl::unknown_field`.
+    /// Stable machine-readable code, e.g. `huntctl::unknown_field`: the
+    /// [`DiagnosticCode::as_str`] of the code the diagnostic was made with, kept as that string
+    /// because the string is what callers compare, serialise and hand to Python.
     pub code: &'static str,
     /// What is wrong.
     pub message: String,
@@ -96,10 +101,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic without source text attached yet.
-    pub fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(severity: Severity, code: DiagnosticCode, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
-            code,
+            code: code.as_str(),
             message: message.into(),
             field: None,
             location: Location::default(),
@@ -263,7 +268,7 @@ impl Diagnostics {
         render_all(&self.items, color)
     }
 
-    /// The JSON document printed by `--format json`.
+    /// Every diagnostic as one JSON document (see [`to_json`]), for machines to read.
     pub fn to_json(&self) -> serde_json::Value {
         to_json(&self.items)
     }
@@ -288,7 +293,7 @@ pub fn render_all(items: &[Diagnostic], color: bool) -> String {
     out
 }
 
-/// JSON form of diagnostics: `{errors, warnings, diagnostics: [...]}`.
+/// JSON form of diagnostics: `{valid, errors, warnings, diagnostics: [...]}`.
 pub fn to_json(items: &[Diagnostic]) -> serde_json::Value {
     let list: Vec<serde_json::Value> = items
         .iter()

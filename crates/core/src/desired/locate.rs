@@ -4,7 +4,7 @@
 //! 100,000-row sheet); when a later step needs one — a refusal predicted by pre-flight — the
 //! files are read again and only the asked-for hunt groups' locations are kept.
 
-use super::fields::{ListVal, Loc, RawGroup};
+use super::raw::{ListVal, Loc, RawGroup};
 use super::{Loader, Location};
 use crate::model::table::{Ty, FIELDS};
 use crate::model::HuntGroup;

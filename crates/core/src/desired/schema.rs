@@ -1,10 +1,10 @@
 //! The JSON Schema of desired-state files (`schemas/huntgroups.schema.json`), generated from the
 //! field table so that it cannot drift from what the loader accepts.
 //!
-//! `tests/desired.rs` checks that the committed file equals [`json_schema`]; run it with
+//! `tests/it/desired.rs` checks that the committed file equals [`json_schema`]; run it with
 //! `HUNTCTL_BLESS=1` to write the file again after a change to the table.
 
-use super::fields::{
+use super::raw::{
     text_limits, AGENT_ID_LEN, ALIAS_LEN, DEPARTMENT_KEYS, OPERATION, OPERATION_KEY, PROFILE,
     PROFILE_SNAKE, WEIGHT_RANGE,
 };

@@ -1,8 +1,8 @@
 //! Turns a [`RawGroup`] into a [`HuntGroup`]: types every value, applies the defaults and checks
 //! every value rule of PROTOCOL.md, collecting all problems instead of stopping at the first.
 
-use super::diagnostics::{suggest, Severity};
-use super::fields::{
+use super::diagnostics::{suggest, DiagnosticCode, Severity};
+use super::raw::{
     def, is_scalar, text_limits, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
     AGENT_ID_LEN, ALIAS_LEN, DEPARTMENT_ENTERPRISE_COLUMN, OPERATION, OPERATION_KEY, WEIGHT_RANGE,
 };
@@ -19,8 +19,8 @@ const WEIGHT: &str = "agentWeight";
 pub struct Pending {
     /// Error or warning.
     pub severity: Severity,
-    /// Stable code.
-    pub code: &'static str,
+    /// What kind of problem it is.
+    pub code: DiagnosticCode,
     /// Message.
     pub message: String,
     /// camelCase field path.
@@ -37,7 +37,7 @@ pub struct Pending {
 
 impl Pending {
     /// An error at `loc`.
-    pub fn error(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
+    pub fn error(code: DiagnosticCode, loc: Loc, message: impl Into<String>) -> Self {
         Pending {
             severity: Severity::Error,
             code,
@@ -51,7 +51,7 @@ impl Pending {
     }
 
     /// A warning at `loc`.
-    pub fn warning(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
+    pub fn warning(code: DiagnosticCode, loc: Loc, message: impl Into<String>) -> Self {
         Pending {
             severity: Severity::Warning,
             ..Pending::error(code, loc, message)
@@ -124,7 +124,7 @@ pub fn build_taking(raw: &mut RawGroup, out: &mut Vec<Pending>) -> Option<HuntGr
         if d.presence == Presence::Required && is_scalar(d) && raw.get(ix).is_none() {
             out.push(
                 Pending::error(
-                    "huntctl::missing_field",
+                    DiagnosticCode::MissingField,
                     raw.loc,
                     format!("{} is required", d.path),
                 )
@@ -141,7 +141,7 @@ pub fn build_taking(raw: &mut RawGroup, out: &mut Vec<Pending>) -> Option<HuntGr
     match &mut raw.agents {
         None => out.push(
             Pending::error(
-                "huntctl::no_agents",
+                DiagnosticCode::NoAgents,
                 raw.loc,
                 "a hunt group needs at least one agent (agentUserId)",
             )
@@ -209,7 +209,7 @@ fn build_department(dept: &mut RawDepartment, out: &mut Vec<Pending>) -> Option<
             )
         };
         out.push(
-            Pending::error("huntctl::missing_field", dept.loc, msg)
+            Pending::error(DiagnosticCode::MissingField, dept.loc, msg)
                 .field(d.path)
                 .label("department without a name")
                 .help(help),
@@ -234,7 +234,7 @@ fn build_department(dept: &mut RawDepartment, out: &mut Vec<Pending>) -> Option<
         if dept.mapping || dept.enterprise.is_some() {
             out.push(
                 Pending::error(
-                    "huntctl::bad_value",
+                    DiagnosticCode::BadValue,
                     name.loc,
                     format!("{} has a null name", d.path),
                 )
@@ -269,7 +269,7 @@ fn check_operation(v: &Val, out: &mut Vec<Pending>) {
         other => {
             out.push(
                 Pending::error(
-                    "huntctl::bad_operation",
+                    DiagnosticCode::BadOperation,
                     v.loc,
                     format!(
                         "operation must be `{OPERATION}`, found {}",
@@ -284,7 +284,7 @@ fn check_operation(v: &Val, out: &mut Vec<Pending>) {
     if s != OPERATION {
         out.push(
             Pending::error(
-                "huntctl::bad_operation",
+                DiagnosticCode::BadOperation,
                 v.loc,
                 format!("unsupported operation \"{s}\": only `{OPERATION}` is supported"),
             )
@@ -299,7 +299,7 @@ fn check_operation(v: &Val, out: &mut Vec<Pending>) {
 
 fn wrong_type(d: &FieldDef, v: &Val, expected: &str) -> Pending {
     Pending::error(
-        "huntctl::wrong_type",
+        DiagnosticCode::WrongType,
         v.loc,
         format!("{} must be {expected}, found {}", d.path, v.raw.describe()),
     )
@@ -310,7 +310,7 @@ fn wrong_type(d: &FieldDef, v: &Val, expected: &str) -> Pending {
 fn null_not_allowed(d: &FieldDef, v: &Val) -> Pending {
     match d.presence {
         Presence::Required => Pending::error(
-            "huntctl::null_required",
+            DiagnosticCode::NullRequired,
             v.loc,
             format!("{} cannot be null, it is required", d.path),
         )
@@ -318,7 +318,7 @@ fn null_not_allowed(d: &FieldDef, v: &Val) -> Pending {
         .label("null here")
         .help("give a value"),
         _ => Pending::error(
-            "huntctl::null_defaulted",
+            DiagnosticCode::NullDefaulted,
             v.loc,
             format!("{} cannot be absent, it has a default", d.path),
         )
@@ -439,7 +439,7 @@ fn typed_int(d: &FieldDef, v: &Val, min: i64, max: i64, out: &mut Vec<Pending>) 
     if i < min || i > max {
         out.push(
             Pending::error(
-                "huntctl::out_of_range",
+                DiagnosticCode::OutOfRange,
                 v.loc,
                 format!("{} must be from {min} to {max}, found {i}", d.path),
             )
@@ -468,7 +468,7 @@ fn typed_policy(d: &FieldDef, v: &Val, out: &mut Vec<Pending>) -> Option<Policy>
     }
     let names = Policy::ALL.map(Policy::as_str);
     let mut p = Pending::error(
-        "huntctl::unknown_policy",
+        DiagnosticCode::UnknownPolicy,
         v.loc,
         format!("unknown policy \"{s}\""),
     )
@@ -497,6 +497,23 @@ fn text_len(d: &FieldDef, s: &str) -> Option<(usize, usize, usize, &'static str)
 
 /// Checks a text's length and the row's [`Rule`]; false when a problem was reported.
 fn check_text_rules(d: &FieldDef, s: &str, loc: Loc, out: &mut Vec<Pending>) -> bool {
+    if !check_length(d, s, loc, out) {
+        return false;
+    }
+    let Some((msg, help)) = rule_problem(d, s) else {
+        return true;
+    };
+    out.push(
+        Pending::error(DiagnosticCode::BadValue, loc, msg)
+            .field(d.path)
+            .label("invalid value")
+            .help(help),
+    );
+    false
+}
+
+/// Checks a text's length against its OCI-P type; false when a problem was reported.
+fn check_length(d: &FieldDef, s: &str, loc: Loc, out: &mut Vec<Pending>) -> bool {
     if let Some((n, min, max, unit)) = text_len(d, s) {
         if n < min || n > max {
             let msg = if n == 0 {
@@ -508,7 +525,7 @@ fn check_text_rules(d: &FieldDef, s: &str, loc: Loc, out: &mut Vec<Pending>) -> 
                 )
             };
             out.push(
-                Pending::error("huntctl::length", loc, msg)
+                Pending::error(DiagnosticCode::Length, loc, msg)
                     .field(d.path)
                     .label(format!("{n} {unit}"))
                     .help(if n == 0 && d.presence == Presence::Optional {
@@ -521,8 +538,13 @@ fn check_text_rules(d: &FieldDef, s: &str, loc: Loc, out: &mut Vec<Pending>) -> 
             return false;
         }
     }
+    true
+}
+
+/// What is wrong with a text by the row's [`Rule`]: the message and the help line.
+fn rule_problem(d: &FieldDef, s: &str) -> Option<(String, String)> {
     let key = d.key();
-    let problem: Option<(String, String)> = match d.rule {
+    match d.rule {
         Rule::None => None,
         Rule::UserId => (!has_domain(s)).then(|| {
             (
@@ -572,17 +594,7 @@ fn check_text_rules(d: &FieldDef, s: &str, loc: Loc, out: &mut Vec<Pending>) -> 
                 })
             }
         }
-    };
-    if let Some((msg, help)) = problem {
-        out.push(
-            Pending::error("huntctl::bad_value", loc, msg)
-                .field(d.path)
-                .label("invalid value")
-                .help(help),
-        );
-        return false;
     }
-    true
 }
 
 /// `name@domain` with exactly one `@` and both sides non-empty.
@@ -624,7 +636,7 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
         ListVal::Null(loc) => {
             out.push(
                 Pending::error(
-                    "huntctl::null_defaulted",
+                    DiagnosticCode::NullDefaulted,
                     *loc,
                     format!("{PATH} cannot be absent, it has a default"),
                 )
@@ -637,7 +649,7 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
         ListVal::Wrong(v) => {
             out.push(
                 Pending::error(
-                    "huntctl::wrong_type",
+                    DiagnosticCode::WrongType,
                     v.loc,
                     format!("{PATH} must be a list, found {}", v.raw.describe()),
                 )
@@ -659,7 +671,7 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
                 if n < lo || n > hi {
                     out.push(
                         Pending::error(
-                            "huntctl::length",
+                            DiagnosticCode::Length,
                             v.loc,
                             format!("an alias must be {lo}–{hi} characters long, found {n}"),
                         )
@@ -674,7 +686,7 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
             other => {
                 out.push(
                     Pending::error(
-                        "huntctl::wrong_type",
+                        DiagnosticCode::WrongType,
                         v.loc,
                         format!("an alias must be text, found {}", other.describe()),
                     )
@@ -697,7 +709,7 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
         let at = items.get(max).map(|v| v.loc).unwrap_or(loc);
         out.push(
             Pending::error(
-                "huntctl::too_many_aliases",
+                DiagnosticCode::TooManyAliases,
                 at,
                 format!("at most {max} aliases are allowed, found {}", items.len()),
             )
@@ -712,54 +724,13 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
     ok.then_some(result)
 }
 
+/// The agents, in hunt order: `None` when anything about them was reported.
 fn build_agents(
     list: &mut ListVal<RawAgent>,
     policy: Policy,
     out: &mut Vec<Pending>,
 ) -> Option<Vec<Agent>> {
-    const PATH: &str = AGENTS;
-    let (items, loc) = match list {
-        ListVal::Null(loc) => {
-            out.push(
-                Pending::error(
-                    "huntctl::no_agents",
-                    *loc,
-                    "agentUserId cannot be null: a hunt group needs at least one agent",
-                )
-                .field(PATH)
-                .label("null here")
-                .help("list the agents' user ids under agentUserId, in hunt order"),
-            );
-            return None;
-        }
-        ListVal::Wrong(v) => {
-            out.push(
-                Pending::error(
-                    "huntctl::wrong_type",
-                    v.loc,
-                    format!("agentUserId must be a list, found {}", v.raw.describe()),
-                )
-                .field(PATH)
-                .label("expected a list")
-                .help("write the agents as a list, one user id (or {userId, weight}) per item"),
-            );
-            return None;
-        }
-        ListVal::Items(items, loc) => (items, *loc),
-    };
-    if items.is_empty() {
-        out.push(
-            Pending::error(
-                "huntctl::no_agents",
-                loc,
-                "a hunt group needs at least one agent (agentUserId)",
-            )
-            .field(PATH)
-            .label("no agents")
-            .help("list the agents' user ids under agentUserId, in hunt order"),
-        );
-        return None;
-    }
+    let items = agent_items(list, out)?;
     let mut ok = true;
     let mut agents: Vec<Agent> = Vec::with_capacity(items.len());
     // (index into `agents`, location): ids are compared in place, not copied.
@@ -767,89 +738,164 @@ fn build_agents(
     for a in items.iter_mut() {
         let Some(uv) = &mut a.user_id else {
             out.push(
-                Pending::error("huntctl::missing_field", a.loc, "this agent has no userId")
-                    .field(PATH)
-                    .label("agent without userId")
-                    .help("write the agent as a user id, or as {userId: name@domain, weight: 50}"),
+                Pending::error(
+                    DiagnosticCode::MissingField,
+                    a.loc,
+                    "this agent has no userId",
+                )
+                .field(AGENTS)
+                .label("agent without userId")
+                .help("write the agent as a user id, or as {userId: name@domain, weight: 50}"),
             );
             ok = false;
             continue;
         };
-        let id = match &mut uv.raw {
-            Raw::Str(s) | Raw::Cell(s) => std::mem::take(s),
-            other => {
-                out.push(
-                    Pending::error(
-                        "huntctl::wrong_type",
-                        uv.loc,
-                        format!("an agent user id must be text, found {}", other.describe()),
-                    )
-                    .field(PATH)
-                    .label("expected a user id")
-                    .help(quote_it(other)),
-                );
-                ok = false;
-                continue;
-            }
-        };
-        let n = id.chars().count();
-        let (lo, hi) = AGENT_ID_LEN;
-        if n > hi {
-            out.push(
-                Pending::error(
-                    "huntctl::length",
-                    uv.loc,
-                    format!("an agent user id must be {lo}–{hi} characters long, found {n}"),
-                )
-                .field(PATH)
-                .label(format!("{n} characters")),
-            );
+        let Some(id) = agent_id(uv, out) else {
             ok = false;
-        } else if !has_domain(&id) {
-            out.push(
-                Pending::error(
-                    "huntctl::bad_value",
-                    uv.loc,
-                    format!("agent user id \"{id}\" needs a domain (name@domain)"),
-                )
-                .field(PATH)
-                .label("no @domain")
-                .help("write the agent's full user id, e.g. john.doe@company.com"),
-            );
+            continue;
+        };
+        if !check_agent_id(&id, uv.loc, out) {
             ok = false;
         }
-        if let Some((_, first)) = seen
+        match seen
             .iter()
             .find(|(k, _)| same_agent(&agents[*k].user_id, &id))
         {
-            out.push(
-                Pending::error(
-                    "huntctl::duplicate_agent",
-                    uv.loc,
-                    format!("agent \"{id}\" is listed twice in this hunt group"),
-                )
-                .field(PATH)
-                .label("second time")
-                .related(*first, "first listed here")
-                .help("an agent can appear only once; remove one of them"),
-            );
-            ok = false;
-        } else {
-            seen.push((agents.len(), uv.loc));
+            Some((_, first)) => {
+                out.push(duplicate_agent(&id, uv.loc, *first));
+                ok = false;
+            }
+            None => seen.push((agents.len(), uv.loc)),
         }
         let weight = match &a.weight {
             None => None,
-            Some(wv) => weighted(wv, policy, out),
+            Some(wv) => {
+                let w = weighted(wv, policy, out);
+                ok &= w.is_some();
+                w
+            }
         };
-        if a.weight.is_some() && weight.is_none() {
-            ok = false;
-        }
+        // Pushed even when something is wrong with it, so that later duplicates are found.
         agents.push(Agent {
             user_id: id,
             weight,
         });
     }
     ok.then_some(agents)
+}
+
+/// The entries of an agent list that is a list with at least one entry; otherwise what is
+/// wrong is reported.
+fn agent_items<'l>(
+    list: &'l mut ListVal<RawAgent>,
+    out: &mut Vec<Pending>,
+) -> Option<&'l mut Vec<RawAgent>> {
+    match list {
+        ListVal::Null(loc) => {
+            out.push(
+                Pending::error(
+                    DiagnosticCode::NoAgents,
+                    *loc,
+                    "agentUserId cannot be null: a hunt group needs at least one agent",
+                )
+                .field(AGENTS)
+                .label("null here")
+                .help("list the agents' user ids under agentUserId, in hunt order"),
+            );
+            None
+        }
+        ListVal::Wrong(v) => {
+            out.push(
+                Pending::error(
+                    DiagnosticCode::WrongType,
+                    v.loc,
+                    format!("agentUserId must be a list, found {}", v.raw.describe()),
+                )
+                .field(AGENTS)
+                .label("expected a list")
+                .help("write the agents as a list, one user id (or {userId, weight}) per item"),
+            );
+            None
+        }
+        ListVal::Items(items, loc) if items.is_empty() => {
+            out.push(
+                Pending::error(
+                    DiagnosticCode::NoAgents,
+                    *loc,
+                    "a hunt group needs at least one agent (agentUserId)",
+                )
+                .field(AGENTS)
+                .label("no agents")
+                .help("list the agents' user ids under agentUserId, in hunt order"),
+            );
+            None
+        }
+        ListVal::Items(items, _) => Some(items),
+    }
+}
+
+/// An agent's user id, moved out of `uv`: `None` when it is not text (reported).
+fn agent_id(uv: &mut Val, out: &mut Vec<Pending>) -> Option<String> {
+    match &mut uv.raw {
+        Raw::Str(s) | Raw::Cell(s) => Some(std::mem::take(s)),
+        other => {
+            out.push(
+                Pending::error(
+                    DiagnosticCode::WrongType,
+                    uv.loc,
+                    format!("an agent user id must be text, found {}", other.describe()),
+                )
+                .field(AGENTS)
+                .label("expected a user id")
+                .help(quote_it(other)),
+            );
+            None
+        }
+    }
+}
+
+/// Checks an agent's user id: its length, then its domain. False when a problem was reported.
+fn check_agent_id(id: &str, loc: Loc, out: &mut Vec<Pending>) -> bool {
+    let n = id.chars().count();
+    let (lo, hi) = AGENT_ID_LEN;
+    if n > hi {
+        out.push(
+            Pending::error(
+                DiagnosticCode::Length,
+                loc,
+                format!("an agent user id must be {lo}–{hi} characters long, found {n}"),
+            )
+            .field(AGENTS)
+            .label(format!("{n} characters")),
+        );
+        return false;
+    }
+    if !has_domain(id) {
+        out.push(
+            Pending::error(
+                DiagnosticCode::BadValue,
+                loc,
+                format!("agent user id \"{id}\" needs a domain (name@domain)"),
+            )
+            .field(AGENTS)
+            .label("no @domain")
+            .help("write the agent's full user id, e.g. john.doe@company.com"),
+        );
+        return false;
+    }
+    true
+}
+
+fn duplicate_agent(id: &str, at: Loc, first: Loc) -> Pending {
+    Pending::error(
+        DiagnosticCode::DuplicateAgent,
+        at,
+        format!("agent \"{id}\" is listed twice in this hunt group"),
+    )
+    .field(AGENTS)
+    .label("second time")
+    .related(first, "first listed here")
+    .help("an agent can appear only once; remove one of them")
 }
 
 /// Agent ids compare case-insensitively (`to_lowercase`); ASCII ids, the usual case, are
@@ -871,7 +917,7 @@ fn weighted(wv: &Val, policy: Policy, out: &mut Vec<Pending>) -> Option<u8> {
         other => {
             out.push(
                 Pending::error(
-                    "huntctl::wrong_type",
+                    DiagnosticCode::WrongType,
                     wv.loc,
                     format!(
                         "an agent weight must be a whole number from 0 to 100, found {}",
@@ -887,7 +933,7 @@ fn weighted(wv: &Val, policy: Policy, out: &mut Vec<Pending>) -> Option<u8> {
     if !(lo..=hi).contains(&w) {
         out.push(
             Pending::error(
-                "huntctl::out_of_range",
+                DiagnosticCode::OutOfRange,
                 wv.loc,
                 format!("an agent weight must be from 0 to 100, found {w}"),
             )
@@ -899,7 +945,7 @@ fn weighted(wv: &Val, policy: Policy, out: &mut Vec<Pending>) -> Option<u8> {
     if policy != Policy::Weighted {
         out.push(
             Pending::error(
-                "huntctl::weight_not_weighted",
+                DiagnosticCode::WeightNotWeighted,
                 wv.loc,
                 format!("agent weights apply only to Weighted hunt groups, this one is {policy}"),
             )

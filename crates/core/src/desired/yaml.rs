@@ -4,13 +4,13 @@
 //! of the file) and `huntGroups:`. Keys are OCI-P camelCase; the reference page's snake_case
 //! spelling is accepted too.
 
-use super::diagnostics::suggest;
-use super::fields::{
+use super::diagnostics::{suggest, DiagnosticCode};
+use super::raw::{
     def, lookup_key, Ix, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
     DEPARTMENT_KEYS, OPERATION_KEY, PROFILE, PROFILE_SNAKE,
 };
 use super::validate::Pending;
-use super::yaml_tree::{parse, yaml11_reading, Entry, Node, Value};
+use super::yaml_tree::{parse, yaml11_reading, Entry, Node, TreeError, Value};
 use crate::model::table::{Carrier, FieldDef, Ty, ValueRef, FIELDS};
 use crate::model::{Field, HuntGroup};
 
@@ -90,7 +90,7 @@ impl Ctx {
         for e in entries(map) {
             let Some(k) = e.key.key_text() else {
                 self.out.push(
-                    Pending::error("huntctl::bad_key", span(&e.key), "keys must be text")
+                    Pending::error(DiagnosticCode::BadKey, span(&e.key), "keys must be text")
                         .label("not a text key"),
                 );
                 continue;
@@ -98,7 +98,7 @@ impl Ctx {
             if let Some((_, first)) = keys.iter().find(|(f, _)| *f == k) {
                 self.out.push(
                     Pending::error(
-                        "huntctl::duplicate_key",
+                        DiagnosticCode::DuplicateKey,
                         span(&e.key),
                         format!("`{k}` is given twice in this mapping"),
                     )
@@ -117,163 +117,14 @@ impl Ctx {
 /// Parses a YAML file into raw hunt groups.
 pub fn read(text: &str) -> YamlLoad {
     let root = match parse(text) {
-        Ok(root) => root,
-        Err(e) => {
-            let at = e.at.min(text.len());
-            let end = text[at..]
-                .chars()
-                .next()
-                .map(|c| at + c.len_utf8())
-                .unwrap_or(at);
-            let mut p = Pending::error(
-                "huntctl::yaml_syntax",
-                Loc::Span { start: at, end },
-                format!("invalid YAML: {}", e.message),
-            )
-            .label("here");
-            if let Some(h) = e.help {
-                p = p.help(h);
-            }
-            return YamlLoad {
-                groups: Vec::new(),
-                pending: vec![p],
-                secrets: Vec::new(),
-            };
-        }
-    };
-    let mut cx = Ctx { out: Vec::new() };
-    let mut groups = Vec::new();
-    let Some(mut root) = root else {
-        cx.out.push(
-            Pending::warning(
-                "huntctl::empty_file",
-                Loc::File,
-                "this file has no hunt groups",
-            )
-            .help("write a list of hunt groups, or `defaults:` and `huntGroups:`"),
-        );
-        return YamlLoad {
-            groups,
-            pending: cx.out,
-            secrets: Vec::new(),
-        };
+        Ok(Some(root)) => root,
+        Ok(None) => return YamlLoad::problem(empty_file()),
+        Err(e) => return YamlLoad::problem(syntax_error(text, e)),
     };
     let secrets = super::redact::password_spans(&root);
-    let root_loc = span(&root);
-    match &root.value {
-        Value::Null => cx.out.push(
-            Pending::warning("huntctl::empty_file", Loc::File, "this file has no hunt groups")
-                .help("write a list of hunt groups, or `defaults:` and `huntGroups:`"),
-        ),
-        Value::Seq(_) => {
-            let items = match std::mem::replace(&mut root.value, Value::Null) {
-                Value::Seq(items) => items,
-                _ => Vec::new(),
-            };
-            list_of_groups(&mut cx, text, items, None, &mut groups);
-        }
-        Value::Map(_) => {
-            let mut defaults: Option<RawGroup> = None;
-            // Whether huntGroups holds a list (taken out of the tree once the keys are read).
-            let mut list = false;
-            let mut list_key: Option<(String, Loc)> = None;
-            for (k, e) in cx.keys(&root) {
-                let v = &e.value;
-                let kloc = span(&e.key);
-                match k {
-                    "defaults" => {
-                        let mut d = RawGroup {
-                            loc: kloc,
-                            ..RawGroup::default()
-                        };
-                        if v.is_map() {
-                            group_fields(&mut cx, v, &mut d);
-                        } else {
-                            cx.out.push(
-                                Pending::error(
-                                    "huntctl::wrong_type",
-                                    span(v),
-                                    "defaults must be a mapping of hunt group fields",
-                                )
-                                .label("expected a mapping"),
-                            );
-                        }
-                        defaults = Some(d);
-                    }
-                    "huntGroups" | "hunt_groups" => {
-                        if let Some((first, floc)) = &list_key {
-                            cx.out.push(
-                                both_spellings(first, k, kloc, *floc).field("huntGroups"),
-                            );
-                            continue;
-                        }
-                        list_key = Some((k.to_string(), kloc));
-                        match &v.value {
-                            Value::Seq(_) => list = true,
-                            Value::Null => list = false,
-                            _ => cx.out.push(
-                                Pending::error(
-                                    "huntctl::wrong_type",
-                                    span(v),
-                                    "huntGroups must be a list of hunt groups",
-                                )
-                                .label("expected a list"),
-                            ),
-                        }
-                    }
-                    other => {
-                        let mut p = Pending::error(
-                            "huntctl::unknown_field",
-                            kloc,
-                            format!("unknown top-level key `{other}`"),
-                        )
-                        .label("not defaults or huntGroups");
-                        p = if lookup_key(other, false).is_some() || other == PROFILE || other == OPERATION_KEY {
-                            p.help("this looks like a hunt group field: put hunt groups in a list under `huntGroups:`, or shared values under `defaults:`")
-                        } else if let Some(s) = suggest(other, ["defaults", "huntGroups"]) {
-                            p.help(format!("did you mean `{s}`?"))
-                        } else {
-                            p.help("the top level holds `defaults:` and `huntGroups:`")
-                        };
-                        cx.out.push(p);
-                    }
-                }
-            }
-            match list_key.as_ref().filter(|_| list) {
-                Some((key, _)) => {
-                    // Each hunt group's nodes are freed once it is read, so the tree and the
-                    // raw groups are not both whole in memory.
-                    let items = match &mut root.value {
-                        Value::Map(entries) => entries
-                            .iter_mut()
-                            .find(|e| e.key.key_text() == Some(key.as_str()))
-                            .map(|e| std::mem::replace(&mut e.value.value, Value::Null)),
-                        _ => None,
-                    };
-                    if let Some(Value::Seq(items)) = items {
-                        list_of_groups(&mut cx, text, items, defaults.as_ref(), &mut groups);
-                    }
-                }
-                None if list_key.is_none() => cx.out.push(
-                    Pending::error(
-                        "huntctl::no_hunt_groups",
-                        head(text, &root),
-                        "this file has no `huntGroups:` list",
-                    )
-                    .help("add `huntGroups:` with a list of hunt groups"),
-                ),
-                None => {}
-            }
-        }
-        _ => cx.out.push(
-            Pending::error(
-                "huntctl::wrong_type",
-                root_loc,
-                "a desired-state YAML file holds a list of hunt groups or a mapping with `defaults:` and `huntGroups:`",
-            )
-            .label("neither a list nor a mapping"),
-        ),
-    }
+    let mut cx = Ctx { out: Vec::new() };
+    let mut groups = Vec::new();
+    read_root(&mut cx, text, root, &mut groups);
     YamlLoad {
         groups,
         pending: cx.out,
@@ -281,9 +132,185 @@ pub fn read(text: &str) -> YamlLoad {
     }
 }
 
+impl YamlLoad {
+    /// A file that yields nothing but one problem.
+    fn problem(p: Pending) -> Self {
+        YamlLoad {
+            pending: vec![p],
+            ..YamlLoad::default()
+        }
+    }
+}
+
+/// The parser's error, shown at the character where it stopped.
+fn syntax_error(text: &str, e: TreeError) -> Pending {
+    let at = e.at.min(text.len());
+    let end = text[at..]
+        .chars()
+        .next()
+        .map(|c| at + c.len_utf8())
+        .unwrap_or(at);
+    let p = Pending::error(
+        DiagnosticCode::YamlSyntax,
+        Loc::Span { start: at, end },
+        format!("invalid YAML: {}", e.message),
+    )
+    .label("here");
+    match e.help {
+        Some(h) => p.help(h),
+        None => p,
+    }
+}
+
+fn empty_file() -> Pending {
+    Pending::warning(
+        DiagnosticCode::EmptyFile,
+        Loc::File,
+        "this file has no hunt groups",
+    )
+    .help("write a list of hunt groups, or `defaults:` and `huntGroups:`")
+}
+
+/// Reads the document's root: a list of hunt groups, or a mapping with `defaults:` and
+/// `huntGroups:`.
+fn read_root(cx: &mut Ctx, text: &str, root: Node<'_>, groups: &mut Vec<RawGroup>) {
+    match root.value {
+        Value::Null => cx.out.push(empty_file()),
+        Value::Seq(items) => list_of_groups(cx, text, items, None, groups),
+        Value::Map(_) => read_top_mapping(cx, text, root, groups),
+        _ => cx.out.push(
+            Pending::error(
+                DiagnosticCode::WrongType,
+                span(&root),
+                "a desired-state YAML file holds a list of hunt groups or a mapping with `defaults:` and `huntGroups:`",
+            )
+            .label("neither a list nor a mapping"),
+        ),
+    }
+}
+
+/// What the keys of a top-level mapping hold, read before its hunt groups are.
+#[derive(Default)]
+struct TopLevel {
+    /// `defaults:`, to merge under every hunt group.
+    defaults: Option<RawGroup>,
+    /// The key that spelled `huntGroups:` (either spelling), and where.
+    list_key: Option<(String, Loc)>,
+    /// Whether that key holds a list (it may be null, or of the wrong type).
+    has_list: bool,
+}
+
+/// A mapping with `defaults:` and `huntGroups:`: the keys first (so that `defaults:` applies
+/// wherever it is written), then the hunt groups.
+fn read_top_mapping(cx: &mut Ctx, text: &str, mut root: Node<'_>, groups: &mut Vec<RawGroup>) {
+    let top = top_level_keys(cx, &root);
+    match top.list_key.as_ref().filter(|_| top.has_list) {
+        Some((key, _)) => {
+            if let Some(items) = take_list(&mut root, key) {
+                list_of_groups(cx, text, items, top.defaults.as_ref(), groups);
+            }
+        }
+        None if top.list_key.is_none() => cx.out.push(
+            Pending::error(
+                DiagnosticCode::NoHuntGroups,
+                head(text, &root),
+                "this file has no `huntGroups:` list",
+            )
+            .help("add `huntGroups:` with a list of hunt groups"),
+        ),
+        None => {}
+    }
+}
+
+/// Reads `defaults:` and reports everything else at the top level but the hunt group list,
+/// which is only found here (and taken out of the tree later, by [`take_list`]).
+fn top_level_keys(cx: &mut Ctx, root: &Node<'_>) -> TopLevel {
+    let mut top = TopLevel::default();
+    for (k, e) in cx.keys(root) {
+        let v = &e.value;
+        let kloc = span(&e.key);
+        match k {
+            "defaults" => top.defaults = Some(defaults(cx, v, kloc)),
+            "huntGroups" | "hunt_groups" => {
+                if let Some((first, floc)) = &top.list_key {
+                    cx.out
+                        .push(both_spellings(first, k, kloc, *floc).field("huntGroups"));
+                    continue;
+                }
+                top.list_key = Some((k.to_string(), kloc));
+                match &v.value {
+                    Value::Seq(_) => top.has_list = true,
+                    Value::Null => top.has_list = false,
+                    _ => cx.out.push(
+                        Pending::error(
+                            DiagnosticCode::WrongType,
+                            span(v),
+                            "huntGroups must be a list of hunt groups",
+                        )
+                        .label("expected a list"),
+                    ),
+                }
+            }
+            other => cx.out.push(unknown_top_level_key(other, kloc)),
+        }
+    }
+    top
+}
+
+/// `defaults:` as a raw group; when it is not a mapping, that is reported and the defaults are
+/// empty.
+fn defaults(cx: &mut Ctx, v: &Node<'_>, kloc: Loc) -> RawGroup {
+    let mut d = RawGroup {
+        loc: kloc,
+        ..RawGroup::default()
+    };
+    if v.is_map() {
+        group_fields(cx, v, &mut d);
+    } else {
+        cx.out.push(
+            Pending::error(
+                DiagnosticCode::WrongType,
+                span(v),
+                "defaults must be a mapping of hunt group fields",
+            )
+            .label("expected a mapping"),
+        );
+    }
+    d
+}
+
+fn unknown_top_level_key(key: &str, kloc: Loc) -> Pending {
+    let p = Pending::error(
+        DiagnosticCode::UnknownField,
+        kloc,
+        format!("unknown top-level key `{key}`"),
+    )
+    .label("not defaults or huntGroups");
+    if lookup_key(key, false).is_some() || key == PROFILE || key == OPERATION_KEY {
+        p.help("this looks like a hunt group field: put hunt groups in a list under `huntGroups:`, or shared values under `defaults:`")
+    } else if let Some(s) = suggest(key, ["defaults", "huntGroups"]) {
+        p.help(format!("did you mean `{s}`?"))
+    } else {
+        p.help("the top level holds `defaults:` and `huntGroups:`")
+    }
+}
+
+/// Takes the list under the top-level `key` out of the tree: each hunt group's nodes are then
+/// freed once it is read, so the tree and the raw groups are not both whole in memory.
+fn take_list<'a>(root: &mut Node<'a>, key: &str) -> Option<Vec<Node<'a>>> {
+    let Value::Map(entries) = &mut root.value else {
+        return None;
+    };
+    let entry = entries.iter_mut().find(|e| e.key.key_text() == Some(key))?;
+    match std::mem::replace(&mut entry.value.value, Value::Null) {
+        Value::Seq(items) => Some(items),
+        _ => None,
+    }
+}
+
 fn both_spellings(first: &str, second: &str, at: Loc, first_loc: Loc) -> Pending {
     Pending::error(
-        "huntctl::both_spellings",
+        DiagnosticCode::BothSpellings,
         at,
         format!("`{second}` is the same field as `{first}`, given twice"),
     )
@@ -306,7 +333,7 @@ fn list_of_groups(
         if !n.is_map() {
             cx.out.push(
                 Pending::error(
-                    "huntctl::wrong_type",
+                    DiagnosticCode::WrongType,
                     span(n),
                     format!(
                         "a hunt group must be a mapping of fields, found {}",
@@ -351,7 +378,7 @@ fn group_fields(cx: &mut Ctx, node: &Node<'_>, g: &mut RawGroup) {
                 }
                 Value::Null => cx.out.push(
                     Pending::error(
-                        "huntctl::null_defaulted",
+                        DiagnosticCode::NullDefaulted,
                         span(val),
                         format!("{PROFILE} cannot be null: its name fields have defaults"),
                     )
@@ -361,7 +388,7 @@ fn group_fields(cx: &mut Ctx, node: &Node<'_>, g: &mut RawGroup) {
                 ),
                 _ => cx.out.push(
                     Pending::error(
-                        "huntctl::wrong_type",
+                        DiagnosticCode::WrongType,
                         span(val),
                         format!("{PROFILE} must be a mapping, found {}", raw(val).describe()),
                     )
@@ -457,7 +484,7 @@ fn unknown_field(k: &str, kloc: Loc, in_profile: bool) -> Pending {
         k.to_string()
     };
     let mut p = Pending::error(
-        "huntctl::unknown_field",
+        DiagnosticCode::UnknownField,
         kloc,
         format!("unknown field `{path}`"),
     )
@@ -518,7 +545,7 @@ fn department(cx: &mut Ctx, n: &Node<'_>, path: &'static str) -> RawDepartment {
             "enterprise" => d.enterprise = Some(val),
             other => {
                 let mut p = Pending::error(
-                    "huntctl::unknown_field",
+                    DiagnosticCode::UnknownField,
                     span(&e.key),
                     format!("unknown department field `{other}`"),
                 )
@@ -564,7 +591,7 @@ fn agent(cx: &mut Ctx, n: &Node<'_>) -> Option<RawAgent> {
                     "weight" => a.weight = Some(val),
                     other => {
                         let mut p = Pending::error(
-                            "huntctl::unknown_field",
+                            DiagnosticCode::UnknownField,
                             kloc,
                             format!("unknown agent field `{other}`"),
                         )
@@ -584,7 +611,7 @@ fn agent(cx: &mut Ctx, n: &Node<'_>) -> Option<RawAgent> {
         }
         Value::Null => {
             cx.out.push(
-                Pending::error("huntctl::wrong_type", loc, "an agent cannot be null")
+                Pending::error(DiagnosticCode::WrongType, loc, "an agent cannot be null")
                     .field("agentUserId")
                     .label("empty list item")
                     .help("remove the empty `-` item"),

@@ -2,8 +2,8 @@
 //! table ([`crate::model::table::FIELDS`]).
 //!
 //! Both readers turn a file into [`RawGroup`]s (values with their location, not yet typed); one
-//! builder (`validate.rs`) then applies defaults and checks every rule, so YAML and CSV behave
-//! the same. Neither reader nor builder names a plain setting: they walk the table.
+//! builder ([`super::validate::build`]) then applies defaults and checks every rule, so YAML and
+//! CSV behave the same. Neither reader nor builder names a plain setting: they walk the table.
 
 use crate::model::table::{self, FieldDef, Ty, FIELDS};
 
@@ -161,7 +161,7 @@ pub struct Val {
     pub loc: Loc,
 }
 
-/// One agent as written: a plain id or `{userId, weight}` (CSV: agentUserId[N] / agentWeight[N]).
+/// One agent as written: a plain id or `{userId, weight}` (CSV: `agentUserId[N]` / `agentWeight[N]`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawAgent {
     /// The user id, if given.
