@@ -2067,6 +2067,8 @@ fn peer_sdks_interop_suite_over_tcp_tls_and_soap() {
         .arg(dir.path().join("pytest"))
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop"))
         .env("HUNTCTL_BIN", bin_for_interop_suite())
+        // Nothing written in the checkout: no __pycache__ beside the suite.
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         .env("HUNTCTL_INTEROP_REPLIES", &replies)
         .output()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
