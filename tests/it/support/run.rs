@@ -10,7 +10,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-/// The binary under test. Only this module names it (see the module doc).
+/// The binary under test. Only this module names it (the `leftovers` module checks that).
 const BIN: &str = env!("CARGO_BIN_EXE_huntctl");
 
 /// The binary's path, handed to the interop suite (tests/interop), which starts its own
