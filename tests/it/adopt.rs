@@ -4,92 +4,12 @@
 use clap::Parser;
 use huntctl::desired;
 use huntctl::model::{Field, HuntGroup, Policy};
-use huntctl::sandbox::{self, SandboxConfig, SandboxHandle};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+use crate::support::{huntctl, Sandbox, SandboxOpts};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A sandbox on a loopback port, running on its own runtime while the test runs the binary.
-struct Sandbox {
-    rt: tokio::runtime::Runtime,
-    handle: Option<SandboxHandle>,
-    url: String,
-}
-
-impl Sandbox {
-    fn start(dir: &Path, seed: Option<&serde_json::Value>) -> Sandbox {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let mut config = SandboxConfig::embedded(dir.join("sandbox-state.json"));
-        if let Some(seed) = seed {
-            let path = dir.join("seed.json");
-            std::fs::write(&path, serde_json::to_vec_pretty(seed).unwrap()).unwrap();
-            config.seed = Some(path);
-        }
-        let handle = rt.block_on(sandbox::start(config)).unwrap();
-        let url = format!("tcp://{}", handle.tcp_addr().unwrap());
-        Sandbox {
-            rt,
-            handle: Some(handle),
-            url,
-        }
-    }
-
-    /// Runs huntctl in `cwd` with the connection in the environment, as CI would.
-    fn run(&self, cwd: &Path, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_huntctl"))
-            .args(args)
-            .current_dir(cwd)
-            .env("BROADWORKS_URL", &self.url)
-            .env("BROADWORKS_USER", "admin")
-            .env("BROADWORKS_PASSWORD", "admin")
-            .env("NO_COLOR", "1")
-            .env_remove("HUNTCTL_SANDBOX_STATE")
-            .env_remove("RUST_LOG")
-            .output()
-            .unwrap()
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            self.rt.block_on(h.shutdown());
-        }
-    }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn show(o: &Output) -> String {
-    format!(
-        "exit {}\n--- stdout\n{}\n--- stderr\n{}",
-        code(o),
-        text(&o.stdout),
-        text(&o.stderr)
-    )
-}
-
-fn huntctl(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_huntctl"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env_remove("HUNTCTL_SANDBOX_STATE")
-        .output()
-        .unwrap()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,23 +191,23 @@ fn export_args<'a>(format: &'a str, out: &'a str) -> Vec<&'a str> {
     ]
 }
 
-fn assert_no_changes(sb: &Sandbox, cwd: &Path, path: &str) {
-    let o = sb.run(cwd, &["plan", path, "--detailed-exitcode"]);
-    assert_eq!(code(&o), 0, "{}", show(&o));
-    let out = text(&o.stdout);
-    assert!(out.contains("No changes"), "{}", show(&o));
+fn assert_no_changes(sb: &Sandbox, path: &str) {
+    let o = sb.connected().run(["plan", path, "--detailed-exitcode"]);
+    assert_eq!(o.code, 0, "{o}");
+    let out = &o.stdout;
+    assert!(out.contains("No changes"), "{o}");
     for id in EXPORTABLE {
-        assert!(out.contains(&format!("{id} is unchanged")), "{}", show(&o));
+        assert!(out.contains(&format!("{id} is unchanged")), "{o}");
     }
     // The agentless hunt group was left out of the files, so plan leaves it alone.
-    assert!(out.contains("empty@acme.example"), "{}", show(&o));
+    assert!(out.contains("empty@acme.example"), "{o}");
 }
 
 #[test]
 fn export_then_plan_shows_no_changes_for_yaml_and_csv_files_and_directories() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let sb = Sandbox::start(d, Some(&seed()));
+    let sb = SandboxOpts::new().in_dir(d).seed(&seed()).start();
 
     for (format, out) in [
         ("yaml", "all.yaml"),
@@ -295,20 +215,20 @@ fn export_then_plan_shows_no_changes_for_yaml_and_csv_files_and_directories() {
         ("yaml", "yaml-dir/"),
         ("csv", "csv-dir/"),
     ] {
-        let o = sb.run(d, &export_args(format, out));
-        assert_eq!(code(&o), 0, "{}", show(&o));
-        let err = text(&o.stderr);
+        let o = sb.connected().run(export_args(format, out));
+        assert_eq!(o.code, 0, "{o}");
+        let err = &o.stderr;
         assert!(err.contains("Exported 6 of 7 hunt groups"), "{err}");
         assert!(
             err.contains("empty@acme.example was not exported") && err.contains("agent"),
             "{err}"
         );
-        assert!(!err.contains("admin\n") && !text(&o.stdout).contains("admin"));
+        assert!(!err.contains("admin\n") && !o.stdout.contains("admin"));
         let loaded = desired::load_paths(&[d.join(out)]).unwrap_or_else(|e| {
             panic!("{out} does not load:\n{}", e.render(false));
         });
         check_loaded(&loaded.hunt_groups);
-        assert_no_changes(&sb, d, out);
+        assert_no_changes(&sb, out);
     }
 
     // The YAML says why there are no passwords and which hunt group was left out, groups its
@@ -368,9 +288,11 @@ fn export_then_plan_shows_no_changes_for_yaml_and_csv_files_and_directories() {
     let changed = yaml.replace("name: Weighted", "name: Weighted Two");
     assert_ne!(changed, yaml);
     std::fs::write(d.join("changed.yaml"), changed).unwrap();
-    let o = sb.run(d, &["plan", "changed.yaml", "--detailed-exitcode"]);
-    assert_eq!(code(&o), 2, "{}", show(&o));
-    assert!(text(&o.stdout).contains("weighted@acme.example will be updated"));
+    let o = sb
+        .connected()
+        .run(["plan", "changed.yaml", "--detailed-exitcode"]);
+    assert_eq!(o.code, 2, "{o}");
+    assert!(o.stdout.contains("weighted@acme.example will be updated"));
 }
 
 #[test]
@@ -387,28 +309,25 @@ fn export_of_a_whole_provider_without_group_then_plan_shows_no_changes() {
             serde_json::json!({"id": "Zz-Empty", "countryCode": "1", "departments": [],
                 "phoneNumbers": [], "users": [], "huntGroups": []}),
         );
-    let sb = Sandbox::start(d, Some(&seed));
+    let sb = SandboxOpts::new().in_dir(d).seed(&seed).start();
     for (format, out) in [("yaml", "sp.yaml"), ("csv", "sp.csv"), ("yaml", "sp-dir/")] {
-        let o = sb.run(
-            d,
-            &[
-                "export",
-                "--service-provider",
-                SP,
-                "--format",
-                format,
-                "-o",
-                out,
-            ],
-        );
-        assert_eq!(code(&o), 0, "{}", show(&o));
-        let err = text(&o.stderr);
+        let o = sb.connected().run([
+            "export",
+            "--service-provider",
+            SP,
+            "--format",
+            format,
+            "-o",
+            out,
+        ]);
+        assert_eq!(o.code, 0, "{o}");
+        let err = &o.stderr;
         assert!(err.contains("Exported 6 of 7 hunt groups"), "{err}");
         let loaded = desired::load_paths(&[d.join(out)]).unwrap_or_else(|e| {
             panic!("{out} does not load:\n{}", e.render(false));
         });
         check_loaded(&loaded.hunt_groups);
-        assert_no_changes(&sb, d, out);
+        assert_no_changes(&sb, out);
     }
     // The note names every group the server listed, in id order.
     let yaml = std::fs::read_to_string(d.join("sp.yaml")).unwrap();
@@ -429,44 +348,40 @@ fn export_of_a_whole_provider_without_group_then_plan_shows_no_changes() {
 fn export_to_stdout_and_errors() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let sb = Sandbox::start(d, None);
+    let sb = SandboxOpts::new().in_dir(d).start();
     // The built-in seed holds the README demo's groups.
-    let o = sb.run(
-        d,
-        &[
-            "export",
-            "--service-provider",
-            "MyServiceProvider",
-            "--group",
-            "SupportGroup",
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}", show(&o));
-    let out = text(&o.stdout);
+    let o = sb.connected().run([
+        "export",
+        "--service-provider",
+        "MyServiceProvider",
+        "--group",
+        "SupportGroup",
+    ]);
+    assert_eq!(o.code, 0, "{o}");
+    let out = &o.stdout;
     assert!(
         out.contains("serviceUserId: support-hunt@company.com"),
         "{out}"
     );
     assert!(out.contains("groupId: SupportGroup"), "{out}");
-    assert!(desired::load_str("stdout.yaml", &out).is_ok(), "{out}");
+    assert!(desired::load_str("stdout.yaml", out).is_ok(), "{out}");
 
-    let o = sb.run(
-        d,
-        &[
-            "export",
-            "--service-provider",
-            "MyServiceProvider",
-            "--group",
-            "NoSuchGroup",
-        ],
-    );
-    assert_eq!(code(&o), 1, "{}", show(&o));
-    assert!(text(&o.stderr).contains("NoSuchGroup"), "{}", show(&o));
+    let o = sb.connected().run([
+        "export",
+        "--service-provider",
+        "MyServiceProvider",
+        "--group",
+        "NoSuchGroup",
+    ]);
+    assert_eq!(o.code, 1, "{o}");
+    assert!(o.stderr.contains("NoSuchGroup"), "{o}");
 
     // Without --group, every group of the provider; an unknown provider is an error.
-    let o = sb.run(d, &["export", "--service-provider", "MyServiceProvider"]);
-    assert_eq!(code(&o), 0, "{}", show(&o));
-    let out = text(&o.stdout);
+    let o = sb
+        .connected()
+        .run(["export", "--service-provider", "MyServiceProvider"]);
+    assert_eq!(o.code, 0, "{o}");
+    let out = &o.stdout;
     for want in [
         "groupId: SalesGroup",
         "groupId: SupportGroup",
@@ -475,48 +390,46 @@ fn export_to_stdout_and_errors() {
     ] {
         assert!(out.contains(want), "{want} in {out}");
     }
-    assert!(desired::load_str("stdout.yaml", &out).is_ok(), "{out}");
-    let o = sb.run(d, &["export", "--service-provider", "NoSuchSP"]);
-    assert_eq!(code(&o), 1, "{}", show(&o));
-    let err = text(&o.stderr);
+    assert!(desired::load_str("stdout.yaml", out).is_ok(), "{out}");
+    let o = sb
+        .connected()
+        .run(["export", "--service-provider", "NoSuchSP"]);
+    assert_eq!(o.code, 1, "{o}");
+    let err = &o.stderr;
     assert!(
         err.contains("cannot list the groups of service provider NoSuchSP") && err.contains("4009"),
         "{}",
-        show(&o)
+        o
     );
 
     // A file name that contradicts the format is refused before anything is read.
-    let o = sb.run(
-        d,
-        &[
-            "export",
-            "--service-provider",
-            "MyServiceProvider",
-            "--group",
-            "SalesGroup",
-            "-o",
-            "x.csv",
-        ],
-    );
-    assert_eq!(code(&o), 1, "{}", show(&o));
+    let o = sb.connected().run([
+        "export",
+        "--service-provider",
+        "MyServiceProvider",
+        "--group",
+        "SalesGroup",
+        "-o",
+        "x.csv",
+    ]);
+    assert_eq!(o.code, 1, "{o}");
     assert!(!d.join("x.csv").exists());
 
     // The CSV carries no comment; the password note goes to stderr.
-    let o = sb.run(
-        d,
-        &[
-            "export",
-            "--service-provider",
-            "MyServiceProvider",
-            "--group",
-            "SalesGroup",
-            "--format",
-            "csv",
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}", show(&o));
-    assert!(text(&o.stdout).starts_with("operation,serviceProviderId,"));
-    assert!(text(&o.stderr).contains("Passwords cannot be read from BroadWorks"));
+    let o = sb.connected().run([
+        "export",
+        "--service-provider",
+        "MyServiceProvider",
+        "--group",
+        "SalesGroup",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(o.code, 0, "{o}");
+    assert!(o.stdout.starts_with("operation,serviceProviderId,"));
+    assert!(o
+        .stderr
+        .contains("Passwords cannot be read from BroadWorks"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -538,30 +451,24 @@ fn convert_round_trip(csv_path: &Path, work: &Path) {
     assert!(!original.is_empty());
     let yaml = work.join(format!("{name}.yaml"));
     let back = work.join(format!("{name}.back.csv"));
-    let o = huntctl(
-        work,
-        &[
-            "convert",
-            csv_path.to_str().unwrap(),
-            "--to",
-            "yaml",
-            "-o",
-            yaml.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}", show(&o));
-    let o = huntctl(
-        work,
-        &[
-            "convert",
-            yaml.to_str().unwrap(),
-            "--to",
-            "csv",
-            "-o",
-            back.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}", show(&o));
+    let o = huntctl(work).run([
+        "convert",
+        csv_path.to_str().unwrap(),
+        "--to",
+        "yaml",
+        "-o",
+        yaml.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{o}");
+    let o = huntctl(work).run([
+        "convert",
+        yaml.to_str().unwrap(),
+        "--to",
+        "csv",
+        "-o",
+        back.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{o}");
     let from_yaml = desired::load_paths(std::slice::from_ref(&yaml))
         .unwrap()
         .hunt_groups;
@@ -583,18 +490,15 @@ fn convert_round_trip(csv_path: &Path, work: &Path) {
     );
     // Stable: converting the converted CSV again gives the same text.
     let again = work.join(format!("{name}.again.csv"));
-    let o = huntctl(
-        work,
-        &[
-            "convert",
-            back.to_str().unwrap(),
-            "--to",
-            "csv",
-            "-o",
-            again.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}", show(&o));
+    let o = huntctl(work).run([
+        "convert",
+        back.to_str().unwrap(),
+        "--to",
+        "csv",
+        "-o",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{o}");
     assert_eq!(
         std::fs::read_to_string(&again).unwrap(),
         std::fs::read_to_string(&back).unwrap()
@@ -839,27 +743,24 @@ fn convert_round_trips_a_csv_with_every_column() {
     convert_round_trip(&path, d);
 
     // The password is dropped with a warning, never written.
-    let o = huntctl(d, &["convert", "every-column.csv", "--to", "yaml"]);
-    assert_eq!(code(&o), 0, "{}", show(&o));
-    assert!(!text(&o.stdout).contains("s3cret-pass"));
-    assert!(!text(&o.stderr).contains("s3cret-pass"));
-    assert!(text(&o.stderr).contains("full@example.com"), "{}", show(&o));
+    let o = huntctl(d).run(["convert", "every-column.csv", "--to", "yaml"]);
+    assert_eq!(o.code, 0, "{o}");
+    assert!(!o.stdout.contains("s3cret-pass"));
+    assert!(!o.stderr.contains("s3cret-pass"));
+    assert!(o.stderr.contains("full@example.com"), "{o}");
     // Two providers: ids are spelled out per hunt group.
-    assert!(text(&o.stdout).contains("serviceProviderId: Other SP"));
+    assert!(o.stdout.contains("serviceProviderId: Other SP"));
 
     // -o DIR: one file per (provider, group).
-    let o = huntctl(
-        d,
-        &[
-            "convert",
-            "every-column.csv",
-            "--to",
-            "yaml",
-            "-o",
-            "split/",
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}", show(&o));
+    let o = huntctl(d).run([
+        "convert",
+        "every-column.csv",
+        "--to",
+        "yaml",
+        "-o",
+        "split/",
+    ]);
+    assert_eq!(o.code, 0, "{o}");
     let mut names: Vec<String> = std::fs::read_dir(d.join("split"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -879,9 +780,9 @@ fn convert_refuses_invalid_input_and_writes_nothing() {
         "serviceProviderId,groupId,serviceUserId,policy,agentUserId[0]\nSP,G,hg@example.com,Sometimes,a@example.com\n",
     )
     .unwrap();
-    let o = huntctl(d, &["convert", "bad.csv", "--to", "yaml", "-o", "out.yaml"]);
-    assert_eq!(code(&o), 1, "{}", show(&o));
-    assert!(text(&o.stderr).contains("policy"), "{}", show(&o));
+    let o = huntctl(d).run(["convert", "bad.csv", "--to", "yaml", "-o", "out.yaml"]);
+    assert_eq!(o.code, 1, "{o}");
+    assert!(o.stderr.contains("policy"), "{o}");
     assert!(!d.join("out.yaml").exists());
 }
 
@@ -974,7 +875,7 @@ fn run_ci_file(file: &str) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     copy_dir(&root().join("examples/huntgroups"), &d.join("huntgroups"));
-    let sb = Sandbox::start(d, None);
+    let sb = SandboxOpts::new().in_dir(d).start();
     for line in &lines {
         let (words, redirect) = shell_words(line);
         assert_eq!(words[0], "huntctl", "{line}");
@@ -986,12 +887,8 @@ fn run_ci_file(file: &str) -> Vec<String> {
             panic!("{file}: huntctl does not accept `{line}`:\n{e}");
         }
         let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
-        let o = sb.run(d, &args);
-        assert!(
-            matches!(code(&o), 0 | 2),
-            "{file}: `{line}` failed:\n{}",
-            show(&o)
-        );
+        let o = sb.connected().run(&args);
+        assert!(matches!(o.code, 0 | 2), "{file}: `{line}` failed:\n{o}");
         assert!(!o.stdout.is_empty() || redirect.is_none(), "{line}");
         if let Some(target) = redirect {
             std::fs::write(d.join(target), &o.stdout).unwrap();
@@ -1003,8 +900,10 @@ fn run_ci_file(file: &str) -> Vec<String> {
     assert!(d.join("plan.json").is_file());
     assert!(d.join("apply-report.json").is_file());
     // After the apply, the drift check found nothing.
-    let o = sb.run(d, &["plan", "huntgroups/", "--detailed-exitcode"]);
-    assert_eq!(code(&o), 0, "{}", show(&o));
+    let o = sb
+        .connected()
+        .run(["plan", "huntgroups/", "--detailed-exitcode"]);
+    assert_eq!(o.code, 0, "{o}");
     lines
 }
 
@@ -1067,13 +966,13 @@ fn shell_words_split_like_a_shell() {
 fn completions_for_every_shell_name_the_subcommands() {
     let dir = tempfile::tempdir().unwrap();
     for shell in ["bash", "zsh", "fish", "powershell"] {
-        let o = huntctl(dir.path(), &["completions", shell]);
-        assert_eq!(code(&o), 0, "{}", show(&o));
-        let out = text(&o.stdout);
+        let o = huntctl(dir.path()).run(["completions", shell]);
+        assert_eq!(o.code, 0, "{o}");
+        let out = &o.stdout;
         for sub in ["export", "convert", "plan", "apply"] {
             assert!(out.contains(sub), "{shell}: no {sub}");
         }
     }
-    let o = huntctl(dir.path(), &["completions", "tcsh"]);
-    assert_eq!(code(&o), 2, "{}", show(&o));
+    let o = huntctl(dir.path()).run(["completions", "tcsh"]);
+    assert_eq!(o.code, 2, "{o}");
 }

@@ -4,396 +4,18 @@
 use huntctl::apply::{
     apply, check_safety, ApplyOptions, GroupResult, Outcome, Report, SafetyError,
 };
-use huntctl::model::table::Value;
 use huntctl::model::{Agent, Field, HuntGroup, Policy, Secret};
-use huntctl::ocip::messages::{
-    self as oc, AgentRow, InstanceDetails, InstanceListEntry, OciError, Request, Response,
-};
-use huntctl::ocip::{CommandFailure, Execute};
-use huntctl::plan::{diff, fetch, to_create_requests, Action, Plan, PlanOptions};
+use huntctl::ocip::messages::Request;
+use huntctl::plan::{diff, fetch, Action, Plan, PlanOptions};
 use pretty_assertions::assert_eq;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::future::Future;
 use std::sync::Mutex;
 
-const SP: &str = "MyServiceProvider";
+use crate::support::fake::SP;
+use crate::support::{block_on, FakeServer, Fault};
+
 const PASSWORD: &str = "Hunt-Secret-7731";
 
-// ---------------------------------------------------------------- fake server
-
-/// What the fake does with one write, chosen per (request type, serviceUserId).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Fault {
-    /// Answer an ErrorResponse without executing.
-    Refuse,
-    /// Execute, then lose the connection (`CommandFailure::Unknown`).
-    LostAfter,
-    /// Lose the connection without executing.
-    LostBefore,
-    /// Never send it (`CommandFailure::NotSent`).
-    NotSent,
-    /// Execute only the profile part of a modify, then lose the connection.
-    PartlyLost,
-}
-
-#[derive(Default)]
-struct State {
-    /// Listed hunt groups per (sp, group), in creation order.
-    groups: BTreeMap<(String, String), Vec<String>>,
-    details: HashMap<String, InstanceDetails>,
-    /// Hunt groups whose "Is Active" is false.
-    inactive: HashSet<String>,
-}
-
-/// A HashMap-backed BroadWorks that really applies adds, modifies, weights and deletes.
-struct Fake {
-    state: Mutex<State>,
-    /// User ids that may be agents.
-    users: HashSet<String>,
-    faults: Mutex<HashMap<(&'static str, String), Fault>>,
-    /// Reads answer `Unknown` (the re-read after a lost connection fails too).
-    fail_reads: Mutex<bool>,
-    calls: Mutex<Vec<Vec<Request>>>,
-}
-
-fn oci_error(code: u32, text: &str, detail: Option<&str>) -> Response {
-    let summary = format!("[Error {code}] {text}");
-    Response::Error(OciError {
-        code: Some(code),
-        summary: summary.clone(),
-        summary_english: summary,
-        detail: detail.map(str::to_string),
-    })
-}
-
-fn target_id(r: &Request) -> String {
-    match r {
-        Request::AddInstance(a) => a.hunt_group.service_user_id.clone(),
-        Request::ModifyInstance(m) => m.service_user_id.clone(),
-        Request::ModifyWeights {
-            service_user_id, ..
-        }
-        | Request::DeleteInstance { service_user_id }
-        | Request::GetInstance { service_user_id } => service_user_id.clone(),
-        Request::GetInstanceList { group_id, .. } => group_id.clone(),
-        _ => String::new(),
-    }
-}
-
-/// The fake keeps agent rows (with weights) and the hunt group's agents; this keeps them equal.
-trait SyncAgents {
-    fn sync_agents(&mut self);
-}
-
-impl SyncAgents for InstanceDetails {
-    fn sync_agents(&mut self) {
-        self.hunt_group.agents = self
-            .agents
-            .iter()
-            .map(|r| Agent {
-                user_id: r.user_id.clone(),
-                weight: Some(r.weight),
-            })
-            .collect();
-    }
-}
-
-impl Fake {
-    fn new(groups: &[&str]) -> Fake {
-        let mut state = State::default();
-        for g in groups {
-            state
-                .groups
-                .insert((SP.to_string(), g.to_string()), Vec::new());
-        }
-        Fake {
-            state: Mutex::new(state),
-            users: (1..=12).map(|i| format!("agent{i}@company.com")).collect(),
-            faults: Mutex::new(HashMap::new()),
-            fail_reads: Mutex::new(false),
-            calls: Mutex::new(Vec::new()),
-        }
-    }
-
-    fn fault(&self, command: &'static str, id: &str, f: Fault) {
-        self.faults
-            .lock()
-            .unwrap()
-            .insert((command, id.to_string()), f);
-    }
-
-    /// Puts a hunt group on the server without recording a call.
-    fn seed(&self, hg: &HuntGroup) {
-        for r in to_create_requests(hg) {
-            assert_eq!(
-                self.run(&r),
-                Response::Success,
-                "seeding {}",
-                hg.service_user_id
-            );
-        }
-    }
-
-    fn calls(&self) -> Vec<Vec<Request>> {
-        self.calls.lock().unwrap().clone()
-    }
-
-    fn clear_calls(&self) {
-        self.calls.lock().unwrap().clear();
-    }
-
-    fn writes(&self) -> Vec<(String, String)> {
-        self.calls()
-            .into_iter()
-            .flatten()
-            .filter(Request::is_write)
-            .map(|r| (r.type_name().to_string(), target_id(&r)))
-            .collect()
-    }
-
-    fn count(&self, type_name: &str, id: &str) -> usize {
-        self.calls()
-            .into_iter()
-            .flatten()
-            .filter(|r| r.type_name() == type_name && target_id(r) == id)
-            .count()
-    }
-
-    fn get(&self, id: &str) -> Option<InstanceDetails> {
-        self.state.lock().unwrap().details.get(id).cloned()
-    }
-
-    fn check_agents(&self, ids: &[String]) -> Option<Response> {
-        ids.iter().find(|a| !self.users.contains(*a)).map(|a| {
-            oci_error(
-                4008,
-                "User not found",
-                Some(&format!("agentUserId {a} is not a user")),
-            )
-        })
-    }
-
-    fn answer(&self, r: &Request) -> Result<Response, CommandFailure> {
-        // An active-list request is faulted when any of its hunt groups is.
-        let ids = match r {
-            Request::ModifyActiveList { activations } => {
-                activations.iter().map(|(id, _)| id.clone()).collect()
-            }
-            _ => vec![target_id(r)],
-        };
-        let fault = {
-            let faults = self.faults.lock().unwrap();
-            ids.iter()
-                .find_map(|id| faults.get(&(r.type_name(), id.clone())).copied())
-        };
-        match fault {
-            Some(Fault::Refuse) => Ok(oci_error(4999, "Refused by test", Some("switch"))),
-            Some(Fault::LostBefore) => Err(CommandFailure::Unknown("connection reset".into())),
-            Some(Fault::NotSent) => Err(CommandFailure::NotSent("no session".into())),
-            Some(Fault::PartlyLost) => {
-                if let Request::ModifyInstance(m) = r {
-                    let part = oc::ModifyInstance {
-                        settings: m
-                            .settings
-                            .iter()
-                            .filter(|s| s.field.in_profile())
-                            .cloned()
-                            .collect(),
-                        ..(**m).clone()
-                    };
-                    let _ = self.run(&Request::ModifyInstance(Box::new(part)));
-                }
-                Err(CommandFailure::Unknown("connection reset".into()))
-            }
-            Some(Fault::LostAfter) => {
-                let _ = self.run(r);
-                Err(CommandFailure::Unknown("connection reset".into()))
-            }
-            None if !r.is_write() && *self.fail_reads.lock().unwrap() => {
-                Err(CommandFailure::Unknown("read timed out".into()))
-            }
-            None => Ok(self.run(r)),
-        }
-    }
-
-    fn run(&self, r: &Request) -> Response {
-        let mut st = self.state.lock().unwrap();
-        match r {
-            Request::GetInstanceList {
-                service_provider_id,
-                group_id,
-            } => match st
-                .groups
-                .get(&(service_provider_id.clone(), group_id.clone()))
-            {
-                Some(ids) => Response::InstanceList(
-                    ids.iter()
-                        .map(|id| InstanceListEntry {
-                            service_user_id: id.clone(),
-                            name: st.details[id]
-                                .hunt_group
-                                .service_instance_profile
-                                .name
-                                .clone(),
-                            is_active: !st.inactive.contains(id),
-                            ..Default::default()
-                        })
-                        .collect(),
-                ),
-                None => oci_error(4008, "Group not found", None),
-            },
-            Request::GetInstance { service_user_id } => match st.details.get(service_user_id) {
-                Some(d) => Response::Instance(Box::new(d.clone())),
-                None => oci_error(4008, "User not found", None),
-            },
-            Request::AddInstance(a) => {
-                let h = &a.hunt_group;
-                if st.details.contains_key(&h.service_user_id) {
-                    return oci_error(
-                        4500,
-                        "Duplicate user id",
-                        Some(&format!("{} already exists", h.service_user_id)),
-                    );
-                }
-                let ids: Vec<String> = h.agents.iter().map(|a| a.user_id.clone()).collect();
-                if let Some(e) = self.check_agents(&ids) {
-                    return e;
-                }
-                let key = (h.service_provider_id.clone(), h.group_id.clone());
-                if !st.groups.contains_key(&key) {
-                    return oci_error(4008, "Group not found", None);
-                }
-                let mut stored = h.clone();
-                stored.service_instance_profile.password = None;
-                for a in &mut stored.agents {
-                    a.weight = Some(0);
-                }
-                let d = InstanceDetails {
-                    hunt_group: stored,
-                    agents: ids
-                        .iter()
-                        .map(|u| AgentRow {
-                            user_id: u.clone(),
-                            ..Default::default()
-                        })
-                        .collect(),
-                    country_code: Some("1".into()),
-                    national_prefix: None,
-                    time_zone_display_name: None,
-                };
-                st.details.insert(h.service_user_id.clone(), d);
-                st.groups
-                    .entry(key)
-                    .or_default()
-                    .push(h.service_user_id.clone());
-                Response::Success
-            }
-            Request::ModifyInstance(m) => {
-                for s in &m.settings {
-                    if let oc::Change::Set(Value::Agents(list)) = &s.change {
-                        let ids: Vec<String> = list.iter().map(|a| a.user_id.clone()).collect();
-                        if let Some(e) = self.check_agents(&ids) {
-                            return e;
-                        }
-                    }
-                }
-                let Some(d) = st.details.get_mut(&m.service_user_id) else {
-                    return oci_error(4008, "User not found", None);
-                };
-                for s in &m.settings {
-                    match &s.change {
-                        oc::Change::Keep => {}
-                        oc::Change::Clear => s.field.set(&mut d.hunt_group, Field::Absent).unwrap(),
-                        oc::Change::Set(Value::Agents(list)) => {
-                            // Agents that stay keep their weight; new ones start at 0.
-                            let old: HashMap<String, u8> = d
-                                .agents
-                                .iter()
-                                .map(|a| (a.user_id.clone(), a.weight))
-                                .collect();
-                            d.agents = list
-                                .iter()
-                                .map(|u| AgentRow {
-                                    user_id: u.user_id.clone(),
-                                    weight: old.get(&u.user_id).copied().unwrap_or(0),
-                                    ..Default::default()
-                                })
-                                .collect();
-                        }
-                        oc::Change::Set(v) => s
-                            .field
-                            .set(&mut d.hunt_group, Field::Value(v.clone()))
-                            .unwrap(),
-                    }
-                }
-                d.sync_agents();
-                Response::Success
-            }
-            Request::ModifyWeights {
-                service_user_id,
-                weights,
-            } => {
-                let Some(d) = st.details.get_mut(service_user_id) else {
-                    return oci_error(4008, "User not found", None);
-                };
-                let w: HashMap<&str, u8> = weights.iter().map(|(u, w)| (u.as_str(), *w)).collect();
-                for a in &mut d.agents {
-                    a.weight = w.get(a.user_id.as_str()).copied().unwrap_or(0);
-                }
-                d.sync_agents();
-                Response::Success
-            }
-            Request::DeleteInstance { service_user_id } => {
-                if st.details.remove(service_user_id).is_none() {
-                    return oci_error(4008, "User not found", None);
-                }
-                for ids in st.groups.values_mut() {
-                    ids.retain(|i| i != service_user_id);
-                }
-                st.inactive.remove(service_user_id);
-                Response::Success
-            }
-            Request::ModifyActiveList { activations } => {
-                // All or nothing, like BroadWorks: one unknown hunt group refuses the command.
-                if let Some((id, _)) = activations
-                    .iter()
-                    .find(|(id, _)| !st.details.contains_key(id))
-                {
-                    return oci_error(4008, "User not found", Some(id));
-                }
-                for (id, active) in activations {
-                    if *active {
-                        st.inactive.remove(id);
-                    } else {
-                        st.inactive.insert(id.clone());
-                    }
-                }
-                Response::Success
-            }
-            other => oci_error(4000, &format!("unsupported {}", other.type_name()), None),
-        }
-    }
-}
-
-impl Execute for Fake {
-    fn execute(
-        &self,
-        requests: Vec<Request>,
-    ) -> impl Future<Output = Vec<Result<Response, CommandFailure>>> + Send {
-        let results = requests.iter().map(|r| self.answer(r)).collect();
-        self.calls.lock().unwrap().push(requests);
-        std::future::ready(results)
-    }
-}
-
 // ---------------------------------------------------------------- helpers
-
-fn block_on<F: Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
 
 fn hg(group: &str, id: &str, name: &str, policy: Policy, agents: &[&str]) -> HuntGroup {
     let mut h = HuntGroup::with_defaults(SP, group, id);
@@ -416,7 +38,7 @@ fn weighted(group: &str, id: &str, agents: &[(&str, u8)]) -> HuntGroup {
 }
 
 /// fetch + diff through the fake (recorded reads are cleared afterwards).
-fn plan_for(fake: &Fake, desired: &[HuntGroup], prune: bool) -> Plan {
+fn plan_for(fake: &FakeServer, desired: &[HuntGroup], prune: bool) -> Plan {
     let opts = PlanOptions {
         prune,
         ..Default::default()
@@ -427,7 +49,7 @@ fn plan_for(fake: &Fake, desired: &[HuntGroup], prune: bool) -> Plan {
 }
 
 /// Applies and collects what `on_result` saw.
-fn run(fake: &Fake, plan: &Plan) -> (Report, Vec<GroupResult>) {
+fn run(fake: &FakeServer, plan: &Plan) -> (Report, Vec<GroupResult>) {
     let seen = Mutex::new(Vec::new());
     let report = block_on(apply(fake, plan, &|r: &GroupResult| {
         seen.lock().unwrap().push(r.clone())
@@ -456,7 +78,7 @@ fn expect_result<'a>(
     r
 }
 
-fn weights_of(fake: &Fake, id: &str) -> Vec<(String, u8)> {
+fn weights_of(fake: &FakeServer, id: &str) -> Vec<(String, u8)> {
     fake.get(id)
         .unwrap()
         .agents
@@ -465,7 +87,7 @@ fn weights_of(fake: &Fake, id: &str) -> Vec<(String, u8)> {
         .collect()
 }
 
-fn assert_converged(fake: &Fake, desired: &[HuntGroup], prune: bool) {
+fn assert_converged(fake: &FakeServer, desired: &[HuntGroup], prune: bool) {
     let plan = plan_for(fake, desired, prune);
     let pending: Vec<(&str, Action)> = plan
         .writes()
@@ -504,7 +126,7 @@ fn rich_existing() -> HuntGroup {
 
 #[test]
 fn creates_updates_and_deletes_every_field_kind_then_converge() {
-    let fake = Fake::new(&["Sales", "Support"]);
+    let fake = FakeServer::new(&["Sales", "Support"]);
     fake.seed(&rich_existing());
     fake.seed(&hg(
         "Sales",
@@ -664,7 +286,7 @@ fn creates_updates_and_deletes_every_field_kind_then_converge() {
 
 #[test]
 fn zero_change_plan_sends_nothing() {
-    let fake = Fake::new(&["Sales"]);
+    let fake = FakeServer::new(&["Sales"]);
     let a = hg("Sales", "a@company.com", "A", Policy::Regular, &[]);
     fake.seed(&a);
     let plan = plan_for(&fake, std::slice::from_ref(&a), false);
@@ -690,7 +312,7 @@ fn zero_change_plan_sends_nothing() {
 
 #[test]
 fn mixed_batch_failures_do_not_stop_the_others() {
-    let fake = Fake::new(&["Sales", "Other"]);
+    let fake = FakeServer::new(&["Sales", "Other"]);
     // Exists in a group the desired state does not name: the plan says create, BroadWorks
     // says duplicate.
     fake.seed(&hg("Other", "dup@company.com", "Dup", Policy::Regular, &[]));
@@ -774,7 +396,7 @@ fn mixed_batch_failures_do_not_stop_the_others() {
 
 #[test]
 fn weighted_create_runs_in_two_phases() {
-    let fake = Fake::new(&["Sales"]);
+    let fake = FakeServer::new(&["Sales"]);
     let desired = vec![
         weighted(
             "Sales",
@@ -807,7 +429,7 @@ fn weighted_create_runs_in_two_phases() {
 
 #[test]
 fn second_command_failure_says_what_was_done() {
-    let fake = Fake::new(&["Sales"]);
+    let fake = FakeServer::new(&["Sales"]);
     let w = weighted("Sales", "w@company.com", &[("agent1@company.com", 60)]);
     let plan = plan_for(&fake, std::slice::from_ref(&w), false);
     fake.fault(
@@ -826,7 +448,7 @@ fn second_command_failure_says_what_was_done() {
     );
     assert!(fake.get("w@company.com").is_some());
     // The next run only has the weights left to do, and does them.
-    fake.faults.lock().unwrap().clear();
+    fake.clear_faults();
     let plan = plan_for(&fake, std::slice::from_ref(&w), false);
     assert_eq!(plan.summary().update, 1);
     let (report, _) = run(&fake, &plan);
@@ -836,7 +458,7 @@ fn second_command_failure_says_what_was_done() {
 
 #[test]
 fn lost_create_that_happened_is_confirmed_not_resent() {
-    let fake = Fake::new(&["Sales"]);
+    let fake = FakeServer::new(&["Sales"]);
     let desired = vec![
         weighted("Sales", "lost@company.com", &[("agent1@company.com", 80)]),
         hg("Sales", "fine@company.com", "Fine", Policy::Regular, &[]),
@@ -875,7 +497,7 @@ fn lost_create_that_happened_is_confirmed_not_resent() {
 
 #[test]
 fn lost_create_that_did_not_happen_is_reported_and_next_run_converges() {
-    let fake = Fake::new(&["Sales"]);
+    let fake = FakeServer::new(&["Sales"]);
     let desired = vec![
         weighted("Sales", "lost@company.com", &[("agent1@company.com", 80)]),
         hg("Sales", "fine@company.com", "Fine", Policy::Regular, &[]),
@@ -918,7 +540,7 @@ fn lost_create_that_did_not_happen_is_reported_and_next_run_converges() {
     assert!(fake.get("lost@company.com").is_none());
     assert_eq!(report.failed(), 1);
 
-    fake.faults.lock().unwrap().clear();
+    fake.clear_faults();
     let plan = plan_for(&fake, &desired, false);
     assert_eq!(plan.summary().create, 1);
     let (report, _) = run(&fake, &plan);
@@ -928,7 +550,7 @@ fn lost_create_that_did_not_happen_is_reported_and_next_run_converges() {
 
 #[test]
 fn lost_deletes_and_modifies_are_settled_by_reading() {
-    let fake = Fake::new(&["Sales"]);
+    let fake = FakeServer::new(&["Sales"]);
     for id in ["d1", "d2", "m1", "m2"] {
         fake.seed(&hg(
             "Sales",
@@ -1003,7 +625,7 @@ fn lost_deletes_and_modifies_are_settled_by_reading() {
         .collect();
     assert_eq!(gets, vec![4]);
 
-    fake.faults.lock().unwrap().clear();
+    fake.clear_faults();
     let plan = plan_for(&fake, &desired, true);
     assert_eq!(plan.writes().count(), 2);
     let (report, _) = run(&fake, &plan);
@@ -1013,7 +635,7 @@ fn lost_deletes_and_modifies_are_settled_by_reading() {
 
 #[test]
 fn failed_read_back_and_not_sent_are_reported_honestly() {
-    let fake = Fake::new(&["Sales"]);
+    let fake = FakeServer::new(&["Sales"]);
     let desired = vec![
         hg("Sales", "unknown@company.com", "U", Policy::Regular, &[]),
         hg("Sales", "unsent@company.com", "N", Policy::Regular, &[]),
@@ -1029,7 +651,7 @@ fn failed_read_back_and_not_sent_are_reported_honestly() {
         "unsent@company.com",
         Fault::NotSent,
     );
-    *fake.fail_reads.lock().unwrap() = true;
+    fake.fail_reads();
     let (report, _) = run(&fake, &plan);
     let u = result(&report, "unknown@company.com");
     assert_eq!(u.outcome, Outcome::Failed);
@@ -1060,7 +682,7 @@ fn failed_read_back_and_not_sent_are_reported_honestly() {
 
 #[test]
 fn duplicate_create_in_a_plan_is_sent_once() {
-    let fake = Fake::new(&["Sales"]);
+    let fake = FakeServer::new(&["Sales"]);
     let a = hg("Sales", "twice@company.com", "Twice", Policy::Regular, &[]);
     let mut plan = plan_for(&fake, std::slice::from_ref(&a), false);
     let again = plan.changes[0].clone();
@@ -1077,7 +699,7 @@ fn duplicate_create_in_a_plan_is_sent_once() {
 
 #[test]
 fn saved_plan_without_passwords_is_not_applied_blind() {
-    let fake = Fake::new(&["Sales"]);
+    let fake = FakeServer::new(&["Sales"]);
     let mut a = hg("Sales", "pw@company.com", "Pw", Policy::Regular, &[]);
     a.service_instance_profile.password = Some(Secret::new(PASSWORD));
     let plan = plan_for(&fake, std::slice::from_ref(&a), false);
@@ -1101,7 +723,7 @@ fn saved_plan_without_passwords_is_not_applied_blind() {
 }
 
 fn threshold_plan(existing: usize, keep: usize) -> Plan {
-    let fake = Fake::new(&["Sales"]);
+    let fake = FakeServer::new(&["Sales"]);
     let all: Vec<HuntGroup> = (0..existing)
         .map(|i| {
             hg(
@@ -1171,7 +793,7 @@ fn delete_threshold() {
 
 #[test]
 fn json_report_has_the_peer_sdk_keys_and_no_password() {
-    let fake = Fake::new(&["Sales"]);
+    let fake = FakeServer::new(&["Sales"]);
     fake.seed(&hg(
         "Sales",
         "same@company.com",
@@ -1278,7 +900,7 @@ fn json_report_has_the_peer_sdk_keys_and_no_password() {
 
 #[test]
 fn lost_weights_and_partly_applied_modifies() {
-    let fake = Fake::new(&["Sales"]);
+    let fake = FakeServer::new(&["Sales"]);
     fake.seed(&hg(
         "Sales",
         "part@company.com",
@@ -1340,7 +962,7 @@ fn lost_weights_and_partly_applied_modifies() {
         assert_eq!(fake.count(t, id), 1, "{t} for {id} resent");
     }
 
-    fake.faults.lock().unwrap().clear();
+    fake.clear_faults();
     let plan = plan_for(&fake, &desired, false);
     assert_eq!(plan.summary().update, 2);
     let (report, _) = run(&fake, &plan);
@@ -1348,36 +970,17 @@ fn lost_weights_and_partly_applied_modifies() {
     assert_converged(&fake, &desired, false);
 }
 
-/// An executor that answers with garbage: too few results, or unexpected reply types.
-struct Garbled;
-
-impl Execute for Garbled {
-    fn execute(
-        &self,
-        requests: Vec<Request>,
-    ) -> impl Future<Output = Vec<Result<Response, CommandFailure>>> + Send {
-        let out = if requests.iter().any(Request::is_write) {
-            // Fewer results than commands: the missing ones are ambiguous.
-            vec![Ok(Response::InstanceList(Vec::new()))]
-        } else {
-            requests
-                .iter()
-                .map(|_| Err(CommandFailure::BadReply("garbled".into())))
-                .collect()
-        };
-        std::future::ready(out)
-    }
-}
-
 #[test]
 fn garbled_replies_are_never_taken_for_success() {
-    let fake = Fake::new(&["Sales"]);
+    let fake = FakeServer::new(&["Sales"]);
     let desired = vec![
         hg("Sales", "g1@company.com", "G1", Policy::Regular, &[]),
         hg("Sales", "g2@company.com", "G2", Policy::Regular, &[]),
     ];
     let plan = plan_for(&fake, &desired, false);
-    let report = block_on(apply(&Garbled, &plan, &|_| {}));
+    // Too few results for writes, unexpected reply types for reads.
+    fake.garble();
+    let report = block_on(apply(&fake, &plan, &|_| {}));
     assert_eq!(report.failed(), 2);
     for r in &report.results {
         assert!(
@@ -1396,7 +999,7 @@ fn apply_future_is_send_so_the_cli_can_spawn_it() {
     fn assert_send<T: Send>(t: T) -> T {
         t
     }
-    let fake = Fake::new(&["Sales"]);
+    let fake = FakeServer::new(&["Sales"]);
     let desired = vec![hg("Sales", "s@company.com", "S", Policy::Regular, &[])];
     let plan = plan_for(&fake, &desired, false);
     let report = block_on(assert_send(apply(&fake, &plan, &|_| {})));
@@ -1408,12 +1011,8 @@ fn apply_future_is_send_so_the_cli_can_spawn_it() {
 
 const ACTIVE_LIST: &str = "GroupHuntGroupModifyActiveInstanceListRequest";
 
-fn inactive(fake: &Fake, id: &str) -> bool {
-    fake.state.lock().unwrap().inactive.contains(id)
-}
-
 /// Every active-list request sent, as (serviceUserId, isActive) lists.
-fn active_lists(fake: &Fake) -> Vec<Vec<(String, bool)>> {
+fn active_lists(fake: &FakeServer) -> Vec<Vec<(String, bool)>> {
     fake.calls()
         .into_iter()
         .flatten()
@@ -1431,7 +1030,7 @@ fn off(mut h: HuntGroup) -> HuntGroup {
 
 #[test]
 fn activations_go_in_one_command_per_group_after_the_instance_commands() {
-    let fake = Fake::new(&["Sales", "Support"]);
+    let fake = FakeServer::new(&["Sales", "Support"]);
     let a = hg(
         "Sales",
         "a@company.com",
@@ -1518,14 +1117,14 @@ fn activations_go_in_one_command_per_group_after_the_instance_commands() {
         0
     );
     for id in ["a", "b", "s", "c", "d"] {
-        assert!(inactive(&fake, &format!("{id}@company.com")), "{id}");
+        assert!(fake.is_inactive(&format!("{id}@company.com")), "{id}");
     }
     assert_converged(&fake, &desired, false);
 }
 
 #[test]
 fn a_refused_batch_is_resent_one_by_one_and_a_failed_deactivation_after_a_create_says_so() {
-    let fake = Fake::new(&["Sales"]);
+    let fake = FakeServer::new(&["Sales"]);
     let a = hg("Sales", "a@company.com", "A", Policy::Regular, &[]);
     fake.seed(&a);
     let new1 = off(hg("Sales", "new1@company.com", "N1", Policy::Regular, &[]));
@@ -1564,10 +1163,10 @@ fn a_refused_batch_is_resent_one_by_one_and_a_failed_deactivation_after_a_create
     assert_eq!(sizes, [3, 1, 1, 1]);
     // What was done stays done: new1 exists (active), the others are inactive.
     assert!(fake.get("new1@company.com").is_some());
-    assert!(!inactive(&fake, "new1@company.com"));
-    assert!(inactive(&fake, "new2@company.com") && inactive(&fake, "a@company.com"));
+    assert!(!fake.is_inactive("new1@company.com"));
+    assert!(fake.is_inactive("new2@company.com") && fake.is_inactive("a@company.com"));
     // The re-plan asks for the one deactivation left.
-    fake.faults.lock().unwrap().clear();
+    fake.clear_faults();
     let again = plan_for(&fake, &desired, false);
     let left: Vec<(&str, Vec<&str>)> = again
         .writes()
@@ -1578,7 +1177,7 @@ fn a_refused_batch_is_resent_one_by_one_and_a_failed_deactivation_after_a_create
 
 #[test]
 fn activations_are_chunked_and_a_lost_reply_is_read_back_not_resent() {
-    let fake = Fake::new(&["Sales"]);
+    let fake = FakeServer::new(&["Sales"]);
     let ids: Vec<String> = (0..150).map(|i| format!("hg{i:03}@company.com")).collect();
     let current: Vec<HuntGroup> = ids
         .iter()
@@ -1603,10 +1202,10 @@ fn activations_are_chunked_and_a_lost_reply_is_read_back_not_resent() {
     );
     assert_eq!(r.commands, [ACTIVE_LIST]);
     expect_result(&report, "hg149@company.com", Outcome::Updated, None);
-    assert!(ids.iter().all(|id| inactive(&fake, id)));
+    assert!(ids.iter().all(|id| fake.is_inactive(id)));
 
     // Lost before it was carried out: the read-back shows it was not, and nothing is resent.
-    let fake = Fake::new(&["Sales"]);
+    let fake = FakeServer::new(&["Sales"]);
     let a = hg("Sales", "a@company.com", "A", Policy::Regular, &[]);
     fake.seed(&a);
     let plan = plan_for(&fake, &[off(a.clone())], false);
@@ -1620,5 +1219,5 @@ fn activations_are_chunked_and_a_lost_reply_is_read_back_not_resent() {
         r.note
     );
     assert_eq!(active_lists(&fake).len(), 1);
-    assert!(!inactive(&fake, "a@company.com"));
+    assert!(!fake.is_inactive("a@company.com"));
 }

@@ -8,9 +8,9 @@
 //! at: (row N, column HEADER)          (CSV: the row and column named in the message)
 //! ```
 
-use huntctl::sandbox::{start, SandboxConfig};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+
+use crate::support::{huntctl, SandboxOpts};
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad-inputs")
@@ -49,17 +49,12 @@ fn expected(path: &Path) -> Expected {
 
 #[test]
 fn every_bad_input_is_refused_with_its_diagnostic_and_nothing_is_sent() {
+    // The inputs are copied into the working directory (huntctl never runs in the checkout),
+    // and named there as they are in the corpus, so the snippets show the corpus names.
     let dir = tempfile::tempdir().unwrap();
-    let record = dir.path().join("record.xml");
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let mut config = SandboxConfig::embedded(dir.path().join("state.json"));
-    config.record = Some(record.clone());
-    let sandbox = rt.block_on(start(config)).unwrap();
-    let url = format!("tcp://{}", sandbox.tcp_addr().unwrap());
+    let work = dir.path();
+    let sandbox = SandboxOpts::new().in_dir(work).record().start();
+    let url = sandbox.url();
 
     let mut inputs: Vec<PathBuf> = std::fs::read_dir(corpus())
         .unwrap()
@@ -83,21 +78,15 @@ fn every_bad_input_is_refused_with_its_diagnostic_and_nothing_is_sent() {
     for input in &inputs {
         let name = input.file_name().unwrap().to_str().unwrap();
         let exp = expected(&input.with_extension("expected"));
-        let out = Command::new(env!("CARGO_BIN_EXE_huntctl"))
-            .current_dir(corpus())
-            .args(["plan", "--url", &url, name])
-            .env("BROADWORKS_USER", "admin")
-            .env("BROADWORKS_PASSWORD", "admin")
-            .env("NO_COLOR", "1")
-            .env_remove("RUST_LOG")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let flat = normalize(&stderr);
+        std::fs::copy(input, work.join(name)).unwrap();
+        let out = huntctl(work)
+            .login("admin", "admin")
+            .run(["plan", "--url", url, name]);
+        let stderr = &out.stderr;
+        let flat = normalize(stderr);
         let mut problems = Vec::new();
-        if out.status.code() != Some(1) {
-            problems.push(format!("exit {:?}, expected 1", out.status.code()));
+        if out.code != 1 {
+            problems.push(format!("exit {}, expected 1", out.code));
         }
         if !out.stdout.is_empty() {
             problems.push("printed a plan".to_string());
@@ -132,7 +121,8 @@ fn every_bad_input_is_refused_with_its_diagnostic_and_nothing_is_sent() {
             failures.push(format!("{name}: {}\n{stderr}", problems.join("; ")));
         }
     }
-    rt.block_on(sandbox.shutdown());
+    let record = sandbox.record_path().to_path_buf();
+    sandbox.stop();
     assert!(
         failures.is_empty(),
         "{} of {} bad inputs:\n{}",

@@ -7,7 +7,8 @@ use huntctl::desired::{
 use huntctl::model::{table, Agent, Department, Field, HuntGroup, Policy};
 use pretty_assertions::assert_eq;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use crate::support::huntctl;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -1367,62 +1368,63 @@ fn every_example_yaml_validates_against_the_schema() {
 // ---------------------------------------------------------------------------------------------
 // The command
 
-fn huntctl(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_huntctl"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn validate_command() {
-    let (code, out, _) = huntctl(&["validate", "examples/huntgroups"]);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let examples = root().join("examples/huntgroups");
+    let examples = examples.to_str().unwrap();
+    let minimal = root().join("examples/reference/minimal.csv");
+    let minimal = minimal.to_str().unwrap();
+    let o = huntctl(d).run(["validate", examples]);
     assert_eq!(
-        (code, out.trim()),
+        (o.code, o.stdout.trim()),
         (0, "5 hunt groups in 2 files are valid")
     );
-    let (code, out, _) = huntctl(&["validate", "examples/reference/minimal.csv"]);
-    assert_eq!((code, out.trim()), (0, "1 hunt group in 1 file is valid"));
+    let o = huntctl(d).run(["validate", minimal]);
+    assert_eq!(
+        (o.code, o.stdout.trim()),
+        (0, "1 hunt group in 1 file is valid")
+    );
 
-    let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("bad.yaml");
+    let inputs = d.join("inputs");
+    std::fs::create_dir(&inputs).unwrap();
+    let bad = inputs.join("bad.yaml");
     std::fs::write(&bad, format!("{BASE}    policy: Wieghted\n")).unwrap();
-    std::fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
+    std::fs::write(inputs.join("notes.txt"), "ignored").unwrap();
     let bad_s = bad.to_str().unwrap();
-    let (code, out, err) = huntctl(&["validate", dir.path().to_str().unwrap()]);
-    assert_eq!(code, 1, "{out}{err}");
+    let o = huntctl(d).run(["validate", inputs.to_str().unwrap()]);
+    let err = &o.stderr;
+    assert_eq!(o.code, 1, "{}{err}", o.stdout);
     assert!(err.contains("unknown policy \"Wieghted\""), "{err}");
     assert!(err.contains(&format!("{bad_s}:7:13")), "{err}");
     assert!(err.contains("1 error: desired state is not valid"), "{err}");
 
-    let (code, out, _) = huntctl(&["validate", "--format", "json", bad_s]);
-    assert_eq!(code, 1);
-    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let o = huntctl(d).run(["validate", "--format", "json", bad_s]);
+    assert_eq!(o.code, 1);
+    let j: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
     assert_eq!(j["diagnostics"][0]["file"], bad_s);
     assert_eq!(j["diagnostics"][0]["line"], 7);
 
-    let (code, out, _) = huntctl(&["validate", "--format", "json", "examples/huntgroups"]);
-    assert_eq!(code, 0);
-    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let o = huntctl(d).run(["validate", "--format", "json", examples]);
+    assert_eq!(o.code, 0);
+    let j: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
     assert_eq!(
         (j["valid"].as_bool(), j["huntGroups"].as_u64()),
         (Some(true), Some(5))
     );
 
-    let (code, _, err) = huntctl(&["validate", "does/not/exist.yaml"]);
-    assert_eq!(code, 1);
-    assert!(err.contains("no such file or directory"), "{err}");
+    let o = huntctl(d).run(["validate", "does/not/exist.yaml"]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("no such file or directory"),
+        "{}",
+        o.stderr
+    );
 
-    let (code, out, _) = huntctl(&["validate", "--help"]);
-    assert_eq!(code, 0);
-    assert!(out.contains("--format"), "{out}");
+    let o = huntctl(d).run(["validate", "--help"]);
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains("--format"), "{}", o.stdout);
 }
 
 #[test]

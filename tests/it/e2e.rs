@@ -10,14 +10,12 @@ use huntctl::sandbox::state::{
 };
 use serde_json::Value;
 use std::path::Path;
-use std::time::Duration;
 
 // ---------------------------------------------------------------------------------------------
 // Harness
 // ---------------------------------------------------------------------------------------------
 
-use crate::support::sandbox_harness;
-use sandbox_harness::{find_hg, huntctl_in, Sb, Via, BOTH};
+use crate::support::{find_hg, huntctl, Sandbox, SandboxOpts, BOTH};
 
 fn hunt_group_count(state: &SandboxState) -> usize {
     state
@@ -40,7 +38,7 @@ fn json(s: &str) -> Value {
     serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}):\n{s}"))
 }
 
-fn plan_json(sb: &Sb, args: &[&str]) -> Value {
+fn plan_json(sb: &Sandbox, args: &[&str]) -> Value {
     let mut a = args.to_vec();
     a.extend(["--format", "json"]);
     let out = sb.plan(&a);
@@ -79,7 +77,7 @@ fn summary(plan: &Value) -> (u64, u64, u64) {
 }
 
 /// Asserts a plan with no changes, in text and with `--detailed-exitcode`.
-fn assert_converged(sb: &Sb, files: &[&str]) {
+fn assert_converged(sb: &Sandbox, files: &[&str]) {
     let mut a = files.to_vec();
     a.push("--detailed-exitcode");
     let out = sb.plan(&a);
@@ -299,10 +297,10 @@ const SALES_HEAD: &str =
 fn readme_demo_embedded_sandbox_plan_apply_converge() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("sandbox.json");
-    let env = [("HUNTCTL_SANDBOX_STATE", state.to_str().unwrap())];
     let run = |args: &[&str]| {
-        let a: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        huntctl_in(dir.path(), &a, &env)
+        huntctl(dir.path())
+            .env("HUNTCTL_SANDBOX_STATE", &state)
+            .run(args)
     };
     let ex = examples();
 
@@ -358,7 +356,11 @@ fn readme_demo_embedded_sandbox_plan_apply_converge() {
 #[test]
 fn plan_update_of_each_field_kind_then_apply_converges() {
     for via in BOTH {
-        let sb = Sb::new(&field_seed(), via);
+        let sb = SandboxOpts::new()
+            .seed(&field_seed())
+            .via(via)
+            .record()
+            .start();
         let f = sb.file(
             "e2e.yaml",
             &format!(
@@ -486,7 +488,11 @@ fn plan_update_of_each_field_kind_then_apply_converges() {
 fn no_op_after_defaults_equal_phone_forms_and_password_never_compared() {
     for via in BOTH {
         for number in ["+1-2025550110", "+12025550110", "2025550110"] {
-            let sb = Sb::new(&field_seed(), via);
+            let sb = SandboxOpts::new()
+                .seed(&field_seed())
+                .via(via)
+                .record()
+                .start();
             let f = sb.file(
                 "same.yaml",
                 &format!(
@@ -523,7 +529,7 @@ fn no_op_after_defaults_equal_phone_forms_and_password_never_compared() {
 
 #[test]
 fn password_is_sent_on_create_and_shown_as_sensitive() {
-    let sb = Sb::new(&reference_seed(), Via::Tcp);
+    let sb = SandboxOpts::new().seed(&reference_seed()).record().start();
     let f = sb.file(
         "pw.yaml",
         &format!(
@@ -569,7 +575,11 @@ fn password_is_sent_on_create_and_shown_as_sensitive() {
 #[test]
 fn weights_are_compared_and_applied_when_weighted() {
     for via in BOTH {
-        let sb = Sb::new(&reference_seed(), via);
+        let sb = SandboxOpts::new()
+            .seed(&reference_seed())
+            .via(via)
+            .record()
+            .start();
         let yaml = |a: u8, b: u8| {
             format!(
                 "{SALES_HEAD}  - serviceUserId: w-hunt@company.com
@@ -620,7 +630,11 @@ fn weights_are_compared_and_applied_when_weighted() {
 #[test]
 fn agent_reorder_add_and_remove() {
     for via in BOTH {
-        let sb = Sb::new(&field_seed(), via);
+        let sb = SandboxOpts::new()
+            .seed(&field_seed())
+            .via(via)
+            .record()
+            .start();
         let f = sb.file(
             "r.yaml",
             &format!(
@@ -662,7 +676,11 @@ fn agent_reorder_add_and_remove() {
 #[test]
 fn prune_off_lists_unmanaged_prune_on_deletes() {
     for via in BOTH {
-        let sb = Sb::new(&seed_state(), via);
+        let sb = SandboxOpts::new()
+            .seed(&seed_state())
+            .via(via)
+            .record()
+            .start();
         let ex = examples();
         let off = sb.plan(&[&ex]);
         assert!(
@@ -700,7 +718,11 @@ fn prune_off_lists_unmanaged_prune_on_deletes() {
 #[test]
 fn target_and_exclude_select_hunt_groups() {
     for via in BOTH {
-        let sb = Sb::new(&seed_state(), via);
+        let sb = SandboxOpts::new()
+            .seed(&seed_state())
+            .via(via)
+            .record()
+            .start();
         let ex = examples();
         let t = plan_json(&sb, &[&ex, "--target", "sales-*"]);
         assert_eq!(summary(&t), (1, 1, 0));
@@ -744,7 +766,7 @@ fn target_and_exclude_select_hunt_groups() {
 
 #[test]
 fn detailed_exitcode_and_errors() {
-    let sb = Sb::new(&seed_state(), Via::Tcp);
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
     let ex = examples();
     assert_eq!(sb.plan(&[&ex]).code, 0);
     assert_eq!(sb.plan(&[&ex, "--detailed-exitcode"]).code, 2);
@@ -755,19 +777,15 @@ fn detailed_exitcode_and_errors() {
             .code,
         1
     );
-    let wrong = huntctl_in(
-        &sb.path(""),
-        &[
-            "plan".into(),
-            "--url".into(),
-            sb.url(),
-            "--user".into(),
-            "admin".into(),
-            ex.clone(),
-            "--detailed-exitcode".into(),
-        ],
-        &[("BROADWORKS_PASSWORD", "wrong")],
-    );
+    let wrong = huntctl(sb.dir()).env("BROADWORKS_PASSWORD", "wrong").run([
+        "plan",
+        "--url",
+        sb.url(),
+        "--user",
+        "admin",
+        &ex,
+        "--detailed-exitcode",
+    ]);
     assert_eq!(wrong.code, 1, "{}", wrong.all());
     assert!(!wrong.all().contains("wrong\n"));
 }
@@ -775,7 +793,11 @@ fn detailed_exitcode_and_errors() {
 #[test]
 fn saved_plan_applies_then_converges() {
     for via in BOTH {
-        let sb = Sb::new(&seed_state(), via);
+        let sb = SandboxOpts::new()
+            .seed(&seed_state())
+            .via(via)
+            .record()
+            .start();
         let ex = examples();
         let saved = sb.path("plan.json");
         let p = sb.plan(&[&ex, "--out", saved.to_str().unwrap()]);
@@ -793,7 +815,11 @@ fn saved_plan_applies_then_converges() {
 #[test]
 fn stale_saved_plan_is_refused() {
     for via in BOTH {
-        let sb = Sb::new(&seed_state(), via);
+        let sb = SandboxOpts::new()
+            .seed(&seed_state())
+            .via(via)
+            .record()
+            .start();
         let ex = examples();
         let saved = sb.path("plan.json");
         assert_eq!(sb.plan(&[&ex, "--out", saved.to_str().unwrap()]).code, 0);
@@ -869,7 +895,11 @@ const EVERY_FIELD: &str = "  - serviceUserId: every-hunt@company.com
 #[test]
 fn create_update_delete_every_field_kind() {
     for via in BOTH {
-        let sb = Sb::new(&reference_seed(), via);
+        let sb = SandboxOpts::new()
+            .seed(&reference_seed())
+            .via(via)
+            .record()
+            .start();
         let f = sb.file("every.yaml", &format!("{SALES_HEAD}{EVERY_FIELD}"));
         let f = f.to_str().unwrap();
         let a = sb.apply(&[f, "--auto-approve"]);
@@ -1029,7 +1059,11 @@ fn create_update_delete_every_field_kind() {
 fn reference_csv_examples_end_to_end() {
     for via in BOTH {
         for name in ["minimal.csv", "full.csv"] {
-            let sb = Sb::new(&reference_seed(), via);
+            let sb = SandboxOpts::new()
+                .seed(&reference_seed())
+                .via(via)
+                .record()
+                .start();
             let f = reference(name);
             let a = sb.apply(&[&f, "--auto-approve"]);
             assert_eq!(a.code, 0, "{via:?} {name}: {}", a.all());
@@ -1063,7 +1097,11 @@ fn reference_csv_examples_end_to_end() {
 #[test]
 fn apply_twice_sends_no_write_the_second_time() {
     for via in BOTH {
-        let sb = Sb::new(&seed_state(), via);
+        let sb = SandboxOpts::new()
+            .seed(&seed_state())
+            .via(via)
+            .record()
+            .start();
         let ex = examples();
         let a = sb.apply(&[&ex, "--auto-approve"]);
         assert_eq!(a.code, 0, "{}", a.all());
@@ -1088,7 +1126,11 @@ fn apply_twice_sends_no_write_the_second_time() {
 #[test]
 fn mixed_batch_failures_do_not_stop_the_others() {
     for via in BOTH {
-        let sb = Sb::new(&reference_seed(), via);
+        let sb = SandboxOpts::new()
+            .seed(&reference_seed())
+            .via(via)
+            .record()
+            .start();
         let f = sb.file(
             "mixed.yaml",
             &format!(
@@ -1145,7 +1187,7 @@ fn mixed_batch_failures_do_not_stop_the_others() {
 
 #[test]
 fn json_report_keys_and_text_snapshot() {
-    let sb = Sb::new(&seed_state(), Via::Tcp);
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
     let ex = examples();
     let report = sb.path("report.json");
     let a = sb.apply(&[
@@ -1203,7 +1245,7 @@ fn json_report_keys_and_text_snapshot() {
     snapshot("e2e-apply-report.json", &mask(&a.stdout));
 
     // Text output of a fresh apply, durations masked.
-    let sb = Sb::new(&seed_state(), Via::Tcp);
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
     let t = sb.apply(&[&ex, "--auto-approve"]);
     assert_eq!(t.code, 0);
     let mut lines: Vec<&str> = t.stdout.lines().collect();
@@ -1222,7 +1264,7 @@ fn json_report_keys_and_text_snapshot() {
 
 #[test]
 fn non_tty_without_auto_approve_refuses() {
-    let sb = Sb::new(&seed_state(), Via::Tcp);
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
     let ex = examples();
     let a = sb.apply(&[&ex]);
     assert_eq!(a.code, 1, "{}", a.all());
@@ -1234,7 +1276,7 @@ fn non_tty_without_auto_approve_refuses() {
 
 #[test]
 fn delete_threshold_refuses_unless_forced() {
-    let sb = Sb::new(&many_seed(10), Via::Tcp);
+    let sb = SandboxOpts::new().seed(&many_seed(10)).record().start();
     // Keep 6 of 10: deleting 4 is 40% > 30%.
     let f = sb.file("six.yaml", &many_yaml(0..6));
     let f = f.to_str().unwrap();
@@ -1255,7 +1297,7 @@ fn delete_threshold_refuses_unless_forced() {
     assert_eq!(b.code, 0, "3 of 10 is not more than 30%: {}", b.all());
     assert_eq!(hunt_group_count(&sb.state()), 7);
     // ... and so does --force (7 existing: fewer than 10, so also allowed; use a fresh one).
-    let sb = Sb::new(&many_seed(12), Via::Tcp);
+    let sb = SandboxOpts::new().seed(&many_seed(12)).record().start();
     let two = sb.file("two.yaml", &many_yaml(0..2));
     let two = two.to_str().unwrap();
     assert_eq!(sb.apply(&[two, "--auto-approve", "--prune"]).code, 1);
@@ -1265,7 +1307,7 @@ fn delete_threshold_refuses_unless_forced() {
         0
     );
     assert_eq!(hunt_group_count(&sb.state()), 2);
-    let sb = Sb::new(&many_seed(12), Via::Tcp);
+    let sb = SandboxOpts::new().seed(&many_seed(12)).record().start();
     let f = sb.file("two.yaml", &many_yaml(0..2));
     let c = sb.apply(&[f.to_str().unwrap(), "--auto-approve", "--prune", "--force"]);
     assert_eq!(c.code, 0, "{}", c.all());
@@ -1274,7 +1316,7 @@ fn delete_threshold_refuses_unless_forced() {
 }
 
 /// Checks a report against the server state: every success is really there.
-fn assert_report_matches_state(sb: &Sb, report: &Value) {
+fn assert_report_matches_state(sb: &Sandbox, report: &Value) {
     let st = sb.state();
     for e in report["results"].as_array().unwrap() {
         let id = e["data"]["serviceUserId"].as_str().unwrap();
@@ -1297,7 +1339,12 @@ fn connection_dropped_mid_batch_reports_truth_and_second_apply_converges() {
     // Reads: 2 GetInstanceList + 3 GetInstance = 5 commands; the writes start at 6.
     for fault in ["close-after=6", "drop-before=6", "close-after=8"] {
         for via in BOTH {
-            let sb = Sb::with(&seed_state(), via, &[fault], Duration::ZERO);
+            let sb = SandboxOpts::new()
+                .seed(&seed_state())
+                .via(via)
+                .faults(&[fault])
+                .record()
+                .start();
             let ex = examples();
             let report = sb.path("report.json");
             let a = sb.apply(&[
@@ -1340,7 +1387,7 @@ fn connection_dropped_mid_batch_reports_truth_and_second_apply_converges() {
 
 #[test]
 fn record_of_a_full_scenario_validates_against_the_schema() {
-    let sb = Sb::new(&seed_state(), Via::Tcp);
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
     let ex = examples();
     let extra = sb.file("every.yaml", &format!("{SALES_HEAD}{EVERY_FIELD}"));
     let dir = sb.path("desired");
@@ -1376,7 +1423,7 @@ fn record_of_a_full_scenario_validates_against_the_schema() {
     ] {
         assert!(w.contains(&k), "{k} not recorded: {w:?}");
     }
-    ocip_schema::assert_valid_file(&sb.path("record.xml"));
+    ocip_schema::assert_valid_file(sb.record_path());
 }
 
 /// A stored optional text as `Option<&str>` (absent and unmanaged alike are `None`).
@@ -1450,7 +1497,7 @@ huntGroups:
     }
 
     impl Client {
-        fn new(sb: &Sb) -> Client {
+        fn new(sb: &Sandbox) -> Client {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -1492,7 +1539,7 @@ huntGroups:
         }
     }
 
-    fn load(sb: &Sb, name: &str, yaml: &str) -> Vec<HuntGroup> {
+    fn load(sb: &Sandbox, name: &str, yaml: &str) -> Vec<HuntGroup> {
         let f = sb.file(name, yaml);
         huntctl::api::load_paths(&[f]).unwrap().hunt_groups
     }
@@ -1501,7 +1548,7 @@ huntGroups:
         record.matches(&format!("\"{kind}\"")).count()
     }
 
-    fn is_active(sb: &Sb, id: &str) -> bool {
+    fn is_active(sb: &Sandbox, id: &str) -> bool {
         sb.hg(id)
             .unwrap_or_else(|| panic!("{id} missing"))
             .is_active
@@ -1514,7 +1561,11 @@ huntGroups:
     #[test]
     fn deactivate_plan_apply_converge_and_undo() {
         for via in BOTH {
-            let sb = Sb::new(&seed_state(), via);
+            let sb = SandboxOpts::new()
+                .seed(&seed_state())
+                .via(via)
+                .record()
+                .start();
             let c = Client::new(&sb);
             let id = "sales-vip-hunt@company.com";
             let mut desired = load(&sb, "vip.yaml", VIP);
@@ -1545,8 +1596,8 @@ huntGroups:
             assert!(is_active(&sb, id));
             assert_eq!(count(&sb.record(), ACTIVE_LIST), 2);
             drop(c);
-            let rec = sb.path("record.xml");
-            ocip_schema::assert_valid_file(&rec);
+            let rec = sb.record_path();
+            ocip_schema::assert_valid_file(rec);
         }
     }
 
@@ -1561,7 +1612,7 @@ huntGroups:
             .unwrap()
             .hunt_group
             .is_active = false;
-        let sb = Sb::new(&seed, Via::Tcp);
+        let sb = SandboxOpts::new().seed(&seed).record().start();
         let c = Client::new(&sb);
         let desired: Vec<HuntGroup> = load(&sb, "several.yaml", SEVERAL)
             .into_iter()
@@ -1613,7 +1664,11 @@ huntGroups:
     #[test]
     fn is_active_and_department_from_yaml_apply_export_and_plan_the_export_with_no_changes() {
         for via in BOTH {
-            let sb = Sb::new(&seed_state(), via);
+            let sb = SandboxOpts::new()
+                .seed(&seed_state())
+                .via(via)
+                .record()
+                .start();
             let f = sb.file("hg.yaml", FILE_FIELDS);
             let f = f.to_str().unwrap();
             let p = sb.plan(&[f]);
@@ -1652,13 +1707,13 @@ huntGroups:
             assert_eq!(exported.matches("isActive: false").count(), 2, "{exported}");
             assert!(exported.contains("enterprise: true"), "{exported}");
             assert_converged(&sb, &[e.to_str().unwrap()]);
-            ocip_schema::assert_valid_file(&sb.path("record.xml"));
+            ocip_schema::assert_valid_file(sb.record_path());
         }
     }
 
     #[test]
     fn an_unknown_department_in_a_file_is_refused_at_its_line_and_column() {
-        let sb = Sb::new(&seed_state(), Via::Tcp);
+        let sb = SandboxOpts::new().seed(&seed_state()).record().start();
         let yaml = FILE_FIELDS.replace("department: Sales", "department: Marketing");
         let f = sb.file("hg.yaml", &yaml);
         let f = f.to_str().unwrap();
@@ -1693,7 +1748,7 @@ huntGroups:
             .find(|h| h.service_user_id == "sales-vip-hunt@company.com")
             .unwrap();
         vip.is_active = false;
-        let sb = Sb::new(&seed, Via::Tcp);
+        let sb = SandboxOpts::new().seed(&seed).record().start();
         let f = sb.file("vip.yaml", VIP);
         let f = f.to_str().unwrap();
         let p = sb.plan(&[f]);
@@ -1713,7 +1768,7 @@ huntGroups:
 
     #[test]
     fn creates_and_updates_of_two_groups_take_one_active_list_command_per_group() {
-        let sb = Sb::new(&seed_state(), Via::Tcp);
+        let sb = SandboxOpts::new().seed(&seed_state()).record().start();
         let c = Client::new(&sb);
         let desired: Vec<HuntGroup> = load(&sb, "several.yaml", SEVERAL)
             .into_iter()
@@ -1750,12 +1805,11 @@ huntGroups:
 
     #[test]
     fn a_hunt_group_the_server_refuses_does_not_fail_the_others_of_its_batch() {
-        let sb = Sb::with(
-            &seed_state(),
-            Via::Tcp,
-            &["write-error=sales-hunt@*:4008"],
-            Duration::ZERO,
-        );
+        let sb = SandboxOpts::new()
+            .seed(&seed_state())
+            .faults(&["write-error=sales-hunt@*:4008"])
+            .record()
+            .start();
         let c = Client::new(&sb);
         let desired: Vec<HuntGroup> = load(&sb, "several.yaml", SEVERAL)
             .into_iter()
@@ -1803,7 +1857,7 @@ huntGroups:
         let mut seed = seed_state();
         // SupportGroup without departments.
         seed.service_providers[0].groups[1].departments.clear();
-        let sb = Sb::new(&seed, Via::Tcp);
+        let sb = SandboxOpts::new().seed(&seed).record().start();
         let c = Client::new(&sb);
         let base = load(&sb, "several.yaml", SEVERAL);
         let pick = |id: &str| {
@@ -1918,7 +1972,11 @@ const DEPT_YAML: &str = "  - serviceUserId: dept-hunt@company.com
 #[test]
 fn department_and_is_active_round_trip_through_apply_plan_export_csv_and_yaml() {
     for via in BOTH {
-        let sb = Sb::new(&seed_state(), via);
+        let sb = SandboxOpts::new()
+            .seed(&seed_state())
+            .via(via)
+            .record()
+            .start();
         let f = sb.file("dept.yaml", &format!("{SALES_HEAD}{DEPT_YAML}"));
         let f = f.to_str().unwrap();
         let p = sb.plan(&[f]);
@@ -1990,6 +2048,6 @@ fn department_and_is_active_round_trip_through_apply_plan_export_csv_and_yaml() 
             assert!(text.contains("isActive"), "{via:?} {out}: {text}");
             assert_converged(&sb, &[path]);
         }
-        ocip_schema::assert_valid_file(&sb.path("record.xml"));
+        ocip_schema::assert_valid_file(sb.record_path());
     }
 }

@@ -4,14 +4,15 @@
 //! (8 concurrent huntctl processes, 1,000 hunt groups).
 
 use huntctl::sandbox::state::{self, SandboxState};
-use huntctl::sandbox::{start, FaultRule, SandboxConfig, SandboxHandle};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
+
+use crate::support::run::Huntctl;
+use crate::support::{huntctl, Out, Sandbox, SandboxOpts};
 
 /// The BroadWorks administrator password: distinctive so that any leak is found.
 const BW_PASSWORD: &str = "Bw-Adm1n&9f3e7c51<LEAKCHECK";
@@ -23,131 +24,21 @@ const PASSWORD_CORES: [&str; 2] = ["9f3e7c51", "4d1c8a77"];
 // ------------------------------------------------------------------------------------------
 // helpers
 
-/// One run of the binary.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn all(&self) -> String {
-        format!("{}\n{}", self.stdout, self.stderr)
-    }
-}
-
-fn huntctl_env(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_huntctl"));
-    cmd.args(args)
-        .env("BROADWORKS_USER", "admin")
-        .env("BROADWORKS_PASSWORD", BW_PASSWORD)
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_LOG")
-        .env_remove("BROADWORKS_URL")
-        .stdin(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn huntctl(args: &[&str]) -> Run {
-    huntctl_env(args, &[])
+/// The binary in `dir` (a temp dir), logging in as the sandboxes of this module expect.
+fn as_admin(dir: &Path) -> Huntctl {
+    huntctl(dir).login("admin", BW_PASSWORD)
 }
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/huntgroups")
 }
 
-/// A sandbox in this process (on its own runtime), with a record file.
-struct Sandbox {
-    rt: tokio::runtime::Runtime,
-    handle: Option<SandboxHandle>,
-    state: PathBuf,
-    record: PathBuf,
-    url: String,
-    tls_url: Option<String>,
-    cert: Option<String>,
-}
-
-impl Sandbox {
-    fn start(dir: &Path, faults: &[&str]) -> Sandbox {
-        Sandbox::start_with(dir, faults, false, None)
-    }
-
-    fn start_with(dir: &Path, faults: &[&str], tls: bool, seed: Option<PathBuf>) -> Sandbox {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let mut s = Sandbox {
-            rt,
-            handle: None,
-            state: dir.join("sandbox-state.json"),
-            record: dir.join("sandbox-record.xml"),
-            url: String::new(),
-            tls_url: None,
-            cert: None,
-        };
-        s.launch(faults, tls, seed);
-        s
-    }
-
-    fn launch(&mut self, faults: &[&str], tls: bool, seed: Option<PathBuf>) {
-        let mut c = SandboxConfig::embedded(self.state.clone());
-        c.password = BW_PASSWORD.into();
-        c.record = Some(self.record.clone());
-        c.seed = seed;
-        c.faults = faults
-            .iter()
-            .map(|f| FaultRule::parse(f).unwrap())
-            .collect();
-        if tls {
-            c.tls_listen = Some(([127, 0, 0, 1], 0).into());
-        }
-        let h = self.rt.block_on(start(c)).unwrap();
-        self.url = format!("tcp://{}", h.tcp_addr().unwrap());
-        self.tls_url = h.tls_addr().map(|a| format!("tls://{a}"));
-        self.cert = h.cert_pem();
-        self.handle = Some(h);
-    }
-
-    /// Stops the sandbox and starts it again on the same state file, with other fault rules.
-    fn restart(&mut self, faults: &[&str]) {
-        if let Some(h) = self.handle.take() {
-            self.rt.block_on(h.shutdown());
-        }
-        self.launch(faults, false, None);
-    }
-
-    fn state(&self) -> SandboxState {
-        state::load(&self.state).unwrap()
-    }
-
-    fn record_len(&self) -> usize {
-        std::fs::read(&self.record).map(|b| b.len()).unwrap_or(0)
-    }
-
-    /// Everything recorded since byte `from`.
-    fn record_since(&self, from: usize) -> String {
-        let b = std::fs::read(&self.record).unwrap_or_default();
-        String::from_utf8_lossy(b.get(from..).unwrap_or_default()).into_owned()
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            self.rt.block_on(h.shutdown());
-        }
-    }
+/// A sandbox in `dir` that takes [`BW_PASSWORD`] and records what it receives.
+fn sandbox(dir: &Path) -> SandboxOpts {
+    SandboxOpts::new()
+        .in_dir(dir)
+        .password(BW_PASSWORD)
+        .record()
 }
 
 const WRITE_TYPES: [&str; 4] = [
@@ -253,9 +144,9 @@ fn line_of<'a>(stdout: &'a str, id: &str) -> &'a str {
 /// and then a plan shows no changes (exit 0 with --detailed-exitcode).
 fn assert_converges(sb: &Sandbox, paths: &[&str], may_write: &[String]) {
     let from = sb.record_len();
-    let mut args = vec!["apply", "--url", &sb.url, "--auto-approve"];
+    let mut args = vec!["apply", "--url", sb.url(), "--auto-approve"];
     args.extend_from_slice(paths);
-    let r = huntctl(&args);
+    let r = as_admin(sb.dir()).run(&args);
     assert_eq!(r.code, 0, "second apply: {r:?}");
     assert!(
         r.stdout.contains(" 0 failed.") || r.stdout.contains("No changes."),
@@ -270,9 +161,9 @@ fn assert_converges(sb: &Sandbox, paths: &[&str], may_write: &[String]) {
             "the second apply wrote {id}, which the first one had already done"
         );
     }
-    let mut args = vec!["plan", "--url", &sb.url, "--detailed-exitcode"];
+    let mut args = vec!["plan", "--url", sb.url(), "--detailed-exitcode"];
     args.extend_from_slice(paths);
-    let r = huntctl(&args);
+    let r = as_admin(sb.dir()).run(&args);
     assert_eq!(r.code, 0, "plan after the second apply: {r:?}");
     assert!(r.stdout.contains("No changes."), "{}", r.stdout);
 }
@@ -296,7 +187,7 @@ fn connection_refused_sends_nothing_and_says_so() {
     let port = free_port();
     let url = format!("tcp://127.0.0.1:{port}");
     let report = dir.path().join("report.json");
-    let r = huntctl(&[
+    let r = as_admin(dir.path()).run([
         "apply",
         "--url",
         &url,
@@ -318,7 +209,7 @@ fn connection_refused_sends_nothing_and_says_so() {
         "no report for an apply that never started"
     );
     // Plan fails the same way, with the same exit code.
-    let r = huntctl(&["plan", "--url", &url, "--format", "json", creates]);
+    let r = as_admin(dir.path()).run(["plan", "--url", &url, "--format", "json", creates]);
     assert_eq!(r.code, 1);
     assert!(
         r.stdout.trim().is_empty(),
@@ -327,7 +218,7 @@ fn connection_refused_sends_nothing_and_says_so() {
     );
     assert!(r.stderr.contains("cannot connect"), "{}", r.stderr);
 
-    let sb = Sandbox::start(dir.path(), &[]);
+    let sb = sandbox(dir.path()).start();
     let before = hunt_groups(&sb.state(), "SalesGroup").len();
     assert_converges(&sb, &[creates], &(1..=20).map(fault_id).collect::<Vec<_>>());
     assert_eq!(hunt_groups(&sb.state(), "SalesGroup").len(), before + 20);
@@ -338,9 +229,9 @@ fn untrusted_tls_certificate_is_refused_before_login() {
     let dir = tempfile::tempdir().unwrap();
     let creates = write_creates(dir.path());
     let creates = creates.to_str().unwrap();
-    let sb = Sandbox::start_with(dir.path(), &[], true, None);
-    let tls = sb.tls_url.clone().unwrap();
-    let r = huntctl(&["apply", "--url", &tls, "--auto-approve", creates]);
+    let sb = sandbox(dir.path()).tls().start();
+    let tls = sb.tls_url();
+    let r = as_admin(dir.path()).run(["apply", "--url", &tls, "--auto-approve", creates]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(
         r.stderr.contains(&format!("cannot connect to {tls}")),
@@ -358,8 +249,8 @@ fn untrusted_tls_certificate_is_refused_before_login() {
 
     // Trusting the sandbox's certificate makes the same apply work (over TLS).
     let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, sb.cert.clone().unwrap()).unwrap();
-    let r = huntctl(&[
+    std::fs::write(&ca, sb.cert_pem()).unwrap();
+    let r = as_admin(dir.path()).run([
         "apply",
         "--url",
         &tls,
@@ -383,21 +274,20 @@ fn rejected_login_sends_no_hunt_group_command() {
     let dir = tempfile::tempdir().unwrap();
     let creates = write_creates(dir.path());
     let creates = creates.to_str().unwrap();
-    let sb = Sandbox::start(dir.path(), &[]);
+    let sb = sandbox(dir.path()).start();
     let seed = sb.state();
     let report = dir.path().join("report.json");
-    let r = huntctl_env(
-        &[
+    let r = as_admin(dir.path())
+        .env("BROADWORKS_PASSWORD", "not-the-password")
+        .run([
             "apply",
             "--url",
-            &sb.url,
+            sb.url(),
             "--auto-approve",
             "--report",
             report.to_str().unwrap(),
             creates,
-        ],
-        &[("BROADWORKS_PASSWORD", "not-the-password")],
-    );
+        ]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(
         r.stderr.contains("login as \"admin\" failed"),
@@ -445,7 +335,7 @@ fn connection_closed_before_any_reply() {
         }
         n
     });
-    let r = huntctl(&[
+    let r = as_admin(dir.path()).run([
         "apply",
         "--url",
         &url,
@@ -464,7 +354,7 @@ fn connection_closed_before_any_reply() {
     assert!(accepted.join().unwrap() >= 1, "the client did connect");
 
     // The sandbox (never reached) converges in one apply.
-    let sb = Sandbox::start(dir.path(), &[]);
+    let sb = sandbox(dir.path()).start();
     assert_converges(&sb, &[creates], &(1..=20).map(fault_id).collect::<Vec<_>>());
 }
 
@@ -474,14 +364,14 @@ fn connection_closed_before_any_reply() {
 
 /// Runs the 20-create apply against a sandbox with `fault`; returns the sandbox, the run,
 /// the JSON report, the record of this run, and the desired-state path.
-fn faulty_apply(dir: &Path, fault: &str, extra: &[&str]) -> (Sandbox, Run, Value, String, String) {
+fn faulty_apply(dir: &Path, fault: &str, extra: &[&str]) -> (Sandbox, Out, Value, String, String) {
     let creates = write_creates(dir).to_str().unwrap().to_string();
-    let sb = Sandbox::start(dir, &[fault]);
+    let sb = sandbox(dir).faults(&[fault]).start();
     let report = dir.join("report.json");
     let mut args = vec![
         "apply",
         "--url",
-        &sb.url,
+        sb.url(),
         "--auto-approve",
         "--parallelism",
         "1",
@@ -490,7 +380,7 @@ fn faulty_apply(dir: &Path, fault: &str, extra: &[&str]) -> (Sandbox, Run, Value
     ];
     args.extend_from_slice(extra);
     args.push(&creates);
-    let r = huntctl(&args);
+    let r = as_admin(dir).run(&args);
     let rec = sb.record_since(0);
     assert_no_write_twice(&rec);
     let rep = report_json(&report);
@@ -679,12 +569,12 @@ fn error_response_for_some_commands_of_a_batch() {
         "write-error=fault-0[3-5]@*:4500",
         "write-error=support-hunt@*:4500",
     ];
-    let mut sb = Sandbox::start(dir.path(), &faults);
+    let mut sb = sandbox(dir.path()).faults(&faults).start();
     let report = dir.path().join("report.json");
-    let r = huntctl(&[
+    let r = as_admin(dir.path()).run([
         "apply",
         "--url",
-        &sb.url,
+        sb.url(),
         "--auto-approve",
         "--report",
         report.to_str().unwrap(),
@@ -762,54 +652,6 @@ fn error_response_for_some_commands_of_a_batch() {
 // ------------------------------------------------------------------------------------------
 // the sandbox restarted (killed) between plan --out and apply --plan
 
-struct ChildSandbox {
-    child: Child,
-    url: String,
-}
-
-impl ChildSandbox {
-    fn spawn(dir: &Path, port: u16, reset: bool) -> ChildSandbox {
-        let state = dir.join("child-state.json");
-        let record = dir.join("child-record.xml");
-        let listen = format!("127.0.0.1:{port}");
-        let mut args = vec![
-            "sandbox",
-            "--listen",
-            &listen,
-            "--state",
-            state.to_str().unwrap(),
-            "--record",
-            record.to_str().unwrap(),
-        ];
-        if reset {
-            args.push("--reset");
-        }
-        let mut child = Command::new(env!("CARGO_BIN_EXE_huntctl"))
-            .args(&args)
-            .args(["--password", BW_PASSWORD])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .stdin(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let first = lines.next().unwrap().unwrap();
-        assert!(first.contains("listening on tcp://"), "{first}");
-        // Keep draining stdout in the background so the child never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        ChildSandbox {
-            child,
-            url: format!("tcp://{listen}"),
-        }
-    }
-
-    /// Like a crash: SIGKILL, no shutdown.
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
 #[test]
 fn sandbox_restarted_between_plan_and_apply() {
     let dir = tempfile::tempdir().unwrap();
@@ -818,13 +660,20 @@ fn sandbox_restarted_between_plan_and_apply() {
     let creates = creates.to_str().unwrap();
     let ex = examples();
     let ex = ex.to_str().unwrap();
+    // `huntctl sandbox` as a child process, always on the same port and state file.
     let port = free_port();
-    let sb = ChildSandbox::spawn(d, port, true);
+    let spawn = |reset: bool| {
+        let opts = sandbox(d).port(port);
+        let opts = if reset { opts.reset() } else { opts };
+        opts.spawn()
+    };
+    let sb = spawn(true);
+    let rec_path = sb.record_path().to_path_buf();
     let plan = d.join("plan.json");
-    let r = huntctl(&[
+    let r = as_admin(d).run([
         "plan",
         "--url",
-        &sb.url,
+        sb.url(),
         "--out",
         plan.to_str().unwrap(),
         creates,
@@ -840,14 +689,13 @@ fn sandbox_restarted_between_plan_and_apply() {
     sb.kill();
 
     // Restarted on the same state: the saved plan is still current and applies.
-    let sb = ChildSandbox::spawn(d, port, false);
-    let rec_path = d.join("child-record.xml");
+    let sb = spawn(false);
     let from = std::fs::read(&rec_path).unwrap().len();
     let report = d.join("report.json");
-    let r = huntctl(&[
+    let r = as_admin(d).run([
         "apply",
         "--url",
-        &sb.url,
+        sb.url(),
         "--plan",
         plan.to_str().unwrap(),
         "--auto-approve",
@@ -867,10 +715,10 @@ fn sandbox_restarted_between_plan_and_apply() {
 
     // A plan made now, then a crash and a restart from the seed (--reset): the server state
     // moved under the plan, which is refused, and nothing is written.
-    let r = huntctl(&[
+    let r = as_admin(d).run([
         "plan",
         "--url",
-        &sb.url,
+        sb.url(),
         "--out",
         plan.to_str().unwrap(),
         "--prune",
@@ -879,12 +727,12 @@ fn sandbox_restarted_between_plan_and_apply() {
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.contains("to delete"), "{}", r.stdout);
     sb.kill();
-    let sb = ChildSandbox::spawn(d, port, true);
+    let sb = spawn(true);
     let from = std::fs::read(&rec_path).unwrap().len();
-    let r = huntctl(&[
+    let r = as_admin(d).run([
         "apply",
         "--url",
-        &sb.url,
+        sb.url(),
         "--plan",
         plan.to_str().unwrap(),
         "--auto-approve",
@@ -897,13 +745,20 @@ fn sandbox_restarted_between_plan_and_apply() {
         writes(&rec).is_empty(),
         "a stale plan writes nothing: {rec}"
     );
-    let st = state::load(&d.join("child-state.json")).unwrap();
+    let st = state::load(sb.state_path()).unwrap();
     assert_eq!(st, huntctl::sandbox::seed::seed_state());
 
     // Re-planning from the files converges.
-    let r = huntctl(&["apply", "--url", &sb.url, "--auto-approve", creates, ex]);
+    let r = as_admin(d).run(["apply", "--url", sb.url(), "--auto-approve", creates, ex]);
     assert_eq!(r.code, 0, "{r:?}");
-    let r = huntctl(&["plan", "--url", &sb.url, "--detailed-exitcode", creates, ex]);
+    let r = as_admin(d).run([
+        "plan",
+        "--url",
+        sb.url(),
+        "--detailed-exitcode",
+        creates,
+        ex,
+    ]);
     assert_eq!(r.code, 0, "{r:?}");
     sb.kill();
 }
@@ -957,18 +812,25 @@ fn secrets_never_appear_in_output_logs_or_files() {
         ),
     )
     .unwrap();
-    let sb = Sandbox::start_with(d, &["malformed-after=write:3"], true, None);
+    let sb = sandbox(d)
+        .faults(&["malformed-after=write:3"])
+        .tls()
+        .start();
     let ca = d.join("ca.pem");
-    std::fs::write(&ca, sb.cert.clone().unwrap()).unwrap();
+    std::fs::write(&ca, sb.cert_pem()).unwrap();
     let ca = ca.to_str().unwrap().to_string();
-    let tls = sb.tls_url.clone().unwrap();
+    let tls = sb.tls_url();
     let (y, c) = (yaml.to_str().unwrap(), csv.to_str().unwrap());
     let out = |name: &str| d.join(name).to_str().unwrap().to_string();
     let debug = [("RUST_LOG", "huntctl=debug")];
 
-    let mut runs: Vec<(String, Run)> = Vec::new();
+    let mut runs: Vec<(String, Out)> = Vec::new();
     let mut run = |label: &str, args: &[&str], env: &[(&str, &str)]| {
-        let r = huntctl_env(args, env);
+        let mut cmd = as_admin(d);
+        for (k, v) in env {
+            cmd = cmd.env(k, v);
+        }
+        let r = cmd.run(args);
         runs.push((label.to_string(), r));
         runs.last().map(|(_, r)| r.code).unwrap_or(-1)
     };
@@ -1003,7 +865,7 @@ fn secrets_never_appear_in_output_logs_or_files() {
     assert_eq!(
         run(
             "plan bad",
-            &["plan", "--url", &sb.url, bad.to_str().unwrap()],
+            &["plan", "--url", sb.url(), bad.to_str().unwrap()],
             &[]
         ),
         1
@@ -1013,7 +875,7 @@ fn secrets_never_appear_in_output_logs_or_files() {
         assert_eq!(
             run(
                 &format!("plan {format}"),
-                &["plan", "--url", &sb.url, "--format", format, y, c],
+                &["plan", "--url", sb.url(), "--format", format, y, c],
                 &[]
             ),
             0
@@ -1022,7 +884,7 @@ fn secrets_never_appear_in_output_logs_or_files() {
     assert_eq!(
         run(
             "plan --out -vv",
-            &["-vv", "plan", "--url", &sb.url, "--out", &plan, y, c],
+            &["-vv", "plan", "--url", sb.url(), "--out", &plan, y, c],
             &[]
         ),
         0
@@ -1043,7 +905,7 @@ fn secrets_never_appear_in_output_logs_or_files() {
             "-vv",
             "apply",
             "--url",
-            &sb.url,
+            sb.url(),
             "--plan",
             &plan,
             "--auto-approve",
@@ -1084,7 +946,7 @@ fn secrets_never_appear_in_output_logs_or_files() {
             &[
                 "apply",
                 "--url",
-                &sb.url,
+                sb.url(),
                 "--auto-approve",
                 "--format",
                 "json",
@@ -1101,7 +963,7 @@ fn secrets_never_appear_in_output_logs_or_files() {
         &[
             "export",
             "--url",
-            &sb.url,
+            sb.url(),
             "--service-provider",
             "MyServiceProvider",
             "--group",
@@ -1119,7 +981,7 @@ fn secrets_never_appear_in_output_logs_or_files() {
             "-vv",
             "export",
             "--url",
-            &sb.url,
+            sb.url(),
             "--service-provider",
             "MyServiceProvider",
             "--group",
@@ -1204,7 +1066,7 @@ fn xml_escape(s: &str) -> String {
 const LOAD_GROUPS: usize = 8;
 const LOAD_PER_GROUP: usize = 125;
 
-fn load_seed(path: &Path) {
+fn load_seed() -> SandboxState {
     use huntctl::sandbox::state::{GroupState, ServiceProviderState, UserState};
     let groups = (1..=LOAD_GROUPS)
         .map(|g| GroupState {
@@ -1226,15 +1088,14 @@ fn load_seed(path: &Path) {
             hunt_groups: Vec::new(),
         })
         .collect();
-    let st = SandboxState {
+    SandboxState {
         format_version: 1,
         service_providers: vec![ServiceProviderState {
             id: "LoadSP".into(),
             groups,
             departments: Vec::new(),
         }],
-    };
-    std::fs::write(path, serde_json::to_vec_pretty(&st).unwrap()).unwrap();
+    }
 }
 
 /// The desired state of one group: 125 hunt groups, every 5th Weighted (two commands), the
@@ -1275,9 +1136,7 @@ fn load_desired(dir: &Path, g: usize) -> PathBuf {
 fn eight_processes_apply_1000_hunt_groups_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let seed = d.join("seed.json");
-    load_seed(&seed);
-    let sb = Sandbox::start_with(d, &[], false, Some(seed));
+    let sb = sandbox(d).seed(&load_seed()).start();
     let files: Vec<PathBuf> = (1..=LOAD_GROUPS).map(|g| load_desired(d, g)).collect();
     let started = Instant::now();
     let mut children: Vec<(usize, Child)> = files
@@ -1287,24 +1146,16 @@ fn eight_processes_apply_1000_hunt_groups_at_once() {
             // Output goes to files: a full pipe nobody reads would block the child.
             let stdout = std::fs::File::create(d.join(format!("out-{i}.json"))).unwrap();
             let stderr = std::fs::File::create(d.join(format!("err-{i}.txt"))).unwrap();
-            let child = Command::new(env!("CARGO_BIN_EXE_huntctl"))
-                .args([
-                    "apply",
-                    "--url",
-                    &sb.url,
-                    "--auto-approve",
-                    "--format",
-                    "json",
-                ])
-                .arg(f)
-                .env("BROADWORKS_USER", "admin")
-                .env("BROADWORKS_PASSWORD", BW_PASSWORD)
-                .env_remove("RUST_LOG")
-                .stdin(Stdio::null())
-                .stdout(stdout)
-                .stderr(stderr)
-                .spawn()
-                .unwrap();
+            let args = [
+                "apply",
+                "--url",
+                sb.url(),
+                "--auto-approve",
+                "--format",
+                "json",
+                f.to_str().unwrap(),
+            ];
+            let child = as_admin(d).spawn(args, stdout, stderr);
             (i, child)
         })
         .collect();
@@ -1314,7 +1165,7 @@ fn eight_processes_apply_1000_hunt_groups_at_once() {
         .iter_mut()
         .any(|(_, c)| c.try_wait().unwrap().is_none())
     {
-        if let Ok(bytes) = std::fs::read(&sb.state) {
+        if let Ok(bytes) = std::fs::read(sb.state_path()) {
             let st: SandboxState = serde_json::from_slice(&bytes)
                 .unwrap_or_else(|e| panic!("state file invalid during the run: {e}"));
             assert_eq!(st.service_providers[0].groups.len(), LOAD_GROUPS);
@@ -1359,9 +1210,9 @@ fn eight_processes_apply_1000_hunt_groups_at_once() {
         Some("3355000010")
     );
     // Every group ends exactly as desired: one plan over all files shows no changes.
-    let mut args = vec!["plan", "--url", &sb.url, "--detailed-exitcode"];
+    let mut args = vec!["plan", "--url", sb.url(), "--detailed-exitcode"];
     args.extend(files.iter().map(|f| f.to_str().unwrap()));
-    let r = huntctl(&args);
+    let r = as_admin(d).run(&args);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("No changes."));
 }

@@ -11,6 +11,7 @@ mod bad_inputs;
 mod desired;
 mod e2e;
 mod faults;
+mod leftovers;
 mod ocip;
 mod plan;
 mod preflight_undo;

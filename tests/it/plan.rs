@@ -1,110 +1,15 @@
 //! The plan core: fetch (against a fake server), diff, requests, saved plans, renderers.
 
 use huntctl::model::{Agent, Field, HuntGroup, Policy, Secret};
-use huntctl::ocip::messages::{
-    self as oc, AgentRow, InstanceDetails, InstanceListEntry, OciError, Request, Response,
-};
-use huntctl::ocip::{CommandFailure, Execute};
+use huntctl::ocip::messages::{self as oc, AgentRow, InstanceDetails, Request};
 use huntctl::plan::{
     self, diff, fetch, fetch_scope, render, to_create_requests, to_modify_request, Action,
     CurrentState, Plan, PlanOptions, Selection,
 };
 use pretty_assertions::assert_eq;
-use std::collections::HashMap;
-use std::future::Future;
-use std::sync::Mutex;
 
-const SP: &str = "MyServiceProvider";
-
-// ---------------------------------------------------------------- fake server
-
-/// A HashMap-backed OCI-P server: listings per group, details per hunt group.
-#[derive(Default)]
-struct FakeServer {
-    groups: HashMap<(String, String), Vec<String>>,
-    details: HashMap<String, InstanceDetails>,
-    calls: Mutex<Vec<Vec<Request>>>,
-    fail_gets: bool,
-}
-
-impl FakeServer {
-    fn add(&mut self, group: &str, id: &str, d: InstanceDetails) {
-        self.groups
-            .entry((SP.to_string(), group.to_string()))
-            .or_default()
-            .push(id.to_string());
-        self.details.insert(id.to_string(), d);
-    }
-
-    fn calls(&self) -> Vec<Vec<Request>> {
-        self.calls.lock().unwrap().clone()
-    }
-
-    fn answer(&self, r: &Request) -> Result<Response, CommandFailure> {
-        match r {
-            Request::GetInstanceList {
-                service_provider_id,
-                group_id,
-            } => match self
-                .groups
-                .get(&(service_provider_id.clone(), group_id.clone()))
-            {
-                Some(ids) => Ok(Response::InstanceList(
-                    ids.iter()
-                        .map(|id| InstanceListEntry {
-                            service_user_id: id.clone(),
-                            name: self.details[id]
-                                .hunt_group
-                                .service_instance_profile
-                                .name
-                                .clone(),
-                            ..Default::default()
-                        })
-                        .collect(),
-                )),
-                None => Ok(Response::Error(OciError {
-                    code: Some(4008),
-                    summary: "[Error 4008] Group not found".into(),
-                    summary_english: "[Error 4008] Group not found".into(),
-                    detail: None,
-                })),
-            },
-            Request::GetInstance { .. } if self.fail_gets => {
-                Err(CommandFailure::Unknown("connection reset".into()))
-            }
-            Request::GetInstance { service_user_id } => match self.details.get(service_user_id) {
-                Some(d) => Ok(Response::Instance(Box::new(d.clone()))),
-                None => Ok(Response::Error(OciError {
-                    code: Some(4008),
-                    summary: "[Error 4008] User not found".into(),
-                    ..Default::default()
-                })),
-            },
-            other => Err(CommandFailure::BadReply(format!(
-                "fake server does not do {}",
-                other.type_name()
-            ))),
-        }
-    }
-}
-
-impl Execute for FakeServer {
-    fn execute(
-        &self,
-        requests: Vec<Request>,
-    ) -> impl Future<Output = Vec<Result<Response, CommandFailure>>> + Send {
-        let results = requests.iter().map(|r| self.answer(r)).collect();
-        self.calls.lock().unwrap().push(requests);
-        std::future::ready(results)
-    }
-}
-
-fn block_on<F: Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
+use crate::support::fake::{ANY, SP};
+use crate::support::{block_on, FakeServer, Fault};
 
 // ---------------------------------------------------------------- fixtures
 
@@ -172,7 +77,7 @@ fn hg(group: &str, id: &str, name: &str, policy: Policy, agents: &[&str]) -> Hun
 
 /// The server side of the scenario.
 fn server() -> FakeServer {
-    let mut s = FakeServer::default();
+    let s = FakeServer::new(&[]);
     // sales-hunt: other name, other agent order, bob missing, no alias; number in national form.
     let mut d = details(
         "Sales Hunt",
@@ -475,8 +380,8 @@ fn fetch_missing_group_is_recorded_and_desired_become_creates() {
 
 #[test]
 fn fetch_failure_is_an_error_not_a_guess() {
-    let mut s = server();
-    s.fail_gets = true;
+    let s = server();
+    s.fault("GroupHuntGroupGetInstanceRequest20", ANY, Fault::LostBefore);
     let err = block_on(fetch(&s, &desired(), &opts(false, &[], &[]))).unwrap_err();
     assert!(err.to_string().contains("outcome unknown"), "{err}");
     assert!(block_on(fetch(&s, &[], &PlanOptions::default()))
@@ -864,14 +769,12 @@ fn saved_plan_round_trips_without_secrets_and_detects_staleness() {
     assert_eq!(again, current);
     assert!(!loaded.is_stale(&again));
     // …and any change on the server makes the plan stale.
-    let mut s = server();
-    s.details
-        .get_mut("support-hunt@company.com")
-        .unwrap()
-        .hunt_group
-        .no_answer_number_of_rings = 7;
+    let s = server();
+    s.edit("support-hunt@company.com", |d| {
+        d.hunt_group.no_answer_number_of_rings = 7
+    });
     assert!(loaded.is_stale(&block_on(fetch_scope(&s, &loaded.scope)).unwrap()));
-    let mut s = server();
+    let s = server();
     s.add(
         "SalesGroup",
         "sales-emea-hunt@company.com",

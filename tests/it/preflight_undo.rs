@@ -5,13 +5,11 @@
 
 use huntctl::sandbox::seed::seed_state;
 use serde_json::Value;
-use std::path::PathBuf;
 
-use crate::support::sandbox_harness;
-use sandbox_harness::{Out, Sb, Via};
+use crate::support::{Sandbox, SandboxOpts};
 
 /// Every hunt group id the sandbox holds, sorted.
-fn ids(sb: &Sb) -> Vec<String> {
+fn ids(sb: &Sandbox) -> Vec<String> {
     let s = sb.state();
     let mut ids: Vec<String> = s
         .service_providers
@@ -88,7 +86,7 @@ const BAD: [&str; 3] = [
 
 #[test]
 fn plan_lists_exactly_three_refusals_with_locations_in_every_format_and_exits_1() {
-    let sb = Sb::new(&seed_state(), Via::Tcp);
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
     let yaml = mixed_yaml();
     let f = sb.file("sales.yaml", &yaml);
     let f = f.to_str().unwrap();
@@ -209,7 +207,7 @@ fn plan_lists_exactly_three_refusals_with_locations_in_every_format_and_exits_1(
 
 #[test]
 fn apply_creates_the_good_ones_and_sends_nothing_for_the_refused() {
-    let sb = Sb::new(&seed_state(), Via::Tcp);
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
     let f = sb.file("sales.yaml", &mixed_yaml());
     let f = f.to_str().unwrap();
     let before = sb.record().len();
@@ -252,7 +250,7 @@ fn apply_creates_the_good_ones_and_sends_nothing_for_the_refused() {
 fn predictions_match_what_the_server_answers_when_sent_anyway() {
     // With --no-preflight the same writes go out; the server refuses exactly those three, with
     // the predicted codes — the prediction is the server's own rule, not a guess.
-    let sb = Sb::new(&seed_state(), Via::Tcp);
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
     let f = sb.file("sales.yaml", &mixed_yaml());
     let f = f.to_str().unwrap();
     let plan = sb.run("plan", &[f, "--no-preflight"]);
@@ -326,7 +324,7 @@ fn extension_user_id_and_number_in_use_are_predicted_like_the_server_answers() {
     agentUserId: [alice.jones@company.com, carol.white@company.com]
 "
     );
-    let sb = Sb::new(&seed_state(), Via::Tcp);
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
     let f = sb.file("more.yaml", &yaml);
     let f = f.to_str().unwrap();
     let plan = sb.run("plan", &[f, "--format", "json"]);
@@ -414,10 +412,10 @@ fn extension_user_id_and_number_in_use_are_predicted_like_the_server_answers() {
 fn preflight_adds_no_document_when_the_reads_fit_the_listing_document() {
     // One managed group: the listing and the three pre-flight reads fit one document, so
     // pre-flight costs no round trip at all; --no-preflight sends the same number of documents.
-    let sb = Sb::new(&seed_state(), Via::Tcp);
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
     let f = sb.file("sales.yaml", &mixed_yaml());
     let f = f.to_str().unwrap();
-    let docs = |sb: &Sb, args: &[&str]| {
+    let docs = |sb: &Sandbox, args: &[&str]| {
         let before = sb.record().matches("<BroadsoftDocument").count();
         sb.run("plan", args);
         let rec = sb.record();
@@ -464,27 +462,10 @@ fn undo_yaml() -> String {
     )
 }
 
-fn export(sb: &Sb) -> String {
+fn export(sb: &Sandbox) -> String {
     let out = sb.run("export", &["--service-provider", "MyServiceProvider"]);
     assert_eq!(out.code, 0, "{}", out.all());
     out.stdout
-}
-
-/// The undo file named in apply's "huntctl apply --plan FILE" line.
-fn undo_path(sb: &Sb, out: &Out) -> PathBuf {
-    let line = out
-        .stderr
-        .lines()
-        .find(|l| l.starts_with("Undo: "))
-        .unwrap_or_else(|| panic!("no undo line:\n{}", out.all()));
-    let file = line
-        .split("huntctl apply --plan ")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap();
-    sb.path(file)
 }
 
 fn changes(plan: &Value) -> Vec<Value> {
@@ -493,7 +474,7 @@ fn changes(plan: &Value) -> Vec<Value> {
 
 #[test]
 fn undo_puts_back_creates_updates_and_a_delete_exactly() {
-    let sb = Sb::new(&seed_state(), Via::Tcp);
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
     let f = sb.file("desired.yaml", &undo_yaml());
     let f = f.to_str().unwrap();
     let before = export(&sb);
@@ -506,7 +487,7 @@ fn undo_puts_back_creates_updates_and_a_delete_exactly() {
 
     let applied = sb.run("apply", &[f, "--prune", "--auto-approve"]);
     assert_eq!(applied.code, 0, "{}", applied.all());
-    let undo = undo_path(&sb, &applied);
+    let undo = applied.undo_file(sb.dir());
     assert!(
         undo.starts_with(sb.path(".huntctl/undo")),
         "{}",
@@ -589,7 +570,7 @@ fn undo_puts_back_creates_updates_and_a_delete_exactly() {
 
 #[test]
 fn a_stale_undo_is_refused_and_writes_nothing() {
-    let sb = Sb::new(&seed_state(), Via::Tcp);
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
     let f = sb.file("desired.yaml", &undo_yaml());
     let f = f.to_str().unwrap();
     let undo = sb.path("undo.json");
@@ -598,7 +579,7 @@ fn a_stale_undo_is_refused_and_writes_nothing() {
         &[f, "--auto-approve", "--undo-out", undo.to_str().unwrap()],
     );
     assert_eq!(applied.code, 0, "{}", applied.all());
-    assert_eq!(undo_path(&sb, &applied), undo);
+    assert_eq!(applied.undo_file(sb.dir()), undo);
     // The server moves on: one of the hunt groups the undo would touch changes again.
     let moved = sb.file(
         "moved.yaml",
@@ -652,18 +633,17 @@ fn a_stale_undo_is_refused_and_writes_nothing() {
 
 #[test]
 fn a_partly_failed_apply_gets_an_undo_of_what_succeeded_only() {
-    let sb = Sb::with(
-        &seed_state(),
-        Via::Tcp,
-        &["write-error=new-two@company.com:4500"],
-        std::time::Duration::ZERO,
-    );
+    let sb = SandboxOpts::new()
+        .seed(&seed_state())
+        .faults(&["write-error=new-two@company.com:4500"])
+        .record()
+        .start();
     let f = sb.file("desired.yaml", &undo_yaml());
     let f = f.to_str().unwrap();
     let applied = sb.run("apply", &[f, "--auto-approve"]);
     assert_eq!(applied.code, 1, "{}", applied.all());
     assert!(applied.stdout.contains("1 failed"), "{}", applied.stdout);
-    let undo = json(&std::fs::read_to_string(undo_path(&sb, &applied)).unwrap());
+    let undo = json(&std::fs::read_to_string(applied.undo_file(sb.dir())).unwrap());
     let ids: Vec<&str> = undo["changes"]
         .as_array()
         .unwrap()
@@ -689,7 +669,7 @@ fn a_partly_failed_apply_gets_an_undo_of_what_succeeded_only() {
 
 #[test]
 fn csv_refusals_name_the_row_and_column_and_a_saved_plan_keeps_them() {
-    let sb = Sb::new(&seed_state(), Via::Tcp);
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
     let csv = "operation,serviceProviderId,groupId,serviceUserId,serviceInstanceProfile.name,serviceInstanceProfile.callingLineIdLastName,serviceInstanceProfile.callingLineIdFirstName,serviceInstanceProfile.phoneNumber,agentUserId[0],agentUserId[1]\n\
 hunt.group.create,MyServiceProvider,SupportGroup,night@company.com,Night,Support,Night,,support1@company.com,ghost@company.com\n\
 hunt.group.create,MyServiceProvider,SupportGroup,day@company.com,Day,Support,Day,+1-2025550205,support2@company.com,\n";

@@ -20,13 +20,14 @@ use huntctl::sandbox::decode::decode_request_document;
 use huntctl::sandbox::encode::response_document;
 use huntctl::sandbox::state::{GroupState, SandboxState, ServiceProviderState, UserState};
 use huntctl::sandbox::store::Store;
-use huntctl::sandbox::{start, SandboxConfig};
 use proptest::collection::{btree_set, vec};
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 use std::future::Future;
 use std::sync::Mutex;
 use std::time::Duration;
+
+use crate::support::{block_on, SandboxOpts};
 
 // ---------------------------------------------------------------- strategies
 
@@ -428,14 +429,6 @@ impl Execute for Wire {
     }
 }
 
-fn block_on<F: Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
-
 /// Checks `read` (from the server) against `want` (desired) on every managed field.
 fn assert_managed_fields_equal(want: &HuntGroup, read: &HuntGroup, cc: Option<&str>) {
     let (w, r) = (
@@ -664,15 +657,10 @@ proptest! {
         for (s, f) in second.iter_mut().zip(&first) {
             s.service_user_id = f.service_user_id.clone();
         }
+        let sandbox = SandboxOpts::new().seed(&seed()).start();
         block_on(async {
-            let dir = tempfile::tempdir().unwrap();
-            let seed_path = dir.path().join("seed.json");
-            std::fs::write(&seed_path, serde_json::to_vec(&seed()).unwrap()).unwrap();
-            let mut config = SandboxConfig::embedded(dir.path().join("state.json"));
-            config.seed = Some(seed_path);
-            let sandbox = start(config).await.unwrap();
-            let url = format!("tcp://{}", sandbox.tcp_addr().unwrap());
-            let mut settings = ConnectionSettings::new(url, "admin", Secret::new("admin"));
+            let mut settings =
+                ConnectionSettings::new(sandbox.url(), "admin", Secret::new("admin"));
             settings.parallelism = 2;
             settings.batch_size = 3;
             settings.connect_timeout = Duration::from_secs(5);
@@ -695,8 +683,8 @@ proptest! {
                 assert_eq!(pending(&again), vec![], "re-plan after apply");
             }
             pool.close().await;
-            sandbox.shutdown().await;
         });
+        sandbox.stop();
     }
 }
 

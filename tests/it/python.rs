@@ -33,6 +33,8 @@ fn python_package_suite() {
             "python/tests",
         ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        // Nothing written in the checkout: no __pycache__ beside the suite.
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         .output()
         .unwrap_or_else(|e| panic!("cannot run {python:?}: {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -2,7 +2,7 @@
 //! a kill -9 durability test against the binary, and the peer SDKs (tests/interop) against it.
 
 use huntctl::ocip::xml::{decode_document, find_document_end};
-use huntctl::sandbox::{start, FaultRule, SandboxConfig, SandboxHandle};
+use huntctl::sandbox::SandboxHandle;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -10,7 +10,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 // ------------------------------------------------------------------------------------------
 // helpers
 
-use crate::support::ocip_schema;
+use crate::support::run::bin_for_interop_suite;
+use crate::support::{ocip_schema, Sandbox, SandboxOpts, Via};
 
 fn validate_bytes(docs: &[Vec<u8>]) {
     ocip_schema::assert_valid_documents("sandbox replies", docs);
@@ -18,12 +19,6 @@ fn validate_bytes(docs: &[Vec<u8>]) {
 
 fn validate_file(f: &Path) {
     ocip_schema::assert_valid_file(f);
-}
-
-async fn sandbox_with(dir: &Path, f: impl FnOnce(&mut SandboxConfig)) -> SandboxHandle {
-    let mut c = SandboxConfig::embedded(dir.join("state.json"));
-    f(&mut c);
-    start(c).await.unwrap()
 }
 
 trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
@@ -300,9 +295,9 @@ fn agent_rows(seg: &str) -> Vec<(String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tcp_login_rules() {
-    let dir = tempfile::tempdir().unwrap();
-    let h = sandbox_with(dir.path(), |_| {}).await;
-    let mut c = Conn::tcp(&h).await;
+    let sb = SandboxOpts::new().start();
+    let h = sb.handle();
+    let mut c = Conn::tcp(h).await;
     let r = c.cmds(&[list("MyServiceProvider", "SalesGroup")]).await;
     assert_eq!(code(&r[0]), Some(5404), "command before login: {}", r[0]);
 
@@ -360,7 +355,7 @@ async fn tcp_login_rules() {
     assert!(ok(&r[0]));
     assert_eq!(code(&r[1]), Some(5404));
     validate_bytes(&c.raw_replies);
-    h.shutdown().await;
+    sb.stop();
 }
 
 // ------------------------------------------------------------------------------------------
@@ -368,9 +363,9 @@ async fn tcp_login_rules() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn commands_succeed_and_replies_are_schema_valid() {
-    let dir = tempfile::tempdir().unwrap();
-    let h = sandbox_with(dir.path(), |_| {}).await;
-    let mut c = Conn::tcp(&h).await;
+    let sb = SandboxOpts::new().start();
+    let h = sb.handle();
+    let mut c = Conn::tcp(h).await;
     c.login().await;
     let r = c
         .cmds(&[
@@ -493,7 +488,7 @@ async fn commands_succeed_and_replies_are_schema_valid() {
     }
     assert!(!g.contains("<phoneNumber>") && !g.contains("<alias>"));
     validate_bytes(&c.raw_replies);
-    h.shutdown().await;
+    sb.stop();
 }
 
 // ------------------------------------------------------------------------------------------
@@ -501,9 +496,9 @@ async fn commands_succeed_and_replies_are_schema_valid() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn business_rule_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let h = sandbox_with(dir.path(), |_| {}).await;
-    let mut c = Conn::tcp(&h).await;
+    let sb = SandboxOpts::new().start();
+    let h = sb.handle();
+    let mut c = Conn::tcp(h).await;
     c.login().await;
     let bad_sp = add(&Add::default()).replace("MyServiceProvider", "NoSuchSP");
     let r = c
@@ -611,7 +606,7 @@ async fn business_rule_errors() {
     assert!(ok(&r[0]), "{}", r[0]);
     assert_eq!(code(&r[1]), Some(4414));
     validate_bytes(&c.raw_replies);
-    h.shutdown().await;
+    sb.stop();
 }
 
 /// A `DepartmentKey` element of either type.
@@ -633,9 +628,9 @@ fn add_in_department(id: &str, dept: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn departments_are_checked_kept_and_returned() {
-    let dir = tempfile::tempdir().unwrap();
-    let h = sandbox_with(dir.path(), |_| {}).await;
-    let mut c = Conn::tcp(&h).await;
+    let sb = SandboxOpts::new().start();
+    let h = sb.handle();
+    let mut c = Conn::tcp(h).await;
     c.login().await;
     let r = c
         .cmds(&[
@@ -690,7 +685,7 @@ async fn departments_are_checked_kept_and_returned() {
     assert!(!r[2].contains("<department"), "{}", r[2]);
     assert_eq!(code(&r[3]), Some(4417), "{}", r[3]);
     validate_bytes(&c.raw_replies);
-    h.shutdown().await;
+    sb.stop();
 }
 
 // ------------------------------------------------------------------------------------------
@@ -698,9 +693,9 @@ async fn departments_are_checked_kept_and_returned() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn group_list_in_service_provider() {
-    let dir = tempfile::tempdir().unwrap();
-    let h = sandbox_with(dir.path(), |_| {}).await;
-    let mut c = Conn::tcp(&h).await;
+    let sb = SandboxOpts::new().start();
+    let h = sb.handle();
+    let mut c = Conn::tcp(h).await;
     c.login().await;
     let search = "<responseSizeLimit>10</responseSizeLimit><searchCriteriaGroupId><mode>Starts With</mode><value>Sa</value><isCaseInsensitive>true</isCaseInsensitive></searchCriteriaGroupId><searchCriteriaGroupName><mode>Contains</mode><value>x</value><isCaseInsensitive>false</isCaseInsensitive></searchCriteriaGroupName>";
     let r = c
@@ -748,14 +743,14 @@ async fn group_list_in_service_provider() {
         assert!(detail.contains(e), "{i}: {e} in {detail}");
     }
     validate_bytes(&c.raw_replies);
-    h.shutdown().await;
+    sb.stop();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn schema_violations_name_the_element() {
-    let dir = tempfile::tempdir().unwrap();
-    let h = sandbox_with(dir.path(), |_| {}).await;
-    let mut c = Conn::tcp(&h).await;
+    let sb = SandboxOpts::new().start();
+    let h = sb.handle();
+    let mut c = Conn::tcp(h).await;
     c.login().await;
     let out_of_order = cmd(
         "GroupHuntGroupGetInstanceListRequest",
@@ -833,14 +828,14 @@ async fn schema_violations_name_the_element() {
     let r = c.cmds(&[get("sales-hunt@company.com")]).await;
     assert!(r[0].contains("GroupHuntGroupGetInstanceResponse20"));
     validate_bytes(&c.raw_replies);
-    h.shutdown().await;
+    sb.stop();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tolerant_reading_and_back_to_back_documents() {
-    let dir = tempfile::tempdir().unwrap();
-    let h = sandbox_with(dir.path(), |_| {}).await;
-    let mut c = Conn::tcp(&h).await;
+    let sb = SandboxOpts::new().start();
+    let h = sb.handle();
+    let mut c = Conn::tcp(h).await;
     c.login().await;
     // prefixed namespace, pretty-printed, ISO-8859-1 with a Latin-1 byte, no trailing newline
     let prefixed = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<c:BroadsoftDocument xmlns:c=\"C\" protocol=\"OCI\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n  <sessionId>s1</sessionId>\n  <command xsi:type=\"GroupHuntGroupModifyInstanceRequest\">\n    <serviceUserId>sales-hunt@company.com</serviceUserId>\n    <serviceInstanceProfile>\n      <name>Caf\u{e9} &#12475;</name>\n    </serviceInstanceProfile>\n  </command>\n</c:BroadsoftDocument>";
@@ -874,7 +869,7 @@ async fn tolerant_reading_and_back_to_back_documents() {
     assert_eq!(code(&b), Some(4008));
     assert!(d.contains("Sales VIP Line"));
     validate_bytes(&c.raw_replies);
-    h.shutdown().await;
+    sb.stop();
 }
 
 // ------------------------------------------------------------------------------------------
@@ -882,11 +877,8 @@ async fn tolerant_reading_and_back_to_back_documents() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tls_transport() {
-    let dir = tempfile::tempdir().unwrap();
-    let h = sandbox_with(dir.path(), |c| {
-        c.tls_listen = Some("127.0.0.1:0".parse().unwrap())
-    })
-    .await;
+    let sb = SandboxOpts::new().tls().start();
+    let h = sb.handle();
     let pem = h.cert_pem().unwrap();
     let conn = tokio_rustls::TlsConnector::from(tls_config(&pem));
     let tcp = tokio::net::TcpStream::connect(h.tls_addr().unwrap())
@@ -925,7 +917,7 @@ async fn tls_transport() {
     assert!(r[1].contains("<policy>Circular</policy>"));
     assert!(ok(&r[2]), "{}", r[2]);
     validate_bytes(&c.raw_replies);
-    h.shutdown().await;
+    sb.stop();
 }
 
 fn soap_body(inner: &str) -> String {
@@ -959,23 +951,19 @@ async fn soap_call(client: &reqwest::Client, url: &str, inner: &str) -> (u16, St
 }
 
 /// A sandbox with its SOAP endpoint, its URL, and an HTTP client that keeps the session cookie.
-async fn soap_sandbox(dir: &Path) -> (SandboxHandle, String, reqwest::Client) {
-    let h = sandbox_with(dir, |c| {
-        c.soap_listen = Some("127.0.0.1:0".parse().unwrap())
-    })
-    .await;
-    let url = h.soap_url().unwrap();
+fn soap_sandbox() -> (Sandbox, String, reqwest::Client) {
+    let sb = SandboxOpts::new().via(Via::Soap).start();
+    let url = sb.url().to_string();
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .build()
         .unwrap();
-    (h, url, client)
+    (sb, url, client)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn soap_transport_with_cookie_sessions() {
-    let dir = tempfile::tempdir().unwrap();
-    let (h, url, client) = soap_sandbox(dir.path()).await;
+    let (sb, url, client) = soap_sandbox();
     let (st, body) = soap_call(
         &client,
         &url,
@@ -1028,7 +1016,7 @@ async fn soap_transport_with_cookie_sessions() {
     .await;
     assert_eq!(st, 500);
     assert!(body.contains("INVALID_REQUEST"));
-    h.shutdown().await;
+    sb.stop();
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1037,13 +1025,14 @@ async fn soap_transport_with_cookie_sessions() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn record_of_a_full_scenario_is_schema_valid_and_latency_applies() {
     let dir = tempfile::tempdir().unwrap();
-    let rec = dir.path().join("record.xml");
-    let h = sandbox_with(dir.path(), |c| {
-        c.record = Some(rec.clone());
-        c.latency = Duration::from_millis(150);
-    })
-    .await;
-    let mut c = Conn::tcp(&h).await;
+    let sb = SandboxOpts::new()
+        .in_dir(dir.path())
+        .record()
+        .latency(Duration::from_millis(150))
+        .start();
+    let h = sb.handle();
+    let rec = sb.record_path().to_path_buf();
+    let mut c = Conn::tcp(h).await;
     c.login().await;
     let t = Instant::now();
     let r = c
@@ -1066,7 +1055,7 @@ async fn record_of_a_full_scenario_is_schema_valid_and_latency_applies() {
         .await;
     assert!(t.elapsed() >= Duration::from_millis(150), "latency");
     assert!(r.iter().all(|s| code(s).is_none()), "{r:#?}");
-    h.shutdown().await;
+    sb.stop();
     let recorded = std::fs::read_to_string(&rec).unwrap();
     assert!(
         !recorded.contains("s3cret-hg"),
@@ -1081,22 +1070,18 @@ async fn record_of_a_full_scenario_is_schema_valid_and_latency_applies() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fault_rules() {
-    let dir = tempfile::tempdir().unwrap();
-    let h = sandbox_with(dir.path(), |c| {
-        c.faults = [
+    let sb = SandboxOpts::new()
+        .faults(&[
             "error=*-vip-*:4321",
             "close-after=2",
             "drop-before=3",
             "wrong-count-after=4",
             "malformed-after=6",
             "stall-after=8",
-        ]
-        .iter()
-        .map(|s| FaultRule::parse(s).unwrap())
-        .collect();
-    })
-    .await;
-    let mut c = Conn::tcp(&h).await;
+        ])
+        .start();
+    let h = sb.handle();
+    let mut c = Conn::tcp(h).await;
     c.login().await;
     // command 1: injected error
     let r = c.cmds(&[get("sales-vip-hunt@company.com")]).await;
@@ -1115,7 +1100,7 @@ async fn fault_rules() {
     .await;
     assert!(c.read_doc(Duration::from_secs(5)).await.is_none());
     // command 3: dropped before running
-    let mut c = Conn::tcp(&h).await;
+    let mut c = Conn::tcp(h).await;
     c.login().await;
     c.send_raw(
         doc(
@@ -1129,7 +1114,7 @@ async fn fault_rules() {
     )
     .await;
     assert!(c.read_doc(Duration::from_secs(5)).await.is_none());
-    let mut c = Conn::tcp(&h).await;
+    let mut c = Conn::tcp(h).await;
     c.login().await;
     // commands 4+: one response too few
     let r = c
@@ -1153,7 +1138,7 @@ async fn fault_rules() {
     let mut buf = [0u8; 16];
     let stalled = tokio::time::timeout(Duration::from_millis(800), c.s.read(&mut buf)).await;
     assert!(stalled.is_err(), "stall-after answers nothing");
-    h.shutdown().await;
+    sb.stop();
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1165,10 +1150,14 @@ async fn fault_rules() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn compaction_folds_the_journal_into_the_state_file() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("state.json");
+    let sb = SandboxOpts::new()
+        .in_dir(dir.path())
+        .compact_every(4096)
+        .start();
+    let h = sb.handle();
+    let path = sb.state_path().to_path_buf();
     let journal = huntctl::sandbox::state::journal_path(&path);
-    let h = sandbox_with(dir.path(), |c| c.compact_every = Some(4096)).await;
-    let mut c = Conn::tcp(&h).await;
+    let mut c = Conn::tcp(h).await;
     c.login().await;
     let mut written = 0u64;
     let mut max_journal = 0;
@@ -1213,7 +1202,7 @@ async fn compaction_folds_the_journal_into_the_state_file() {
         max_journal < 40_000,
         "the journal grew to {max_journal} bytes"
     );
-    h.shutdown().await;
+    sb.stop();
     assert!(!journal.exists(), "a clean stop removes the journal");
     let st = huntctl::sandbox::state::load_full(&path).unwrap();
     assert_eq!((st.seq, st.replayed), (written, 0));
@@ -1225,8 +1214,8 @@ async fn compaction_folds_the_journal_into_the_state_file() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thousand_creates_are_durable_and_fast() {
-    let dir = tempfile::tempdir().unwrap();
-    let h = sandbox_with(dir.path(), |_| {}).await;
+    let sb = SandboxOpts::new().start();
+    let h = sb.handle();
     let t = Instant::now();
     let mut tasks = Vec::new();
     for w in 0..4 {
@@ -1261,10 +1250,10 @@ async fn thousand_creates_are_durable_and_fast() {
         took < Duration::from_secs(30),
         "1,000 creates took {took:?}"
     );
-    let st = huntctl::sandbox::state::load(&dir.path().join("state.json")).unwrap();
+    let st = sb.state();
     let n: usize = st.service_providers[0].groups[0].hunt_groups.len();
     assert_eq!(n, 1002, "every acknowledged create is on disk");
-    h.shutdown().await;
+    sb.stop();
 }
 
 #[test]
@@ -1280,11 +1269,9 @@ fn kill_9_keeps_every_acknowledged_write_in_a_state_of_10000() {
 }
 
 fn kill_9_rounds(big: Option<usize>, rounds: usize) {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state.json");
-    let seed = dir.path().join("seed.json");
-    if let Some(n) = big {
+    let seed = big.map(|n| {
         let mut st = huntctl::sandbox::seed::seed_state();
         st.service_providers[0].groups[0]
             .hunt_groups
@@ -1296,48 +1283,30 @@ fn kill_9_rounds(big: Option<usize>, rounds: usize) {
                     "Hunt",
                 )
             }));
-        std::fs::write(&seed, serde_json::to_vec(&st).unwrap()).unwrap();
-    }
+        st
+    });
     let mut acknowledged: Vec<String> = Vec::new();
     let mut deleted: Vec<String> = Vec::new();
     let mut next = 0u32;
     let mut compactions_seen = 0;
     for round in 0..rounds {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let mut cmd_line = std::process::Command::new(env!("CARGO_BIN_EXE_huntctl"));
-        cmd_line
-            .args([
-                "sandbox",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--state",
-            ])
-            .arg(&state);
-        if big.is_some() {
-            cmd_line.args(["--compact-every", "65536"]);
+        // `huntctl sandbox` on a free port and the same state file each round; the seed only
+        // at the first.
+        let mut opts = SandboxOpts::new().in_dir(dir.path());
+        if let Some(st) = &seed {
+            opts = opts.compact_every(65536);
             if round == 0 {
-                cmd_line.arg("--seed").arg(&seed);
+                opts = opts.seed(st);
             }
         }
-        let mut child = cmd_line
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        // Kept open until the kill: a closed pipe would make the child's next println fail.
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        out.read_line(&mut line).unwrap();
-        assert!(line.contains("listening"), "{line}");
+        let sb = opts.spawn();
+        let state = sb.state_path().to_path_buf();
+        let addr = sb.tcp_addr().to_string();
         let (tx, rx) = std::sync::mpsc::channel::<(bool, String)>();
         let start_id = next;
         let deletes = big.is_some();
         let writer = std::thread::spawn(move || {
-            let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+            let Ok(mut s) = std::net::TcpStream::connect(addr) else {
                 return;
             };
             let mut call = |d: &str| -> Option<String> {
@@ -1410,9 +1379,7 @@ fn kill_9_rounds(big: Option<usize>, rounds: usize) {
         if journal_seq(&state) > seq_at_start {
             compactions_seen += 1;
         }
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
-        drop(out);
+        sb.kill(); // SIGKILL
         writer.join().unwrap();
         let mut got = 0;
         for (is_delete, id) in rx.try_iter() {
@@ -1624,19 +1591,18 @@ fn hundred_replies<S: std::io::Read + std::io::Write>(s: &mut S, tls: bool) -> V
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hundred_replies_read_the_peers_way_each_start_with_the_declaration() {
     for latency in [0u64, 20] {
-        let dir = tempfile::tempdir().unwrap();
-        let h = sandbox_with(dir.path(), |c| {
-            c.tls_listen = Some("127.0.0.1:0".parse().unwrap());
-            c.latency = Duration::from_millis(latency);
-        })
-        .await;
+        let sb = SandboxOpts::new()
+            .tls()
+            .latency(Duration::from_millis(latency))
+            .start();
+        let h = sb.handle();
         let tcp = h.tcp_addr().unwrap();
         let plain = tokio::task::spawn_blocking(move || {
             let mut s = std::net::TcpStream::connect(tcp).unwrap();
             s.set_nodelay(true).unwrap();
             hundred_replies(&mut s, false)
         });
-        let mut tls_stream = std_tls(&h);
+        let mut tls_stream = std_tls(h);
         let tls = tokio::task::spawn_blocking(move || hundred_replies(&mut tls_stream, true));
         let mut all = plain.await.unwrap();
         all.extend(tls.await.unwrap());
@@ -1646,15 +1612,15 @@ async fn hundred_replies_read_the_peers_way_each_start_with_the_declaration() {
         all.sort();
         all.dedup();
         validate_bytes(&all);
-        h.shutdown().await;
+        sb.stop();
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_are_framed_by_their_closing_tag_in_any_pieces() {
     use std::io::Write;
-    let dir = tempfile::tempdir().unwrap();
-    let h = sandbox_with(dir.path(), |_| {}).await;
+    let sb = SandboxOpts::new().start();
+    let h = sb.handle();
     let tcp = h.tcp_addr().unwrap();
     let replies = tokio::task::spawn_blocking(move || {
         let mut s = std::net::TcpStream::connect(tcp).unwrap();
@@ -1727,7 +1693,7 @@ async fn requests_are_framed_by_their_closing_tag_in_any_pieces() {
     .await
     .unwrap();
     validate_bytes(&replies);
-    h.shutdown().await;
+    sb.stop();
 }
 
 async fn soap_post(
@@ -1756,8 +1722,7 @@ fn xml_escape(s: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn soap_like_a_real_xsp_wsdl_request_variants_answer_form_and_fault() {
     use huntctl::ocip::transport::soap::{parse_answer, Answer};
-    let dir = tempfile::tempdir().unwrap();
-    let (h, url, http) = soap_sandbox(dir.path()).await;
+    let (sb, url, http) = soap_sandbox();
 
     // The WSDL: complete, and addressed at the URL it was fetched from (the Host header).
     let port = url
@@ -1952,71 +1917,25 @@ async fn soap_like_a_real_xsp_wsdl_request_variants_answer_form_and_fault() {
         "{body}"
     );
     validate_bytes(&inner_replies);
-    h.shutdown().await;
+    sb.stop();
 }
 
 #[test]
 fn password_values_never_appear_in_a_detail_a_log_line_or_the_record() {
-    use std::io::{BufRead, BufReader, Read};
     let dir = tempfile::tempdir().unwrap();
-    let record = dir.path().join("record.xml");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_huntctl"))
-        .args([
-            "sandbox",
-            "--listen",
-            "127.0.0.1:0",
-            "--tls-listen",
-            "127.0.0.1:0",
-        ])
-        .arg("--cert-out")
-        .arg(dir.path().join("cert.pem"))
-        .arg("--state")
-        .arg(dir.path().join("state.json"))
-        .arg("--record")
-        .arg(&record)
-        .env("RUST_LOG", "trace")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut stderr = child.stderr.take().unwrap();
-    let err_thread = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stderr.read_to_string(&mut s);
-        s
-    });
-    let (mut tcp, mut tls) = (None, None);
-    let mut log = String::new();
-    loop {
-        let mut line = String::new();
-        assert!(
-            out.read_line(&mut line).unwrap() > 0,
-            "sandbox exited: {log}"
-        );
-        log += &line;
-        if let Some(a) = line
-            .trim()
-            .strip_prefix("huntctl sandbox listening on tcp://")
-        {
-            tcp = Some(a.to_string());
-        }
-        if let Some(a) = line
-            .trim()
-            .strip_prefix("huntctl sandbox listening on tls://")
-        {
-            tls = Some(a.to_string());
-        }
-        if line.contains("Ctrl-C stops") {
-            break;
-        }
-    }
+    let sb = SandboxOpts::new()
+        .in_dir(dir.path())
+        .tls()
+        .record()
+        .log("trace")
+        .spawn();
+    let record = sb.record_path().to_path_buf();
     // mercury-ocip 1.3.0's plainTextPassword (the repr of a Python Field), a too-long login
     // password over TLS, a too-long hunt group password, a short signed password.
     let field = "Field(name=None,type=None,default=<dataclasses._MISSING_TYPE object at 0x7f>,default_factory=<dataclasses._MISSING_TYPE object at 0x7f>,init=True,repr=True,hash=None,compare=True,metadata=mappingproxy({'alias': 'plainTextPassword'}),kw_only=<dataclasses._MISSING_TYPE object at 0x7f>,_field_type=None)".repeat(3);
     let long_login = "LoginSecretX".repeat(6);
     let long_hg = "HuntGroupSecret".repeat(5);
-    let mut s = std::net::TcpStream::connect(tcp.unwrap()).unwrap();
+    let mut s = std::net::TcpStream::connect(sb.tcp_addr()).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let call = |s: &mut dyn ReadWrite, d: String| -> String {
         s.write_all(format!("{d}\n").as_bytes()).unwrap();
@@ -2051,8 +1970,7 @@ fn password_values_never_appear_in_a_detail_a_log_line_or_the_record() {
     details.push(r);
     let mut t = {
         // From the certificate the binary wrote.
-        let pem = std::fs::read_to_string(dir.path().join("cert.pem")).unwrap();
-        let t = tls_client(&pem, tls.unwrap());
+        let t = tls_client(&sb.cert_pem(), sb.tls_addr());
         t.sock
             .set_read_timeout(Some(Duration::from_secs(10)))
             .unwrap();
@@ -2089,13 +2007,7 @@ fn password_values_never_appear_in_a_detail_a_log_line_or_the_record() {
     drop(t);
     drop(s);
     // SIGINT: the sandbox stops cleanly (flushing its logs and record).
-    let _ = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
-    let mut rest = String::new();
-    let _ = out.read_to_string(&mut rest);
-    let _ = child.wait();
-    let logs = format!("{log}{rest}{}", err_thread.join().unwrap());
+    let logs = sb.interrupt();
     let recorded = String::from_utf8_lossy(&std::fs::read(&record).unwrap()).into_owned();
     assert!(
         recorded.contains("<plainTextPassword>********</plainTextPassword>"),
@@ -2154,7 +2066,9 @@ fn peer_sdks_interop_suite_over_tcp_tls_and_soap() {
         .arg("--basetemp")
         .arg(dir.path().join("pytest"))
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop"))
-        .env("HUNTCTL_BIN", env!("CARGO_BIN_EXE_huntctl"))
+        .env("HUNTCTL_BIN", bin_for_interop_suite())
+        // Nothing written in the checkout: no __pycache__ beside the suite.
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         .env("HUNTCTL_INTEROP_REPLIES", &replies)
         .output()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
@@ -2197,9 +2111,9 @@ fn active_rows(seg: &str) -> Vec<(String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn active_list_toggles_the_is_active_column_all_or_nothing_and_persists() {
-    let dir = tempfile::tempdir().unwrap();
-    let h = sandbox_with(dir.path(), |_| {}).await;
-    let mut c = Conn::tcp(&h).await;
+    let mut sb = SandboxOpts::new().start();
+    let h = sb.handle();
+    let mut c = Conn::tcp(h).await;
     c.login().await;
     let (sales, vip, support) = (
         "sales-hunt@company.com",
@@ -2271,22 +2185,22 @@ async fn active_list_toggles_the_is_active_column_all_or_nothing_and_persists() 
     }
     c.cmds(&[active_list(&[(vip, "false")])]).await;
     validate_bytes(&c.raw_replies);
-    h.shutdown().await;
 
     // The flag is journaled and kept: a restarted sandbox on the same state still has it.
-    let h = sandbox_with(dir.path(), |_| {}).await;
-    let mut c = Conn::tcp(&h).await;
+    sb.restart(&[]);
+    let h = sb.handle();
+    let mut c = Conn::tcp(h).await;
     c.login().await;
     let r = c.cmds(&[list("MyServiceProvider", "SalesGroup")]).await;
     assert_eq!(active_rows(&r[0]), [on(sales, "true"), on(vip, "false")]);
-    h.shutdown().await;
+    sb.stop();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn department_list_shows_group_and_enterprise_departments() {
-    let dir = tempfile::tempdir().unwrap();
-    let h = sandbox_with(dir.path(), |_| {}).await;
-    let mut c = Conn::tcp(&h).await;
+    let sb = SandboxOpts::new().start();
+    let h = sb.handle();
+    let mut c = Conn::tcp(h).await;
     c.login().await;
     let deps = |g: &str, e: &str| {
         cmd(
@@ -2350,5 +2264,5 @@ async fn department_list_shows_group_and_enterprise_departments() {
         r[3]
     );
     validate_bytes(&c.raw_replies);
-    h.shutdown().await;
+    sb.stop();
 }

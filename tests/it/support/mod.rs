@@ -1,4 +1,27 @@
-//! What the test modules share.
+//! The harness every test module shares:
+//! - [`run`]: the one way to run the `huntctl` binary ([`huntctl`]: a temp working
+//!   directory, a clean environment, an [`Out`]);
+//! - [`sandbox`]: the one way to start a sandbox ([`SandboxOpts`]: in this process, a
+//!   [`Sandbox`], or as a child process, a [`sandbox::ChildSandbox`]);
+//! - [`fake`]: the one fake OCI-P server ([`FakeServer`]) of the plan and apply tests;
+//! - [`ocip_schema`]: the OCI-P XML Schema check.
 
+pub mod fake;
 pub mod ocip_schema;
-pub mod sandbox_harness;
+pub mod run;
+pub mod sandbox;
+
+pub use fake::{FakeServer, Fault};
+pub use run::{huntctl, Out};
+pub use sandbox::{find_hg, Sandbox, SandboxOpts, Via, BOTH};
+
+use std::future::Future;
+
+/// Runs a future (of the library, or against the fake) to completion on a runtime of its own.
+pub fn block_on<F: Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(f)
+}
