@@ -2,7 +2,7 @@
 //! the writers, the JSON Schema and the `huntctl validate` command.
 
 use huntctl::desired::{
-    self, fields, load_str, load_strs, DesiredState, Diagnostic, Diagnostics, Location,
+    self, load_str, load_strs, raw, DesiredState, Diagnostic, Diagnostics, Location,
 };
 use huntctl::model::{table, Agent, Department, Field, HuntGroup, Policy};
 use pretty_assertions::assert_eq;
@@ -1230,23 +1230,23 @@ fn schema_matches_the_loader_fields() {
         set.insert(d.key().to_string());
         set.insert(d.snake.to_string());
     }
-    want_group.insert(fields::PROFILE.to_string());
-    want_group.insert(fields::PROFILE_SNAKE.to_string());
-    want_group.insert(fields::OPERATION_KEY.to_string());
+    want_group.insert(raw::PROFILE.to_string());
+    want_group.insert(raw::PROFILE_SNAKE.to_string());
+    want_group.insert(raw::OPERATION_KEY.to_string());
     assert_eq!(group, want_group);
     assert_eq!(profile, want_profile);
     // Every schema key is accepted by the loader, at the right level.
     for k in &group {
         assert!(
-            fields::lookup_key(k, false).is_some()
-                || k == fields::PROFILE
-                || k == fields::PROFILE_SNAKE
-                || k == fields::OPERATION_KEY,
+            raw::lookup_key(k, false).is_some()
+                || k == raw::PROFILE
+                || k == raw::PROFILE_SNAKE
+                || k == raw::OPERATION_KEY,
             "{k}"
         );
     }
     for k in &profile {
-        assert!(fields::lookup_key(k, true).is_some(), "{k}");
+        assert!(raw::lookup_key(k, true).is_some(), "{k}");
     }
     // Lengths and ranges agree.
     for d in table::FIELDS {

@@ -25,11 +25,6 @@ pub use data::load_data;
 pub use diagnostics::{Diagnostic, DiagnosticCode, Diagnostics, Location, Severity};
 pub use schema::json_schema;
 
-// The module's name until it was renamed for what it holds: `desired::fields::…` paths (the
-// integration tests use some) keep working.
-#[doc(hidden)]
-pub use raw as fields;
-
 use crate::model::HuntGroup;
 use diagnostics::line_col;
 use miette::NamedSource;
