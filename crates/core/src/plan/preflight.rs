@@ -56,6 +56,16 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Every rule pre-flight checks.
+    pub const ALL: [Rule; 6] = [
+        Rule::UnknownAgent,
+        Rule::NumberNotInGroup,
+        Rule::NumberInUse,
+        Rule::ExtensionInUse,
+        Rule::UserIdInUse,
+        Rule::UnknownDepartment,
+    ];
+
     /// The code the server is expected to answer with.
     pub fn code(self) -> u32 {
         // The client keeps its own table (it never reads the sandbox's logic); a test from
