@@ -3,7 +3,9 @@
 //! [`start`] runs it inside the current tokio runtime (embedded mode and tests);
 //! `huntctl sandbox` runs it in the foreground. One [`Core`] holds the state and carries out
 //! documents for every transport: plain TCP and TLS ([`server`]) and SOAP over HTTP ([`soap`]).
+//! Every error code the sandbox answers with is declared in [`codes`].
 
+pub mod codes;
 pub mod decode;
 pub mod encode;
 pub mod faults;
@@ -21,13 +23,14 @@ use huntctl_protocol::{messages, model, xml};
 use crate::decode::decode_request_document;
 use crate::encode::response_document;
 use crate::messages::{LoginInfo, OciError, Request, Response};
+use codes::oci_error;
 use faults::FaultKind;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use store::{codes, oci_error, Store};
+use store::Store;
 use tokio::sync::{watch, Notify};
 
 /// How to run a sandbox.

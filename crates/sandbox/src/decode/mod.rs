@@ -8,6 +8,7 @@
 //! server answers with `[Error 6004] OCI XML Request validation error`; the other commands of
 //! the document are still carried out.
 
+use crate::codes::{self, oci_error};
 use crate::messages::{
     AddInstance, Change, DepartmentKey, ModifyInstance, OciError, Request, Setting,
 };
@@ -70,15 +71,14 @@ impl DocumentError {
     }
 }
 
-/// `[Error 6004] OCI XML Request validation error` with a detail.
+/// `[Error 6004] OCI XML Request validation error` with a detail: BroadWorks' answer to a
+/// document or command that breaks the schema.
 pub fn validation_error(detail: String) -> OciError {
-    let summary = "[Error 6004] OCI XML Request validation error".to_string();
-    OciError {
-        code: Some(6004),
-        summary_english: summary.clone(),
-        summary,
-        detail: Some(detail),
-    }
+    oci_error(
+        codes::SCHEMA_VIOLATION,
+        "OCI XML Request validation error",
+        Some(detail),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
