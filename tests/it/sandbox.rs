@@ -1166,7 +1166,7 @@ async fn fault_rules() {
 async fn compaction_folds_the_journal_into_the_state_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
-    let journal = huntctl::sandbox::state::journal_path(&path);
+    let journal = huntctl::sandbox::journal::path(&path);
     let h = sandbox_with(dir.path(), |c| c.compact_every = Some(4096)).await;
     let mut c = Conn::tcp(&h).await;
     c.login().await;

@@ -9,6 +9,7 @@ pub mod codes;
 pub mod decode;
 pub mod encode;
 pub mod faults;
+pub mod journal;
 pub mod seed;
 pub mod server;
 pub mod soap;
@@ -167,7 +168,7 @@ impl SandboxHandle {
 pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
     let path = &config.state_path;
     let io = |e: std::io::Error| SandboxError::Io(format!("{}: {e}", path.display()));
-    let jpath = state::journal_path(path);
+    let jpath = journal::path(path);
     let fresh = config.reset || !path.exists();
     let mut recovery = None;
     let store = if fresh {
@@ -177,7 +178,7 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         };
         let store = Store::new(initial).map_err(SandboxError::State)?;
         // The old journal goes first: a crash in between must not replay it onto the seed.
-        remove_journal(&jpath).map_err(io)?;
+        journal::remove(&jpath).map_err(io)?;
         let bytes = state::snapshot_bytes(&store.snapshot(), 0, 0);
         state::write_atomic(path, &bytes).map_err(io)?;
         store
@@ -189,7 +190,7 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
             // (and a torn last record is gone for good).
             let bytes = state::snapshot_bytes(&store.snapshot(), store.version(), 0);
             state::write_atomic(path, &bytes).map_err(io)?;
-            remove_journal(&jpath).map_err(io)?;
+            journal::remove(&jpath).map_err(io)?;
             recovery = Some(format!(
                 "replayed {} journal record(s) from {}{}",
                 loaded.replayed,
@@ -699,7 +700,7 @@ impl Core {
         let file = w.file.take();
         let path = self.journal_path.clone();
         let old_len = w.len;
-        let r = tokio::task::spawn_blocking(move || append_journal(file, &path, old_len, bytes))
+        let r = tokio::task::spawn_blocking(move || journal::append(file, &path, old_len, bytes))
             .await
             .unwrap_or_else(|e| Err((None, Vec::new(), e.to_string())));
         match r {
@@ -764,7 +765,7 @@ impl Core {
                 let file = w.file.take();
                 drop(file);
                 let n = tail.len() as u64;
-                let r = tokio::task::spawn_blocking(move || rewrite_journal(&path, &tail))
+                let r = tokio::task::spawn_blocking(move || journal::rewrite(&path, &tail))
                     .await
                     .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
                 match r {
@@ -813,78 +814,10 @@ impl Core {
         tokio::task::spawn_blocking(move || {
             let bytes = state::snapshot_bytes(&snapshot, seq, cap + cap / 8 + 4096);
             state::write_atomic(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-            remove_journal(&jpath).map_err(|e| format!("{}: {e}", jpath.display()))
+            journal::remove(&jpath).map_err(|e| format!("{}: {e}", jpath.display()))
         })
         .await
         .map_err(|e| e.to_string())?
-    }
-}
-
-/// Appends `bytes` to the journal and fsyncs it (data only: the length is part of that).
-/// On failure the journal is cut back to `old_len`, so no half record stays before later
-/// ones; the bytes come back for a retry.
-#[allow(clippy::type_complexity)]
-fn append_journal(
-    file: Option<std::fs::File>,
-    path: &std::path::Path,
-    old_len: u64,
-    bytes: Vec<u8>,
-) -> Result<(std::fs::File, Vec<u8>), (Option<std::fs::File>, Vec<u8>, String)> {
-    use std::io::Write;
-    let mut f = match file {
-        Some(f) => f,
-        None => match open_journal(path) {
-            Ok(f) => f,
-            Err(e) => return Err((None, bytes, e.to_string())),
-        },
-    };
-    match f.write_all(&bytes).and_then(|_| f.sync_data()) {
-        Ok(()) => Ok((f, bytes)),
-        Err(e) => {
-            let _ = f.set_len(old_len);
-            Err((Some(f), bytes, e.to_string()))
-        }
-    }
-}
-
-/// Opens (creating) the journal for appending; a new file's directory entry is made durable.
-fn open_journal(path: &std::path::Path) -> std::io::Result<std::fs::File> {
-    let existed = path.exists();
-    let f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
-    if !existed {
-        sync_dir(path);
-    }
-    Ok(f)
-}
-
-/// Replaces the journal atomically by one holding `tail`, and opens it for appending.
-fn rewrite_journal(path: &std::path::Path, tail: &[u8]) -> std::io::Result<std::fs::File> {
-    state::write_atomic(path, tail)?;
-    std::fs::OpenOptions::new().append(true).open(path)
-}
-
-fn remove_journal(path: &std::path::Path) -> std::io::Result<()> {
-    match std::fs::remove_file(path) {
-        Ok(()) => {
-            sync_dir(path);
-            Ok(())
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e),
-    }
-}
-
-/// Makes a directory entry change durable (best effort where supported).
-fn sync_dir(path: &std::path::Path) {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
     }
 }
 

@@ -1,16 +1,15 @@
 //! In-memory state and the business rules of hunt group commands, answered like BroadWorks
 //! with the codes of [`crate::codes`].
 
-use super::state::{
-    GroupState, HuntGroupState, JournalPut, JournalRecord, SandboxState, UserState,
-};
 use crate::codes::{self, oci_error};
+use crate::journal::{JournalPut, JournalRecord};
 use crate::messages::{
     AddInstance, AgentRow, Change, DepartmentKey, DepartmentRow, GroupListEntry, InstanceDetails,
     InstanceListEntry, ModifyInstance, OciError, Request, Response, UserRow,
 };
 use crate::model::table::{Ty, Value};
 use crate::model::{Department, Field};
+use crate::state::{GroupState, HuntGroupState, SandboxState, UserState};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The user limit the sandbox reports for a group (raised when a group holds more).
