@@ -131,7 +131,7 @@ pub(crate) fn replay(
 /// group, indexed by serviceUserId. A delete leaves a tombstone until [`Slots::put_back`], so
 /// the indexes stay valid.
 struct Slots {
-    /// [provider][group][hunt group]
+    /// Hunt groups by provider, then group, then slot.
     slots: Vec<Vec<Vec<Option<HuntGroupState>>>>,
     /// serviceUserId -> (provider, group, slot).
     index: HashMap<String, (usize, usize, usize)>,

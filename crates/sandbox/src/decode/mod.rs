@@ -12,7 +12,7 @@
 //! checks the envelope, `command` hands each `<command>` by its `xsi:type` to its decoder
 //! (`login`, `listings`, `hunt_group`). Decoders walk their children in schema order
 //! (`sequence`) and check values by the schema's types (`types`, `criteria`); the hunt group
-//! sequences come from the R25 tables in [`elements`], which the encoder writes replies by
+//! sequences come from the R25 tables in `elements`, which the encoder writes replies by
 //! too. `violation` is how a broken rule is reported.
 
 mod command;
