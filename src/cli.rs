@@ -29,7 +29,7 @@ pub enum Command {
     /// Carry out the plan and report a result per hunt group.
     Apply(ApplyArgs),
     /// Run the OCI-P sandbox server (behaves like BroadWorks for hunt groups).
-    #[command(after_long_help = SANDBOX_HELP)]
+    #[command(after_long_help = sandbox_help())]
     Sandbox(SandboxArgs),
     /// Write the hunt groups on the server as desired-state files.
     Export(ExportArgs),
@@ -203,22 +203,27 @@ pub struct ApplyArgs {
     pub selection: SelectionArgs,
 }
 
-/// Long help of `huntctl sandbox`: login, fault rules, state file format.
-pub const SANDBOX_HELP: &str = "\
+/// Long help of `huntctl sandbox`: login, error codes (listed from the sandbox's own table of
+/// the codes it answers with), fault rules, state file format.
+pub fn sandbox_help() -> String {
+    [
+        SANDBOX_HELP_LOGIN,
+        &crate::sandbox::codes::help(),
+        SANDBOX_HELP_REST,
+    ]
+    .concat()
+}
+
+const SANDBOX_HELP_LOGIN: &str = "\
 LOGIN
   Plain TCP: AuthenticationRequest, then LoginRequest14sp4 with
   signedPassword = hex(md5(nonce \":\" hex(sha1(password)))). TLS and SOAP also accept
   LoginRequest22V5 (plain password); plain TCP refuses it. Commands before login get
   [Error 5404]; a wrong password [Error 4962]. SOAP keeps the login in the JSESSIONID cookie.
 
-ERRORS
-  4008 user/hunt group/agent not found, 4009 service provider not found, 4010 group not
-  found, 4200 user id already in use, 4201 user id without domain, 4413 number not assigned
-  to the group, 4414 number in use, 4415 extension in use in the group, 4416 alias in use,
-  4417 department not found, 4418 agent listed twice, 4963 LoginRequest22V5 over plain TCP,
-  6004 schema violation (the detail names the element). Codes other than 4008, 4962, 5404
-  and 6004 are the sandbox's own choice.
+";
 
+const SANDBOX_HELP_REST: &str = "
 FAULT RULES (--fault, repeatable)
   Counted commands are hunt group commands (not login/logout), over all connections since
   start, from 1. A numbered rule fires once, on the document holding the N-th command.

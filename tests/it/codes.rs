@@ -44,6 +44,10 @@ fn every_code_is_declared_once() {
     assert_eq!(numbers.len(), n, "a code number is declared twice");
     let help = codes::help();
     for c in codes::ALL {
-        assert!(help.contains(&c.number.to_string()), "{} not in the help", c.number);
+        assert!(
+            help.contains(&c.number.to_string()),
+            "{} not in the help",
+            c.number
+        );
     }
 }

@@ -8,6 +8,7 @@ mod adopt;
 mod api;
 mod apply;
 mod bad_inputs;
+mod codes;
 mod desired;
 mod e2e;
 mod faults;

@@ -1156,7 +1156,7 @@ async fn compaction_folds_the_journal_into_the_state_file() {
         .start();
     let h = sb.handle();
     let path = sb.state_path().to_path_buf();
-    let journal = huntctl::sandbox::state::journal_path(&path);
+    let journal = huntctl::sandbox::journal::path(&path);
     let mut c = Conn::tcp(h).await;
     c.login().await;
     let mut written = 0u64;

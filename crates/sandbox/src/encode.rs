@@ -1,7 +1,7 @@
 //! Server direction of the codec: encodes responses in the shape BroadWorks sends them
 //! (see `samples/captured-*.xml`): data responses unprefixed, Success/Error with the `c:` prefix.
 
-use crate::decode::{Element, Occurs, Rule, INSTANCE_ELEMENTS, PROFILE_ELEMENTS};
+use crate::decode::elements::{Element, Occurs, Rule, INSTANCE_ELEMENTS, PROFILE_ELEMENTS};
 use crate::messages::{DepartmentKey, InstanceDetails, LoginInfo, OciError, Response};
 use crate::model::table::{self, ValueRef};
 use crate::model::Field;

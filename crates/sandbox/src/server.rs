@@ -1,10 +1,12 @@
 //! OCI-P over plain TCP and TLS: documents framed by their closing root tag, answered in order.
 
-use super::{Core, Outcome, SandboxError, Session, Transport};
 use crate::decode::validation_error;
+use crate::dispatch::Outcome;
 use crate::encode::response_document;
 use crate::messages::Response;
+use crate::session::{Session, Transport};
 use crate::xml::find_document_end;
+use crate::{Core, SandboxError};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};

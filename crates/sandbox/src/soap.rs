@@ -1,9 +1,11 @@
 //! OCI-P over SOAP/HTTP: `processOCIMessage(in0)` with the document XML-escaped inside, login
 //! kept in the `JSESSIONID` cookie and the OCI sessionId together.
 
-use super::{Core, Outcome, Session, Transport};
-use crate::decode::{decode_request_document, parse_tree};
+use crate::decode::{decode_request_document, parse_tree, Elem};
+use crate::dispatch::Outcome;
+use crate::session::{is_login, Session, Transport};
 use crate::xml::escape;
+use crate::Core;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -177,7 +179,7 @@ fn body_text<'a>(headers: &HeaderMap, body: &'a [u8]) -> Result<std::borrow::Cow
 
 /// The OCI document argument of `processOCIMessage`: `in0` (any prefix), or `arg0` from
 /// JAX-WS-style clients, as escaped text or CDATA.
-fn oci_argument(envelope: &crate::decode::Elem) -> Option<String> {
+fn oci_argument(envelope: &Elem) -> Option<String> {
     let call = envelope.find("processOCIMessage")?;
     call.children
         .iter()
@@ -260,7 +262,7 @@ async fn process(
                 let only_login = doc
                     .commands
                     .iter()
-                    .all(|c| matches!(c, Ok(r) if super::is_login(r)));
+                    .all(|c| matches!(c, Ok(r) if is_login(r)));
                 if !only_login {
                     return fault(
                         "INVALID_REQUEST",

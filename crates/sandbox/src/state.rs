@@ -1,4 +1,5 @@
-//! The sandbox's state file: its JSON format and atomic persistence.
+//! The sandbox's state file: its JSON format, reading it with its journal, and writing it
+//! atomically.
 //!
 //! Format (camelCase JSON, see `huntctl sandbox --help`):
 //! ```json
@@ -17,11 +18,11 @@
 //! passwords are never stored (only whether one was set). A service provider may also hold
 //! `"departments"`: its enterprise departments, usable by the hunt groups of all its groups.
 
+use crate::journal::{self, Replay};
 use crate::model::{table, Agent, HuntGroup};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The whole sandbox state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -193,44 +194,6 @@ impl<'de> Deserialize<'de> for HuntGroupState {
     }
 }
 
-/// The state file's name with `.journal` appended: the journal of writes since the snapshot.
-pub fn journal_path(path: &Path) -> PathBuf {
-    let mut p = path.as_os_str().to_owned();
-    p.push(".journal");
-    PathBuf::from(p)
-}
-
-/// One line of the journal: a write the sandbox acknowledged, as its effect on one hunt group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JournalRecord {
-    /// Write number, 1 after the first write ever; the snapshot's `journalSeq` is the last
-    /// one it already holds.
-    pub seq: u64,
-    /// The hunt group as it is after an add, modify or weights change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub put: Option<JournalPut>,
-    /// The serviceUserId of a deleted hunt group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delete: Option<String>,
-    /// Several hunt groups written in full by one command (the active-list request), applied
-    /// after `put`: one record, so the command is all or nothing in the journal too.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub puts: Vec<JournalPut>,
-}
-
-/// A hunt group written in full, with where it lives.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JournalPut {
-    /// serviceProviderId of its group.
-    pub service_provider_id: String,
-    /// groupId of its group.
-    pub group_id: String,
-    /// The whole hunt group, in the state file's format.
-    pub hunt_group: HuntGroupState,
-}
-
 /// The state file as read: the state plus the journal position it holds.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -306,141 +269,20 @@ fn read_snapshot(path: &Path) -> Result<(SandboxState, u64), String> {
 /// Safe while a sandbox runs: when compaction replaces both files between the two reads
 /// (seen as a gap), it reads again.
 pub fn load_full(path: &Path) -> Result<Loaded, String> {
-    let jpath = journal_path(path);
+    let jpath = journal::path(path);
     let mut attempt = 0;
     loop {
         let (state, snap_seq) = read_snapshot(path)?;
-        let journal = match std::fs::read(&jpath) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(format!("cannot read {}: {e}", jpath.display())),
-        };
-        match replay(state, snap_seq, &journal, &jpath) {
-            Err(Replay::Gap(msg)) if attempt < 5 => {
+        let records = journal::read(&jpath)?;
+        match journal::replay(state, snap_seq, &records, &jpath) {
+            Err(Replay::Gap(_)) if attempt < 5 => {
                 attempt += 1;
-                let _ = msg;
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
             Err(Replay::Gap(msg)) | Err(Replay::Bad(msg)) => return Err(msg),
             Ok(l) => return Ok(l),
         }
     }
-}
-
-enum Replay {
-    Gap(String),
-    Bad(String),
-}
-
-fn replay(
-    mut state: SandboxState,
-    snap_seq: u64,
-    journal: &[u8],
-    jpath: &Path,
-) -> Result<Loaded, Replay> {
-    let mut seq = snap_seq;
-    let mut replayed = 0;
-    let mut torn_tail = false;
-    // serviceUserId -> (provider, group, index); deletes leave a tombstone until the end so
-    // indexes stay valid and each record costs O(1).
-    let mut index: HashMap<String, (usize, usize, usize)> = HashMap::new();
-    let mut slots: Vec<Vec<Vec<Option<HuntGroupState>>>> = Vec::new();
-    let mut groups: HashMap<(String, String), (usize, usize)> = HashMap::new();
-    let mut prepared = false;
-    let mut lines = journal
-        .split_inclusive(|b| *b == b'\n')
-        .enumerate()
-        .peekable();
-    while let Some((n, line)) = lines.next() {
-        let last = lines.peek().is_none();
-        let rec = if line.ends_with(b"\n") {
-            serde_json::from_slice::<JournalRecord>(line).ok()
-        } else {
-            None
-        };
-        let Some(rec) = rec else {
-            if last {
-                torn_tail = true;
-                break;
-            }
-            return Err(Replay::Bad(format!(
-                "{}: line {} is not a journal record (and is not the last line, so it is not a torn write): the file is damaged",
-                jpath.display(),
-                n + 1
-            )));
-        };
-        if rec.seq <= seq {
-            continue;
-        }
-        if rec.seq != seq + 1 {
-            return Err(Replay::Gap(format!(
-                "{}: line {} holds write {} but the state holds writes up to {seq}: records are missing",
-                jpath.display(),
-                n + 1,
-                rec.seq
-            )));
-        }
-        if !prepared {
-            prepared = true;
-            for (si, sp) in state.service_providers.iter_mut().enumerate() {
-                let mut gs = Vec::new();
-                for (gi, g) in sp.groups.iter_mut().enumerate() {
-                    groups.insert((sp.id.clone(), g.id.clone()), (si, gi));
-                    let hs: Vec<Option<HuntGroupState>> = std::mem::take(&mut g.hunt_groups)
-                        .into_iter()
-                        .map(Some)
-                        .collect();
-                    for (hi, h) in hs.iter().enumerate() {
-                        if let Some(h) = h {
-                            index.insert(h.service_user_id.clone(), (si, gi, hi));
-                        }
-                    }
-                    gs.push(hs);
-                }
-                slots.push(gs);
-            }
-        }
-        for p in rec.put.into_iter().chain(rec.puts) {
-            let id = p.hunt_group.service_user_id.clone();
-            match index.get(&id) {
-                Some(&(si, gi, hi)) => slots[si][gi][hi] = Some(p.hunt_group),
-                None => {
-                    let key = (p.service_provider_id, p.group_id);
-                    let Some(&(si, gi)) = groups.get(&key) else {
-                        return Err(Replay::Bad(format!(
-                            "{}: line {}: group {}/{} is not in the state",
-                            jpath.display(),
-                            n + 1,
-                            key.0,
-                            key.1
-                        )));
-                    };
-                    slots[si][gi].push(Some(p.hunt_group));
-                    index.insert(id, (si, gi, slots[si][gi].len() - 1));
-                }
-            }
-        }
-        if let Some(id) = rec.delete {
-            if let Some((si, gi, hi)) = index.remove(&id) {
-                slots[si][gi][hi] = None;
-            }
-        }
-        seq = rec.seq;
-        replayed += 1;
-    }
-    if prepared {
-        for (sp, gs) in state.service_providers.iter_mut().zip(slots) {
-            for (g, hs) in sp.groups.iter_mut().zip(gs) {
-                g.hunt_groups = hs.into_iter().flatten().collect();
-            }
-        }
-    }
-    Ok(Loaded {
-        state,
-        seq,
-        replayed,
-        torn_tail,
-    })
 }
 
 /// Writes `bytes` to `path` atomically: a temp file in the same directory, fsync, rename,
@@ -501,165 +343,5 @@ mod tests {
         assert!(!text.contains("serviceProviderId\":\"\""), "{text}");
         let again: HuntGroupState = serde_json::from_str(&text).unwrap();
         assert_eq!(again, h);
-    }
-
-    fn rec(seq: u64, put: Option<&str>, delete: Option<&str>) -> String {
-        let r = JournalRecord {
-            seq,
-            put: put.map(|id| JournalPut {
-                service_provider_id: "SP".into(),
-                group_id: "G".into(),
-                hunt_group: HuntGroupState::with_defaults(id, &format!("N {id}"), "L", "F"),
-            }),
-            delete: delete.map(String::from),
-            puts: Vec::new(),
-        };
-        serde_json::to_string(&r).unwrap() + "\n"
-    }
-
-    /// A state file written before the journal existed (no journalSeq) and a journal.
-    fn files(journal: &str) -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.json");
-        std::fs::write(
-            &path,
-            r#"{"formatVersion": 1, "serviceProviders": [{"id": "SP", "groups": [{"id": "G",
-               "countryCode": "1", "huntGroups": [
-                 {"serviceUserId": "a@x", "name": "A", "callingLineIdLastName": "L",
-                  "callingLineIdFirstName": "F"},
-                 {"serviceUserId": "b@x", "name": "B", "callingLineIdLastName": "L",
-                  "callingLineIdFirstName": "F"}]}]}]}"#,
-        )
-        .unwrap();
-        std::fs::write(journal_path(&path), journal).unwrap();
-        (dir, path)
-    }
-
-    fn ids(l: &Loaded) -> Vec<(String, String)> {
-        l.state.service_providers[0].groups[0]
-            .hunt_groups
-            .iter()
-            .map(|h| {
-                (
-                    h.service_user_id.clone(),
-                    h.service_instance_profile.name.clone(),
-                )
-            })
-            .collect()
-    }
-
-    #[test]
-    fn journal_applies_puts_in_place_and_deletes_in_order() {
-        let j = rec(1, Some("c@x"), None) + &rec(2, Some("a@x"), None) + &rec(3, None, Some("b@x"));
-        let (_d, p) = files(&j);
-        let l = load_full(&p).unwrap();
-        assert_eq!((l.seq, l.replayed, l.torn_tail), (3, 3, false));
-        assert_eq!(
-            ids(&l),
-            [
-                ("a@x".into(), "N a@x".into()),
-                ("c@x".into(), "N c@x".into())
-            ]
-        );
-    }
-
-    #[test]
-    fn a_record_of_several_puts_applies_each() {
-        let put = |id: &str, active: bool| {
-            let mut h = HuntGroupState::with_defaults(id, &format!("N {id}"), "L", "F");
-            h.hunt_group.is_active = active;
-            JournalPut {
-                service_provider_id: "SP".into(),
-                group_id: "G".into(),
-                hunt_group: h,
-            }
-        };
-        let r = JournalRecord {
-            seq: 1,
-            put: None,
-            delete: None,
-            puts: vec![put("a@x", false), put("c@x", false)],
-        };
-        let (_d, p) = files(&(serde_json::to_string(&r).unwrap() + "\n"));
-        let l = load_full(&p).unwrap();
-        assert_eq!((l.seq, l.replayed), (1, 1));
-        let active: Vec<(String, bool)> = l.state.service_providers[0].groups[0]
-            .hunt_groups
-            .iter()
-            .map(|h| (h.service_user_id.clone(), h.is_active))
-            .collect();
-        assert_eq!(
-            active,
-            [
-                ("a@x".to_string(), false),
-                ("b@x".to_string(), true),
-                ("c@x".to_string(), false)
-            ]
-        );
-    }
-
-    #[test]
-    fn a_torn_last_record_is_dropped() {
-        let full = rec(1, Some("c@x"), None) + &rec(2, Some("d@x"), None);
-        // Cut anywhere inside the second record, including just before its newline.
-        let first = rec(1, Some("c@x"), None).len();
-        for cut in [first + 1, first + 30, full.len() - 1] {
-            let (_d, p) = files(&full[..cut]);
-            let l = load_full(&p).unwrap();
-            assert_eq!(
-                (l.seq, l.replayed, l.torn_tail),
-                (1, 1, true),
-                "cut at {cut}"
-            );
-            assert_eq!(ids(&l).len(), 3);
-        }
-    }
-
-    #[test]
-    fn damage_before_the_last_record_or_a_gap_is_an_error() {
-        let j = rec(1, Some("c@x"), None) + "{\"seq\": 2, \"pu\n" + &rec(3, Some("d@x"), None);
-        let (_d, p) = files(&j);
-        let e = load_full(&p).unwrap_err();
-        assert!(e.contains("line 2") && e.contains("damaged"), "{e}");
-        let j = rec(1, Some("c@x"), None) + &rec(3, Some("d@x"), None);
-        let (_d, p) = files(&j);
-        let e = load_full(&p).unwrap_err();
-        assert!(e.contains("records are missing"), "{e}");
-    }
-
-    #[test]
-    fn records_the_snapshot_holds_are_skipped() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.json");
-        let mut st = SandboxState {
-            format_version: 1,
-            service_providers: vec![ServiceProviderState {
-                id: "SP".into(),
-                groups: vec![GroupState {
-                    id: "G".into(),
-                    country_code: "1".into(),
-                    departments: vec![],
-                    phone_numbers: vec![],
-                    users: vec![],
-                    hunt_groups: vec![],
-                }],
-                departments: vec![],
-            }],
-        };
-        st.service_providers[0].groups[0]
-            .hunt_groups
-            .push(HuntGroupState::with_defaults("c@x", "kept", "L", "F"));
-        std::fs::write(&path, snapshot_bytes(&st, 1, 0)).unwrap();
-        let j = rec(1, Some("c@x"), None) + &rec(2, Some("d@x"), None);
-        std::fs::write(journal_path(&path), j).unwrap();
-        let l = load_full(&path).unwrap();
-        assert_eq!((l.seq, l.replayed), (2, 1));
-        assert_eq!(
-            ids(&l),
-            [
-                ("c@x".into(), "kept".into()),
-                ("d@x".into(), "N d@x".into())
-            ]
-        );
     }
 }

@@ -1,62 +1,16 @@
-//! In-memory state and the business rules of hunt group commands, answered like BroadWorks.
-//!
-//! Error codes: 4008 (user not found) and 4962 (invalid password) are documented BroadWorks
-//! codes. For the other rule violations no public capture shows the code, so the sandbox uses
-//! codes of its own choosing ([`codes`]); clients must not depend on those numbers.
+//! In-memory state and the business rules of hunt group commands, answered like BroadWorks
+//! with the codes of [`crate::codes`].
 
-use super::state::{
-    GroupState, HuntGroupState, JournalPut, JournalRecord, SandboxState, UserState,
-};
+use crate::codes::{self, oci_error};
+use crate::journal::{JournalPut, JournalRecord};
 use crate::messages::{
     AddInstance, AgentRow, Change, DepartmentKey, DepartmentRow, GroupListEntry, InstanceDetails,
     InstanceListEntry, ModifyInstance, OciError, Request, Response, UserRow,
 };
 use crate::model::table::{Ty, Value};
 use crate::model::{Department, Field};
+use crate::state::{GroupState, HuntGroupState, SandboxState, UserState};
 use std::collections::{BTreeMap, HashMap, HashSet};
-
-/// Error codes the sandbox answers with.
-pub mod codes {
-    /// User (hunt group or agent) not found (BroadWorks).
-    pub const USER_NOT_FOUND: u32 = 4008;
-    /// Invalid user id or password (BroadWorks).
-    pub const INVALID_PASSWORD: u32 = 4962;
-    /// Commands before login: "unauthorized transaction" (the code PROTOCOL.md lists).
-    pub const NOT_LOGGED_IN: u32 = 5404;
-    /// Service provider not found (sandbox choice).
-    pub const SERVICE_PROVIDER_NOT_FOUND: u32 = 4009;
-    /// Group not found (sandbox choice).
-    pub const GROUP_NOT_FOUND: u32 = 4010;
-    /// The user id is already used by a user or hunt group (sandbox choice).
-    pub const USER_ID_IN_USE: u32 = 4200;
-    /// The user id has no domain (sandbox choice).
-    pub const USER_ID_NEEDS_DOMAIN: u32 = 4201;
-    /// The phone number is not assigned to the group (sandbox choice).
-    pub const NUMBER_NOT_IN_GROUP: u32 = 4413;
-    /// The phone number is used by another user or hunt group (sandbox choice).
-    pub const NUMBER_IN_USE: u32 = 4414;
-    /// The extension is used in the group (sandbox choice).
-    pub const EXTENSION_IN_USE: u32 = 4415;
-    /// The alias is used elsewhere (sandbox choice).
-    pub const ALIAS_IN_USE: u32 = 4416;
-    /// The department does not exist in the group (sandbox choice).
-    pub const DEPARTMENT_NOT_FOUND: u32 = 4417;
-    /// The same agent twice in a list (sandbox choice).
-    pub const DUPLICATE_AGENT: u32 = 4418;
-    /// Login 22V5 over an unencrypted connection (sandbox choice).
-    pub const INSECURE_LOGIN: u32 = 4963;
-}
-
-/// Builds an ErrorResponse `[Error CODE] summary`.
-pub fn oci_error(code: u32, summary: impl AsRef<str>, detail: Option<String>) -> OciError {
-    let s = format!("[Error {code}] {}", summary.as_ref());
-    OciError {
-        code: Some(code),
-        summary_english: s.clone(),
-        summary: s,
-        detail,
-    }
-}
 
 /// The user limit the sandbox reports for a group (raised when a group holds more).
 const DEFAULT_USER_LIMIT: u32 = 100;
