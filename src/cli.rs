@@ -192,7 +192,7 @@ pub struct ApplyArgs {
     /// Do not predict the server's refusals before writing (see `plan --no-preflight`).
     #[arg(long)]
     pub no_preflight: bool,
-    /// Write the undo plan here instead of .huntctl/undo/<UTC timestamp>.json.
+    /// Write the undo plan here instead of .huntctl/undo/(UTC timestamp).json.
     #[arg(long, value_name = "FILE")]
     pub undo_out: Option<PathBuf>,
     /// Server connection.

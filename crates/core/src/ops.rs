@@ -1,6 +1,6 @@
-//! The operations, once for every front end: [`validate`], [`plan`] (with pre-flight),
-//! [`apply`] (safety check, writes, undo), [`apply_saved`] (stale check, then [`apply`]) and
-//! [`export`], each with one options struct.
+//! The operations, once for every front end: [`validate()`], [`plan()`] (with pre-flight),
+//! [`apply()`] (safety check, writes, undo), [`apply_saved`] (stale check, then [`apply()`]) and
+//! [`export()`], each with one options struct.
 //!
 //! The command line and the Python package only turn their arguments into these structs and the
 //! results into output: a behaviour one front end has and another lacks would be a bug here.
@@ -229,7 +229,7 @@ impl Undo {
     }
 }
 
-/// What [`apply`] did: a result per hunt group, and the undo plan.
+/// What [`apply()`] did: a result per hunt group, and the undo plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Applied {
     /// One result per hunt group of the plan.
@@ -286,7 +286,7 @@ pub async fn apply<E: Execute>(
 }
 
 /// Carries out a plan made earlier (saved, or on another connection): [`verify_saved`], then
-/// [`apply`]: `huntctl apply --plan FILE`.
+/// [`apply()`]: `huntctl apply --plan FILE`.
 pub async fn apply_saved<E: Execute>(
     exec: &E,
     plan: &mut Plan,
@@ -329,7 +329,7 @@ async fn save_undo<E: Execute>(
     }
 }
 
-/// What [`export`] read: the hunt groups as the smallest desired state that reproduces them.
+/// What [`export()`] read: the hunt groups as the smallest desired state that reproduces them.
 #[derive(Debug, Clone)]
 pub struct Export {
     /// The group ids read.

@@ -154,7 +154,7 @@ impl Refusal {
     }
 }
 
-/// The reads pre-flight makes for one group, in the order [`Facts::read`] expects them.
+/// The reads pre-flight makes for one group, in the order the facts reader expects them.
 pub fn requests(key: &GroupKey) -> Vec<Request> {
     let (sp, g) = (key.service_provider_id.clone(), key.group_id.clone());
     vec![
