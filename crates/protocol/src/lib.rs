@@ -1,5 +1,5 @@
-//! huntctl's shared vocabulary, used by the client (`huntctl-core`) and by the sandbox
-//! (`huntctl-sandbox`) alike, and by nothing else of theirs: the hunt group [`model`] with its
+//! huntctl's shared vocabulary, used by the OCI-P client and by the sandbox server alike, and
+//! the only thing they share: the hunt group [`model`] with its
 //! field table, the OCI-P [`messages`] both sides exchange, [`xml`] helpers, and [`mask`],
 //! the one secret masking every trace, record and log goes through.
 //!
