@@ -11,13 +11,16 @@
 //! round trips the work needs × the sandbox's latency: 2 login rounds (all sessions log in at
 //! once), the list rounds, then ⌈documents ÷ parallelism⌉ rounds for the GetInstance or write
 //! documents of 15 commands (and one round for the group list when export is not given
-//! `--group`), plus, for apply, the read-back of its undo plan (a listing round and the
-//! GetInstance rounds). The logout is not waited for. The machine is shared, so each line ends with
-//! the load average at the time.
+//! `--group`). That is the necessary work only: an apply's floor is its logins, listing and
+//! writes (its undo plan is made from the plan, without a read), so an extra read shows up as a
+//! worse ratio, never as a moved floor. Each line also gives the documents sent, per kind, from
+//! the sandbox's record. The logout is not waited for. The machine is shared, so each line ends
+//! with the load average at the time.
 //!
-//! Goals (issue 13): apply of 10,000 with no latency ≤ 2.0 s and the sandbox's CPU ≤ the
-//! client's; at 20 ms, apply ≤ 1.25×, plan ≤ 1.15× (peak < 150 MB), export ≤ 1.25× the floor;
-//! 100,000 hunt groups in 100 groups: plan ≤ 1.2× (peak < 1 GB).
+//! Goals: apply, median of 5 (issue 22): 10,000 creates with no latency ≤ 1.5 s wall and the
+//! sandbox's CPU ≤ the client's; at 20 ms, 500 creates ≤ 1.25× and 10,000 creates ≤ 1.2× the
+//! floor. Plan ≤ 1.15× (peak < 150 MB), export ≤ 1.25× the floor at 20 ms; 100,000 hunt groups
+//! in 100 groups: plan ≤ 1.2× (peak < 1 GB) (issue 13).
 
 use huntctl::sandbox::state::{
     GroupState, HuntGroupState, SandboxState, ServiceProviderState, UserState,
@@ -210,7 +213,7 @@ struct Figures {
     client_cpu: Duration,
     sandbox_cpu: Duration,
     peak_mb: f64,
-    documents: Option<usize>,
+    documents: Option<String>,
     /// Pre-flight reads the sandbox received (3 per group when pre-flight ran).
     preflight_reads: usize,
     exit: i32,
@@ -278,9 +281,7 @@ fn client(
         );
     }
     let recorded = std::fs::read_to_string(dir.join("record.xml")).ok();
-    let documents = recorded
-        .as_ref()
-        .map(|r| r.matches("</BroadsoftDocument>").count());
+    let documents = recorded.as_ref().map(|r| document_kinds(r));
     let preflight_reads = recorded.as_ref().map_or(0, |r| {
         PREFLIGHT_READS
             .iter()
@@ -297,6 +298,51 @@ fn client(
         exit,
         summary,
     }
+}
+
+/// The documents of a record, counted by kind: `N documents: a login, b list, …`.
+fn document_kinds(record: &str) -> String {
+    let mut counts: Vec<(&str, usize)> = ["login", "list", "read", "write", "logout", "other"]
+        .iter()
+        .map(|k| (*k, 0))
+        .collect();
+    let mut total = 0;
+    for d in record.split("</BroadsoftDocument>") {
+        if !d.contains("<BroadsoftDocument") {
+            continue;
+        }
+        total += 1;
+        let has = |t: &str| d.contains(&format!("xsi:type=\"{t}"));
+        let kind = if has("AuthenticationRequest") || has("LoginRequest") {
+            "login"
+        } else if has("LogoutRequest") {
+            "logout"
+        } else if has("GroupHuntGroupGetInstanceListRequest")
+            || has("GroupGetListInServiceProviderRequest")
+        {
+            "list"
+        } else if has("GroupHuntGroupGetInstanceRequest") {
+            "read"
+        } else if has("GroupHuntGroupAddInstanceRequest")
+            || has("GroupHuntGroupModifyInstanceRequest")
+            || has("GroupHuntGroupDeleteInstanceRequest")
+            || has("GroupHuntGroupModifyInstanceWeightedCallDistributionRequest")
+            || has("GroupHuntGroupModifyActiveInstanceListRequest")
+        {
+            "write"
+        } else {
+            "other"
+        };
+        if let Some(c) = counts.iter_mut().find(|(k, _)| *k == kind) {
+            c.1 += 1;
+        }
+    }
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    format!("{total} documents: {}", parts.join(", "))
 }
 
 /// The pre-flight reads `plan` sends per group (unless `--no-preflight`).
@@ -339,6 +385,8 @@ struct Case {
     work: Work,
     latency: Duration,
     parallelism: usize,
+    /// Report the median run (else the best) of `runs`.
+    median: bool,
     /// Goal: at most this many times the floor (or, with no latency, this wall time).
     goal_ratio: Option<f64>,
     goal_wall: Option<Duration>,
@@ -382,17 +430,9 @@ impl Case {
         } else {
             0
         };
-        // An apply then reads back what it changed for its undo plan: a listing round and
-        // one GetInstance per hunt group.
-        let undo = if matches!(self.work, Work::Apply) {
-            list_rounds + ceil_div(ceil_div(self.shape.total(), PER_DOCUMENT), p)
-        } else {
-            0
-        };
         2 + group_list
             + list_rounds
             + ceil_div(ceil_div(self.shape.total() + behind, PER_DOCUMENT), p)
-            + undo
     }
 }
 
@@ -410,24 +450,48 @@ fn cases() -> Vec<Case> {
         groups: 100,
         per_group: 1_000,
     };
-    let mut v = vec![Case {
-        extra_args: vec![],
-        runs: 1,
-        csv: false,
-        name: "apply-nolat-10k-p4".into(),
-        title: "apply (create 10,000 in one group), no added latency".into(),
-        shape: k10,
-        work: Work::Apply,
-        latency: Duration::ZERO,
-        parallelism: 4,
-        goal_ratio: None,
-        goal_wall: Some(Duration::from_secs(2)),
-        goal_peak_mb: None,
-    }];
+    let k500 = Shape {
+        groups: 1,
+        per_group: 500,
+    };
+    // Apply goals (issue 22), median of 5: the floor is logins + listing + writes.
+    let mut v = vec![
+        Case {
+            extra_args: vec![],
+            runs: 5,
+            median: true,
+            csv: false,
+            name: "apply-nolat-10k-p4".into(),
+            title: "apply (create 10,000 in one group), no added latency, median of 5".into(),
+            shape: k10,
+            work: Work::Apply,
+            latency: Duration::ZERO,
+            parallelism: 4,
+            goal_ratio: None,
+            goal_wall: Some(Duration::from_millis(1500)),
+            goal_peak_mb: None,
+        },
+        Case {
+            extra_args: vec![],
+            runs: 5,
+            median: true,
+            csv: false,
+            name: "apply-20ms-500-p4".into(),
+            title: "apply (create 500 in one group), median of 5".into(),
+            shape: k500,
+            work: Work::Apply,
+            latency: ms20,
+            parallelism: 4,
+            goal_ratio: Some(1.25),
+            goal_wall: None,
+            goal_peak_mb: None,
+        },
+    ];
     // What pre-flight costs: the same plan without it, best of 5 each.
     v.push(Case {
         extra_args: vec!["--no-preflight".into()],
         runs: 5,
+        median: false,
         csv: false,
         name: "plan-20ms-1k-nopreflight-p4".into(),
         title: "plan (1,000 in 10 groups, 10% changed, --no-preflight, best of 5)".into(),
@@ -443,6 +507,7 @@ fn cases() -> Vec<Case> {
         v.push(Case {
             extra_args: vec![],
             runs: if p == 4 { 5 } else { 1 },
+            median: false,
             csv: false,
             name: format!("plan-20ms-1k-p{p}"),
             title: if p == 4 {
@@ -460,21 +525,27 @@ fn cases() -> Vec<Case> {
         });
         v.push(Case {
             extra_args: vec![],
-            runs: 1,
+            runs: if p == 4 { 5 } else { 1 },
+            median: p == 4,
             csv: false,
             name: format!("apply-20ms-10k-p{p}"),
-            title: "apply (create 10,000 in one group)".into(),
+            title: if p == 4 {
+                "apply (create 10,000 in one group), median of 5".into()
+            } else {
+                "apply (create 10,000 in one group)".into()
+            },
             shape: k10,
             work: Work::Apply,
             latency: ms20,
             parallelism: p,
-            goal_ratio: Some(1.25),
+            goal_ratio: Some(1.2),
             goal_wall: None,
             goal_peak_mb: None,
         });
         v.push(Case {
             extra_args: vec![],
             runs: 1,
+            median: false,
             csv: false,
             name: format!("plan-20ms-10k-p{p}"),
             title: "plan (10,000 in one group, unchanged)".into(),
@@ -489,6 +560,7 @@ fn cases() -> Vec<Case> {
         v.push(Case {
             extra_args: vec![],
             runs: 1,
+            median: false,
             csv: false,
             name: format!("export-20ms-10k-p{p}"),
             title: "export (10,000 in one group)".into(),
@@ -505,6 +577,7 @@ fn cases() -> Vec<Case> {
     v.push(Case {
         extra_args: vec![],
         runs: 1,
+        median: false,
         csv: true,
         name: "plan-20ms-10k-csv-p4".into(),
         title: "plan (10,000 in one group, unchanged, CSV)".into(),
@@ -519,6 +592,7 @@ fn cases() -> Vec<Case> {
     v.push(Case {
         extra_args: vec![],
         runs: 1,
+        median: false,
         csv: true,
         name: "plan-20ms-100k-csv-p4".into(),
         title: "plan (100,000 in 100 groups, unchanged, CSV)".into(),
@@ -534,6 +608,7 @@ fn cases() -> Vec<Case> {
         v.push(Case {
             extra_args: vec![],
             runs: 1,
+            median: false,
             csv: false,
             name: format!("plan-20ms-100k-p{p}"),
             title: "plan (100,000 in 100 groups, unchanged)".into(),
@@ -548,6 +623,7 @@ fn cases() -> Vec<Case> {
         v.push(Case {
             extra_args: vec![],
             runs: 1,
+            median: false,
             csv: false,
             name: format!("export-20ms-100k-p{p}"),
             title: "export (100,000 in 100 groups)".into(),
@@ -601,7 +677,7 @@ fn run_case(bin: &Path, dir: &Path, c: &Case) {
     };
     let mut args = args;
     args.extend(c.extra_args.iter().cloned());
-    let mut f = client(bin, dir, &sandbox, &args, c.parallelism);
+    let mut all = vec![client(bin, dir, &sandbox, &args, c.parallelism)];
     sandbox.stop();
     for _ in 1..c.runs {
         // A fresh sandbox each run: a run must not see the previous one's writes.
@@ -612,12 +688,12 @@ fn run_case(bin: &Path, dir: &Path, c: &Case) {
             c.latency,
             !c.latency.is_zero(),
         );
-        let g = client(bin, dir, &sandbox, &args, c.parallelism);
+        all.push(client(bin, dir, &sandbox, &args, c.parallelism));
         sandbox.stop();
-        if g.wall < f.wall {
-            f = g;
-        }
     }
+    all.sort_by_key(|f| f.wall);
+    // The median run, or the best one (the machine is shared: the best is the least disturbed).
+    let f = all.swap_remove(if c.median { all.len() / 2 } else { 0 });
     let wall = f.wall.as_secs_f64();
     let mut line = format!("{:<22} {}: {:>6.0} ms wall", c.name, c.title, wall * 1000.0);
     let mut met = true;
@@ -680,7 +756,8 @@ fn run_case(bin: &Path, dir: &Path, c: &Case) {
         f.exit,
         f.summary,
         f.documents
-            .map(|n| format!(" ({n} documents)"))
+            .as_ref()
+            .map(|d| format!(" ({d})"))
             .unwrap_or_default(),
         load_before,
         load_average()

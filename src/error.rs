@@ -16,12 +16,13 @@ pub enum Error {
     /// An operation of the library failed.
     #[error(transparent)]
     Op(#[from] ops::Error),
-    /// A saved plan no longer matches the server.
+    /// A saved plan no longer matches the server (and, when the plan can tell, where).
     #[error(
-        "saved plan is stale: the hunt groups it covers changed on the server since {} was made",
-        .0.display()
+        "saved plan is stale: the hunt groups it covers changed on the server since {} was made{}",
+        .0.display(),
+        .1.iter().map(|d| format!("\n  {d}")).collect::<String>()
     )]
-    StalePlan(PathBuf),
+    StalePlan(PathBuf, Vec<huntctl_core::plan::Drift>),
     /// Connecting or logging in failed (or the connection settings are incomplete).
     #[error(transparent)]
     Connect(#[from] ClientError),
@@ -73,7 +74,7 @@ impl Error {
             Error::Op(ops::Error::SecretsMissing { .. }) => {
                 "put the passwords back in the desired-state files, or plan again and apply the new plan"
             }
-            Error::StalePlan(_) => {
+            Error::StalePlan(..) => {
                 "run `huntctl plan --out` again, review it, and apply the new plan"
             }
             Error::Connect(ClientError::NoUrl) => {

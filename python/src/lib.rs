@@ -82,7 +82,7 @@ fn py_err(py: Python<'_>, e: api::Error) -> PyErr {
         E::Op(ops::Error::Refused(_)) => {
             RefusedError::new_err(format!("{e} (pass force=True if this is intended)"))
         }
-        E::Op(ops::Error::Stale) => {
+        E::Op(ops::Error::Stale(_)) => {
             RefusedError::new_err(format!("{e}: call plan() again, review it, and apply it"))
         }
         E::Op(_) => RefusedError::new_err(e.to_string()),

@@ -95,7 +95,7 @@ async fn open_saved(args: &ApplyArgs, path: &std::path::Path) -> Result<(Connect
         Err(e) => {
             conn.close().await;
             Err(match e {
-                ops::Error::Stale => Error::StalePlan(path.to_path_buf()),
+                ops::Error::Stale(drift) => Error::StalePlan(path.to_path_buf(), drift),
                 e => e.into(),
             })
         }

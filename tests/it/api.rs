@@ -253,7 +253,7 @@ fn create_plan_apply_and_export_against_the_sandbox() {
     assert!(undo.exists());
     assert!(matches!(
         client.apply_saved(&stale, &opts),
-        Err(api::Error::Op(huntctl::ops::Error::Stale))
+        Err(api::Error::Op(huntctl::ops::Error::Stale(_)))
     ));
     client.close();
     sandbox.stop();

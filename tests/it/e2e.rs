@@ -1524,10 +1524,7 @@ huntGroups:
             self.rt.block_on(apply(self.pool(), plan, &|_| {}))
         }
         fn undo(&self, plan: &Plan, report: &Report) -> Plan {
-            self.rt
-                .block_on(make_undo(self.pool(), plan, report))
-                .unwrap()
-                .unwrap()
+            make_undo(plan, report).unwrap()
         }
     }
 

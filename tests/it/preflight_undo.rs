@@ -613,6 +613,14 @@ fn a_stale_undo_is_refused_and_writes_nothing() {
         "{}",
         stale.all()
     );
+    // The undo says what it expects: it names the hunt group and the field that moved.
+    assert!(
+        stale
+            .all()
+            .contains("new-two@company.com: serviceInstanceProfile.name, policy"),
+        "{}",
+        stale.all()
+    );
     let record = &sb.record()[before..];
     for w in [
         "GroupHuntGroupAddInstanceRequest20",
@@ -629,6 +637,183 @@ fn a_stale_undo_is_refused_and_writes_nothing() {
         &["--plan", other_undo.to_str().unwrap(), "--auto-approve"],
     );
     assert_eq!(ok.code, 0, "{}", ok.all());
+}
+
+#[test]
+fn an_undo_ignores_hunt_groups_it_does_not_cover_and_old_files_are_never_misapplied() {
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
+    let f = sb.file("desired.yaml", &undo_yaml());
+    let undo = sb.path("undo.json");
+    let applied = sb.run(
+        "apply",
+        &[
+            f.to_str().unwrap(),
+            "--auto-approve",
+            "--undo-out",
+            undo.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(applied.code, 0, "{}", applied.all());
+    // A hunt group the undo does not cover changes (support-hunt was unchanged by the apply).
+    let elsewhere = sb.file(
+        "elsewhere.yaml",
+        "defaults:\n  serviceProviderId: MyServiceProvider\n  groupId: SupportGroup\nhuntGroups:
+  - serviceUserId: support-hunt@company.com
+    serviceInstanceProfile: {name: Support Renamed Elsewhere, callingLineIdLastName: Support, callingLineIdFirstName: Team, phoneNumber: '2025550200', extension: '0200', alias: [support-team@company.com]}
+    policy: Circular
+    agentUserId: [support1@company.com, support2@company.com]
+",
+    );
+    let out = sb.run(
+        "apply",
+        &[
+            elsewhere.to_str().unwrap(),
+            "--auto-approve",
+            "--undo-out",
+            sb.path("other.json").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(out.stdout.contains("1 updated"), "{}", out.all());
+
+    // A file as an earlier huntctl would read it (no stale_check: the fingerprint decides)
+    // is refused: its fingerprint is no read's, so it is never applied by mistake.
+    let mut doc = json(&std::fs::read_to_string(&undo).unwrap());
+    assert_eq!(doc["stale_check"], "expected-state", "{doc:#}");
+    doc.as_object_mut().unwrap().remove("stale_check");
+    let old = sb.path("old-format.json");
+    std::fs::write(&old, doc.to_string()).unwrap();
+    let before = sb.record().len();
+    let refused = sb.run(
+        "apply",
+        &["--plan", old.to_str().unwrap(), "--auto-approve"],
+    );
+    assert_eq!(refused.code, 1, "{}", refused.all());
+    assert!(refused.all().contains("stale"), "{}", refused.all());
+    assert!(!sb.record()[before..].contains("GroupHuntGroupModifyInstanceRequest"));
+
+    // The undo itself still applies: what it touches is as the apply left it.
+    let undone = sb.run(
+        "apply",
+        &["--plan", undo.to_str().unwrap(), "--auto-approve"],
+    );
+    assert_eq!(undone.code, 0, "{}", undone.all());
+    assert!(undone.stdout.contains("0 failed"), "{}", undone.stdout);
+}
+
+/// The kinds of OCI-P documents in a stretch of the sandbox's record, by their commands.
+fn document_kinds(record: &str) -> Vec<&'static str> {
+    record
+        .split("</BroadsoftDocument>")
+        .filter(|d| d.contains("<BroadsoftDocument"))
+        .map(|d| {
+            let has = |t: &str| d.contains(&format!("xsi:type=\"{t}"));
+            if has("AuthenticationRequest") || has("LoginRequest") {
+                "login"
+            } else if has("LogoutRequest") {
+                "logout"
+            } else if has("GroupHuntGroupGetInstanceListRequest") {
+                "listing"
+            } else if has("GroupHuntGroupGetInstanceRequest") {
+                "read"
+            } else if has("GroupHuntGroupAddInstanceRequest")
+                || has("GroupHuntGroupModifyInstanceRequest")
+                || has("GroupHuntGroupDeleteInstanceRequest")
+                || has("GroupHuntGroupModifyInstanceWeightedCallDistributionRequest")
+                || has("GroupHuntGroupModifyActiveInstanceListRequest")
+            {
+                "write"
+            } else {
+                "other"
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn an_apply_sends_logins_listing_reads_for_the_diff_and_writes_only() {
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
+    let hg = |id: &str, name: &str| {
+        format!(
+            "  - serviceUserId: {id}@company.com\n    serviceInstanceProfile: {{name: {name}, callingLineIdLastName: L, callingLineIdFirstName: F}}\n    agentUserId: [john.doe@company.com]\n"
+        )
+    };
+    // 15 hunt groups to start from: 10 will be updated, 5 deleted (with --prune).
+    let mut old = String::from(HEAD);
+    for i in 0..15 {
+        old.push_str(&hg(&format!("old-{i:02}"), &format!("Old {i}")));
+    }
+    let f = sb.file("old.yaml", &old);
+    let out = sb.run(
+        "apply",
+        &[
+            f.to_str().unwrap(),
+            "--auto-approve",
+            "--exclude",
+            "sales-*",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.all());
+
+    let mut new = String::from(HEAD);
+    for i in 0..10 {
+        new.push_str(&hg(&format!("old-{i:02}"), &format!("Renamed {i}")));
+    }
+    for i in 0..50 {
+        new.push_str(&hg(&format!("new-{i:02}"), &format!("New {i}")));
+    }
+    let f = sb.file("new.yaml", &new);
+    let before = sb.record().len();
+    let out = sb.run(
+        "apply",
+        &[
+            f.to_str().unwrap(),
+            "--auto-approve",
+            "--prune",
+            "--exclude",
+            "sales-*",
+            "--parallelism",
+            "1",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        out.stdout
+            .contains("Apply complete: 50 created, 10 updated, 5 deleted, 0 failed."),
+        "{}",
+        out.stdout
+    );
+    let record = &sb.record()[before..];
+    let kinds = document_kinds(record);
+    let count = |k: &str| kinds.iter().filter(|x| **x == k).count();
+    // One session: authentication and login; one listing document for the one group (the
+    // pre-flight reads ride in it); the details of the 15 existing hunt groups the diff
+    // compares, 15 to a document; 65 writes, 15 to a document; the logout.
+    let summary = format!("{kinds:?}");
+    assert_eq!(count("login"), 2, "{summary}");
+    assert_eq!(count("listing"), 1, "{summary}");
+    assert_eq!(count("read"), 1, "{summary}");
+    assert_eq!(count("write"), 65_usize.div_ceil(15), "{summary}");
+    assert_eq!(count("logout"), 1, "{summary}");
+    assert_eq!(count("other"), 0, "{summary}");
+    assert_eq!(
+        record.matches("GroupHuntGroupGetInstanceRequest20").count(),
+        15
+    );
+    // Nothing is read once the writes begin: no read-back for the undo plan.
+    let first_write = kinds.iter().position(|k| *k == "write").unwrap();
+    assert!(
+        kinds[first_write..]
+            .iter()
+            .all(|k| *k == "write" || *k == "logout"),
+        "{summary}"
+    );
+    // And the undo plan was still written, from the plan alone.
+    assert!(
+        out.stderr.contains("Undo: 65 changes saved to"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

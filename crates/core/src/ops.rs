@@ -16,7 +16,7 @@ use crate::desired::{self, DesiredState, Diagnostics};
 use crate::export::{self as exp, ExportError, Skipped};
 use crate::model::HuntGroup;
 use crate::ocip::Execute;
-use crate::plan::{self, preflight, FetchError, Plan, PlanFileError, Summary};
+use crate::plan::{self, preflight, Drift, FetchError, Plan, PlanFileError, Staleness, Summary};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
@@ -37,11 +37,13 @@ pub enum Error {
     /// The plan was refused before anything was sent (the delete threshold).
     #[error(transparent)]
     Refused(#[from] SafetyError),
-    /// The hunt groups a saved plan covers changed on the server since it was made.
+    /// The hunt groups a saved plan covers changed on the server since it was made; when the
+    /// plan says what it expects (undo plans), which hunt groups and fields.
     #[error(
-        "the plan is stale: the hunt groups it covers changed on the server since it was made"
+        "the plan is stale: the hunt groups it covers changed on the server since it was made{}",
+        drift_text(.0)
     )]
-    Stale,
+    Stale(Vec<Drift>),
     /// A saved plan could not be read.
     #[error(transparent)]
     SavedPlan(#[from] PlanFileError),
@@ -62,6 +64,14 @@ pub enum Error {
     /// Export could not read the groups.
     #[error(transparent)]
     Export(#[from] ExportError),
+}
+
+fn drift_text(drift: &[Drift]) -> String {
+    if drift.is_empty() {
+        return String::new();
+    }
+    let all: Vec<String> = drift.iter().map(ToString::to_string).collect();
+    format!(" ({})", all.join("; "))
 }
 
 /// Where desired state comes from: files and directories, or data in memory (the reference
@@ -177,10 +187,11 @@ pub fn restore_secrets(plan: &mut Plan) -> Result<(), Error> {
 pub async fn verify_saved<E: Execute>(exec: &E, plan: &mut Plan) -> Result<(), Error> {
     restore_secrets(plan)?;
     let current = plan::fetch_scope(exec, &plan.scope).await?;
-    if plan.is_stale(&current) {
-        return Err(Error::Stale);
+    match plan.staleness(&current) {
+        Staleness::Fresh => Ok(()),
+        Staleness::Fingerprint => Err(Error::Stale(Vec::new())),
+        Staleness::Drift(d) => Err(Error::Stale(d)),
     }
-    Ok(())
 }
 
 /// What became of the undo plan of an apply.
@@ -281,7 +292,8 @@ pub async fn apply<E: Execute>(
     apply::check_safety(plan, opts)?;
     // A plan without changes sends nothing, and reports every hunt group unchanged.
     let report = apply::apply(exec, plan, on_result).await;
-    let undo = save_undo(exec, plan, &report, &opts.undo).await;
+    // Made from the plan and the report alone: no read after the writes.
+    let undo = save_undo(plan, &report, &opts.undo);
     Ok(Applied { report, undo })
 }
 
@@ -299,23 +311,15 @@ pub async fn apply_saved<E: Execute>(
 
 /// Makes and saves the undo plan of an apply. A failure is reported, never fatal: the apply
 /// itself is done.
-async fn save_undo<E: Execute>(
-    exec: &E,
-    plan: &Plan,
-    report: &Report,
-    target: &UndoTarget,
-) -> Undo {
+fn save_undo(plan: &Plan, report: &Report, target: &UndoTarget) -> Undo {
     let (path, overwrite) = match target {
         UndoTarget::Off => return Undo::None,
         UndoTarget::Default => (undo::default_path(report), false),
         UndoTarget::File(p) => (p.clone(), true),
     };
-    let made = match undo::make_undo(exec, plan, report).await {
-        Ok(Some(u)) if !u.changes.is_empty() => u,
-        Ok(_) => return Undo::None,
-        Err(e) => {
-            return Undo::Failed(format!("cannot read the state after the apply: {e}"));
-        }
+    let made = match undo::make_undo(plan, report) {
+        Some(u) if !u.changes.is_empty() => u,
+        _ => return Undo::None,
     };
     match undo::save(&made, &path, overwrite) {
         Ok(path) => Undo::Saved {

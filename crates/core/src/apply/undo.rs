@@ -2,20 +2,22 @@
 //!
 //! The undo is an ordinary saved plan (`huntctl apply --plan FILE`): created → delete, updated →
 //! modify back to the values read before the apply, deleted → create again with its agents,
-//! weights and settings. It is made against the state read *just after* the apply, so its
-//! fingerprint refuses it as stale once the server has moved on. Hunt groups that failed are
-//! left out. What cannot be put back (a deleted hunt group's password, which is never readable)
-//! is listed in [`Plan::cannot_restore`]. Like every saved plan it holds no secrets.
+//! weights and settings. It is made without reading anything: what the apply left each hunt
+//! group as is the plan's after-state (the desired values, compared as the diff compares them),
+//! and the undo records it as what it expects ([`StaleCheck::ExpectedState`]): applied later,
+//! it reads those hunt groups and refuses, naming the hunt group and the field, when one of
+//! them is no longer so. Hunt groups that failed are left out. What cannot be put back (a
+//! deleted hunt group's password, which is never readable) is listed in
+//! [`Plan::cannot_restore`]. Like every saved plan it holds no secrets.
 
 use super::{Outcome, Report};
 use crate::model::HuntGroup;
-use crate::ocip::Execute;
 use crate::plan::{
-    diff, fetch_scope, field_values, Action, Change, FetchError, FieldChange, Plan, PlanOptions,
-    ScopeGroup,
+    diff, field_values, Action, Change, CurrentState, FieldChange, GroupKey, Plan, PlanOptions,
+    StaleCheck,
 };
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The directory undo plans go to unless another file is named ([`UndoTarget::File`]).
@@ -33,13 +35,9 @@ pub enum UndoTarget {
     Off,
 }
 
-/// Builds the undo plan of `plan` as carried out in `report`, reading the hunt groups it touched
-/// again (one listing and one detail round trip). `None` when nothing was changed.
-pub async fn make_undo<E: Execute>(
-    exec: &E,
-    plan: &Plan,
-    report: &Report,
-) -> Result<Option<Plan>, FetchError> {
+/// Builds the undo plan of `plan` as carried out in `report`, from the plan alone (no read:
+/// the apply's round trips are the writes'). `None` when nothing was changed.
+pub fn make_undo(plan: &Plan, report: &Report) -> Option<Plan> {
     let done: Vec<(&Change, Outcome)> = report
         .results
         .iter()
@@ -52,90 +50,22 @@ pub async fn make_undo<E: Execute>(
         .filter_map(|r| plan.changes.get(r.index).map(|c| (c, r.outcome)))
         .collect();
     if done.is_empty() {
-        return Ok(None);
+        return None;
     }
-    let mut scope: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-    for (c, _) in &done {
-        scope
-            .entry((c.service_provider_id.clone(), c.group_id.clone()))
-            .or_default()
-            .push(c.service_user_id.clone());
-    }
-    let scope: Vec<ScopeGroup> = scope
-        .into_iter()
-        .map(|((sp, g), read)| ScopeGroup {
-            service_provider_id: sp,
-            group_id: g,
-            existing: Vec::new(),
-            read,
-        })
-        .collect();
-    let after = fetch_scope(exec, &scope).await?;
-
-    // What each touched hunt group was before: the desired state of the undo.
-    let mut back: Vec<HuntGroup> = Vec::new();
-    let mut cannot_restore = Vec::new();
-    for (c, outcome) in &done {
-        match outcome {
-            Outcome::Updated | Outcome::Deleted => {
-                let Some(before) = c.before.clone() else {
-                    cannot_restore.push(format!(
-                        "{}: its state before the apply was not read, so it cannot be put back",
-                        c.service_user_id
-                    ));
-                    continue;
-                };
-                if *outcome == Outcome::Deleted {
-                    cannot_restore.push(format!(
-                        "{}: recreated without a password (a hunt group's password is never \
-                         readable); set it again if it had one",
-                        c.service_user_id
-                    ));
-                }
-                back.push(HuntGroup {
-                    service_instance_profile: crate::model::ServiceInstanceProfile {
-                        password: None,
-                        ..before.service_instance_profile
-                    },
-                    ..before
-                });
-            }
-            _ => {}
-        }
-    }
+    let after = expected_after(plan, &done);
+    let (back, mut cannot_restore) = before_states(&done);
     let mut undo = diff(&back, &after, &PlanOptions::default());
     undo.changes.retain(Change::is_write);
     for (c, outcome) in &done {
-        if *outcome != Outcome::Created {
-            continue;
+        if *outcome == Outcome::Created {
+            match expected(c) {
+                Some(now) => undo.changes.push(delete_of(c, now)),
+                None => cannot_restore.push(format!(
+                    "{}: created, but the plan holds no state of it to delete",
+                    c.service_user_id
+                )),
+            }
         }
-        let key = crate::plan::GroupKey::new(&c.service_provider_id, &c.group_id);
-        let Some(now) = after.get(&key, &c.service_user_id).cloned() else {
-            cannot_restore.push(format!(
-                "{}: created, but no longer found on the server, so there is nothing to delete",
-                c.service_user_id
-            ));
-            continue;
-        };
-        undo.changes.push(Change {
-            action: Action::Delete,
-            service_provider_id: c.service_provider_id.clone(),
-            group_id: c.group_id.clone(),
-            service_user_id: c.service_user_id.clone(),
-            fields: field_values(&now)
-                .into_iter()
-                .map(|(path, old)| FieldChange {
-                    path: path.to_string(),
-                    old,
-                    new: Value::Null,
-                })
-                .collect(),
-            before: Some(now),
-            after: None,
-            agents: None,
-            warnings: Vec::new(),
-            password: false,
-        });
     }
     undo.changes.sort_by(|a, b| {
         (&a.service_provider_id, &a.group_id, &a.service_user_id).cmp(&(
@@ -147,12 +77,127 @@ pub async fn make_undo<E: Execute>(
     undo.prune = undo.changes.iter().any(|c| c.action == Action::Delete);
     // The other hunt groups of these groups are not the undo's business.
     undo.unmanaged.clear();
+    // Each change's `before` is what the apply left; the check compares those, not a
+    // fingerprint of a read (none was made). Older huntctl versions compare this marker with a
+    // fingerprint, which it never equals: they refuse the file rather than misapply it.
+    undo.fingerprint = EXPECTED_STATE_FINGERPRINT.to_string();
+    undo.stale_check = StaleCheck::ExpectedState;
     undo.warnings.push(format!(
         "undo plan of the apply started {}: it reverses what that apply did",
         super::report::rfc3339(report.started)
     ));
     undo.cannot_restore = cannot_restore;
-    Ok(Some(undo))
+    Some(undo)
+}
+
+/// The fingerprint field of an undo plan checked by expected state (see [`make_undo`]).
+pub const EXPECTED_STATE_FINGERPRINT: &str = "expected-state";
+
+/// What the apply left a created or updated hunt group as: the plan's after-state (on create
+/// the desired state, whose unmanaged fields are not compared; on update the state read with
+/// the managed fields replaced), without the write-only password.
+fn expected(c: &Change) -> Option<HuntGroup> {
+    let mut h = c.after.clone()?;
+    h.service_instance_profile.password = None;
+    Some(h)
+}
+
+/// The state the apply left its groups in, as the undo's diff needs it: every created or
+/// updated hunt group as [`expected`], deleted ones gone, and each group's listing (the
+/// delete threshold's base) as it was read, plus the creates and less the deletes.
+fn expected_after(plan: &Plan, done: &[(&Change, Outcome)]) -> CurrentState {
+    let mut after = CurrentState::new();
+    let mut listed: BTreeMap<GroupKey, BTreeSet<String>> = BTreeMap::new();
+    for (c, _) in done {
+        let key = GroupKey::new(&c.service_provider_id, &c.group_id);
+        listed.entry(key).or_insert_with_key(|k| {
+            plan.scope
+                .iter()
+                .find(|g| {
+                    g.service_provider_id == k.service_provider_id && g.group_id == k.group_id
+                })
+                .map(|g| g.existing.iter().cloned().collect())
+                .unwrap_or_default()
+        });
+    }
+    for (c, outcome) in done {
+        let key = GroupKey::new(&c.service_provider_id, &c.group_id);
+        let ids = listed.entry(key.clone()).or_default();
+        match outcome {
+            Outcome::Deleted => {
+                ids.remove(&c.service_user_id);
+                after.groups.entry(key).or_default().exists = true;
+            }
+            _ => {
+                ids.insert(c.service_user_id.clone());
+                if let Some(h) = expected(c) {
+                    after.insert(h);
+                }
+            }
+        }
+    }
+    for (key, ids) in listed {
+        let g = after.groups.entry(key).or_default();
+        g.exists = true;
+        g.listed = ids.into_iter().collect();
+    }
+    after
+}
+
+/// What each updated or deleted hunt group was before: the desired state of the undo.
+fn before_states(done: &[(&Change, Outcome)]) -> (Vec<HuntGroup>, Vec<String>) {
+    let mut back: Vec<HuntGroup> = Vec::new();
+    let mut cannot_restore = Vec::new();
+    for (c, outcome) in done {
+        if !matches!(outcome, Outcome::Updated | Outcome::Deleted) {
+            continue;
+        }
+        let Some(before) = c.before.clone() else {
+            cannot_restore.push(format!(
+                "{}: its state before the apply was not read, so it cannot be put back",
+                c.service_user_id
+            ));
+            continue;
+        };
+        if *outcome == Outcome::Deleted {
+            cannot_restore.push(format!(
+                "{}: recreated without a password (a hunt group's password is never \
+                 readable); set it again if it had one",
+                c.service_user_id
+            ));
+        }
+        back.push(HuntGroup {
+            service_instance_profile: crate::model::ServiceInstanceProfile {
+                password: None,
+                ..before.service_instance_profile
+            },
+            ..before
+        });
+    }
+    (back, cannot_restore)
+}
+
+/// The undo's delete of a hunt group the apply created, expecting it as the apply left it.
+fn delete_of(c: &Change, now: HuntGroup) -> Change {
+    Change {
+        action: Action::Delete,
+        service_provider_id: c.service_provider_id.clone(),
+        group_id: c.group_id.clone(),
+        service_user_id: c.service_user_id.clone(),
+        fields: field_values(&now)
+            .into_iter()
+            .map(|(path, old)| FieldChange {
+                path: path.to_string(),
+                old,
+                new: Value::Null,
+            })
+            .collect(),
+        before: Some(now),
+        after: None,
+        agents: None,
+        warnings: Vec::new(),
+        password: false,
+    }
 }
 
 /// The default undo file: `.huntctl/undo/<UTC timestamp>.json` (colons left out of the name).

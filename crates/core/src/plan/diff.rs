@@ -2,7 +2,7 @@
 
 use super::{
     fingerprint, Action, AgentChanges, Change, CurrentState, FieldChange, GroupKey, Plan,
-    PlanOptions, UnmanagedHuntGroup, WeightChange, FORMAT_VERSION, PASSWORD_NOTE,
+    PlanOptions, StaleCheck, UnmanagedHuntGroup, WeightChange, FORMAT_VERSION, PASSWORD_NOTE,
 };
 use crate::model::table::{self, Carrier, Ty, ValueRef};
 use crate::model::{Agent, Field, HuntGroup, Policy};
@@ -140,6 +140,7 @@ pub fn diff(desired: &[HuntGroup], current: &CurrentState, opts: &PlanOptions) -
         preflight: super::PreflightMode::NotRun,
         refusals: Vec::new(),
         cannot_restore: Vec::new(),
+        stale_check: StaleCheck::Fingerprint,
     }
 }
 

@@ -15,6 +15,7 @@ pub mod render;
 mod requests;
 mod saved;
 mod select;
+mod staleness;
 
 pub use current::{from_details, CurrentState, GroupKey, GroupState};
 pub use diff::{diff, field_values};
@@ -24,6 +25,7 @@ pub use preflight::{read_and_plan, PreflightMode, Refusal};
 pub use requests::{to_create_requests, to_delete_request, to_modify_request, to_requests};
 pub use saved::PlanFileError;
 pub use select::{SelectError, Selection};
+pub use staleness::{Drift, StaleCheck, Staleness};
 
 use crate::model::HuntGroup;
 use serde::{Deserialize, Serialize};
@@ -273,6 +275,9 @@ pub struct Plan {
     /// What the plan cannot put back (undo plans: e.g. a recreated hunt group's password).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cannot_restore: Vec<String>,
+    /// How `apply --plan` checks that the plan still fits the server ([`Plan::staleness`]).
+    #[serde(default, skip_serializing_if = "StaleCheck::is_fingerprint")]
+    pub stale_check: StaleCheck,
 }
 
 impl Plan {
@@ -326,12 +331,6 @@ impl Plan {
     /// Hunt groups that existed in the managed groups when the plan was made (delete threshold base).
     pub fn existing_hunt_groups(&self) -> usize {
         self.scope.iter().map(|g| g.existing.len()).sum()
-    }
-
-    /// True when `current` (re-read with [`fetch_scope`] over [`Plan::scope`]) is not the state
-    /// the plan was made against.
-    pub fn is_stale(&self, current: &CurrentState) -> bool {
-        fingerprint(current) != self.fingerprint
     }
 
     /// The serviceUserIds of creates that need a password the plan does not hold (a saved plan
