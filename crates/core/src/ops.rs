@@ -321,7 +321,10 @@ fn save_undo(plan: &Plan, report: &Report, target: &UndoTarget) -> Undo {
         Some(u) if !u.changes.is_empty() => u,
         _ => return Undo::None,
     };
-    match undo::save(&made, &path, overwrite) {
+    tracing::debug!(changes = made.changes.len(), "undo made");
+    let saved = undo::save(&made, &path, overwrite);
+    tracing::debug!("undo saved");
+    match saved {
         Ok(path) => Undo::Saved {
             path,
             summary: made.summary(),

@@ -13,8 +13,8 @@
 use super::{Outcome, Report};
 use crate::model::HuntGroup;
 use crate::plan::{
-    diff, field_values, Action, Change, CurrentState, FieldChange, GroupKey, Plan, PlanOptions,
-    StaleCheck,
+    diff_unsealed, field_values, Action, Change, CurrentState, FieldChange, GroupKey, Plan,
+    PlanOptions, StaleCheck,
 };
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -54,7 +54,8 @@ pub fn make_undo(plan: &Plan, report: &Report) -> Option<Plan> {
     }
     let after = expected_after(plan, &done);
     let (back, mut cannot_restore) = before_states(&done);
-    let mut undo = diff(&back, &after, &PlanOptions::default());
+    // No fingerprint: nothing was read, and the undo is checked by what it expects.
+    let mut undo = diff_unsealed(&back, &after, &PlanOptions::default());
     undo.changes.retain(Change::is_write);
     for (c, outcome) in &done {
         if *outcome == Outcome::Created {
@@ -123,17 +124,16 @@ fn expected_after(plan: &Plan, done: &[(&Change, Outcome)]) -> CurrentState {
     for (c, outcome) in done {
         let key = GroupKey::new(&c.service_provider_id, &c.group_id);
         let ids = listed.entry(key.clone()).or_default();
-        match outcome {
-            Outcome::Deleted => {
-                ids.remove(&c.service_user_id);
-                after.groups.entry(key).or_default().exists = true;
-            }
-            _ => {
-                ids.insert(c.service_user_id.clone());
-                if let Some(h) = expected(c) {
-                    after.insert(h);
-                }
-            }
+        if *outcome == Outcome::Deleted {
+            ids.remove(&c.service_user_id);
+            continue;
+        }
+        ids.insert(c.service_user_id.clone());
+        if let Some(h) = expected(c) {
+            // Straight into the map: CurrentState::insert keeps a sorted listing by inserting
+            // into a Vec, quadratic for the 10,000 creates of one group.
+            let g = after.groups.entry(key).or_default();
+            g.hunt_groups.insert(c.service_user_id.clone(), h);
         }
     }
     for (key, ids) in listed {
@@ -213,11 +213,24 @@ pub fn save(undo: &Plan, path: &Path, overwrite: bool) -> std::io::Result<PathBu
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    let text = undo.to_saved_json() + "\n";
-    if overwrite {
-        std::fs::write(path, &text)?;
-        return Ok(path.to_path_buf());
-    }
+    let (file, saved) = if overwrite {
+        (std::fs::File::create(path)?, path.to_path_buf())
+    } else {
+        create_new_numbered(path)?
+    };
+    // Compact and streamed: an undo of 10,000 creates is tens of megabytes, and it is written
+    // after the last write, so every millisecond here is added to the apply. It is reviewed
+    // through `apply --plan`, which renders it, not read as text.
+    let mut w = std::io::BufWriter::new(file);
+    serde_json::to_writer(&mut w, undo).map_err(std::io::Error::other)?;
+    use std::io::Write;
+    w.write_all(b"\n")?;
+    w.flush()?;
+    Ok(saved)
+}
+
+/// Creates `path`, or when it exists `<stem>-2.json`, `-3`, … (never replacing a file).
+fn create_new_numbered(path: &Path) -> std::io::Result<(std::fs::File, PathBuf)> {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -233,11 +246,7 @@ pub fn save(undo: &Plan, path: &Path, overwrite: bool) -> std::io::Result<PathBu
             .create_new(true)
             .open(&candidate)
         {
-            Ok(mut f) => {
-                use std::io::Write;
-                f.write_all(text.as_bytes())?;
-                return Ok(candidate);
-            }
+            Ok(f) => return Ok((f, candidate)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e),
         }

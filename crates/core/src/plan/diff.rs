@@ -30,6 +30,18 @@ pub(crate) mod paths {
 /// group that was listed but not read (an inconsistent `current`) gets a plan warning and no
 /// change rather than a guess.
 pub fn diff(desired: &[HuntGroup], current: &CurrentState, opts: &PlanOptions) -> Plan {
+    let mut plan = diff_unsealed(desired, current, opts);
+    plan.fingerprint = fingerprint(current);
+    plan
+}
+
+/// [`diff`] without the fingerprint (left empty): for a plan checked another way (undo plans,
+/// [`super::StaleCheck::ExpectedState`]), whose `current` was never read, hashing it is waste.
+pub(crate) fn diff_unsealed(
+    desired: &[HuntGroup],
+    current: &CurrentState,
+    opts: &PlanOptions,
+) -> Plan {
     let mut changes = Vec::new();
     let mut warnings = Vec::new();
     let desired_ids: HashSet<&str> = desired.iter().map(|d| d.service_user_id.as_str()).collect();
@@ -128,7 +140,7 @@ pub fn diff(desired: &[HuntGroup], current: &CurrentState, opts: &PlanOptions) -
 
     Plan {
         format_version: FORMAT_VERSION,
-        fingerprint: fingerprint(current),
+        fingerprint: String::new(),
         prune: opts.prune,
         targets: opts.selection.targets().to_vec(),
         excludes: opts.selection.excludes().to_vec(),

@@ -18,6 +18,7 @@ mod select;
 mod staleness;
 
 pub use current::{from_details, CurrentState, GroupKey, GroupState};
+pub(crate) use diff::diff_unsealed;
 pub use diff::{diff, field_values};
 pub use fetch::{fetch, fetch_scope, fetch_with, ExtraReads, FetchError};
 pub use fingerprint::fingerprint;
