@@ -52,14 +52,20 @@ pub fn make_undo(plan: &Plan, report: &Report) -> Option<Plan> {
     if done.is_empty() {
         return None;
     }
-    let after = expected_after(plan, &done);
+    let mut after = expected_after(plan, &done);
     let (back, mut cannot_restore) = before_states(&done);
     // No fingerprint: nothing was read, and the undo is checked by what it expects.
     let mut undo = diff_unsealed(&back, &after, &PlanOptions::default());
     undo.changes.retain(Change::is_write);
     for (c, outcome) in &done {
         if *outcome == Outcome::Created {
-            match expected(c) {
+            // The expected state is already in `after`: taken, not cloned again.
+            let key = GroupKey::new(&c.service_provider_id, &c.group_id);
+            let now = after
+                .groups
+                .get_mut(&key)
+                .and_then(|g| g.hunt_groups.remove(&c.service_user_id));
+            match now {
                 Some(now) => undo.changes.push(delete_of(c, now)),
                 None => cannot_restore.push(format!(
                     "{}: created, but the plan holds no state of it to delete",
