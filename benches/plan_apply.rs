@@ -302,47 +302,16 @@ fn client(
 
 /// The documents of a record, counted by kind: `N documents: a login, b list, …`.
 fn document_kinds(record: &str) -> String {
-    let mut counts: Vec<(&str, usize)> = ["login", "list", "read", "write", "logout", "other"]
-        .iter()
-        .map(|k| (*k, 0))
-        .collect();
-    let mut total = 0;
-    for d in record.split("</BroadsoftDocument>") {
-        if !d.contains("<BroadsoftDocument") {
-            continue;
-        }
-        total += 1;
-        let has = |t: &str| d.contains(&format!("xsi:type=\"{t}"));
-        let kind = if has("AuthenticationRequest") || has("LoginRequest") {
-            "login"
-        } else if has("LogoutRequest") {
-            "logout"
-        } else if has("GroupHuntGroupGetInstanceListRequest")
-            || has("GroupGetListInServiceProviderRequest")
-        {
-            "list"
-        } else if has("GroupHuntGroupGetInstanceRequest") {
-            "read"
-        } else if has("GroupHuntGroupAddInstanceRequest")
-            || has("GroupHuntGroupModifyInstanceRequest")
-            || has("GroupHuntGroupDeleteInstanceRequest")
-            || has("GroupHuntGroupModifyInstanceWeightedCallDistributionRequest")
-            || has("GroupHuntGroupModifyActiveInstanceListRequest")
-        {
-            "write"
-        } else {
-            "other"
-        };
-        if let Some(c) = counts.iter_mut().find(|(k, _)| *k == kind) {
-            c.1 += 1;
-        }
+    let kinds = huntctl::sandbox::record::document_kinds(record);
+    let mut counts: std::collections::BTreeMap<_, usize> = std::collections::BTreeMap::new();
+    for k in &kinds {
+        *counts.entry(*k).or_default() += 1;
     }
     let parts: Vec<String> = counts
         .iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(k, n)| format!("{n} {k}"))
+        .map(|(k, n)| format!("{n} {}", k.as_str()))
         .collect();
-    format!("{total} documents: {}", parts.join(", "))
+    format!("{} documents: {}", kinds.len(), parts.join(", "))
 }
 
 /// The pre-flight reads `plan` sends per group (unless `--no-preflight`).

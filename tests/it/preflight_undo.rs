@@ -3,6 +3,7 @@
 //! something leaves a saved plan that reverses it. The real binary against a sandbox in this
 //! process, over the real wire; the sandbox's record shows what was sent.
 
+use huntctl::sandbox::record::document_kinds;
 use huntctl::sandbox::seed::seed_state;
 use serde_json::Value;
 
@@ -701,35 +702,6 @@ fn an_undo_ignores_hunt_groups_it_does_not_cover_and_old_files_are_never_misappl
     assert!(undone.stdout.contains("0 failed"), "{}", undone.stdout);
 }
 
-/// The kinds of OCI-P documents in a stretch of the sandbox's record, by their commands.
-fn document_kinds(record: &str) -> Vec<&'static str> {
-    record
-        .split("</BroadsoftDocument>")
-        .filter(|d| d.contains("<BroadsoftDocument"))
-        .map(|d| {
-            let has = |t: &str| d.contains(&format!("xsi:type=\"{t}"));
-            if has("AuthenticationRequest") || has("LoginRequest") {
-                "login"
-            } else if has("LogoutRequest") {
-                "logout"
-            } else if has("GroupHuntGroupGetInstanceListRequest") {
-                "listing"
-            } else if has("GroupHuntGroupGetInstanceRequest") {
-                "read"
-            } else if has("GroupHuntGroupAddInstanceRequest")
-                || has("GroupHuntGroupModifyInstanceRequest")
-                || has("GroupHuntGroupDeleteInstanceRequest")
-                || has("GroupHuntGroupModifyInstanceWeightedCallDistributionRequest")
-                || has("GroupHuntGroupModifyActiveInstanceListRequest")
-            {
-                "write"
-            } else {
-                "other"
-            }
-        })
-        .collect()
-}
-
 #[test]
 fn an_apply_sends_logins_listing_reads_for_the_diff_and_writes_only() {
     let sb = SandboxOpts::new().seed(&seed_state()).record().start();
@@ -784,14 +756,14 @@ fn an_apply_sends_logins_listing_reads_for_the_diff_and_writes_only() {
         out.stdout
     );
     let record = &sb.record()[before..];
-    let kinds = document_kinds(record);
+    let kinds: Vec<&str> = document_kinds(record).iter().map(|k| k.as_str()).collect();
     let count = |k: &str| kinds.iter().filter(|x| **x == k).count();
     // One session: authentication and login; one listing document for the one group (the
     // pre-flight reads ride in it); the details of the 15 existing hunt groups the diff
     // compares, 15 to a document; 65 writes, 15 to a document; the logout.
     let summary = format!("{kinds:?}");
     assert_eq!(count("login"), 2, "{summary}");
-    assert_eq!(count("listing"), 1, "{summary}");
+    assert_eq!(count("list"), 1, "{summary}");
     assert_eq!(count("read"), 1, "{summary}");
     assert_eq!(count("write"), 65_usize.div_ceil(15), "{summary}");
     assert_eq!(count("logout"), 1, "{summary}");

@@ -18,6 +18,7 @@ pub mod encode;
 pub mod faults;
 pub mod journal;
 mod persist;
+pub mod record;
 pub mod seed;
 pub mod server;
 mod session;
