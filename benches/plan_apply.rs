@@ -234,7 +234,9 @@ fn client(
     let err_path = dir.join("client.err");
     let cpu0 = sandbox.cpu();
     let start = Instant::now();
+    // In the case's directory: an apply writes its undo plan under the working directory.
     let child = Command::new(bin)
+        .current_dir(dir)
         .args(args)
         .args([
             "--url",
