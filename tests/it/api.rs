@@ -300,3 +300,46 @@ fn validation_json_is_the_cli_document() {
     assert_eq!(doc["valid"], false);
     assert!(doc["errors"].as_u64().unwrap() >= 1);
 }
+
+/// The library names what is missing in its own terms; the command line adds its flags, and
+/// Python its keyword arguments (python/tests). Nothing is sent: there is no server at all.
+#[test]
+fn missing_connection_settings_name_the_flags_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/reference/full.csv");
+    let file = file.to_str().unwrap();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut h = crate::support::huntctl(dir.path());
+        for (k, v) in env {
+            h = h.env(k, v);
+        }
+        h.run(args)
+    };
+    let no_url = run(&["plan", file], &[("BROADWORKS_PASSWORD", "x")]);
+    assert_eq!(no_url.code, 1, "{no_url}");
+    assert!(
+        no_url.stderr.contains("BROADWORKS_URL is not set"),
+        "{no_url}"
+    );
+    assert!(
+        no_url
+            .stderr
+            .contains("help: pass --url or set BROADWORKS_URL"),
+        "{no_url}"
+    );
+    let no_password = run(
+        &["plan", file, "--url", "tcp://127.0.0.1:9", "--user", "a"],
+        &[],
+    );
+    assert_eq!(no_password.code, 1, "{no_password}");
+    assert!(
+        no_password.stderr.contains("--password-file"),
+        "{no_password}"
+    );
+    // The library's own message has no flag in it.
+    let e = huntctl::ocip::settings::ConnectionInput::default()
+        .resolve(|_| None)
+        .unwrap_err()
+        .to_string();
+    assert!(!e.contains("--"), "{e}");
+}
