@@ -74,8 +74,12 @@ impl Error {
             Error::Op(ops::Error::SecretsMissing { .. }) => {
                 "put the passwords back in the desired-state files, or plan again and apply the new plan"
             }
-            Error::StalePlan(..) => {
+            Error::StalePlan(_, drift) if drift.is_empty() => {
                 "run `huntctl plan --out` again, review it, and apply the new plan"
+            }
+            Error::StalePlan(..) => {
+                "those hunt groups changed after the plan was made (an undo no longer describes \
+                 what to reverse): plan the state you want from your files instead"
             }
             Error::Connect(ClientError::NoUrl) => {
                 "pass --url or set BROADWORKS_URL (or use --sandbox)"
