@@ -21,10 +21,8 @@ pub use report::{GroupError, GroupResult, Outcome, Report, REPORT_FORMAT_VERSION
 use crate::model::HuntGroup;
 use crate::ocip::messages::{InstanceListEntry, Request, Response};
 use crate::ocip::{CommandFailure, Execute};
-use crate::plan::{
-    diff, from_details, Action, Change, CurrentState, GroupKey, GroupState, Plan, PlanOptions,
-};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use crate::plan::{diff_one, from_details, Action, Change, GroupKey, Plan};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::{Instant, SystemTime};
 
 /// The plan's field path of the agent weights (the weighted-call-distribution request).
@@ -656,29 +654,10 @@ fn compare(change: &Change, step: &Request, hg: HuntGroup, cc: Option<String>) -
             .filter(|p| *p != WEIGHTS_PATH && *p != PASSWORD_PATH && *p != activation::ACTIVE_PATH)
             .collect()
     };
-    let id = hg.service_user_id.clone();
-    let mut state = GroupState {
-        exists: true,
-        listed: vec![id.clone()],
-        ..Default::default()
-    };
-    if let Some(cc) = cc {
-        state.country_codes.insert(id.clone(), cc);
-    }
-    state.hunt_groups.insert(id.clone(), hg);
-    let mut current = CurrentState::new();
-    current.groups = BTreeMap::from([(GroupKey::of(after), state)]);
-    let replan = diff(
-        std::slice::from_ref(after),
-        &current,
-        &PlanOptions::default(),
-    );
-    let remaining: Vec<String> = replan
-        .changes
-        .iter()
-        .filter(|c| c.service_user_id == id)
-        .flat_map(|c| c.fields.iter())
-        .map(|f| f.path.clone())
+    let remaining: Vec<String> = diff_one(after, hg, cc)
+        .into_iter()
+        .flat_map(|c| c.fields)
+        .map(|f| f.path)
         .filter(|p| targets.contains(p.as_str()))
         .collect();
     if remaining.is_empty() {

@@ -1,8 +1,8 @@
 //! desired × current → [`Plan`].
 
 use super::{
-    fingerprint, Action, AgentChanges, Change, CurrentState, FieldChange, GroupKey, Plan,
-    PlanOptions, StaleCheck, UnmanagedHuntGroup, WeightChange, FORMAT_VERSION, PASSWORD_NOTE,
+    fingerprint, Action, AgentChanges, Change, CurrentState, FieldChange, GroupKey, GroupState,
+    Plan, PlanOptions, StaleCheck, UnmanagedHuntGroup, WeightChange, FORMAT_VERSION, PASSWORD_NOTE,
 };
 use crate::model::table::{self, Carrier, Ty, ValueRef};
 use crate::model::{Agent, Field, HuntGroup, Policy};
@@ -33,6 +33,37 @@ pub fn diff(desired: &[HuntGroup], current: &CurrentState, opts: &PlanOptions) -
     let mut plan = diff_unsealed(desired, current, opts);
     plan.fingerprint = fingerprint(current);
     plan
+}
+
+/// One desired hunt group against the one current hunt group read for it (`country_code`: the
+/// code it was read with, for national numbers): what a plan would change, compared exactly as
+/// [`diff`] compares. `None` when the diff has no entry for it (a selection left it out).
+/// Used to judge a single hunt group read again: after a lost reply, or before an undo.
+pub fn diff_one(
+    desired: &HuntGroup,
+    now: HuntGroup,
+    country_code: Option<String>,
+) -> Option<Change> {
+    let id = now.service_user_id.clone();
+    let mut state = GroupState {
+        exists: true,
+        listed: vec![id.clone()],
+        ..GroupState::default()
+    };
+    if let Some(cc) = country_code {
+        state.country_codes.insert(id.clone(), cc);
+    }
+    state.hunt_groups.insert(id, now);
+    let mut current = CurrentState::new();
+    current.groups.insert(GroupKey::of(desired), state);
+    diff_unsealed(
+        std::slice::from_ref(desired),
+        &current,
+        &PlanOptions::default(),
+    )
+    .changes
+    .into_iter()
+    .next()
 }
 
 /// [`diff`] without the fingerprint (left empty): for a plan checked another way (undo plans,

@@ -19,7 +19,7 @@ mod staleness;
 
 pub use current::{from_details, CurrentState, GroupKey, GroupState};
 pub(crate) use diff::diff_unsealed;
-pub use diff::{diff, field_values};
+pub use diff::{diff, diff_one, field_values};
 pub use fetch::{fetch, fetch_scope, fetch_with, ExtraReads, FetchError};
 pub use fingerprint::fingerprint;
 pub use preflight::{read_and_plan, PreflightMode, Refusal};

@@ -2,7 +2,7 @@
 //! the state it was made against, or, for plans made without a read (undo plans), by the state
 //! each change expects its hunt group in.
 
-use super::{diff, Action, Change, CurrentState, GroupKey, GroupState, Plan, PlanOptions};
+use super::{diff_one, Action, Change, CurrentState, GroupKey, Plan};
 use serde::{Deserialize, Serialize};
 
 /// How a plan made earlier is checked against the state read again before it is applied.
@@ -89,26 +89,12 @@ fn drift_of(c: &Change, current: &CurrentState) -> Option<Drift> {
         (None, Some(_)) => "exists, and the plan expects it absent".to_string(),
         (Some(_), None) => "no longer exists".to_string(),
         (Some(expected), Some(now)) => {
-            // The one hunt group as current state, with the country code it was read with.
-            let mut alone = CurrentState::new();
-            let group = current.groups.get(&key);
-            let state = GroupState {
-                exists: true,
-                listed: vec![c.service_user_id.clone()],
-                hunt_groups: [(c.service_user_id.clone(), now.clone())].into(),
-                country_codes: group
-                    .and_then(|g| g.country_codes.get(&c.service_user_id))
-                    .map(|cc| [(c.service_user_id.clone(), cc.clone())].into())
-                    .unwrap_or_default(),
-                ..GroupState::default()
-            };
-            alone.groups.insert(key, state);
-            let d = diff(
-                std::slice::from_ref(expected),
-                &alone,
-                &PlanOptions::default(),
-            );
-            let change = d.changes.into_iter().next()?;
+            let cc = current
+                .groups
+                .get(&key)
+                .and_then(|g| g.country_codes.get(&c.service_user_id))
+                .cloned();
+            let change = diff_one(expected, now.clone(), cc)?;
             if change.action == Action::NoOp {
                 return None;
             }
