@@ -1516,8 +1516,12 @@ huntGroups:
             self.plan_with(desired, &PlanOptions::default(), preflight)
         }
         fn plan_with(&self, desired: &[HuntGroup], opts: &PlanOptions, preflight: bool) -> Plan {
+            let opts = PlanOptions {
+                preflight,
+                ..opts.clone()
+            };
             self.rt
-                .block_on(read_and_plan(self.pool(), desired, opts, preflight))
+                .block_on(read_and_plan(self.pool(), desired, &opts))
                 .unwrap()
         }
         fn apply(&self, plan: &Plan) -> Report {

@@ -158,8 +158,7 @@ pub async fn plan<E: Execute>(
     desired: &DesiredState,
     opts: &PlanOptions,
 ) -> Result<Plan, Error> {
-    let mut plan =
-        preflight::read_and_plan(exec, &desired.hunt_groups, opts, opts.preflight).await?;
+    let mut plan = preflight::read_and_plan(exec, &desired.hunt_groups, opts).await?;
     plan.sources = desired.sources.clone();
     preflight::locate_refusals(&mut plan.refusals, desired);
     Ok(plan)

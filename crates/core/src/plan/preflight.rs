@@ -182,14 +182,13 @@ pub fn department_request(key: &GroupKey) -> Request {
     }
 }
 
-/// Reads the current state (with pre-flight reads unless `preflight` is false) and plans.
+/// Reads the current state (with pre-flight reads unless `opts.preflight` is off) and plans.
 pub async fn read_and_plan<E: Execute>(
     exec: &E,
     desired: &[HuntGroup],
     opts: &PlanOptions,
-    preflight: bool,
 ) -> Result<Plan, FetchError> {
-    if !preflight {
+    if !opts.preflight {
         let current = fetch(exec, desired, opts).await?;
         let mut plan = diff(desired, &current, opts);
         plan.preflight = PreflightMode::Off;
