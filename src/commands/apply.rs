@@ -109,13 +109,7 @@ async fn plan_now(args: &ApplyArgs) -> Result<(Connection, Plan)> {
     let opts = plan_options(&args.selection, args.no_preflight)?;
     let conn = Connection::open(&args.connection).await?;
     tracing::debug!("connected");
-    let bar = conn.progress("Reading hunt groups", desired.hunt_groups.len());
-    let planned = ops::plan(&conn.pool, &desired, &opts).await;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    tracing::debug!("fetched");
-    match planned {
+    match conn.plan(&desired, &opts).await {
         Ok(plan) => Ok((conn, plan)),
         Err(e) => {
             conn.close().await;

@@ -121,6 +121,21 @@ impl Connection {
         Closing(tokio::spawn(self.close()))
     }
 
+    /// Runs the plan operation on this connection, with a progress bar on a terminal.
+    pub async fn plan(
+        &self,
+        desired: &huntctl_core::desired::DesiredState,
+        opts: &huntctl_core::ops::PlanOptions,
+    ) -> std::result::Result<huntctl_core::plan::Plan, huntctl_core::ops::Error> {
+        let bar = self.progress("Reading hunt groups", desired.hunt_groups.len());
+        let planned = huntctl_core::ops::plan(&self.pool, desired, opts).await;
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        tracing::debug!("fetched");
+        planned
+    }
+
     /// Shows a progress bar on a terminal while `total` commands run; silent otherwise.
     pub fn progress(&self, message: &'static str, total: usize) -> Option<ProgressBar> {
         if !std::io::stderr().is_terminal() || total == 0 {

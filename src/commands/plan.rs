@@ -55,12 +55,7 @@ pub async fn make_plan(
 ) -> Result<(Plan, Closing)> {
     let conn = Connection::open(connection).await?;
     tracing::debug!("connected");
-    let bar = conn.progress("Reading hunt groups", desired.hunt_groups.len());
-    let planned = ops::plan(&conn.pool, desired, opts).await;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    tracing::debug!("fetched");
+    let planned = conn.plan(desired, opts).await;
     let closing = conn.close_in_background();
     match planned {
         Ok(plan) => Ok((plan, closing)),
