@@ -3,8 +3,7 @@
 //! results between Python objects and the facade's types, and releases the GIL while it works.
 
 use huntctl::api::{
-    self, ApplyOptions, ConnectionInput, ConnectionSettings, PlanOptions, Secret, Selection,
-    UndoTarget,
+    self, ApplyOptions, ConnectionInput, ConnectionSettings, PlanOptions, Secret, UndoTarget,
 };
 use huntctl_core::ocip::ClientError;
 use huntctl_core::ops::{self, Source};
@@ -190,20 +189,21 @@ fn plan_options(
     prune: bool,
     preflight: bool,
 ) -> PyResult<PlanOptions> {
-    let selection = Selection::new(&target.unwrap_or_default(), &exclude.unwrap_or_default())
-        .map_err(|e| PyValueError::new_err(e.to_string()))?;
-    Ok(PlanOptions {
+    let mut opts = PlanOptions::new(
+        &target.unwrap_or_default(),
+        &exclude.unwrap_or_default(),
         prune,
-        selection,
-        preflight,
-    })
+    )
+    .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    opts.preflight = preflight;
+    Ok(opts)
 }
 
 fn apply_options(force: bool, delete_threshold: u8, undo_out: Option<PathBuf>) -> ApplyOptions {
     ApplyOptions {
         force,
         delete_threshold_percent: delete_threshold,
-        undo: undo_out.map_or(UndoTarget::Default, UndoTarget::File),
+        undo: UndoTarget::from(undo_out),
         ..ApplyOptions::default()
     }
 }

@@ -225,10 +225,7 @@ pub fn apply_options(args: &ApplyArgs) -> ApplyOptions {
     ApplyOptions {
         force: args.force,
         delete_threshold_percent: args.delete_threshold,
-        undo: args
-            .undo_out
-            .clone()
-            .map_or(UndoTarget::Default, UndoTarget::File),
+        undo: UndoTarget::from(args.undo_out.clone()),
         ..ApplyOptions::default()
     }
 }

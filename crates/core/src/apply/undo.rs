@@ -35,6 +35,13 @@ pub enum UndoTarget {
     Off,
 }
 
+impl From<Option<PathBuf>> for UndoTarget {
+    /// A file the user named, or the default place (`--undo-out`, Python's `undo_out=`).
+    fn from(file: Option<PathBuf>) -> Self {
+        file.map_or(UndoTarget::Default, UndoTarget::File)
+    }
+}
+
 /// Builds the undo plan of `plan` as carried out in `report`, from the plan alone (no read:
 /// the apply's round trips are the writes'). `None` when nothing was changed.
 pub fn make_undo(plan: &Plan, report: &Report) -> Option<Plan> {
