@@ -152,12 +152,14 @@ async fn carry_out(
 
 /// Writes the `--report` file and prints the summary (and the JSON report with `--format json`).
 fn report(args: &ApplyArgs, applied: &Applied, json: bool) -> Result<()> {
-    if let Some(path) = &args.report {
-        std::fs::write(path, applied.to_json() + "\n")
+    // Rendered once for the file and stdout: 10,000 results make a large document.
+    let doc = (args.report.is_some() || json).then(|| applied.to_json());
+    if let (Some(path), Some(doc)) = (&args.report, &doc) {
+        std::fs::write(path, format!("{doc}\n"))
             .map_err(|e| Error::io(format!("cannot write the report {}", path.display()), e))?;
     }
-    if json {
-        println!("{}", applied.to_json());
+    if let (true, Some(doc)) = (json, &doc) {
+        println!("{doc}");
         eprintln!("{}", applied.report.summary_line());
     } else {
         println!("{}", applied.report.summary_line());

@@ -252,7 +252,7 @@ impl Applied {
     /// The JSON report (`--report FILE`, `--format json`, Python's `apply()`): the report's
     /// document with `undo` added.
     pub fn to_json_value(&self) -> Value {
-        let mut doc: Value = serde_json::from_str(&self.report.to_json()).unwrap_or(Value::Null);
+        let mut doc = self.report.to_json_value();
         if let Some(o) = doc.as_object_mut() {
             o.insert("undo".into(), self.undo.to_json());
         }

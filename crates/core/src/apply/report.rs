@@ -235,8 +235,8 @@ impl Report {
 
     /// The JSON report (`--report FILE`, `--format json`): a versioned document whose
     /// `results` hold one entry per hunt group with the peer SDK's keys. Passwords are masked.
-    pub fn to_json(&self) -> String {
-        let doc = json!({
+    pub fn to_json_value(&self) -> Value {
+        json!({
             "format_version": REPORT_FORMAT_VERSION,
             "started": rfc3339(self.started),
             "duration_ms": u64::try_from(self.duration.as_millis()).unwrap_or(u64::MAX),
@@ -248,9 +248,13 @@ impl Report {
                 "failed": self.failed(),
             },
             "results": self.results.iter().map(GroupResult::to_json_value).collect::<Vec<_>>(),
-        });
+        })
+    }
+
+    /// [`Report::to_json_value`] as pretty text.
+    pub fn to_json(&self) -> String {
         // Plain JSON values with string keys always serialise.
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
+        serde_json::to_string_pretty(&self.to_json_value()).unwrap_or_default()
     }
 }
 
