@@ -6,145 +6,124 @@
 //! matches on them — so a string, once published, never changes; a new kind of problem gets a
 //! new variant.
 
-/// What kind of problem a [`super::Diagnostic`] reports; [`DiagnosticCode::as_str`] is the
-/// stable string (`huntctl::missing_field`) that JSON output and the Python package carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DiagnosticCode {
+/// Declares the codes once: the enum (each variant with its doc), its stable string, and the
+/// list of them all.
+macro_rules! diagnostic_codes {
+    ($($(#[$doc:meta])* $name:ident = $code:literal,)*) => {
+        /// What kind of problem a [`super::Diagnostic`] reports; [`DiagnosticCode::as_str`] is
+        /// the stable string (`huntctl::missing_field`) that JSON output and the Python package
+        /// carry.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum DiagnosticCode {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl DiagnosticCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [DiagnosticCode] = &[$(DiagnosticCode::$name),*];
+
+            /// The stable string, `huntctl::` and the variant's name in snake_case.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(DiagnosticCode::$name => $code,)*
+                }
+            }
+        }
+    };
+}
+
+diagnostic_codes! {
     // Files and directories.
     /// A path given to the loader does not exist.
-    NotFound,
+    NotFound = "huntctl::not_found",
     /// A file or directory exists but could not be read (permissions, I/O error).
-    CannotRead,
+    CannotRead = "huntctl::cannot_read",
     /// A directory holds no `*.yaml`, `*.yml` or `*.csv` file directly inside it.
-    NoFiles,
+    NoFiles = "huntctl::no_files",
     /// A file's extension is none of `.yaml`, `.yml`, `.csv`, so its format is unknown.
-    UnsupportedFile,
+    UnsupportedFile = "huntctl::unsupported_file",
     /// A YAML file, or a CSV cell, is not valid UTF-8.
-    NotUtf8,
+    NotUtf8 = "huntctl::not_utf8",
     /// A YAML file holds no hunt groups at all: empty, only comments, or `null` (a warning).
-    EmptyFile,
+    EmptyFile = "huntctl::empty_file",
 
     // YAML structure.
     /// The text is not one valid YAML document (syntax, more than one document, an alias
     /// without its anchor, aliases that copy too much, a value that does not match its tag).
-    YamlSyntax,
+    YamlSyntax = "huntctl::yaml_syntax",
     /// A top-level mapping has no `huntGroups:` key.
-    NoHuntGroups,
+    NoHuntGroups = "huntctl::no_hunt_groups",
     /// A mapping key is not text (a list, a mapping, a boolean or null used as a key).
-    BadKey,
+    BadKey = "huntctl::bad_key",
     /// The same key appears twice in one mapping.
-    DuplicateKey,
+    DuplicateKey = "huntctl::duplicate_key",
     /// One key is given under both of its spellings, camelCase and snake_case (`groupId` and
     /// `group_id`, `huntGroups` and `hunt_groups`).
-    BothSpellings,
+    BothSpellings = "huntctl::both_spellings",
     /// A key names no field where it stands (top level, hunt group, serviceInstanceProfile,
     /// department or agent).
-    UnknownField,
+    UnknownField = "huntctl::unknown_field",
 
     // CSV structure.
     /// A CSV file has no rows, not even the header row.
-    CsvEmpty,
+    CsvEmpty = "huntctl::csv_empty",
     /// The CSV reader could not read a record.
-    CsvSyntax,
+    CsvSyntax = "huntctl::csv_syntax",
     /// A header appears twice in the header row.
-    DuplicateColumn,
+    DuplicateColumn = "huntctl::duplicate_column",
     /// An array column's index is malformed (`agentUserId[x]` instead of `agentUserId[0]`).
-    BadColumn,
+    BadColumn = "huntctl::bad_column",
     /// A header names no hunt group column.
-    UnknownColumn,
+    UnknownColumn = "huntctl::unknown_column",
     /// The header row lacks the column of a required field (reported once, for the header,
     /// instead of on every row).
-    MissingColumn,
+    MissingColumn = "huntctl::missing_column",
     /// The reference template's type-hint row (`string`, `none | string`, …) was skipped (a
     /// warning).
-    TypeHintRow,
+    TypeHintRow = "huntctl::type_hint_row",
     /// A row has more cells than the header has columns.
-    ExtraCell,
+    ExtraCell = "huntctl::extra_cell",
     /// A list cell (`serviceInstanceProfile.alias[N]`, `agentUserId[N]`, `agentWeight[N]`) is
     /// `null`; an empty cell is how a list item is left out.
-    NullInList,
+    NullInList = "huntctl::null_in_list",
     /// An `agentWeight[N]` cell is filled in but its `agentUserId[N]` is empty.
-    WeightWithoutAgent,
+    WeightWithoutAgent = "huntctl::weight_without_agent",
 
     // Values, in either format.
     /// A required value is missing: a required field, an agent's userId, a department's name.
-    MissingField,
+    MissingField = "huntctl::missing_field",
     /// A hunt group has no agent: agentUserId is missing, `null` or an empty list.
-    NoAgents,
+    NoAgents = "huntctl::no_agents",
     /// A value has the wrong type (text where a boolean is expected, a list where a mapping
     /// is, …), including text that only YAML 1.1 reads as a boolean or number.
-    WrongType,
+    WrongType = "huntctl::wrong_type",
     /// A required field is `null`.
-    NullRequired,
+    NullRequired = "huntctl::null_required",
     /// A field that has a default is `null`: leaving it out gives the default, it cannot be
     /// absent.
-    NullDefaulted,
+    NullDefaulted = "huntctl::null_defaulted",
     /// A text is shorter or longer than its OCI-P type allows.
-    Length,
+    Length = "huntctl::length",
     /// A text breaks its field's rule (a user id without a domain, a number that is not a
     /// phone number, an extension that is not digits, a department whose name is `null`, …).
-    BadValue,
+    BadValue = "huntctl::bad_value",
     /// A number is outside its field's range.
-    OutOfRange,
+    OutOfRange = "huntctl::out_of_range",
     /// The policy is not one of the hunt group policies.
-    UnknownPolicy,
+    UnknownPolicy = "huntctl::unknown_policy",
     /// The `operation` column or key is something other than `hunt.group.create`.
-    BadOperation,
+    BadOperation = "huntctl::bad_operation",
     /// A hunt group has more aliases than BroadWorks keeps.
-    TooManyAliases,
+    TooManyAliases = "huntctl::too_many_aliases",
     /// One agent is listed twice in a hunt group (user ids compare case-insensitively).
-    DuplicateAgent,
+    DuplicateAgent = "huntctl::duplicate_agent",
     /// Agent weights are given for a hunt group whose policy is not Weighted.
-    WeightNotWeighted,
+    WeightNotWeighted = "huntctl::weight_not_weighted",
 
     // Across files.
     /// Two hunt groups have the same serviceUserId, in one file or across the files loaded
     /// together.
-    DuplicateHuntGroup,
-}
-
-impl DiagnosticCode {
-    /// The stable string, `huntctl::` and the variant's name in snake_case.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            DiagnosticCode::NotFound => "huntctl::not_found",
-            DiagnosticCode::CannotRead => "huntctl::cannot_read",
-            DiagnosticCode::NoFiles => "huntctl::no_files",
-            DiagnosticCode::UnsupportedFile => "huntctl::unsupported_file",
-            DiagnosticCode::NotUtf8 => "huntctl::not_utf8",
-            DiagnosticCode::EmptyFile => "huntctl::empty_file",
-            DiagnosticCode::YamlSyntax => "huntctl::yaml_syntax",
-            DiagnosticCode::NoHuntGroups => "huntctl::no_hunt_groups",
-            DiagnosticCode::BadKey => "huntctl::bad_key",
-            DiagnosticCode::DuplicateKey => "huntctl::duplicate_key",
-            DiagnosticCode::BothSpellings => "huntctl::both_spellings",
-            DiagnosticCode::UnknownField => "huntctl::unknown_field",
-            DiagnosticCode::CsvEmpty => "huntctl::csv_empty",
-            DiagnosticCode::CsvSyntax => "huntctl::csv_syntax",
-            DiagnosticCode::DuplicateColumn => "huntctl::duplicate_column",
-            DiagnosticCode::BadColumn => "huntctl::bad_column",
-            DiagnosticCode::UnknownColumn => "huntctl::unknown_column",
-            DiagnosticCode::MissingColumn => "huntctl::missing_column",
-            DiagnosticCode::TypeHintRow => "huntctl::type_hint_row",
-            DiagnosticCode::ExtraCell => "huntctl::extra_cell",
-            DiagnosticCode::NullInList => "huntctl::null_in_list",
-            DiagnosticCode::WeightWithoutAgent => "huntctl::weight_without_agent",
-            DiagnosticCode::MissingField => "huntctl::missing_field",
-            DiagnosticCode::NoAgents => "huntctl::no_agents",
-            DiagnosticCode::WrongType => "huntctl::wrong_type",
-            DiagnosticCode::NullRequired => "huntctl::null_required",
-            DiagnosticCode::NullDefaulted => "huntctl::null_defaulted",
-            DiagnosticCode::Length => "huntctl::length",
-            DiagnosticCode::BadValue => "huntctl::bad_value",
-            DiagnosticCode::OutOfRange => "huntctl::out_of_range",
-            DiagnosticCode::UnknownPolicy => "huntctl::unknown_policy",
-            DiagnosticCode::BadOperation => "huntctl::bad_operation",
-            DiagnosticCode::TooManyAliases => "huntctl::too_many_aliases",
-            DiagnosticCode::DuplicateAgent => "huntctl::duplicate_agent",
-            DiagnosticCode::WeightNotWeighted => "huntctl::weight_not_weighted",
-            DiagnosticCode::DuplicateHuntGroup => "huntctl::duplicate_hunt_group",
-        }
-    }
+    DuplicateHuntGroup = "huntctl::duplicate_hunt_group",
 }
 
 impl std::fmt::Display for DiagnosticCode {
@@ -155,47 +134,7 @@ impl std::fmt::Display for DiagnosticCode {
 
 #[cfg(test)]
 mod tests {
-    use super::DiagnosticCode::{self, *};
-
-    /// Every variant: a new one belongs here too, so that the test below covers it.
-    const ALL: [DiagnosticCode; 36] = [
-        NotFound,
-        CannotRead,
-        NoFiles,
-        UnsupportedFile,
-        NotUtf8,
-        EmptyFile,
-        YamlSyntax,
-        NoHuntGroups,
-        BadKey,
-        DuplicateKey,
-        BothSpellings,
-        UnknownField,
-        CsvEmpty,
-        CsvSyntax,
-        DuplicateColumn,
-        BadColumn,
-        UnknownColumn,
-        MissingColumn,
-        TypeHintRow,
-        ExtraCell,
-        NullInList,
-        WeightWithoutAgent,
-        MissingField,
-        NoAgents,
-        WrongType,
-        NullRequired,
-        NullDefaulted,
-        Length,
-        BadValue,
-        OutOfRange,
-        UnknownPolicy,
-        BadOperation,
-        TooManyAliases,
-        DuplicateAgent,
-        WeightNotWeighted,
-        DuplicateHuntGroup,
-    ];
+    use super::DiagnosticCode;
 
     fn snake_case(name: &str) -> String {
         let mut out = String::new();
@@ -216,7 +155,7 @@ mod tests {
     fn every_string_is_huntctl_and_the_variant_name_in_snake_case() {
         // A string can then change only with its variant's name, never by a slip in one place,
         // and two variants cannot share a string.
-        for code in ALL {
+        for &code in DiagnosticCode::ALL {
             let want = format!("huntctl::{}", snake_case(&format!("{code:?}")));
             assert_eq!(code.as_str(), want);
             assert_eq!(code.to_string(), want);
