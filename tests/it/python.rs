@@ -20,7 +20,8 @@ const RUST_TOOLS: [&str; 2] = ["cargo", "rustc"];
 fn path_without_rust(first: &Path, path: &OsString) -> OsString {
     let has_rust = |dir: &Path| {
         RUST_TOOLS.iter().any(|t| {
-            dir.join(t).is_file() || dir.join(format!("{t}{}", std::env::consts::EXE_SUFFIX)).is_file()
+            dir.join(format!("{t}{}", std::env::consts::EXE_SUFFIX))
+                .exists()
         })
     };
     let dirs = std::iter::once(first.to_path_buf())
