@@ -25,6 +25,7 @@ mod session;
 pub mod soap;
 pub mod state;
 pub mod store;
+pub mod xsd;
 
 pub use faults::FaultRule;
 pub use session::signed_password;

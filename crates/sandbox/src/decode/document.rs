@@ -76,6 +76,14 @@ pub fn decode_request_document(bytes: &[u8]) -> Result<RequestDocument, Document
         Ok(c) => c,
         Err(m) => return Err(doc_err(Some(session_id), m)),
     };
+    // The envelope as R25 declares it (nillability of the root and its children, types of
+    // sessionId and trackingId); the commands are checked one by one.
+    if let Err((element, message)) = crate::xsd::check_document(&root) {
+        return Err(doc_err(
+            Some(session_id),
+            format!("element '{element}': {message}"),
+        ));
+    }
     Ok(RequestDocument {
         session_id,
         commands: commands.into_iter().map(decode_command).collect(),

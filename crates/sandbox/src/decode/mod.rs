@@ -27,9 +27,12 @@ mod tree;
 mod types;
 mod violation;
 
+pub use command::served_request_types;
 pub use document::{decode_request_document, DocumentError, RequestDocument, MAX_COMMANDS};
 pub(crate) use tree::{parse_tree, Elem};
+pub(crate) use types::collapse;
 pub use violation::{validation_error, SchemaViolation};
+pub(crate) use violation::{quoted, V};
 
 #[cfg(test)]
 mod tests;

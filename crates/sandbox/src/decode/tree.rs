@@ -17,7 +17,7 @@ pub(crate) struct Elem {
 
 impl Elem {
     /// A prefixed attribute (`xsi:type`, `xsi:nil`) by local name.
-    pub(super) fn xsi_attr(&self, local: &str) -> Option<&str> {
+    pub(crate) fn xsi_attr(&self, local: &str) -> Option<&str> {
         self.attrs
             .iter()
             .find(|(p, l, _)| p.is_some() && l == local)
