@@ -400,6 +400,24 @@ pub struct AgentRow {
     pub department: String,
     /// "Email Address"
     pub email_address: String,
+    /// "Is Phone Number Activated" (AS data mode; as sent)
+    pub is_phone_number_activated: String,
+    /// "Country Code" (AS data mode)
+    pub country_code: String,
+    /// "National Prefix" (AS data mode)
+    pub national_prefix: String,
+    /// "Department Name" (AS data mode)
+    pub department_name: String,
+    /// "Department Type" (AS data mode: "Group" or "Enterprise")
+    pub department_type: String,
+    /// "Parent Department" (AS data mode)
+    pub parent_department: String,
+    /// "Parent Department Type" (AS data mode)
+    pub parent_department_type: String,
+    /// "Group Id" (AS data mode): the agent's group
+    pub group_id: String,
+    /// "Group Name" (AS data mode)
+    pub group_name: String,
 }
 
 /// `GroupHuntGroupGetInstanceResponse20`: every setting read, plus what only a read carries.

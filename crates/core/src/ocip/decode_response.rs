@@ -560,9 +560,13 @@ fn agents(t: &Element<'_>) -> Result<Vec<AgentRow>, CodecError> {
         t.getter("Department"),
         t.getter("Email Address"),
     );
+    // The AS-mode columns (an XS or older server leaves them out: empty).
+    let as_mode: Vec<_> = AGENT_AS_COLUMNS.iter().map(|h| t.getter(h)).collect();
     t.rows
         .iter()
         .map(|r| {
+            let [activated, cc, prefix, dept_name, dept_type, parent, parent_type, group_id, group_name] =
+                std::array::from_fn(|i| as_mode[i](r));
             let w = weight(r);
             let w = w.trim();
             Ok(AgentRow {
@@ -580,10 +584,32 @@ fn agents(t: &Element<'_>) -> Result<Vec<AgentRow>, CodecError> {
                 extension: ext(r),
                 department: dept(r),
                 email_address: email(r),
+                is_phone_number_activated: activated,
+                country_code: cc,
+                national_prefix: prefix,
+                department_name: dept_name,
+                department_type: dept_type,
+                parent_department: parent,
+                parent_department_type: parent_type,
+                group_id,
+                group_name,
             })
         })
         .collect()
 }
+
+/// The columns of `agentUserTable` only an AS returns, in R25's order.
+const AGENT_AS_COLUMNS: [&str; 9] = [
+    "Is Phone Number Activated",
+    "Country Code",
+    "National Prefix",
+    "Department Name",
+    "Department Type",
+    "Parent Department",
+    "Parent Department Type",
+    "Group Id",
+    "Group Name",
+];
 
 fn department_key(d: &Element<'_>) -> Result<DepartmentKey, CodecError> {
     Ok(DepartmentKey {

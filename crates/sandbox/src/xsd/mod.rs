@@ -170,6 +170,11 @@ impl Schema {
         self.types.get(key)
     }
 
+    /// Every named type's key (in no particular order).
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.types.keys().map(String::as_str)
+    }
+
     /// The key of a type named by an instance's `xsi:type` value: no-namespace types first
     /// (requests), then the core's (`c:SuccessResponse`).
     pub fn key_of_xsi_type(&self, value: &str) -> Option<String> {
