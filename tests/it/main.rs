@@ -20,3 +20,4 @@ mod properties;
 mod python;
 mod sandbox;
 mod schema_audit;
+mod text_xml;

@@ -143,7 +143,9 @@ impl Gen<'_> {
                             .filter(|d| matches!(self.s.get(d), Some(Type::Complex(c)) if !c.is_abstract))
                             .collect();
                         derived.sort_by_key(|d| (!d.starts_with("Group"), d.to_string()));
-                        let d = derived.first().unwrap_or_else(|| panic!("{k}: no concrete type"));
+                        let d = derived
+                            .first()
+                            .unwrap_or_else(|| panic!("{k}: no concrete type"));
                         n.attrs.push(("xsi:type".into(), d.to_string()));
                         d.to_string()
                     } else {
@@ -437,30 +439,41 @@ fn wrong_values(builtin: &str, facets: &[Facets]) -> Vec<(&'static str, String)>
     if let Some(m) = facets.iter().find_map(|f| f.max_length.or(f.length)) {
         v.push(("too long", "9".repeat(m + 1)));
     }
-    if facets.iter().any(|f| f.min_length.or(f.length).is_some_and(|m| m > 0)) {
+    if facets
+        .iter()
+        .any(|f| f.min_length.or(f.length).is_some_and(|m| m > 0))
+    {
         v.push(("too short", String::new()));
     }
     v
 }
 
 /// One OCI-P connection to the sandbox, logged in.
-struct Client {
+pub(crate) struct Client {
     w: TcpStream,
     r: BufReader<TcpStream>,
 }
 
 impl Client {
-    fn connect(addr: &str) -> Client {
+    pub(crate) fn connect(addr: impl std::net::ToSocketAddrs) -> Client {
         let w = TcpStream::connect(addr).unwrap();
+        // One document per round trip: without it, delayed ACKs cost ~40 ms a call.
+        w.set_nodelay(true).unwrap();
         let r = BufReader::new(w.try_clone().unwrap());
         let mut c = Client { w, r };
         c.login();
         c
     }
 
-    fn call(&mut self, doc: &str) -> String {
-        self.w.write_all(doc.as_bytes()).unwrap();
-        self.w.write_all(b"\n").unwrap();
+    pub(crate) fn call(&mut self, doc: &str) -> String {
+        self.call_bytes(doc.as_bytes())
+    }
+
+    /// Sends one document as bytes (any encoding, well-formed or not) and reads the reply.
+    pub(crate) fn call_bytes(&mut self, doc: &[u8]) -> String {
+        let mut framed = doc.to_vec();
+        framed.push(b'\n');
+        self.w.write_all(&framed).unwrap();
         let mut reply = Vec::new();
         loop {
             let mut line = Vec::new();
@@ -554,11 +567,7 @@ fn every_served_command_answers_and_refuses_as_r25_and_xmllint_say() {
     let started = Instant::now();
     let s = schema();
     let sb = SandboxOpts::new().start();
-    let addr = sb
-        .handle()
-        .tcp_addr()
-        .expect("the sandbox listens on TCP")
-        .to_string();
+    let addr = sb.handle().tcp_addr().expect("the sandbox listens on TCP");
 
     let mut types: Vec<&str> = served_request_types().collect();
     // Reads first and deletes last, so every valid request meets the seed it was made for.
@@ -567,11 +576,25 @@ fn every_served_command_answers_and_refuses_as_r25_and_xmllint_say() {
     // 1. The valid requests: xmllint must accept each (the generator proves itself here).
     let minimal: Vec<Node> = types
         .iter()
-        .map(|t| Gen { s, full: false, request: t.to_string() }.command())
+        .map(|t| {
+            Gen {
+                s,
+                full: false,
+                request: t.to_string(),
+            }
+            .command()
+        })
         .collect();
     let full: Vec<Node> = types
         .iter()
-        .map(|t| Gen { s, full: true, request: t.to_string() }.command())
+        .map(|t| {
+            Gen {
+                s,
+                full: true,
+                request: t.to_string(),
+            }
+            .command()
+        })
         .collect();
     let bases: Vec<Vec<u8>> = minimal
         .iter()
@@ -584,12 +607,13 @@ fn every_served_command_answers_and_refuses_as_r25_and_xmllint_say() {
     }
 
     // 2. Tables: each valid request's reply, every OCITable against R25's documentation.
-    let mut client = Client::connect(&addr);
+    let mut client = Client::connect(addr);
     let mut tables_checked = Vec::new();
     let mut response_types = std::collections::BTreeSet::new();
     for (t, n) in types.iter().zip(&minimal) {
         let reply = client.call(&document(n));
-        let login = t.starts_with("Login") || t.starts_with("Authentication") || t.starts_with("Logout");
+        let login =
+            t.starts_with("Login") || t.starts_with("Authentication") || t.starts_with("Logout");
         if login {
             client.login();
         } else {
@@ -607,11 +631,22 @@ fn every_served_command_answers_and_refuses_as_r25_and_xmllint_say() {
         for (table, headings) in documented {
             let (got, rows) = reply_table(&reply, &table)
                 .unwrap_or_else(|| panic!("{rt}: no {table} in {reply}"));
-            assert_eq!(got, headings, "{rt}/{table}: column headings (R25 AS mode, in order)");
+            assert_eq!(
+                got, headings,
+                "{rt}/{table}: column headings (R25 AS mode, in order)"
+            );
             for r in &rows {
-                assert_eq!(r.len(), headings.len(), "{rt}/{table}: a row's cells: {r:?}");
+                assert_eq!(
+                    r.len(),
+                    headings.len(),
+                    "{rt}/{table}: a row's cells: {r:?}"
+                );
             }
-            tables_checked.push(format!("{rt}/{table} ({} columns, {} rows)", headings.len(), rows.len()));
+            tables_checked.push(format!(
+                "{rt}/{table} ({} columns, {} rows)",
+                headings.len(),
+                rows.len()
+            ));
         }
     }
 
@@ -632,7 +667,10 @@ fn every_served_command_answers_and_refuses_as_r25_and_xmllint_say() {
             doc: root_nil,
         },
     ));
-    let docs: Vec<Vec<u8>> = all.iter().map(|(_, m)| m.doc.clone().into_bytes()).collect();
+    let docs: Vec<Vec<u8>> = all
+        .iter()
+        .map(|(_, m)| m.doc.clone().into_bytes())
+        .collect();
     let lint_started = Instant::now();
     let Some(report) = ocip_schema::validate_documents(&docs) else {
         return; // xmllint missing outside CI: said once by ocip_schema.
@@ -666,7 +704,10 @@ fn every_served_command_answers_and_refuses_as_r25_and_xmllint_say() {
                 m.what,
                 if sandbox { "6004" } else { "accepts" },
                 if xmllint { "refuses" } else { "accepts" },
-                reply.split("<detail>").nth(1).unwrap_or(&reply[..reply.len().min(300)]),
+                reply
+                    .split("<detail>")
+                    .nth(1)
+                    .unwrap_or(&reply[..reply.len().min(300)]),
             ));
         }
     }
@@ -696,4 +737,44 @@ fn every_served_command_answers_and_refuses_as_r25_and_xmllint_say() {
     );
     // Every served data response had its tables read (no type escaped the check).
     assert!(!tables_checked.is_empty());
+}
+
+#[test]
+fn a_nil_command_fails_alone_and_executes_nothing() {
+    // Some client libraries write an empty list as a nil command holding the full add.
+    let sb = SandboxOpts::new().start();
+    let mut c = Client::connect(sb.handle().tcp_addr().expect("the sandbox listens on TCP"));
+    let s = schema();
+    let mut add = Gen {
+        s,
+        full: false,
+        request: "GroupHuntGroupAddInstanceRequest20".into(),
+    }
+    .command();
+    add.attrs.push(("xsi:nil".into(), "true".into()));
+    let get = Gen {
+        s,
+        full: false,
+        request: "GroupHuntGroupGetInstanceRequest20".into(),
+    }
+    .command();
+    let (mut a, mut g) = (String::new(), String::new());
+    add.write(&mut a);
+    get.write(&mut g);
+    let reply = c.call(&wrap(&format!("{a}{g}")));
+    let commands: Vec<&str> = reply.split("<command ").skip(1).collect();
+    assert_eq!(commands.len(), 2, "{reply}");
+    assert!(
+        commands[0].contains("[Error 6004]")
+            && commands[0].contains("'command': element is not nillable"),
+        "{reply}"
+    );
+    assert!(
+        commands[1].contains("GroupHuntGroupGetInstanceResponse20"),
+        "{reply}"
+    );
+    assert!(
+        sb.hg("audit-new@company.com").is_none(),
+        "the nil add was carried out"
+    );
 }

@@ -377,6 +377,31 @@ pub struct DepartmentRow {
     pub calling_line_id_phone_number: String,
 }
 
+/// The column headings of `agentUserTable` in `GroupHuntGroupGetInstanceResponse20` as R25
+/// documents them for an Application Server (AS data mode), in R25's order: the ten every
+/// server returns, then the nine only an AS returns (from "Is Phone Number Activated").
+pub const AGENT_COLUMNS: [&str; 19] = [
+    "User Id",
+    "Last Name",
+    "First Name",
+    "Hiragana Last Name",
+    "Hiragana First Name",
+    "Weight",
+    "Phone Number",
+    "Extension",
+    "Department",
+    "Email Address",
+    "Is Phone Number Activated",
+    "Country Code",
+    "National Prefix",
+    "Department Name",
+    "Department Type",
+    "Parent Department",
+    "Parent Department Type",
+    "Group Id",
+    "Group Name",
+];
+
 /// One row of `agentUserTable` (read by column heading).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AgentRow {

@@ -310,7 +310,7 @@ fn get_element(x: &mut XmlOut, d: &InstanceDetails, el: &Element, in_profile: bo
 
 fn agent_table(x: &mut XmlOut, d: &InstanceDetails) {
     x.open("agentUserTable");
-    for h in AGENT_COLUMNS {
+    for h in crate::messages::AGENT_COLUMNS {
         x.text("colHeading", h);
     }
     for a in &d.agents {
@@ -343,30 +343,6 @@ fn agent_table(x: &mut XmlOut, d: &InstanceDetails) {
     }
     x.close("agentUserTable");
 }
-
-/// The column headings of `GroupHuntGroupGetInstanceResponse20`'s `agentUserTable` in AS data
-/// mode, as R25 documents them, in its order (the cells of [`agent_table`] follow it).
-pub const AGENT_COLUMNS: &[&str] = &[
-    "User Id",
-    "Last Name",
-    "First Name",
-    "Hiragana Last Name",
-    "Hiragana First Name",
-    "Weight",
-    "Phone Number",
-    "Extension",
-    "Department",
-    "Email Address",
-    "Is Phone Number Activated",
-    "Country Code",
-    "National Prefix",
-    "Department Name",
-    "Department Type",
-    "Parent Department",
-    "Parent Department Type",
-    "Group Id",
-    "Group Name",
-];
 
 #[cfg(test)]
 mod tests {

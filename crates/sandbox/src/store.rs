@@ -981,6 +981,52 @@ mod tests {
     }
 
     #[test]
+    fn agent_rows_carry_the_as_columns_from_the_user_and_the_group() {
+        let mut state = crate::seed::seed_state();
+        let sales = &mut state.service_providers[0].groups[0];
+        // jane: a number and the group's department; john: an enterprise department, no number.
+        sales.users[1].phone_number = Some("2025550118".into());
+        sales.users[1].department = Some("Sales".into());
+        sales.users[0].department = Some("Corporate".into());
+        let mut store = Store::new(state).unwrap();
+        let (r, _) = store.execute(&Request::GetInstance {
+            service_user_id: "sales-hunt@company.com".into(),
+        });
+        let Response::Instance(d) = r else {
+            panic!("{r:?}")
+        };
+        let jane = &d.agents[0];
+        assert_eq!(jane.user_id, "jane.smith@company.com");
+        assert_eq!(
+            (
+                jane.is_phone_number_activated.as_str(),
+                jane.country_code.as_str(),
+                jane.national_prefix.as_str(),
+                jane.department_name.as_str(),
+                jane.department_type.as_str(),
+                jane.group_id.as_str(),
+                jane.group_name.as_str(),
+            ),
+            (
+                "true",
+                "1",
+                "1",
+                "Sales",
+                "Group",
+                "SalesGroup",
+                "SalesGroup"
+            )
+        );
+        let john = &d.agents[1];
+        assert_eq!(john.is_phone_number_activated, "");
+        assert_eq!(
+            (john.department_name.as_str(), john.department_type.as_str()),
+            ("Corporate", "Enterprise")
+        );
+        assert_eq!(d.national_prefix.as_deref(), Some("1"));
+    }
+
+    #[test]
     fn preflight_reads_answer_from_the_state() {
         let state = crate::seed::seed_state();
         let mut store = Store::new(state).unwrap();

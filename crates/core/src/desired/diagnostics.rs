@@ -71,7 +71,10 @@ pub type Source = Arc<NamedSource<String>>;
 /// where it did; the name is escaped like every value shown.
 pub fn snippet_source(name: &str, text: String) -> Source {
     let safe = |c: char| !c.is_control() || matches!(c, '\t' | '\n' | '\r');
-    let text = if text.chars().all(|c| safe(c) && c != '\u{FFFE}' && c != '\u{FFFF}') {
+    let text = if text
+        .chars()
+        .all(|c| safe(c) && c != '\u{FFFE}' && c != '\u{FFFF}')
+    {
         text
     } else {
         text.chars()

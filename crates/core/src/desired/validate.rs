@@ -867,9 +867,7 @@ fn agent_items<'l>(
 /// An agent's user id, moved out of `uv`: `None` when it is not text (reported).
 fn agent_id(uv: &mut Val, out: &mut Vec<Pending>) -> Option<String> {
     match &mut uv.raw {
-        Raw::Str(s) | Raw::Cell(s) => {
-            xml_text(AGENTS, s, uv.loc, out).then(|| std::mem::take(s))
-        }
+        Raw::Str(s) | Raw::Cell(s) => xml_text(AGENTS, s, uv.loc, out).then(|| std::mem::take(s)),
         other => {
             out.push(
                 Pending::error(

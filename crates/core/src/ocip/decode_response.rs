@@ -7,7 +7,7 @@
 
 use super::messages::{
     AgentRow, DepartmentKey, DepartmentRow, GroupListEntry, InstanceDetails, InstanceListEntry,
-    LoginInfo, OciError, Response, UserRow,
+    LoginInfo, OciError, Response, UserRow, AGENT_COLUMNS,
 };
 use super::xml::{decode_document, DecodeError};
 use crate::model::table::{self, Presence, Ty, Value, PROFILE};
@@ -561,7 +561,7 @@ fn agents(t: &Element<'_>) -> Result<Vec<AgentRow>, CodecError> {
         t.getter("Email Address"),
     );
     // The AS-mode columns (an XS or older server leaves them out: empty).
-    let as_mode: Vec<_> = AGENT_AS_COLUMNS.iter().map(|h| t.getter(h)).collect();
+    let as_mode: Vec<_> = AGENT_COLUMNS[10..].iter().map(|h| t.getter(h)).collect();
     t.rows
         .iter()
         .map(|r| {
@@ -597,19 +597,6 @@ fn agents(t: &Element<'_>) -> Result<Vec<AgentRow>, CodecError> {
         })
         .collect()
 }
-
-/// The columns of `agentUserTable` only an AS returns, in R25's order.
-const AGENT_AS_COLUMNS: [&str; 9] = [
-    "Is Phone Number Activated",
-    "Country Code",
-    "National Prefix",
-    "Department Name",
-    "Department Type",
-    "Parent Department",
-    "Parent Department Type",
-    "Group Id",
-    "Group Name",
-];
 
 fn department_key(d: &Element<'_>) -> Result<DepartmentKey, CodecError> {
     Ok(DepartmentKey {

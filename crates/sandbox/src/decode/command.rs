@@ -43,10 +43,16 @@ const COMMANDS: &[(&str, Decoder)] = &[
         decode_weights,
     ),
     ("GroupGetListInServiceProviderRequest", decode_group_list),
-    ("GroupHuntGroupGetAvailableUserListRequest", decode_available_users),
+    (
+        "GroupHuntGroupGetAvailableUserListRequest",
+        decode_available_users,
+    ),
     ("GroupDnGetAvailableListRequest", decode_available_dns),
     ("UserGetListInGroupRequest", decode_users_in_group),
-    ("GroupHuntGroupModifyActiveInstanceListRequest", decode_active_list),
+    (
+        "GroupHuntGroupModifyActiveInstanceListRequest",
+        decode_active_list,
+    ),
     ("GroupDepartmentGetListRequest18", decode_department_list),
 ];
 

@@ -17,9 +17,12 @@ const COMMAND_TYPE: &str = "C:OCICommand";
 /// of its commands, which [`check_command`] checks one by one).
 pub(crate) fn check_document(root: &Elem) -> Result<(), V> {
     let s = schema();
-    let decl = s
-        .document()
-        .ok_or_else(|| ("BroadsoftDocument".to_string(), unknown("BroadsoftDocument")))?;
+    let decl = s.document().ok_or_else(|| {
+        (
+            "BroadsoftDocument".to_string(),
+            unknown("BroadsoftDocument"),
+        )
+    })?;
     Checker { s, envelope: true }.element(root, decl, "BroadsoftDocument")
 }
 
@@ -71,6 +74,11 @@ fn xs_bool(v: &str) -> Option<bool> {
 
 impl Checker<'_> {
     fn element(&self, e: &Elem, decl: &ElementDecl, path: &str) -> Result<(), V> {
+        // Each command, its xsi:nil included, is checked on its own: a broken command fails
+        // alone, the document's other commands are still carried out.
+        if self.envelope && matches!(&decl.ty, TypeRef::Named(k) if k == COMMAND_TYPE) {
+            return Ok(());
+        }
         let at = here(path, e);
         let nil = match e.xsi_attr("nil") {
             None => false,
@@ -85,15 +93,13 @@ impl Checker<'_> {
                 return Err((at, "an element with xsi:nil must be empty".into()));
             }
         }
-        if self.envelope && matches!(&decl.ty, TypeRef::Named(k) if k == COMMAND_TYPE) {
-            return Ok(());
-        }
         let owned;
         let ty: &TypeRef = match e.xsi_attr("type") {
             Some(v) => {
-                let k = self.s.key_of_xsi_type(v).ok_or_else(|| {
-                    (at.clone(), format!("Invalid xsi:type qname: '{v}'"))
-                })?;
+                let k = self
+                    .s
+                    .key_of_xsi_type(v)
+                    .ok_or_else(|| (at.clone(), format!("Invalid xsi:type qname: '{v}'")))?;
                 if let TypeRef::Named(declared) = &decl.ty {
                     if !self.s.derives_from(&k, declared) {
                         return Err((
@@ -184,7 +190,10 @@ impl Checker<'_> {
                 let more = kids[i..].iter().take_while(|k| k.name == d.name).count();
                 return Err((
                     join(path, &d.name),
-                    format!("{} occurrences, at most {max} are allowed", n as usize + more),
+                    format!(
+                        "{} occurrences, at most {max} are allowed",
+                        n as usize + more
+                    ),
                 ));
             }
         }
@@ -361,9 +370,15 @@ fn lexical(builtin: &str, v: &str) -> Result<(), String> {
         "short" => int_range(i16::MIN.into(), i16::MAX.into()),
         "integer" => int_range(i128::MIN, i128::MAX),
         "decimal" => pattern(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"),
-        "float" | "double" => pattern(r"(\+|-)?([0-9]+(\.[0-9]*)?|\.[0-9]+)([Ee](\+|-)?[0-9]+)?|(\+|-)?INF|NaN"),
-        "date" => pattern(r"-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"),
-        "dateTime" => pattern(r"-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?|24:00:00(\.0+)?)(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"),
+        "float" | "double" => {
+            pattern(r"(\+|-)?([0-9]+(\.[0-9]*)?|\.[0-9]+)([Ee](\+|-)?[0-9]+)?|(\+|-)?INF|NaN")
+        }
+        "date" => pattern(
+            r"-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?",
+        ),
+        "dateTime" => pattern(
+            r"-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?|24:00:00(\.0+)?)(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?",
+        ),
         "NMTOKEN" => pattern(r"[\p{L}\p{N}._:\-\p{M}]+"),
         _ => Ok(()),
     }
@@ -413,7 +428,10 @@ fn facets(f: &Facets, builtin: &str, v: &str) -> Result<(), String> {
         }
     }
     if !f.patterns.is_empty() && !f.patterns.iter().any(|p| full_match(p, v)) {
-        return Err(format!("does not match the pattern {}", f.patterns.join(" | ")));
+        return Err(format!(
+            "does not match the pattern {}",
+            f.patterns.join(" | ")
+        ));
     }
     Ok(())
 }

@@ -23,7 +23,10 @@ fn key(r: TypeRef) -> Option<String> {
 }
 
 fn occurs(e: &Elem) -> Occurs {
-    let min = e.attr("minOccurs").and_then(|v| v.parse().ok()).unwrap_or(1);
+    let min = e
+        .attr("minOccurs")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
     let max = match e.attr("maxOccurs") {
         Some("unbounded") => None,
         Some(v) => Some(v.parse().unwrap_or(1)),

@@ -28,22 +28,34 @@ fn order_occurrence_type_and_facets_are_checked() {
     let ok = r#"<command xmlns:xsi="x" xsi:type="GroupHuntGroupGetInstanceListRequest"><serviceProviderId>sp</serviceProviderId><groupId>g</groupId></command>"#;
     assert_eq!(command(ok), Ok(()));
     let cases = [
-        ("<groupId>g</groupId><serviceProviderId>sp</serviceProviderId>", "serviceProviderId"),
+        (
+            "<groupId>g</groupId><serviceProviderId>sp</serviceProviderId>",
+            "serviceProviderId",
+        ),
         ("<serviceProviderId>sp</serviceProviderId>", "groupId"),
-        ("<serviceProviderId>sp</serviceProviderId><groupId>g</groupId><groupId>g</groupId>", "groupId"),
-        ("<serviceProviderId>sp</serviceProviderId><groupId>g</groupId><x/>", "x"),
-        ("<serviceProviderId></serviceProviderId><groupId>g</groupId>", "serviceProviderId"),
-        ("<serviceProviderId>sp</serviceProviderId><groupId><a/></groupId>", "groupId"),
+        (
+            "<serviceProviderId>sp</serviceProviderId><groupId>g</groupId><groupId>g</groupId>",
+            "groupId",
+        ),
+        (
+            "<serviceProviderId>sp</serviceProviderId><groupId>g</groupId><x/>",
+            "x",
+        ),
+        (
+            "<serviceProviderId></serviceProviderId><groupId>g</groupId>",
+            "serviceProviderId",
+        ),
+        (
+            "<serviceProviderId>sp</serviceProviderId><groupId><a/></groupId>",
+            "groupId",
+        ),
     ];
     for (body, at) in cases {
         let doc = format!(
             r#"<command xmlns:xsi="x" xsi:type="GroupHuntGroupGetInstanceListRequest">{body}</command>"#
         );
         let r = command(&doc);
-        assert!(
-            matches!(&r, Err((p, _)) if p == at),
-            "{body}: {r:?}"
-        );
+        assert!(matches!(&r, Err((p, _)) if p == at), "{body}: {r:?}");
     }
     let ranged = |rings: &str| {
         command(&format!(
@@ -59,6 +71,11 @@ fn order_occurrence_type_and_facets_are_checked() {
 fn every_embedded_file_reads() {
     for f in FILES {
         let mut s = Schema::default();
-        assert_eq!(read::read_file(&mut s, f.text, f.core), Ok(()), "{}", f.path);
+        assert_eq!(
+            read::read_file(&mut s, f.text, f.core),
+            Ok(()),
+            "{}",
+            f.path
+        );
     }
 }
