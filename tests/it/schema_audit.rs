@@ -766,7 +766,8 @@ fn a_nil_command_fails_alone_and_executes_nothing() {
     assert_eq!(commands.len(), 2, "{reply}");
     assert!(
         commands[0].contains("[Error 6004]")
-            && commands[0].contains("'command': element is not nillable"),
+            && commands[0].contains("command")
+            && commands[0].contains("element is not nillable"),
         "{reply}"
     );
     assert!(

@@ -10,7 +10,7 @@
 //! itself covers every element of every command the sandbox serves, including commands added
 //! later. The decoders still turn the checked elements into typed requests.
 //!
-//! Only the types of the commands the sandbox serves are embedded ([`FILES`], cut out of
+//! Only the types of the commands the sandbox serves are embedded (`FILES`, cut out of
 //! `tests/fixtures/ocip/r25/` by `build.rs` from the dispatch table), so a command added to the
 //! table is checked with no further step.
 
@@ -194,7 +194,7 @@ impl Schema {
         let Some(Type::Complex(c)) = self.get("C:OCIMessage") else {
             return None;
         };
-        fn find<'a>(p: &'a Particle) -> Option<&'a ElementDecl> {
+        fn find(p: &Particle) -> Option<&ElementDecl> {
             match p {
                 Particle::Element(d) if d.name == "command" => Some(d),
                 Particle::Element(_) => None,
