@@ -540,9 +540,9 @@ fn reply_table(reply: &str, name: &str) -> Option<(Vec<String>, Vec<Vec<String>>
         let mut rest = s;
         while let Some(i) = rest.find(&format!("<{tag}")) {
             let after = &rest[i + tag.len() + 1..];
-            if after.starts_with("/>") {
+            if let Some(a) = after.strip_prefix("/>") {
                 out.push(String::new());
-                rest = &after[2..];
+                rest = a;
             } else if let Some(a) = after.strip_prefix('>') {
                 let end = a.find(&format!("</{tag}>")).unwrap_or(a.len());
                 out.push(a[..end].to_string());
