@@ -114,9 +114,16 @@ impl Error {
                 d.error_count()
             );
         }
-        let mut out = format!("Error: {self}\n");
+        // The message may quote a server's text or a file's value: escaped, never raw.
+        let mut out = format!(
+            "Error: {}\n",
+            huntctl_core::text::escape_controls(&self.to_string())
+        );
         if let Some(h) = self.help() {
-            out.push_str(&format!("  help: {h}\n"));
+            out.push_str(&format!(
+                "  help: {}\n",
+                huntctl_core::text::escape_controls(&h)
+            ));
         }
         out
     }

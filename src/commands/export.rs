@@ -69,11 +69,13 @@ pub fn run(args: ExportArgs) -> Result<ExitCode> {
         eprintln!("Note: {}", export::PASSWORD_NOTE);
     }
     for s in &skipped {
-        eprintln!(
+        // The id and the reasons quote the server's values.
+        let line = format!(
             "Warning: {} was not exported: {}. Fix it on the server or add it to the files by hand.",
             s.service_user_id,
             s.reasons.join("; ")
         );
+        eprintln!("{}", huntctl_core::text::escape_controls(&line));
     }
     let to = match &output {
         Output::Stdout => "stdout".to_string(),

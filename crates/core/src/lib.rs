@@ -18,3 +18,5 @@ pub mod plan;
 
 /// The hunt group model and its field table (from the protocol crate, shared with the sandbox).
 pub use huntctl_protocol::model;
+/// Text XML 1.0 cannot carry, and the one escaping of values in human-readable output.
+pub use huntctl_protocol::text;

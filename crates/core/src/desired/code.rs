@@ -107,6 +107,10 @@ diagnostic_codes! {
     /// A text breaks its field's rule (a user id without a domain, a number that is not a
     /// phone number, an extension that is not digits, a department whose name is `null`, …).
     BadValue = "huntctl::bad_value",
+    /// A text holds a character XML 1.0 cannot carry (a control character other than tab,
+    /// line feed and carriage return, U+FFFE, U+FFFF, a lone surrogate): no OCI-P document can
+    /// hold it, so a server would refuse the request.
+    BadCharacter = "huntctl::bad_character",
     /// A number is outside its field's range.
     OutOfRange = "huntctl::out_of_range",
     /// The policy is not one of the hunt group policies.

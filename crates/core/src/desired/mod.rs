@@ -115,10 +115,10 @@ impl FileCtx {
         if let Some(p) = &self.path {
             if let Ok(bytes) = std::fs::read(p) {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
-                self.source = Some(Arc::new(NamedSource::new(
+                self.source = Some(diagnostics::snippet_source(
                     &self.name,
                     redact::mask_passwords(&self.name, text),
-                )));
+                ));
             }
         }
     }
@@ -184,10 +184,10 @@ impl Loader {
     fn load_yaml(&mut self, file: usize, text: String) {
         let load = yaml::read(&text);
         let name = &self.files[file].name;
-        self.files[file].source = Some(Arc::new(NamedSource::new(
+        self.files[file].source = Some(diagnostics::snippet_source(
             name,
             redact::mask_yaml(text, &load.secrets),
-        )));
+        ));
         let mut out = load.pending;
         // Each raw group's text is moved into its hunt group, and the rest freed as it goes.
         for mut raw in load.groups {
@@ -222,10 +222,10 @@ impl Loader {
         match Format::of(name) {
             Some(Format::Yaml) => self.load_yaml(file, text.to_string()),
             Some(Format::Csv) => {
-                self.files[file].source = Some(Arc::new(NamedSource::new(
+                self.files[file].source = Some(diagnostics::snippet_source(
                     name,
                     redact::mask_passwords(name, text.to_string()),
-                )));
+                ));
                 self.load_csv(file, text.as_bytes(), text.len());
             }
             None => self.error(file, unsupported(name)),

@@ -775,7 +775,7 @@ pub fn write_with_header<S: AsRef<str>>(groups: &[HuntGroup], header: &[S]) -> S
     for line in header {
         for l in line.as_ref().lines() {
             out.push_str("# ");
-            out.push_str(l);
+            out.push_str(&crate::text::escape_controls(l));
             out.push('\n');
         }
     }
