@@ -22,6 +22,9 @@ pub enum ClientError {
         /// Why.
         message: String,
     },
+    /// `huntctl.toml`, or the named server in it, cannot be used.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
     /// The URL is not usable.
     #[error("invalid server URL {url:?}: {message}")]
     #[diagnostic(help(

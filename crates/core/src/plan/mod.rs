@@ -38,6 +38,12 @@ pub const FORMAT_VERSION: u32 = 1;
 /// How the password shows up in a plan: it is write-only, so it is never compared.
 pub const PASSWORD_NOTE: &str = "(sensitive, not compared)";
 
+/// True for the password's note: [`PASSWORD_NOTE`], or `(sensitive, from env NAME)` /
+/// `(sensitive, from file PATH)` for a reference (labels, shown without quotes).
+pub fn is_password_note(s: &str) -> bool {
+    s == PASSWORD_NOTE || (s.starts_with("(sensitive, from ") && s.ends_with(')'))
+}
+
 /// Options that shape a plan.
 #[derive(Debug, Clone)]
 pub struct PlanOptions {
