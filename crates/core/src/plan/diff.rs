@@ -184,6 +184,7 @@ pub(crate) fn diff_unsealed(
         refusals: Vec::new(),
         cannot_restore: Vec::new(),
         stale_check: StaleCheck::Fingerprint,
+        server: opts.server.clone(),
     }
 }
 
