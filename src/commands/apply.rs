@@ -90,7 +90,9 @@ async fn open_saved(args: &ApplyArgs, path: &std::path::Path) -> Result<(Connect
     // Before connecting: a plan whose passwords cannot be found needs no server to refuse.
     ops::restore_secrets(&mut plan)?;
     // The plan's own server unless another is named (refused, before anything is sent).
-    let conn = Target::for_saved(&args.connection, &plan)?.connect().await?;
+    let conn = Target::for_saved(&args.connection, &plan)?
+        .connect()
+        .await?;
     match ops::verify_saved(&conn.pool, &mut plan).await {
         Ok(()) => Ok((conn, plan)),
         Err(e) => {

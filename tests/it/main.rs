@@ -19,3 +19,5 @@ mod preflight_undo;
 mod properties;
 mod python;
 mod sandbox;
+mod secrets;
+mod servers;

@@ -357,7 +357,9 @@ impl ServerConfig {
             Some(other) => {
                 return Err(invalid(
                     at,
-                    format!("server {name:?}: login must be \"signed\" or \"plain\", not {other:?}"),
+                    format!(
+                        "server {name:?}: login must be \"signed\" or \"plain\", not {other:?}"
+                    ),
                 ))
             }
         };
@@ -382,7 +384,10 @@ impl ServerConfig {
     /// less one final line break, is the password. Its stderr goes to the terminal when there
     /// is one (a password manager may ask for a passphrase there) and is discarded otherwise,
     /// so that nothing it prints reaches a CI log; it is never captured.
-    pub fn password(&self, env: &dyn Fn(&str) -> Option<String>) -> Result<Option<Secret>, ConfigError> {
+    pub fn password(
+        &self,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Option<Secret>, ConfigError> {
         let strip = |s: &str| {
             let s = s.strip_suffix('\n').unwrap_or(s);
             s.strip_suffix('\r').unwrap_or(s).to_string()
@@ -399,11 +404,12 @@ impl ServerConfig {
                     var: var.clone(),
                 }),
             PasswordSource::File(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| ConfigError::PasswordFile {
-                    server: self.name.clone(),
-                    path: path.clone(),
-                    message: e.to_string(),
-                })?;
+                let text =
+                    std::fs::read_to_string(path).map_err(|e| ConfigError::PasswordFile {
+                        server: self.name.clone(),
+                        path: path.clone(),
+                        message: e.to_string(),
+                    })?;
                 Ok(Some(Secret::new(strip(&text))))
             }
             PasswordSource::Command(argv) => {
@@ -506,20 +512,42 @@ max-rate = 200                            # commands per second (the --max-rate 
         assert_eq!((prod.parallelism, prod.max_rate), (Some(8), Some(200)));
         assert!(matches!(prod.password, Some(PasswordSource::Command(ref c)) if c[0] == "vault"));
         let e = c.server("staging").unwrap_err().to_string();
-        assert!(e.contains("no server \"staging\"") && e.contains("lab, prod"), "{e}");
+        assert!(
+            e.contains("no server \"staging\"") && e.contains("lab, prod"),
+            "{e}"
+        );
     }
 
     #[test]
     fn unknown_keys_and_bad_values_have_their_line_and_column() {
         let e = parse("[server.lab]\nurl = \"tcp://h\"\n  pasword-env = \"X\"\n").unwrap_err();
-        let ConfigError::Invalid { line, column, message, .. } = &e else {
+        let ConfigError::Invalid {
+            line,
+            column,
+            message,
+            ..
+        } = &e
+        else {
             panic!("{e:?}")
         };
         assert_eq!((*line, *column), (3, 3), "{e}");
         assert!(message.contains("pasword-env"), "{message}");
-        assert!(e.to_string().starts_with("/etc/x/huntctl.toml:3:3: "), "{e}");
+        assert!(
+            e.to_string().starts_with("/etc/x/huntctl.toml:3:3: "),
+            "{e}"
+        );
         let e = parse("[server.lab]\nparallelism = 0\n").unwrap_err();
-        assert!(matches!(e, ConfigError::Invalid { line: 2, column: 15, .. }), "{e}");
+        assert!(
+            matches!(
+                e,
+                ConfigError::Invalid {
+                    line: 2,
+                    column: 15,
+                    ..
+                }
+            ),
+            "{e}"
+        );
         let e = parse("default-server = \"nope\"\n[server.lab]\n").unwrap_err();
         assert!(e.to_string().contains("names no [server.nope]"), "{e}");
         assert!(parse("[server.lab]\nurl = 3\n").is_err());
@@ -533,11 +561,17 @@ max-rate = 200                            # commands per second (the --max-rate 
         .unwrap();
         let e = c.server("lab").unwrap().password(&|_| None).unwrap_err();
         let text = e.to_string();
-        assert!(text.contains("\"lab\"") && text.contains("status 3"), "{text}");
+        assert!(
+            text.contains("\"lab\"") && text.contains("status 3"),
+            "{text}"
+        );
         assert!(!text.contains("hunter"), "{text}");
         let ok = parse("[server.lab]\npassword-command = [\"echo\", \"s3cret\"]\n").unwrap();
         let pw = ok.server("lab").unwrap().password(&|_| None).unwrap();
-        assert_eq!(pw.map(|p| p.expose().to_string()).as_deref(), Some("s3cret"));
+        assert_eq!(
+            pw.map(|p| p.expose().to_string()).as_deref(),
+            Some("s3cret")
+        );
     }
 
     #[test]

@@ -204,16 +204,19 @@ fn read_secrets(plan: &Plan) -> Result<Option<Plan>, Error> {
     }
     let mut out = plan.clone();
     for c in out.changes.iter_mut().filter(|c| unread(c)) {
-        let Some(p) = c.after.as_mut().map(|a| &mut a.service_instance_profile.password) else {
+        let Some(p) = c
+            .after
+            .as_mut()
+            .map(|a| &mut a.service_instance_profile.password)
+        else {
             continue;
         };
         if let Some(secret) = p.as_ref() {
-            let value = desired::secret_ref::read(secret).map_err(|message| {
-                Error::SecretUnreadable {
+            let value =
+                desired::secret_ref::read(secret).map_err(|message| Error::SecretUnreadable {
                     id: c.service_user_id.clone(),
                     message,
-                }
-            })?;
+                })?;
             *p = Some(value);
         }
     }

@@ -195,7 +195,9 @@ impl Loader {
         // Each raw group's text is moved into its hunt group, and the rest freed as it goes.
         for mut raw in load.groups {
             let built = validate::build_taking(&mut raw, &mut out);
-            if let Some(g) = built.and_then(|mut g| secrets.settle(&mut g, &raw, &mut out).then_some(g)) {
+            if let Some(g) =
+                built.and_then(|mut g| secrets.settle(&mut g, &raw, &mut out).then_some(g))
+            {
                 // Locations stay in the raw group when its text is taken.
                 if let Some(c) = self.capture.as_mut() {
                     c.offer(file, &g, &raw);

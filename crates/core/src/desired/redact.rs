@@ -150,10 +150,7 @@ fn mask_yaml_lines(text: String) -> String {
                 while j < line_end && bytes[j] == b' ' {
                     j += 1;
                 }
-                if j < line_end
-                    && bytes[j] == b':'
-                    && !is_reference_text(&bytes[j + 1..line_end])
-                {
+                if j < line_end && bytes[j] == b':' && !is_reference_text(&bytes[j + 1..line_end]) {
                     let value = j + 1;
                     let in_flow = bytes[line_start..i].contains(&b'{');
                     let end = if in_flow {
@@ -267,10 +264,16 @@ mod tests {
     fn secret_references_stay_readable_and_nothing_else_does() {
         let t = "- password: {env: BW_PW}\n- password: {file: pw.txt}  # c\n- password: {env: X, v: leak1}\n";
         let m = mask_passwords("f.yaml", t.to_string());
-        assert!(m.contains("{env: BW_PW}") && m.contains("{file: pw.txt}"), "{m}");
+        assert!(
+            m.contains("{env: BW_PW}") && m.contains("{file: pw.txt}"),
+            "{m}"
+        );
         assert!(!m.contains("leak1"), "{m}");
         let t = "serviceUserId,serviceInstanceProfile.password\na@b.c,env:BW_PW\nx@y.z,leak2\n";
         let m = mask_passwords("f.csv", t.to_string());
-        assert!(m.contains("a@b.c,env:BW_PW\n") && !m.contains("leak2"), "{m}");
+        assert!(
+            m.contains("a@b.c,env:BW_PW\n") && !m.contains("leak2"),
+            "{m}"
+        );
     }
 }

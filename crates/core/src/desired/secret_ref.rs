@@ -29,9 +29,9 @@ pub fn source(kind: &str, target: &str) -> Result<SecretSource, String> {
     let target = target.trim();
     match kind {
         ENV if target.is_empty() => Err("the variable's name is empty".into()),
-        ENV if target.contains(['=', '\0']) => {
-            Err(format!("`{target}` cannot be an environment variable's name"))
-        }
+        ENV if target.contains(['=', '\0']) => Err(format!(
+            "`{target}` cannot be an environment variable's name"
+        )),
         ENV => Ok(SecretSource::Env(target.to_string())),
         FILE if target.is_empty() => Err("the file's path is empty".into()),
         FILE => Ok(SecretSource::File(PathBuf::from(target))),
@@ -59,9 +59,9 @@ pub fn read(secret: &Secret) -> Result<Secret, String> {
             Err(std::env::VarError::NotPresent) => {
                 Err(format!("the environment variable {name} is not set"))
             }
-            Err(std::env::VarError::NotUnicode(_)) => {
-                Err(format!("the environment variable {name} is not valid Unicode"))
-            }
+            Err(std::env::VarError::NotUnicode(_)) => Err(format!(
+                "the environment variable {name} is not valid Unicode"
+            )),
         },
         SecretSource::File(path) => {
             let text = std::fs::read_to_string(path)
@@ -133,7 +133,10 @@ impl SecretCheck {
         let secret = match (src, &self.base) {
             (SecretSource::File(p), Some(base)) if p.is_relative() => {
                 let s = Secret::reference(SecretSource::File(base.join(p)));
-                let _ = d.set(g, Field::Value(crate::model::table::Value::Password(s.clone())));
+                let _ = d.set(
+                    g,
+                    Field::Value(crate::model::table::Value::Password(s.clone())),
+                );
                 s
             }
             _ => secret,

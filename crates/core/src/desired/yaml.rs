@@ -5,11 +5,11 @@
 //! spelling is accepted too.
 
 use super::diagnostics::{suggest, DiagnosticCode};
-use super::secret_ref;
 use super::raw::{
     def, lookup_key, Ix, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
     DEPARTMENT_KEYS, OPERATION_KEY, PROFILE, PROFILE_SNAKE,
 };
+use super::secret_ref;
 use super::validate::Pending;
 use super::yaml_tree::{parse, yaml11_reading, Entry, Node, TreeError, Value};
 use crate::model::table::{Carrier, FieldDef, Ty, ValueRef, FIELDS};

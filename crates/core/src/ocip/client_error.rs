@@ -47,6 +47,15 @@ pub enum ClientError {
         /// Why.
         message: String,
     },
+    /// The server's TLS certificate is not signed by a trusted CA: the fix is the CA's
+    /// certificate (`--ca-cert`, `ca-cert` in huntctl.toml, Python's `ca_cert=`).
+    #[error("cannot connect to {url}: {message}")]
+    Certificate {
+        /// The server URL.
+        url: String,
+        /// The cause and the fix, in one sentence.
+        message: String,
+    },
     /// The server refused the login.
     #[error("login as {user:?} failed: {message}")]
     #[diagnostic(help("check the user id and the password"))]

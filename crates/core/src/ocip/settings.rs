@@ -226,10 +226,8 @@ impl ConnectionInput {
             srv.check_paths(&self.desired_paths)?;
         }
         let from = |f: fn(&ServerConfig) -> Option<String>| server.as_ref().and_then(f);
-        let given = |v: Option<String>, var: &str| {
-            v.or_else(|| env(var))
-                .filter(|s| !s.trim().is_empty())
-        };
+        let given =
+            |v: Option<String>, var: &str| v.or_else(|| env(var)).filter(|s| !s.trim().is_empty());
         let url = given(self.url, "BROADWORKS_URL")
             .or_else(|| from(|s| s.url.clone()))
             .ok_or(ClientError::NoUrl)?;

@@ -519,7 +519,10 @@ mod tests {
         let r = Secret::reference(SecretSource::Env("BW_PW".into()));
         assert!(!r.is_resolved() && r.expose().is_empty());
         let read = r.with_value("hunter2");
-        assert_eq!((read.expose(), format!("{read:?}")), ("hunter2", MASK.into()));
+        assert_eq!(
+            (read.expose(), format!("{read:?}")),
+            ("hunter2", MASK.into())
+        );
         assert_eq!(read.note("x"), "(sensitive, from env BW_PW)");
         assert_eq!(s.note("x"), "x");
     }
