@@ -213,3 +213,33 @@ fn export_writes_no_password() {
         assert!(!out.stdout.contains(ENV_SECRET), "{}", out.stdout);
     }
 }
+
+#[test]
+fn the_schema_takes_references_and_refuses_other_mappings() {
+    let path = crate::support::run::checkout().join("schemas/huntgroups.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let with = |password: serde_json::Value| {
+        serde_json::json!([{
+            "serviceProviderId": "SP", "groupId": "G", "serviceUserId": "h@example.com",
+            "serviceInstanceProfile": {"name": "H", "callingLineIdLastName": "L",
+                                       "callingLineIdFirstName": "F", "password": password},
+            "agentUserId": ["a@example.com"],
+        }])
+    };
+    for ok in [
+        serde_json::json!({"env": "HG_PASSWORD"}),
+        serde_json::json!({"file": "secrets/hg.txt"}),
+        serde_json::json!("literal-1"),
+    ] {
+        assert!(validator.is_valid(&with(ok.clone())), "{ok}");
+    }
+    for bad in [
+        serde_json::json!({"vault": "x"}),
+        serde_json::json!({"env": "A", "file": "b"}),
+        serde_json::json!({"env": ""}),
+    ] {
+        assert!(!validator.is_valid(&with(bad.clone())), "{bad}");
+    }
+}

@@ -377,3 +377,36 @@ fn connection_errors_name_their_cause_and_fix() {
     ]);
     ok(&out);
 }
+
+#[test]
+fn the_toml_schema_lists_exactly_the_keys_huntctl_reads() {
+    let path = crate::support::run::checkout().join("schemas/huntctl.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let keys: std::collections::BTreeSet<&str> = schema["$defs"]["server"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let read: std::collections::BTreeSet<&str> = huntctl::config::SERVER_KEYS.into_iter().collect();
+    assert_eq!(keys, read);
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    // The example, as an editor's TOML plugin hands it to the schema.
+    let example = serde_json::json!({
+        "default-server": "lab",
+        "server": {
+            "lab": {"url": "tls://bw-lab.example.net:2209", "user": "admin@lab",
+                    "password-env": "BW_LAB_PASSWORD", "paths": ["hunt-groups/lab"]},
+            "prod": {"url": "https://bw.example.net/webservice/services/ProvisioningService",
+                     "user": "huntctl@prod",
+                     "password-command": ["vault", "kv", "get", "-field=password", "secret/bw/prod"],
+                     "paths": ["hunt-groups/prod"], "parallelism": 8, "max-rate": 200},
+        },
+    });
+    assert!(validator.is_valid(&example));
+    let typo = serde_json::json!({"server": {"lab": {"pasword-env": "X"}}});
+    assert!(!validator.is_valid(&typo));
+    let both = serde_json::json!({"server": {"lab": {"password-env": "X", "password-file": "f"}}});
+    assert!(!validator.is_valid(&both));
+}

@@ -144,9 +144,34 @@ struct RawServer {
     parallelism: Option<toml::Spanned<i64>>,
     batch_size: Option<toml::Spanned<i64>>,
     max_rate: Option<toml::Spanned<i64>>,
-    connect_timeout: Option<toml::Spanned<f64>>,
-    request_timeout: Option<toml::Spanned<f64>>,
+    connect_timeout: Option<toml::Spanned<Seconds>>,
+    request_timeout: Option<toml::Spanned<Seconds>>,
 }
+
+/// Seconds as TOML writes them: `10` or `2.5`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(untagged)]
+enum Seconds {
+    Whole(i64),
+    Fraction(f64),
+}
+
+/// Every key of a `[server.NAME]` table (schemas/huntctl.schema.json lists the same).
+pub const SERVER_KEYS: [&str; 13] = [
+    "url",
+    "user",
+    "password-env",
+    "password-command",
+    "password-file",
+    "ca-cert",
+    "login",
+    "paths",
+    "parallelism",
+    "batch-size",
+    "max-rate",
+    "connect-timeout",
+    "request-timeout",
+];
 
 /// Where a server's password comes from (at most one of them is given).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -309,9 +334,12 @@ impl ServerConfig {
             })
             .transpose()
         };
-        let secs = |v: Option<toml::Spanned<f64>>, key: &str| {
+        let secs = |v: Option<toml::Spanned<Seconds>>, key: &str| {
             v.map(|v| {
-                let n = *v.get_ref();
+                let n = match *v.get_ref() {
+                    Seconds::Whole(n) => n as f64,
+                    Seconds::Fraction(f) => f,
+                };
                 std::time::Duration::try_from_secs_f64(n)
                     .ok()
                     .filter(|d| !d.is_zero())
@@ -551,6 +579,36 @@ max-rate = 200                            # commands per second (the --max-rate 
         let e = parse("default-server = \"nope\"\n[server.lab]\n").unwrap_err();
         assert!(e.to_string().contains("names no [server.nope]"), "{e}");
         assert!(parse("[server.lab]\nurl = 3\n").is_err());
+    }
+
+    #[test]
+    fn every_server_key_is_read() {
+        let sample = |k: &str| match k {
+            "password-command" | "paths" => "[\"x\"]",
+            "login" => "\"plain\"",
+            "parallelism" | "batch-size" | "max-rate" | "connect-timeout" => "3",
+            "request-timeout" => "2.5",
+            _ => "\"x\"",
+        };
+        for k in SERVER_KEYS {
+            let text = format!("[server.s]\n{k} = {}\n", sample(k));
+            let c = parse(&text).unwrap_or_else(|e| panic!("{k}: {e}"));
+            assert_ne!(
+                c.servers["s"],
+                ServerConfig {
+                    name: "s".into(),
+                    ..ServerConfig::default()
+                },
+                "{k}"
+            );
+        }
+        let c = parse("[server.s]\nrequest-timeout = 2.5\nconnect-timeout = 3\n").unwrap();
+        let s = &c.servers["s"];
+        assert_eq!(
+            s.request_timeout,
+            Some(std::time::Duration::from_millis(2500))
+        );
+        assert_eq!(s.connect_timeout, Some(std::time::Duration::from_secs(3)));
     }
 
     #[test]
