@@ -66,8 +66,26 @@ impl ServerRecord {
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
-    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     real(a) == real(b)
+}
+
+/// The path with symbolic links resolved where it exists, and `.` / `..` resolved by name
+/// where it does not (a sandbox's state file may not have been written yet).
+fn real(p: &Path) -> PathBuf {
+    if let Ok(r) = std::fs::canonicalize(p) {
+        return r;
+    }
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 impl fmt::Display for ServerRecord {
