@@ -3,6 +3,7 @@
 
 import copy
 import json
+import pathlib
 
 import pytest
 
@@ -17,18 +18,19 @@ def test_data_dict_references_are_read_only_when_sent_and_never_shown(sandbox, m
     with pytest.raises(huntctl.ValidationError) as info:
         huntctl.apply(data, auto_approve=True, **sandbox.connection)
     paths = {(d["path"], d["code"]) for d in info.value.diagnostics}
-    assert ("hunt_group_data[0].service_instance_profile.password",
-            "huntctl::secret_unavailable") in paths or \
-        ("data[0].service_instance_profile.password", "huntctl::secret_unavailable") in paths
+    assert ("data[0].service_instance_profile.password.env",
+            "huntctl::secret_unavailable") in paths, paths
     assert sandbox.record() == ""
     monkeypatch.setenv("HG_PY_PASSWORD", "Py-Secret-6631")
     plan = huntctl.plan(data, **sandbox.connection)
     assert "(sensitive, from env HG_PY_PASSWORD)" in json.dumps(dict(plan))
     report = huntctl.apply(plan)
     assert report["summary"]["failed"] == 0
-    state = json.loads(sandbox.state_path.read_text())
-    hgs = [h for sp in state["serviceProviders"] for g in sp["groups"] for h in g["huntGroups"]]
-    first = next(h for h in hgs if h["serviceUserId"] == data[0]["service_user_id"])
+    # The sandbox journals each write before replying (the state file follows later).
+    journal = pathlib.Path(str(sandbox.state_path) + ".journal").read_text()
+    puts = [json.loads(line)["put"]["huntGroup"] for line in journal.splitlines()
+            if '"put"' in line]
+    first = next(h for h in puts if h["serviceUserId"] == data[0]["service_user_id"])
     assert first.get("passwordSet") is True
     assert "Py-Secret-6631" not in json.dumps(report) + json.dumps(dict(plan)) + sandbox.record()
 

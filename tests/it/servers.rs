@@ -112,6 +112,21 @@ fn server_picks_each_and_paths_refuse_the_other_before_connecting() {
             out.stderr
         );
     }
+    // Exporting into the other server's directory is refused the same way.
+    let out = lab_env(d).run([
+        "export",
+        "--service-provider",
+        "MyServiceProvider",
+        "-o",
+        "hunt-groups/prod/new.yaml",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert!(
+        out.stderr.contains("not in the paths of server \"lab\""),
+        "{}",
+        out.stderr
+    );
+    assert!(!d.join("hunt-groups/prod/new.yaml").exists());
     // The default server refuses too (run from a subdirectory: the file is found upwards).
     let out = lab_env(&d.join("hunt-groups")).run(["plan", "prod"]);
     assert_eq!(out.code, 1, "{}", out.all());

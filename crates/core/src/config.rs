@@ -481,7 +481,6 @@ impl ServerConfig {
         if self.paths.is_empty() {
             return Ok(());
         }
-        let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| absolute(p));
         let allowed: Vec<PathBuf> = self.paths.iter().map(|p| real(p)).collect();
         for f in files {
             let file = real(f);
@@ -497,9 +496,21 @@ impl ServerConfig {
     }
 }
 
-/// `p` made absolute against the current directory, without touching the file system.
-fn absolute(p: &Path) -> PathBuf {
-    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+/// `p` with symbolic links, `.` and `..` resolved: canonical when it exists, else its
+/// directory canonical and its name appended (an export's output file not written yet), else
+/// made absolute as written.
+fn real(p: &Path) -> PathBuf {
+    if let Ok(r) = std::fs::canonicalize(p) {
+        return r;
+    }
+    let parent = p
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match (std::fs::canonicalize(parent), p.file_name()) {
+        (Ok(d), Some(name)) => d.join(name),
+        _ => std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()),
+    }
 }
 
 #[cfg(test)]
