@@ -102,7 +102,7 @@ enum How {
     /// The embedded sandbox, with this state file.
     Sandbox(PathBuf),
     /// A server.
-    Server(ConnectionSettings),
+    Server(Box<ConnectionSettings>),
 }
 
 /// Why `apply --plan` refuses the server it was given.
@@ -132,7 +132,7 @@ impl Target {
         let settings = input.resolve(|k| std::env::var(k).ok())?;
         Ok(Target {
             record: ServerRecord::of(&settings),
-            how: How::Server(settings),
+            how: How::Server(Box::new(settings)),
             args: args.clone(),
         })
     }
@@ -177,7 +177,7 @@ impl Target {
                 let (h, s) = start_embedded_sandbox(&state, &self.args).await?;
                 (Some(h), s)
             }
-            How::Server(s) => (None, s),
+            How::Server(s) => (None, *s),
         };
         if settings.insecure {
             eprintln!(
