@@ -24,7 +24,12 @@ pub fn run(args: ExportArgs) -> Result<ExitCode> {
         }
     }
     let exported = runtime()?.block_on(async {
-        let conn = Connection::open(&args.connection).await?;
+        // Exporting into another server's directory is refused like planning from it.
+        let out: Vec<std::path::PathBuf> = match &output {
+            Output::File(p) | Output::Dir(p) => vec![p.clone()],
+            Output::Stdout => Vec::new(),
+        };
+        let conn = Connection::open(&args.connection, &out).await?;
         let opts = ExportOptions {
             service_provider_id: args.service_provider.clone(),
             groups: args.group.clone(),

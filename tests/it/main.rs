@@ -20,4 +20,6 @@ mod properties;
 mod python;
 mod sandbox;
 mod schema_audit;
+mod secrets;
+mod servers;
 mod text_xml;

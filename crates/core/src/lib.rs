@@ -10,6 +10,7 @@
 //! turn arguments into those structs and results into output.
 
 pub mod apply;
+pub mod config;
 pub mod desired;
 pub mod export;
 pub mod ocip;

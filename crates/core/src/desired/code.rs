@@ -124,6 +124,14 @@ diagnostic_codes! {
     /// Agent weights are given for a hunt group whose policy is not Weighted.
     WeightNotWeighted = "huntctl::weight_not_weighted",
 
+    // Secrets.
+    /// A password's secret reference is malformed (`{env: }`, `{vault: x}`, `env:` in CSV).
+    BadSecretRef = "huntctl::bad_secret_ref",
+    /// A password's secret reference cannot be read: the environment variable is not set (or
+    /// empty), the file cannot be read (or is empty).
+    SecretUnavailable = "huntctl::secret_unavailable",
+    /// A hunt group password is written in clear in a file (a warning, once per file).
+    PasswordInClear = "huntctl::password_in_clear",
     // Across files.
     /// Two hunt groups have the same serviceUserId, in one file or across the files loaded
     /// together.

@@ -17,6 +17,7 @@ pub mod locate;
 pub mod raw;
 mod redact;
 mod schema;
+pub mod secret_ref;
 pub mod validate;
 mod yaml;
 mod yaml_tree;
@@ -29,6 +30,7 @@ use crate::model::HuntGroup;
 use diagnostics::line_col;
 use miette::NamedSource;
 use raw::Loc;
+use secret_ref::SecretCheck;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use validate::Pending;
@@ -189,9 +191,13 @@ impl Loader {
             redact::mask_yaml(text, &load.secrets),
         ));
         let mut out = load.pending;
+        let mut secrets = SecretCheck::for_file(self.files[file].path.as_deref());
         // Each raw group's text is moved into its hunt group, and the rest freed as it goes.
         for mut raw in load.groups {
-            if let Some(g) = validate::build_taking(&mut raw, &mut out) {
+            let built = validate::build_taking(&mut raw, &mut out);
+            if let Some(g) =
+                built.and_then(|mut g| secrets.settle(&mut g, &raw, &mut out).then_some(g))
+            {
                 // Locations stay in the raw group when its text is taken.
                 if let Some(c) = self.capture.as_mut() {
                     c.offer(file, &g, &raw);
@@ -210,6 +216,7 @@ impl Loader {
             origins: &mut self.origins,
             file,
             capture: self.capture.as_mut(),
+            secrets: SecretCheck::for_file(self.files[file].path.as_deref()),
         };
         let load = csv::read(input, size, &mut sink);
         self.files[file].headers = load.headers;

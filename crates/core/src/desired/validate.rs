@@ -162,6 +162,11 @@ pub fn build_taking(raw: &mut RawGroup, out: &mut Vec<Pending>) -> Option<HuntGr
 
 /// Types one scalar value by its row: `None` when a problem was reported.
 fn typed_scalar(d: &FieldDef, v: &mut Val, out: &mut Vec<Pending>) -> Option<Field<Value>> {
+    if d.ty == Ty::Password {
+        if let Some(r) = super::secret_ref::typed(d, v, out) {
+            return r.map(|s| Field::Value(Value::Password(s)));
+        }
+    }
     match d.ty {
         Ty::Text { .. } | Ty::Password => {
             let t = typed_text(d, v, out)?;
