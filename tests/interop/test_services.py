@@ -134,6 +134,15 @@ def test_directory_number_hunting_and_the_preflight_lists(peer):
     avail = ok(peer.call(c.GroupDirectoryNumberHuntingGetAvailableUserListRequest(
         service_user_id=hid)))
     assert "john.doe@company.com" in column(avail.user_table, "User Id")
+    # Unassigning clears the agents: jane hunts through no hunt group again (the sandboxes
+    # are shared by every peer, and an agent is in one directory number hunting at most).
+    ok(peer.call(c.UserServiceUnassignListRequest(user_id=hid, service_name=[DNH])))
+    other = hunt_group(peer, "dnh2")
+    ok(peer.call(c.UserServiceAssignListRequest(user_id=other, service_name=[DNH])))
+    ok(peer.call(c.GroupDirectoryNumberHuntingModifyRequest(
+        service_user_id=other,
+        agent_user_id_list=c.ReplacementUserIdList(user_id=["jane.smith@company.com"]))))
+    ok(peer.call(c.UserServiceUnassignListRequest(user_id=other, service_name=[DNH])))
 
     auth = ok(peer.call(c.GroupServiceGetAuthorizationListRequest(
         service_provider_id=SP, group_id="SalesGroup")))
