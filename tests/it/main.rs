@@ -19,4 +19,8 @@ mod preflight_undo;
 mod properties;
 mod python;
 mod sandbox;
+mod schema_audit;
+mod secrets;
+mod servers;
 mod services;
+mod text_xml;

@@ -650,6 +650,18 @@ pub enum ServiceRequest {
         /// serviceName*
         services: Vec<String>,
     },
+    /// `UserServiceAssignListRequest` / `UserServiceUnassignListRequest` naming service packs
+    /// (with or without services): the sandbox has no service packs, so it refuses these.
+    ServicePacks {
+        /// userId
+        user_id: String,
+        /// serviceName*
+        services: Vec<String>,
+        /// servicePackName*
+        packs: Vec<String>,
+        /// An unassign rather than an assign.
+        unassign: bool,
+    },
     /// `UserCallForwarding{Always,Busy,NotReachable}GetRequest`.
     GetForwarding {
         /// userId
@@ -729,6 +741,10 @@ impl ServiceRequest {
             ServiceRequest::GetAssignments { .. } => "UserServiceGetAssignmentListRequest",
             ServiceRequest::Assign { .. } => "UserServiceAssignListRequest",
             ServiceRequest::Unassign { .. } => "UserServiceUnassignListRequest",
+            ServiceRequest::ServicePacks {
+                unassign: false, ..
+            } => "UserServiceAssignListRequest",
+            ServiceRequest::ServicePacks { unassign: true, .. } => "UserServiceUnassignListRequest",
             ServiceRequest::GetForwarding { kind, .. } => kind.get_request(),
             ServiceRequest::ModifyForwarding(m) => m.kind.modify_request(),
             ServiceRequest::GetSelective { .. } => "UserCallForwardingSelectiveGetRequest16",
@@ -756,6 +772,7 @@ impl ServiceRequest {
             self,
             ServiceRequest::Assign { .. }
                 | ServiceRequest::Unassign { .. }
+                | ServiceRequest::ServicePacks { .. }
                 | ServiceRequest::ModifyForwarding(_)
                 | ServiceRequest::ModifySelective(_)
                 | ServiceRequest::AddCriteria(_)
@@ -771,6 +788,7 @@ impl ServiceRequest {
             ServiceRequest::GetAssignments { user_id }
             | ServiceRequest::Assign { user_id, .. }
             | ServiceRequest::Unassign { user_id, .. }
+            | ServiceRequest::ServicePacks { user_id, .. }
             | ServiceRequest::GetForwarding { user_id, .. }
             | ServiceRequest::GetSelective { user_id }
             | ServiceRequest::GetCriteria { user_id, .. }

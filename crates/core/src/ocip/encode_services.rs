@@ -21,6 +21,20 @@ pub(super) fn encode_service_request(x: &mut XmlOut, r: &ServiceRequest) {
                 x.text("serviceName", s);
             }
         }
+        ServiceRequest::ServicePacks {
+            user_id,
+            services,
+            packs,
+            ..
+        } => {
+            x.text("userId", user_id);
+            for s in services {
+                x.text("serviceName", s);
+            }
+            for p in packs {
+                x.text("servicePackName", p);
+            }
+        }
         ServiceRequest::ModifyForwarding(m) => {
             x.text("userId", &m.user_id);
             if let Some(a) = m.is_active {

@@ -23,17 +23,26 @@ const SERVICE_PACK_NAME: (usize, usize) = (1, 80);
 /// `CriteriaFromDn/phoneNumber` and `CriteriaReplacementDNList/phoneNumber`: at most 12.
 const MAX_FROM_DNS: usize = 12;
 
-/// Decodes a command of this module by its `xsi:type`; `None` when the type is not one.
-pub(super) fn decode_service(ty: &str, e: &Elem) -> Option<Result<Request, V>> {
+/// Decodes a command of this module (the dispatch table names which), by its `xsi:type`.
+pub(super) fn decode_service(e: &Elem) -> Result<Request, V> {
+    let raw = e.xsi_attr("type").unwrap_or_default();
+    let ty = raw.rsplit(':').next().unwrap_or(raw).trim();
+    by_type(ty, e).unwrap_or_else(|| {
+        Err((
+            "command".into(),
+            format!("Invalid xsi:type qname: '{ty}' in element command"),
+        ))
+    })
+}
+
+/// Decodes a command of this module by its type; `None` when the type is not one.
+fn by_type(ty: &str, e: &Elem) -> Option<Result<Request, V>> {
     let r = match ty {
         "UserServiceGetAssignmentListRequest" => {
             user_only(e).map(|user_id| ServiceRequest::GetAssignments { user_id })
         }
-        "UserServiceAssignListRequest" => {
-            service_list(e).map(|(user_id, services)| ServiceRequest::Assign { user_id, services })
-        }
-        "UserServiceUnassignListRequest" => service_list(e)
-            .map(|(user_id, services)| ServiceRequest::Unassign { user_id, services }),
+        "UserServiceAssignListRequest" => service_list(e, false),
+        "UserServiceUnassignListRequest" => service_list(e, true),
         "UserCallForwardingSelectiveGetRequest16" => {
             user_only(e).map(|user_id| ServiceRequest::GetSelective { user_id })
         }
@@ -126,11 +135,12 @@ fn enumerated(e: &Elem, path: &str, values: &[&str]) -> Result<String, V> {
     }
 }
 
-/// `serviceName*` (`UserService`) then `servicePackName*`: service packs are valid but not
-/// modelled, so naming one is refused by the store as an unknown pack.
-fn service_list(e: &Elem) -> Result<(String, Vec<String>), V> {
+/// `serviceName*` (`UserService`) then `servicePackName*`. Service packs are valid but the
+/// sandbox has none: a request naming one becomes [`ServiceRequest::ServicePacks`], which the
+/// store refuses as a pack that does not exist.
+fn service_list(e: &Elem, unassign: bool) -> Result<ServiceRequest, V> {
     let mut s = Seq::new(e, "")?;
-    let id = tok(&mut s, "userId", USER_ID)?;
+    let user_id = tok(&mut s, "userId", USER_ID)?;
     let mut services = Vec::new();
     for k in s.many("serviceName", None)? {
         let path = s.p("serviceName");
@@ -143,27 +153,26 @@ fn service_list(e: &Elem) -> Result<(String, Vec<String>), V> {
         }
         services.push(v);
     }
-    let packs = s.many("servicePackName", None)?;
-    for p in &packs {
-        token(
+    let mut packs = Vec::new();
+    for p in s.many("servicePackName", None)? {
+        packs.push(token(
             p,
             &s.p("servicePackName"),
             SERVICE_PACK_NAME.0,
             SERVICE_PACK_NAME.1,
-        )?;
+        )?);
     }
     s.end()?;
-    if let Some(p) = packs.first() {
-        // The sandbox has no service packs: a pack named is one that does not exist.
-        return Err((
-            "servicePackName".into(),
-            format!(
-                "service pack '{}' does not exist (the sandbox has no service packs)",
-                collapse(&p.text)
-            ),
-        ));
-    }
-    Ok((id, services))
+    Ok(match (packs.is_empty(), unassign) {
+        (true, false) => ServiceRequest::Assign { user_id, services },
+        (true, true) => ServiceRequest::Unassign { user_id, services },
+        (false, _) => ServiceRequest::ServicePacks {
+            user_id,
+            services,
+            packs,
+            unassign,
+        },
+    })
 }
 
 /// An optional `xs:boolean` child.
