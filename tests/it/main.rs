@@ -22,4 +22,5 @@ mod sandbox;
 mod schema_audit;
 mod secrets;
 mod servers;
+mod services;
 mod text_xml;
