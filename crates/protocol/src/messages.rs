@@ -111,6 +111,14 @@ pub enum Request {
         /// includeEnterpriseDepartments.
         include_enterprise: bool,
     },
+    /// `UserModifyUserIdRequest` (R25 `OCISchemaUser.xsd`): gives a real or virtual user (a
+    /// hunt group) a new user id in place; everything it holds stays, the old id is free after.
+    ModifyUserId {
+        /// The user id now.
+        user_id: String,
+        /// The user id it gets.
+        new_user_id: String,
+    },
 }
 
 impl Request {
@@ -135,6 +143,7 @@ impl Request {
             Request::UsersInGroup { .. } => "UserGetListInGroupRequest",
             Request::ModifyActiveList { .. } => "GroupHuntGroupModifyActiveInstanceListRequest",
             Request::DepartmentList { .. } => "GroupDepartmentGetListRequest18",
+            Request::ModifyUserId { .. } => "UserModifyUserIdRequest",
         }
     }
 
@@ -147,6 +156,7 @@ impl Request {
                 | Request::ModifyWeights { .. }
                 | Request::DeleteInstance { .. }
                 | Request::ModifyActiveList { .. }
+                | Request::ModifyUserId { .. }
         )
     }
 }

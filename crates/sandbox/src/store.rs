@@ -12,6 +12,8 @@ use crate::model::{Department, Field};
 use crate::state::{GroupState, HuntGroupState, SandboxState, UserState};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+mod rename;
+
 /// The user limit the sandbox reports for a group (raised when a group holds more).
 const DEFAULT_USER_LIMIT: u32 = 100;
 
@@ -256,6 +258,12 @@ impl Store {
                 group_id,
                 include_enterprise,
             } => self.department_list(service_provider_id, group_id, *include_enterprise),
+            Request::ModifyUserId {
+                user_id,
+                new_user_id,
+            } => self
+                .modify_user_id(user_id, new_user_id)
+                .map(|_| Response::Success),
             other => Err(err(
                 codes::NOT_LOGGED_IN,
                 format!("{} is not a hunt group command", other.type_name()),
@@ -272,6 +280,13 @@ impl Store {
 
     /// The effect of a write just carried out, as a journal record.
     fn journal_record(&mut self, req: &Request) -> Option<JournalRecord> {
+        if let Request::ModifyUserId {
+            user_id,
+            new_user_id,
+        } = req
+        {
+            return Some(self.rename_record(user_id, new_user_id));
+        }
         if let Request::ModifyActiveList { activations } = req {
             return self.journal_puts(activations.iter().map(|(id, _)| id.as_str()));
         }
@@ -283,6 +298,7 @@ impl Store {
             delete: put.is_none().then(|| id.to_string()),
             put,
             puts: Vec::new(),
+            rename: None,
         })
     }
 
@@ -314,6 +330,7 @@ impl Store {
             put: None,
             delete: None,
             puts,
+            rename: None,
         })
     }
 

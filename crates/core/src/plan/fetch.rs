@@ -83,7 +83,12 @@ pub async fn fetch_with<E: Execute>(
     extra: &(dyn Fn(&GroupKey) -> Vec<Request> + Sync),
 ) -> Result<(CurrentState, BTreeMap<GroupKey, ExtraReads>), FetchError> {
     let groups: BTreeSet<GroupKey> = desired.iter().map(GroupKey::of).collect();
-    let ids: HashSet<&str> = desired.iter().map(|d| d.service_user_id.as_str()).collect();
+    // The old ids of renames are read too: the rename starts from what they hold.
+    let ids: HashSet<&str> = desired
+        .iter()
+        .map(|d| d.service_user_id.as_str())
+        .chain(opts.lifecycle.renamed_from())
+        .collect();
     fetch_where(
         exec,
         groups,

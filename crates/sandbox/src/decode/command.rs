@@ -47,6 +47,7 @@ pub(super) fn decode_command(e: &Elem) -> Result<Request, SchemaViolation> {
         "UserGetListInGroupRequest" => decode_users_in_group(e),
         "GroupHuntGroupModifyActiveInstanceListRequest" => decode_active_list(e),
         "GroupDepartmentGetListRequest18" => decode_department_list(e),
+        "UserModifyUserIdRequest" => super::user::decode_modify_user_id(e),
         other => {
             return Err(v(
                 "command".into(),
