@@ -7,7 +7,7 @@
 use super::diagnostics::{floor_char_boundary, suggest, DiagnosticCode};
 use super::raw::{
     def, is_scalar, lookup_path, Ix, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
-    DEPARTMENT_ENTERPRISE_COLUMN, OPERATION, OPERATION_KEY,
+    DEPARTMENT_ENTERPRISE_COLUMN, IGNORE_KEY, OPERATION, OPERATION_KEY, RENAMED_FROM_KEY,
 };
 use super::validate::{build_taking, Pending};
 use crate::model::table::{Presence, Ty, ValueRef, FIELDS};
@@ -25,6 +25,10 @@ enum Col {
     Alias(u32),
     Agent(u32),
     Weight(u32),
+    /// The `ignore` column: field paths separated by `;`.
+    IgnoreList,
+    /// The `renamedFrom` column.
+    RenamedFrom,
     Ignore,
 }
 
@@ -47,6 +51,8 @@ pub struct Sink<'a> {
     pub groups: &'a mut Vec<HuntGroup>,
     /// Their serviceUserId cells.
     pub origins: &'a mut Vec<(usize, Loc)>,
+    /// (index in `groups`, its ignore / renamedFrom), for the hunt groups that have any.
+    pub metas: &'a mut Vec<(usize, super::lifecycle::GroupMeta)>,
     /// The file index recorded in `origins`.
     pub file: usize,
     /// Locate mode: where the field locations of some hunt groups are kept.
@@ -56,8 +62,11 @@ pub struct Sink<'a> {
 impl Sink<'_> {
     /// Keeps a valid hunt group with where it is named (for the check for duplicates across
     /// files) and, in locate mode, where its values are.
-    fn push(&mut self, g: HuntGroup, raw: &RawGroup) {
+    fn push(&mut self, g: HuntGroup, raw: &RawGroup, meta: Option<super::lifecycle::GroupMeta>) {
         let loc = raw.origin();
+        if let Some(m) = meta {
+            self.metas.push((self.groups.len(), m));
+        }
         if let Some(c) = self.capture.as_deref_mut() {
             c.offer(self.file, &g, raw);
         }
@@ -184,6 +193,8 @@ fn all_headers() -> Vec<&'static str> {
         "serviceInstanceProfile.alias[0]",
         "agentUserId[0]",
         "agentWeight[0]",
+        IGNORE_KEY,
+        RENAMED_FROM_KEY,
     ]);
     v
 }
@@ -246,6 +257,8 @@ fn parse_headers(rec: &::csv::ByteRecord, load: &mut CsvLoad) -> Vec<Col> {
             }
             None if h == OPERATION_KEY => Some(Col::Operation),
             None if h == DEPARTMENT_ENTERPRISE_COLUMN => Some(Col::DepartmentEnterprise),
+            None if h == IGNORE_KEY => Some(Col::IgnoreList),
+            None if h == RENAMED_FROM_KEY => Some(Col::RenamedFrom),
             None => lookup_path(&h).and_then(|ix| match def(ix).ty {
                 Ty::Aliases { .. } | Ty::Agents => None,
                 Ty::Department => Some(Col::Department),
@@ -339,9 +352,10 @@ fn read_row(
     let (mut raw, ok) = RowCells::read(rec, cols, byte, row, load).finish(&mut load.pending);
     let start = load.pending.len();
     let built = build_taking(&mut raw, &mut load.pending);
+    let meta = super::lifecycle::read_group(&raw, built.as_ref(), &mut load.pending);
     drop_missing_column_repeats(&mut load.pending, start, missing_required);
     if let (Some(g), true) = (built, ok) {
-        sink.push(g, &raw);
+        sink.push(g, &raw, meta);
     }
 }
 
@@ -410,6 +424,22 @@ impl RowCells {
         let loc = val.loc;
         match kind {
             Col::Ignore => {}
+            Col::IgnoreList => {
+                let items = match &val.raw {
+                    Raw::Cell(text) => text
+                        .split(';')
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                        .map(|p| Val {
+                            raw: Raw::Cell(p.to_string()),
+                            loc,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                self.raw.ignore = Some(ListVal::Items(items, loc));
+            }
+            Col::RenamedFrom => self.raw.renamed_from = Some(val),
             Col::Field(f) => self.raw.values.push((f, val)),
             Col::Operation => self.raw.operation = Some(val),
             Col::Department => {

@@ -7,7 +7,8 @@
 use super::diagnostics::{suggest, DiagnosticCode};
 use super::raw::{
     def, lookup_key, Ix, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
-    DEPARTMENT_KEYS, OPERATION_KEY, PROFILE, PROFILE_SNAKE,
+    DEPARTMENT_KEYS, IGNORE_KEY, OPERATION_KEY, PROFILE, PROFILE_SNAKE, PROTECT_KEY,
+    RENAMED_FROM_KEY, RENAMED_FROM_SNAKE,
 };
 use super::validate::Pending;
 use super::yaml_tree::{parse, yaml11_reading, Entry, Node, TreeError, Value};
@@ -16,6 +17,10 @@ use crate::model::{Field, HuntGroup};
 
 /// The `seen` slot of the `operation` key, which is not a row of the table.
 const OPERATION_SEEN: Ix = Ix::MAX;
+/// The `seen` slots of the lifecycle keys, which are not rows of the table either.
+const IGNORE_SEEN: Ix = Ix::MAX - 1;
+const RENAMED_FROM_SEEN: Ix = Ix::MAX - 2;
+const PROTECT_SEEN: Ix = Ix::MAX - 3;
 
 /// The hunt groups of one YAML file, not yet typed, and the problems found in its structure.
 #[derive(Debug, Default)]
@@ -26,6 +31,8 @@ pub struct YamlLoad {
     pub pending: Vec<Pending>,
     /// Where password values are, for masking the text that snippets quote.
     pub secrets: Vec<(usize, usize)>,
+    /// The `protect:` lists of the top level and of `defaults:`.
+    pub protect: Vec<ListVal<Val>>,
 }
 
 fn span(n: &Node<'_>) -> Loc {
@@ -81,6 +88,8 @@ fn entries<'n, 'a>(n: &'n Node<'a>) -> &'n [Entry<'a>] {
 
 struct Ctx {
     out: Vec<Pending>,
+    /// The `protect:` lists found (top level, `defaults:`).
+    protect: Vec<ListVal<Val>>,
 }
 
 impl Ctx {
@@ -122,13 +131,17 @@ pub fn read(text: &str) -> YamlLoad {
         Err(e) => return YamlLoad::problem(syntax_error(text, e)),
     };
     let secrets = super::redact::password_spans(&root);
-    let mut cx = Ctx { out: Vec::new() };
+    let mut cx = Ctx {
+        out: Vec::new(),
+        protect: Vec::new(),
+    };
     let mut groups = Vec::new();
     read_root(&mut cx, text, root, &mut groups);
     YamlLoad {
         groups,
         pending: cx.out,
         secrets,
+        protect: cx.protect,
     }
 }
 
@@ -251,10 +264,34 @@ fn top_level_keys(cx: &mut Ctx, root: &Node<'_>) -> TopLevel {
                     ),
                 }
             }
+            PROTECT_KEY => cx.protect.push(scalar_list(v)),
             other => cx.out.push(unknown_top_level_key(other, kloc)),
         }
     }
     top
+}
+
+/// A list of scalars (aliases, `ignore:`, `protect:`): `null`, the items, or a value that is
+/// not a list.
+fn scalar_list(val: &Node<'_>) -> ListVal<Val> {
+    let vloc = span(val);
+    match &val.value {
+        Value::Null => ListVal::Null(vloc),
+        Value::Seq(items) => ListVal::Items(
+            items
+                .iter()
+                .map(|n| Val {
+                    raw: raw(n),
+                    loc: span(n),
+                })
+                .collect(),
+            vloc,
+        ),
+        _ => ListVal::Wrong(Val {
+            raw: raw(val),
+            loc: vloc,
+        }),
+    }
 }
 
 /// `defaults:` as a raw group; when it is not a mapping, that is reported and the defaults are
@@ -266,6 +303,21 @@ fn defaults(cx: &mut Ctx, v: &Node<'_>, kloc: Loc) -> RawGroup {
     };
     if v.is_map() {
         group_fields(cx, v, &mut d);
+        if let Some(p) = d.protect.take() {
+            cx.protect.push(p);
+        }
+        if let Some(r) = d.renamed_from.take() {
+            cx.out.push(
+                Pending::error(
+                    DiagnosticCode::BadRename,
+                    r.loc,
+                    "renamedFrom names the old id of one hunt group: it cannot go under defaults:",
+                )
+                .field(RENAMED_FROM_KEY)
+                .label("under defaults")
+                .help("put `renamedFrom: <old id>` on the renamed hunt group itself"),
+            );
+        }
     } else {
         cx.out.push(
             Pending::error(
@@ -285,13 +337,13 @@ fn unknown_top_level_key(key: &str, kloc: Loc) -> Pending {
         kloc,
         format!("unknown top-level key `{key}`"),
     )
-    .label("not defaults or huntGroups");
+    .label("not defaults, huntGroups or protect");
     if lookup_key(key, false).is_some() || key == PROFILE || key == OPERATION_KEY {
         p.help("this looks like a hunt group field: put hunt groups in a list under `huntGroups:`, or shared values under `defaults:`")
-    } else if let Some(s) = suggest(key, ["defaults", "huntGroups"]) {
+    } else if let Some(s) = suggest(key, ["defaults", "huntGroups", PROTECT_KEY]) {
         p.help(format!("did you mean `{s}`?"))
     } else {
-        p.help("the top level holds `defaults:` and `huntGroups:`")
+        p.help("the top level holds `defaults:`, `huntGroups:` and `protect:`")
     }
 }
 
@@ -349,6 +401,20 @@ fn list_of_groups(
             ..RawGroup::default()
         };
         group_fields(cx, n, &mut g);
+        if let Some(p) = g.protect.take() {
+            cx.out.push(
+                Pending::error(
+                    DiagnosticCode::BadProtect,
+                    p.loc(),
+                    "protect: lists the hunt groups of all loaded files that must never be \
+                     deleted: it goes at the top level of a file or under defaults:, not in a \
+                     hunt group",
+                )
+                .field(PROTECT_KEY)
+                .label("in a hunt group")
+                .help("move it to the top level: `protect: [main-line@example.com]`"),
+            );
+        }
         if let Some(d) = defaults {
             g.merge_defaults(d);
         }
@@ -412,6 +478,9 @@ fn field(
     seen: &mut Vec<(Ix, String, Loc)>,
 ) {
     let vloc = span(val);
+    if !in_profile && lifecycle_key(cx, k, val, kloc, g, seen) {
+        return;
+    }
     if !in_profile && k == OPERATION_KEY {
         if seen.iter().any(|(f, _, _)| *f == OPERATION_SEEN) {
             return;
@@ -436,25 +505,7 @@ fn field(
     seen.push((ix, k.to_string(), kloc));
     match d.ty {
         Ty::Department => g.department = Some(department(cx, val, d.path)),
-        Ty::Aliases { .. } => {
-            g.alias = Some(match &val.value {
-                Value::Null => ListVal::Null(vloc),
-                Value::Seq(items) => ListVal::Items(
-                    items
-                        .iter()
-                        .map(|n| Val {
-                            raw: raw(n),
-                            loc: span(n),
-                        })
-                        .collect(),
-                    vloc,
-                ),
-                _ => ListVal::Wrong(Val {
-                    raw: raw(val),
-                    loc: vloc,
-                }),
-            });
-        }
+        Ty::Aliases { .. } => g.alias = Some(scalar_list(val)),
         Ty::Agents => {
             g.agents = Some(match &val.value {
                 Value::Null => ListVal::Null(vloc),
@@ -475,6 +526,40 @@ fn field(
             },
         )),
     }
+}
+
+/// Reads `ignore:`, `renamedFrom:` (either spelling) and `protect:` into `g`; false for any
+/// other key.
+fn lifecycle_key(
+    cx: &mut Ctx,
+    k: &str,
+    val: &Node<'_>,
+    kloc: Loc,
+    g: &mut RawGroup,
+    seen: &mut Vec<(Ix, String, Loc)>,
+) -> bool {
+    let slot = match k {
+        IGNORE_KEY => IGNORE_SEEN,
+        RENAMED_FROM_KEY | RENAMED_FROM_SNAKE => RENAMED_FROM_SEEN,
+        PROTECT_KEY => PROTECT_SEEN,
+        _ => return false,
+    };
+    if let Some((_, first, floc)) = seen.iter().find(|(f, _, _)| *f == slot) {
+        cx.out.push(both_spellings(first, k, kloc, *floc).field(k));
+        return true;
+    }
+    seen.push((slot, k.to_string(), kloc));
+    match slot {
+        IGNORE_SEEN => g.ignore = Some(scalar_list(val)),
+        PROTECT_SEEN => g.protect = Some(scalar_list(val)),
+        _ => {
+            g.renamed_from = Some(Val {
+                raw: raw(val),
+                loc: span(val),
+            })
+        }
+    }
+    true
 }
 
 fn unknown_field(k: &str, kloc: Loc, in_profile: bool) -> Pending {
@@ -510,7 +595,12 @@ fn unknown_field(k: &str, kloc: Loc, in_profile: bool) -> Pending {
         .filter(|d| d.in_profile() == in_profile)
         .map(|d| d.key())
         .chain((!in_profile).then_some(PROFILE))
-        .chain((!in_profile).then_some(OPERATION_KEY));
+        .chain((!in_profile).then_some(OPERATION_KEY))
+        .chain(
+            [IGNORE_KEY, RENAMED_FROM_KEY, PROTECT_KEY]
+                .into_iter()
+                .filter(|_| !in_profile),
+        );
     p = match suggest(k, candidates) {
         Some(s) => p.help(format!("did you mean `{s}`?")),
         None => p.help("see schemas/huntgroups.schema.json for the fields"),

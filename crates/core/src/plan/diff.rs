@@ -1,6 +1,6 @@
 //! desired × current → [`Plan`].
 
-use super::lifecycle::{Ignores, Why};
+use super::lifecycle::Ignores;
 use super::{
     fingerprint, Action, AgentChanges, Change, CurrentState, FieldChange, GroupKey, GroupState,
     IgnoredField, Plan, PlanOptions, Refusal, StaleCheck, UnmanagedHuntGroup, WeightChange,

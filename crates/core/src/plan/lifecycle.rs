@@ -152,6 +152,13 @@ impl Lifecycle {
         self.global = paths;
     }
 
+    /// The desired state's rules with these `--ignore` paths: what a plan of it runs by.
+    pub fn with_desired(&self, desired: &Lifecycle) -> Lifecycle {
+        let mut l = desired.clone();
+        l.global.clone_from(&self.global);
+        l
+    }
+
     /// The ignored fields of a hunt group.
     pub fn ignores(&self, service_user_id: &str) -> Ignores<'_> {
         Ignores {

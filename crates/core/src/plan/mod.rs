@@ -23,11 +23,13 @@ pub(crate) use diff::diff_unsealed;
 pub use diff::{diff, diff_one, field_values};
 pub use fetch::{fetch, fetch_scope, fetch_with, ExtraReads, FetchError};
 pub use fingerprint::fingerprint;
+pub use lifecycle::{Lifecycle, Protect};
 pub use preflight::{read_and_plan, PreflightMode, Refusal};
-pub use requests::{to_create_requests, to_delete_request, to_modify_request, to_requests};
+pub use requests::{
+    to_create_requests, to_delete_request, to_modify_request, to_rename_request, to_requests,
+};
 pub use saved::PlanFileError;
 pub use select::{SelectError, Selection};
-pub use lifecycle::{Lifecycle, Protect};
 pub use staleness::{Drift, StaleCheck, Staleness};
 
 use crate::model::HuntGroup;
@@ -50,6 +52,9 @@ pub struct PlanOptions {
     /// Read what pre-flight needs (the group's users, free numbers, extensions, departments)
     /// and predict the server's refusals; on by default.
     pub preflight: bool,
+    /// Fields to ignore, renames and protected hunt groups ([`lifecycle`]): `--ignore` here
+    /// ([`Lifecycle::set_global_ignore`]); [`crate::ops::plan`] adds the desired state's.
+    pub lifecycle: Lifecycle,
 }
 
 impl Default for PlanOptions {

@@ -915,9 +915,7 @@ impl FieldDef {
 /// (`serviceInstanceProfile.name`, `isActive`) or its snake_case spelling.
 pub fn by_ignore_path(path: &str) -> Option<&'static FieldDef> {
     let p = path.trim();
-    FIELDS
-        .iter()
-        .find(|d| d.path == p || d.snake_path() == p)
+    FIELDS.iter().find(|d| d.path == p || d.snake_path() == p)
 }
 
 /// Every row, for iteration.

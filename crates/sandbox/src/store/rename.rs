@@ -14,7 +14,10 @@ impl Store {
     pub(super) fn modify_user_id(&mut self, from: &str, to: &str) -> Result<(), OciError> {
         let is_hunt_group = self.hunt_groups.contains_key(from);
         if !is_hunt_group && !self.users.contains_key(from) {
-            return Err(err(codes::USER_NOT_FOUND, format!("User not found: {from}")));
+            return Err(err(
+                codes::USER_NOT_FOUND,
+                format!("User not found: {from}"),
+            ));
         }
         if !has_domain(to) {
             return Err(err(

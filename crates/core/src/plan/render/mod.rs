@@ -144,6 +144,14 @@ pub(crate) fn body(change: &Change, split_updates: bool) -> Vec<Line> {
     for w in &change.warnings {
         out.push((Mark::Warn, 0, format!("warning: {w}")));
     }
+    for i in &change.ignored {
+        let f = &i.field;
+        let line = format!("{}: {} → {} {}", f.path, show(&f.old), show(&f.new), i.why);
+        out.push((Mark::Same, 0, line));
+    }
+    for n in &change.notes {
+        out.push((Mark::Same, 0, format!("note: {n}")));
+    }
     out
 }
 
@@ -198,6 +206,13 @@ fn agent_lines(change: &Change, agents: Option<&AgentChanges>, split: bool, out:
 
 /// The heading of a change: `+ id will be created` etc.
 pub(crate) fn headline(change: &Change) -> String {
+    if let (Action::Update, Some(from)) = (change.action, &change.renamed_from) {
+        return format!(
+            "{} {from} will be renamed to {}",
+            change.action.symbol(),
+            change.service_user_id
+        );
+    }
     let what = match change.action {
         Action::Create => "will be created",
         Action::Update => "will be updated in place",
