@@ -97,6 +97,9 @@ pub struct ConnectionArgs {
     /// Seconds to wait for each reply.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     pub request_timeout: u64,
+    /// At most N OCI-P commands per second across all sessions (default: no cap), to go easy on a shared server.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_rate: Option<u32>,
 }
 
 /// Which login flow to use.
@@ -133,6 +136,9 @@ pub struct SelectionArgs {
     /// Also delete hunt groups that exist in a managed group but not in the desired state.
     #[arg(long)]
     pub prune: bool,
+    /// Never compare or write this field after create (repeatable; e.g. isActive, enableGroupBusy, agentUserId).
+    #[arg(long, value_name = "PATH")]
+    pub ignore: Vec<String>,
 }
 
 /// `huntctl plan`.
@@ -183,6 +189,9 @@ pub struct ApplyArgs {
     /// Refuse plans deleting more than this percentage of the existing hunt groups in the managed groups.
     #[arg(long, default_value_t = 30, value_name = "PERCENT")]
     pub delete_threshold: u8,
+    /// Refuse plans updating more than this percentage of the existing hunt groups in the managed groups (when there are at least 10).
+    #[arg(long, default_value_t = 30, value_name = "PERCENT")]
+    pub update_threshold: u8,
     /// Write a JSON report here.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,

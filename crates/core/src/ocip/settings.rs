@@ -120,6 +120,9 @@ pub struct ConnectionSettings {
     pub request_timeout: Duration,
     /// How often a read-only document is retried on a fresh session after a lost connection.
     pub read_retries: u32,
+    /// At most this many commands per second across all sessions (`--max-rate`); `None`
+    /// (the default) or 0: no cap.
+    pub max_rate: Option<u32>,
 }
 
 /// The schema allows at most this many commands in a document.
@@ -140,6 +143,7 @@ impl ConnectionSettings {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             read_retries: 2,
+            max_rate: None,
         }
     }
 
@@ -184,6 +188,8 @@ pub struct ConnectionInput {
     pub connect_timeout: Option<Duration>,
     /// Wait for each reply (default 60 s, at least 1 ms).
     pub request_timeout: Option<Duration>,
+    /// At most this many commands per second across all sessions; `None` or 0: no cap.
+    pub max_rate: Option<u32>,
 }
 
 /// The most sessions huntctl opens at once: beyond it a server's per-administrator session
@@ -228,6 +234,7 @@ impl ConnectionInput {
         if let Some(t) = self.request_timeout {
             s.request_timeout = t.max(ms);
         }
+        s.max_rate = self.max_rate.filter(|n| *n > 0);
         Ok(s)
     }
 }
