@@ -144,9 +144,11 @@ pub(crate) fn body(change: &Change, split_updates: bool) -> Vec<Line> {
     for w in &change.warnings {
         out.push((Mark::Warn, 0, format!("warning: {w}")));
     }
+    // An ignored difference reads as what happened on the server: from the desired value to
+    // the one someone set there (`isActive: true → false (ignored)`).
     for i in &change.ignored {
         let f = &i.field;
-        let line = format!("{}: {} → {} {}", f.path, show(&f.old), show(&f.new), i.why);
+        let line = format!("{}: {} → {} {}", f.path, show(&f.new), show(&f.old), i.why);
         out.push((Mark::Same, 0, line));
     }
     for n in &change.notes {
