@@ -94,7 +94,7 @@ fn ignored_is_active_survives_a_deactivation_by_another_route() {
     assert_eq!(c["action"], "no-op", "{c:#}");
     assert_eq!(c["changedFields"], serde_json::json!([]));
     assert_eq!(c["ignored"][0]["path"], "isActive", "{c:#}");
-    assert_eq!(doc["hasChanges"], false);
+    assert_eq!(doc["has_changes"], false);
 
     // An apply from CI leaves it off.
     let before = sb.record_len();
