@@ -504,3 +504,43 @@ fn max_rate_caps_commands_per_second_across_sessions() {
     let bad = sb.plan(&[f, "--max-rate", "0"]);
     assert_eq!(bad.code, 2, "{}", bad.all());
 }
+
+#[test]
+fn convert_keeps_ignore_renamed_from_and_protect() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = format!(
+        "protect: [\"main-*\"]\n{}",
+        night_line(
+            "main-line@company.com",
+            "    renamedFrom: old-main@company.com\n    ignore: [isActive, agentUserId]\n"
+        )
+    );
+    std::fs::write(dir.path().join("in.yaml"), &yaml).unwrap();
+    let run = |args: &[&str]| {
+        let out = crate::support::huntctl(dir.path()).run(args);
+        assert_eq!(out.code, 0, "{}", out.all());
+        out
+    };
+    let to_csv = run(&["convert", "in.yaml", "--to", "csv", "-o", "out.csv"]);
+    assert!(to_csv.stderr.contains("protect"), "{}", to_csv.all());
+    let csv = std::fs::read_to_string(dir.path().join("out.csv")).unwrap();
+    assert!(
+        csv.lines().next().unwrap().ends_with(",ignore,renamedFrom"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(",isActive;agentUserId,old-main@company.com"),
+        "{csv}"
+    );
+    run(&["convert", "out.csv", "--to", "yaml", "-o", "back.yaml"]);
+    run(&["convert", "in.yaml", "--to", "yaml", "-o", "same.yaml"]);
+    for f in ["back.yaml", "same.yaml"] {
+        let state = huntctl::desired::load_paths(&[dir.path().join(f)]).unwrap();
+        let l = &state.lifecycle;
+        let id = "main-line@company.com";
+        assert_eq!(l.listed_ignores(id), ["isActive", "agentUserId"], "{f}");
+        assert_eq!(l.rename_of(id).unwrap().from, "old-main@company.com", "{f}");
+    }
+    let same = huntctl::desired::load_paths(&[dir.path().join("same.yaml")]).unwrap();
+    assert_eq!(same.lifecycle.protections()[0].pattern, "main-*");
+}

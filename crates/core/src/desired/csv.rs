@@ -12,6 +12,7 @@ use super::raw::{
 use super::validate::{build_taking, Pending};
 use crate::model::table::{Presence, Ty, ValueRef, FIELDS};
 use crate::model::{Field, HuntGroup};
+use crate::plan::Lifecycle;
 use std::collections::BTreeMap;
 use std::io::BufRead;
 
@@ -682,12 +683,14 @@ enum Out {
     Weight(usize),
     Department,
     DepartmentEnterprise,
+    IgnoreList,
+    RenamedFrom,
 }
 
 /// The columns to write: the template's, in its order (lists as wide as the data needs), then
 /// the fields the template lacks, each only when some hunt group holds a value other than its
 /// default, so a sheet that needs none of them is exactly the template.
-fn columns(groups: &[HuntGroup]) -> Vec<(String, Out)> {
+fn columns(groups: &[HuntGroup], lc: &Lifecycle) -> Vec<(String, Out)> {
     let list_of = |ty: fn(&Ty) -> bool| FIELDS.iter().find(|d| ty(&d.ty));
     let alias = list_of(|t| matches!(t, Ty::Aliases { .. }));
     let agents = list_of(|t| matches!(t, Ty::Agents));
@@ -762,12 +765,19 @@ fn columns(groups: &[HuntGroup]) -> Vec<(String, Out)> {
             cols.push((d.path.to_string(), Out::Field(ix)));
         }
     }
+    let ids = || groups.iter().map(|g| g.service_user_id.as_str());
+    if ids().any(|id| !lc.listed_ignores(id).is_empty()) {
+        cols.push((IGNORE_KEY.to_string(), Out::IgnoreList));
+    }
+    if ids().any(|id| lc.rename_of(id).is_some()) {
+        cols.push((RENAMED_FROM_KEY.to_string(), Out::RenamedFrom));
+    }
     cols
 }
 
 /// The cell of one column for `g`: empty for a default or unmanaged value (an empty cell means
 /// just that), `null` for an absent one; passwords are never written.
-fn cell(g: &HuntGroup, col: Out) -> String {
+fn cell(g: &HuntGroup, col: Out, lc: &Lifecycle) -> String {
     let dept = || {
         FIELDS
             .iter()
@@ -814,19 +824,30 @@ fn cell(g: &HuntGroup, col: Out) -> String {
             Field::Value(ValueRef::Department(x)) if x.enterprise => "true".into(),
             _ => String::new(),
         },
+        Out::IgnoreList => lc.listed_ignores(&g.service_user_id).join(";"),
+        Out::RenamedFrom => lc
+            .rename_of(&g.service_user_id)
+            .map(|r| r.from.clone())
+            .unwrap_or_default(),
     }
 }
 
 /// Writes hunt groups in the reference bulk-sheet format (see `super::to_csv`).
 pub fn write(groups: &[HuntGroup]) -> String {
-    let cols = columns(groups);
+    write_all(groups, &Lifecycle::default())
+}
+
+/// [`write`] with the `ignore` and `renamedFrom` columns of the desired state, when any hunt
+/// group has one (`huntctl convert`).
+pub fn write_all(groups: &[HuntGroup], lc: &Lifecycle) -> String {
+    let cols = columns(groups, lc);
     let mut w = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     // Writing to a Vec cannot fail.
     let _ = w.write_record(cols.iter().map(|(h, _)| h.as_str()));
     for g in groups {
-        let _ = w.write_record(cols.iter().map(|(_, c)| cell(g, *c)));
+        let _ = w.write_record(cols.iter().map(|(_, c)| cell(g, *c, lc)));
     }
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()

@@ -613,6 +613,22 @@ pub fn to_yaml_with_header<S: AsRef<str>>(groups: &[HuntGroup], header: &[S]) ->
     yaml::write_with_header(groups, header)
 }
 
+/// Writes hunt groups back, as YAML (under `header` comment lines) or CSV, with its
+/// `ignore:`, `renamedFrom:` and (YAML only: CSV has no place for them) `protect:`:
+/// `huntctl convert`.
+pub fn write_state<S: AsRef<str>>(
+    groups: &[HuntGroup],
+    lifecycle: &crate::plan::Lifecycle,
+    csv: bool,
+    header: &[S],
+) -> String {
+    if csv {
+        csv::write_all(groups, lifecycle)
+    } else {
+        yaml::write_all(groups, header, lifecycle)
+    }
+}
+
 /// The comment lines [`to_yaml`] starts with.
 pub const YAML_HEADER: [&str; 2] = yaml::HEADER;
 

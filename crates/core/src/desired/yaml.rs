@@ -14,6 +14,7 @@ use super::validate::Pending;
 use super::yaml_tree::{parse, yaml11_reading, Entry, Node, TreeError, Value};
 use crate::model::table::{Carrier, FieldDef, Ty, ValueRef, FIELDS};
 use crate::model::{Field, HuntGroup};
+use crate::plan::Lifecycle;
 
 /// The `seen` slot of the `operation` key, which is not a row of the table.
 const OPERATION_SEEN: Ix = Ix::MAX;
@@ -790,7 +791,7 @@ enum Ids {
     All,
 }
 
-fn write_group(out: &mut String, g: &HuntGroup, ids: Ids) {
+fn write_group(out: &mut String, g: &HuntGroup, ids: Ids, l: &Lifecycle) {
     let first = |out: &mut String, key: &str, v: &str| {
         out.push_str("  - ");
         out.push_str(key);
@@ -810,6 +811,9 @@ fn write_group(out: &mut String, g: &HuntGroup, ids: Ids) {
         }
         Ids::User => first(out, "serviceUserId", &scalar(&g.service_user_id)),
     }
+    if let Some(r) = l.rename_of(&g.service_user_id) {
+        put(out, 4, RENAMED_FROM_KEY, &scalar(&r.from));
+    }
     let mut prof = String::new();
     for d in FIELDS.iter().filter(|d| d.in_profile()) {
         put_value(&mut prof, 6, d, g);
@@ -826,6 +830,11 @@ fn write_group(out: &mut String, g: &HuntGroup, ids: Ids) {
         .filter(|d| !d.in_profile() && d.carrier != Carrier::Identity);
     for d in settings.clone().filter(|d| d.ty != Ty::Agents) {
         put_value(out, 4, d, g);
+    }
+    let ignore = l.listed_ignores(&g.service_user_id);
+    if !ignore.is_empty() {
+        let items: Vec<String> = ignore.iter().map(|p| scalar(p)).collect();
+        put(out, 4, IGNORE_KEY, &format!("[{}]", items.join(", ")));
     }
     for d in settings.filter(|d| d.ty == Ty::Agents) {
         out.push_str("    ");
@@ -861,6 +870,12 @@ pub fn write(groups: &[HuntGroup]) -> String {
 
 /// Writes hunt groups as YAML under the given comment lines (`#` is added).
 pub fn write_with_header<S: AsRef<str>>(groups: &[HuntGroup], header: &[S]) -> String {
+    write_all(groups, header, &Lifecycle::default())
+}
+
+/// [`write_with_header`] with the desired state's `ignore:`, `renamedFrom:` and `protect:`
+/// (`huntctl convert` keeps them; export has none to write).
+pub fn write_all<S: AsRef<str>>(groups: &[HuntGroup], header: &[S], lc: &Lifecycle) -> String {
     let mut out = String::new();
     for line in header {
         for l in line.as_ref().lines() {
@@ -868,6 +883,16 @@ pub fn write_with_header<S: AsRef<str>>(groups: &[HuntGroup], header: &[S]) -> S
             out.push_str(l);
             out.push('\n');
         }
+    }
+    if !lc.protections().is_empty() {
+        out.push_str(PROTECT_KEY);
+        out.push_str(":\n");
+        for p in lc.protections() {
+            out.push_str("  - ");
+            out.push_str(&scalar(&p.pattern));
+            out.push('\n');
+        }
+        out.push('\n');
     }
     let mut keys: Vec<(&str, &str)> = Vec::new();
     for g in groups {
@@ -886,7 +911,7 @@ pub fn write_with_header<S: AsRef<str>>(groups: &[HuntGroup], header: &[S]) -> S
             put(&mut out, 2, "groupId", &scalar(grp));
             out.push_str("\nhuntGroups:\n");
             for g in groups {
-                write_group(&mut out, g, Ids::User);
+                write_group(&mut out, g, Ids::User, lc);
             }
         }
         [(sp, _), ..] if one_sp => {
@@ -896,14 +921,14 @@ pub fn write_with_header<S: AsRef<str>>(groups: &[HuntGroup], header: &[S]) -> S
             put(&mut out, 2, "serviceProviderId", &scalar(sp));
             out.push_str("\nhuntGroups:\n");
             for g in groups {
-                write_group(&mut out, g, Ids::GroupAndUser);
+                write_group(&mut out, g, Ids::GroupAndUser, lc);
             }
         }
         _ => {
             // Several providers: a YAML file has one `defaults:`, so spell the ids out per group.
             out.push_str("huntGroups:\n");
             for g in groups {
-                write_group(&mut out, g, Ids::All);
+                write_group(&mut out, g, Ids::All, lc);
             }
         }
     }

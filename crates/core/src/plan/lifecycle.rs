@@ -171,6 +171,14 @@ impl Lifecycle {
         }
     }
 
+    /// The paths a hunt group's `ignore:` lists (with its file's `defaults:`), as a writer
+    /// writes them back; not the implicit member-controlled group busy nor `--ignore`.
+    pub fn listed_ignores(&self, service_user_id: &str) -> &[&'static str] {
+        self.ignore
+            .get(service_user_id)
+            .map_or(&[][..], Vec::as_slice)
+    }
+
     /// The rename to `service_user_id`, if one is asked for.
     pub fn rename_of(&self, service_user_id: &str) -> Option<&Rename> {
         self.renames.get(service_user_id)
