@@ -50,8 +50,8 @@ def test_renamed_from_renames_in_place(sandbox):
 
 def test_protect_and_the_update_threshold_refuse(sandbox):
     huntctl.apply(hunt_groups_data, auto_approve=True, **sandbox.connection)
-    data = {"protect": ["support-*"], "huntGroups": sales_only()}
-    with pytest.raises(huntctl.RefusedError, match="protected hunt group support-hunt"):
+    data = {"protect": ["SALES-VIP-*"], "huntGroups": sales_only()}
+    with pytest.raises(huntctl.RefusedError, match="protected hunt group sales-vip-hunt"):
         huntctl.apply(data, auto_approve=True, prune=True, force=True, **sandbox.connection)
     bad = {"protect": True, "huntGroups": sales_only()}
     with pytest.raises(huntctl.ValidationError) as e:
