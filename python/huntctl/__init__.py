@@ -61,14 +61,17 @@ PathLike = Union[str, "os.PathLike[str]"]
 #: Paths, or hunt group data (the reference page's dicts).
 Source = Union[PathLike, Sequence[PathLike], Sequence[Mapping[str, Any]], Mapping[str, Any]]
 
+# None: from huntctl.toml's server when it names one, else the CLI's default (4 sessions,
+# 15 commands per document, 10 s / 60 s).
 _DEFAULTS = dict(
     ca_cert=None,
     insecure=False,
-    parallelism=4,
-    batch_size=15,
-    connect_timeout=10.0,
-    request_timeout=60.0,
+    parallelism=None,
+    batch_size=None,
+    connect_timeout=None,
+    request_timeout=None,
     max_rate=None,
+    server=None,
 )
 
 
@@ -129,12 +132,14 @@ def plan(
     ``--ignore`` does for every hunt group; their differences are listed under each change's
     ``ignored``. The data's own ``ignore``/``renamed_from``/``protect`` keys work as in YAML.
 
-    ``url``/``user``/``password`` default to ``BROADWORKS_URL``/``_USER``/``_PASSWORD``.
-    ``options``: ``ca_cert``, ``insecure``, ``parallelism``, ``batch_size``,
-    ``connect_timeout``, ``request_timeout`` (seconds), ``max_rate`` (at most this many
-    commands per second across all sessions, as ``--max-rate``). Raises ``ValidationError``
-    (with ``.diagnostics``) before connecting when the desired state is not valid, and
-    ``RefusedError`` when the plan would delete a protected hunt group."""
+    ``url``/``user``/``password`` default to ``BROADWORKS_URL``/``_USER``/``_PASSWORD``, then
+    to the named server of ``huntctl.toml`` (found from the working directory up).
+    ``options``: ``server`` (a ``[server.NAME]`` of huntctl.toml; else ``HUNTCTL_SERVER``, else
+    its ``default-server``), ``ca_cert``, ``insecure``, ``parallelism``, ``batch_size``,
+    ``max_rate`` (at most this many commands per second across all sessions, as
+    ``--max-rate``), ``connect_timeout``, ``request_timeout`` (seconds). Raises
+    ``ValidationError`` (with ``.diagnostics``) before connecting when the desired state is not
+    valid, and ``RefusedError`` when the plan would delete a protected hunt group."""
     doc, handle = _native.plan(
         source, name, _conn(options, url, user, password),
         _select(target, exclude, prune, preflight, ignore),

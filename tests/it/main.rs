@@ -20,3 +20,7 @@ mod preflight_undo;
 mod properties;
 mod python;
 mod sandbox;
+mod schema_audit;
+mod secrets;
+mod servers;
+mod text_xml;

@@ -25,12 +25,13 @@ mod session;
 pub mod soap;
 pub mod state;
 pub mod store;
+pub mod xsd;
 
 pub use faults::FaultRule;
 pub use session::signed_password;
 
 // The vocabulary shared with the client; nothing else of the client's is visible here.
-use huntctl_protocol::{messages, model, xml};
+use huntctl_protocol::{messages, model, text, xml};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -18,6 +18,7 @@ pub mod locate;
 pub mod raw;
 mod redact;
 mod schema;
+pub mod secret_ref;
 pub mod validate;
 mod yaml;
 mod yaml_tree;
@@ -30,6 +31,7 @@ use crate::model::HuntGroup;
 use diagnostics::line_col;
 use miette::NamedSource;
 use raw::Loc;
+use secret_ref::SecretCheck;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use validate::Pending;
@@ -119,10 +121,10 @@ impl FileCtx {
         if let Some(p) = &self.path {
             if let Ok(bytes) = std::fs::read(p) {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
-                self.source = Some(Arc::new(NamedSource::new(
+                self.source = Some(diagnostics::snippet_source(
                     &self.name,
                     redact::mask_passwords(&self.name, text),
-                )));
+                ));
             }
         }
     }
@@ -192,19 +194,22 @@ impl Loader {
     fn load_yaml(&mut self, file: usize, text: String) {
         let load = yaml::read(&text);
         let name = &self.files[file].name;
-        self.files[file].source = Some(Arc::new(NamedSource::new(
+        self.files[file].source = Some(diagnostics::snippet_source(
             name,
             redact::mask_yaml(text, &load.secrets),
-        )));
+        ));
         let mut out = load.pending;
         for (pattern, loc) in lifecycle::read_protect(&load.protect, &mut out) {
             self.protect.push((file, pattern, loc));
         }
+        let mut secrets = SecretCheck::for_file(self.files[file].path.as_deref());
         // Each raw group's text is moved into its hunt group, and the rest freed as it goes.
         for mut raw in load.groups {
             let built = validate::build_taking(&mut raw, &mut out);
             let meta = lifecycle::read_group(&raw, built.as_ref(), &mut out);
-            if let Some(g) = built {
+            if let Some(g) =
+                built.and_then(|mut g| secrets.settle(&mut g, &raw, &mut out).then_some(g))
+            {
                 if let Some(m) = meta {
                     self.metas.push((self.groups.len(), m));
                 }
@@ -227,6 +232,7 @@ impl Loader {
             metas: &mut self.metas,
             file,
             capture: self.capture.as_mut(),
+            secrets: SecretCheck::for_file(self.files[file].path.as_deref()),
         };
         let load = csv::read(input, size, &mut sink);
         self.files[file].headers = load.headers;
@@ -239,10 +245,10 @@ impl Loader {
         match Format::of(name) {
             Some(Format::Yaml) => self.load_yaml(file, text.to_string()),
             Some(Format::Csv) => {
-                self.files[file].source = Some(Arc::new(NamedSource::new(
+                self.files[file].source = Some(diagnostics::snippet_source(
                     name,
                     redact::mask_passwords(name, text.to_string()),
-                )));
+                ));
                 self.load_csv(file, text.as_bytes(), text.len());
             }
             None => self.error(file, unsupported(name)),

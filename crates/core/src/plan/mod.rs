@@ -16,6 +16,7 @@ pub mod render;
 mod requests;
 mod saved;
 mod select;
+mod server;
 mod staleness;
 
 pub use current::{from_details, CurrentState, GroupKey, GroupState};
@@ -30,6 +31,7 @@ pub use requests::{
 };
 pub use saved::PlanFileError;
 pub use select::{SelectError, Selection};
+pub use server::ServerRecord;
 pub use staleness::{Drift, StaleCheck, Staleness};
 
 use crate::model::HuntGroup;
@@ -41,6 +43,12 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// How the password shows up in a plan: it is write-only, so it is never compared.
 pub const PASSWORD_NOTE: &str = "(sensitive, not compared)";
+
+/// True for the password's note: [`PASSWORD_NOTE`], or `(sensitive, from env NAME)` /
+/// `(sensitive, from file PATH)` for a reference (labels, shown without quotes).
+pub fn is_password_note(s: &str) -> bool {
+    s == PASSWORD_NOTE || (s.starts_with("(sensitive, from ") && s.ends_with(')'))
+}
 
 /// Options that shape a plan.
 #[derive(Debug, Clone)]
@@ -55,6 +63,8 @@ pub struct PlanOptions {
     /// Fields to ignore, renames and protected hunt groups ([`lifecycle`]): `--ignore` here
     /// ([`Lifecycle::set_global_ignore`]); [`crate::ops::plan`] adds the desired state's.
     pub lifecycle: Lifecycle,
+    /// The server the plan is made against, recorded in it ([`Plan::server`]).
+    pub server: Option<ServerRecord>,
 }
 
 impl Default for PlanOptions {
@@ -64,6 +74,7 @@ impl Default for PlanOptions {
             selection: Selection::default(),
             preflight: true,
             lifecycle: Lifecycle::default(),
+            server: None,
         }
     }
 }
@@ -310,6 +321,10 @@ pub struct Plan {
     /// How `apply --plan` checks that the plan still fits the server ([`Plan::staleness`]).
     #[serde(default, skip_serializing_if = "StaleCheck::is_fingerprint")]
     pub stale_check: StaleCheck,
+    /// The server it was made against ([`PlanOptions::server`]; undo plans inherit it):
+    /// `apply --plan` goes there when no server is given and refuses another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<ServerRecord>,
 }
 
 impl Plan {
