@@ -97,6 +97,7 @@ fn seed(shape: Shape, hunt_groups: bool) -> SandboxState {
             } else {
                 vec![]
             },
+            ..Default::default()
         })
         .collect();
     SandboxState {
@@ -105,6 +106,7 @@ fn seed(shape: Shape, hunt_groups: bool) -> SandboxState {
             id: "BenchSP".into(),
             groups,
             departments: Vec::new(),
+            ..Default::default()
         }],
     }
 }

@@ -389,8 +389,10 @@ fn bulk_seed(n: usize) -> SandboxState {
             phone_numbers: vec![],
             users,
             hunt_groups,
+            ..Default::default()
         }],
         departments: vec![],
+        ..Default::default()
     });
     s
 }

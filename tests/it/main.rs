@@ -23,4 +23,5 @@ mod sandbox;
 mod schema_audit;
 mod secrets;
 mod servers;
+mod services;
 mod text_xml;

@@ -8,5 +8,6 @@
 pub mod mask;
 pub mod messages;
 pub mod model;
+pub mod services;
 pub mod text;
 pub mod xml;

@@ -5,6 +5,7 @@
 
 use crate::model::table::{FieldDef, Value};
 use crate::model::{Department, HuntGroup, Secret};
+use crate::services::{ServiceRequest, ServiceResponse};
 use crate::xml::XmlOut;
 
 /// The three logout reasons the schema allows.
@@ -119,6 +120,9 @@ pub enum Request {
         /// The user id it gets.
         new_user_id: String,
     },
+    /// A command about a hunt group's user services, forwarding, directory number hunting,
+    /// or what pre-flights them (see [`crate::services`]).
+    Service(Box<ServiceRequest>),
 }
 
 impl Request {
@@ -144,6 +148,7 @@ impl Request {
             Request::ModifyActiveList { .. } => "GroupHuntGroupModifyActiveInstanceListRequest",
             Request::DepartmentList { .. } => "GroupDepartmentGetListRequest18",
             Request::ModifyUserId { .. } => "UserModifyUserIdRequest",
+            Request::Service(s) => s.type_name(),
         }
     }
 
@@ -157,7 +162,7 @@ impl Request {
                 | Request::DeleteInstance { .. }
                 | Request::ModifyActiveList { .. }
                 | Request::ModifyUserId { .. }
-        )
+        ) || matches!(self, Request::Service(s) if s.is_write())
     }
 }
 
@@ -529,6 +534,8 @@ pub enum Response {
     UsersInGroup(Vec<UserRow>),
     /// `GroupDepartmentGetListResponse18`.
     DepartmentList(Vec<DepartmentRow>),
+    /// A data response of [`crate::services`].
+    Service(Box<ServiceResponse>),
 }
 
 impl Response {
@@ -547,6 +554,7 @@ impl Response {
             Response::AvailableDns(_) => "GroupDnGetAvailableListResponse",
             Response::UsersInGroup(_) => "UserGetListInGroupResponse",
             Response::DepartmentList(_) => "GroupDepartmentGetListResponse18",
+            Response::Service(s) => s.type_name(),
         }
     }
 }

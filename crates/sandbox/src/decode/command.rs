@@ -10,6 +10,7 @@ use super::listings::{
     decode_group_list, decode_users_in_group,
 };
 use super::login::{decode_authentication, decode_login14, decode_login22, decode_logout};
+use super::services::decode_service;
 use super::tree::Elem;
 use super::violation::{SchemaViolation, V};
 use crate::messages::Request;
@@ -58,6 +59,46 @@ const COMMANDS: &[(&str, Decoder)] = &[
         "UserModifyUserIdRequest",
         super::user::decode_modify_user_id,
     ),
+    // A hunt group's user: services, forwarding, directory number hunting (decode/services.rs).
+    ("UserServiceGetAssignmentListRequest", decode_service),
+    ("UserServiceAssignListRequest", decode_service),
+    ("UserServiceUnassignListRequest", decode_service),
+    ("UserCallForwardingAlwaysGetRequest", decode_service),
+    ("UserCallForwardingAlwaysModifyRequest", decode_service),
+    ("UserCallForwardingBusyGetRequest", decode_service),
+    ("UserCallForwardingBusyModifyRequest", decode_service),
+    ("UserCallForwardingNotReachableGetRequest", decode_service),
+    (
+        "UserCallForwardingNotReachableModifyRequest",
+        decode_service,
+    ),
+    ("UserCallForwardingSelectiveGetRequest16", decode_service),
+    ("UserCallForwardingSelectiveModifyRequest", decode_service),
+    (
+        "UserCallForwardingSelectiveGetCriteriaRequest21",
+        decode_service,
+    ),
+    (
+        "UserCallForwardingSelectiveAddCriteriaRequest16",
+        decode_service,
+    ),
+    (
+        "UserCallForwardingSelectiveModifyCriteriaRequest",
+        decode_service,
+    ),
+    (
+        "UserCallForwardingSelectiveDeleteCriteriaRequest",
+        decode_service,
+    ),
+    ("GroupDirectoryNumberHuntingGetRequest17sp1", decode_service),
+    ("GroupDirectoryNumberHuntingModifyRequest", decode_service),
+    (
+        "GroupDirectoryNumberHuntingGetAvailableUserListRequest",
+        decode_service,
+    ),
+    ("GroupServiceGetAuthorizationListRequest", decode_service),
+    ("UserScheduleGetListRequest17sp1", decode_service),
+    ("GroupScheduleGetListRequest17sp1", decode_service),
 ];
 
 /// The `xsi:type` of every request the sandbox serves, in its dispatch order.
