@@ -103,6 +103,9 @@ pub struct ConnectionArgs {
     /// Seconds to wait for each reply [default: 60].
     #[arg(long, value_name = "SECONDS")]
     pub request_timeout: Option<u64>,
+    /// At most N OCI-P commands per second across all sessions (default: no cap, or the server's `max-rate` in huntctl.toml), to go easy on a shared server.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_rate: Option<u32>,
 }
 
 impl ConnectionArgs {
@@ -150,6 +153,9 @@ pub struct SelectionArgs {
     /// Also delete hunt groups that exist in a managed group but not in the desired state.
     #[arg(long)]
     pub prune: bool,
+    /// Never compare or write this field after create (repeatable; e.g. isActive, enableGroupBusy, agentUserId).
+    #[arg(long, value_name = "PATH")]
+    pub ignore: Vec<String>,
 }
 
 /// `huntctl plan`.
@@ -200,6 +206,9 @@ pub struct ApplyArgs {
     /// Refuse plans deleting more than this percentage of the existing hunt groups in the managed groups.
     #[arg(long, default_value_t = 30, value_name = "PERCENT")]
     pub delete_threshold: u8,
+    /// Refuse plans updating more than this percentage of the existing hunt groups in the managed groups (when there are at least 10).
+    #[arg(long, default_value_t = 30, value_name = "PERCENT")]
+    pub update_threshold: u8,
     /// Write a JSON report here.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,

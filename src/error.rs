@@ -4,6 +4,7 @@
 //! how to fix it with its flags (`--force`, `--url`, …). Desired-state errors render with every
 //! diagnostic (file, line, column, snippet) followed by one summary line.
 
+use huntctl_core::apply::SafetyError;
 use huntctl_core::config::ConfigError;
 use huntctl_core::ocip::ClientError;
 use huntctl_core::ops;
@@ -69,6 +70,13 @@ impl Error {
     /// How to fix it on the command line, when there is something to say.
     pub fn help(&self) -> Option<String> {
         let text = match self {
+            Error::Op(ops::Error::Refused(SafetyError::Protected { .. })) => {
+                "--force does not lift a protection: change the desired state so that the hunt \
+                 group stays, or remove its protect pattern"
+            }
+            Error::Op(ops::Error::Refused(SafetyError::UpdateThreshold { .. })) => {
+                "re-run with --force (or raise --update-threshold) if this is intended"
+            }
             Error::Op(ops::Error::Refused(_)) => {
                 "re-run with --force (or raise --delete-threshold) if this is intended"
             }

@@ -119,6 +119,7 @@ def plan(
     exclude: Optional[Sequence[str]] = None,
     prune: bool = False,
     preflight: bool = True,
+    ignore: Optional[Sequence[str]] = None,
     name: str = "data",
     **options: Any,
 ) -> Plan:
@@ -126,19 +127,36 @@ def plan(
     written. Returns the JSON plan (``summary``, ``has_changes``, ``changes``, ...), with
     ``refusals``: the changes the server is predicted to refuse (pre-flight; each with its
     ``code`` and, for files, the ``location`` file:line:col where the value was written).
-    ``preflight=False`` skips those reads, as ``--no-preflight`` does.
+    ``preflight=False`` skips those reads, as ``--no-preflight`` does. ``ignore`` lists field
+    paths (``isActive``, ``enableGroupBusy``, ...) never compared or written after create, as
+    ``--ignore`` does for every hunt group; their differences are listed under each change's
+    ``ignored``. The data's own ``ignore``/``renamed_from``/``protect`` keys work as in YAML.
 
     ``url``/``user``/``password`` default to ``BROADWORKS_URL``/``_USER``/``_PASSWORD``, then
     to the named server of ``huntctl.toml`` (found from the working directory up).
     ``options``: ``server`` (a ``[server.NAME]`` of huntctl.toml; else ``HUNTCTL_SERVER``, else
     its ``default-server``), ``ca_cert``, ``insecure``, ``parallelism``, ``batch_size``,
-    ``max_rate`` (commands per second), ``connect_timeout``, ``request_timeout`` (seconds). Raises ``ValidationError`` (with
-    ``.diagnostics``) before connecting when the desired state is not valid."""
+    ``max_rate`` (at most this many commands per second across all sessions, as
+    ``--max-rate``), ``connect_timeout``, ``request_timeout`` (seconds). Raises
+    ``ValidationError`` (with ``.diagnostics``) before connecting when the desired state is not
+    valid, and ``RefusedError`` when the plan would delete a protected hunt group."""
     doc, handle = _native.plan(
         source, name, _conn(options, url, user, password),
-        list(target) if target else None, list(exclude) if exclude else None, prune, preflight,
+        _select(target, exclude, prune, preflight, ignore),
     )
     return Plan(doc, handle)
+
+
+def _select(target: Optional[Sequence[str]], exclude: Optional[Sequence[str]], prune: bool,
+            preflight: bool, ignore: Optional[Sequence[str]]) -> Dict[str, Any]:
+    """Which hunt groups a plan looks at and how, as one dict for the native functions."""
+    return dict(
+        target=list(target) if target else None,
+        exclude=list(exclude) if exclude else None,
+        prune=prune,
+        preflight=preflight,
+        ignore=list(ignore) if ignore else None,
+    )
 
 
 def apply(
@@ -152,8 +170,10 @@ def apply(
     exclude: Optional[Sequence[str]] = None,
     prune: bool = False,
     preflight: bool = True,
+    ignore: Optional[Sequence[str]] = None,
     force: bool = False,
     delete_threshold: int = 30,
+    update_threshold: int = 30,
     undo_out: Optional[PathLike] = None,
     name: str = "data",
     **options: Any,
@@ -165,8 +185,11 @@ def apply(
 
     Given a ``Plan`` from ``plan()`` (reviewed), applies it on the connection it was made on,
     refusing with ``RefusedError`` if the server changed since. Given paths or data, plans and
-    applies in one go, which needs ``auto_approve=True`` (like ``--auto-approve``). ``force``
-    and ``delete_threshold`` are the CLI's safety switches for deletes (``prune=True``).
+    applies in one go, which needs ``auto_approve=True`` (like ``--auto-approve``). ``force``,
+    ``delete_threshold`` and ``update_threshold`` are the CLI's safety switches: a plan that
+    deletes (``prune=True``) or updates more than that percentage of the existing hunt groups
+    (when there are at least 10) is refused with ``RefusedError`` unless ``force``. A plan
+    deleting a protected hunt group is refused whatever ``force`` says.
 
     A change pre-flight predicts the server to refuse is not sent: its result is ``failed``
     with the predicted code. The undo plan (a saved plan reversing what was done, for
@@ -174,8 +197,10 @@ def apply(
     ``.huntctl/undo/<UTC timestamp>.json`` under the working directory; the report's ``undo``
     says where (``undo["path"]``), or is ``None`` when nothing changed."""
     undo = os.fspath(undo_out) if undo_out is not None else None
+    safety = dict(force=force, delete_threshold=delete_threshold,
+                  update_threshold=update_threshold, undo_out=undo)
     if isinstance(plan_or_source, Plan):
-        return _native.apply_plan(plan_or_source._handle, force, delete_threshold, undo)
+        return _native.apply_plan(plan_or_source._handle, safety)
     if not auto_approve:
         raise RefusedError(
             "refusing to apply without approval: pass auto_approve=True, or call plan(), "
@@ -183,8 +208,7 @@ def apply(
         )
     return _native.apply(
         plan_or_source, name, _conn(options, url, user, password),
-        list(target) if target else None, list(exclude) if exclude else None, prune, preflight,
-        force, delete_threshold, undo,
+        _select(target, exclude, prune, preflight, ignore), safety,
     )
 
 

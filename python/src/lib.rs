@@ -82,6 +82,9 @@ fn py_err(py: Python<'_>, e: api::Error) -> PyErr {
             _ => e.to_string(),
         }),
         E::Op(ops::Error::Read(_) | ops::Error::Export(_)) => ServerError::new_err(e.to_string()),
+        E::Op(ops::Error::Refused(huntctl_core::apply::SafetyError::Protected { .. })) => {
+            RefusedError::new_err(e.to_string())
+        }
         E::Op(ops::Error::Refused(_)) => {
             RefusedError::new_err(format!("{e} (pass force=True if this is intended)"))
         }
@@ -200,26 +203,53 @@ fn settings(py: Python<'_>, a: ConnArgs, desired: &[PathBuf]) -> PyResult<Conn> 
         .map_err(|e| py_err(py, api::Error::Connect(e)))
 }
 
-fn plan_options(
+/// Which hunt groups a plan looks at and how (`target`, `exclude`, `prune`, `preflight`,
+/// `ignore`), as `huntctl plan`'s flags say it.
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct PlanArgs {
     target: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
     prune: bool,
     preflight: bool,
-) -> PyResult<PlanOptions> {
+    ignore: Option<Vec<String>>,
+}
+
+fn plan_options(a: PlanArgs) -> PyResult<PlanOptions> {
     let mut opts = PlanOptions::new(
-        &target.unwrap_or_default(),
-        &exclude.unwrap_or_default(),
-        prune,
+        &a.target.unwrap_or_default(),
+        &a.exclude.unwrap_or_default(),
+        a.prune,
     )
     .map_err(|e| PyValueError::new_err(e.to_string()))?;
-    opts.preflight = preflight;
+    opts.preflight = a.preflight;
+    let ignore = huntctl_core::plan::lifecycle::ignore_paths(&a.ignore.unwrap_or_default())
+        .map_err(|e| PyValueError::new_err(format!("ignore {}: {}", e.path, e.message)))?;
+    opts.lifecycle.set_global_ignore(ignore);
     Ok(opts)
 }
 
-fn apply_options(force: bool, delete_threshold: u8, undo_out: Option<PathBuf>) -> ApplyOptions {
+/// `apply`'s safety switches and its undo file, as `huntctl apply`'s flags say them.
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct ApplyArgs {
+    force: bool,
+    delete_threshold: u8,
+    update_threshold: u8,
+    undo_out: Option<PathBuf>,
+}
+
+fn apply_options(a: ApplyArgs) -> ApplyOptions {
+    let ApplyArgs {
+        force,
+        delete_threshold,
+        update_threshold,
+        undo_out,
+    } = a;
     ApplyOptions {
         force,
         delete_threshold_percent: delete_threshold,
+        update_threshold_percent: update_threshold,
         undo: UndoTarget::from(undo_out),
         ..ApplyOptions::default()
     }
@@ -253,23 +283,20 @@ fn validate(py: Python<'_>, source: &Bound<'_, PyAny>, name: &str) -> PyResult<P
     to_py(py, &doc)
 }
 
-/// plan(...) -> (plan document, PlanHandle): `huntctl plan`, pre-flight included.
+/// plan(source, name, conn, select) -> (plan document, PlanHandle): `huntctl plan`,
+/// pre-flight included; `select` holds target, exclude, prune, preflight and ignore.
 #[pyfunction]
-#[pyo3(signature = (source, name, conn, target, exclude, prune, preflight))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (source, name, conn, select))]
 fn plan(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
     name: &str,
     conn: ConnArgs,
-    target: Option<Vec<String>>,
-    exclude: Option<Vec<String>>,
-    prune: bool,
-    preflight: bool,
+    select: PlanArgs,
 ) -> PyResult<(Py<PyAny>, PlanHandle)> {
     let src = self::source(source, name)?;
     let conn = settings(py, conn, src.paths())?;
-    let opts = plan_options(target, exclude, prune, preflight)?;
+    let opts = plan_options(select)?;
     let made = py.detach(|| -> Result<api::Plan, api::Error> {
         let desired = src.load()?;
         let client = api::Client::connect(conn.0.clone())?;
@@ -282,19 +309,18 @@ fn plan(
     Ok((doc, PlanHandle { plan, conn }))
 }
 
-/// apply_plan(handle, force, delete_threshold, undo_out) -> report document: a reviewed plan,
-/// refused when the server moved since it was made (`huntctl apply --plan`).
+/// apply_plan(handle, safety) -> report document: a reviewed plan, refused when the server
+/// moved since it was made (`huntctl apply --plan`); `safety` holds force, delete_threshold,
+/// update_threshold and undo_out.
 #[pyfunction]
-#[pyo3(signature = (handle, force, delete_threshold, undo_out))]
+#[pyo3(signature = (handle, safety))]
 fn apply_plan(
     py: Python<'_>,
     handle: &Bound<'_, PlanHandle>,
-    force: bool,
-    delete_threshold: u8,
-    undo_out: Option<PathBuf>,
+    safety: ApplyArgs,
 ) -> PyResult<Py<PyAny>> {
     let h = handle.get();
-    let opts = apply_options(force, delete_threshold, undo_out);
+    let opts = apply_options(safety);
     let applied = py.detach(|| -> Result<api::Applied, api::Error> {
         let client = api::Client::connect(h.conn.0.clone())?;
         let r = client.apply_saved(&h.plan, &opts);
@@ -308,26 +334,19 @@ fn apply_plan(
 /// apply(...) from paths or data: plan (pre-flight included) and apply on one connection
 /// -> report document (`huntctl apply --auto-approve`).
 #[pyfunction]
-#[pyo3(signature = (source, name, conn, target, exclude, prune, preflight,
-                    force, delete_threshold, undo_out))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (source, name, conn, select, safety))]
 fn apply(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
     name: &str,
     conn: ConnArgs,
-    target: Option<Vec<String>>,
-    exclude: Option<Vec<String>>,
-    prune: bool,
-    preflight: bool,
-    force: bool,
-    delete_threshold: u8,
-    undo_out: Option<PathBuf>,
+    select: PlanArgs,
+    safety: ApplyArgs,
 ) -> PyResult<Py<PyAny>> {
     let src = self::source(source, name)?;
     let conn = settings(py, conn, src.paths())?;
-    let opts = plan_options(target, exclude, prune, preflight)?;
-    let apply_opts = apply_options(force, delete_threshold, undo_out);
+    let opts = plan_options(select)?;
+    let apply_opts = apply_options(safety);
     let applied = py.detach(|| -> Result<api::Applied, api::Error> {
         let desired = src.load()?;
         let client = api::Client::connect(conn.0)?;

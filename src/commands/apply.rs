@@ -226,11 +226,12 @@ fn confirm(auto_approve: bool) -> Result<bool> {
     Ok(line.trim() == "yes")
 }
 
-/// The apply options of `--force`, `--delete-threshold` and `--undo-out`.
+/// The apply options of `--force`, `--delete-threshold`, `--update-threshold` and `--undo-out`.
 pub fn apply_options(args: &ApplyArgs) -> ApplyOptions {
     ApplyOptions {
         force: args.force,
         delete_threshold_percent: args.delete_threshold,
+        update_threshold_percent: args.update_threshold,
         undo: UndoTarget::from(args.undo_out.clone()),
         ..ApplyOptions::default()
     }

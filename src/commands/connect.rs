@@ -48,7 +48,7 @@ pub fn connection_input(args: &ConnectionArgs, desired: &[PathBuf]) -> Connectio
         batch_size: args.batch_size.map(usize::from),
         connect_timeout: args.connect_timeout.map(Duration::from_secs),
         request_timeout: args.request_timeout.map(Duration::from_secs),
-        max_rate: None,
+        max_rate: args.max_rate,
         server: args.server.clone(),
         config_dir: std::env::current_dir().ok(),
         desired_paths: desired.to_vec(),
@@ -249,12 +249,23 @@ impl Connection {
             return None;
         }
         let bar = ProgressBar::new(total as u64);
-        let style = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({elapsed})")
-            .map(|s| s.progress_chars("=> "));
+        // Under --max-rate the run takes as long as the cap says: the bar shows the cap and
+        // its estimate, and ticks while documents wait for their turn.
+        let template = match self.pool.max_rate() {
+            Some(_) => "{msg} [{bar:30}] {pos}/{len} ({elapsed}, about {eta} left)",
+            None => "{msg} [{bar:30}] {pos}/{len} ({elapsed})",
+        };
+        let style = ProgressStyle::with_template(template).map(|s| s.progress_chars("=> "));
         if let Ok(style) = style {
             bar.set_style(style);
         }
-        bar.set_message(message);
+        match self.pool.max_rate() {
+            Some(r) => {
+                bar.set_message(format!("{message} (at most {r} commands/s)"));
+                bar.enable_steady_tick(Duration::from_millis(200));
+            }
+            None => bar.set_message(message),
+        }
         let b = bar.clone();
         self.pool
             .set_progress(Some(Arc::new(move |n| b.inc(n as u64))));

@@ -31,8 +31,20 @@ pub fn run(args: ConvertArgs) -> Result<ExitCode> {
                 .to_string(),
         );
     }
-    let written =
-        export::write_output(&state.hunt_groups, format, &note, &output).map_err(Error::Output)?;
+    let lc = &state.lifecycle;
+    if format == export::Format::Csv && !lc.protections().is_empty() {
+        // A sheet has no place for file-wide settings.
+        eprintln!(
+            "Warning: protect: ({}) is not written: a CSV file cannot hold it; keep it in a YAML file loaded with the CSV.",
+            lc.protections()
+                .iter()
+                .map(|p| p.pattern.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let written = export::write_output_with(&state.hunt_groups, format, &note, &output, lc)
+        .map_err(Error::Output)?;
     if !with_password.is_empty() {
         // Secrets never reach files, so the conversion cannot keep them: say which were dropped.
         eprintln!(

@@ -113,7 +113,7 @@ pub fn load_desired(paths: &[std::path::PathBuf]) -> Result<DesiredState> {
     Ok(state)
 }
 
-/// The plan options of `--target`, `--exclude`, `--prune` and `--no-preflight`.
+/// The plan options of `--target`, `--exclude`, `--prune`, `--ignore` and `--no-preflight`.
 pub fn plan_options(
     args: &crate::cli::SelectionArgs,
     no_preflight: bool,
@@ -121,6 +121,9 @@ pub fn plan_options(
     let mut opts = ops::PlanOptions::new(&args.target, &args.exclude, args.prune)
         .map_err(|e| Error::Usage(e.to_string()))?;
     opts.preflight = !no_preflight;
+    let ignore = huntctl_core::plan::lifecycle::ignore_paths(&args.ignore)
+        .map_err(|e| Error::Usage(format!("--ignore {}: {}", e.path, e.message)))?;
+    opts.lifecycle.set_global_ignore(ignore);
     Ok(opts)
 }
 

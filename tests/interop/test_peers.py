@@ -270,6 +270,53 @@ def test_active_list_toggles_is_active_all_or_nothing(peer):
     assert active_column(peer, "SupportGroup")[hid] == "true"
 
 
+def test_user_modify_user_id_renames_a_hunt_group_in_place(peer):
+    # huntctl's renamedFrom (issue 24): UserModifyUserIdRequest (R25 OCISchemaUser.xsd) as
+    # each SDK builds it. The hunt group keeps every setting; the old id is free afterwards.
+    c = peer.commands
+    old, new = f"ren-old-{peer.tag}@company.com", f"ren-new-{peer.tag}@company.com"
+    row = one_group(peer.tag, service_user_id=old)
+    row["service_instance_profile"]["password"] = HUNT_GROUP_PASSWORD
+    [(ok, err)] = create(peer, [row])
+    assert ok, summary(err)
+    before = get(peer, old)
+    r = peer.call(c.UserModifyUserIdRequest(user_id=old, new_user_id=new))
+    assert type(r).__name__ == "SuccessResponse", summary(r)
+    assert is_error(get(peer, old)), "the old id is free"
+    after = get(peer, new)
+    assert not is_error(after), summary(after)
+    for f in SETTINGS:
+        assert norm(getattr(after, f)) == norm(getattr(before, f)), f
+    assert after.service_instance_profile.name == before.service_instance_profile.name
+    assert column(after.agent_user_table, "User Id") == row["agent_user_id"]
+    # A taken id is refused (4200), an unknown one is not found (4008).
+    r = peer.call(c.UserModifyUserIdRequest(user_id=new, new_user_id="support1@company.com"))
+    assert is_error(r) and "[Error 4200]" in summary(r), summary(r)
+    r = peer.call(c.UserModifyUserIdRequest(user_id=old, new_user_id=f"x-{peer.tag}@company.com"))
+    assert is_error(r) and "[Error 4008]" in summary(r), summary(r)
+    # Back again: the old id was free.
+    r = peer.call(c.UserModifyUserIdRequest(user_id=new, new_user_id=old))
+    assert type(r).__name__ == "SuccessResponse", summary(r)
+
+
+def test_user_modify_user_id_of_an_agent_keeps_its_memberships(peer):
+    c = peer.commands
+    hid = f"member-{peer.tag}@company.com"
+    [(ok, err)] = create(peer, [one_group(peer.tag, service_user_id=hid,
+                                          agent_user_id=["support4@company.com"])])
+    assert ok, summary(err)
+    renamed = f"support4-{peer.tag}@company.com"
+    r = peer.call(c.UserModifyUserIdRequest(user_id="support4@company.com", new_user_id=renamed))
+    assert type(r).__name__ == "SuccessResponse", summary(r)
+    try:
+        assert column(get(peer, hid).agent_user_table, "User Id") == [renamed]
+    finally:
+        r = peer.call(c.UserModifyUserIdRequest(user_id=renamed,
+                                                new_user_id="support4@company.com"))
+        assert type(r).__name__ == "SuccessResponse", summary(r)
+    assert column(get(peer, hid).agent_user_table, "User Id") == ["support4@company.com"]
+
+
 def test_department_list_parses_with_the_r25_columns(peer):
     r = peer.call(peer.commands.GroupDepartmentGetListRequest18(
         service_provider_id=SP, group_id="SalesGroup", include_enterprise_departments=True))

@@ -1233,6 +1233,14 @@ fn schema_matches_the_loader_fields() {
     want_group.insert(raw::PROFILE.to_string());
     want_group.insert(raw::PROFILE_SNAKE.to_string());
     want_group.insert(raw::OPERATION_KEY.to_string());
+    // The lifecycle keys (issue 24): not fields, read beside them.
+    let lifecycle = [
+        raw::IGNORE_KEY,
+        raw::RENAMED_FROM_KEY,
+        raw::RENAMED_FROM_SNAKE,
+        raw::PROTECT_KEY,
+    ];
+    want_group.extend(lifecycle.iter().map(|k| k.to_string()));
     assert_eq!(group, want_group);
     assert_eq!(profile, want_profile);
     // Every schema key is accepted by the loader, at the right level.
@@ -1241,7 +1249,8 @@ fn schema_matches_the_loader_fields() {
             raw::lookup_key(k, false).is_some()
                 || k == raw::PROFILE
                 || k == raw::PROFILE_SNAKE
-                || k == raw::OPERATION_KEY,
+                || k == raw::OPERATION_KEY
+                || lifecycle.contains(&k.as_str()),
             "{k}"
         );
     }

@@ -13,6 +13,7 @@ mod desired;
 mod e2e;
 mod faults;
 mod leftovers;
+mod lifecycle;
 mod ocip;
 mod plan;
 mod preflight_undo;

@@ -935,6 +935,7 @@ fn options_from_command_line() {
         target: vec!["sales-*".into()],
         exclude: vec![],
         prune: true,
+        ignore: vec!["is_active".into()],
     };
     let o = huntctl::commands::plan_options(&args, false).unwrap();
     assert!(o.prune && o.preflight);
@@ -944,12 +945,22 @@ fn options_from_command_line() {
             .preflight
     );
     assert!(o.selection.matches("sales-x@y") && !o.selection.matches("support-x@y"));
+    assert!(o.lifecycle.ignores("any@y").why("isActive").is_some());
     let bad = huntctl::cli::SelectionArgs {
         target: vec!["[".into()],
         exclude: vec![],
         prune: false,
+        ignore: vec![],
     };
     assert!(huntctl::commands::plan_options(&bad, false).is_err());
+    let bad_ignore = huntctl::cli::SelectionArgs {
+        target: vec![],
+        exclude: vec![],
+        prune: false,
+        ignore: vec!["serviceUserId".into()],
+    };
+    let e = huntctl::commands::plan_options(&bad_ignore, false).unwrap_err();
+    assert!(e.to_string().contains("cannot be ignored"), "{e}");
     // The library's own constructor, without clap.
     let o = PlanOptions::new(&[], &["support-*".into()], false).unwrap();
     assert!(!o.prune && o.selection.matches("sales-x@y") && !o.selection.matches("support-x@y"));

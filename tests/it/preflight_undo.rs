@@ -742,6 +742,8 @@ fn an_apply_sends_logins_listing_reads_for_the_diff_and_writes_only() {
             f.to_str().unwrap(),
             "--auto-approve",
             "--prune",
+            // 10 updates of 17 hunt groups: past the update threshold, and meant.
+            "--force",
             "--exclude",
             "sales-*",
             "--parallelism",

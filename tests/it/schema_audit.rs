@@ -263,6 +263,10 @@ fn seed_value(path: &str, name: &str, request: &str) -> Option<String> {
         "userId" if request.starts_with("Login") || request.starts_with("Authentication") => {
             "admin"
         }
+        // A user no other generated request names: the rename must not pull the seed from
+        // under them (issue 24).
+        "userId" if request == "UserModifyUserIdRequest" => "bob.wilson@company.com",
+        "newUserId" => "audit-renamed@company.com",
         // The services, forwarding and schedules of a hunt group's own user (issue 25).
         "userId"
             if ["UserService", "UserCallForwarding", "UserSchedule"]

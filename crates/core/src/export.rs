@@ -9,7 +9,7 @@ use crate::desired;
 use crate::model::{table, Field, HuntGroup, Policy};
 use crate::ocip::messages::{Request, Response};
 use crate::ocip::Execute;
-use crate::plan::{self, PlanOptions};
+use crate::plan::{self, Lifecycle, PlanOptions};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -232,10 +232,18 @@ pub fn check(groups: Vec<HuntGroup>) -> (Vec<HuntGroup>, Vec<Skipped>) {
 /// Writes hunt groups in `format`. `note` lines are added as YAML comments at the top (CSV has
 /// no comments: the bulk-sheet format stays exactly the template's, so notes go elsewhere).
 pub fn render(groups: &[HuntGroup], format: Format, note: &[String]) -> String {
-    match format {
-        Format::Yaml => desired::to_yaml_with_header(groups, note),
-        Format::Csv => desired::to_csv(groups),
-    }
+    render_with(groups, format, note, &Lifecycle::default())
+}
+
+/// [`render`] with the `ignore:`, `renamedFrom:` and `protect:` of a loaded desired state
+/// (`huntctl convert`; an export has none: what people change at run time is theirs to list).
+pub fn render_with(
+    groups: &[HuntGroup],
+    format: Format,
+    note: &[String],
+    lc: &Lifecycle,
+) -> String {
+    desired::write_state(groups, lc, format == Format::Csv, note)
 }
 
 /// The format a file name asks for by its extension, if any.
@@ -343,6 +351,20 @@ pub fn write_output(
     note: &[String],
     output: &Output,
 ) -> Result<Vec<PathBuf>, String> {
+    write_output_with(groups, format, note, output, &Lifecycle::default())
+}
+
+/// [`write_output`] with the lifecycle rules of a loaded desired state ([`render_with`]).
+pub fn write_output_with(
+    groups: &[HuntGroup],
+    format: Format,
+    note: &[String],
+    output: &Output,
+    lc: &Lifecycle,
+) -> Result<Vec<PathBuf>, String> {
+    let render = |groups: &[HuntGroup], format: Format, note: &[String]| {
+        render_with(groups, format, note, lc)
+    };
     match output {
         Output::Stdout => {
             use std::io::Write;

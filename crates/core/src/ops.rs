@@ -34,7 +34,8 @@ pub enum Error {
     /// Reading the current state failed; nothing was written.
     #[error("cannot read the current state: {0}")]
     Read(#[from] FetchError),
-    /// The plan was refused before anything was sent (the delete threshold).
+    /// The plan was refused before anything was sent (a protected hunt group, the delete or
+    /// update threshold).
     #[error(transparent)]
     Refused(#[from] SafetyError),
     /// The hunt groups a saved plan covers changed on the server since it was made; when the
@@ -159,17 +160,25 @@ pub fn validate(opts: &ValidateOptions) -> Validation {
 }
 
 /// Reads the current state of everything `desired` names (with the pre-flight reads unless
-/// `opts.preflight` is off), diffs, predicts the server's refusals and locates each where it
-/// was written (file:line:col, when the state came from files). Nothing is written:
-/// `huntctl plan`.
+/// `opts.preflight` is off), diffs by the desired state's lifecycle rules (ignored fields,
+/// renames) and `opts`' `--ignore`, predicts the server's refusals and locates each where it
+/// was written (file:line:col, when the state came from files). Refused when it would delete
+/// a protected hunt group. Nothing is written: `huntctl plan`.
 pub async fn plan<E: Execute>(
     exec: &E,
     desired: &DesiredState,
     opts: &PlanOptions,
 ) -> Result<Plan, Error> {
-    let mut plan = preflight::read_and_plan(exec, &desired.hunt_groups, opts).await?;
+    let opts = PlanOptions {
+        lifecycle: opts.lifecycle.with_desired(&desired.lifecycle),
+        ..opts.clone()
+    };
+    let mut plan = preflight::read_and_plan(exec, &desired.hunt_groups, &opts).await?;
     plan.sources = desired.sources.clone();
     preflight::locate_refusals(&mut plan.refusals, desired);
+    // A plan that would delete a protected hunt group is refused as a whole, whatever
+    // --prune and --force say: nothing of it is shown as if it could be applied.
+    apply::check_protected(&plan)?;
     Ok(plan)
 }
 

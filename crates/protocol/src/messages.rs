@@ -112,6 +112,14 @@ pub enum Request {
         /// includeEnterpriseDepartments.
         include_enterprise: bool,
     },
+    /// `UserModifyUserIdRequest` (R25 `OCISchemaUser.xsd`): gives a real or virtual user (a
+    /// hunt group) a new user id in place; everything it holds stays, the old id is free after.
+    ModifyUserId {
+        /// The user id now.
+        user_id: String,
+        /// The user id it gets.
+        new_user_id: String,
+    },
     /// A command about a hunt group's user services, forwarding, directory number hunting,
     /// or what pre-flights them (see [`crate::services`]).
     Service(Box<ServiceRequest>),
@@ -139,6 +147,7 @@ impl Request {
             Request::UsersInGroup { .. } => "UserGetListInGroupRequest",
             Request::ModifyActiveList { .. } => "GroupHuntGroupModifyActiveInstanceListRequest",
             Request::DepartmentList { .. } => "GroupDepartmentGetListRequest18",
+            Request::ModifyUserId { .. } => "UserModifyUserIdRequest",
             Request::Service(s) => s.type_name(),
         }
     }
@@ -152,6 +161,7 @@ impl Request {
                 | Request::ModifyWeights { .. }
                 | Request::DeleteInstance { .. }
                 | Request::ModifyActiveList { .. }
+                | Request::ModifyUserId { .. }
         ) || matches!(self, Request::Service(s) if s.is_write())
     }
 }

@@ -35,6 +35,31 @@ pub struct JournalRecord {
     /// after `put`: one record, so the command is all or nothing in the journal too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub puts: Vec<JournalPut>,
+    /// A user id changed in place (`UserModifyUserIdRequest`), applied before the puts: a hunt
+    /// group keeps its place in its group, a user keeps its row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rename: Option<JournalRename>,
+}
+
+/// A user id that changed: a hunt group's or a user's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalRename {
+    /// The old id.
+    pub from: String,
+    /// The new id.
+    pub to: String,
+}
+
+/// Renames the user `r.from` of `state`, if it holds one (users are never taken apart).
+fn rename_user(state: &mut SandboxState, r: &JournalRename) {
+    let users = state
+        .service_providers
+        .iter_mut()
+        .flat_map(|sp| sp.groups.iter_mut())
+        .flat_map(|g| g.users.iter_mut());
+    for u in users.filter(|u| u.user_id == r.from) {
+        u.user_id.clone_from(&r.to);
+    }
 }
 
 /// A hunt group written in full, with where it lives.
@@ -110,6 +135,9 @@ pub(crate) fn replay(
             )));
         }
         seq = rec.seq;
+        if let Some(r) = &rec.rename {
+            rename_user(&mut state, r);
+        }
         slots
             .get_or_insert_with(|| Slots::take(&mut state))
             .apply(rec)
@@ -170,6 +198,11 @@ impl Slots {
     /// Applies one record: each put replaces its hunt group in place or adds it at the end of
     /// its group, then the delete leaves a tombstone.
     fn apply(&mut self, rec: JournalRecord) -> Result<(), String> {
+        if let Some(r) = &rec.rename {
+            if let Some(at) = self.index.remove(&r.from) {
+                self.index.insert(r.to.clone(), at);
+            }
+        }
         for p in rec.put.into_iter().chain(rec.puts) {
             let id = p.hunt_group.service_user_id.clone();
             match self.index.get(&id) {
@@ -299,6 +332,7 @@ mod tests {
             }),
             delete: delete.map(String::from),
             puts: Vec::new(),
+            rename: None,
         };
         serde_json::to_string(&r).unwrap() + "\n"
     }
@@ -365,6 +399,7 @@ mod tests {
             put: None,
             delete: None,
             puts: vec![put("a@x", false), put("c@x", false)],
+            rename: None,
         };
         let (_d, p) = files(&(serde_json::to_string(&r).unwrap() + "\n"));
         let l = load_full(&p).unwrap();

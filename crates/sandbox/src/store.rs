@@ -12,6 +12,7 @@ use crate::model::{Department, Field};
 use crate::state::{GroupState, HuntGroupState, SandboxState, UserState};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+mod rename;
 mod services;
 
 /// The user limit the sandbox reports for a group (raised when a group holds more).
@@ -258,6 +259,12 @@ impl Store {
                 group_id,
                 include_enterprise,
             } => self.department_list(service_provider_id, group_id, *include_enterprise),
+            Request::ModifyUserId {
+                user_id,
+                new_user_id,
+            } => self
+                .modify_user_id(user_id, new_user_id)
+                .map(|_| Response::Success),
             Request::Service(s) => self.execute_service(s),
             other => Err(err(
                 codes::NOT_LOGGED_IN,
@@ -275,6 +282,13 @@ impl Store {
 
     /// The effect of a write just carried out, as a journal record.
     fn journal_record(&mut self, req: &Request) -> Option<JournalRecord> {
+        if let Request::ModifyUserId {
+            user_id,
+            new_user_id,
+        } = req
+        {
+            return Some(self.rename_record(user_id, new_user_id));
+        }
         if let Request::ModifyActiveList { activations } = req {
             return self.journal_puts(activations.iter().map(|(id, _)| id.as_str()));
         }
@@ -286,6 +300,7 @@ impl Store {
             delete: put.is_none().then(|| id.to_string()),
             put,
             puts: Vec::new(),
+            rename: None,
         })
     }
 
@@ -317,6 +332,7 @@ impl Store {
             put: None,
             delete: None,
             puts,
+            rename: None,
         })
     }
 

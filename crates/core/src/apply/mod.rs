@@ -37,6 +37,9 @@ pub struct ApplyOptions {
     pub force: bool,
     /// Refuse plans deleting more than this percentage of the existing hunt groups (default 30).
     pub delete_threshold_percent: u8,
+    /// Refuse plans updating more than this percentage of the existing hunt groups (default
+    /// 30): a CSV whose columns shifted rewrites every hunt group.
+    pub update_threshold_percent: u8,
     /// The threshold only applies when the managed groups hold at least this many hunt groups
     /// (default 10): deleting 1 of 2 is not a sign of a broken desired state.
     pub min_groups_for_threshold: usize,
@@ -49,6 +52,7 @@ impl Default for ApplyOptions {
         ApplyOptions {
             force: false,
             delete_threshold_percent: 30,
+            update_threshold_percent: 30,
             min_groups_for_threshold: 10,
             undo: undo::UndoTarget::Default,
         }
@@ -74,24 +78,79 @@ pub enum SafetyError {
         /// The configured threshold.
         threshold: u8,
     },
+    /// The plan updates too large a share of the existing hunt groups.
+    #[error(
+        "refusing to update {updates} of {existing} existing hunt groups in the managed groups \
+         ({percent}%, more than the {threshold}% update threshold); check the desired state \
+         (a shifted CSV column rewrites every hunt group), or lift the threshold (force) if \
+         this is intended"
+    )]
+    UpdateThreshold {
+        /// Updates in the plan (differences on ignored fields are not updates).
+        updates: usize,
+        /// Hunt groups that existed in the managed groups.
+        existing: usize,
+        /// updates / existing, rounded down.
+        percent: usize,
+        /// The configured threshold.
+        threshold: u8,
+    },
+    /// The plan deletes a hunt group a `protect:` pattern matches: refused whatever prune and
+    /// force say.
+    #[error(
+        "refusing to delete protected hunt group {service_user_id}: it matches protect pattern \
+         \"{pattern}\" at {location}; remove the pattern (or narrow it) if it must go"
+    )]
+    Protected {
+        /// The hunt group.
+        service_user_id: String,
+        /// The pattern.
+        pattern: String,
+        /// Where the pattern was written.
+        location: String,
+    },
 }
 
-/// Checks the delete threshold: refuses a plan that deletes more than
-/// `delete_threshold_percent` of the existing hunt groups in the managed groups, when there are
-/// at least `min_groups_for_threshold` of them, unless `force`.
+/// Refuses a plan that deletes a protected hunt group ([`Plan::protect`]), whatever
+/// `force` says.
+pub fn check_protected(plan: &Plan) -> Result<(), SafetyError> {
+    match plan.protected_deletes().first() {
+        Some((id, p)) => Err(SafetyError::Protected {
+            service_user_id: id.to_string(),
+            pattern: p.pattern.clone(),
+            location: p.location.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Checks the plan before anything is sent: refuses a delete of a protected hunt group
+/// ([`check_protected`], even with `force`), and unless `force`, a plan that deletes more than
+/// `delete_threshold_percent` or updates more than `update_threshold_percent` of the existing
+/// hunt groups in the managed groups, when there are at least `min_groups_for_threshold`.
 pub fn check_safety(plan: &Plan, opts: &ApplyOptions) -> Result<(), SafetyError> {
-    let deletes = plan.summary().delete;
+    check_protected(plan)?;
+    let summary = plan.summary();
     let existing = plan.existing_hunt_groups();
-    if opts.force || deletes == 0 || existing < opts.min_groups_for_threshold {
+    if opts.force || existing < opts.min_groups_for_threshold {
         return Ok(());
     }
-    // Integer comparison: deletes/existing > threshold/100 without rounding surprises.
-    if deletes * 100 > usize::from(opts.delete_threshold_percent) * existing {
+    // Integer comparison: n/existing > threshold/100 without rounding surprises.
+    let over = |n: usize, threshold: u8| n > 0 && n * 100 > usize::from(threshold) * existing;
+    if over(summary.delete, opts.delete_threshold_percent) {
         return Err(SafetyError::DeleteThreshold {
-            deletes,
+            deletes: summary.delete,
             existing,
-            percent: deletes * 100 / existing,
+            percent: summary.delete * 100 / existing,
             threshold: opts.delete_threshold_percent,
+        });
+    }
+    if over(summary.update, opts.update_threshold_percent) {
+        return Err(SafetyError::UpdateThreshold {
+            updates: summary.update,
+            existing,
+            percent: summary.update * 100 / existing,
+            threshold: opts.update_threshold_percent,
         });
     }
     Ok(())
@@ -637,6 +696,9 @@ fn judge(change: &Change, step: &Request, seen: Seen) -> Verdict {
         (Request::AddInstance(_), Seen::Absent) => Verdict::NotApplied,
         (Request::DeleteInstance { .. }, Seen::Absent) => Verdict::Applied,
         (Request::DeleteInstance { .. }, Seen::Exists(..)) => Verdict::NotApplied,
+        // Read by the new id: there, the rename took effect.
+        (Request::ModifyUserId { .. }, Seen::Exists(..)) => Verdict::Applied,
+        (Request::ModifyUserId { .. }, Seen::Absent) => Verdict::NotApplied,
         (_, Seen::Absent) => Verdict::Vanished,
         (_, Seen::Exists(hg, cc)) => compare(change, step, *hg, cc),
     }

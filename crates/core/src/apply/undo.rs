@@ -12,6 +12,7 @@
 
 use super::{Outcome, Report};
 use crate::model::HuntGroup;
+use crate::plan::lifecycle::Rename;
 use crate::plan::{
     diff_unsealed, field_values, Action, Change, CurrentState, FieldChange, GroupKey, Plan,
     PlanOptions, StaleCheck,
@@ -61,8 +62,19 @@ pub fn make_undo(plan: &Plan, report: &Report) -> Option<Plan> {
     }
     let mut after = expected_after(plan, &done);
     let (back, mut cannot_restore) = before_states(&done);
+    // A rename is undone by renaming back: the old id is renamed from the new one.
+    let mut opts = PlanOptions::default();
+    for (c, _) in &done {
+        if let Some(old) = &c.renamed_from {
+            let back_from = Rename {
+                from: c.service_user_id.clone(),
+                location: None,
+            };
+            opts.lifecycle.rename(old, back_from);
+        }
+    }
     // No fingerprint: nothing was read, and the undo is checked by what it expects.
-    let mut undo = diff_unsealed(&back, &after, &PlanOptions::default());
+    let mut undo = diff_unsealed(&back, &after, &opts);
     undo.changes.retain(Change::is_write);
     for (c, outcome) in &done {
         if *outcome == Outcome::Created {
@@ -101,6 +113,8 @@ pub fn make_undo(plan: &Plan, report: &Report) -> Option<Plan> {
         super::report::rfc3339(report.started)
     ));
     undo.cannot_restore = cannot_restore;
+    // Held to the same protection: an undo that deletes a protected hunt group is refused.
+    undo.protect.clone_from(&plan.protect);
     Some(undo)
 }
 
@@ -142,6 +156,9 @@ fn expected_after(plan: &Plan, done: &[(&Change, Outcome)]) -> CurrentState {
             continue;
         }
         ids.insert(c.service_user_id.clone());
+        if let Some(old) = &c.renamed_from {
+            ids.remove(old);
+        }
         if let Some(h) = expected(c) {
             // Straight into the map: CurrentState::insert keeps a sorted listing by inserting
             // into a Vec, quadratic for the 10,000 creates of one group.
@@ -210,6 +227,9 @@ fn delete_of(c: &Change, now: HuntGroup) -> Change {
         agents: None,
         warnings: Vec::new(),
         password: false,
+        renamed_from: None,
+        ignored: Vec::new(),
+        notes: Vec::new(),
     }
 }
 

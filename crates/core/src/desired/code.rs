@@ -136,6 +136,16 @@ diagnostic_codes! {
     /// Two hunt groups have the same serviceUserId, in one file or across the files loaded
     /// together.
     DuplicateHuntGroup = "huntctl::duplicate_hunt_group",
+
+    // Lifecycle: ignore, renamedFrom, protect.
+    /// An `ignore:` path that is not a field, or names a field that cannot be ignored (the
+    /// hunt group's key).
+    BadIgnore = "huntctl::bad_ignore",
+    /// A `renamedFrom` that is not a user id, is the hunt group's own id or another desired
+    /// hunt group's, or is given by two hunt groups.
+    BadRename = "huntctl::bad_rename",
+    /// A `protect:` that is not a list of serviceUserId patterns, or is not where it applies.
+    BadProtect = "huntctl::bad_protect",
 }
 
 impl std::fmt::Display for DiagnosticCode {

@@ -7,11 +7,12 @@
 use super::diagnostics::{floor_char_boundary, suggest, DiagnosticCode};
 use super::raw::{
     def, is_scalar, lookup_path, Ix, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
-    DEPARTMENT_ENTERPRISE_COLUMN, OPERATION, OPERATION_KEY,
+    DEPARTMENT_ENTERPRISE_COLUMN, IGNORE_KEY, OPERATION, OPERATION_KEY, RENAMED_FROM_KEY,
 };
 use super::validate::{build_taking, Pending};
 use crate::model::table::{Presence, Ty, ValueRef, FIELDS};
 use crate::model::{Field, HuntGroup};
+use crate::plan::Lifecycle;
 use std::collections::BTreeMap;
 use std::io::BufRead;
 
@@ -25,6 +26,10 @@ enum Col {
     Alias(u32),
     Agent(u32),
     Weight(u32),
+    /// The `ignore` column: field paths separated by `;`.
+    IgnoreList,
+    /// The `renamedFrom` column.
+    RenamedFrom,
     Ignore,
 }
 
@@ -47,6 +52,8 @@ pub struct Sink<'a> {
     pub groups: &'a mut Vec<HuntGroup>,
     /// Their serviceUserId cells.
     pub origins: &'a mut Vec<(usize, Loc)>,
+    /// (index in `groups`, its ignore / renamedFrom), for the hunt groups that have any.
+    pub metas: &'a mut Vec<(usize, super::lifecycle::GroupMeta)>,
     /// The file index recorded in `origins`.
     pub file: usize,
     /// Locate mode: where the field locations of some hunt groups are kept.
@@ -58,8 +65,11 @@ pub struct Sink<'a> {
 impl Sink<'_> {
     /// Keeps a valid hunt group with where it is named (for the check for duplicates across
     /// files) and, in locate mode, where its values are.
-    fn push(&mut self, g: HuntGroup, raw: &RawGroup) {
+    fn push(&mut self, g: HuntGroup, raw: &RawGroup, meta: Option<super::lifecycle::GroupMeta>) {
         let loc = raw.origin();
+        if let Some(m) = meta {
+            self.metas.push((self.groups.len(), m));
+        }
         if let Some(c) = self.capture.as_deref_mut() {
             c.offer(self.file, &g, raw);
         }
@@ -186,6 +196,8 @@ fn all_headers() -> Vec<&'static str> {
         "serviceInstanceProfile.alias[0]",
         "agentUserId[0]",
         "agentWeight[0]",
+        IGNORE_KEY,
+        RENAMED_FROM_KEY,
     ]);
     v
 }
@@ -248,6 +260,8 @@ fn parse_headers(rec: &::csv::ByteRecord, load: &mut CsvLoad) -> Vec<Col> {
             }
             None if h == OPERATION_KEY => Some(Col::Operation),
             None if h == DEPARTMENT_ENTERPRISE_COLUMN => Some(Col::DepartmentEnterprise),
+            None if h == IGNORE_KEY => Some(Col::IgnoreList),
+            None if h == RENAMED_FROM_KEY => Some(Col::RenamedFrom),
             None => lookup_path(&h).and_then(|ix| match def(ix).ty {
                 Ty::Aliases { .. } | Ty::Agents => None,
                 Ty::Department => Some(Col::Department),
@@ -341,10 +355,11 @@ fn read_row(
     let (mut raw, ok) = RowCells::read(rec, cols, byte, row, load).finish(&mut load.pending);
     let start = load.pending.len();
     let built = build_taking(&mut raw, &mut load.pending);
+    let meta = super::lifecycle::read_group(&raw, built.as_ref(), &mut load.pending);
     drop_missing_column_repeats(&mut load.pending, start, missing_required);
     if let (Some(mut g), true) = (built, ok) {
         if sink.secrets.settle(&mut g, &raw, &mut load.pending) {
-            sink.push(g, &raw);
+            sink.push(g, &raw, meta);
         }
     }
 }
@@ -414,6 +429,22 @@ impl RowCells {
         let loc = val.loc;
         match kind {
             Col::Ignore => {}
+            Col::IgnoreList => {
+                let items = match &val.raw {
+                    Raw::Cell(text) => text
+                        .split(';')
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                        .map(|p| Val {
+                            raw: Raw::Cell(p.to_string()),
+                            loc,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                self.raw.ignore = Some(ListVal::Items(items, loc));
+            }
+            Col::RenamedFrom => self.raw.renamed_from = Some(val),
             Col::Field(f) => self.raw.values.push((f, val)),
             Col::Operation => self.raw.operation = Some(val),
             Col::Department => {
@@ -656,12 +687,14 @@ enum Out {
     Weight(usize),
     Department,
     DepartmentEnterprise,
+    IgnoreList,
+    RenamedFrom,
 }
 
 /// The columns to write: the template's, in its order (lists as wide as the data needs), then
 /// the fields the template lacks, each only when some hunt group holds a value other than its
 /// default, so a sheet that needs none of them is exactly the template.
-fn columns(groups: &[HuntGroup]) -> Vec<(String, Out)> {
+fn columns(groups: &[HuntGroup], lc: &Lifecycle) -> Vec<(String, Out)> {
     let list_of = |ty: fn(&Ty) -> bool| FIELDS.iter().find(|d| ty(&d.ty));
     let alias = list_of(|t| matches!(t, Ty::Aliases { .. }));
     let agents = list_of(|t| matches!(t, Ty::Agents));
@@ -736,12 +769,19 @@ fn columns(groups: &[HuntGroup]) -> Vec<(String, Out)> {
             cols.push((d.path.to_string(), Out::Field(ix)));
         }
     }
+    let ids = || groups.iter().map(|g| g.service_user_id.as_str());
+    if ids().any(|id| !lc.listed_ignores(id).is_empty()) {
+        cols.push((IGNORE_KEY.to_string(), Out::IgnoreList));
+    }
+    if ids().any(|id| lc.rename_of(id).is_some()) {
+        cols.push((RENAMED_FROM_KEY.to_string(), Out::RenamedFrom));
+    }
     cols
 }
 
 /// The cell of one column for `g`: empty for a default or unmanaged value (an empty cell means
 /// just that), `null` for an absent one; passwords are never written.
-fn cell(g: &HuntGroup, col: Out) -> String {
+fn cell(g: &HuntGroup, col: Out, lc: &Lifecycle) -> String {
     let dept = || {
         FIELDS
             .iter()
@@ -788,19 +828,30 @@ fn cell(g: &HuntGroup, col: Out) -> String {
             Field::Value(ValueRef::Department(x)) if x.enterprise => "true".into(),
             _ => String::new(),
         },
+        Out::IgnoreList => lc.listed_ignores(&g.service_user_id).join(";"),
+        Out::RenamedFrom => lc
+            .rename_of(&g.service_user_id)
+            .map(|r| r.from.clone())
+            .unwrap_or_default(),
     }
 }
 
 /// Writes hunt groups in the reference bulk-sheet format (see `super::to_csv`).
 pub fn write(groups: &[HuntGroup]) -> String {
-    let cols = columns(groups);
+    write_all(groups, &Lifecycle::default())
+}
+
+/// [`write`] with the `ignore` and `renamedFrom` columns of the desired state, when any hunt
+/// group has one (`huntctl convert`).
+pub fn write_all(groups: &[HuntGroup], lc: &Lifecycle) -> String {
+    let cols = columns(groups, lc);
     let mut w = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     // Writing to a Vec cannot fail.
     let _ = w.write_record(cols.iter().map(|(h, _)| h.as_str()));
     for g in groups {
-        let _ = w.write_record(cols.iter().map(|(_, c)| cell(g, *c)));
+        let _ = w.write_record(cols.iter().map(|(_, c)| cell(g, *c, lc)));
     }
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()

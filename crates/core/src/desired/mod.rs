@@ -13,6 +13,7 @@ mod code;
 mod csv;
 mod data;
 pub mod diagnostics;
+mod lifecycle;
 pub mod locate;
 pub mod raw;
 mod redact;
@@ -49,6 +50,9 @@ pub struct DesiredState {
     pub sources: Vec<PathBuf>,
     /// The data it was loaded from ([`load_data`]: its name and value), to locate values in.
     data: Option<Arc<(String, serde_json::Value)>>,
+    /// `ignore:`, `renamedFrom:` and `protect:`, and which hunt groups' agents control their
+    /// group busy ([`crate::plan::lifecycle`]).
+    pub lifecycle: crate::plan::Lifecycle,
 }
 
 impl DesiredState {
@@ -166,6 +170,10 @@ struct Loader {
     origins: Vec<(usize, Loc)>,
     /// Locate mode ([`locate::locate`]): keep the field locations of some hunt groups.
     capture: Option<locate::Capture>,
+    /// (index in `groups`, what it says beyond its fields), for the hunt groups that say any.
+    metas: Vec<(usize, lifecycle::GroupMeta)>,
+    /// `protect:` patterns: (file, pattern, where).
+    protect: Vec<(usize, String, Loc)>,
 }
 
 impl Loader {
@@ -191,13 +199,20 @@ impl Loader {
             redact::mask_yaml(text, &load.secrets),
         ));
         let mut out = load.pending;
+        for (pattern, loc) in lifecycle::read_protect(&load.protect, &mut out) {
+            self.protect.push((file, pattern, loc));
+        }
         let mut secrets = SecretCheck::for_file(self.files[file].path.as_deref());
         // Each raw group's text is moved into its hunt group, and the rest freed as it goes.
         for mut raw in load.groups {
             let built = validate::build_taking(&mut raw, &mut out);
+            let meta = lifecycle::read_group(&raw, built.as_ref(), &mut out);
             if let Some(g) =
                 built.and_then(|mut g| secrets.settle(&mut g, &raw, &mut out).then_some(g))
             {
+                if let Some(m) = meta {
+                    self.metas.push((self.groups.len(), m));
+                }
                 // Locations stay in the raw group when its text is taken.
                 if let Some(c) = self.capture.as_mut() {
                     c.offer(file, &g, &raw);
@@ -214,6 +229,7 @@ impl Loader {
         let mut sink = csv::Sink {
             groups: &mut self.groups,
             origins: &mut self.origins,
+            metas: &mut self.metas,
             file,
             capture: self.capture.as_mut(),
             secrets: SecretCheck::for_file(self.files[file].path.as_deref()),
@@ -359,6 +375,13 @@ impl Loader {
 
     fn finish(mut self) -> Result<DesiredState, Diagnostics> {
         self.check_duplicates();
+        let origins = &self.origins;
+        lifecycle::check_renames(
+            &self.groups,
+            &self.metas,
+            &|i| origins[i],
+            &mut self.pending,
+        );
         let mut touched: Vec<usize> = self.pending.iter().map(|(f, _)| *f).collect();
         for (_, p) in &self.pending {
             touched.extend(p.related.iter().filter_map(|(f, _, _)| *f));
@@ -395,13 +418,46 @@ impl Loader {
         if items.iter().any(Diagnostic::is_error) {
             return Err(Diagnostics { items });
         }
+        let lifecycle = self.lifecycle();
         Ok(DesiredState {
             hunt_groups: self.groups,
             files,
             warnings: items,
             sources: Vec::new(),
             data: None,
+            lifecycle,
         })
+    }
+
+    /// The lifecycle rules gathered, their places resolved to `file:line:col`.
+    fn lifecycle(&self) -> crate::plan::Lifecycle {
+        use crate::plan::lifecycle::{Protect, Rename};
+        let mut l = crate::plan::Lifecycle::default();
+        for (i, m) in &self.metas {
+            let id = &self.groups[*i].service_user_id;
+            l.ignore(id, m.ignore.clone());
+            if m.members_busy {
+                l.members_control_group_busy(id);
+            }
+            if let Some((from, loc)) = &m.renamed_from {
+                let file = self.origins[*i].0;
+                let location = Some(self.files[file].resolve(*loc).to_string());
+                l.rename(
+                    id,
+                    Rename {
+                        from: from.clone(),
+                        location,
+                    },
+                );
+            }
+        }
+        for (file, pattern, loc) in &self.protect {
+            l.protect(Protect {
+                pattern: pattern.clone(),
+                location: self.files[*file].resolve(*loc).to_string(),
+            });
+        }
+        l
     }
 }
 
@@ -561,6 +617,22 @@ pub fn to_yaml(groups: &[HuntGroup]) -> String {
 /// e.g. the notes of an export ([`crate::export`]).
 pub fn to_yaml_with_header<S: AsRef<str>>(groups: &[HuntGroup], header: &[S]) -> String {
     yaml::write_with_header(groups, header)
+}
+
+/// Writes hunt groups back, as YAML (under `header` comment lines) or CSV, with its
+/// `ignore:`, `renamedFrom:` and (YAML only: CSV has no place for them) `protect:`:
+/// `huntctl convert`.
+pub fn write_state<S: AsRef<str>>(
+    groups: &[HuntGroup],
+    lifecycle: &crate::plan::Lifecycle,
+    csv: bool,
+    header: &[S],
+) -> String {
+    if csv {
+        csv::write_all(groups, lifecycle)
+    } else {
+        yaml::write_all(groups, header, lifecycle)
+    }
 }
 
 /// The comment lines [`to_yaml`] starts with.

@@ -215,7 +215,24 @@ pub struct RawGroup {
     pub agents: Option<ListVal<RawAgent>>,
     /// The department, if given.
     pub department: Option<RawDepartment>,
+    /// `ignore:` (a YAML list, or the CSV `ignore` cell split at `;`), with its file's
+    /// `defaults:` merged in.
+    pub ignore: Option<ListVal<Val>>,
+    /// `renamedFrom:` (never taken from `defaults:`: it names one hunt group).
+    pub renamed_from: Option<Val>,
+    /// `protect:` as written in this mapping: it applies at the top level and under
+    /// `defaults:` only.
+    pub protect: Option<ListVal<Val>>,
 }
+
+/// The key of the fields a plan leaves alone.
+pub const IGNORE_KEY: &str = "ignore";
+/// The key of a rename's old id; [`RENAMED_FROM_SNAKE`] is its snake_case spelling.
+pub const RENAMED_FROM_KEY: &str = "renamedFrom";
+/// snake_case of [`RENAMED_FROM_KEY`].
+pub const RENAMED_FROM_SNAKE: &str = "renamed_from";
+/// The key of the serviceUserId patterns that are never deleted.
+pub const PROTECT_KEY: &str = "protect";
 
 impl RawGroup {
     /// The scalar value of the field at `ix`, if given.
@@ -264,6 +281,15 @@ impl RawGroup {
         if self.department.is_none() {
             self.department.clone_from(&defaults.department);
         }
+        // ignore: merged (the defaults' paths and the hunt group's own), not replaced.
+        self.ignore = match (self.ignore.take(), &defaults.ignore) {
+            (None, d) => d.clone(),
+            (Some(ListVal::Items(mut own, loc)), Some(ListVal::Items(d, _))) => {
+                own.extend(d.iter().cloned());
+                Some(ListVal::Items(own, loc))
+            }
+            (own, _) => own,
+        };
     }
 }
 

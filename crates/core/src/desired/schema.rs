@@ -5,8 +5,8 @@
 //! `HUNTCTL_BLESS=1` to write the file again after a change to the table.
 
 use super::raw::{
-    text_limits, AGENT_ID_LEN, ALIAS_LEN, DEPARTMENT_KEYS, OPERATION, OPERATION_KEY, PROFILE,
-    PROFILE_SNAKE, WEIGHT_RANGE,
+    text_limits, AGENT_ID_LEN, ALIAS_LEN, DEPARTMENT_KEYS, IGNORE_KEY, OPERATION, OPERATION_KEY,
+    PROFILE, PROFILE_SNAKE, PROTECT_KEY, RENAMED_FROM_KEY, RENAMED_FROM_SNAKE, WEIGHT_RANGE,
 };
 use crate::model::table::{Carrier, Default, FieldDef, Presence, Rule, Ty, FIELDS};
 use crate::model::Policy;
@@ -53,6 +53,7 @@ pub fn json_schema() -> Value {
                     },
                     "huntGroups": list.clone(),
                     "hunt_groups": list,
+                    PROTECT_KEY: protect(),
                 }
             }
         ],
@@ -83,6 +84,7 @@ fn properties(in_profile: bool) -> Value {
             OPERATION_KEY.into(),
             json!({"const": OPERATION, "description": "Optional; the only operation accepted."}),
         );
+        lifecycle_properties(&mut props);
     }
     let mut profile_done = false;
     for d in FIELDS
@@ -108,6 +110,46 @@ fn properties(in_profile: bool) -> Value {
         }
     }
     json!({"type": "object", "additionalProperties": false, "properties": props})
+}
+
+/// `ignore:`, `renamedFrom:` and (under `defaults:`) `protect:`.
+fn lifecycle_properties(props: &mut Map<String, Value>) {
+    // Either spelling of every field that may be ignored (never the hunt group's key).
+    let mut paths: Vec<String> = Vec::new();
+    for d in FIELDS.iter().filter(|d| d.ignorable()) {
+        paths.push(d.path.to_string());
+        if d.snake_path() != d.path {
+            paths.push(d.snake_path());
+        }
+    }
+    props.insert(
+        IGNORE_KEY.into(),
+        json!({
+            "type": ["array", "null"],
+            "items": {"enum": paths},
+            "description": "Fields set on create and never compared or written after (people change them at run time); merged with the ignore: of defaults:. A difference shows as a note, not a change."
+        }),
+    );
+    let renamed = json!({
+        "type": "string",
+        "pattern": USER_ID_PATTERN,
+        "description": "The hunt group's serviceUserId before: renamed in place (UserModifyUserIdRequest), keeping its password, number and everything else. Not under defaults:."
+    });
+    props.insert(RENAMED_FROM_KEY.into(), renamed);
+    props.insert(
+        RENAMED_FROM_SNAKE.into(),
+        json!({"$ref": format!("#/$defs/group/properties/{RENAMED_FROM_KEY}")}),
+    );
+    props.insert(PROTECT_KEY.into(), protect());
+}
+
+/// `protect:`: serviceUserId patterns no plan may delete.
+fn protect() -> Value {
+    json!({
+        "type": ["array", "null"],
+        "items": {"type": "string", "minLength": 1},
+        "description": "serviceUserId patterns (* globs, case-insensitive) of hunt groups no plan, saved plan or undo plan may delete, whatever --prune and --force say. At the top level of a file or under defaults:; every loaded file's apply."
+    })
 }
 
 /// What the description adds about a field left out.

@@ -7,16 +7,22 @@
 use super::diagnostics::{suggest, DiagnosticCode};
 use super::raw::{
     def, lookup_key, Ix, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
-    DEPARTMENT_KEYS, OPERATION_KEY, PROFILE, PROFILE_SNAKE,
+    DEPARTMENT_KEYS, IGNORE_KEY, OPERATION_KEY, PROFILE, PROFILE_SNAKE, PROTECT_KEY,
+    RENAMED_FROM_KEY, RENAMED_FROM_SNAKE,
 };
 use super::secret_ref;
 use super::validate::Pending;
 use super::yaml_tree::{parse, yaml11_reading, Entry, Node, TreeError, Value};
 use crate::model::table::{Carrier, FieldDef, Ty, ValueRef, FIELDS};
 use crate::model::{Field, HuntGroup};
+use crate::plan::Lifecycle;
 
 /// The `seen` slot of the `operation` key, which is not a row of the table.
 const OPERATION_SEEN: Ix = Ix::MAX;
+/// The `seen` slots of the lifecycle keys, which are not rows of the table either.
+const IGNORE_SEEN: Ix = Ix::MAX - 1;
+const RENAMED_FROM_SEEN: Ix = Ix::MAX - 2;
+const PROTECT_SEEN: Ix = Ix::MAX - 3;
 
 /// The hunt groups of one YAML file, not yet typed, and the problems found in its structure.
 #[derive(Debug, Default)]
@@ -27,6 +33,8 @@ pub struct YamlLoad {
     pub pending: Vec<Pending>,
     /// Where password values are, for masking the text that snippets quote.
     pub secrets: Vec<(usize, usize)>,
+    /// The `protect:` lists of the top level and of `defaults:`.
+    pub protect: Vec<ListVal<Val>>,
 }
 
 fn span(n: &Node<'_>) -> Loc {
@@ -82,6 +90,8 @@ fn entries<'n, 'a>(n: &'n Node<'a>) -> &'n [Entry<'a>] {
 
 struct Ctx {
     out: Vec<Pending>,
+    /// The `protect:` lists found (top level, `defaults:`).
+    protect: Vec<ListVal<Val>>,
 }
 
 impl Ctx {
@@ -123,13 +133,17 @@ pub fn read(text: &str) -> YamlLoad {
         Err(e) => return YamlLoad::problem(syntax_error(text, e)),
     };
     let secrets = super::redact::password_spans(&root);
-    let mut cx = Ctx { out: Vec::new() };
+    let mut cx = Ctx {
+        out: Vec::new(),
+        protect: Vec::new(),
+    };
     let mut groups = Vec::new();
     read_root(&mut cx, text, root, &mut groups);
     YamlLoad {
         groups,
         pending: cx.out,
         secrets,
+        protect: cx.protect,
     }
 }
 
@@ -252,10 +266,34 @@ fn top_level_keys(cx: &mut Ctx, root: &Node<'_>) -> TopLevel {
                     ),
                 }
             }
+            PROTECT_KEY => cx.protect.push(scalar_list(v)),
             other => cx.out.push(unknown_top_level_key(other, kloc)),
         }
     }
     top
+}
+
+/// A list of scalars (aliases, `ignore:`, `protect:`): `null`, the items, or a value that is
+/// not a list.
+fn scalar_list(val: &Node<'_>) -> ListVal<Val> {
+    let vloc = span(val);
+    match &val.value {
+        Value::Null => ListVal::Null(vloc),
+        Value::Seq(items) => ListVal::Items(
+            items
+                .iter()
+                .map(|n| Val {
+                    raw: raw(n),
+                    loc: span(n),
+                })
+                .collect(),
+            vloc,
+        ),
+        _ => ListVal::Wrong(Val {
+            raw: raw(val),
+            loc: vloc,
+        }),
+    }
 }
 
 /// `defaults:` as a raw group; when it is not a mapping, that is reported and the defaults are
@@ -267,6 +305,21 @@ fn defaults(cx: &mut Ctx, v: &Node<'_>, kloc: Loc) -> RawGroup {
     };
     if v.is_map() {
         group_fields(cx, v, &mut d);
+        if let Some(p) = d.protect.take() {
+            cx.protect.push(p);
+        }
+        if let Some(r) = d.renamed_from.take() {
+            cx.out.push(
+                Pending::error(
+                    DiagnosticCode::BadRename,
+                    r.loc,
+                    "renamedFrom names the old id of one hunt group: it cannot go under defaults:",
+                )
+                .field(RENAMED_FROM_KEY)
+                .label("under defaults")
+                .help("put `renamedFrom: <old id>` on the renamed hunt group itself"),
+            );
+        }
     } else {
         cx.out.push(
             Pending::error(
@@ -286,13 +339,13 @@ fn unknown_top_level_key(key: &str, kloc: Loc) -> Pending {
         kloc,
         format!("unknown top-level key `{key}`"),
     )
-    .label("not defaults or huntGroups");
+    .label("not defaults, huntGroups or protect");
     if lookup_key(key, false).is_some() || key == PROFILE || key == OPERATION_KEY {
         p.help("this looks like a hunt group field: put hunt groups in a list under `huntGroups:`, or shared values under `defaults:`")
-    } else if let Some(s) = suggest(key, ["defaults", "huntGroups"]) {
+    } else if let Some(s) = suggest(key, ["defaults", "huntGroups", PROTECT_KEY]) {
         p.help(format!("did you mean `{s}`?"))
     } else {
-        p.help("the top level holds `defaults:` and `huntGroups:`")
+        p.help("the top level holds `defaults:`, `huntGroups:` and `protect:`")
     }
 }
 
@@ -350,6 +403,20 @@ fn list_of_groups(
             ..RawGroup::default()
         };
         group_fields(cx, n, &mut g);
+        if let Some(p) = g.protect.take() {
+            cx.out.push(
+                Pending::error(
+                    DiagnosticCode::BadProtect,
+                    p.loc(),
+                    "protect: lists the hunt groups of all loaded files that must never be \
+                     deleted: it goes at the top level of a file or under defaults:, not in a \
+                     hunt group",
+                )
+                .field(PROTECT_KEY)
+                .label("in a hunt group")
+                .help("move it to the top level: `protect: [main-line@example.com]`"),
+            );
+        }
         if let Some(d) = defaults {
             g.merge_defaults(d);
         }
@@ -413,6 +480,9 @@ fn field(
     seen: &mut Vec<(Ix, String, Loc)>,
 ) {
     let vloc = span(val);
+    if !in_profile && lifecycle_key(cx, k, val, kloc, g, seen) {
+        return;
+    }
     if !in_profile && k == OPERATION_KEY {
         if seen.iter().any(|(f, _, _)| *f == OPERATION_SEEN) {
             return;
@@ -437,25 +507,7 @@ fn field(
     seen.push((ix, k.to_string(), kloc));
     match d.ty {
         Ty::Department => g.department = Some(department(cx, val, d.path)),
-        Ty::Aliases { .. } => {
-            g.alias = Some(match &val.value {
-                Value::Null => ListVal::Null(vloc),
-                Value::Seq(items) => ListVal::Items(
-                    items
-                        .iter()
-                        .map(|n| Val {
-                            raw: raw(n),
-                            loc: span(n),
-                        })
-                        .collect(),
-                    vloc,
-                ),
-                _ => ListVal::Wrong(Val {
-                    raw: raw(val),
-                    loc: vloc,
-                }),
-            });
-        }
+        Ty::Aliases { .. } => g.alias = Some(scalar_list(val)),
         Ty::Password if val.is_map() => g.values.push((
             ix,
             Val {
@@ -483,6 +535,40 @@ fn field(
             },
         )),
     }
+}
+
+/// Reads `ignore:`, `renamedFrom:` (either spelling) and `protect:` into `g`; false for any
+/// other key.
+fn lifecycle_key(
+    cx: &mut Ctx,
+    k: &str,
+    val: &Node<'_>,
+    kloc: Loc,
+    g: &mut RawGroup,
+    seen: &mut Vec<(Ix, String, Loc)>,
+) -> bool {
+    let slot = match k {
+        IGNORE_KEY => IGNORE_SEEN,
+        RENAMED_FROM_KEY | RENAMED_FROM_SNAKE => RENAMED_FROM_SEEN,
+        PROTECT_KEY => PROTECT_SEEN,
+        _ => return false,
+    };
+    if let Some((_, first, floc)) = seen.iter().find(|(f, _, _)| *f == slot) {
+        cx.out.push(both_spellings(first, k, kloc, *floc).field(k));
+        return true;
+    }
+    seen.push((slot, k.to_string(), kloc));
+    match slot {
+        IGNORE_SEEN => g.ignore = Some(scalar_list(val)),
+        PROTECT_SEEN => g.protect = Some(scalar_list(val)),
+        _ => {
+            g.renamed_from = Some(Val {
+                raw: raw(val),
+                loc: span(val),
+            })
+        }
+    }
+    true
 }
 
 fn unknown_field(k: &str, kloc: Loc, in_profile: bool) -> Pending {
@@ -518,7 +604,12 @@ fn unknown_field(k: &str, kloc: Loc, in_profile: bool) -> Pending {
         .filter(|d| d.in_profile() == in_profile)
         .map(|d| d.key())
         .chain((!in_profile).then_some(PROFILE))
-        .chain((!in_profile).then_some(OPERATION_KEY));
+        .chain((!in_profile).then_some(OPERATION_KEY))
+        .chain(
+            [IGNORE_KEY, RENAMED_FROM_KEY, PROTECT_KEY]
+                .into_iter()
+                .filter(|_| !in_profile),
+        );
     p = match suggest(k, candidates) {
         Some(s) => p.help(format!("did you mean `{s}`?")),
         None => p.help("see schemas/huntgroups.schema.json for the fields"),
@@ -730,7 +821,7 @@ enum Ids {
     All,
 }
 
-fn write_group(out: &mut String, g: &HuntGroup, ids: Ids) {
+fn write_group(out: &mut String, g: &HuntGroup, ids: Ids, l: &Lifecycle) {
     let first = |out: &mut String, key: &str, v: &str| {
         out.push_str("  - ");
         out.push_str(key);
@@ -750,6 +841,9 @@ fn write_group(out: &mut String, g: &HuntGroup, ids: Ids) {
         }
         Ids::User => first(out, "serviceUserId", &scalar(&g.service_user_id)),
     }
+    if let Some(r) = l.rename_of(&g.service_user_id) {
+        put(out, 4, RENAMED_FROM_KEY, &scalar(&r.from));
+    }
     let mut prof = String::new();
     for d in FIELDS.iter().filter(|d| d.in_profile()) {
         put_value(&mut prof, 6, d, g);
@@ -766,6 +860,11 @@ fn write_group(out: &mut String, g: &HuntGroup, ids: Ids) {
         .filter(|d| !d.in_profile() && d.carrier != Carrier::Identity);
     for d in settings.clone().filter(|d| d.ty != Ty::Agents) {
         put_value(out, 4, d, g);
+    }
+    let ignore = l.listed_ignores(&g.service_user_id);
+    if !ignore.is_empty() {
+        let items: Vec<String> = ignore.iter().map(|p| scalar(p)).collect();
+        put(out, 4, IGNORE_KEY, &format!("[{}]", items.join(", ")));
     }
     for d in settings.filter(|d| d.ty == Ty::Agents) {
         out.push_str("    ");
@@ -801,6 +900,12 @@ pub fn write(groups: &[HuntGroup]) -> String {
 
 /// Writes hunt groups as YAML under the given comment lines (`#` is added).
 pub fn write_with_header<S: AsRef<str>>(groups: &[HuntGroup], header: &[S]) -> String {
+    write_all(groups, header, &Lifecycle::default())
+}
+
+/// [`write_with_header`] with the desired state's `ignore:`, `renamedFrom:` and `protect:`
+/// (`huntctl convert` keeps them; export has none to write).
+pub fn write_all<S: AsRef<str>>(groups: &[HuntGroup], header: &[S], lc: &Lifecycle) -> String {
     let mut out = String::new();
     for line in header {
         for l in line.as_ref().lines() {
@@ -808,6 +913,16 @@ pub fn write_with_header<S: AsRef<str>>(groups: &[HuntGroup], header: &[S]) -> S
             out.push_str(&crate::text::escape_controls(l));
             out.push('\n');
         }
+    }
+    if !lc.protections().is_empty() {
+        out.push_str(PROTECT_KEY);
+        out.push_str(":\n");
+        for p in lc.protections() {
+            out.push_str("  - ");
+            out.push_str(&scalar(&p.pattern));
+            out.push('\n');
+        }
+        out.push('\n');
     }
     let mut keys: Vec<(&str, &str)> = Vec::new();
     for g in groups {
@@ -826,7 +941,7 @@ pub fn write_with_header<S: AsRef<str>>(groups: &[HuntGroup], header: &[S]) -> S
             put(&mut out, 2, "groupId", &scalar(grp));
             out.push_str("\nhuntGroups:\n");
             for g in groups {
-                write_group(&mut out, g, Ids::User);
+                write_group(&mut out, g, Ids::User, lc);
             }
         }
         [(sp, _), ..] if one_sp => {
@@ -836,14 +951,14 @@ pub fn write_with_header<S: AsRef<str>>(groups: &[HuntGroup], header: &[S]) -> S
             put(&mut out, 2, "serviceProviderId", &scalar(sp));
             out.push_str("\nhuntGroups:\n");
             for g in groups {
-                write_group(&mut out, g, Ids::GroupAndUser);
+                write_group(&mut out, g, Ids::GroupAndUser, lc);
             }
         }
         _ => {
             // Several providers: a YAML file has one `defaults:`, so spell the ids out per group.
             out.push_str("huntGroups:\n");
             for g in groups {
-                write_group(&mut out, g, Ids::All);
+                write_group(&mut out, g, Ids::All, lc);
             }
         }
     }

@@ -87,6 +87,12 @@ pub fn encode_request(r: &Request) -> String {
                     .close("serviceActivation");
             }
         }
+        Request::ModifyUserId {
+            user_id,
+            new_user_id,
+        } => {
+            x.text("userId", user_id).text("newUserId", new_user_id);
+        }
         Request::DepartmentList {
             service_provider_id,
             group_id,

@@ -9,6 +9,7 @@ pub mod encode_request;
 mod encode_services;
 pub mod explain;
 pub mod pool;
+pub mod rate;
 pub mod session;
 pub mod settings;
 pub mod trace;

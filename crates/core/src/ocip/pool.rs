@@ -2,6 +2,7 @@
 
 use super::client_error::ClientError;
 use super::messages::{Request, Response};
+use super::rate::RateCap;
 use super::session::{SendError, Session};
 use super::settings::{ConnectionSettings, MAX_BATCH};
 use super::transport::Shared;
@@ -21,6 +22,8 @@ struct Inner {
     /// One slot per session; a worker holds a slot's lock while it uses the session.
     slots: Vec<Arc<Mutex<Option<Session>>>>,
     progress: std::sync::Mutex<Option<ProgressFn>>,
+    /// `--max-rate`: the commands-per-second budget every session draws from.
+    rate: Option<RateCap>,
 }
 
 /// N logged-in sessions (`--parallelism`), each logging in once, used concurrently.
@@ -50,11 +53,15 @@ impl Pool {
         let shared = Shared::new(&settings)?;
         let n = settings.parallelism.max(1);
         let slots = (0..n).map(|_| Arc::new(Mutex::new(None))).collect();
+        let rate = settings
+            .max_rate
+            .and_then(|r| RateCap::new(r, settings.batch_size.clamp(1, MAX_BATCH)));
         let inner = Arc::new(Inner {
             settings,
             shared,
             slots,
             progress: std::sync::Mutex::new(None),
+            rate,
         });
         // The first session's login verdict: `Some(true)` once its password was accepted.
         let (verdict, verdict_rx) = tokio::sync::watch::channel(None::<bool>);
@@ -131,6 +138,12 @@ impl Pool {
         }
     }
 
+    /// The `--max-rate` cap in commands per second, if one is set (a progress bar says so, and
+    /// its estimate follows the cap).
+    pub fn max_rate(&self) -> Option<u32> {
+        self.inner.rate.as_ref().map(RateCap::per_second)
+    }
+
     /// Logs every open session out, all at once (one round trip, not one per session).
     pub async fn close(self) {
         let mut set = tokio::task::JoinSet::new();
@@ -154,7 +167,11 @@ impl Pool {
         if total == 0 {
             return Vec::new();
         }
-        let size = self.inner.settings.batch_size.clamp(1, MAX_BATCH);
+        let mut size = self.inner.settings.batch_size.clamp(1, MAX_BATCH);
+        if let Some(r) = &self.inner.rate {
+            // A document larger than the cap could never leave within it.
+            size = size.min(r.document_limit());
+        }
         let mut docs = VecDeque::new();
         let mut it = requests.into_iter().peekable();
         let mut start = 0;
@@ -227,6 +244,9 @@ async fn worker(
             Err(_) => None,
         };
         let Some((start, chunk)) = next else { break };
+        if let Some(r) = &inner.rate {
+            r.wait(chunk.len()).await;
+        }
         let t = std::time::Instant::now();
         let rs = run_document(&inner, &mut session, &chunk).await;
         tracing::debug!(

@@ -1,8 +1,10 @@
 //! desired × current → [`Plan`].
 
+use super::lifecycle::Ignores;
 use super::{
     fingerprint, Action, AgentChanges, Change, CurrentState, FieldChange, GroupKey, GroupState,
-    Plan, PlanOptions, StaleCheck, UnmanagedHuntGroup, WeightChange, FORMAT_VERSION, PASSWORD_NOTE,
+    IgnoredField, Plan, PlanOptions, Refusal, StaleCheck, UnmanagedHuntGroup, WeightChange,
+    FORMAT_VERSION, PASSWORD_NOTE,
 };
 use crate::model::table::{self, Carrier, Ty, ValueRef};
 use crate::model::{Agent, Field, HuntGroup, Policy};
@@ -75,7 +77,13 @@ pub(crate) fn diff_unsealed(
 ) -> Plan {
     let mut changes = Vec::new();
     let mut warnings = Vec::new();
-    let desired_ids: HashSet<&str> = desired.iter().map(|d| d.service_user_id.as_str()).collect();
+    let mut refusals = Vec::new();
+    // The old ids of renames are the desired state's too: never pruned, never "not managed".
+    let desired_ids: HashSet<&str> = desired
+        .iter()
+        .map(|d| d.service_user_id.as_str())
+        .chain(opts.lifecycle.renamed_from())
+        .collect();
 
     for d in desired {
         if !opts.selection.matches(&d.service_user_id) {
@@ -83,12 +91,39 @@ pub(crate) fn diff_unsealed(
         }
         let key = GroupKey::of(d);
         let group = current.groups.get(&key);
+        let ignores = opts.lifecycle.ignores(&d.service_user_id);
+        let cc_of = |id: &str| {
+            group
+                .and_then(|g| g.country_codes.get(id))
+                .map(String::as_str)
+        };
+        if let Some(r) = opts.lifecycle.rename_of(&d.service_user_id) {
+            let found = |id: &str| group.and_then(|g| g.hunt_groups.get(id));
+            match (found(&d.service_user_id), found(&r.from)) {
+                (None, Some(old)) => {
+                    changes.push(rename(d, old, cc_of(&r.from), ignores));
+                    continue;
+                }
+                (Some(_), Some(_)) => {
+                    refusals.push(Refusal::both_ids_exist(d, r));
+                }
+                (Some(_), None) => {}
+                (None, None) => {}
+            }
+        }
         match group.and_then(|g| g.hunt_groups.get(&d.service_user_id)) {
             Some(c) => {
-                let cc = group
-                    .and_then(|g| g.country_codes.get(&d.service_user_id))
-                    .map(String::as_str);
-                changes.push(update(d, c, cc));
+                let mut change = update(d, c, cc_of(&d.service_user_id), ignores);
+                if let Some(r) = opts.lifecycle.rename_of(&d.service_user_id) {
+                    if group.is_some_and(|g| !g.hunt_groups.contains_key(&r.from)) {
+                        change.notes.push(format!(
+                            "renamed from {}: done already ({} no longer exists); the \
+                             renamedFrom can be dropped",
+                            r.from, r.from
+                        ));
+                    }
+                }
+                changes.push(change);
             }
             // `listed` is sorted (fetch sorts it): a scan per create was O(n) each.
             None if group.is_some_and(|g| g.listed.binary_search(&d.service_user_id).is_ok()) => {
@@ -99,6 +134,12 @@ pub(crate) fn diff_unsealed(
             }
             None => {
                 let mut c = create(d);
+                if let Some(r) = opts.lifecycle.rename_of(&d.service_user_id) {
+                    c.notes.push(format!(
+                        "renamed from {}, which does not exist in {}/{}: created instead",
+                        r.from, key.service_provider_id, key.group_id
+                    ));
+                }
                 if let Some(g) = group.filter(|g| !g.exists) {
                     c.warnings.push(format!(
                         "group {}/{} could not be listed ({}); the create will likely fail",
@@ -149,6 +190,9 @@ pub(crate) fn diff_unsealed(
                     agents: None,
                     warnings: Vec::new(),
                     password: false,
+                    renamed_from: None,
+                    ignored: Vec::new(),
+                    notes: Vec::new(),
                 });
             } else {
                 unmanaged.push(UnmanagedHuntGroup {
@@ -181,8 +225,9 @@ pub(crate) fn diff_unsealed(
         warnings,
         sources: Vec::new(),
         preflight: super::PreflightMode::NotRun,
-        refusals: Vec::new(),
+        refusals,
         cannot_restore: Vec::new(),
+        protect: opts.lifecycle.protections().to_vec(),
         stale_check: StaleCheck::Fingerprint,
         server: opts.server.clone(),
     }
@@ -208,6 +253,9 @@ fn create(d: &HuntGroup) -> Change {
         agents: None,
         warnings: Vec::new(),
         password: d.service_instance_profile.password.is_some(),
+        renamed_from: None,
+        ignored: Vec::new(),
+        notes: Vec::new(),
     }
 }
 
@@ -261,13 +309,75 @@ fn json_of(v: &Field<ValueRef<'_>>) -> Value {
     }
 }
 
-fn update(d: &HuntGroup, c: &HuntGroup, cc: Option<&str>) -> Change {
+/// The rename of `old` to the desired hunt group: an update (with any field changes) that
+/// sends `UserModifyUserIdRequest` first, even when no field changes.
+fn rename(d: &HuntGroup, old: &HuntGroup, cc: Option<&str>, ignores: Ignores<'_>) -> Change {
+    let mut change = update(d, old, cc, ignores);
+    change.action = Action::Update;
+    change.renamed_from = Some(old.service_user_id.clone());
+    change
+}
+
+fn update(d: &HuntGroup, c: &HuntGroup, cc: Option<&str>, ignores: Ignores<'_>) -> Change {
     let mut fields = Vec::new();
     let mut warnings = Vec::new();
+    let mut ignored: Vec<IgnoredField> = Vec::new();
     let agents = agent_changes(d, c);
     for f in table::fields().filter(|f| f.carrier != Carrier::Identity) {
+        // An ignored field's difference is shown apart and never written.
+        let out = match ignores.why(f.path) {
+            Some(why) => {
+                let mut shown = Vec::new();
+                // No warning either: nothing will be written to it.
+                field_change(f, d, c, cc, &agents, &mut shown, &mut Vec::new());
+                ignored.extend(shown.into_iter().map(|field| IgnoredField {
+                    field,
+                    why: why.note().to_string(),
+                }));
+                continue;
+            }
+            None => &mut fields,
+        };
+        field_change(f, d, c, cc, &agents, out, &mut warnings);
+    }
+
+    let action = if fields.is_empty() {
+        Action::NoOp
+    } else {
+        Action::Update
+    };
+    let agents_ignored = ignores.why(paths::AGENTS).is_some();
+    let show_agents = !agents_ignored && (agents.list_changed() || !agents.weights.is_empty());
+    Change {
+        action,
+        service_provider_id: d.service_provider_id.clone(),
+        group_id: d.group_id.clone(),
+        service_user_id: d.service_user_id.clone(),
+        before: Some(c.clone()),
+        after: Some(merge(d, c, ignores)),
+        fields,
+        agents: show_agents.then_some(agents),
+        warnings,
+        password: false,
+        renamed_from: None,
+        ignored,
+        notes: Vec::new(),
+    }
+}
+
+/// The difference of one field, if any, into `fields` (or a warning when R25 cannot make it).
+fn field_change(
+    f: &table::FieldDef,
+    d: &HuntGroup,
+    c: &HuntGroup,
+    cc: Option<&str>,
+    agents: &AgentChanges,
+    fields: &mut Vec<FieldChange>,
+    warnings: &mut Vec<String>,
+) {
+    {
         match f.ty {
-            Ty::Password => continue,
+            Ty::Password => return,
             Ty::Agents => {
                 if agents.list_changed() {
                     fields.push(FieldChange {
@@ -293,7 +403,7 @@ fn update(d: &HuntGroup, c: &HuntGroup, cc: Option<&str>) -> Change {
                         new: json!(new),
                     });
                 }
-                continue;
+                return;
             }
             _ => {}
         }
@@ -320,25 +430,6 @@ fn update(d: &HuntGroup, c: &HuntGroup, cc: Option<&str>) -> Change {
             )),
             (Field::Absent, _) => {}
         }
-    }
-
-    let action = if fields.is_empty() {
-        Action::NoOp
-    } else {
-        Action::Update
-    };
-    let show_agents = agents.list_changed() || !agents.weights.is_empty();
-    Change {
-        action,
-        service_provider_id: d.service_provider_id.clone(),
-        group_id: d.group_id.clone(),
-        service_user_id: d.service_user_id.clone(),
-        before: Some(c.clone()),
-        after: Some(merge(d, c)),
-        fields,
-        agents: show_agents.then_some(agents),
-        warnings,
-        password: false,
     }
 }
 
@@ -412,16 +503,17 @@ fn agent_changes(d: &HuntGroup, c: &HuntGroup) -> AgentChanges {
 
 /// The hunt group as it will be after the update: managed fields from the desired state
 /// (except values R25 cannot clear), everything else as it is.
-fn merge(d: &HuntGroup, c: &HuntGroup) -> HuntGroup {
+fn merge(d: &HuntGroup, c: &HuntGroup, ignores: Ignores<'_>) -> HuntGroup {
     let mut out = d.clone();
     // Write-only and never sent on update.
     out.service_instance_profile.password = None;
     for f in table::fields().filter(|f| f.carrier != Carrier::Identity) {
-        let keep_current = match f.get(d) {
-            Field::Unmanaged => true,
-            Field::Absent => !f.clearable,
-            Field::Value(_) => false,
-        };
+        let keep_current = ignores.why(f.path).is_some()
+            || match f.get(d) {
+                Field::Unmanaged => true,
+                Field::Absent => !f.clearable,
+                Field::Value(_) => false,
+            };
         if keep_current && f.ty != Ty::Password {
             let current = match f.get(c) {
                 Field::Value(v) => Field::Value(v.to_owned()),
@@ -431,6 +523,10 @@ fn merge(d: &HuntGroup, c: &HuntGroup) -> HuntGroup {
             // Both hunt groups hold the same typed field: setting it cannot fail.
             let _ = f.set(&mut out, current);
         }
+    }
+    if ignores.why(paths::AGENTS).is_some() {
+        out.agents.clone_from(&c.agents);
+        return out;
     }
     out.agents = d
         .agents

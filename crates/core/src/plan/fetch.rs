@@ -84,10 +84,14 @@ pub async fn fetch_with<E: Execute>(
 ) -> Result<(CurrentState, BTreeMap<GroupKey, ExtraReads>), FetchError> {
     let groups: BTreeSet<GroupKey> = desired.iter().map(GroupKey::of).collect();
     let ids: HashSet<&str> = desired.iter().map(|d| d.service_user_id.as_str()).collect();
+    // The old ids of renames are read too, selected or not: a rename starts from them.
+    let renamed: HashSet<&str> = opts.lifecycle.renamed_from().collect();
     fetch_where(
         exec,
         groups,
-        |_, id| opts.selection.matches(id) && (opts.prune || ids.contains(id)),
+        |_, id| {
+            renamed.contains(id) || opts.selection.matches(id) && (opts.prune || ids.contains(id))
+        },
         extra,
     )
     .await

@@ -10,6 +10,7 @@ mod diff;
 mod fetch;
 mod fingerprint;
 mod hunt_group_serde;
+pub mod lifecycle;
 pub mod preflight;
 pub mod render;
 mod requests;
@@ -23,8 +24,11 @@ pub(crate) use diff::diff_unsealed;
 pub use diff::{diff, diff_one, field_values};
 pub use fetch::{fetch, fetch_scope, fetch_with, ExtraReads, FetchError};
 pub use fingerprint::fingerprint;
+pub use lifecycle::{Lifecycle, Protect};
 pub use preflight::{read_and_plan, PreflightMode, Refusal};
-pub use requests::{to_create_requests, to_delete_request, to_modify_request, to_requests};
+pub use requests::{
+    to_create_requests, to_delete_request, to_modify_request, to_rename_request, to_requests,
+};
 pub use saved::PlanFileError;
 pub use select::{SelectError, Selection};
 pub use server::ServerRecord;
@@ -56,6 +60,9 @@ pub struct PlanOptions {
     /// Read what pre-flight needs (the group's users, free numbers, extensions, departments)
     /// and predict the server's refusals; on by default.
     pub preflight: bool,
+    /// Fields to ignore, renames and protected hunt groups ([`lifecycle`]): `--ignore` here
+    /// ([`Lifecycle::set_global_ignore`]); [`crate::ops::plan`] adds the desired state's.
+    pub lifecycle: Lifecycle,
     /// The server the plan is made against, recorded in it ([`Plan::server`]).
     pub server: Option<ServerRecord>,
 }
@@ -66,6 +73,7 @@ impl Default for PlanOptions {
             prune: false,
             selection: Selection::default(),
             preflight: true,
+            lifecycle: Lifecycle::default(),
             server: None,
         }
     }
@@ -197,6 +205,25 @@ pub struct Change {
     /// The desired state sets a password (write-only: sent on create, never compared).
     #[serde(default)]
     pub password: bool,
+    /// The hunt group's id before: the update renames it (`UserModifyUserIdRequest`) first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    /// Differences on ignored fields: shown, never written, not counted as changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored: Vec<IgnoredField>,
+    /// Notes on the change that are not warnings (a rename already done, or from nothing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// A difference on an ignored field: what the plan shows and leaves alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IgnoredField {
+    /// The field.
+    #[serde(flatten)]
+    pub field: FieldChange,
+    /// Why it is ignored, as the plan says it (`(ignored)`).
+    pub why: String,
 }
 
 impl Change {
@@ -287,6 +314,10 @@ pub struct Plan {
     /// What the plan cannot put back (undo plans: e.g. a recreated hunt group's password).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cannot_restore: Vec<String>,
+    /// The `protect:` patterns of the desired state: a plan deleting a hunt group one matches
+    /// is refused, saved or not, and its undo plan inherits them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub protect: Vec<Protect>,
     /// How `apply --plan` checks that the plan still fits the server ([`Plan::staleness`]).
     #[serde(default, skip_serializing_if = "StaleCheck::is_fingerprint")]
     pub stale_check: StaleCheck,
@@ -342,6 +373,20 @@ impl Plan {
         self.refusals
             .iter()
             .filter(move |r| r.service_user_id == service_user_id)
+    }
+
+    /// The deletes of hunt groups a `protect:` pattern matches, with the first such pattern.
+    pub fn protected_deletes(&self) -> Vec<(&str, &Protect)> {
+        self.changes
+            .iter()
+            .filter(|c| c.action == Action::Delete)
+            .filter_map(|c| {
+                self.protect
+                    .iter()
+                    .find(|p| p.matches(&c.service_user_id))
+                    .map(|p| (c.service_user_id.as_str(), p))
+            })
+            .collect()
     }
 
     /// Hunt groups that existed in the managed groups when the plan was made (delete threshold base).

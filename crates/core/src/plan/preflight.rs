@@ -116,6 +116,28 @@ pub struct Refusal {
 }
 
 impl Refusal {
+    /// A rename whose new id and old id both exist: neither is touched (4200, the code the
+    /// server answers a rename to a taken id with), located at the `renamedFrom`.
+    pub(crate) fn both_ids_exist(d: &HuntGroup, r: &super::lifecycle::Rename) -> Refusal {
+        Refusal {
+            service_provider_id: d.service_provider_id.clone(),
+            group_id: d.group_id.clone(),
+            service_user_id: d.service_user_id.clone(),
+            action: Action::Update,
+            rule: Rule::UserIdInUse,
+            field: "renamedFrom".to_string(),
+            value: r.from.clone(),
+            reason: format!(
+                "{} is to be renamed from {}, but both exist: delete the old one or drop the \
+                 renamedFrom",
+                d.service_user_id, r.from
+            ),
+            code: Rule::UserIdInUse.code(),
+            code_documented: Rule::UserIdInUse.code_is_documented(),
+            location: r.location.clone(),
+        }
+    }
+
     fn new(c: &Change, rule: Rule, field: &str, value: &str, reason: String) -> Refusal {
         Refusal {
             service_provider_id: c.service_provider_id.clone(),
@@ -212,7 +234,8 @@ pub async fn read_and_plan<E: Execute>(
     let mut plan = diff(desired, &current, opts);
     let (refusals, notes) = check(&plan, &current, &extras);
     plan.preflight = PreflightMode::Checked;
-    plan.refusals = refusals;
+    // After the diff's own (a rename whose two ids both exist).
+    plan.refusals.extend(refusals);
     plan.warnings.extend(notes);
     Ok(plan)
 }
@@ -379,7 +402,8 @@ fn group_name(c: &Change) -> String {
 
 /// A create whose id is already a user's of the group, or a hunt group's in another managed group.
 fn user_id_is_free(ctx: &mut Ctx<'_>, c: &Change, _after: &HuntGroup) -> Vec<Refusal> {
-    if c.action != Action::Create {
+    // A rename takes its new id as a create does.
+    if c.action != Action::Create && c.renamed_from.is_none() {
         return Vec::new();
     }
     let id = c.service_user_id.to_ascii_lowercase();
@@ -703,10 +727,15 @@ pub fn locate_refusals(refusals: &mut [Refusal], desired: &crate::desired::Desir
     }
     let ids: Vec<&str> = refusals
         .iter()
+        .filter(|r| r.location.is_none())
         .map(|r| r.service_user_id.as_str())
         .collect();
+    if ids.is_empty() {
+        return;
+    }
     let map = desired.locate(&ids);
-    for r in refusals.iter_mut() {
+    // Refusals located already (a rename's, at its renamedFrom) keep their place.
+    for r in refusals.iter_mut().filter(|r| r.location.is_none()) {
         r.location = map
             .find(&r.service_user_id, &r.field, &r.value)
             .map(ToString::to_string);

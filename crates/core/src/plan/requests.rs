@@ -87,8 +87,24 @@ pub fn to_delete_request(change: &Change) -> Option<Request> {
     })
 }
 
+/// `UserModifyUserIdRequest` for a rename: sent before the hunt group's other writes, which
+/// name it by its new id.
+pub fn to_rename_request(change: &Change) -> Option<Request> {
+    let from = change.renamed_from.as_ref()?;
+    (change.action == Action::Update).then(|| Request::ModifyUserId {
+        user_id: from.clone(),
+        new_user_id: change.service_user_id.clone(),
+    })
+}
+
 /// Every command a change needs, in the order they must be sent (empty for a no-op).
 pub fn to_requests(change: &Change) -> Vec<Request> {
+    let mut out: Vec<Request> = to_rename_request(change).into_iter().collect();
+    out.extend(to_writes(change));
+    out
+}
+
+fn to_writes(change: &Change) -> Vec<Request> {
     match change.action {
         Action::Create => change
             .after

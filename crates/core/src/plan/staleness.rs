@@ -83,7 +83,9 @@ impl Plan {
 /// How the hunt group of `c` differs from the state `c.before` expects, if it does.
 fn drift_of(c: &Change, current: &CurrentState) -> Option<Drift> {
     let key = GroupKey::new(&c.service_provider_id, &c.group_id);
-    let now = current.get(&key, &c.service_user_id);
+    // A rename finds its hunt group under the id it has before.
+    let id = c.renamed_from.as_deref().unwrap_or(&c.service_user_id);
+    let now = current.get(&key, id);
     let what = match (&c.before, now) {
         (None, None) => return None,
         (None, Some(_)) => "exists, and the plan expects it absent".to_string(),
@@ -92,7 +94,7 @@ fn drift_of(c: &Change, current: &CurrentState) -> Option<Drift> {
             let cc = current
                 .groups
                 .get(&key)
-                .and_then(|g| g.country_codes.get(&c.service_user_id))
+                .and_then(|g| g.country_codes.get(id))
                 .cloned();
             let change = diff_one(expected, now.clone(), cc)?;
             if change.action == Action::NoOp {

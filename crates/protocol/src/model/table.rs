@@ -884,6 +884,40 @@ pub fn same_value(cmp: Compare, a: ValueRef<'_>, b: ValueRef<'_>, cc: Option<&st
     }
 }
 
+/// The field agents switch at run time when the hunt group lets them
+/// ([`MEMBERS_CONTROL_GROUP_BUSY`]): with that on and this left out of the desired state, it is
+/// treated as ignored (set on create, never reverted).
+pub const GROUP_BUSY: &str = "enableGroupBusy";
+/// `allowMembersToControlGroupBusy`: agents may turn [`GROUP_BUSY`] on and off with a feature
+/// access code.
+pub const MEMBERS_CONTROL_GROUP_BUSY: &str = "allowMembersToControlGroupBusy";
+
+impl FieldDef {
+    /// Whether `ignore:` may name the field: every field but the hunt group's key. An ignored
+    /// field is set on create and never compared or written after; a key that is not compared
+    /// would make another hunt group of it (renames are `renamedFrom`).
+    pub fn ignorable(&self) -> bool {
+        self.carrier != Carrier::Identity
+    }
+
+    /// The field's path spelled in snake_case (`service_instance_profile.name`), as Python
+    /// data names it in `ignore`.
+    pub fn snake_path(&self) -> String {
+        if self.in_profile() {
+            format!("{PROFILE_SNAKE}.{}", self.snake)
+        } else {
+            self.snake.to_string()
+        }
+    }
+}
+
+/// Looks up a path as `ignore:` and `--ignore` name a field: the camelCase path
+/// (`serviceInstanceProfile.name`, `isActive`) or its snake_case spelling.
+pub fn by_ignore_path(path: &str) -> Option<&'static FieldDef> {
+    let p = path.trim();
+    FIELDS.iter().find(|d| d.path == p || d.snake_path() == p)
+}
+
 /// Every row, for iteration.
 pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
     FIELDS.iter()

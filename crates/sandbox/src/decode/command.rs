@@ -55,6 +55,10 @@ const COMMANDS: &[(&str, Decoder)] = &[
         decode_active_list,
     ),
     ("GroupDepartmentGetListRequest18", decode_department_list),
+    (
+        "UserModifyUserIdRequest",
+        super::user::decode_modify_user_id,
+    ),
     // A hunt group's user: services, forwarding, directory number hunting (decode/services.rs).
     ("UserServiceGetAssignmentListRequest", decode_service),
     ("UserServiceAssignListRequest", decode_service),

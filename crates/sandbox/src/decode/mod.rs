@@ -10,7 +10,7 @@
 //!
 //! The files follow a document's way in: `tree` parses the text into elements, `document`
 //! checks the envelope, `command` hands each `<command>` by its `xsi:type` to its decoder
-//! (`login`, `listings`, `hunt_group`). Decoders walk their children in schema order
+//! (`login`, `listings`, `hunt_group`, `user`). Decoders walk their children in schema order
 //! (`sequence`) and check values by the schema's types (`types`, `criteria`); the hunt group
 //! sequences come from the R25 tables in `elements`, which the encoder writes replies by
 //! too. `violation` is how a broken rule is reported.
@@ -26,6 +26,7 @@ mod sequence;
 mod services;
 mod tree;
 mod types;
+mod user;
 mod violation;
 
 pub use command::served_request_types;

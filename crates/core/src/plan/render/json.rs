@@ -16,6 +16,12 @@ struct ChangeView<'a> {
     agents: Option<&'a crate::plan::AgentChanges>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     warnings: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    renamed_from: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[crate::plan::IgnoredField]>::is_empty")]
+    ignored: &'a [crate::plan::IgnoredField],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
     before: Option<&'a crate::model::HuntGroup>,
     after: Option<&'a crate::model::HuntGroup>,
 }
@@ -57,6 +63,9 @@ pub fn json(plan: &Plan) -> String {
                 fields: &c.fields,
                 agents: c.agents.as_ref(),
                 warnings: &c.warnings,
+                renamed_from: c.renamed_from.as_deref(),
+                ignored: &c.ignored,
+                notes: &c.notes,
                 before: c.before.as_ref(),
                 after: c.after.as_ref(),
             })

@@ -107,7 +107,7 @@ pub fn markdown(plan: &Plan) -> String {
     let listed: Vec<&Change> = plan
         .changes
         .iter()
-        .filter(|c| c.action != Action::NoOp || !c.warnings.is_empty())
+        .filter(|c| c.action != Action::NoOp || !quiet(c))
         .collect();
     if !listed.is_empty() {
         blocks.push("| Action | Hunt group | Group | Changes |\n|---|---|---|---|\n".into());
@@ -145,7 +145,7 @@ pub fn markdown(plan: &Plan) -> String {
     let unchanged: Vec<&Change> = plan
         .changes
         .iter()
-        .filter(|c| c.action == Action::NoOp && c.warnings.is_empty())
+        .filter(|c| c.action == Action::NoOp && quiet(c))
         .collect();
     if !unchanged.is_empty() {
         let mut b = format!(
@@ -178,4 +178,9 @@ pub fn markdown(plan: &Plan) -> String {
         out.push_str(&b);
     }
     out
+}
+
+/// An unchanged hunt group with nothing to say (no warning, ignored difference or note).
+fn quiet(c: &crate::plan::Change) -> bool {
+    c.warnings.is_empty() && c.ignored.is_empty() && c.notes.is_empty()
 }

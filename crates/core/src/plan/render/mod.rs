@@ -144,6 +144,16 @@ pub(crate) fn body(change: &Change, split_updates: bool) -> Vec<Line> {
     for w in &change.warnings {
         out.push((Mark::Warn, 0, format!("warning: {w}")));
     }
+    // An ignored difference reads as what happened on the server: from the desired value to
+    // the one someone set there (`isActive: true → false (ignored)`).
+    for i in &change.ignored {
+        let f = &i.field;
+        let line = format!("{}: {} → {} {}", f.path, show(&f.new), show(&f.old), i.why);
+        out.push((Mark::Same, 0, line));
+    }
+    for n in &change.notes {
+        out.push((Mark::Same, 0, format!("note: {n}")));
+    }
     out
 }
 
@@ -198,6 +208,13 @@ fn agent_lines(change: &Change, agents: Option<&AgentChanges>, split: bool, out:
 
 /// The heading of a change: `+ id will be created` etc.
 pub(crate) fn headline(change: &Change) -> String {
+    if let (Action::Update, Some(from)) = (change.action, &change.renamed_from) {
+        return format!(
+            "{} {from} will be renamed to {}",
+            change.action.symbol(),
+            change.service_user_id
+        );
+    }
     let what = match change.action {
         Action::Create => "will be created",
         Action::Update => "will be updated in place",

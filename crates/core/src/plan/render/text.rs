@@ -49,7 +49,11 @@ pub fn text(plan: &Plan, color: bool) -> String {
         }
         let head = headline(c);
         let mark = action_mark(c.action);
-        if c.action == Action::NoOp && c.warnings.is_empty() {
+        if c.action == Action::NoOp
+            && c.warnings.is_empty()
+            && c.ignored.is_empty()
+            && c.notes.is_empty()
+        {
             let line = format!("  {}", escape_controls(&head));
             out.push_str(&if color {
                 line.dimmed().to_string()
