@@ -119,6 +119,10 @@ diagnostic_codes! {
     DuplicateAgent = "huntctl::duplicate_agent",
     /// Agent weights are given for a hunt group whose policy is not Weighted.
     WeightNotWeighted = "huntctl::weight_not_weighted",
+    /// A forwarding or DNH block is given, and so is `services:`, without the block's service.
+    ServiceNotListed = "huntctl::service_not_listed",
+    /// Two Call Forwarding Selective criteria of one hunt group have the same name.
+    DuplicateCriterion = "huntctl::duplicate_criterion",
 
     // Across files.
     /// Two hunt groups have the same serviceUserId, in one file or across the files loaded

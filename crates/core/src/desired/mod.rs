@@ -17,6 +17,7 @@ pub mod locate;
 pub mod raw;
 mod redact;
 mod schema;
+pub mod services;
 pub mod validate;
 mod yaml;
 mod yaml_tree;

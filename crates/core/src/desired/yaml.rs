@@ -6,7 +6,8 @@
 
 use super::diagnostics::{suggest, DiagnosticCode};
 use super::raw::{
-    def, lookup_key, Ix, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
+    def, lookup_key, Ix, ListVal, Loc, Raw, RawAgent, RawBlock, RawDepartment, RawGroup, Tree,
+    Val,
     DEPARTMENT_KEYS, OPERATION_KEY, PROFILE, PROFILE_SNAKE,
 };
 use super::validate::Pending;
@@ -423,6 +424,21 @@ fn field(
         });
         return;
     }
+    if !in_profile && super::services::is_block_key(k) {
+        if let Some(first) = g.blocks.iter().find(|b| super::services::same_key(&b.key, k)) {
+            let floc = first.key_loc;
+            let first = first.key.clone();
+            cx.out.push(both_spellings(&first, k, kloc, floc).field(k));
+            return;
+        }
+        let tree = tree(cx, val);
+        g.blocks.push(RawBlock {
+            key: k.to_string(),
+            key_loc: kloc,
+            tree,
+        });
+        return;
+    }
     let Some((ix, _snake)) = lookup_key(k, in_profile) else {
         cx.out.push(unknown_field(k, kloc, in_profile));
         return;
@@ -474,6 +490,25 @@ fn field(
                 loc: vloc,
             },
         )),
+    }
+}
+
+/// A node as a located tree (keys checked as everywhere: text, not repeated).
+fn tree(cx: &mut Ctx, n: &Node<'_>) -> Tree {
+    match &n.value {
+        Value::Seq(items) => Tree::List(items.iter().map(|i| tree(cx, i)).collect(), span(n)),
+        Value::Map(_) => {
+            let entries = cx
+                .keys(n)
+                .into_iter()
+                .map(|(k, e)| (k.to_string(), span(&e.key), tree(cx, &e.value)))
+                .collect();
+            Tree::Map(entries, span(n))
+        }
+        _ => Tree::Leaf(Val {
+            raw: raw(n),
+            loc: span(n),
+        }),
     }
 }
 

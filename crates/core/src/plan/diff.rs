@@ -188,7 +188,7 @@ pub(crate) fn diff_unsealed(
 }
 
 fn create(d: &HuntGroup) -> Change {
-    let fields = values(d, true)
+    let mut fields: Vec<FieldChange> = values(d, true)
         .into_iter()
         .map(|(path, new)| FieldChange {
             path: path.to_string(),
@@ -196,13 +196,15 @@ fn create(d: &HuntGroup) -> Change {
             new,
         })
         .collect();
+    let mut after = d.clone();
+    after.blocks = blocks_diff(d, None, None, &mut fields);
     Change {
         action: Action::Create,
         service_provider_id: d.service_provider_id.clone(),
         group_id: d.group_id.clone(),
         service_user_id: d.service_user_id.clone(),
         before: None,
-        after: Some(d.clone()),
+        after: Some(after),
         fields,
         agents: None,
         warnings: Vec::new(),
@@ -316,24 +318,40 @@ fn update(d: &HuntGroup, c: &HuntGroup, cc: Option<&str>) -> Change {
         }
     }
 
+    let blocks_after = blocks_diff(d, c.blocks.as_deref(), cc, &mut fields);
     let action = if fields.is_empty() {
         Action::NoOp
     } else {
         Action::Update
     };
     let show_agents = agents.list_changed() || !agents.weights.is_empty();
+    let mut after = merge(d, c);
+    after.blocks = blocks_after;
     Change {
         action,
         service_provider_id: d.service_provider_id.clone(),
         group_id: d.group_id.clone(),
         service_user_id: d.service_user_id.clone(),
         before: Some(c.clone()),
-        after: Some(merge(d, c)),
+        after: Some(after),
         fields,
         agents: show_agents.then_some(agents),
         warnings,
         password: false,
     }
+}
+
+/// The block changes of `d` against the current blocks `c` (`None`: not read, or a create),
+/// added to `fields`; returns the blocks as they will be (`None` when `d` manages none).
+fn blocks_diff(
+    d: &HuntGroup,
+    c: Option<&crate::model::services::UserBlocks>,
+    cc: Option<&str>,
+    fields: &mut Vec<FieldChange>,
+) -> Option<Box<crate::model::services::UserBlocks>> {
+    let (more, after) = super::services::diff(d.blocks.as_deref()?, c, cc);
+    fields.extend(more);
+    Some(Box::new(after))
 }
 
 /// Hunt order matters only where the server hunts in list order.
