@@ -95,6 +95,7 @@ fn seed(shape: Shape, hunt_groups: bool) -> SandboxState {
             } else {
                 vec![]
             },
+            ..Default::default()
         })
         .collect();
     SandboxState {
@@ -103,6 +104,7 @@ fn seed(shape: Shape, hunt_groups: bool) -> SandboxState {
             id: "BenchSP".into(),
             groups,
             departments: Vec::new(),
+            ..Default::default()
         }],
     }
 }

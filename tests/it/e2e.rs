@@ -270,8 +270,10 @@ fn many_seed(n: usize) -> SandboxState {
                 phone_numbers: vec![],
                 users,
                 hunt_groups,
+                ..Default::default()
             }],
             departments: vec![],
+            ..Default::default()
         }],
     }
 }

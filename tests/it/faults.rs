@@ -1086,6 +1086,7 @@ fn load_seed() -> SandboxState {
                 })
                 .collect(),
             hunt_groups: Vec::new(),
+            ..Default::default()
         })
         .collect();
     SandboxState {
@@ -1094,6 +1095,7 @@ fn load_seed() -> SandboxState {
             id: "LoadSP".into(),
             groups,
             departments: Vec::new(),
+            ..Default::default()
         }],
     }
 }

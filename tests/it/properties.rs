@@ -383,8 +383,10 @@ fn seed() -> SandboxState {
                 phone_numbers,
                 users,
                 hunt_groups: Vec::new(),
+                ..Default::default()
             }],
             departments: Vec::new(),
+            ..Default::default()
         }],
     }
 }

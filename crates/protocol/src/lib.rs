@@ -8,4 +8,5 @@
 pub mod mask;
 pub mod messages;
 pub mod model;
+pub mod services;
 pub mod xml;

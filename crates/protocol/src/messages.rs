@@ -5,6 +5,7 @@
 
 use crate::model::table::{FieldDef, Value};
 use crate::model::{Department, HuntGroup, Secret};
+use crate::services::{ServiceRequest, ServiceResponse};
 use crate::xml::XmlOut;
 
 /// The three logout reasons the schema allows.
@@ -111,6 +112,9 @@ pub enum Request {
         /// includeEnterpriseDepartments.
         include_enterprise: bool,
     },
+    /// A command about a hunt group's user services, forwarding, directory number hunting,
+    /// or what pre-flights them (see [`crate::services`]).
+    Service(Box<ServiceRequest>),
 }
 
 impl Request {
@@ -135,6 +139,7 @@ impl Request {
             Request::UsersInGroup { .. } => "UserGetListInGroupRequest",
             Request::ModifyActiveList { .. } => "GroupHuntGroupModifyActiveInstanceListRequest",
             Request::DepartmentList { .. } => "GroupDepartmentGetListRequest18",
+            Request::Service(s) => s.type_name(),
         }
     }
 
@@ -147,7 +152,7 @@ impl Request {
                 | Request::ModifyWeights { .. }
                 | Request::DeleteInstance { .. }
                 | Request::ModifyActiveList { .. }
-        )
+        ) || matches!(self, Request::Service(s) if s.is_write())
     }
 }
 
@@ -476,6 +481,8 @@ pub enum Response {
     UsersInGroup(Vec<UserRow>),
     /// `GroupDepartmentGetListResponse18`.
     DepartmentList(Vec<DepartmentRow>),
+    /// A data response of [`crate::services`].
+    Service(Box<ServiceResponse>),
 }
 
 impl Response {
@@ -494,6 +501,7 @@ impl Response {
             Response::AvailableDns(_) => "GroupDnGetAvailableListResponse",
             Response::UsersInGroup(_) => "UserGetListInGroupResponse",
             Response::DepartmentList(_) => "GroupDepartmentGetListResponse18",
+            Response::Service(s) => s.type_name(),
         }
     }
 }

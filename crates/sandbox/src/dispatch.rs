@@ -210,6 +210,7 @@ fn subject(req: &Request) -> Option<&str> {
         } => Some(service_user_id),
         Request::AddInstance(a) => Some(&a.hunt_group.service_user_id),
         Request::ModifyInstance(m) => Some(&m.service_user_id),
+        Request::Service(s) => s.user_id(),
         _ => None,
     }
 }

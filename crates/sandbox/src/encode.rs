@@ -92,12 +92,12 @@ pub fn encode_response(r: &Response) -> String {
         }
         Response::AvailableUsers(rows) => {
             open_data(&mut x, r.type_name());
-            user_table(&mut x, rows, AVAILABLE_USER_COLUMNS);
+            user_table(&mut x, "userTable", rows, AVAILABLE_USER_COLUMNS);
             x.close("command");
         }
         Response::UsersInGroup(rows) => {
             open_data(&mut x, r.type_name());
-            user_table(&mut x, rows, USER_LIST_COLUMNS);
+            user_table(&mut x, "userTable", rows, USER_LIST_COLUMNS);
             x.close("command");
         }
         Response::AvailableDns(numbers) => {
@@ -112,6 +112,7 @@ pub fn encode_response(r: &Response) -> String {
             department_table(&mut x, rows);
             x.close("command");
         }
+        Response::Service(s) => crate::services::encode::encode(&mut x, s),
     }
     x.into_string()
 }
@@ -147,8 +148,14 @@ pub const USER_LIST_COLUMNS: &[&str] = &[
     "National Prefix",
 ];
 
-fn user_table(x: &mut XmlOut, rows: &[crate::messages::UserRow], headings: &[&str]) {
-    x.open("userTable");
+/// A table of users named `table` (`userTable`, `agentUserTable`) with these columns.
+pub(crate) fn user_table(
+    x: &mut XmlOut,
+    table: &str,
+    rows: &[crate::messages::UserRow],
+    headings: &[&str],
+) {
+    x.open(table);
     for h in headings {
         x.text("colHeading", h);
     }
@@ -175,7 +182,7 @@ fn user_table(x: &mut XmlOut, rows: &[crate::messages::UserRow], headings: &[&st
         }
         x.close("row");
     }
-    x.close("userTable");
+    x.close(table);
 }
 
 /// The column headings of `GroupDepartmentGetListResponse18`, as R25 documents them.
@@ -211,7 +218,7 @@ pub fn response_document(session_id: &str, responses: &[Response]) -> Vec<u8> {
     write_document(session_id, &cmds)
 }
 
-fn open_data(x: &mut XmlOut, ty: &str) {
+pub(crate) fn open_data(x: &mut XmlOut, ty: &str) {
     x.raw("<command echo=\"\" xsi:type=\"")
         .raw(ty)
         .raw("\" xmlns=\"\">");
@@ -248,7 +255,7 @@ fn login_info(x: &mut XmlOut, i: &LoginInfo, is_14sp4: bool) {
     x.text("userDomain", &i.user_domain);
 }
 
-fn col(x: &mut XmlOut, v: &str) {
+pub(crate) fn col(x: &mut XmlOut, v: &str) {
     if v.is_empty() {
         x.empty("col");
     } else {

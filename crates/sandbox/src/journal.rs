@@ -428,8 +428,10 @@ mod tests {
                     phone_numbers: vec![],
                     users: vec![],
                     hunt_groups: vec![],
+                    ..Default::default()
                 }],
                 departments: vec![],
+                ..Default::default()
             }],
         };
         st.service_providers[0].groups[0]

@@ -21,6 +21,7 @@ mod persist;
 pub mod record;
 pub mod seed;
 pub mod server;
+pub mod services;
 mod session;
 pub mod soap;
 pub mod state;
@@ -30,7 +31,7 @@ pub use faults::FaultRule;
 pub use session::signed_password;
 
 // The vocabulary shared with the client; nothing else of the client's is visible here.
-use huntctl_protocol::{messages, model, xml};
+use huntctl_protocol::{messages, model, services as svc, xml};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

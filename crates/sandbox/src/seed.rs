@@ -3,6 +3,7 @@
 
 use super::state::{GroupState, HuntGroupState, SandboxState, ServiceProviderState, UserState};
 use crate::model::{Agent, Field, Policy};
+use crate::services::{ScheduleState, DEFAULT_AUTHORIZED};
 
 fn user(id: &str, last: &str, first: &str, ext: &str) -> UserState {
     UserState {
@@ -21,6 +22,12 @@ fn agents(ids: &[&str]) -> Vec<Agent> {
 
 fn numbers(from: u32, to: u32) -> Vec<String> {
     (from..=to).map(|n| format!("202555{n:04}")).collect()
+}
+
+/// The user services the seed's groups are authorized for: Call Forwarding Always Secondary
+/// (among others) is not, so assigning it is refused.
+fn authorized() -> Vec<String> {
+    DEFAULT_AUTHORIZED.iter().map(|s| s.to_string()).collect()
 }
 
 /// The seed state.
@@ -82,6 +89,12 @@ pub fn seed_state() -> SandboxState {
                         user("carol.white@company.com", "White", "Carol", "1005"),
                     ],
                     hunt_groups: vec![sales_hunt, vip],
+                    // The schedules hunt group criteria reference (issue 25's examples).
+                    schedules: vec![
+                        ScheduleState::time("Business Hours"),
+                        ScheduleState::holiday("Holidays"),
+                    ],
+                    authorized_user_services: Some(authorized()),
                 },
                 GroupState {
                     id: "SupportGroup".into(),
@@ -99,9 +112,13 @@ pub fn seed_state() -> SandboxState {
                         })
                         .collect(),
                     hunt_groups: vec![support, legacy],
+                    // Not visible to SalesGroup's hunt groups.
+                    schedules: vec![ScheduleState::time("Support Hours")],
+                    authorized_user_services: Some(authorized()),
                 },
             ],
             departments: vec!["Corporate".into(), "Operations".into()],
+            schedules: vec![ScheduleState::holiday("Company Holidays")],
         }],
     }
 }

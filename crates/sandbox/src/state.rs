@@ -20,6 +20,7 @@
 
 use crate::journal::{self, Replay};
 use crate::model::{table, Agent, HuntGroup};
+use crate::services::{ScheduleState, UserServices};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::Path;
@@ -41,7 +42,7 @@ fn one() -> u32 {
 }
 
 /// A service provider and its groups.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceProviderState {
     /// serviceProviderId
@@ -52,10 +53,13 @@ pub struct ServiceProviderState {
     /// Enterprise department names: usable by the hunt groups of every group of the provider.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub departments: Vec<String>,
+    /// Enterprise (Service Provider level) schedules, visible to every group of the provider.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schedules: Vec<ScheduleState>,
 }
 
 /// A group: its numbers, users and hunt groups.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupState {
     /// groupId
@@ -74,6 +78,13 @@ pub struct GroupState {
     /// Hunt groups of the group.
     #[serde(default)]
     pub hunt_groups: Vec<HuntGroupState>,
+    /// Group schedules (time and holiday), visible to the group's users and hunt groups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schedules: Vec<ScheduleState>,
+    /// The user services the group is authorized for; left out: the sandbox's default set
+    /// (`services::DEFAULT_AUTHORIZED`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorized_user_services: Option<Vec<String>>,
 }
 
 /// A user (a possible agent).
@@ -117,6 +128,8 @@ pub struct HuntGroupState {
     pub hunt_group: HuntGroup,
     /// Whether a password was set.
     pub password_set: bool,
+    /// Its virtual user's services and their settings (`userServices` in the file).
+    pub services: UserServices,
 }
 
 impl std::ops::Deref for HuntGroupState {
@@ -143,6 +156,7 @@ impl HuntGroupState {
         HuntGroupState {
             hunt_group: h,
             password_set: false,
+            services: UserServices::default(),
         }
     }
 
@@ -162,7 +176,28 @@ impl Serialize for HuntGroupState {
         } else {
             &[]
         };
-        table::serialize_with(&self.hunt_group, false, password_set, s)
+        // The model's map with the services beside it (flattened into one object).
+        struct Model<'a>(&'a HuntGroup, &'a [(&'a str, bool)]);
+        impl Serialize for Model<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                table::serialize_with(self.0, false, self.1, s)
+            }
+        }
+        #[derive(Serialize)]
+        struct Out<'a> {
+            #[serde(flatten)]
+            model: Model<'a>,
+            #[serde(
+                rename = "userServices",
+                skip_serializing_if = "UserServices::is_empty"
+            )]
+            services: &'a UserServices,
+        }
+        Out {
+            model: Model(&self.hunt_group, password_set),
+            services: &self.services,
+        }
+        .serialize(s)
     }
 }
 
@@ -176,6 +211,10 @@ impl<'de> Deserialize<'de> for HuntGroupState {
             .remove("passwordSet")
             .and_then(|p| p.as_bool())
             .unwrap_or(false);
+        let services = match m.remove("userServices") {
+            Some(v) => serde_json::from_value(v).map_err(serde::de::Error::custom)?,
+            None => UserServices::default(),
+        };
         for k in ["serviceProviderId", "groupId"] {
             m.entry(k)
                 .or_insert_with(|| serde_json::Value::String(String::new()));
@@ -190,6 +229,7 @@ impl<'de> Deserialize<'de> for HuntGroupState {
         Ok(HuntGroupState {
             hunt_group,
             password_set,
+            services,
         })
     }
 }

@@ -12,6 +12,8 @@ use crate::model::{Department, Field};
 use crate::state::{GroupState, HuntGroupState, SandboxState, UserState};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+mod services;
+
 /// The user limit the sandbox reports for a group (raised when a group holds more).
 const DEFAULT_USER_LIMIT: u32 = 100;
 
@@ -256,6 +258,7 @@ impl Store {
                 group_id,
                 include_enterprise,
             } => self.department_list(service_provider_id, group_id, *include_enterprise),
+            Request::Service(s) => self.execute_service(s),
             other => Err(err(
                 codes::NOT_LOGGED_IN,
                 format!("{} is not a hunt group command", other.type_name()),
@@ -628,6 +631,7 @@ impl Store {
         let mut h = HuntGroupState {
             hunt_group: hg.clone(),
             password_set: hg.service_instance_profile.password.is_some(),
+            services: Default::default(),
         };
         let p = &mut h.hunt_group.service_instance_profile;
         p.password = None;
@@ -727,6 +731,8 @@ impl Store {
                         })
                         .collect();
                     h.agents = kept;
+                    // Users no longer agents no longer hunt through it.
+                    h.services.keep_dnh_agents(&ids);
                 }
                 (Change::Set(v), _) => f
                     .set(&mut h.hunt_group, Field::Value(v.clone()))
@@ -857,6 +863,7 @@ fn subject_id(req: &Request) -> Option<&str> {
             service_user_id, ..
         }
         | Request::DeleteInstance { service_user_id } => Some(service_user_id),
+        Request::Service(s) => s.user_id(),
         _ => None,
     }
 }

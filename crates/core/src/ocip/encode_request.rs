@@ -96,6 +96,7 @@ pub fn encode_request(r: &Request) -> String {
                 .text("groupId", group_id)
                 .boolean("includeEnterpriseDepartments", *include_enterprise);
         }
+        Request::Service(s) => super::encode_services::encode_service_request(&mut x, s),
     }
     x.close("command");
     x.into_string()

@@ -47,12 +47,15 @@ pub(super) fn decode_command(e: &Elem) -> Result<Request, SchemaViolation> {
         "UserGetListInGroupRequest" => decode_users_in_group(e),
         "GroupHuntGroupModifyActiveInstanceListRequest" => decode_active_list(e),
         "GroupDepartmentGetListRequest18" => decode_department_list(e),
-        other => {
-            return Err(v(
-                "command".into(),
-                format!("Invalid xsi:type qname: '{other}' in element command"),
-            ))
-        }
+        other => match super::services::decode_service(other, e) {
+            Some(r) => r,
+            None => {
+                return Err(v(
+                    "command".into(),
+                    format!("Invalid xsi:type qname: '{other}' in element command"),
+                ))
+            }
+        },
     };
     r.map_err(|(element, message)| v(element, message))
 }

@@ -23,6 +23,7 @@ mod hunt_group;
 mod listings;
 mod login;
 mod sequence;
+mod services;
 mod tree;
 mod types;
 mod violation;

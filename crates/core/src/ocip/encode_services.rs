@@ -1,0 +1,250 @@
+//! Client direction of the codec for [`ServiceRequest`]: the elements of each command in its
+//! R25 `xs:sequence` order (the schema validator rejects any other order). The caller has
+//! opened the `<command>` element.
+
+use super::messages::Change;
+use super::xml::XmlOut;
+use huntctl_protocol::services::{CallToNumber, FromDnCriteria, ScheduleRef, ServiceRequest};
+
+/// Writes the children of a service command.
+pub(super) fn encode_service_request(x: &mut XmlOut, r: &ServiceRequest) {
+    match r {
+        ServiceRequest::GetAssignments { user_id }
+        | ServiceRequest::GetForwarding { user_id, .. }
+        | ServiceRequest::GetSelective { user_id } => {
+            x.text("userId", user_id);
+        }
+        ServiceRequest::Assign { user_id, services }
+        | ServiceRequest::Unassign { user_id, services } => {
+            x.text("userId", user_id);
+            for s in services {
+                x.text("serviceName", s);
+            }
+        }
+        ServiceRequest::ModifyForwarding(m) => {
+            x.text("userId", &m.user_id);
+            if let Some(a) = m.is_active {
+                x.boolean("isActive", a);
+            }
+            change(x, "forwardToPhoneNumber", &m.forward_to_phone_number);
+            if m.kind.has_ring_splash() {
+                if let Some(r) = m.is_ring_splash_active {
+                    x.boolean("isRingSplashActive", r);
+                }
+            }
+        }
+        ServiceRequest::ModifySelective(m) => {
+            x.text("userId", &m.user_id);
+            if let Some(a) = m.is_active {
+                x.boolean("isActive", a);
+            }
+            change(
+                x,
+                "defaultForwardToPhoneNumber",
+                &m.default_forward_to_phone_number,
+            );
+            if let Some(p) = m.play_ring_reminder {
+                x.boolean("playRingReminder", p);
+            }
+            for (name, active) in &m.criteria_activation {
+                x.open("criteriaActivation")
+                    .text("criteriaName", name)
+                    .boolean("isActive", *active)
+                    .close("criteriaActivation");
+            }
+        }
+        ServiceRequest::GetCriteria {
+            user_id,
+            criteria_name,
+        }
+        | ServiceRequest::DeleteCriteria {
+            user_id,
+            criteria_name,
+        } => {
+            x.text("userId", user_id)
+                .text("criteriaName", criteria_name);
+        }
+        ServiceRequest::AddCriteria(a) => {
+            x.text("userId", &a.user_id)
+                .text("criteriaName", &a.criteria_name);
+            if let Some(s) = &a.time_schedule {
+                schedule(x, "timeSchedule", s);
+            }
+            if let Some(s) = &a.holiday_schedule {
+                schedule(x, "holidaySchedule", s);
+            }
+            if let Some(s) = a.forward_to_number_selection {
+                x.text("forwardToNumberSelection", s.as_str());
+            }
+            x.opt("forwardToPhoneNumber", a.forward_to_phone_number.as_deref());
+            from_dn(x, &a.from_dn_criteria);
+            for c in &a.call_to_numbers {
+                call_to(x, "callToNumber", c);
+            }
+        }
+        ServiceRequest::ModifyCriteria(m) => {
+            x.text("userId", &m.user_id)
+                .text("criteriaName", &m.criteria_name)
+                .opt("newCriteriaName", m.new_criteria_name.as_deref());
+            match &m.time_schedule {
+                Change::Keep => {}
+                Change::Clear => {
+                    x.nil("timeSchedule");
+                }
+                Change::Set(s) => schedule(x, "timeSchedule", s),
+            }
+            match &m.holiday_schedule {
+                Change::Keep => {}
+                Change::Clear => {
+                    x.nil("holidaySchedule");
+                }
+                Change::Set(s) => schedule(x, "holidaySchedule", s),
+            }
+            if let Some(s) = m.forward_to_number_selection {
+                x.text("forwardToNumberSelection", s.as_str());
+            }
+            change(x, "forwardToPhoneNumber", &m.forward_to_phone_number);
+            if let Some(f) = &m.from_dn_criteria {
+                x.open("fromDnCriteria");
+                if let Some(s) = f.from_dn_criteria_selection {
+                    x.text("fromDnCriteriaSelection", s.as_str());
+                }
+                if let Some(b) = f.include_anonymous_callers {
+                    x.boolean("includeAnonymousCallers", b);
+                }
+                if let Some(b) = f.include_unavailable_callers {
+                    x.boolean("includeUnavailableCallers", b);
+                }
+                match &f.phone_number_list {
+                    Change::Keep => {}
+                    // An empty replacement list is not allowed (minOccurs 1): nil clears it.
+                    Change::Clear => {
+                        x.nil("phoneNumberList");
+                    }
+                    Change::Set(v) if v.is_empty() => {
+                        x.nil("phoneNumberList");
+                    }
+                    Change::Set(v) => {
+                        x.open("phoneNumberList");
+                        for n in v {
+                            x.text("phoneNumber", n);
+                        }
+                        x.close("phoneNumberList");
+                    }
+                }
+                x.close("fromDnCriteria");
+            }
+            match &m.call_to_number_list {
+                Change::Keep => {}
+                Change::Clear => {
+                    x.nil("callToNumberList");
+                }
+                Change::Set(v) if v.is_empty() => {
+                    x.nil("callToNumberList");
+                }
+                Change::Set(v) => {
+                    x.open("callToNumberList");
+                    for c in v {
+                        call_to(x, "callToNumber", c);
+                    }
+                    x.close("callToNumberList");
+                }
+            }
+        }
+        ServiceRequest::GetDnh { service_user_id }
+        | ServiceRequest::DnhAvailableUsers { service_user_id } => {
+            x.text("serviceUserId", service_user_id);
+        }
+        ServiceRequest::ModifyDnh(m) => {
+            x.text("serviceUserId", &m.service_user_id);
+            match &m.agent_user_ids {
+                Change::Keep => {}
+                Change::Clear => {
+                    x.nil("agentUserIdList");
+                }
+                Change::Set(v) if v.is_empty() => {
+                    x.nil("agentUserIdList");
+                }
+                Change::Set(v) => {
+                    x.open("agentUserIdList");
+                    for u in v {
+                        x.text("userId", u);
+                    }
+                    x.close("agentUserIdList");
+                }
+            }
+            if let Some(b) = m.use_terminate_call_to_agent_first {
+                x.boolean("useTerminateCallToAgentFirst", b);
+            }
+            if let Some(b) = m.use_original_agent_services_for_busy_and_no_answer_calls {
+                x.boolean("useOriginalAgentServicesForBusyAndNoAnswerCalls", b);
+            }
+        }
+        ServiceRequest::GetAuthorizations {
+            service_provider_id,
+            group_id,
+        } => {
+            x.text("serviceProviderId", service_provider_id)
+                .text("groupId", group_id);
+        }
+        ServiceRequest::UserSchedules {
+            user_id,
+            schedule_type,
+        } => {
+            x.text("userId", user_id)
+                .opt("scheduleType", schedule_type.map(|t| t.as_str()));
+        }
+        ServiceRequest::GroupSchedules {
+            service_provider_id,
+            group_id,
+            schedule_type,
+        } => {
+            x.text("serviceProviderId", service_provider_id)
+                .text("groupId", group_id)
+                .opt("scheduleType", schedule_type.map(|t| t.as_str()));
+        }
+    }
+}
+
+/// A nillable simple element of a modify: left out, `xsi:nil`, or the value.
+fn change(x: &mut XmlOut, name: &str, c: &Change<String>) {
+    match c {
+        Change::Keep => {}
+        Change::Clear => {
+            x.nil(name);
+        }
+        Change::Set(v) => {
+            x.text(name, v);
+        }
+    }
+}
+
+/// `TimeSchedule` / `HolidaySchedule`: type (the level), then name.
+fn schedule(x: &mut XmlOut, name: &str, s: &ScheduleRef) {
+    x.open(name)
+        .text("type", s.level.as_str())
+        .text("name", &s.name)
+        .close(name);
+}
+
+fn from_dn(x: &mut XmlOut, f: &FromDnCriteria) {
+    x.open("fromDnCriteria")
+        .text(
+            "fromDnCriteriaSelection",
+            f.from_dn_criteria_selection.as_str(),
+        )
+        .boolean("includeAnonymousCallers", f.include_anonymous_callers)
+        .boolean("includeUnavailableCallers", f.include_unavailable_callers);
+    for n in &f.phone_numbers {
+        x.text("phoneNumber", n);
+    }
+    x.close("fromDnCriteria");
+}
+
+fn call_to(x: &mut XmlOut, name: &str, c: &CallToNumber) {
+    x.open(name)
+        .text("type", &c.number_type)
+        .opt("number", c.number.as_deref())
+        .opt("extension", c.extension.as_deref())
+        .close(name);
+}

@@ -1,0 +1,790 @@
+//! Typed OCI-P commands for what a hunt group's virtual user carries besides its instance
+//! record: assigned user services, Call Forwarding Always / Busy / Not Reachable / Selective
+//! (with criteria), Directory Number Hunting, and the reads that pre-flight them (group service
+//! authorizations, visible schedules). R25 names throughout (see `notes/25-wire.md` for the
+//! exact command versions); plain data shared by the client and the sandbox, as in
+//! [`crate::messages`], whose `Request::Service` / `Response::Service` carry these.
+
+use crate::messages::{Change, UserRow};
+use serde::{Deserialize, Serialize};
+
+#[path = "services_list.rs"]
+mod list;
+
+/// Every R25 `UserService` name, in the schema's order: what `serviceName` may hold.
+pub const USER_SERVICES: &[&str] = list::USER_SERVICE_NAMES;
+
+/// True when `name` is an R25 `UserService` enumeration value.
+pub fn is_user_service(name: &str) -> bool {
+    USER_SERVICES.contains(&name)
+}
+
+/// `UserService` names of the services with settings here.
+pub mod service {
+    /// Call Forwarding Always.
+    pub const CALL_FORWARDING_ALWAYS: &str = "Call Forwarding Always";
+    /// Call Forwarding Busy.
+    pub const CALL_FORWARDING_BUSY: &str = "Call Forwarding Busy";
+    /// Call Forwarding Not Reachable.
+    pub const CALL_FORWARDING_NOT_REACHABLE: &str = "Call Forwarding Not Reachable";
+    /// Call Forwarding Selective.
+    pub const CALL_FORWARDING_SELECTIVE: &str = "Call Forwarding Selective";
+    /// Directory Number Hunting.
+    pub const DIRECTORY_NUMBER_HUNTING: &str = "Directory Number Hunting";
+}
+
+/// The three simple forwarding services, which share one shape of get and modify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ForwardingKind {
+    /// Call Forwarding Always (the only one with `isRingSplashActive`).
+    Always,
+    /// Call Forwarding Busy.
+    Busy,
+    /// Call Forwarding Not Reachable.
+    NotReachable,
+}
+
+impl ForwardingKind {
+    /// All three, in the order the issue lists them.
+    pub const ALL: [ForwardingKind; 3] = [
+        ForwardingKind::Always,
+        ForwardingKind::Busy,
+        ForwardingKind::NotReachable,
+    ];
+
+    /// The `UserService` name of the service.
+    pub fn service_name(self) -> &'static str {
+        match self {
+            ForwardingKind::Always => service::CALL_FORWARDING_ALWAYS,
+            ForwardingKind::Busy => service::CALL_FORWARDING_BUSY,
+            ForwardingKind::NotReachable => service::CALL_FORWARDING_NOT_REACHABLE,
+        }
+    }
+
+    /// `UserCallForwarding…GetRequest`.
+    pub fn get_request(self) -> &'static str {
+        match self {
+            ForwardingKind::Always => "UserCallForwardingAlwaysGetRequest",
+            ForwardingKind::Busy => "UserCallForwardingBusyGetRequest",
+            ForwardingKind::NotReachable => "UserCallForwardingNotReachableGetRequest",
+        }
+    }
+
+    /// `UserCallForwarding…GetResponse`.
+    pub fn get_response(self) -> &'static str {
+        match self {
+            ForwardingKind::Always => "UserCallForwardingAlwaysGetResponse",
+            ForwardingKind::Busy => "UserCallForwardingBusyGetResponse",
+            ForwardingKind::NotReachable => "UserCallForwardingNotReachableGetResponse",
+        }
+    }
+
+    /// `UserCallForwarding…ModifyRequest`.
+    pub fn modify_request(self) -> &'static str {
+        match self {
+            ForwardingKind::Always => "UserCallForwardingAlwaysModifyRequest",
+            ForwardingKind::Busy => "UserCallForwardingBusyModifyRequest",
+            ForwardingKind::NotReachable => "UserCallForwardingNotReachableModifyRequest",
+        }
+    }
+
+    /// Whether the service has `isRingSplashActive` (Always only).
+    pub fn has_ring_splash(self) -> bool {
+        self == ForwardingKind::Always
+    }
+}
+
+/// `UserCallForwarding…GetResponse`: a fresh service is inactive with no number.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ForwardingSettings {
+    /// isActive
+    pub is_active: bool,
+    /// forwardToPhoneNumber? (`OutgoingDNorSIPURI`, as the server keeps it)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward_to_phone_number: Option<String>,
+    /// isRingSplashActive (Always only; false for the others)
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_ring_splash_active: bool,
+}
+
+/// `UserCallForwarding…ModifyRequest`: elements left out keep their value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForwardingModify {
+    /// userId
+    pub user_id: String,
+    /// Which service.
+    pub kind: ForwardingKind,
+    /// isActive?
+    pub is_active: Option<bool>,
+    /// forwardToPhoneNumber? (nillable)
+    pub forward_to_phone_number: Change<String>,
+    /// isRingSplashActive? (Always only: never sent for the others)
+    pub is_ring_splash_active: Option<bool>,
+}
+
+/// `ScheduleLevel`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ScheduleLevel {
+    /// "Service Provider" (the enterprise's schedules).
+    #[serde(rename = "Service Provider")]
+    ServiceProvider,
+    /// "Group".
+    Group,
+    /// "User".
+    User,
+}
+
+impl ScheduleLevel {
+    /// All three values.
+    pub const ALL: [ScheduleLevel; 3] = [
+        ScheduleLevel::ServiceProvider,
+        ScheduleLevel::Group,
+        ScheduleLevel::User,
+    ];
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScheduleLevel::ServiceProvider => "Service Provider",
+            ScheduleLevel::Group => "Group",
+            ScheduleLevel::User => "User",
+        }
+    }
+    /// Parses the wire value.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+/// `ScheduleType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ScheduleType {
+    /// "Holiday".
+    Holiday,
+    /// "Time".
+    Time,
+}
+
+impl ScheduleType {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScheduleType::Holiday => "Holiday",
+            ScheduleType::Time => "Time",
+        }
+    }
+    /// Parses the wire value.
+    pub fn parse(s: &str) -> Option<Self> {
+        [ScheduleType::Holiday, ScheduleType::Time]
+            .into_iter()
+            .find(|t| t.as_str() == s)
+    }
+}
+
+/// A criterion's `TimeSchedule` or `HolidaySchedule`: `type` (the level) then `name`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleRef {
+    /// `type`: the level the schedule is defined at.
+    pub level: ScheduleLevel,
+    /// `name`, 1–40.
+    pub name: String,
+}
+
+/// `ScheduleGlobalKey`: a schedule as the schedule lists name it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleGlobalKey {
+    /// scheduleKey/scheduleName
+    pub name: String,
+    /// scheduleKey/scheduleType
+    pub schedule_type: ScheduleType,
+    /// scheduleLevel
+    pub level: ScheduleLevel,
+}
+
+/// `CallForwardingSelectiveNumberSelection16`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum NumberSelection {
+    /// "Forward To Default Number" (the R25 default when left out of an add).
+    #[default]
+    #[serde(rename = "Forward To Default Number")]
+    Default,
+    /// "Forward To Specified Number".
+    #[serde(rename = "Forward To Specified Number")]
+    Specified,
+    /// "Do not forward".
+    #[serde(rename = "Do not forward")]
+    DoNotForward,
+}
+
+impl NumberSelection {
+    /// All three values.
+    pub const ALL: [NumberSelection; 3] = [
+        NumberSelection::Default,
+        NumberSelection::Specified,
+        NumberSelection::DoNotForward,
+    ];
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NumberSelection::Default => "Forward To Default Number",
+            NumberSelection::Specified => "Forward To Specified Number",
+            NumberSelection::DoNotForward => "Do not forward",
+        }
+    }
+    /// Parses the wire value.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// `CriteriaDnSelection`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum DnSelection {
+    /// "Any".
+    #[default]
+    Any,
+    /// "Specified Only".
+    #[serde(rename = "Specified Only")]
+    SpecifiedOnly,
+}
+
+impl DnSelection {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DnSelection::Any => "Any",
+            DnSelection::SpecifiedOnly => "Specified Only",
+        }
+    }
+    /// Parses the wire value.
+    pub fn parse(s: &str) -> Option<Self> {
+        [DnSelection::Any, DnSelection::SpecifiedOnly]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+/// `CriteriaFromDn`: which callers the criterion applies to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FromDnCriteria {
+    /// fromDnCriteriaSelection
+    pub from_dn_criteria_selection: DnSelection,
+    /// includeAnonymousCallers
+    pub include_anonymous_callers: bool,
+    /// includeUnavailableCallers
+    pub include_unavailable_callers: bool,
+    /// phoneNumber[0..12] (`DN`)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phone_numbers: Vec<String>,
+}
+
+/// `CriteriaFromDnModify`: elements left out keep their value.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FromDnCriteriaModify {
+    /// fromDnCriteriaSelection?
+    pub from_dn_criteria_selection: Option<DnSelection>,
+    /// includeAnonymousCallers?
+    pub include_anonymous_callers: Option<bool>,
+    /// includeUnavailableCallers?
+    pub include_unavailable_callers: Option<bool>,
+    /// phoneNumberList? (nillable: cleared)
+    pub phone_number_list: Change<Vec<String>>,
+}
+
+/// `CallToNumber`: which of the user's numbers the call was made to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallToNumber {
+    /// type (`CallToNumberType`: Primary, Alternate1–10, BroadWorks Mobility)
+    #[serde(rename = "type")]
+    pub number_type: String,
+    /// number? (`DN`; used only for BroadWorks Mobility)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// extension? (not used by the forwarding commands)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+}
+
+/// The `CallToNumberType` values.
+pub const CALL_TO_NUMBER_TYPES: &[&str] = &[
+    "Primary",
+    "Alternate1",
+    "Alternate2",
+    "Alternate3",
+    "Alternate4",
+    "Alternate5",
+    "Alternate6",
+    "Alternate7",
+    "Alternate8",
+    "Alternate9",
+    "Alternate10",
+    "BroadWorks Mobility",
+];
+
+/// A Call Forwarding Selective criterion's settings: what
+/// `UserCallForwardingSelectiveAddCriteriaRequest16` sends (with the defaults filled in) and
+/// `UserCallForwardingSelectiveGetCriteriaResponse21` returns. Whether it is active is not
+/// here: R25 sets it with `criteriaActivation` and shows it in the criteria table.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CriteriaSettings {
+    /// timeSchedule? (none: every day, all day)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_schedule: Option<ScheduleRef>,
+    /// holidaySchedule?
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holiday_schedule: Option<ScheduleRef>,
+    /// forwardToNumberSelection (optional in an add: "Forward To Default Number")
+    pub forward_to_number_selection: NumberSelection,
+    /// forwardToPhoneNumber?
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward_to_phone_number: Option<String>,
+    /// fromDnCriteria
+    pub from_dn_criteria: FromDnCriteria,
+    /// callToNumber*
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub call_to_numbers: Vec<CallToNumber>,
+}
+
+/// `UserCallForwardingSelectiveAddCriteriaRequest16`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CriteriaAdd {
+    /// userId
+    pub user_id: String,
+    /// criteriaName (1–50, unique per user)
+    pub criteria_name: String,
+    /// The settings; `forward_to_number_selection` is `None` when left out.
+    pub time_schedule: Option<ScheduleRef>,
+    /// holidaySchedule?
+    pub holiday_schedule: Option<ScheduleRef>,
+    /// forwardToNumberSelection?
+    pub forward_to_number_selection: Option<NumberSelection>,
+    /// forwardToPhoneNumber?
+    pub forward_to_phone_number: Option<String>,
+    /// fromDnCriteria
+    pub from_dn_criteria: FromDnCriteria,
+    /// callToNumber*
+    pub call_to_numbers: Vec<CallToNumber>,
+}
+
+/// `UserCallForwardingSelectiveModifyCriteriaRequest`: elements left out keep their value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CriteriaModify {
+    /// userId
+    pub user_id: String,
+    /// criteriaName: the criterion changed
+    pub criteria_name: String,
+    /// newCriteriaName? (a rename)
+    pub new_criteria_name: Option<String>,
+    /// timeSchedule? (nillable)
+    pub time_schedule: Change<ScheduleRef>,
+    /// holidaySchedule? (nillable)
+    pub holiday_schedule: Change<ScheduleRef>,
+    /// forwardToNumberSelection?
+    pub forward_to_number_selection: Option<NumberSelection>,
+    /// forwardToPhoneNumber? (nillable)
+    pub forward_to_phone_number: Change<String>,
+    /// fromDnCriteria?
+    pub from_dn_criteria: Option<FromDnCriteriaModify>,
+    /// callToNumberList? (nillable: cleared)
+    pub call_to_number_list: Change<Vec<CallToNumber>>,
+}
+
+/// One row of the `criteriaTable` of `UserCallForwardingSelectiveGetResponse16` (columns
+/// "Is Active", "Criteria Name", "Time Schedule", "Calls From", "Forward To", "Blacklisted",
+/// "Holiday Schedule", "Calls To Type", "Calls To Number", "Calls To Extension"). The cells
+/// other than the name and the booleans are display text; the criterion's settings are read
+/// with `UserCallForwardingSelectiveGetCriteriaRequest21`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CriteriaRow {
+    /// "Is Active"
+    pub is_active: bool,
+    /// "Criteria Name"
+    pub name: String,
+    /// "Time Schedule" (display text)
+    pub time_schedule: String,
+    /// "Calls From" (display text)
+    pub calls_from: String,
+    /// "Forward To" (display text)
+    pub forward_to: String,
+    /// "Blacklisted" (true for a "Do not forward" criterion)
+    pub blacklisted: bool,
+    /// "Holiday Schedule" (display text)
+    pub holiday_schedule: String,
+    /// "Calls To Type" (comma separated)
+    pub calls_to_type: String,
+    /// "Calls To Number" (comma separated)
+    pub calls_to_number: String,
+    /// "Calls To Extension" (comma separated)
+    pub calls_to_extension: String,
+}
+
+/// `UserCallForwardingSelectiveGetResponse16`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SelectiveSettings {
+    /// isActive
+    pub is_active: bool,
+    /// defaultForwardToPhoneNumber?
+    pub default_forward_to_phone_number: Option<String>,
+    /// playRingReminder
+    pub play_ring_reminder: bool,
+    /// criteriaTable rows, in the order the criteria were added.
+    pub criteria: Vec<CriteriaRow>,
+}
+
+/// `UserCallForwardingSelectiveModifyRequest`: elements left out keep their value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectiveModify {
+    /// userId
+    pub user_id: String,
+    /// isActive?
+    pub is_active: Option<bool>,
+    /// defaultForwardToPhoneNumber? (nillable)
+    pub default_forward_to_phone_number: Change<String>,
+    /// playRingReminder?
+    pub play_ring_reminder: Option<bool>,
+    /// criteriaActivation*: (criteriaName, isActive)
+    pub criteria_activation: Vec<(String, bool)>,
+}
+
+/// `GroupDirectoryNumberHuntingGetResponse17sp1`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DnhSettings {
+    /// agentUserTable (columns as `GroupHuntGroupGetAvailableUserListResponse`'s userTable)
+    pub agents: Vec<UserRow>,
+    /// useTerminateCallToAgentFirst
+    pub use_terminate_call_to_agent_first: bool,
+    /// useOriginalAgentServicesForBusyAndNoAnswerCalls
+    pub use_original_agent_services_for_busy_and_no_answer_calls: bool,
+}
+
+/// `GroupDirectoryNumberHuntingModifyRequest`: elements left out keep their value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DnhModify {
+    /// serviceUserId (the hunt group)
+    pub service_user_id: String,
+    /// agentUserIdList? (`ReplacementUserIdList`, nillable: no agents)
+    pub agent_user_ids: Change<Vec<String>>,
+    /// useTerminateCallToAgentFirst?
+    pub use_terminate_call_to_agent_first: Option<bool>,
+    /// useOriginalAgentServicesForBusyAndNoAnswerCalls?
+    pub use_original_agent_services_for_busy_and_no_answer_calls: Option<bool>,
+}
+
+/// A row of `userServicesAssignmentTable` ("Service Name", "Assigned").
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ServiceAssignment {
+    /// "Service Name"
+    pub name: String,
+    /// "Assigned"
+    pub assigned: bool,
+}
+
+/// A row of `servicePacksAssignmentTable` ("Service Pack Name", "Assigned", "Description").
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ServicePackAssignment {
+    /// "Service Pack Name"
+    pub name: String,
+    /// "Assigned"
+    pub assigned: bool,
+    /// "Description"
+    pub description: String,
+}
+
+/// `UserServiceGetAssignmentListResponse`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Assignments {
+    /// servicePacksAssignmentTable
+    pub service_packs: Vec<ServicePackAssignment>,
+    /// userServicesAssignmentTable: the services the user may have, assigned or not.
+    pub user_services: Vec<ServiceAssignment>,
+}
+
+impl Assignments {
+    /// The names of the assigned user services.
+    pub fn assigned(&self) -> impl Iterator<Item = &str> {
+        self.user_services
+            .iter()
+            .filter(|s| s.assigned)
+            .map(|s| s.name.as_str())
+    }
+}
+
+/// A row of `userServicesAuthorizationTable` ("Service Name", "Authorized", "Assigned",
+/// "Limited", "Quantity", "Usage", "Licensed", "Allowed", "User Assignable",
+/// "Group Service Assignable"). Cells the sandbox has no model for are kept as text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UserServiceAuthorization {
+    /// "Service Name"
+    pub name: String,
+    /// "Authorized"
+    pub authorized: bool,
+    /// "Assigned"
+    pub assigned: bool,
+    /// "Limited" ("Unlimited" or "Limited")
+    pub limited: String,
+    /// "Quantity"
+    pub quantity: String,
+    /// "Usage"
+    pub usage: String,
+    /// "Licensed"
+    pub licensed: bool,
+    /// "Allowed"
+    pub allowed: String,
+    /// "User Assignable"
+    pub user_assignable: bool,
+    /// "Group Service Assignable": whether it can be assigned to a group service's virtual
+    /// user, such as a hunt group's.
+    pub group_service_assignable: bool,
+}
+
+/// A row of `groupServicesAuthorizationTable` ("Service Name", "Authorized", "Assigned",
+/// "Limited", "Quantity", "Usage", "Licensed", "Allowed", "Instance Count").
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GroupServiceAuthorization {
+    /// "Service Name"
+    pub name: String,
+    /// "Authorized"
+    pub authorized: bool,
+    /// "Assigned"
+    pub assigned: bool,
+    /// "Limited"
+    pub limited: String,
+    /// "Quantity"
+    pub quantity: String,
+    /// "Usage"
+    pub usage: String,
+    /// "Licensed"
+    pub licensed: bool,
+    /// "Allowed"
+    pub allowed: String,
+    /// "Instance Count"
+    pub instance_count: String,
+}
+
+/// `GroupServiceGetAuthorizationListResponse` (the service pack table is always empty here).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Authorizations {
+    /// groupServicesAuthorizationTable
+    pub group_services: Vec<GroupServiceAuthorization>,
+    /// userServicesAuthorizationTable
+    pub user_services: Vec<UserServiceAuthorization>,
+}
+
+impl Authorizations {
+    /// The names of the user services the group is authorized for.
+    pub fn authorized_user_services(&self) -> impl Iterator<Item = &str> {
+        self.user_services
+            .iter()
+            .filter(|s| s.authorized)
+            .map(|s| s.name.as_str())
+    }
+}
+
+/// The commands of this module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceRequest {
+    /// `UserServiceGetAssignmentListRequest`.
+    GetAssignments {
+        /// userId
+        user_id: String,
+    },
+    /// `UserServiceAssignListRequest` (service packs are not modelled).
+    Assign {
+        /// userId
+        user_id: String,
+        /// serviceName*
+        services: Vec<String>,
+    },
+    /// `UserServiceUnassignListRequest`.
+    Unassign {
+        /// userId
+        user_id: String,
+        /// serviceName*
+        services: Vec<String>,
+    },
+    /// `UserCallForwarding{Always,Busy,NotReachable}GetRequest`.
+    GetForwarding {
+        /// userId
+        user_id: String,
+        /// Which service.
+        kind: ForwardingKind,
+    },
+    /// `UserCallForwarding{Always,Busy,NotReachable}ModifyRequest`.
+    ModifyForwarding(ForwardingModify),
+    /// `UserCallForwardingSelectiveGetRequest16`.
+    GetSelective {
+        /// userId
+        user_id: String,
+    },
+    /// `UserCallForwardingSelectiveModifyRequest`.
+    ModifySelective(SelectiveModify),
+    /// `UserCallForwardingSelectiveGetCriteriaRequest21`.
+    GetCriteria {
+        /// userId
+        user_id: String,
+        /// criteriaName
+        criteria_name: String,
+    },
+    /// `UserCallForwardingSelectiveAddCriteriaRequest16`.
+    AddCriteria(CriteriaAdd),
+    /// `UserCallForwardingSelectiveModifyCriteriaRequest`.
+    ModifyCriteria(CriteriaModify),
+    /// `UserCallForwardingSelectiveDeleteCriteriaRequest`.
+    DeleteCriteria {
+        /// userId
+        user_id: String,
+        /// criteriaName
+        criteria_name: String,
+    },
+    /// `GroupDirectoryNumberHuntingGetRequest17sp1`.
+    GetDnh {
+        /// serviceUserId (the hunt group)
+        service_user_id: String,
+    },
+    /// `GroupDirectoryNumberHuntingModifyRequest`.
+    ModifyDnh(DnhModify),
+    /// `GroupDirectoryNumberHuntingGetAvailableUserListRequest`: the hunt group's agents not
+    /// in another hunt group's directory number hunting.
+    DnhAvailableUsers {
+        /// serviceUserId (the hunt group)
+        service_user_id: String,
+    },
+    /// `GroupServiceGetAuthorizationListRequest`.
+    GetAuthorizations {
+        /// serviceProviderId
+        service_provider_id: String,
+        /// groupId
+        group_id: String,
+    },
+    /// `UserScheduleGetListRequest17sp1`: the schedules the user can see, at every level.
+    UserSchedules {
+        /// userId
+        user_id: String,
+        /// scheduleType? (a filter)
+        schedule_type: Option<ScheduleType>,
+    },
+    /// `GroupScheduleGetListRequest17sp1`: the group's and its enterprise's schedules.
+    GroupSchedules {
+        /// serviceProviderId
+        service_provider_id: String,
+        /// groupId
+        group_id: String,
+        /// scheduleType? (a filter)
+        schedule_type: Option<ScheduleType>,
+    },
+}
+
+impl ServiceRequest {
+    /// The `xsi:type` of the command element.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            ServiceRequest::GetAssignments { .. } => "UserServiceGetAssignmentListRequest",
+            ServiceRequest::Assign { .. } => "UserServiceAssignListRequest",
+            ServiceRequest::Unassign { .. } => "UserServiceUnassignListRequest",
+            ServiceRequest::GetForwarding { kind, .. } => kind.get_request(),
+            ServiceRequest::ModifyForwarding(m) => m.kind.modify_request(),
+            ServiceRequest::GetSelective { .. } => "UserCallForwardingSelectiveGetRequest16",
+            ServiceRequest::ModifySelective(_) => "UserCallForwardingSelectiveModifyRequest",
+            ServiceRequest::GetCriteria { .. } => "UserCallForwardingSelectiveGetCriteriaRequest21",
+            ServiceRequest::AddCriteria(_) => "UserCallForwardingSelectiveAddCriteriaRequest16",
+            ServiceRequest::ModifyCriteria(_) => "UserCallForwardingSelectiveModifyCriteriaRequest",
+            ServiceRequest::DeleteCriteria { .. } => {
+                "UserCallForwardingSelectiveDeleteCriteriaRequest"
+            }
+            ServiceRequest::GetDnh { .. } => "GroupDirectoryNumberHuntingGetRequest17sp1",
+            ServiceRequest::ModifyDnh(_) => "GroupDirectoryNumberHuntingModifyRequest",
+            ServiceRequest::DnhAvailableUsers { .. } => {
+                "GroupDirectoryNumberHuntingGetAvailableUserListRequest"
+            }
+            ServiceRequest::GetAuthorizations { .. } => "GroupServiceGetAuthorizationListRequest",
+            ServiceRequest::UserSchedules { .. } => "UserScheduleGetListRequest17sp1",
+            ServiceRequest::GroupSchedules { .. } => "GroupScheduleGetListRequest17sp1",
+        }
+    }
+
+    /// True for commands that change server state.
+    pub fn is_write(&self) -> bool {
+        matches!(
+            self,
+            ServiceRequest::Assign { .. }
+                | ServiceRequest::Unassign { .. }
+                | ServiceRequest::ModifyForwarding(_)
+                | ServiceRequest::ModifySelective(_)
+                | ServiceRequest::AddCriteria(_)
+                | ServiceRequest::ModifyCriteria(_)
+                | ServiceRequest::DeleteCriteria { .. }
+                | ServiceRequest::ModifyDnh(_)
+        )
+    }
+
+    /// The user (or hunt group) the command is about, when it is about one.
+    pub fn user_id(&self) -> Option<&str> {
+        match self {
+            ServiceRequest::GetAssignments { user_id }
+            | ServiceRequest::Assign { user_id, .. }
+            | ServiceRequest::Unassign { user_id, .. }
+            | ServiceRequest::GetForwarding { user_id, .. }
+            | ServiceRequest::GetSelective { user_id }
+            | ServiceRequest::GetCriteria { user_id, .. }
+            | ServiceRequest::DeleteCriteria { user_id, .. }
+            | ServiceRequest::UserSchedules { user_id, .. } => Some(user_id),
+            ServiceRequest::ModifyForwarding(m) => Some(&m.user_id),
+            ServiceRequest::ModifySelective(m) => Some(&m.user_id),
+            ServiceRequest::AddCriteria(a) => Some(&a.user_id),
+            ServiceRequest::ModifyCriteria(m) => Some(&m.user_id),
+            ServiceRequest::GetDnh { service_user_id }
+            | ServiceRequest::DnhAvailableUsers { service_user_id } => Some(service_user_id),
+            ServiceRequest::ModifyDnh(m) => Some(&m.service_user_id),
+            ServiceRequest::GetAuthorizations { .. } | ServiceRequest::GroupSchedules { .. } => {
+                None
+            }
+        }
+    }
+}
+
+/// The data responses of this module's commands (writes answer `SuccessResponse`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceResponse {
+    /// `UserServiceGetAssignmentListResponse`.
+    Assignments(Assignments),
+    /// `UserCallForwarding{Always,Busy,NotReachable}GetResponse`.
+    Forwarding(ForwardingKind, ForwardingSettings),
+    /// `UserCallForwardingSelectiveGetResponse16`.
+    Selective(SelectiveSettings),
+    /// `UserCallForwardingSelectiveGetCriteriaResponse21`.
+    Criteria(CriteriaSettings),
+    /// `GroupDirectoryNumberHuntingGetResponse17sp1`.
+    Dnh(DnhSettings),
+    /// `GroupDirectoryNumberHuntingGetAvailableUserListResponse`.
+    DnhAvailableUsers(Vec<UserRow>),
+    /// `GroupServiceGetAuthorizationListResponse`.
+    Authorizations(Authorizations),
+    /// `UserScheduleGetListResponse17sp1`.
+    UserSchedules(Vec<ScheduleGlobalKey>),
+    /// `GroupScheduleGetListResponse17sp1`.
+    GroupSchedules(Vec<ScheduleGlobalKey>),
+}
+
+impl ServiceResponse {
+    /// The `xsi:type` of the command element.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            ServiceResponse::Assignments(_) => "UserServiceGetAssignmentListResponse",
+            ServiceResponse::Forwarding(kind, _) => kind.get_response(),
+            ServiceResponse::Selective(_) => "UserCallForwardingSelectiveGetResponse16",
+            ServiceResponse::Criteria(_) => "UserCallForwardingSelectiveGetCriteriaResponse21",
+            ServiceResponse::Dnh(_) => "GroupDirectoryNumberHuntingGetResponse17sp1",
+            ServiceResponse::DnhAvailableUsers(_) => {
+                "GroupDirectoryNumberHuntingGetAvailableUserListResponse"
+            }
+            ServiceResponse::Authorizations(_) => "GroupServiceGetAuthorizationListResponse",
+            ServiceResponse::UserSchedules(_) => "UserScheduleGetListResponse17sp1",
+            ServiceResponse::GroupSchedules(_) => "GroupScheduleGetListResponse17sp1",
+        }
+    }
+}
