@@ -185,9 +185,7 @@ pub fn restore_secrets(plan: &mut Plan) -> Result<(), Error> {
 /// what the plan read and refuses it with [`Error::Stale`] when the server has moved since.
 pub async fn verify_saved<E: Execute>(exec: &E, plan: &mut Plan) -> Result<(), Error> {
     restore_secrets(plan)?;
-    // The blocks the plan read are read again: the befores hold what was read.
-    let blocks = plan::block_wants(plan.changes.iter().filter_map(|c| c.before.as_ref()));
-    let current = plan::fetch_scope(exec, &plan.scope, &blocks).await?;
+    let current = plan::fetch_plan_scope(exec, plan).await?;
     match plan.staleness(&current) {
         Staleness::Fresh => Ok(()),
         Staleness::Fingerprint => Err(Error::Stale(Vec::new())),

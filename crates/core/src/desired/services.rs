@@ -640,7 +640,7 @@ pub fn locations(raw: &[RawBlock]) -> Vec<(String, Loc)> {
                                     loc,
                                 }) = i
                                 {
-                                    out.push((format!("{key}.{leaf}[{}]", s.trim().to_ascii_lowercase()), *loc));
+                                    out.push((format!("{key}.{leaf}[{}]", s.trim()), *loc));
                                 }
                             }
                         }

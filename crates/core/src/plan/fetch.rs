@@ -72,6 +72,8 @@ pub struct ExtraReads {
     pub listing: Vec<crate::ocip::messages::InstanceListEntry>,
     /// One result per extra request of the group.
     pub results: Vec<Result<Response, CommandFailure>>,
+    /// The command of each result, for naming a read that failed.
+    pub commands: Vec<&'static str>,
 }
 
 /// [`fetch`], plus `extra(group)` requests per group, sent in the calls the plan makes anyway:
@@ -100,6 +102,23 @@ pub async fn fetch_with<E: Execute>(
 /// Reads again exactly what a plan read ([`super::Plan::scope`]), for the staleness check of
 /// `apply --plan`: the same listings, and details of the same hunt groups.
 pub async fn fetch_scope<E: Execute>(
+    exec: &E,
+    scope: &[ScopeGroup],
+) -> Result<CurrentState, FetchError> {
+    fetch_scope_with(exec, scope, &BlockWants::new()).await
+}
+
+/// [`fetch_scope`], reading the blocks of the hunt groups' users that `plan` read: what its
+/// changes' befores hold (a plan's fingerprint covers them).
+pub async fn fetch_plan_scope<E: Execute>(
+    exec: &E,
+    plan: &super::Plan,
+) -> Result<CurrentState, FetchError> {
+    let blocks = block_wants(plan.changes.iter().filter_map(|c| c.before.as_ref()));
+    fetch_scope_with(exec, &plan.scope, &blocks).await
+}
+
+async fn fetch_scope_with<E: Execute>(
     exec: &E,
     scope: &[ScopeGroup],
     blocks: &BlockWants<'_>,
@@ -190,7 +209,14 @@ async fn fetch_where<E: Execute>(
         let more = extra(k);
         if !more.is_empty() {
             extra_counts.push((k.clone(), more.len()));
-            extras.insert(k.clone(), ExtraReads::default());
+            let commands = more.iter().map(Request::type_name).collect();
+            extras.insert(
+                k.clone(),
+                ExtraReads {
+                    commands,
+                    ..ExtraReads::default()
+                },
+            );
             extra_requests.extend(more);
         }
     }

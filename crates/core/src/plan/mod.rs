@@ -21,7 +21,10 @@ mod staleness;
 pub use current::{from_details, CurrentState, GroupKey, GroupState};
 pub(crate) use diff::diff_unsealed;
 pub use diff::{diff, diff_one, field_values};
-pub use fetch::{block_wants, fetch, fetch_scope, fetch_with, BlockWants, ExtraReads, FetchError};
+pub use fetch::{
+    block_wants, fetch, fetch_plan_scope, fetch_scope, fetch_with, BlockWants, ExtraReads,
+    FetchError,
+};
 pub use fingerprint::fingerprint;
 pub use preflight::{read_and_plan, PreflightMode, Refusal};
 pub use requests::{to_create_requests, to_delete_request, to_modify_request, to_requests};
