@@ -17,6 +17,8 @@ use quick_xml::Reader;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+mod services;
+
 /// A decoded response document: the session it belongs to and one response per command.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResponseDocument {
@@ -315,7 +317,10 @@ fn decode_command(c: &Element<'_>) -> Result<Response, CodecError> {
                 .collect(),
         ),
         "GroupDepartmentGetListResponse18" => Response::DepartmentList(department_table(c)?),
-        other => return Err(CodecError::UnknownType(other.to_string())),
+        other => match services::decode_service(other, c) {
+            Some(r) => Response::Service(Box::new(r?)),
+            None => return Err(CodecError::UnknownType(other.to_string())),
+        },
     })
 }
 
@@ -464,8 +469,13 @@ fn group_list(c: &Element<'_>) -> Result<Vec<GroupListEntry>, CodecError> {
 
 /// The `userTable` of the available-user and user-in-group listings.
 fn user_table(c: &Element<'_>) -> Result<Vec<UserRow>, CodecError> {
-    let Some(t) = c.child("userTable") else {
-        return Err(c.missing("userTable"));
+    user_table_in(c, "userTable")
+}
+
+/// A table of users named `name` (`userTable`, `agentUserTable`), read by column heading.
+fn user_table_in(c: &Element<'_>, name: &str) -> Result<Vec<UserRow>, CodecError> {
+    let Some(t) = c.child(name) else {
+        return Err(c.missing(name));
     };
     let t = Table::read(t);
     if t.column("User Id").is_none() {
