@@ -680,3 +680,127 @@ fn criteria_locations(items: &[Tree], out: &mut Vec<(String, Loc)>) {
         }
     }
 }
+
+/// Writes the blocks of `blocks` as YAML under a hunt group entry (`indent`: the entry's key
+/// column), leaving out what equals its default: a fresh service's setting, a criterion's R25
+/// default. `scalar` quotes text as the rest of the writer does.
+pub fn write_yaml(
+    out: &mut String,
+    indent: usize,
+    blocks: &UserBlocks,
+    scalar: &dyn Fn(&str) -> String,
+) {
+    use serde_json::Value as Json;
+    let default_criterion = serde_json::to_value(Criterion::new("")).unwrap_or(Json::Null);
+    for (key, mut v) in blocks.to_json() {
+        if let (Some((block, _)), Json::Object(m)) = (Block::by_key(key), &mut v) {
+            for s in block.settings() {
+                if m.get(s.key) == Some(&s.fresh().to_json()) {
+                    m.remove(s.key);
+                }
+            }
+            if let Some(Json::Array(list)) = m.get_mut(CRITERIA) {
+                for c in list.iter_mut().filter_map(Json::as_object_mut) {
+                    c.retain(|k, v| k == "name" || default_criterion.get(k) != Some(v));
+                }
+                if list.is_empty() {
+                    m.remove(CRITERIA);
+                }
+            }
+        }
+        put_json(out, indent, key, &v, scalar);
+    }
+}
+
+fn put_json(
+    out: &mut String,
+    indent: usize,
+    key: &str,
+    v: &serde_json::Value,
+    scalar: &dyn Fn(&str) -> String,
+) {
+    use serde_json::Value as Json;
+    let pad = " ".repeat(indent);
+    let flat = |v: &Json| match v {
+        Json::String(s) => Some(scalar(s)),
+        Json::Null => Some("null".into()),
+        Json::Bool(_) | Json::Number(_) => Some(v.to_string()),
+        Json::Array(a) if a.is_empty() => Some("[]".into()),
+        Json::Object(m) if m.is_empty() => Some("{}".into()),
+        _ => None,
+    };
+    if let Some(s) = flat(v) {
+        out.push_str(&format!("{pad}{key}: {s}\n"));
+        return;
+    }
+    match v {
+        Json::Array(items) if items.iter().all(|i| flat(i).is_some()) => {
+            let items: Vec<String> = items.iter().filter_map(flat).collect();
+            out.push_str(&format!("{pad}{key}: [{}]\n", items.join(", ")));
+        }
+        Json::Array(items) => {
+            out.push_str(&format!("{pad}{key}:\n"));
+            for i in items {
+                let mut item = String::new();
+                match i {
+                    Json::Object(m) => {
+                        for (k, v) in m {
+                            put_json(&mut item, indent + 4, k, v, scalar);
+                        }
+                    }
+                    other => item.push_str(&format!(
+                        "{}{}\n",
+                        " ".repeat(indent + 4),
+                        flat(other).unwrap_or_default()
+                    )),
+                }
+                // The first line of an item goes after its dash.
+                let body = item.get(indent + 4..).unwrap_or_default();
+                out.push_str(&format!("{pad}  - {body}"));
+            }
+        }
+        Json::Object(m) => {
+            out.push_str(&format!("{pad}{key}:\n"));
+            for (k, v) in m {
+                put_json(out, indent + 2, k, v, scalar);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The blocks an export writes for a hunt group read with every block: the services assigned
+/// (when any), and each block whose service is assigned and whose state is not a fresh
+/// service's. `None` when that leaves nothing.
+pub fn for_export(read: &UserBlocks) -> Option<Box<UserBlocks>> {
+    let assigned = read.services.clone().unwrap_or_default();
+    let mut out = UserBlocks {
+        services: (!assigned.is_empty()).then(|| assigned.clone()),
+        ..UserBlocks::default()
+    };
+    for (b, values) in &read.blocks {
+        if !assigned.iter().any(|s| s == b.service()) {
+            continue;
+        }
+        let criteria = read.criteria.as_deref().unwrap_or_default();
+        let fresh = *values == b.fresh() && (*b != Block::Selective || criteria.is_empty());
+        if fresh {
+            continue;
+        }
+        out.blocks.insert(*b, values.clone());
+        if *b == Block::Selective {
+            out.criteria = Some(criteria.to_vec());
+        }
+    }
+    (!out.is_empty()).then(|| Box::new(out))
+}
+
+/// What an export asks to read: every block (the reads of unassigned services are answered
+/// as fresh, and criteria are found in the selective table).
+pub fn everything() -> UserBlocks {
+    UserBlocks {
+        services: None,
+        blocks: Block::ALL.iter().map(|b| (*b, b.fresh())).collect(),
+        criteria: Some(Vec::new()),
+    }
+}

@@ -791,6 +791,9 @@ fn write_group(out: &mut String, g: &HuntGroup, ids: Ids) {
             }
         }
     }
+    if let Some(b) = g.blocks.as_deref() {
+        super::services::write_yaml(out, 4, b, &|s| scalar(s));
+    }
 }
 
 /// The header `write` puts at the top of every file.

@@ -145,15 +145,59 @@ async fn fetch_scope_with<E: Execute>(
 }
 
 /// The blocks each hunt group's user is read for, by serviceUserId: what its desired state
-/// (or, re-reading for a saved plan, its planned state) manages.
-pub type BlockWants<'a> = HashMap<&'a str, &'a UserBlocks>;
+/// (or, re-reading for a saved plan, its planned state) manages; an export reads every block
+/// of every hunt group (`all`).
+#[derive(Debug, Default)]
+pub struct BlockWants<'a> {
+    by_id: HashMap<&'a str, &'a UserBlocks>,
+    all: Option<&'a UserBlocks>,
+}
+
+impl<'a> BlockWants<'a> {
+    /// Nothing read.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// What hunt group `id`'s user is read for.
+    pub fn get(&self, id: &str) -> Option<&'a UserBlocks> {
+        self.by_id.get(id).copied().or(self.all)
+    }
+}
 
 /// The blocks the hunt groups of `hunt_groups` manage.
 pub fn block_wants<'a>(hunt_groups: impl IntoIterator<Item = &'a HuntGroup>) -> BlockWants<'a> {
-    hunt_groups
-        .into_iter()
-        .filter_map(|h| Some((h.service_user_id.as_str(), h.blocks.as_deref()?)))
-        .collect()
+    BlockWants {
+        by_id: hunt_groups
+            .into_iter()
+            .filter_map(|h| Some((h.service_user_id.as_str(), h.blocks.as_deref()?)))
+            .collect(),
+        all: None,
+    }
+}
+
+/// [`fetch`] reading `every` block of every hunt group read (export).
+pub async fn fetch_all_blocks<E: Execute>(
+    exec: &E,
+    desired: &[HuntGroup],
+    opts: &PlanOptions,
+    every: &UserBlocks,
+) -> Result<CurrentState, FetchError> {
+    let groups: BTreeSet<GroupKey> = desired.iter().map(GroupKey::of).collect();
+    let blocks = BlockWants {
+        by_id: HashMap::new(),
+        all: Some(every),
+    };
+    let ids: HashSet<&str> = desired.iter().map(|d| d.service_user_id.as_str()).collect();
+    fetch_where(
+        exec,
+        &blocks,
+        groups,
+        |_, id| opts.selection.matches(id) && (opts.prune || ids.contains(id)),
+        &|_| Vec::new(),
+    )
+    .await
+    .map(|(current, _)| current)
 }
 
 /// The most commands one OCI-P document holds (the schema's limit and the pool's default).
@@ -358,7 +402,7 @@ async fn read_details<E: Execute>(
         requests.push(Request::GetInstance {
             service_user_id: id.clone(),
         });
-        if let Some(want) = blocks.get(id.as_str()) {
+        if let Some(want) = blocks.get(id) {
             requests.extend(services::read_requests(id, want));
         }
     }
@@ -381,7 +425,7 @@ async fn read_details<E: Execute>(
                 got: expected - 1,
             });
         };
-        let user = match blocks.get(id.as_str()) {
+        let user = match blocks.get(&id) {
             Some(want) => Some(services::absorb(&id, want, &mut results)?),
             None => None,
         };

@@ -675,6 +675,12 @@ fn activations(a: &UserBlocks, b: &UserBlocks, fields: &[FieldChange]) -> Vec<(S
         .collect()
 }
 
+/// True for a plan path of a block (`services`, `callForwardingBusy.isActive`, …).
+pub fn is_block_path(p: &str) -> bool {
+    let head = p.split(['.', '[']).next().unwrap_or(p);
+    head == SERVICES || Block::by_key(head).is_some()
+}
+
 /// The block a block command writes, as the report names it (`None` for instance commands).
 pub fn step_block(r: &Request) -> Option<String> {
     let Request::Service(s) = r else { return None };
