@@ -19,3 +19,4 @@ mod preflight_undo;
 mod properties;
 mod python;
 mod sandbox;
+mod services;
