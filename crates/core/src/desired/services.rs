@@ -804,3 +804,125 @@ pub fn everything() -> UserBlocks {
         criteria: Some(Vec::new()),
     }
 }
+
+/// The row in [`crate::model::services::SETTINGS`] of a CSV column
+/// (`callForwardingBusy.forwardToPhoneNumber`); criteria and DNH have no columns.
+pub fn csv_setting(header: &str) -> Option<usize> {
+    crate::model::services::SETTINGS
+        .iter()
+        .position(|s| s.block.in_csv() && s.path() == header)
+}
+
+/// The block cells of one CSV row, put together into blocks once the row is read.
+#[derive(Debug, Default)]
+pub struct CsvCells {
+    /// `services[N]` cells.
+    pub services: Vec<(u32, Val)>,
+    /// Setting cells: the row in SETTINGS, the header, the value.
+    pub settings: Vec<(usize, String, Val)>,
+}
+
+impl CsvCells {
+    /// The row's blocks: `services` when any `services[N]` cell is filled in, and each block
+    /// with at least one filled-in setting (a CSV leaves the others, and criteria and DNH,
+    /// unmanaged).
+    pub fn into_blocks(mut self, row: Loc) -> Vec<RawBlock> {
+        let mut out = Vec::new();
+        if !self.services.is_empty() {
+            self.services.sort_by_key(|(n, _)| *n);
+            let loc = self.services[0].1.loc;
+            out.push(RawBlock {
+                key: SERVICES.to_string(),
+                key_loc: loc,
+                tree: Tree::List(
+                    self.services.into_iter().map(|(_, v)| Tree::Leaf(v)).collect(),
+                    row,
+                ),
+            });
+        }
+        for block in Block::ALL {
+            let entries: Vec<(String, Loc, Tree)> = self
+                .settings
+                .iter()
+                .filter(|(i, ..)| crate::model::services::SETTINGS[*i].block == block)
+                .map(|(i, _, v)| {
+                    let key = crate::model::services::SETTINGS[*i].key.to_string();
+                    (key, v.loc, Tree::Leaf(v.clone()))
+                })
+                .collect();
+            if let Some((_, loc, _)) = entries.first() {
+                let loc = *loc;
+                out.push(RawBlock {
+                    key: block.key().to_string(),
+                    key_loc: loc,
+                    tree: Tree::Map(entries, loc),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// The JSON Schema properties of the blocks, added to a hunt group's: walked from the tables.
+pub fn schema_properties(props: &mut serde_json::Map<String, serde_json::Value>) {
+    use crate::model::services::SETTINGS;
+    use serde_json::json;
+    props.insert(
+        SERVICES.into(),
+        json!({"type": "array", "uniqueItems": true,
+            "items": {"enum": huntctl_protocol::services::USER_SERVICES},
+            "description": "The user services assigned to the hunt group's user (R25 UserService \
+                names), as a set: assigned and unassigned to match. Left out: the blocks below \
+                assign the services they need and nothing is unassigned."}),
+    );
+    for block in Block::ALL {
+        let mut p = serde_json::Map::new();
+        for s in SETTINGS.iter().filter(|s| s.block == block) {
+            let ty = match s.kind {
+                Kind::Bool(d) => json!({"type": "boolean", "default": d}),
+                Kind::Number => json!({"type": ["string", "null"], "minLength": 1, "maxLength": 161}),
+                Kind::UserIds => json!({"type": ["array", "null"],
+                    "items": {"type": "string", "pattern": "^[^@]+@[^@]+$"}}),
+            };
+            let mut v = ty;
+            v["description"] = json!(s.doc);
+            p.insert(s.key.into(), v);
+            if s.snake != s.key {
+                p.insert(s.snake.into(), json!({"$ref": format!(
+                    "#/$defs/group/properties/{}/properties/{}", block.key(), s.key)}));
+            }
+        }
+        if block == Block::Selective {
+            let mut c = serde_json::Map::new();
+            c.insert(
+                "name".into(),
+                json!({"type": "string", "minLength": 1, "maxLength": 50,
+                    "description": "The criterion's name: criteria are a set keyed by it."}),
+            );
+            for f in CRITERION_FIELDS {
+                let mut v = (f.schema)();
+                v["description"] = json!(f.doc);
+                c.insert(f.key.into(), v.clone());
+                if f.snake != f.key {
+                    c.insert(f.snake.into(), v);
+                }
+            }
+            p.insert(
+                CRITERIA.into(),
+                json!({"type": ["array", "null"], "items": {"type": "object",
+                    "additionalProperties": false, "required": ["name"], "properties": c},
+                    "description": "The criteria, by name: added, modified and deleted to match."}),
+            );
+        }
+        let obj = json!({"type": "object", "additionalProperties": false, "properties": p,
+            "description": format!("{} Given, it is the whole desired state of the block \
+                (left-out settings take a fresh service's values); left out, unmanaged. Needs \
+                the service {}.{}", block.doc(), block.service(),
+                if block.in_csv() { "" } else { " YAML only." })});
+        props.insert(block.key().into(), obj);
+        props.insert(
+            block.snake().into(),
+            json!({"$ref": format!("#/$defs/group/properties/{}", block.key())}),
+        );
+    }
+}
