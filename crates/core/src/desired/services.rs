@@ -926,3 +926,87 @@ pub fn schema_properties(props: &mut serde_json::Map<String, serde_json::Value>)
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{load_data, load_str, to_csv, to_yaml};
+    use crate::model::services::{Block, BlockValue};
+    use serde_json::json;
+
+    const YAML: &str = "- serviceProviderId: MyServiceProvider
+  groupId: SalesGroup
+  serviceUserId: hg@company.com
+  agentUserId: [a@company.com, b@company.com]
+  services: [Call Forwarding Busy, Call Forwarding Selective, Directory Number Hunting]
+  callForwardingBusy: {isActive: true, forwardToPhoneNumber: '+1-2025550150'}
+  callForwardingSelective:
+    playRingReminder: true
+    criteria:
+      - name: after-hours
+        timeSchedule: {name: Business Hours, level: Group}
+        holidaySchedule: {name: Company Holidays, level: Service Provider}
+        forwardToNumberSelection: Forward To Specified Number
+        forwardToPhoneNumber: '+1-2025550170'
+        fromDnCriteria: {fromDnCriteriaSelection: Specified Only, phoneNumber: ['2025550111']}
+        callToNumber: [{type: Primary}]
+      - {name: vip, isActive: false}
+  directoryNumberHunting:
+    agentUserId: [a@company.com]
+    useTerminateCallToAgentFirst: true
+";
+
+    #[test]
+    fn yaml_blocks_load_and_write_back_the_same() {
+        let a = load_str("a.yaml", YAML).unwrap().hunt_groups;
+        let b = a[0].blocks.as_deref().unwrap();
+        assert_eq!(
+            b.value(Block::Busy, "forwardToPhoneNumber"),
+            Some(&BlockValue::Number(Some("+1-2025550150".into())))
+        );
+        let criteria = b.criteria.as_deref().unwrap();
+        assert_eq!(criteria.len(), 2);
+        assert!(!criteria[1].is_active);
+        let written = to_yaml(&a);
+        let again = load_str("b.yaml", &written).unwrap().hunt_groups;
+        assert_eq!(again, a, "{written}");
+    }
+
+    #[test]
+    fn csv_keeps_the_flat_blocks_and_leaves_criteria_and_dnh_unmanaged() {
+        let a = load_str("a.yaml", YAML).unwrap().hunt_groups;
+        let csv = to_csv(&a);
+        assert!(csv.contains("callForwardingBusy.isActive"), "{csv}");
+        assert!(csv.contains("services[2]"), "{csv}");
+        assert!(!csv.contains("directoryNumberHunting"), "{csv}");
+        let back = load_str("b.csv", &csv).unwrap().hunt_groups;
+        let b = back[0].blocks.as_deref().unwrap();
+        let orig = a[0].blocks.as_deref().unwrap();
+        assert_eq!(b.services, orig.services);
+        assert_eq!(b.blocks.get(&Block::Busy), orig.blocks.get(&Block::Busy));
+        assert!(!b.blocks.contains_key(&Block::Dnh));
+    }
+
+    #[test]
+    fn python_dicts_take_snake_case_keys() {
+        let data = json!([{"service_provider_id": "MyServiceProvider", "group_id": "SalesGroup",
+            "service_user_id": "hg@company.com", "agent_user_id": ["a@company.com"],
+            "call_forwarding_always": {"is_active": true, "forward_to_phone_number": "+12025550100"},
+            "call_forwarding_selective": {"criteria": [{"name": "x", "is_active": false,
+                "time_schedule": {"name": "Business Hours", "level": "Group"}}]}}]);
+        let s = load_data("hunt_group_data", &data).unwrap();
+        let b = s.hunt_groups[0].blocks.as_deref().unwrap();
+        assert_eq!(
+            b.value(Block::Always, "isActive"),
+            Some(&BlockValue::Bool(true))
+        );
+        assert!(!b.criteria.as_deref().unwrap()[0].is_active);
+        let bad = json!([{"service_provider_id": "MyServiceProvider", "group_id": "SalesGroup",
+            "service_user_id": "hg@company.com", "agent_user_id": ["a@company.com"],
+            "call_forwarding_busy": {"is_active": "yes"}}]);
+        let d = load_data("hunt_group_data", &bad).unwrap_err();
+        assert_eq!(
+            d.items[0].location.path.as_deref(),
+            Some("hunt_group_data[0].call_forwarding_busy.is_active")
+        );
+    }
+}
