@@ -20,3 +20,4 @@ mod properties;
 mod python;
 mod sandbox;
 mod services;
+mod user_blocks;

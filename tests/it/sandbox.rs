@@ -13,7 +13,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use crate::support::run::bin_for_interop_suite;
 use crate::support::{ocip_schema, Sandbox, SandboxOpts, Via};
 
-fn validate_bytes(docs: &[Vec<u8>]) {
+pub(crate) fn validate_bytes(docs: &[Vec<u8>]) {
     ocip_schema::assert_valid_documents("sandbox replies", docs);
 }
 
@@ -24,14 +24,14 @@ fn validate_file(f: &Path) {
 trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
-struct Conn {
+pub(crate) struct Conn {
     s: Box<dyn Io>,
     buf: Vec<u8>,
-    raw_replies: Vec<Vec<u8>>,
+    pub(crate) raw_replies: Vec<Vec<u8>>,
 }
 
 impl Conn {
-    async fn tcp(h: &SandboxHandle) -> Conn {
+    pub(crate) async fn tcp(h: &SandboxHandle) -> Conn {
         let s = tokio::net::TcpStream::connect(h.tcp_addr().unwrap())
             .await
             .unwrap();
@@ -73,18 +73,18 @@ impl Conn {
             }
         }
     }
-    async fn call(&mut self, doc: &str) -> String {
+    pub(crate) async fn call(&mut self, doc: &str) -> String {
         self.send_raw(doc.as_bytes()).await;
         self.send_raw(b"\n").await;
         self.read_doc(Duration::from_secs(10))
             .await
             .expect("connection closed")
     }
-    async fn cmds(&mut self, cmds: &[String]) -> Vec<String> {
+    pub(crate) async fn cmds(&mut self, cmds: &[String]) -> Vec<String> {
         let r = self.call(&doc("s1", cmds)).await;
         split(&r)
     }
-    async fn login(&mut self) {
+    pub(crate) async fn login(&mut self) {
         let r = self
             .call(&doc(
                 "s1",
@@ -106,7 +106,7 @@ impl Conn {
     }
 }
 
-fn between(s: &str, a: &str, b: &str) -> String {
+pub(crate) fn between(s: &str, a: &str, b: &str) -> String {
     let i = s.find(a).unwrap_or_else(|| panic!("{a} not in {s}")) + a.len();
     let j = s[i..].find(b).unwrap() + i;
     s[i..j].to_string()
@@ -119,7 +119,7 @@ fn doc(sid: &str, cmds: &[String]) -> String {
     )
 }
 
-fn cmd(ty: &str, body: &str) -> String {
+pub(crate) fn cmd(ty: &str, body: &str) -> String {
     format!("<command xsi:type=\"{ty}\" xmlns=\"\">{body}</command>")
 }
 
@@ -143,23 +143,23 @@ fn well_formed(s: &str) -> bool {
     }
 }
 
-fn code(seg: &str) -> Option<u32> {
+pub(crate) fn code(seg: &str) -> Option<u32> {
     let i = seg.find("[Error ")? + 7;
     seg[i..i + 4].parse().ok()
 }
 
-fn ok(seg: &str) -> bool {
+pub(crate) fn ok(seg: &str) -> bool {
     seg.contains("c:SuccessResponse")
 }
 
-struct Add<'a> {
-    group: &'a str,
-    id: &'a str,
-    phone: Option<&'a str>,
-    ext: Option<&'a str>,
-    aliases: &'a [&'a str],
-    agents: &'a [&'a str],
-    rings: u32,
+pub(crate) struct Add<'a> {
+    pub(crate) group: &'a str,
+    pub(crate) id: &'a str,
+    pub(crate) phone: Option<&'a str>,
+    pub(crate) ext: Option<&'a str>,
+    pub(crate) aliases: &'a [&'a str],
+    pub(crate) agents: &'a [&'a str],
+    pub(crate) rings: u32,
 }
 
 impl Default for Add<'_> {
@@ -176,7 +176,7 @@ impl Default for Add<'_> {
     }
 }
 
-fn add(a: &Add<'_>) -> String {
+pub(crate) fn add(a: &Add<'_>) -> String {
     let mut p = String::from("<name>New Hunt</name><callingLineIdLastName>New</callingLineIdLastName><callingLineIdFirstName>Hunt</callingLineIdFirstName>");
     if let Some(n) = a.phone {
         p += &format!("<phoneNumber>{n}</phoneNumber>");
@@ -223,14 +223,14 @@ fn group_list(sp: &str, extra: &str) -> String {
     )
 }
 
-fn modify(id: &str, body: &str) -> String {
+pub(crate) fn modify(id: &str, body: &str) -> String {
     cmd(
         "GroupHuntGroupModifyInstanceRequest",
         &format!("<serviceUserId>{id}</serviceUserId>{body}"),
     )
 }
 
-fn delete(id: &str) -> String {
+pub(crate) fn delete(id: &str) -> String {
     cmd(
         "GroupHuntGroupDeleteInstanceRequest",
         &format!("<serviceUserId>{id}</serviceUserId>"),
@@ -251,7 +251,7 @@ fn weights(id: &str, w: &[(&str, u8)]) -> String {
 }
 
 /// The (`a`, `b`) columns, found by heading, of every row of an OCI table in `table`.
-fn column_pairs(table: &str, a: &str, b: &str) -> Vec<(String, String)> {
+pub(crate) fn column_pairs(table: &str, a: &str, b: &str) -> Vec<(String, String)> {
     let heads: Vec<String> = table
         .split("<colHeading>")
         .skip(1)
