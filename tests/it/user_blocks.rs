@@ -127,7 +127,9 @@ fn plan_apply_replan_change_export_undo_over_tcp_and_soap() {
             assert!(changed.iter().any(|c| c == want), "{want} in {changed:?}");
         }
         // Always-forwarding is asked inactive, as a fresh service is: only its assignment.
-        assert!(!changed.iter().any(|c| c.starts_with("callForwardingAlways.")));
+        assert!(!changed
+            .iter()
+            .any(|c| c.starts_with("callForwardingAlways.")));
 
         let a = sb.apply(&[f, "--auto-approve"]);
         assert_eq!(a.code, 0, "{via:?}: {}", a.all());
@@ -196,21 +198,27 @@ fn drift_by_another_route_is_named_by_detailed_exitcode() {
         .unwrap();
     let settings = ConnectionSettings::new(sb.url(), "admin", Secret::new("admin"));
     let pool = rt.block_on(Pool::connect(settings)).unwrap();
-    let on = Request::Service(Box::new(ServiceRequest::ModifyForwarding(ForwardingModify {
-        user_id: "sales-vip-hunt@company.com".into(),
-        kind: ForwardingKind::Always,
-        is_active: Some(true),
-        forward_to_phone_number: Change::Set("+1-2025550199".into()),
-        is_ring_splash_active: None,
-    })));
+    let on = Request::Service(Box::new(ServiceRequest::ModifyForwarding(
+        ForwardingModify {
+            user_id: "sales-vip-hunt@company.com".into(),
+            kind: ForwardingKind::Always,
+            is_active: Some(true),
+            forward_to_phone_number: Change::Set("+1-2025550199".into()),
+            is_ring_splash_active: None,
+        },
+    )));
     let replies = rt.block_on(pool.execute(vec![on]));
-    assert!(matches!(replies[..], [Ok(Response::Success)]), "{replies:?}");
+    assert!(
+        matches!(replies[..], [Ok(Response::Success)]),
+        "{replies:?}"
+    );
     rt.block_on(pool.close());
 
     let out = sb.plan(&[f, "--detailed-exitcode"]);
     assert_eq!(out.code, 2, "{}", out.all());
     assert!(
-        out.stdout.contains("callForwardingAlways.isActive: true → false"),
+        out.stdout
+            .contains("callForwardingAlways.isActive: true → false"),
         "{}",
         out.stdout
     );
@@ -245,15 +253,30 @@ fn preflight_refuses_with_locations_and_nothing_is_sent() {
         format!("refused.yaml:{}:{col}", line_of(needle))
     };
     for (what, needle) in [
-        ("Call Forwarding Always Secondary is not authorized", "Call Forwarding Always Secondary"),
+        (
+            "Call Forwarding Always Secondary is not authorized",
+            "Call Forwarding Always Secondary",
+        ),
         ("Support Hours", "Support Hours"),
-        ("bob.wilson@company.com is not an agent", "bob.wilson@company.com"),
+        (
+            "bob.wilson@company.com is not an agent",
+            "bob.wilson@company.com",
+        ),
     ] {
         assert!(out.stdout.contains(what), "{what}:\n{}", out.stdout);
-        assert!(out.stdout.contains(&at(needle)), "{}:\n{}", at(needle), out.stdout);
+        assert!(
+            out.stdout.contains(&at(needle)),
+            "{}:\n{}",
+            at(needle),
+            out.stdout
+        );
     }
     // The schedules it can see are listed.
-    assert!(out.stdout.contains("Business Hours (Group)"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Business Hours (Group)"),
+        "{}",
+        out.stdout
+    );
 
     let mark = sb.record_len();
     let a = sb.apply(&[f, "--auto-approve"]);
@@ -294,7 +317,8 @@ fn a_service_block_without_its_listed_service_is_refused_at_its_place() {
     let out = huntctl(dir.path()).run(["validate", "bad.yaml"]);
     assert_eq!(out.code, 1, "{}", out.all());
     assert!(
-        out.all().contains("callForwardingAlways needs the service `Call Forwarding Always`"),
+        out.all()
+            .contains("callForwardingAlways needs the service `Call Forwarding Always`"),
         "{}",
         out.all()
     );

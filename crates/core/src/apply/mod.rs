@@ -464,7 +464,11 @@ fn partial_note(work: &Work<'_>, how: &str) -> Option<String> {
             .get(work.next)
             .map(services::step_name)
             .unwrap_or_default();
-        let verb = if step.starts_with("the ") { "were" } else { "was" };
+        let verb = if step.starts_with("the ") {
+            "were"
+        } else {
+            "was"
+        };
         format!("{done}{confirmed}, but {step} {verb} {how}; re-run plan to see what is left")
     })
 }

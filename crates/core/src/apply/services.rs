@@ -47,7 +47,10 @@ pub fn step_name(step: &Request) -> String {
 /// The block reads that go with the read-back of a hunt group whose block write lost its
 /// reply (none for an instance write).
 pub fn verify_reads(change: &Change, step: &Request) -> Vec<Request> {
-    match (step, change.after.as_ref().and_then(|a| a.blocks.as_deref())) {
+    match (
+        step,
+        change.after.as_ref().and_then(|a| a.blocks.as_deref()),
+    ) {
         (Request::Service(_), Some(want)) => read_requests(&change.service_user_id, want),
         _ => Vec::new(),
     }

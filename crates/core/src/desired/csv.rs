@@ -10,9 +10,9 @@ use super::raw::{
     DEPARTMENT_ENTERPRISE_COLUMN, OPERATION, OPERATION_KEY,
 };
 use super::validate::{build_taking, Pending};
+use crate::model::services::{BlockValue, SERVICES};
 use crate::model::table::{Presence, Ty, ValueRef, FIELDS};
 use crate::model::{Field, HuntGroup};
-use crate::model::services::{BlockValue, SERVICES};
 use std::collections::BTreeMap;
 use std::io::BufRead;
 

@@ -298,7 +298,11 @@ impl RawGroup {
             self.department.clone_from(&defaults.department);
         }
         for b in &defaults.blocks {
-            if !self.blocks.iter().any(|x| super::services::same_key(&x.key, &b.key)) {
+            if !self
+                .blocks
+                .iter()
+                .any(|x| super::services::same_key(&x.key, &b.key))
+            {
                 self.blocks.push(b.clone());
             }
         }

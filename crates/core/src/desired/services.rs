@@ -1,7 +1,7 @@
 //! The blocks of the hunt group's own user — `services`, `callForwardingAlways`,
 //! `callForwardingBusy`, `callForwardingNotReachable`, `callForwardingSelective` (with its
 //! criteria) and `directoryNumberHunting` — typed from what the YAML and CSV readers found
-//! ([`Tree`]s), walking the model's tables ([`SETTINGS`], [`CRITERION_FIELDS`]).
+//! ([`Tree`]s), walking the model's tables ([`crate::model::services::SETTINGS`], [`CRITERION_FIELDS`]).
 
 use super::diagnostics::{suggest, DiagnosticCode};
 use super::raw::{Loc, Raw, RawBlock, Tree, Val};
@@ -434,10 +434,8 @@ fn criterion(t: &Tree, out: &mut Vec<Pending>) -> Option<Criterion> {
             "timeSchedule" => c.time_schedule = schedule(v, &path, out).flatten(),
             "holidaySchedule" => c.holiday_schedule = schedule(v, &path, out).flatten(),
             "forwardToNumberSelection" => {
-                if let Some(s) = choice(v, &path, &NumberSelection::ALL.map(|x| x.as_str()), out)
-                {
-                    c.forward_to_number_selection =
-                        NumberSelection::parse(s).unwrap_or_default();
+                if let Some(s) = choice(v, &path, &NumberSelection::ALL.map(|x| x.as_str()), out) {
+                    c.forward_to_number_selection = NumberSelection::parse(s).unwrap_or_default();
                 }
             }
             "forwardToPhoneNumber" => c.forward_to_phone_number = number(v, &path, out).flatten(),
@@ -470,7 +468,12 @@ fn criterion(t: &Tree, out: &mut Vec<Pending>) -> Option<Criterion> {
     (out.len() == start).then_some(c)
 }
 
-fn choice<'a>(t: &Tree, path: &str, allowed: &[&'a str], out: &mut Vec<Pending>) -> Option<&'a str> {
+fn choice<'a>(
+    t: &Tree,
+    path: &str,
+    allowed: &[&'a str],
+    out: &mut Vec<Pending>,
+) -> Option<&'a str> {
     let s = text(t, path, 80, out)??;
     match allowed.iter().find(|a| a.eq_ignore_ascii_case(&s)) {
         Some(a) => Some(a),
@@ -500,8 +503,8 @@ fn schedule(t: &Tree, path: &str, out: &mut Vec<Pending>) -> Option<Option<Sched
             "name" => name = text(v, &format!("{path}.name"), 40, out).flatten(),
             "level" | "type" => {
                 let names = ScheduleLevel::ALL.map(ScheduleLevel::as_str);
-                level = choice(v, &format!("{path}.level"), &names, out)
-                    .and_then(ScheduleLevel::parse);
+                level =
+                    choice(v, &format!("{path}.level"), &names, out).and_then(ScheduleLevel::parse);
             }
             _ => out.push(unknown(path, k, *kloc, vec!["name", "level"])),
         }
@@ -572,7 +575,12 @@ fn call_to(t: &Tree, path: &str, out: &mut Vec<Pending>) -> Option<Vec<CallToNum
         Tree::Leaf(Val { raw: Raw::Null, .. }) => return Some(Vec::new()),
         Tree::List(items, _) => items,
         _ => {
-            out.push(wrong(path, t.loc(), "a list of {type, number, extension}", t));
+            out.push(wrong(
+                path,
+                t.loc(),
+                "a list of {type, number, extension}",
+                t,
+            ));
             return None;
         }
     };
@@ -595,10 +603,14 @@ fn call_to(t: &Tree, path: &str, out: &mut Vec<Pending>) -> Option<Vec<CallToNum
         }
         if c.number_type.is_empty() {
             out.push(
-                Pending::error(DiagnosticCode::MissingField, i.loc(), format!("{path} needs a type"))
-                    .field(path)
-                    .label("here")
-                    .help("type is Primary or Alternate1…Alternate10"),
+                Pending::error(
+                    DiagnosticCode::MissingField,
+                    i.loc(),
+                    format!("{path} needs a type"),
+                )
+                .field(path)
+                .label("here")
+                .help("type is Primary or Alternate1…Alternate10"),
             );
             return None;
         }
@@ -632,7 +644,9 @@ pub fn locations(raw: &[RawBlock]) -> Vec<(String, Loc)> {
                     let leaf = SettingDef::find(block, k).map_or(k.as_str(), |(_, s, _)| s.key);
                     out.push((format!("{key}.{leaf}"), *kloc));
                     match v {
-                        Tree::List(items, _) if k == CRITERIA => criteria_locations(items, &mut out),
+                        Tree::List(items, _) if k == CRITERIA => {
+                            criteria_locations(items, &mut out)
+                        }
                         Tree::List(items, _) => {
                             for i in items {
                                 if let Tree::Leaf(Val {
@@ -658,7 +672,12 @@ fn criteria_locations(items: &[Tree], out: &mut Vec<(String, Loc)>) {
     for i in items {
         let Tree::Map(entries, loc) = i else { continue };
         let Some(name) = entries.iter().find_map(|(k, _, v)| match (k.as_str(), v) {
-            ("name", Tree::Leaf(Val { raw: Raw::Str(s), .. })) => Some(s.trim().to_string()),
+            (
+                "name",
+                Tree::Leaf(Val {
+                    raw: Raw::Str(s), ..
+                }),
+            ) => Some(s.trim().to_string()),
             _ => None,
         }) else {
             continue;
@@ -835,7 +854,10 @@ impl CsvCells {
                 key: SERVICES.to_string(),
                 key_loc: loc,
                 tree: Tree::List(
-                    self.services.into_iter().map(|(_, v)| Tree::Leaf(v)).collect(),
+                    self.services
+                        .into_iter()
+                        .map(|(_, v)| Tree::Leaf(v))
+                        .collect(),
                     row,
                 ),
             });
@@ -880,7 +902,9 @@ pub fn schema_properties(props: &mut serde_json::Map<String, serde_json::Value>)
         for s in SETTINGS.iter().filter(|s| s.block == block) {
             let ty = match s.kind {
                 Kind::Bool(d) => json!({"type": "boolean", "default": d}),
-                Kind::Number => json!({"type": ["string", "null"], "minLength": 1, "maxLength": 161}),
+                Kind::Number => {
+                    json!({"type": ["string", "null"], "minLength": 1, "maxLength": 161})
+                }
                 Kind::UserIds => json!({"type": ["array", "null"],
                     "items": {"type": "string", "pattern": "^[^@]+@[^@]+$"}}),
             };
@@ -888,8 +912,11 @@ pub fn schema_properties(props: &mut serde_json::Map<String, serde_json::Value>)
             v["description"] = json!(s.doc);
             p.insert(s.key.into(), v);
             if s.snake != s.key {
-                p.insert(s.snake.into(), json!({"$ref": format!(
-                    "#/$defs/group/properties/{}/properties/{}", block.key(), s.key)}));
+                p.insert(
+                    s.snake.into(),
+                    json!({"$ref": format!(
+                    "#/$defs/group/properties/{}/properties/{}", block.key(), s.key)}),
+                );
             }
         }
         if block == Block::Selective {

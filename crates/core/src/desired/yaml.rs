@@ -6,8 +6,7 @@
 
 use super::diagnostics::{suggest, DiagnosticCode};
 use super::raw::{
-    def, lookup_key, Ix, ListVal, Loc, Raw, RawAgent, RawBlock, RawDepartment, RawGroup, Tree,
-    Val,
+    def, lookup_key, Ix, ListVal, Loc, Raw, RawAgent, RawBlock, RawDepartment, RawGroup, Tree, Val,
     DEPARTMENT_KEYS, OPERATION_KEY, PROFILE, PROFILE_SNAKE,
 };
 use super::validate::Pending;
@@ -425,7 +424,11 @@ fn field(
         return;
     }
     if !in_profile && super::services::is_block_key(k) {
-        if let Some(first) = g.blocks.iter().find(|b| super::services::same_key(&b.key, k)) {
+        if let Some(first) = g
+            .blocks
+            .iter()
+            .find(|b| super::services::same_key(&b.key, k))
+        {
             let floc = first.key_loc;
             let first = first.key.clone();
             cx.out.push(both_spellings(&first, k, kloc, floc).field(k));

@@ -1,7 +1,7 @@
 //! Reading the current state over OCI-P.
 
-use super::{from_details, CurrentState, GroupKey, GroupState, PlanOptions, ScopeGroup};
 use super::services;
+use super::{from_details, CurrentState, GroupKey, GroupState, PlanOptions, ScopeGroup};
 use crate::model::services::UserBlocks;
 use crate::model::HuntGroup;
 use crate::ocip::messages::{OciError, Request, Response};

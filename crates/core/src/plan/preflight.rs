@@ -322,7 +322,11 @@ impl Facts {
         };
         let mut dns: Option<Vec<String>> = None;
         for (i, r) in extra.results.iter().enumerate() {
-            let what = extra.commands.get(i).copied().unwrap_or("a pre-flight read");
+            let what = extra
+                .commands
+                .get(i)
+                .copied()
+                .unwrap_or("a pre-flight read");
             match r {
                 Ok(Response::AvailableUsers(rows)) => {
                     f.available_users = Some(

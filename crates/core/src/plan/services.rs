@@ -105,10 +105,11 @@ fn failed(id: &str, command: &'static str, r: Reply) -> FetchError {
     }
 }
 
-fn service_reply(r: Reply) -> Result<Sv, Reply> {
+/// The service reply, or the reply that is not one (boxed: it is large).
+fn service_reply(r: Reply) -> Result<Sv, Box<Reply>> {
     match r {
         Ok(Response::Service(s)) => Ok(*s),
-        other => Err(other),
+        other => Err(Box::new(other)),
     }
 }
 
@@ -138,7 +139,7 @@ pub fn absorb(
                 got: other.type_name(),
             })
         }
-        Err(r) => return Err(failed(id, cmd, r)),
+        Err(r) => return Err(failed(id, cmd, *r)),
     };
     let is_assigned = |b: Block| assigned.iter().any(|s| s == b.service());
     for b in want.blocks.keys().copied() {
@@ -193,7 +194,7 @@ pub fn absorb(
                             return Err(failed(
                                 id,
                                 "UserCallForwardingSelectiveGetCriteriaRequest21",
-                                r,
+                                *r,
                             ))
                         }
                     }
@@ -229,7 +230,7 @@ pub fn absorb(
                     got: other.type_name(),
                 })
             }
-            (_, Err(r)) => return Err(failed(id, cmd, r)),
+            (_, Err(r)) => return Err(failed(id, cmd, *r)),
         };
         read.blocks.blocks.insert(b, values);
     }
@@ -267,7 +268,7 @@ pub fn absorb_criteria(
                     got: other.type_name(),
                 })
             }
-            Err(r) => return Err(failed(id, cmd, r)),
+            Err(r) => return Err(failed(id, cmd, *r)),
         };
         if let Some(c) = blocks
             .criteria
@@ -397,7 +398,10 @@ pub fn diff(
                 }
             }
         }
-        for y in have.iter().filter(|y| !want.iter().any(|x| x.name == y.name)) {
+        for y in have
+            .iter()
+            .filter(|y| !want.iter().any(|x| x.name == y.name))
+        {
             fields.push(FieldChange {
                 path: criterion_path(&y.name),
                 old: json!(y),
@@ -442,12 +446,7 @@ fn bool_of(v: &BlockValue) -> Option<bool> {
     }
 }
 
-fn number_change(
-    fields: &[FieldChange],
-    b: Block,
-    key: &str,
-    after: &UserBlocks,
-) -> Mod<String> {
+fn number_change(fields: &[FieldChange], b: Block, key: &str, after: &UserBlocks) -> Mod<String> {
     match set_if_changed(fields, b, key, after, |v| match v {
         BlockValue::Number(n) => Some(n.clone()),
         _ => None,
@@ -532,8 +531,7 @@ pub fn to_requests(
             out.push(req(Sr::ModifySelective(m)));
         }
     }
-    if a.blocks.contains_key(&Block::Dnh) && kept(Block::Dnh) && changed(fields, Block::Dnh.key())
-    {
+    if a.blocks.contains_key(&Block::Dnh) && kept(Block::Dnh) && changed(fields, Block::Dnh.key()) {
         let dnh = Block::Dnh;
         let agents = match set_if_changed(fields, dnh, "agentUserId", a, |v| match v {
             BlockValue::UserIds(ids) => Some(ids.clone()),
@@ -581,7 +579,10 @@ fn criteria_requests_for(
     let want = a.criteria.as_deref().unwrap_or_default();
     let have = b.criteria.as_deref().unwrap_or_default();
     let mut out = Vec::new();
-    for y in have.iter().filter(|y| !want.iter().any(|x| x.name == y.name)) {
+    for y in have
+        .iter()
+        .filter(|y| !want.iter().any(|x| x.name == y.name))
+    {
         if changed(fields, &criterion_path(&y.name)) {
             out.push(req(Sr::DeleteCriteria {
                 user_id: user_id.to_string(),
@@ -727,8 +728,7 @@ pub fn step_paths<'f>(r: &Request, fields: &'f [FieldChange]) -> Vec<&'f str> {
         .map(|f| f.path.as_str())
         .filter(|p| {
             *p == prefix
-                || p
-                    .strip_prefix(prefix.as_str())
+                || p.strip_prefix(prefix.as_str())
                     .is_some_and(|r| r.starts_with('.') || r.starts_with('['))
         })
         .filter(|p| {
@@ -759,8 +759,7 @@ mod tests {
             level: ScheduleLevel::Group,
             name: "Business Hours".into(),
         });
-        c.forward_to_number_selection =
-            huntctl_protocol::services::NumberSelection::Specified;
+        c.forward_to_number_selection = huntctl_protocol::services::NumberSelection::Specified;
         c.forward_to_phone_number = Some("+12025550123".into());
         u.criteria = Some(vec![c]);
         u
@@ -848,7 +847,10 @@ mod tests {
         let steps = to_requests("hg@x", Some(&hg(c)), &hg(after), &fields);
         assert_eq!(
             steps.iter().map(Request::type_name).collect::<Vec<_>>(),
-            ["UserServiceAssignListRequest", "UserServiceUnassignListRequest"]
+            [
+                "UserServiceAssignListRequest",
+                "UserServiceUnassignListRequest"
+            ]
         );
     }
 }

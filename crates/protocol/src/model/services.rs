@@ -9,8 +9,8 @@
 //! builders and the export walk these tables.
 
 use super::same_number;
-pub use crate::services::{CallToNumber, DnSelection, NumberSelection, ScheduleLevel, ScheduleRef};
 use crate::services::CALL_TO_NUMBER_TYPES;
+pub use crate::services::{CallToNumber, DnSelection, NumberSelection, ScheduleLevel, ScheduleRef};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
 use std::collections::BTreeMap;
@@ -82,8 +82,10 @@ impl Block {
             Block::Selective => {
                 "Call Forwarding Selective: settings and criteria (a set keyed by name)."
             }
-            Block::Dnh => "Directory Number Hunting: calls to these agents' own numbers hunt \
-                           through the hunt group.",
+            Block::Dnh => {
+                "Directory Number Hunting: calls to these agents' own numbers hunt \
+                           through the hunt group."
+            }
         }
     }
 
@@ -169,7 +171,13 @@ const NUMBER_DOC: &str = "Where calls go: a number (compared as E.164) or a SIP 
 
 /// Every flat setting, block by block, each in its R25 modify request's order.
 pub const SETTINGS: &[SettingDef] = &[
-    setting(Block::Always, "isActive", "is_active", ACTIVE_DOC, Kind::Bool(false)),
+    setting(
+        Block::Always,
+        "isActive",
+        "is_active",
+        ACTIVE_DOC,
+        Kind::Bool(false),
+    ),
     setting(
         Block::Always,
         "forwardToPhoneNumber",
@@ -184,7 +192,13 @@ pub const SETTINGS: &[SettingDef] = &[
         "Play a short ring on the hunt group's devices when a call is forwarded.",
         Kind::Bool(false),
     ),
-    setting(Block::Busy, "isActive", "is_active", ACTIVE_DOC, Kind::Bool(false)),
+    setting(
+        Block::Busy,
+        "isActive",
+        "is_active",
+        ACTIVE_DOC,
+        Kind::Bool(false),
+    ),
     setting(
         Block::Busy,
         "forwardToPhoneNumber",
@@ -511,9 +525,7 @@ pub const CRITERION_FIELDS: &[CriterionField] = &[
 impl CriterionField {
     /// The field with key `k` in either spelling.
     pub fn find(k: &str) -> Option<&'static CriterionField> {
-        CRITERION_FIELDS
-            .iter()
-            .find(|f| f.key == k || f.snake == k)
+        CRITERION_FIELDS.iter().find(|f| f.key == k || f.snake == k)
     }
 
     /// Desired and current values of this setting are the same.
@@ -566,7 +578,11 @@ impl UserBlocks {
     /// The services a hunt group with these blocks must have assigned: each managed block's
     /// service, and the listed ones.
     pub fn required_services(&self) -> Vec<String> {
-        let mut out: Vec<String> = self.blocks.keys().map(|b| b.service().to_string()).collect();
+        let mut out: Vec<String> = self
+            .blocks
+            .keys()
+            .map(|b| b.service().to_string())
+            .collect();
         if let Some(s) = &self.services {
             out.extend(s.iter().cloned());
         }
@@ -601,9 +617,8 @@ impl UserBlocks {
     pub fn from_json(top: &Map<String, Json>) -> Result<Option<UserBlocks>, String> {
         let mut u = UserBlocks::default();
         if let Some(s) = top.get(SERVICES) {
-            u.services = Some(
-                serde_json::from_value(s.clone()).map_err(|e| format!("{SERVICES}: {e}"))?,
-            );
+            u.services =
+                Some(serde_json::from_value(s.clone()).map_err(|e| format!("{SERVICES}: {e}"))?);
         }
         for block in Block::ALL {
             let Some(obj) = top.get(block.key()).and_then(Json::as_object) else {

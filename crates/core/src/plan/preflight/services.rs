@@ -26,10 +26,12 @@ pub fn requests<'a>(key: &GroupKey, blocks: impl Iterator<Item = &'a UserBlocks>
     }
     let mut out = Vec::new();
     if any {
-        out.push(Request::Service(Box::new(ServiceRequest::GetAuthorizations {
-            service_provider_id: key.service_provider_id.clone(),
-            group_id: key.group_id.clone(),
-        })));
+        out.push(Request::Service(Box::new(
+            ServiceRequest::GetAuthorizations {
+                service_provider_id: key.service_provider_id.clone(),
+                group_id: key.group_id.clone(),
+            },
+        )));
     }
     if schedules {
         out.push(Request::Service(Box::new(ServiceRequest::GroupSchedules {
@@ -98,7 +100,11 @@ pub fn schedules_are_visible(ctx: &mut Ctx<'_>, c: &Change, after: &HuntGroup) -
         }
         let refs = [
             ("timeSchedule", ScheduleType::Time, &cr.time_schedule),
-            ("holidaySchedule", ScheduleType::Holiday, &cr.holiday_schedule),
+            (
+                "holidaySchedule",
+                ScheduleType::Holiday,
+                &cr.holiday_schedule,
+            ),
         ];
         for (key, t, s) in refs {
             let Some(ScheduleRef { level, name }) = s else {
