@@ -113,6 +113,32 @@ fn service_reply(r: Reply) -> Result<Sv, Box<Reply>> {
     }
 }
 
+/// What `pick` takes from the reply to `command`, else why the read failed.
+fn expect<T>(
+    id: &str,
+    command: &'static str,
+    r: Reply,
+    pick: impl FnOnce(Sv) -> Result<T, Sv>,
+) -> Result<T, FetchError> {
+    match service_reply(r) {
+        Ok(s) => pick(s).map_err(|other| FetchError::Unexpected {
+            command,
+            subject: id.to_string(),
+            got: other.type_name(),
+        }),
+        Err(r) => Err(failed(id, command, *r)),
+    }
+}
+
+const GET_CRITERIA: &str = "UserCallForwardingSelectiveGetCriteriaRequest21";
+
+fn criteria_settings(s: Sv) -> Result<CriteriaSettings, Sv> {
+    match s {
+        Sv::Criteria(c) => Ok(c),
+        other => Err(other),
+    }
+}
+
 /// Reads the replies to [`read_requests`] (same `want`, same order). A block whose service is
 /// not assigned is a fresh service's state, whatever its read said (BroadWorks refuses to show
 /// it, and assigning it starts it fresh).
@@ -130,17 +156,10 @@ pub fn absorb(
     };
     let mut read = BlockRead::default();
     let cmd = "UserServiceGetAssignmentListRequest";
-    let assigned: Vec<String> = match service_reply(next(cmd)?) {
-        Ok(Sv::Assignments(a)) => a.assigned().map(str::to_string).collect(),
-        Ok(other) => {
-            return Err(FetchError::Unexpected {
-                command: cmd,
-                subject: id.to_string(),
-                got: other.type_name(),
-            })
-        }
-        Err(r) => return Err(failed(id, cmd, *r)),
-    };
+    let assigned: Vec<String> = expect(id, cmd, next(cmd)?, |s| match s {
+        Sv::Assignments(a) => Ok(a.assigned().map(str::to_string).collect()),
+        other => Err(other),
+    })?;
     let is_assigned = |b: Block| assigned.iter().any(|s| s == b.service());
     for b in want.blocks.keys().copied() {
         let cmd = match forwarding_kind(b) {
@@ -152,7 +171,7 @@ pub fn absorb(
         let mut criteria_replies = Vec::new();
         if b == Block::Selective {
             for _ in want.criteria.iter().flatten() {
-                criteria_replies.push(next("UserCallForwardingSelectiveGetCriteriaRequest21")?);
+                criteria_replies.push(next(GET_CRITERIA)?);
             }
         }
         if !is_assigned(b) {
@@ -179,25 +198,8 @@ pub fn absorb(
                     let Some(row) = s.criteria.iter().find(|row| row.name == c.name) else {
                         continue;
                     };
-                    match service_reply(r) {
-                        Ok(Sv::Criteria(settings)) => {
-                            criteria.push(criterion(&row.name, row.is_active, settings))
-                        }
-                        Ok(other) => {
-                            return Err(FetchError::Unexpected {
-                                command: "UserCallForwardingSelectiveGetCriteriaRequest21",
-                                subject: id.to_string(),
-                                got: other.type_name(),
-                            })
-                        }
-                        Err(r) => {
-                            return Err(failed(
-                                id,
-                                "UserCallForwardingSelectiveGetCriteriaRequest21",
-                                *r,
-                            ))
-                        }
-                    }
+                    let settings = expect(id, GET_CRITERIA, r, criteria_settings)?;
+                    criteria.push(criterion(&row.name, row.is_active, settings));
                 }
                 let desired = |n: &str| want.criteria.iter().flatten().any(|c| c.name == n);
                 for row in s.criteria.iter().filter(|r| !desired(&r.name)) {
@@ -252,24 +254,13 @@ pub fn absorb_criteria(
     names: &[String],
     replies: &mut impl Iterator<Item = Reply>,
 ) -> Result<(), FetchError> {
-    let cmd = "UserCallForwardingSelectiveGetCriteriaRequest21";
     for name in names {
         let r = replies.next().ok_or(FetchError::Failed {
-            command: cmd,
+            command: GET_CRITERIA,
             subject: id.to_string(),
             failure: CommandFailure::BadReply("no result".into()),
         })?;
-        let settings = match service_reply(r) {
-            Ok(Sv::Criteria(s)) => s,
-            Ok(other) => {
-                return Err(FetchError::Unexpected {
-                    command: cmd,
-                    subject: id.to_string(),
-                    got: other.type_name(),
-                })
-            }
-            Err(r) => return Err(failed(id, cmd, *r)),
-        };
+        let settings = expect(id, GET_CRITERIA, r, criteria_settings)?;
         if let Some(c) = blocks
             .criteria
             .iter_mut()
