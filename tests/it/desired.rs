@@ -1233,6 +1233,16 @@ fn schema_matches_the_loader_fields() {
     want_group.insert(raw::PROFILE.to_string());
     want_group.insert(raw::PROFILE_SNAKE.to_string());
     want_group.insert(raw::OPERATION_KEY.to_string());
+    // The blocks of the hunt group's user (issue 25), each setting from its table.
+    want_group.insert(huntctl::model::services::SERVICES.to_string());
+    for b in huntctl::model::services::Block::ALL {
+        want_group.insert(b.key().to_string());
+        want_group.insert(b.snake().to_string());
+        let block = keys(&s["$defs"]["group"]["properties"][b.key()]["properties"]);
+        for st in b.settings() {
+            assert!(block.contains(st.key) && block.contains(st.snake), "{}", st.path());
+        }
+    }
     assert_eq!(group, want_group);
     assert_eq!(profile, want_profile);
     // Every schema key is accepted by the loader, at the right level.
@@ -1241,7 +1251,8 @@ fn schema_matches_the_loader_fields() {
             raw::lookup_key(k, false).is_some()
                 || k == raw::PROFILE
                 || k == raw::PROFILE_SNAKE
-                || k == raw::OPERATION_KEY,
+                || k == raw::OPERATION_KEY
+                || huntctl::desired::services::is_block_key(k),
             "{k}"
         );
     }
