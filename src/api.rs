@@ -76,7 +76,7 @@ pub enum Error {
     #[error("{0}")]
     Options(String),
     /// Connecting or logging in failed.
-    #[error("cannot connect: {0}")]
+    #[error(transparent)]
     Connect(#[from] ClientError),
     /// The sandbox could not start.
     #[error("cannot start the sandbox: {0}")]
@@ -148,7 +148,15 @@ impl Client {
     /// Reads the current state of everything `desired` names, diffs and runs pre-flight (unless
     /// `opts.preflight` is off): `huntctl plan` ([`ops::plan`]).
     pub fn plan(&self, desired: &DesiredState, opts: &PlanOptions) -> Result<Plan, Error> {
-        Ok(self.rt.block_on(ops::plan(self.pool(), desired, opts))?)
+        // The plan records this connection's server unless the caller names one.
+        let opts = PlanOptions {
+            server: opts
+                .server
+                .clone()
+                .or_else(|| Some(plan::ServerRecord::of(self.pool().settings()))),
+            ..opts.clone()
+        };
+        Ok(self.rt.block_on(ops::plan(self.pool(), desired, &opts))?)
     }
 
     /// Carries out a plan just made with [`Client::plan`] on this server: the safety check,

@@ -61,9 +61,15 @@ pub struct ValidateArgs {
 }
 
 /// How to reach and log in to BroadWorks; shared by every command that talks to a server.
+/// A setting left out here comes from its BROADWORKS_* variable, else from the named server
+/// of huntctl.toml, else from the default shown.
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Connection")]
 pub struct ConnectionArgs {
+    /// A server named in huntctl.toml (found in the current directory or its parents);
+    /// otherwise HUNTCTL_SERVER, otherwise the file's default-server.
+    #[arg(long, value_name = "NAME", conflicts_with = "sandbox")]
+    pub server: Option<String>,
     /// Server URL: tcp://host:2208, tls://host:2209, https://host/webservice/services/ProvisioningService or http://…
     #[arg(long, env = "BROADWORKS_URL", value_name = "URL")]
     pub url: Option<String>,
@@ -85,18 +91,29 @@ pub struct ConnectionArgs {
     /// Force a login flow instead of choosing by transport.
     #[arg(long, value_enum)]
     pub login: Option<LoginFlow>,
-    /// Logged-in sessions used concurrently.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub parallelism: u16,
-    /// Commands per OCI-P document (1–15).
-    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u8).range(1..=15))]
-    pub batch_size: u8,
-    /// Seconds to wait for a connection.
-    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
-    pub connect_timeout: u64,
-    /// Seconds to wait for each reply.
-    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
-    pub request_timeout: u64,
+    /// Logged-in sessions used concurrently [default: 4].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallelism: Option<u16>,
+    /// Commands per OCI-P document (1–15) [default: 15].
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=15))]
+    pub batch_size: Option<u8>,
+    /// Seconds to wait for a connection [default: 10].
+    #[arg(long, value_name = "SECONDS")]
+    pub connect_timeout: Option<u64>,
+    /// Seconds to wait for each reply [default: 60].
+    #[arg(long, value_name = "SECONDS")]
+    pub request_timeout: Option<u64>,
+}
+
+impl ConnectionArgs {
+    /// True when these arguments (or BROADWORKS_URL, which clap reads into --url) name a
+    /// server: `apply --plan` then checks it against the plan's.
+    pub fn names_server(&self) -> bool {
+        self.sandbox
+            || self.url.is_some()
+            || self.server.is_some()
+            || std::env::var(huntctl_core::config::SERVER_ENV).is_ok_and(|v| !v.trim().is_empty())
+    }
 }
 
 /// Which login flow to use.

@@ -4,6 +4,7 @@
 //! how to fix it with its flags (`--force`, `--url`, …). Desired-state errors render with every
 //! diagnostic (file, line, column, snippet) followed by one summary line.
 
+use huntctl_core::config::ConfigError;
 use huntctl_core::ocip::ClientError;
 use huntctl_core::ops;
 use huntctl_sandbox::SandboxError;
@@ -82,7 +83,25 @@ impl Error {
                  what to reverse): plan the state you want from your files instead"
             }
             Error::Connect(ClientError::NoUrl) => {
-                "pass --url or set BROADWORKS_URL (or use --sandbox)"
+                "pass --url or set BROADWORKS_URL, name a server of huntctl.toml with --server \
+                 (or HUNTCTL_SERVER), or use --sandbox"
+            }
+            Error::Connect(ClientError::Certificate { .. }) => {
+                "pass --ca-cert FILE with the PEM certificate of the CA that signed the server's \
+                 certificate, or set ca-cert = \"FILE\" for the server in huntctl.toml"
+            }
+            Error::Connect(ClientError::Config(ConfigError::OutsidePaths { .. })) => {
+                "use the server these files belong to (--server NAME), or add their directory to \
+                 this server's paths in huntctl.toml"
+            }
+            Error::Connect(ClientError::Config(ConfigError::PasswordCommand { .. })) => {
+                "run the command yourself to see why it fails (its output is never shown here)"
+            }
+            Error::Connect(ClientError::Config(ConfigError::Invalid { .. })) => {
+                "huntctl.toml's keys: default-server, and [server.NAME] with url, user, \
+                 password-env, password-command, password-file, ca-cert, login, paths, \
+                 parallelism, batch-size, max-rate, connect-timeout, request-timeout \
+                 (schemas/huntctl.schema.json)"
             }
             Error::Connect(ClientError::NoUser) => "pass --user or set BROADWORKS_USER",
             Error::Connect(ClientError::NoPassword) => {
@@ -114,9 +133,16 @@ impl Error {
                 d.error_count()
             );
         }
-        let mut out = format!("Error: {self}\n");
+        // The message may quote a server's text or a file's value: escaped, never raw.
+        let mut out = format!(
+            "Error: {}\n",
+            huntctl_core::text::escape_controls(&self.to_string())
+        );
         if let Some(h) = self.help() {
-            out.push_str(&format!("  help: {h}\n"));
+            out.push_str(&format!(
+                "  help: {}\n",
+                huntctl_core::text::escape_controls(&h)
+            ));
         }
         out
     }

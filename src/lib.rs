@@ -23,6 +23,6 @@ pub mod commands;
 #[doc(hidden)]
 pub mod error;
 
-pub use huntctl_core::{apply, desired, export, model, ocip, ops, plan};
+pub use huntctl_core::{apply, config, desired, export, model, ocip, ops, plan};
 pub use huntctl_protocol as protocol;
 pub use huntctl_sandbox as sandbox;

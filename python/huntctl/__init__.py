@@ -61,13 +61,17 @@ PathLike = Union[str, "os.PathLike[str]"]
 #: Paths, or hunt group data (the reference page's dicts).
 Source = Union[PathLike, Sequence[PathLike], Sequence[Mapping[str, Any]], Mapping[str, Any]]
 
+# None: from huntctl.toml's server when it names one, else the CLI's default (4 sessions,
+# 15 commands per document, 10 s / 60 s).
 _DEFAULTS = dict(
     ca_cert=None,
     insecure=False,
-    parallelism=4,
-    batch_size=15,
-    connect_timeout=10.0,
-    request_timeout=60.0,
+    parallelism=None,
+    batch_size=None,
+    connect_timeout=None,
+    request_timeout=None,
+    max_rate=None,
+    server=None,
 )
 
 
@@ -124,9 +128,11 @@ def plan(
     ``code`` and, for files, the ``location`` file:line:col where the value was written).
     ``preflight=False`` skips those reads, as ``--no-preflight`` does.
 
-    ``url``/``user``/``password`` default to ``BROADWORKS_URL``/``_USER``/``_PASSWORD``.
-    ``options``: ``ca_cert``, ``insecure``, ``parallelism``, ``batch_size``,
-    ``connect_timeout``, ``request_timeout`` (seconds). Raises ``ValidationError`` (with
+    ``url``/``user``/``password`` default to ``BROADWORKS_URL``/``_USER``/``_PASSWORD``, then
+    to the named server of ``huntctl.toml`` (found from the working directory up).
+    ``options``: ``server`` (a ``[server.NAME]`` of huntctl.toml; else ``HUNTCTL_SERVER``, else
+    its ``default-server``), ``ca_cert``, ``insecure``, ``parallelism``, ``batch_size``,
+    ``max_rate`` (commands per second), ``connect_timeout``, ``request_timeout`` (seconds). Raises ``ValidationError`` (with
     ``.diagnostics``) before connecting when the desired state is not valid."""
     doc, handle = _native.plan(
         source, name, _conn(options, url, user, password),

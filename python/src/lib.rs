@@ -75,6 +75,10 @@ fn py_err(py: Python<'_>, e: api::Error) -> PyErr {
             ClientError::NoUrl => format!("{e} (pass url=)"),
             ClientError::NoUser => format!("{e} (pass user=)"),
             ClientError::NoPassword => format!("{e} (pass password=)"),
+            ClientError::Certificate { .. } => format!(
+                "{e} (pass ca_cert= with the PEM certificate of the CA that signed the server's \
+                 certificate, or set ca-cert for the server in huntctl.toml)"
+            ),
             _ => e.to_string(),
         }),
         E::Op(ops::Error::Read(_) | ops::Error::Export(_)) => ServerError::new_err(e.to_string()),
@@ -154,16 +158,25 @@ struct ConnArgs {
     password: Option<String>,
     ca_cert: Option<PathBuf>,
     insecure: bool,
-    parallelism: usize,
-    batch_size: usize,
-    connect_timeout: f64,
-    request_timeout: f64,
+    parallelism: Option<usize>,
+    batch_size: Option<usize>,
+    connect_timeout: Option<f64>,
+    request_timeout: Option<f64>,
+    max_rate: Option<u32>,
+    server: Option<String>,
 }
 
-fn settings(py: Python<'_>, a: ConnArgs) -> PyResult<Conn> {
-    let secs = |s: f64, what: &str| {
-        Duration::try_from_secs_f64(s.max(0.0))
-            .map_err(|_| PyValueError::new_err(format!("{what} must be a number of seconds")))
+/// The settings of `a`, the rest from `BROADWORKS_*` and the named server of the
+/// `huntctl.toml` found from the working directory up (`server=`, `HUNTCTL_SERVER` or its
+/// `default-server`), exactly as the CLI resolves them; `desired` (the source's files) are
+/// refused when outside that server's `paths`.
+fn settings(py: Python<'_>, a: ConnArgs, desired: &[PathBuf]) -> PyResult<Conn> {
+    let secs = |s: Option<f64>, what: &str| {
+        s.map(|s| {
+            Duration::try_from_secs_f64(s.max(0.0))
+                .map_err(|_| PyValueError::new_err(format!("{what} must be a number of seconds")))
+        })
+        .transpose()
     };
     let input = ConnectionInput {
         url: a.url,
@@ -171,10 +184,14 @@ fn settings(py: Python<'_>, a: ConnArgs) -> PyResult<Conn> {
         password: a.password.map(Secret::new),
         ca_cert: a.ca_cert,
         insecure: a.insecure,
-        parallelism: Some(a.parallelism),
-        batch_size: Some(a.batch_size),
-        connect_timeout: Some(secs(a.connect_timeout, "connect_timeout")?),
-        request_timeout: Some(secs(a.request_timeout, "request_timeout")?),
+        parallelism: a.parallelism,
+        batch_size: a.batch_size,
+        connect_timeout: secs(a.connect_timeout, "connect_timeout")?,
+        request_timeout: secs(a.request_timeout, "request_timeout")?,
+        max_rate: a.max_rate,
+        server: a.server,
+        config_dir: std::env::current_dir().ok(),
+        desired_paths: desired.to_vec(),
         ..ConnectionInput::default()
     };
     input
@@ -251,7 +268,7 @@ fn plan(
     preflight: bool,
 ) -> PyResult<(Py<PyAny>, PlanHandle)> {
     let src = self::source(source, name)?;
-    let conn = settings(py, conn)?;
+    let conn = settings(py, conn, src.paths())?;
     let opts = plan_options(target, exclude, prune, preflight)?;
     let made = py.detach(|| -> Result<api::Plan, api::Error> {
         let desired = src.load()?;
@@ -308,7 +325,7 @@ fn apply(
     undo_out: Option<PathBuf>,
 ) -> PyResult<Py<PyAny>> {
     let src = self::source(source, name)?;
-    let conn = settings(py, conn)?;
+    let conn = settings(py, conn, src.paths())?;
     let opts = plan_options(target, exclude, prune, preflight)?;
     let apply_opts = apply_options(force, delete_threshold, undo_out);
     let applied = py.detach(|| -> Result<api::Applied, api::Error> {
@@ -333,7 +350,7 @@ fn export(
     groups: Vec<String>,
     conn: ConnArgs,
 ) -> PyResult<Py<PyAny>> {
-    let conn = settings(py, conn)?;
+    let conn = settings(py, conn, &[])?;
     let exported = py.detach(|| -> Result<api::Export, api::Error> {
         let client = api::Client::connect(conn.0)?;
         let r = client.export(&service_provider, &groups);
@@ -368,7 +385,7 @@ fn create_hunt_groups(
     let conn = if dry_run {
         None
     } else {
-        Some(settings(py, conn)?)
+        Some(settings(py, conn, src.paths())?)
     };
     let results = py.detach(|| -> Result<Vec<Value>, api::Error> {
         let desired = src.load()?;

@@ -73,3 +73,23 @@ def test_password_never_shows(sandbox):
 def test_not_data_is_a_type_error():
     with pytest.raises(TypeError):
         huntctl.validate([object()])
+
+
+def test_text_xml_cannot_carry_is_refused_at_its_key_path_and_nothing_is_sent(sandbox):
+    # A BEL in a name, a SOH in an id, a NUL in a caller-id name (issue 23): no OCI-P document
+    # can hold them, so they are refused offline, named, never printed.
+    data = copy.deepcopy(hunt_groups_data)
+    data[0]["service_instance_profile"]["name"] = "Bell\u0007Group"
+    data[1]["service_user_id"] = "ctl\u0001x@company.com"
+    data[1]["service_instance_profile"]["calling_line_id_last_name"] = "A\u0000B"
+    with pytest.raises(huntctl.ValidationError) as info:
+        huntctl.create_hunt_groups_from_data(data, **sandbox.connection)
+    where = {(d["path"], d["code"]) for d in info.value.diagnostics}
+    assert ("hunt_group_data[0].service_instance_profile.name", "huntctl::bad_character") in where
+    assert ("hunt_group_data[1].service_user_id", "huntctl::bad_character") in where
+    assert (
+        "hunt_group_data[1].service_instance_profile.calling_line_id_last_name",
+        "huntctl::bad_character",
+    ) in where
+    assert "U+0007" in str(info.value) and "\u0007" not in str(info.value)
+    assert sandbox.record() == ""

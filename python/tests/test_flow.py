@@ -1,5 +1,6 @@
 """The Python front end runs the same plan and apply as the CLI: pre-flight, refusals, undo."""
 
+import json
 import os
 import pathlib
 import subprocess
@@ -72,7 +73,10 @@ def test_an_apply_from_python_leaves_an_undo_the_cli_reverses(seeded_sandbox, tm
     assert undo["changes"] == 1 and undo["summary"]["delete"] == 1
     undo_path = pathlib.Path(undo["path"])
     assert undo_path.parts[:2] == (".huntctl", "undo") and undo_path.exists()
-    assert "admin" not in undo_path.read_text()
+    # The undo records its server (URL and user id, never the password: "admin" here too).
+    undo_doc = json.loads(undo_path.read_text())
+    assert undo_doc.pop("server") == {"url": seeded_sandbox.url, "user": "admin"}
+    assert "admin" not in json.dumps(undo_doc)
     # The CLI (the console script) applies it, and the server is as it was.
     exe = pathlib.Path(sys.executable).with_name("huntctl")
     env = {k: v for k, v in os.environ.items() if not k.startswith("BROADWORKS_")}

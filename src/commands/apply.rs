@@ -1,7 +1,7 @@
 //! `huntctl apply`: plan (or load a saved plan), show it, confirm, run the apply operation,
 //! report.
 
-use super::connect::{stdout_color, Connection};
+use super::connect::{stdout_color, Connection, Target};
 use super::{load_desired, plan_options, runtime};
 use crate::cli::{ApplyArgs, DiagnosticFormat};
 use crate::error::{Error, Result};
@@ -89,7 +89,10 @@ async fn open_saved(args: &ApplyArgs, path: &std::path::Path) -> Result<(Connect
     let mut plan = Plan::load(path).map_err(ops::Error::from)?;
     // Before connecting: a plan whose passwords cannot be found needs no server to refuse.
     ops::restore_secrets(&mut plan)?;
-    let conn = Connection::open(&args.connection).await?;
+    // The plan's own server unless another is named (refused, before anything is sent).
+    let conn = Target::for_saved(&args.connection, &plan)?
+        .connect()
+        .await?;
     match ops::verify_saved(&conn.pool, &mut plan).await {
         Ok(()) => Ok((conn, plan)),
         Err(e) => {
@@ -107,7 +110,7 @@ async fn plan_now(args: &ApplyArgs) -> Result<(Connection, Plan)> {
     let desired = load_desired(&args.paths)?;
     tracing::debug!("desired state loaded");
     let opts = plan_options(&args.selection, args.no_preflight)?;
-    let conn = Connection::open(&args.connection).await?;
+    let conn = Connection::open(&args.connection, &args.paths).await?;
     tracing::debug!("connected");
     match conn.plan(&desired, &opts).await {
         Ok(plan) => Ok((conn, plan)),
@@ -181,7 +184,7 @@ fn undo_lines(undo: &Undo) -> Vec<String> {
         } => {
             let mut lines = vec![format!(
                 "Undo: {} saved to {} ({} to create, {} to update, {} to delete). To reverse \
-                 this apply: huntctl apply --plan {}{}",
+                 this apply: {} apply --plan {}{}",
                 if *changes == 1 {
                     "1 change".to_string()
                 } else {
@@ -191,7 +194,8 @@ fn undo_lines(undo: &Undo) -> Vec<String> {
                 s.create,
                 s.update,
                 s.delete,
-                path.display(),
+                super::invocation(),
+                super::shell_word(&path.display().to_string()),
                 if *needs_force { " --force" } else { "" }
             )];
             lines.extend(

@@ -4,12 +4,13 @@
 use crate::cli::{self, ConnectionArgs};
 use crate::error::{Error, Result};
 use huntctl_core::model::Secret;
-use huntctl_core::ocip::settings::{ConnectionInput, LoginFlow};
+use huntctl_core::ocip::settings::{ConnectionInput, ConnectionSettings, LoginFlow};
 use huntctl_core::ocip::Pool;
+use huntctl_core::plan::{Plan, ServerRecord};
 use huntctl_sandbox::{self as sandbox, SandboxConfig, SandboxHandle};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,9 +30,12 @@ pub fn login_flow(flow: cli::LoginFlow) -> LoginFlow {
 }
 
 /// The connection settings the flags give; the library fills in (and checks) the rest: the
-/// URL and user from `BROADWORKS_URL` / `BROADWORKS_USER` (clap reads those too, for `--help`)
-/// and the password from `--password-file` or `BROADWORKS_PASSWORD`, never from an argument.
-pub fn connection_input(args: &ConnectionArgs) -> ConnectionInput {
+/// URL and user from `BROADWORKS_URL` / `BROADWORKS_USER` (clap reads those too, for `--help`),
+/// the password from `--password-file` or `BROADWORKS_PASSWORD`, never from an argument, and
+/// what is still missing from the named server of `huntctl.toml` (looked for from the current
+/// directory up). `desired` are the desired-state paths the command works on: refused when
+/// outside that server's `paths`.
+pub fn connection_input(args: &ConnectionArgs, desired: &[PathBuf]) -> ConnectionInput {
     ConnectionInput {
         url: args.url.clone(),
         user: args.user.clone(),
@@ -40,17 +44,24 @@ pub fn connection_input(args: &ConnectionArgs) -> ConnectionInput {
         ca_cert: args.ca_cert.clone(),
         insecure: args.insecure,
         login: args.login.map(login_flow),
-        parallelism: Some(usize::from(args.parallelism)),
-        batch_size: Some(usize::from(args.batch_size)),
-        connect_timeout: Some(Duration::from_secs(args.connect_timeout)),
-        request_timeout: Some(Duration::from_secs(args.request_timeout)),
+        parallelism: args.parallelism.map(usize::from),
+        batch_size: args.batch_size.map(usize::from),
+        connect_timeout: args.connect_timeout.map(Duration::from_secs),
+        request_timeout: args.request_timeout.map(Duration::from_secs),
+        max_rate: None,
+        server: args.server.clone(),
+        config_dir: std::env::current_dir().ok(),
+        desired_paths: desired.to_vec(),
     }
 }
 
-/// Starts the embedded sandbox (state in [`embedded_state_path`]) and points `input` at it.
-async fn start_embedded_sandbox(input: &mut ConnectionInput) -> Result<SandboxHandle> {
-    let state = embedded_state_path();
-    let config = SandboxConfig::embedded(state.clone());
+/// Starts the embedded sandbox keeping its state in `state` and returns the settings that
+/// reach it.
+async fn start_embedded_sandbox(
+    state: &Path,
+    args: &ConnectionArgs,
+) -> Result<(SandboxHandle, ConnectionSettings)> {
+    let config = SandboxConfig::embedded(state.to_path_buf());
     let (user, password) = (config.user.clone(), config.password.clone());
     let handle = sandbox::start(config).await?;
     let Some(addr) = handle.tcp_addr() else {
@@ -63,39 +74,110 @@ async fn start_embedded_sandbox(input: &mut ConnectionInput) -> Result<SandboxHa
         "Using the embedded sandbox on tcp://{addr} (state: {})",
         state.display()
     );
+    let mut input = connection_input(args, &[]);
     input.url = Some(format!("tcp://{addr}"));
     input.user = Some(user);
     input.password = Some(Secret::new(password));
     input.password_file = None;
-    Ok(handle)
+    input.server = None;
+    input.config_dir = None;
+    match input.resolve(|_| None) {
+        Ok(s) => Ok((handle, s)),
+        Err(e) => {
+            handle.shutdown().await;
+            Err(e.into())
+        }
+    }
 }
 
-/// A logged-in pool, and the embedded sandbox it talks to when `--sandbox` was given.
-pub struct Connection {
-    /// The session pool (implements [`huntctl_core::ocip::Execute`]).
-    pub pool: Pool,
-    sandbox: Option<SandboxHandle>,
+/// Where a command is about to connect, resolved (and checked) before anything is sent.
+pub struct Target {
+    /// The server, as plans record it.
+    pub record: ServerRecord,
+    how: How,
+    args: ConnectionArgs,
 }
 
-impl Connection {
-    /// Starts the embedded sandbox when asked, then logs in.
-    pub async fn open(args: &ConnectionArgs) -> Result<Connection> {
-        let mut input = connection_input(args);
-        let sandbox = if args.sandbox {
-            let handle = start_embedded_sandbox(&mut input).await?;
-            Some(handle)
-        } else {
-            None
+enum How {
+    /// The embedded sandbox, with this state file.
+    Sandbox(PathBuf),
+    /// A server.
+    Server(Box<ConnectionSettings>),
+}
+
+/// Why `apply --plan` refuses the server it was given.
+fn other_server(plan: &ServerRecord, given: &ServerRecord) -> Error {
+    Error::Usage(format!(
+        "the plan was made against {plan}, but {given} was given: refusing it, nothing was sent \
+         (leave out --url, --server, --sandbox and HUNTCTL_SERVER / BROADWORKS_URL to apply it \
+         where it was made, or plan again against this server)"
+    ))
+}
+
+impl Target {
+    /// The server the arguments name (the embedded sandbox with `--sandbox`).
+    pub fn resolve(args: &ConnectionArgs, desired: &[PathBuf]) -> Result<Target> {
+        Target::from_input(args, connection_input(args, desired))
+    }
+
+    fn from_input(args: &ConnectionArgs, input: ConnectionInput) -> Result<Target> {
+        if args.sandbox {
+            let state = embedded_state_path();
+            return Ok(Target {
+                record: ServerRecord::sandbox(&state),
+                how: How::Sandbox(state),
+                args: args.clone(),
+            });
+        }
+        let settings = input.resolve(|k| std::env::var(k).ok())?;
+        Ok(Target {
+            record: ServerRecord::of(&settings),
+            how: How::Server(Box::new(settings)),
+            args: args.clone(),
+        })
+    }
+
+    /// The server for a saved plan: the one it records when the arguments name none, else
+    /// the one they name, refused when it is not the plan's.
+    pub fn for_saved(args: &ConnectionArgs, plan: &Plan) -> Result<Target> {
+        let Some(rec) = &plan.server else {
+            return Target::resolve(args, &plan.sources);
         };
-        let env = |k: &str| (!args.sandbox).then(|| std::env::var(k).ok()).flatten();
-        let settings = match input.resolve(env) {
-            Ok(s) => s,
-            Err(e) => {
-                if let Some(h) = sandbox {
-                    h.shutdown().await;
-                }
-                return Err(e.into());
+        let target = if args.names_server() {
+            Target::resolve(args, &plan.sources)?
+        } else if let Some(state) = &rec.sandbox {
+            Target {
+                record: rec.clone(),
+                how: How::Sandbox(state.clone()),
+                args: args.clone(),
             }
+        } else {
+            let mut input = connection_input(args, &plan.sources);
+            match &rec.name {
+                Some(name) => input.server = Some(name.clone()),
+                None => {
+                    // A plan made by URL: huntctl.toml's default server is not this one.
+                    input.url.clone_from(&rec.url);
+                    input.user = input.user.or_else(|| rec.user.clone());
+                    input.config_dir = None;
+                }
+            }
+            Target::from_input(args, input)?
+        };
+        if !target.record.same_as(rec) {
+            return Err(other_server(rec, &target.record));
+        }
+        Ok(target)
+    }
+
+    /// Starts the embedded sandbox when that is the target, then logs in.
+    pub async fn connect(self) -> Result<Connection> {
+        let (sandbox, settings) = match self.how {
+            How::Sandbox(state) => {
+                let (h, s) = start_embedded_sandbox(&state, &self.args).await?;
+                (Some(h), s)
+            }
+            How::Server(s) => (None, *s),
         };
         if settings.insecure {
             eprintln!(
@@ -104,7 +186,11 @@ impl Connection {
             );
         }
         match Pool::connect(settings).await {
-            Ok(pool) => Ok(Connection { pool, sandbox }),
+            Ok(pool) => Ok(Connection {
+                pool,
+                sandbox,
+                record: self.record,
+            }),
             Err(e) => {
                 if let Some(h) = sandbox {
                     h.shutdown().await;
@@ -112,6 +198,23 @@ impl Connection {
                 Err(e.into())
             }
         }
+    }
+}
+
+/// A logged-in pool, and the embedded sandbox it talks to when `--sandbox` was given.
+pub struct Connection {
+    /// The session pool (implements [`huntctl_core::ocip::Execute`]).
+    pub pool: Pool,
+    sandbox: Option<SandboxHandle>,
+    /// The server, as plans record it.
+    pub record: ServerRecord,
+}
+
+impl Connection {
+    /// Resolves the target ([`Target::resolve`]: `desired` are checked against a named
+    /// server's `paths` first), starts the embedded sandbox when asked, then logs in.
+    pub async fn open(args: &ConnectionArgs, desired: &[PathBuf]) -> Result<Connection> {
+        Target::resolve(args, desired)?.connect().await
     }
 
     /// Starts [`Connection::close`] on the runtime and returns at once, so that work which
@@ -128,7 +231,11 @@ impl Connection {
         opts: &huntctl_core::ops::PlanOptions,
     ) -> std::result::Result<huntctl_core::plan::Plan, huntctl_core::ops::Error> {
         let bar = self.progress("Reading hunt groups", desired.hunt_groups.len());
-        let planned = huntctl_core::ops::plan(&self.pool, desired, opts).await;
+        let opts = huntctl_core::ops::PlanOptions {
+            server: Some(self.record.clone()),
+            ..opts.clone()
+        };
+        let planned = huntctl_core::ops::plan(&self.pool, desired, &opts).await;
         if let Some(b) = bar {
             b.finish_and_clear();
         }

@@ -24,7 +24,12 @@ pub fn run(args: ExportArgs) -> Result<ExitCode> {
         }
     }
     let exported = runtime()?.block_on(async {
-        let conn = Connection::open(&args.connection).await?;
+        // Exporting into another server's directory is refused like planning from it.
+        let out: Vec<std::path::PathBuf> = match &output {
+            Output::File(p) | Output::Dir(p) => vec![p.clone()],
+            Output::Stdout => Vec::new(),
+        };
+        let conn = Connection::open(&args.connection, &out).await?;
         let opts = ExportOptions {
             service_provider_id: args.service_provider.clone(),
             groups: args.group.clone(),
@@ -69,11 +74,13 @@ pub fn run(args: ExportArgs) -> Result<ExitCode> {
         eprintln!("Note: {}", export::PASSWORD_NOTE);
     }
     for s in &skipped {
-        eprintln!(
+        // The id and the reasons quote the server's values.
+        let line = format!(
             "Warning: {} was not exported: {}. Fix it on the server or add it to the files by hand.",
             s.service_user_id,
             s.reasons.join("; ")
         );
+        eprintln!("{}", huntctl_core::text::escape_controls(&line));
     }
     let to = match &output {
         Output::Stdout => "stdout".to_string(),

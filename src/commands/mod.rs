@@ -128,3 +128,26 @@ pub fn plan_options(
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
     ops::runtime().map_err(|e| Error::io("cannot start the async runtime", e))
 }
+
+/// How to run huntctl again in a hint: `cargo run --` when cargo started this process (cargo
+/// sets `CARGO` and the package's name for what it runs), else `huntctl`.
+pub fn invocation() -> &'static str {
+    let by_cargo = std::env::var_os("CARGO").is_some()
+        && std::env::var("CARGO_PKG_NAME").is_ok_and(|n| n == env!("CARGO_PKG_NAME"));
+    if by_cargo {
+        "cargo run --"
+    } else {
+        "huntctl"
+    }
+}
+
+/// `word` as a POSIX shell reads it back: as it is when it is plain, else in single quotes, so
+/// a hint with a path holding spaces still runs as printed.
+pub fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:@%+=,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}

@@ -34,9 +34,10 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
     if let Some(saved) = saved {
         let out = saved.map_err(ops::Error::from)?;
         eprintln!(
-            "Saved the plan to {}: apply it with `huntctl apply --plan {}`.",
+            "Saved the plan to {}: apply it with `{} apply --plan {}`.",
             out.display(),
-            out.display()
+            super::invocation(),
+            super::shell_word(&out.display().to_string())
         );
     }
     let code = plan.exit_code(args.detailed_exitcode);
@@ -53,7 +54,7 @@ pub async fn make_plan(
     desired: &DesiredState,
     opts: &PlanOptions,
 ) -> Result<(Plan, Closing)> {
-    let conn = Connection::open(connection).await?;
+    let conn = Connection::open(connection, &desired.sources).await?;
     tracing::debug!("connected");
     let planned = conn.plan(desired, opts).await;
     let closing = conn.close_in_background();

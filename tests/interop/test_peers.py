@@ -201,7 +201,19 @@ def test_bulk_create_from_data_then_every_field_reads_back(peer):
             if f == "alias":
                 have = [] if have is None else ([have] if isinstance(have, str) else list(have))
             assert have == row["service_instance_profile"][f], f"{row['service_user_id']}: {f}"
-        assert column(got.agent_user_table, "User Id") == row["agent_user_id"]
+        t = got.agent_user_table
+        assert column(t, "User Id") == row["agent_user_id"]
+        # The columns only an AS returns (R25, GroupHuntGroupGetInstanceResponse20), in order
+        # after the common ten, with the agent's group and numbering plan in them.
+        assert t.col_heading[10:] == [
+            "Is Phone Number Activated", "Country Code", "National Prefix", "Department Name",
+            "Department Type", "Parent Department", "Parent Department Type", "Group Id",
+            "Group Name"]
+        n = len(row["agent_user_id"])
+        assert column(t, "Group Id") == [row["group_id"]] * n
+        assert column(t, "Group Name") == [row["group_id"]] * n
+        assert column(t, "Country Code") == ["1"] * n
+        assert column(t, "National Prefix") == ["1"] * n
 
 
 def test_preflight_reads_parse_with_the_r25_columns(peer):

@@ -1240,7 +1240,11 @@ fn schema_matches_the_loader_fields() {
         want_group.insert(b.snake().to_string());
         let block = keys(&s["$defs"]["group"]["properties"][b.key()]["properties"]);
         for st in b.settings() {
-            assert!(block.contains(st.key) && block.contains(st.snake), "{}", st.path());
+            assert!(
+                block.contains(st.key) && block.contains(st.snake),
+                "{}",
+                st.path()
+            );
         }
     }
     assert_eq!(group, want_group);

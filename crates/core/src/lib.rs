@@ -10,6 +10,7 @@
 //! turn arguments into those structs and results into output.
 
 pub mod apply;
+pub mod config;
 pub mod desired;
 pub mod export;
 pub mod ocip;
@@ -18,3 +19,5 @@ pub mod plan;
 
 /// The hunt group model and its field table (from the protocol crate, shared with the sandbox).
 pub use huntctl_protocol::model;
+/// Text XML 1.0 cannot carry, and the one escaping of values in human-readable output.
+pub use huntctl_protocol::text;

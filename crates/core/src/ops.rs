@@ -61,6 +61,15 @@ pub enum Error {
         /// Where the plan says it came from.
         sources: Vec<PathBuf>,
     },
+    /// A password's secret reference could not be read when the write needing it was about
+    /// to be sent (it could be at load time): nothing was written.
+    #[error("cannot read the password of {id}: {message}: nothing was written")]
+    SecretUnreadable {
+        /// The hunt group.
+        id: String,
+        /// Why (names the variable or file, never a value).
+        message: String,
+    },
     /// Export could not read the groups.
     #[error(transparent)]
     Export(#[from] ExportError),
@@ -181,6 +190,39 @@ pub fn restore_secrets(plan: &mut Plan) -> Result<(), Error> {
     Ok(())
 }
 
+/// The plan with the secret references its creates send read ([`desired::secret_ref::read`]),
+/// or `None` when it has none to read.
+fn read_secrets(plan: &Plan) -> Result<Option<Plan>, Error> {
+    let unread = |c: &plan::Change| {
+        c.after
+            .as_ref()
+            .and_then(|a| a.service_instance_profile.password.as_ref())
+            .is_some_and(|p| !p.is_resolved())
+    };
+    if !plan.changes.iter().any(unread) {
+        return Ok(None);
+    }
+    let mut out = plan.clone();
+    for c in out.changes.iter_mut().filter(|c| unread(c)) {
+        let Some(p) = c
+            .after
+            .as_mut()
+            .map(|a| &mut a.service_instance_profile.password)
+        else {
+            continue;
+        };
+        if let Some(secret) = p.as_ref() {
+            let value =
+                desired::secret_ref::read(secret).map_err(|message| Error::SecretUnreadable {
+                    id: c.service_user_id.clone(),
+                    message,
+                })?;
+            *p = Some(value);
+        }
+    }
+    Ok(Some(out))
+}
+
 /// Checks a plan made earlier before it is applied: [`restore_secrets`], then reads again
 /// what the plan read and refuses it with [`Error::Stale`] when the server has moved since.
 pub async fn verify_saved<E: Execute>(exec: &E, plan: &mut Plan) -> Result<(), Error> {
@@ -289,8 +331,13 @@ pub async fn apply<E: Execute>(
     on_result: &(dyn Fn(&GroupResult) + Sync),
 ) -> Result<Applied, Error> {
     apply::check_safety(plan, opts)?;
+    // Secret references are read now, when a write needs them, into a copy of the plan that
+    // lives only as long as the writes.
+    let read = read_secrets(plan)?;
+    let with_secrets = read.as_ref().unwrap_or(plan);
     // A plan without changes sends nothing, and reports every hunt group unchanged.
-    let report = apply::apply(exec, plan, on_result).await;
+    let report = apply::apply(exec, with_secrets, on_result).await;
+    drop(read);
     // Made from the plan and the report alone: no read after the writes.
     let undo = save_undo(plan, &report, &opts.undo);
     Ok(Applied { report, undo })
@@ -316,10 +363,12 @@ fn save_undo(plan: &Plan, report: &Report, target: &UndoTarget) -> Undo {
         UndoTarget::Default => (undo::default_path(report), false),
         UndoTarget::File(p) => (p.clone(), true),
     };
-    let made = match undo::make_undo(plan, report) {
+    let mut made = match undo::make_undo(plan, report) {
         Some(u) if !u.changes.is_empty() => u,
         _ => return Undo::None,
     };
+    // The undo goes to the server the apply went to.
+    made.server.clone_from(&plan.server);
     tracing::debug!(changes = made.changes.len(), "undo made");
     let saved = undo::save(&made, &path, overwrite);
     tracing::debug!("undo saved");

@@ -9,4 +9,5 @@ pub mod mask;
 pub mod messages;
 pub mod model;
 pub mod services;
+pub mod text;
 pub mod xml;

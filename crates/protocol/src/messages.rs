@@ -382,6 +382,31 @@ pub struct DepartmentRow {
     pub calling_line_id_phone_number: String,
 }
 
+/// The column headings of `agentUserTable` in `GroupHuntGroupGetInstanceResponse20` as R25
+/// documents them for an Application Server (AS data mode), in R25's order: the ten every
+/// server returns, then the nine only an AS returns (from "Is Phone Number Activated").
+pub const AGENT_COLUMNS: [&str; 19] = [
+    "User Id",
+    "Last Name",
+    "First Name",
+    "Hiragana Last Name",
+    "Hiragana First Name",
+    "Weight",
+    "Phone Number",
+    "Extension",
+    "Department",
+    "Email Address",
+    "Is Phone Number Activated",
+    "Country Code",
+    "National Prefix",
+    "Department Name",
+    "Department Type",
+    "Parent Department",
+    "Parent Department Type",
+    "Group Id",
+    "Group Name",
+];
+
 /// One row of `agentUserTable` (read by column heading).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AgentRow {
@@ -405,6 +430,24 @@ pub struct AgentRow {
     pub department: String,
     /// "Email Address"
     pub email_address: String,
+    /// "Is Phone Number Activated" (AS data mode; as sent)
+    pub is_phone_number_activated: String,
+    /// "Country Code" (AS data mode)
+    pub country_code: String,
+    /// "National Prefix" (AS data mode)
+    pub national_prefix: String,
+    /// "Department Name" (AS data mode)
+    pub department_name: String,
+    /// "Department Type" (AS data mode: "Group" or "Enterprise")
+    pub department_type: String,
+    /// "Parent Department" (AS data mode)
+    pub parent_department: String,
+    /// "Parent Department Type" (AS data mode)
+    pub parent_department_type: String,
+    /// "Group Id" (AS data mode): the agent's group
+    pub group_id: String,
+    /// "Group Name" (AS data mode)
+    pub group_name: String,
 }
 
 /// `GroupHuntGroupGetInstanceResponse20`: every setting read, plus what only a read carries.

@@ -317,32 +317,35 @@ fn get_element(x: &mut XmlOut, d: &InstanceDetails, el: &Element, in_profile: bo
 
 fn agent_table(x: &mut XmlOut, d: &InstanceDetails) {
     x.open("agentUserTable");
-    for h in [
-        "User Id",
-        "Last Name",
-        "First Name",
-        "Hiragana Last Name",
-        "Hiragana First Name",
-        "Weight",
-        "Phone Number",
-        "Extension",
-        "Department",
-        "Email Address",
-    ] {
+    for h in crate::messages::AGENT_COLUMNS {
         x.text("colHeading", h);
     }
     for a in &d.agents {
         x.open("row");
-        col(x, &a.user_id);
-        col(x, &a.last_name);
-        col(x, &a.first_name);
-        col(x, &a.hiragana_last_name);
-        col(x, &a.hiragana_first_name);
-        col(x, &a.weight.to_string());
-        col(x, &a.phone_number);
-        col(x, &a.extension);
-        col(x, &a.department);
-        col(x, &a.email_address);
+        let weight = a.weight.to_string();
+        for v in [
+            &a.user_id,
+            &a.last_name,
+            &a.first_name,
+            &a.hiragana_last_name,
+            &a.hiragana_first_name,
+            &weight,
+            &a.phone_number,
+            &a.extension,
+            &a.department,
+            &a.email_address,
+            &a.is_phone_number_activated,
+            &a.country_code,
+            &a.national_prefix,
+            &a.department_name,
+            &a.department_type,
+            &a.parent_department,
+            &a.parent_department_type,
+            &a.group_id,
+            &a.group_name,
+        ] {
+            col(x, v);
+        }
         x.close("row");
     }
     x.close("agentUserTable");

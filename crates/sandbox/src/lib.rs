@@ -26,12 +26,13 @@ mod session;
 pub mod soap;
 pub mod state;
 pub mod store;
+pub mod xsd;
 
 pub use faults::FaultRule;
 pub use session::signed_password;
 
 // The vocabulary shared with the client; nothing else of the client's is visible here.
-use huntctl_protocol::{messages, model, services as svc, xml};
+use huntctl_protocol::{messages, model, services as svc, text, xml};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -439,15 +439,10 @@ impl Store {
             .users
             .iter()
             .map(|u| UserRow {
-                // Every sandbox number is active; only users with a number have the cell.
-                phone_number_activated: u
-                    .phone_number
-                    .as_ref()
-                    .map(|_| "true".to_string())
-                    .unwrap_or_default(),
+                phone_number_activated: activated(u.phone_number.as_deref()),
                 in_trunk_group: "false".into(),
                 country_code: group.country_code.clone(),
-                national_prefix: String::new(),
+                national_prefix: national_prefix(&group.country_code).to_string(),
                 ..user_row(u)
             })
             .collect();
@@ -470,6 +465,7 @@ impl Store {
                     user_id: a.user_id.clone(),
                     ..Default::default()
                 });
+                let department = self.department_columns(si, gi, u.department.as_deref());
                 AgentRow {
                     user_id: a.user_id.clone(),
                     last_name: u.last_name,
@@ -477,10 +473,21 @@ impl Store {
                     hiragana_last_name: u.hiragana_last_name.unwrap_or_default(),
                     hiragana_first_name: u.hiragana_first_name.unwrap_or_default(),
                     weight: a.weight.unwrap_or(0),
+                    is_phone_number_activated: activated(u.phone_number.as_deref()),
                     phone_number: u.phone_number.unwrap_or_default(),
                     extension: u.extension.unwrap_or_default(),
                     department: u.department.unwrap_or_default(),
                     email_address: u.email_address.unwrap_or_default(),
+                    country_code: g.country_code.clone(),
+                    national_prefix: national_prefix(&g.country_code).to_string(),
+                    department_name: department.0,
+                    department_type: department.1,
+                    // Sandbox departments are flat: none has a parent.
+                    parent_department: String::new(),
+                    parent_department_type: String::new(),
+                    group_id: g.id.clone(),
+                    // The state keeps no group name: the name is the id, as in the group list.
+                    group_name: g.id.clone(),
                 }
             })
             .collect();
@@ -493,7 +500,11 @@ impl Store {
                 .phone_number
                 .value()
                 .map(|_| g.country_code.clone()),
-            national_prefix: None,
+            national_prefix: h
+                .service_instance_profile
+                .phone_number
+                .value()
+                .map(|_| national_prefix(&g.country_code).to_string()),
             time_zone_display_name: tz.map(|t| time_zone_display_name(t)),
         })))
     }
@@ -803,6 +814,21 @@ impl Store {
 
     /// `GroupDepartmentGetListRequest18`: the group's departments, then (when asked) its
     /// enterprise's. The sandbox's departments have no parents, so the full path is the name.
+    /// "Department Name" and "Department Type" of a user of group (si, gi) in department
+    /// `name`: the group's own department, else its enterprise's; empty without one.
+    fn department_columns(&self, si: usize, gi: usize, name: Option<&str>) -> (String, String) {
+        match name {
+            None => (String::new(), String::new()),
+            Some(n) if self.group(si, gi).departments.iter().any(|d| d == n) => {
+                (n.to_string(), "Group".into())
+            }
+            Some(n) if self.enterprise_departments(si).iter().any(|d| d == n) => {
+                (n.to_string(), "Enterprise".into())
+            }
+            Some(n) => (n.to_string(), String::new()),
+        }
+    }
+
     fn department_list(
         &self,
         sp: &str,
@@ -835,6 +861,23 @@ impl Store {
             self.unindex_hunt_group(si, gi, &old);
         }
         Ok(())
+    }
+}
+
+/// "Phone Number Activated": every sandbox number is active; only users with a number have
+/// the cell.
+fn activated(number: Option<&str>) -> String {
+    number.map(|_| "true".to_string()).unwrap_or_default()
+}
+
+/// The national (trunk) prefix dialled before a national number of country code `cc`, as an
+/// AS reports it beside the country code: "1" in the North American plan, "8" in Russia and
+/// Kazakhstan, "0" in most other plans.
+fn national_prefix(cc: &str) -> &'static str {
+    match cc {
+        "1" => "1",
+        "7" => "8",
+        _ => "0",
     }
 }
 
@@ -942,6 +985,52 @@ mod tests {
         assert_eq!(rows[0].user_limit, Some(150));
         assert_eq!(rows[1].user_limit, Some(DEFAULT_USER_LIMIT));
         assert_eq!(rows[1].group_name, "SalesGroup");
+    }
+
+    #[test]
+    fn agent_rows_carry_the_as_columns_from_the_user_and_the_group() {
+        let mut state = crate::seed::seed_state();
+        let sales = &mut state.service_providers[0].groups[0];
+        // jane: a number and the group's department; john: an enterprise department, no number.
+        sales.users[1].phone_number = Some("2025550118".into());
+        sales.users[1].department = Some("Sales".into());
+        sales.users[0].department = Some("Corporate".into());
+        let mut store = Store::new(state).unwrap();
+        let (r, _) = store.execute(&Request::GetInstance {
+            service_user_id: "sales-hunt@company.com".into(),
+        });
+        let Response::Instance(d) = r else {
+            panic!("{r:?}")
+        };
+        let jane = &d.agents[0];
+        assert_eq!(jane.user_id, "jane.smith@company.com");
+        assert_eq!(
+            (
+                jane.is_phone_number_activated.as_str(),
+                jane.country_code.as_str(),
+                jane.national_prefix.as_str(),
+                jane.department_name.as_str(),
+                jane.department_type.as_str(),
+                jane.group_id.as_str(),
+                jane.group_name.as_str(),
+            ),
+            (
+                "true",
+                "1",
+                "1",
+                "Sales",
+                "Group",
+                "SalesGroup",
+                "SalesGroup"
+            )
+        );
+        let john = &d.agents[1];
+        assert_eq!(john.is_phone_number_activated, "");
+        assert_eq!(
+            (john.department_name.as_str(), john.department_type.as_str()),
+            ("Corporate", "Enterprise")
+        );
+        assert_eq!(d.national_prefix.as_deref(), Some("1"));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod fake;
 pub mod ocip_schema;
+pub mod r25_docs;
 pub mod run;
 pub mod sandbox;
 

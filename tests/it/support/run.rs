@@ -32,6 +32,9 @@ fn inherited_setting(name: &OsStr) -> bool {
     let name = name.to_string_lossy();
     name.starts_with("BROADWORKS_")
         || name.starts_with("HUNTCTL_")
+        // What cargo sets for what it runs: huntctl's hints would say `cargo run --`.
+        || name == "CARGO"
+        || name.starts_with("CARGO_PKG_")
         || matches!(
             name.as_ref(),
             "RUST_LOG" | "NO_COLOR" | "FORCE_COLOR" | "CLICOLOR" | "CLICOLOR_FORCE"

@@ -280,7 +280,13 @@ fn not_sendable<'p>(
         && change
             .after
             .as_ref()
-            .is_none_or(|a| a.service_instance_profile.password.is_none());
+            // A secret reference not read is never sent (as an empty password).
+            .is_none_or(|a| {
+                a.service_instance_profile
+                    .password
+                    .as_ref()
+                    .is_none_or(|p| !p.is_resolved())
+            });
     password_missing.then(|| {
         refused(
             index,

@@ -76,10 +76,13 @@ impl GroupError {
 }
 
 impl std::fmt::Display for GroupError {
+    /// The server's summary and detail, control characters escaped: a server's text is never
+    /// printed as it came.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.summary)?;
+        use crate::text::escape_controls;
+        f.write_str(&escape_controls(&self.summary))?;
         if let Some(d) = self.detail.as_deref().filter(|d| !d.is_empty()) {
-            write!(f, " ({d})")?;
+            write!(f, " ({})", escape_controls(d))?;
         }
         Ok(())
     }
@@ -247,7 +250,8 @@ impl Report {
         if !r.commands.is_empty() {
             line.push_str(&format!(" ({} ms)", r.duration_ms));
         }
-        line
+        // The id, the server's error text and the notes are values from files or the server.
+        crate::text::escape_controls(&line).into_owned()
     }
 
     /// The JSON report (`--report FILE`, `--format json`): a versioned document whose

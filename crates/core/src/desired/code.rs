@@ -107,6 +107,10 @@ diagnostic_codes! {
     /// A text breaks its field's rule (a user id without a domain, a number that is not a
     /// phone number, an extension that is not digits, a department whose name is `null`, …).
     BadValue = "huntctl::bad_value",
+    /// A text holds a character XML 1.0 cannot carry (a control character other than tab,
+    /// line feed and carriage return, U+FFFE, U+FFFF, a lone surrogate): no OCI-P document can
+    /// hold it, so a server would refuse the request.
+    BadCharacter = "huntctl::bad_character",
     /// A number is outside its field's range.
     OutOfRange = "huntctl::out_of_range",
     /// The policy is not one of the hunt group policies.
@@ -124,6 +128,14 @@ diagnostic_codes! {
     /// Two Call Forwarding Selective criteria of one hunt group have the same name.
     DuplicateCriterion = "huntctl::duplicate_criterion",
 
+    // Secrets.
+    /// A password's secret reference is malformed (`{env: }`, `{vault: x}`, `env:` in CSV).
+    BadSecretRef = "huntctl::bad_secret_ref",
+    /// A password's secret reference cannot be read: the environment variable is not set (or
+    /// empty), the file cannot be read (or is empty).
+    SecretUnavailable = "huntctl::secret_unavailable",
+    /// A hunt group password is written in clear in a file (a warning, once per file).
+    PasswordInClear = "huntctl::password_in_clear",
     // Across files.
     /// Two hunt groups have the same serviceUserId, in one file or across the files loaded
     /// together.

@@ -56,6 +56,8 @@ pub struct Sink<'a> {
     pub file: usize,
     /// Locate mode: where the field locations of some hunt groups are kept.
     pub capture: Option<&'a mut super::locate::Capture>,
+    /// The file's secret references, checked as each row is built.
+    pub secrets: super::secret_ref::SecretCheck,
 }
 
 impl Sink<'_> {
@@ -349,8 +351,10 @@ fn read_row(
     let start = load.pending.len();
     let built = build_taking(&mut raw, &mut load.pending);
     drop_missing_column_repeats(&mut load.pending, start, missing_required);
-    if let (Some(g), true) = (built, ok) {
-        sink.push(g, &raw);
+    if let (Some(mut g), true) = (built, ok) {
+        if sink.secrets.settle(&mut g, &raw, &mut load.pending) {
+            sink.push(g, &raw);
+        }
     }
 }
 

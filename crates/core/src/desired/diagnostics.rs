@@ -65,6 +65,30 @@ impl fmt::Display for Location {
 /// The text of a loaded file, shared by all diagnostics that point into it.
 pub type Source = Arc<NamedSource<String>>;
 
+/// The snippet source of a file: its name and text as a terminal may show them. Control
+/// characters (but tab, line feed and carriage return) become `?`, or `·` for the two-byte C1
+/// controls and `\u{FFFD}` for U+FFFE/U+FFFF, so every byte offset into the text still points
+/// where it did; the name is escaped like every value shown.
+pub fn snippet_source(name: &str, text: String) -> Source {
+    let safe = |c: char| !c.is_control() || matches!(c, '\t' | '\n' | '\r');
+    let text = if text
+        .chars()
+        .all(|c| safe(c) && c != '\u{FFFE}' && c != '\u{FFFF}')
+    {
+        text
+    } else {
+        text.chars()
+            .map(|c| match c {
+                '\u{FFFE}' | '\u{FFFF}' => '\u{FFFD}',
+                c if safe(c) => c,
+                c if c.len_utf8() == 1 => '?',
+                _ => '·',
+            })
+            .collect()
+    };
+    Arc::new(NamedSource::new(crate::text::escape_controls(name), text))
+}
+
 /// A second place that belongs to a diagnostic (e.g. where a duplicate was first defined).
 #[derive(Debug, Clone)]
 pub struct Related {
@@ -146,6 +170,26 @@ impl Diagnostic {
     /// True for errors.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The diagnostic with its texts escaped for a terminal (values quoted from a file may
+    /// hold control characters).
+    fn for_terminal(&self) -> Diagnostic {
+        let esc = |s: &str| crate::text::escape_controls(s).into_owned();
+        Diagnostic {
+            message: esc(&self.message),
+            label: esc(&self.label),
+            help: self.help.as_deref().map(esc),
+            related: self
+                .related
+                .iter()
+                .map(|r| Related {
+                    message: esc(&r.message),
+                    ..r.clone()
+                })
+                .collect(),
+            ..self.clone()
+        }
     }
 }
 
@@ -284,6 +328,7 @@ pub fn render_all(items: &[Diagnostic], color: bool) -> String {
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
     for d in items {
+        let d = &d.for_terminal();
         // Writing into a String cannot fail; a failed render still leaves the one-line form.
         if handler.render_report(&mut out, d).is_err() {
             out.push_str(&d.to_string());

@@ -17,6 +17,7 @@ pub mod locate;
 pub mod raw;
 mod redact;
 mod schema;
+pub mod secret_ref;
 pub mod services;
 pub mod validate;
 mod yaml;
@@ -30,6 +31,7 @@ use crate::model::HuntGroup;
 use diagnostics::line_col;
 use miette::NamedSource;
 use raw::Loc;
+use secret_ref::SecretCheck;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use validate::Pending;
@@ -116,10 +118,10 @@ impl FileCtx {
         if let Some(p) = &self.path {
             if let Ok(bytes) = std::fs::read(p) {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
-                self.source = Some(Arc::new(NamedSource::new(
+                self.source = Some(diagnostics::snippet_source(
                     &self.name,
                     redact::mask_passwords(&self.name, text),
-                )));
+                ));
             }
         }
     }
@@ -185,14 +187,18 @@ impl Loader {
     fn load_yaml(&mut self, file: usize, text: String) {
         let load = yaml::read(&text);
         let name = &self.files[file].name;
-        self.files[file].source = Some(Arc::new(NamedSource::new(
+        self.files[file].source = Some(diagnostics::snippet_source(
             name,
             redact::mask_yaml(text, &load.secrets),
-        )));
+        ));
         let mut out = load.pending;
+        let mut secrets = SecretCheck::for_file(self.files[file].path.as_deref());
         // Each raw group's text is moved into its hunt group, and the rest freed as it goes.
         for mut raw in load.groups {
-            if let Some(g) = validate::build_taking(&mut raw, &mut out) {
+            let built = validate::build_taking(&mut raw, &mut out);
+            if let Some(g) =
+                built.and_then(|mut g| secrets.settle(&mut g, &raw, &mut out).then_some(g))
+            {
                 // Locations stay in the raw group when its text is taken.
                 if let Some(c) = self.capture.as_mut() {
                     c.offer(file, &g, &raw);
@@ -211,6 +217,7 @@ impl Loader {
             origins: &mut self.origins,
             file,
             capture: self.capture.as_mut(),
+            secrets: SecretCheck::for_file(self.files[file].path.as_deref()),
         };
         let load = csv::read(input, size, &mut sink);
         self.files[file].headers = load.headers;
@@ -223,10 +230,10 @@ impl Loader {
         match Format::of(name) {
             Some(Format::Yaml) => self.load_yaml(file, text.to_string()),
             Some(Format::Csv) => {
-                self.files[file].source = Some(Arc::new(NamedSource::new(
+                self.files[file].source = Some(diagnostics::snippet_source(
                     name,
                     redact::mask_passwords(name, text.to_string()),
-                )));
+                ));
                 self.load_csv(file, text.as_bytes(), text.len());
             }
             None => self.error(file, unsupported(name)),

@@ -133,6 +133,8 @@ pub enum Raw {
     List,
     /// A YAML mapping where a single value was expected.
     Map,
+    /// A secret reference (`{env: NAME}`, `{file: PATH}`, CSV `env:NAME`), in a password.
+    Reference(crate::model::SecretSource),
 }
 
 impl Raw {
@@ -148,6 +150,7 @@ impl Raw {
             }
             Raw::List => "a list".into(),
             Raw::Map => "a mapping".into(),
+            Raw::Reference(src) => format!("a reference to {src}"),
         }
     }
 }

@@ -62,7 +62,9 @@ fn password_values(n: &Node<'_>, out: &mut Vec<(usize, usize)>) {
         Value::Map(entries) => {
             for e in entries {
                 if e.key.key_text().is_some_and(is_password_key) {
-                    out.push((e.value.start, e.value.end));
+                    if !is_reference_node(&e.value) {
+                        out.push((e.value.start, e.value.end));
+                    }
                 } else {
                     password_values(&e.value, out);
                 }
@@ -70,6 +72,56 @@ fn password_values(n: &Node<'_>, out: &mut Vec<(usize, usize)>) {
         }
         _ => {}
     }
+}
+
+/// A secret reference (`{env: NAME}`, `{file: PATH}`) names where a password is, not the
+/// password: snippets show it, so that a diagnostic about it can be read.
+fn is_reference_node(n: &Node<'_>) -> bool {
+    match &n.value {
+        Value::Map(entries) => {
+            entries.len() == 1
+                && entries[0]
+                    .key
+                    .key_text()
+                    .is_some_and(|k| k == super::secret_ref::ENV || k == super::secret_ref::FILE)
+                && matches!(entries[0].value.value, Value::Str { .. })
+        }
+        _ => false,
+    }
+}
+
+/// The rest of a line after `password:` is a whole flow reference `{env: NAME}` or
+/// `{file: PATH}` (and maybe a comment), nothing else.
+fn is_reference_text(rest: &[u8]) -> bool {
+    let Ok(rest) = std::str::from_utf8(rest) else {
+        return false;
+    };
+    let rest = rest.trim();
+    let Some(inner) = rest.strip_prefix('{') else {
+        return false;
+    };
+    let Some(close) = inner.find('}') else {
+        return false;
+    };
+    let after = inner[close + 1..].trim();
+    let Some((key, target)) = inner[..close].split_once(':') else {
+        return false;
+    };
+    matches!(key.trim(), super::secret_ref::ENV | super::secret_ref::FILE)
+        && !target.contains([',', '{', ':'])
+        && (after.is_empty() || after.starts_with('#'))
+}
+
+/// CSV cells that are secret references stay readable (see [`is_reference_text`]).
+fn is_reference_cell(rest: &[u8]) -> bool {
+    let cell = rest
+        .iter()
+        .position(|&b| matches!(b, b',' | b'\n' | b'\r' | b'"'))
+        .map_or(rest, |e| &rest[..e]);
+    std::str::from_utf8(cell)
+        .ok()
+        .and_then(super::secret_ref::parse_cell)
+        .is_some_and(|r| r.is_ok())
 }
 
 /// The value after every `password:` key, to the end of its line (or, inside a flow mapping
@@ -98,7 +150,7 @@ fn mask_yaml_lines(text: String) -> String {
                 while j < line_end && bytes[j] == b' ' {
                     j += 1;
                 }
-                if j < line_end && bytes[j] == b':' {
+                if j < line_end && bytes[j] == b':' && !is_reference_text(&bytes[j + 1..line_end]) {
                     let value = j + 1;
                     let in_flow = bytes[line_start..i].contains(&b'{');
                     let end = if in_flow {
@@ -139,12 +191,29 @@ fn mask_csv(text: String) -> String {
     let mut bytes = text.into_bytes();
     let (mut col, mut quoted) = (0usize, false);
     let mut i = (header_end + 1).min(bytes.len());
+    let mut cell_start = true;
     while i < bytes.len() {
         let b = bytes[i];
+        if std::mem::take(&mut cell_start)
+            && secret_cols.contains(&col)
+            && is_reference_cell(&bytes[i..])
+        {
+            // Skip the reference: it names where the password is.
+            while i < bytes.len() && !matches!(bytes[i], b',' | b'\n') {
+                i += 1;
+            }
+            continue;
+        }
         match b {
             b'"' => quoted = !quoted,
-            b',' if !quoted => col += 1,
-            b'\n' if !quoted => col = 0,
+            b',' if !quoted => {
+                col += 1;
+                cell_start = true;
+            }
+            b'\n' if !quoted => {
+                col = 0;
+                cell_start = true;
+            }
             b'\r' if !quoted => {}
             _ if secret_cols.contains(&col) => bytes[i] = b'*',
             _ => {}
@@ -189,5 +258,22 @@ mod tests {
         assert_eq!(m.len(), t.len());
         assert!(!m.contains("p,w") && !m.contains("plain"), "{m}");
         assert!(m.contains("a@b.c,\"") && m.contains(",N\n") && m.contains(",M\n"));
+    }
+
+    #[test]
+    fn secret_references_stay_readable_and_nothing_else_does() {
+        let t = "- password: {env: BW_PW}\n- password: {file: pw.txt}  # c\n- password: {env: X, v: leak1}\n";
+        let m = mask_passwords("f.yaml", t.to_string());
+        assert!(
+            m.contains("{env: BW_PW}") && m.contains("{file: pw.txt}"),
+            "{m}"
+        );
+        assert!(!m.contains("leak1"), "{m}");
+        let t = "serviceUserId,serviceInstanceProfile.password\na@b.c,env:BW_PW\nx@y.z,leak2\n";
+        let m = mask_passwords("f.csv", t.to_string());
+        assert!(
+            m.contains("a@b.c,env:BW_PW\n") && !m.contains("leak2"),
+            "{m}"
+        );
     }
 }

@@ -60,6 +60,7 @@ pub fn json_schema() -> Value {
             "profile": properties(true),
             "agents": agents(),
             "department": department(),
+            "secretRef": secret_ref(),
             "group": properties(false),
         }
     })
@@ -151,6 +152,10 @@ fn property(d: &FieldDef) -> Value {
             if let Some(pat) = pattern {
                 p["pattern"] = json!(pat);
             }
+            if d.ty == Ty::Password {
+                // A literal (warned about by validate) or where the password lives.
+                p = json!({"oneOf": [p, {"$ref": "#/$defs/secretRef"}]});
+            }
             p
         }
         Ty::Bool => json!({"type": "boolean"}),
@@ -170,6 +175,25 @@ fn property(d: &FieldDef) -> Value {
     };
     p["description"] = json!(description);
     p
+}
+
+/// A secret reference: `{env: NAME}` or `{file: PATH}` (relative to the desired-state file).
+fn secret_ref() -> Value {
+    let one = |key: &str, what: &str| {
+        json!({
+            "type": "object",
+            "additionalProperties": false,
+            "required": [key],
+            "properties": {key: {"type": "string", "minLength": 1, "description": what}},
+        })
+    };
+    json!({
+        "description": "Where the password lives, read only when a create sends it: never written to plans, undo files or reports.",
+        "oneOf": [
+            one(super::secret_ref::ENV, "An environment variable's name."),
+            one(super::secret_ref::FILE, "A file, relative to this desired-state file; its final line break is dropped."),
+        ]
+    })
 }
 
 fn agents() -> Value {

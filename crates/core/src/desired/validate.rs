@@ -165,6 +165,11 @@ pub fn build_taking(raw: &mut RawGroup, out: &mut Vec<Pending>) -> Option<HuntGr
 
 /// Types one scalar value by its row: `None` when a problem was reported.
 fn typed_scalar(d: &FieldDef, v: &mut Val, out: &mut Vec<Pending>) -> Option<Field<Value>> {
+    if d.ty == Ty::Password {
+        if let Some(r) = super::secret_ref::typed(d, v, out) {
+            return r.map(|s| Field::Value(Value::Password(s)));
+        }
+    }
     match d.ty {
         Ty::Text { .. } | Ty::Password => {
             let t = typed_text(d, v, out)?;
@@ -342,7 +347,12 @@ fn typed_text(d: &FieldDef, v: &mut Val, out: &mut Vec<Pending>) -> Option<Optio
                 None
             }
         }
-        Raw::Str(s) | Raw::Cell(s) => Some(Some(std::mem::take(s))),
+        Raw::Str(s) | Raw::Cell(s) => {
+            if !xml_text(d.path, s, v.loc, out) {
+                return None;
+            }
+            Some(Some(std::mem::take(s)))
+        }
         Raw::Number { .. } | Raw::Yaml11 { .. } | Raw::Bool(_) => {
             out.push(wrong_type(d, v, "text").help(quote_it(&v.raw)));
             None
@@ -352,6 +362,29 @@ fn typed_text(d: &FieldDef, v: &mut Val, out: &mut Vec<Pending>) -> Option<Optio
             None
         }
     }
+}
+
+/// Refuses a text holding a character XML 1.0 cannot carry (no OCI-P document can hold it);
+/// false when a problem was reported. The value itself is not quoted: the character is named.
+fn xml_text(path: &str, s: &str, loc: Loc, out: &mut Vec<Pending>) -> bool {
+    let Some((at, c)) = crate::text::first_non_xml_char(s) else {
+        return true;
+    };
+    out.push(
+        Pending::error(
+            DiagnosticCode::BadCharacter,
+            loc,
+            format!(
+                "{path} holds the character {} (character {} of the value), which XML cannot carry",
+                crate::text::code_point(c),
+                at + 1
+            ),
+        )
+        .field(path)
+        .label("not sendable over OCI-P")
+        .help("remove the character: BroadWorks refuses any request that holds it"),
+    );
+    false
 }
 
 /// How to write a scalar that YAML does not read as text, as text.
@@ -671,7 +704,9 @@ fn build_aliases(list: &mut ListVal<Val>, out: &mut Vec<Pending>) -> Option<Vec<
             Raw::Str(s) | Raw::Cell(s) => {
                 let n = s.chars().count();
                 let (lo, hi) = ALIAS_LEN;
-                if n < lo || n > hi {
+                if !xml_text(PATH, s, v.loc, out) {
+                    ok = false;
+                } else if n < lo || n > hi {
                     out.push(
                         Pending::error(
                             DiagnosticCode::Length,
@@ -840,7 +875,7 @@ fn agent_items<'l>(
 /// An agent's user id, moved out of `uv`: `None` when it is not text (reported).
 fn agent_id(uv: &mut Val, out: &mut Vec<Pending>) -> Option<String> {
     match &mut uv.raw {
-        Raw::Str(s) | Raw::Cell(s) => Some(std::mem::take(s)),
+        Raw::Str(s) | Raw::Cell(s) => xml_text(AGENTS, s, uv.loc, out).then(|| std::mem::take(s)),
         other => {
             out.push(
                 Pending::error(

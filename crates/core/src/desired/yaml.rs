@@ -9,6 +9,7 @@ use super::raw::{
     def, lookup_key, Ix, ListVal, Loc, Raw, RawAgent, RawBlock, RawDepartment, RawGroup, Tree, Val,
     DEPARTMENT_KEYS, OPERATION_KEY, PROFILE, PROFILE_SNAKE,
 };
+use super::secret_ref;
 use super::validate::Pending;
 use super::yaml_tree::{parse, yaml11_reading, Entry, Node, TreeError, Value};
 use crate::model::table::{Carrier, FieldDef, Ty, ValueRef, FIELDS};
@@ -474,6 +475,13 @@ fn field(
                 }),
             });
         }
+        Ty::Password if val.is_map() => g.values.push((
+            ix,
+            Val {
+                raw: secret_reference(cx, val, d.path),
+                loc: vloc,
+            },
+        )),
         Ty::Agents => {
             g.agents = Some(match &val.value {
                 Value::Null => ListVal::Null(vloc),
@@ -554,6 +562,28 @@ fn unknown_field(k: &str, kloc: Loc, in_profile: bool) -> Pending {
         None => p.help("see schemas/huntgroups.schema.json for the fields"),
     };
     p
+}
+
+/// A password written as where it lives: `{env: NAME}` or `{file: PATH}` (see
+/// [`secret_ref`]). A malformed one is reported here and read as `null`.
+fn secret_reference(cx: &mut Ctx, n: &Node<'_>, path: &'static str) -> Raw {
+    let keys = cx.keys(n);
+    let found = match keys.as_slice() {
+        [(k, e)] => match &e.value.value {
+            Value::Str { text, .. } => secret_ref::source(k, text),
+            _ => Err(format!("the `{k}` of a secret reference must be text")),
+        },
+        [] => Err("an empty mapping is not a secret reference".into()),
+        _ => Err("a secret reference has exactly one key, `env` or `file`".into()),
+    };
+    match found {
+        Ok(src) => Raw::Reference(src),
+        Err(message) => {
+            cx.out
+                .push(secret_ref::bad_reference(span(n), path, message));
+            Raw::Null
+        }
+    }
 }
 
 /// A department: a name, `null`, or `{name, enterprise}` (other keys are refused).
@@ -816,7 +846,7 @@ pub fn write_with_header<S: AsRef<str>>(groups: &[HuntGroup], header: &[S]) -> S
     for line in header {
         for l in line.as_ref().lines() {
             out.push_str("# ");
-            out.push_str(l);
+            out.push_str(&crate::text::escape_controls(l));
             out.push('\n');
         }
     }

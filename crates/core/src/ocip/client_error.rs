@@ -22,6 +22,9 @@ pub enum ClientError {
         /// Why.
         message: String,
     },
+    /// `huntctl.toml`, or the named server in it, cannot be used.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
     /// The URL is not usable.
     #[error("invalid server URL {url:?}: {message}")]
     #[diagnostic(help(
@@ -42,6 +45,15 @@ pub enum ClientError {
         /// The server URL.
         url: String,
         /// Why.
+        message: String,
+    },
+    /// The server's TLS certificate is not signed by a trusted CA: the fix is the CA's
+    /// certificate (`--ca-cert`, `ca-cert` in huntctl.toml, Python's `ca_cert=`).
+    #[error("cannot connect to {url}: {message}")]
+    Certificate {
+        /// The server URL.
+        url: String,
+        /// The cause and the fix, in one sentence.
         message: String,
     },
     /// The server refused the login.

@@ -7,7 +7,7 @@
 
 use super::messages::{
     AgentRow, DepartmentKey, DepartmentRow, GroupListEntry, InstanceDetails, InstanceListEntry,
-    LoginInfo, OciError, Response, UserRow,
+    LoginInfo, OciError, Response, UserRow, AGENT_COLUMNS,
 };
 use super::xml::{decode_document, DecodeError};
 use crate::model::table::{self, Presence, Ty, Value, PROFILE};
@@ -570,9 +570,13 @@ fn agents(t: &Element<'_>) -> Result<Vec<AgentRow>, CodecError> {
         t.getter("Department"),
         t.getter("Email Address"),
     );
+    // The AS-mode columns (an XS or older server leaves them out: empty).
+    let as_mode: Vec<_> = AGENT_COLUMNS[10..].iter().map(|h| t.getter(h)).collect();
     t.rows
         .iter()
         .map(|r| {
+            let [activated, cc, prefix, dept_name, dept_type, parent, parent_type, group_id, group_name] =
+                std::array::from_fn(|i| as_mode[i](r));
             let w = weight(r);
             let w = w.trim();
             Ok(AgentRow {
@@ -590,6 +594,15 @@ fn agents(t: &Element<'_>) -> Result<Vec<AgentRow>, CodecError> {
                 extension: ext(r),
                 department: dept(r),
                 email_address: email(r),
+                is_phone_number_activated: activated,
+                country_code: cc,
+                national_prefix: prefix,
+                department_name: dept_name,
+                department_type: dept_type,
+                parent_department: parent,
+                parent_department_type: parent_type,
+                group_id,
+                group_name,
             })
         })
         .collect()

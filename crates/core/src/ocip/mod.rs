@@ -7,6 +7,7 @@ pub use huntctl_protocol::{messages, xml};
 pub mod decode_response;
 pub mod encode_request;
 mod encode_services;
+pub mod explain;
 pub mod pool;
 pub mod session;
 pub mod settings;

@@ -119,6 +119,11 @@ impl Pool {
         }
     }
 
+    /// The settings it was opened with (the password stays masked in Debug).
+    pub fn settings(&self) -> &ConnectionSettings {
+        &self.inner.settings
+    }
+
     /// Sets (or clears) the progress callback.
     pub fn set_progress(&self, cb: Option<ProgressFn>) {
         if let Ok(mut p) = self.inner.progress.lock() {

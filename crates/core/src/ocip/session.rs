@@ -3,9 +3,10 @@
 use super::client_error::ClientError;
 use super::decode_response::{decode_response_document, decode_response_text, CodecError};
 use super::encode_request::request_document;
+use super::explain::{self, TlsFailure};
 use super::messages::{Request, Response, LOGOUT_REASON_CLIENT};
-use super::settings::ConnectionSettings;
 use super::settings::LoginFlow;
+use super::settings::{ConnectionSettings, Endpoint};
 use super::trace;
 use super::transport::{Reply, Shared, Transport, TransportError};
 use crate::model::Secret;
@@ -44,6 +45,10 @@ pub struct Session {
     user: String,
     transport: Transport,
     request_timeout: Duration,
+    /// The server URL, and its host and port when it is plain `tcp://` (where a connection
+    /// closed at the first request means a TLS port).
+    url: String,
+    plain_tcp: Option<(String, u16)>,
 }
 
 impl Session {
@@ -66,17 +71,38 @@ impl Session {
         shared: &Shared,
     ) -> Result<PendingLogin, ClientError> {
         let flow = settings.login_flow()?;
-        let transport = Transport::connect(shared)
-            .await
-            .map_err(|e| ClientError::Connect {
-                url: settings.url.clone(),
-                message: e.to_string(),
-            })?;
+        let url = settings.url.clone();
+        let transport = Transport::connect(shared).await.map_err(|e| match e {
+            TransportError::Tls {
+                cause: TlsFailure::Untrusted,
+                message,
+            } => ClientError::Certificate {
+                url: url.clone(),
+                message,
+            },
+            // Said once: "cannot connect to URL: why", not "cannot connect: cannot connect".
+            TransportError::Connect(message) | TransportError::Tls { message, .. } => {
+                ClientError::Connect {
+                    url: url.clone(),
+                    message,
+                }
+            }
+            other => ClientError::Connect {
+                url: url.clone(),
+                message: other.to_string(),
+            },
+        })?;
+        let plain_tcp = match &shared.endpoint {
+            Endpoint::Tcp { host, port } => Some((host.clone(), *port)),
+            _ => None,
+        };
         let mut session = Session {
             id: format!("huntctl-{}", uuid::Uuid::new_v4()),
             user: settings.user.clone(),
             transport,
             request_timeout: settings.request_timeout,
+            url,
+            plain_tcp,
         };
         let nonce = match flow {
             LoginFlow::Plain => None,
@@ -88,6 +114,23 @@ impl Session {
     /// The sessionId this session sends.
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// A failed first exchange (AuthenticationRequest, or the login when it comes first): over
+    /// plain TCP a connection closed without a reply, or a reply that is not a document, is a
+    /// TLS port's doing, not a wrong password.
+    fn first_exchange_error(&self, e: SendError) -> ClientError {
+        let not_ocip = matches!(
+            e,
+            SendError::Transport(TransportError::Lost(_)) | SendError::Codec(_)
+        );
+        match &self.plain_tcp {
+            Some((host, port)) if not_ocip => ClientError::Connect {
+                url: self.url.clone(),
+                message: explain::closed_at_first_request(host, *port),
+            },
+            _ => self.login_error(e.to_string(), None),
+        }
     }
 
     fn login_error(&self, message: String, code: Option<u32>) -> ClientError {
@@ -105,7 +148,7 @@ impl Session {
                 user_id: self.user.clone(),
             }])
             .await
-            .map_err(|e| self.login_error(e.to_string(), None))?;
+            .map_err(|e| self.first_exchange_error(e))?;
         match r.into_iter().next() {
             Some(Response::Authentication {
                 nonce,
@@ -139,10 +182,11 @@ impl Session {
                 password: password.clone(),
             },
         };
-        let r = self
-            .send(&[request])
-            .await
-            .map_err(|e| self.login_error(e.to_string(), None))?;
+        let r = self.send(&[request]).await.map_err(|e| match nonce {
+            // The plain login is the first exchange.
+            None => self.first_exchange_error(e),
+            Some(_) => self.login_error(e.to_string(), None),
+        })?;
         match r.into_iter().next() {
             Some(Response::Login14sp4(_)) if nonce.is_some() => Ok(()),
             Some(Response::Login22V5(_)) if nonce.is_none() => Ok(()),

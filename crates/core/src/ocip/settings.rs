@@ -1,6 +1,7 @@
 //! Connection settings shared by every command that talks to a server.
 
 use super::client_error::ClientError;
+use crate::config::{Config, ConfigError, ServerConfig, SERVER_ENV};
 use crate::model::Secret;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -120,6 +121,10 @@ pub struct ConnectionSettings {
     pub request_timeout: Duration,
     /// How often a read-only document is retried on a fresh session after a lost connection.
     pub read_retries: u32,
+    /// At most this many commands per second (`--max-rate`, `max-rate`); `None`: no cap.
+    pub max_rate: Option<u32>,
+    /// The named server of `huntctl.toml` these settings came from, if any.
+    pub server: Option<ServerConfig>,
 }
 
 /// The schema allows at most this many commands in a document.
@@ -140,6 +145,8 @@ impl ConnectionSettings {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             read_retries: 2,
+            max_rate: None,
+            server: None,
         }
     }
 
@@ -184,6 +191,17 @@ pub struct ConnectionInput {
     pub connect_timeout: Option<Duration>,
     /// Wait for each reply (default 60 s, at least 1 ms).
     pub request_timeout: Option<Duration>,
+    /// At most this many commands per second; else the server's `max-rate`; else no cap.
+    pub max_rate: Option<u32>,
+    /// The named server of `huntctl.toml` to use; else `HUNTCTL_SERVER`; else the file's
+    /// `default-server`. Its settings fill in what is not given here or in `BROADWORKS_*`.
+    pub server: Option<String>,
+    /// Where to look for `huntctl.toml` (this directory, then its parents); `None`: nowhere
+    /// (a front end passes the current directory).
+    pub config_dir: Option<PathBuf>,
+    /// The desired-state files and directories the connection is for: refused before anything
+    /// else (the password command included) when outside the named server's `paths`.
+    pub desired_paths: Vec<PathBuf>,
 }
 
 /// The most sessions huntctl opens at once: beyond it a server's per-administrator session
@@ -194,41 +212,95 @@ impl ConnectionInput {
     /// The settings, with the URL, user and password taken from `env` (a lookup of
     /// `BROADWORKS_URL`, `BROADWORKS_USER`, `BROADWORKS_PASSWORD`; pass `std::env::var`'s
     /// `ok()`) where not given. Empty values count as missing.
+    ///
+    /// With a named server of `huntctl.toml` ([`ConnectionInput::server`], `HUNTCTL_SERVER`
+    /// or the file's `default-server`), each setting is taken from what is given here, else
+    /// from its `BROADWORKS_*` variable, else from the server; `desired_paths` outside the
+    /// server's `paths` are refused first, before its password is looked up.
     pub fn resolve(
         self,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<ConnectionSettings, ClientError> {
+        let server = self.named_server(&env)?;
+        if let Some(srv) = &server {
+            srv.check_paths(&self.desired_paths)?;
+        }
+        let from = |f: fn(&ServerConfig) -> Option<String>| server.as_ref().and_then(f);
         let given =
             |v: Option<String>, var: &str| v.or_else(|| env(var)).filter(|s| !s.trim().is_empty());
-        let url = given(self.url, "BROADWORKS_URL").ok_or(ClientError::NoUrl)?;
+        let url = given(self.url, "BROADWORKS_URL")
+            .or_else(|| from(|s| s.url.clone()))
+            .ok_or(ClientError::NoUrl)?;
         Endpoint::parse(&url)?;
-        let user = given(self.user, "BROADWORKS_USER").ok_or(ClientError::NoUser)?;
+        let user = given(self.user, "BROADWORKS_USER")
+            .or_else(|| from(|s| s.user.clone()))
+            .ok_or(ClientError::NoUser)?;
         let password = match (self.password, &self.password_file) {
             (Some(p), _) if !p.expose().is_empty() => p,
             (_, Some(path)) => Secret::new(read_password_file(path)?),
-            _ => env("BROADWORKS_PASSWORD")
-                .filter(|p| !p.is_empty())
-                .map(Secret::new)
-                .ok_or(ClientError::NoPassword)?,
+            _ => match env("BROADWORKS_PASSWORD").filter(|p| !p.is_empty()) {
+                Some(p) => Secret::new(p),
+                None => server
+                    .as_ref()
+                    .map(|s| s.password(&env))
+                    .transpose()?
+                    .flatten()
+                    .ok_or(ClientError::NoPassword)?,
+            },
         };
         let mut s = ConnectionSettings::new(url, user, password);
-        s.ca_cert = self.ca_cert;
+        let srv = server.clone().unwrap_or_default();
+        s.ca_cert = self.ca_cert.or(srv.ca_cert);
         s.insecure = self.insecure;
-        s.login = self.login;
+        s.login = self.login.or(srv.login);
+        s.max_rate = self.max_rate.or(srv.max_rate).filter(|n| *n > 0);
         let ms = Duration::from_millis(1);
-        if let Some(n) = self.parallelism {
+        if let Some(n) = self.parallelism.or(srv.parallelism) {
             s.parallelism = n.clamp(1, MAX_PARALLELISM);
         }
-        if let Some(n) = self.batch_size {
+        if let Some(n) = self.batch_size.or(srv.batch_size) {
             s.batch_size = n.clamp(1, MAX_BATCH);
         }
-        if let Some(t) = self.connect_timeout {
+        if let Some(t) = self.connect_timeout.or(srv.connect_timeout) {
             s.connect_timeout = t.max(ms);
         }
-        if let Some(t) = self.request_timeout {
+        if let Some(t) = self.request_timeout.or(srv.request_timeout) {
             s.request_timeout = t.max(ms);
         }
+        s.server = server;
         Ok(s)
+    }
+
+    /// The named server: the one asked for ([`ConnectionInput::server`], else
+    /// `HUNTCTL_SERVER`), else the `default-server` of the `huntctl.toml` found, else none.
+    pub fn named_server(
+        &self,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Option<ServerConfig>, ClientError> {
+        let asked = match (&self.server, env(SERVER_ENV)) {
+            (Some(n), _) => Some((n.clone(), "--server / server=")),
+            (None, Some(n)) if !n.trim().is_empty() => Some((n, SERVER_ENV)),
+            _ => None,
+        };
+        let config = match &self.config_dir {
+            Some(dir) => Config::discover(dir)?,
+            None => None,
+        };
+        let Some(config) = config else {
+            return match asked {
+                Some((name, how)) => Err(ConfigError::NoFile {
+                    name,
+                    how: how.to_string(),
+                    dir: self.config_dir.clone().unwrap_or_default(),
+                }
+                .into()),
+                None => Ok(None),
+            };
+        };
+        match asked.map(|(n, _)| n).or(config.default_server.clone()) {
+            Some(name) => Ok(Some(config.server(&name)?.clone())),
+            None => Ok(None),
+        }
     }
 }
 

@@ -184,6 +184,7 @@ pub(crate) fn diff_unsealed(
         refusals: Vec::new(),
         cannot_restore: Vec::new(),
         stale_check: StaleCheck::Fingerprint,
+        server: opts.server.clone(),
     }
 }
 
@@ -223,8 +224,13 @@ fn values(hg: &HuntGroup, password_note: bool) -> Vec<(&'static str, Value)> {
     let mut out = Vec::new();
     for f in table::fields().filter(|f| f.carrier != Carrier::Identity) {
         match (f.ty, f.get(hg)) {
-            (Ty::Password, Field::Value(_)) if password_note => {
-                out.push((f.path, json!(PASSWORD_NOTE)));
+            (Ty::Password, Field::Value(v)) if password_note => {
+                // A reference says where the value comes from; the value is never shown.
+                let note = match v {
+                    ValueRef::Password(s) => s.note(PASSWORD_NOTE),
+                    _ => PASSWORD_NOTE.to_string(),
+                };
+                out.push((f.path, json!(note)));
             }
             (Ty::Password, _) => {}
             (Ty::Agents, _) => {

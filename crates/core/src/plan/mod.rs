@@ -15,6 +15,7 @@ pub mod render;
 mod requests;
 mod saved;
 mod select;
+mod server;
 pub mod services;
 mod staleness;
 
@@ -30,6 +31,7 @@ pub use preflight::{read_and_plan, PreflightMode, Refusal};
 pub use requests::{to_create_requests, to_delete_request, to_modify_request, to_requests};
 pub use saved::PlanFileError;
 pub use select::{SelectError, Selection};
+pub use server::ServerRecord;
 pub use staleness::{Drift, StaleCheck, Staleness};
 
 use crate::model::HuntGroup;
@@ -42,6 +44,12 @@ pub const FORMAT_VERSION: u32 = 1;
 /// How the password shows up in a plan: it is write-only, so it is never compared.
 pub const PASSWORD_NOTE: &str = "(sensitive, not compared)";
 
+/// True for the password's note: [`PASSWORD_NOTE`], or `(sensitive, from env NAME)` /
+/// `(sensitive, from file PATH)` for a reference (labels, shown without quotes).
+pub fn is_password_note(s: &str) -> bool {
+    s == PASSWORD_NOTE || (s.starts_with("(sensitive, from ") && s.ends_with(')'))
+}
+
 /// Options that shape a plan.
 #[derive(Debug, Clone)]
 pub struct PlanOptions {
@@ -52,6 +60,8 @@ pub struct PlanOptions {
     /// Read what pre-flight needs (the group's users, free numbers, extensions, departments)
     /// and predict the server's refusals; on by default.
     pub preflight: bool,
+    /// The server the plan is made against, recorded in it ([`Plan::server`]).
+    pub server: Option<ServerRecord>,
 }
 
 impl Default for PlanOptions {
@@ -60,6 +70,7 @@ impl Default for PlanOptions {
             prune: false,
             selection: Selection::default(),
             preflight: true,
+            server: None,
         }
     }
 }
@@ -283,6 +294,10 @@ pub struct Plan {
     /// How `apply --plan` checks that the plan still fits the server ([`Plan::staleness`]).
     #[serde(default, skip_serializing_if = "StaleCheck::is_fingerprint")]
     pub stale_check: StaleCheck,
+    /// The server it was made against ([`PlanOptions::server`]; undo plans inherit it):
+    /// `apply --plan` goes there when no server is given and refuses another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<ServerRecord>,
 }
 
 impl Plan {

@@ -70,18 +70,90 @@ impl<T> Field<T> {
 }
 
 /// A secret (hunt group password): never printed, never serialised in clear.
-#[derive(Clone, PartialEq, Eq, Hash, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
+///
+/// It is either a value (a literal, or a reference already read) or a reference not yet read
+/// ([`Secret::reference`]): desired state names where a password lives (`{env: NAME}`,
+/// `{file: PATH}`) and it is read only when a write needs it, so the value is held in memory
+/// for as short a time as the work allows and never copied into a plan.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Secret {
+    value: Option<String>,
+    source: Option<SecretSource>,
+}
+
+/// Where a referenced secret lives. Neither variant is secret itself: plans show it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SecretSource {
+    /// An environment variable, by name.
+    Env(String),
+    /// A file (the path as it will be opened: relative ones are made relative to the
+    /// desired-state file when it is loaded); its final line break is not part of the value.
+    File(std::path::PathBuf),
+}
+
+impl fmt::Display for SecretSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SecretSource::Env(n) => write!(f, "env {n}"),
+            SecretSource::File(p) => write!(f, "file {}", p.display()),
+        }
+    }
+}
 
 impl Secret {
     /// Wraps a secret value.
     pub fn new(s: impl Into<String>) -> Self {
-        Secret(s.into())
+        Secret {
+            value: Some(s.into()),
+            source: None,
+        }
     }
-    /// The clear text, for the one place that must send it on the wire.
+
+    /// A reference not read yet: [`Secret::expose`] gives nothing until
+    /// [`Secret::with_value`] fills it in.
+    pub fn reference(source: SecretSource) -> Self {
+        Secret {
+            value: None,
+            source: Some(source),
+        }
+    }
+
+    /// The same reference with the value read from it.
+    pub fn with_value(&self, value: impl Into<String>) -> Self {
+        Secret {
+            value: Some(value.into()),
+            source: self.source.clone(),
+        }
+    }
+
+    /// Where it comes from, when it is a reference (read or not).
+    pub fn source(&self) -> Option<&SecretSource> {
+        self.source.as_ref()
+    }
+
+    /// True once there is a value to send (always for a literal).
+    pub fn is_resolved(&self) -> bool {
+        self.value.is_some()
+    }
+
+    /// The clear text, for the one place that must send it on the wire; empty for a reference
+    /// not read yet (writers check [`Secret::is_resolved`] and never send one).
     pub fn expose(&self) -> &str {
-        &self.0
+        self.value.as_deref().unwrap_or("")
+    }
+
+    /// How plans show it: `(sensitive, from env NAME)` for a reference, else `literal`.
+    pub fn note(&self, literal: &str) -> String {
+        match &self.source {
+            Some(s) => format!("(sensitive, from {s})"),
+            None => literal.to_string(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret::new)
     }
 }
 
@@ -448,5 +520,14 @@ mod tests {
         let s = Secret::new("hunter2");
         assert_eq!(format!("{s:?} {s}"), "(sensitive) (sensitive)");
         assert_eq!(serde_json::to_string(&s).unwrap(), "\"(sensitive)\"");
+        let r = Secret::reference(SecretSource::Env("BW_PW".into()));
+        assert!(!r.is_resolved() && r.expose().is_empty());
+        let read = r.with_value("hunter2");
+        assert_eq!(
+            (read.expose(), format!("{read:?}")),
+            ("hunter2", MASK.into())
+        );
+        assert_eq!(read.note("x"), "(sensitive, from env BW_PW)");
+        assert_eq!(s.note("x"), "x");
     }
 }

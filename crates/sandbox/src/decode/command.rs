@@ -1,5 +1,6 @@
-//! One `<command>`: its `xsi:type` picks the decoder, and what the decoder finds wrong becomes
-//! the command's [`SchemaViolation`], named after that type.
+//! One `<command>`: its `xsi:type` picks the decoder from [`COMMANDS`], the command is checked
+//! against the R25 schema ([`crate::xsd`]), and what the decoder or the check finds wrong
+//! becomes the command's [`SchemaViolation`], named after that type.
 
 use super::hunt_group::{
     decode_active_list, decode_add, decode_modify, decode_weights, one_user_id,
@@ -10,8 +11,130 @@ use super::listings::{
 };
 use super::login::{decode_authentication, decode_login14, decode_login22, decode_logout};
 use super::tree::Elem;
-use super::violation::SchemaViolation;
+use super::violation::{SchemaViolation, V};
 use crate::messages::Request;
+
+/// Turns a schema-valid command into its request.
+type Decoder = fn(&Elem) -> Result<Request, V>;
+
+/// Every request type the sandbox serves, with its decoder: the one list of what it accepts.
+/// Any other `xsi:type` is refused. The schema audit (tests/it) reads [`served_request_types`],
+/// so a command added here is audited against R25 and xmllint without further ado.
+const COMMANDS: &[(&str, Decoder)] = &[
+    ("AuthenticationRequest", decode_authentication),
+    ("LoginRequest14sp4", decode_login14),
+    ("LoginRequest22V5", decode_login22),
+    ("LogoutRequest", decode_logout),
+    ("GroupHuntGroupGetInstanceListRequest", decode_get_list),
+    ("GroupHuntGroupGetInstanceRequest20", |e| {
+        one_user_id(e).map(|id| Request::GetInstance {
+            service_user_id: id,
+        })
+    }),
+    ("GroupHuntGroupDeleteInstanceRequest", |e| {
+        one_user_id(e).map(|id| Request::DeleteInstance {
+            service_user_id: id,
+        })
+    }),
+    ("GroupHuntGroupAddInstanceRequest20", decode_add),
+    ("GroupHuntGroupModifyInstanceRequest", decode_modify),
+    (
+        "GroupHuntGroupModifyInstanceWeightedCallDistributionRequest",
+        decode_weights,
+    ),
+    ("GroupGetListInServiceProviderRequest", decode_group_list),
+    (
+        "GroupHuntGroupGetAvailableUserListRequest",
+        decode_available_users,
+    ),
+    ("GroupDnGetAvailableListRequest", decode_available_dns),
+    ("UserGetListInGroupRequest", decode_users_in_group),
+    (
+        "GroupHuntGroupModifyActiveInstanceListRequest",
+        decode_active_list,
+    ),
+    ("GroupDepartmentGetListRequest18", decode_department_list),
+    // The hunt group user's services, forwarding, DNH and their pre-flight reads (issue 25).
+    ("UserServiceGetAssignmentListRequest", |e| {
+        service("UserServiceGetAssignmentListRequest", e)
+    }),
+    ("UserServiceAssignListRequest", |e| {
+        service("UserServiceAssignListRequest", e)
+    }),
+    ("UserServiceUnassignListRequest", |e| {
+        service("UserServiceUnassignListRequest", e)
+    }),
+    ("UserCallForwardingAlwaysGetRequest", |e| {
+        service("UserCallForwardingAlwaysGetRequest", e)
+    }),
+    ("UserCallForwardingAlwaysModifyRequest", |e| {
+        service("UserCallForwardingAlwaysModifyRequest", e)
+    }),
+    ("UserCallForwardingBusyGetRequest", |e| {
+        service("UserCallForwardingBusyGetRequest", e)
+    }),
+    ("UserCallForwardingBusyModifyRequest", |e| {
+        service("UserCallForwardingBusyModifyRequest", e)
+    }),
+    ("UserCallForwardingNotReachableGetRequest", |e| {
+        service("UserCallForwardingNotReachableGetRequest", e)
+    }),
+    ("UserCallForwardingNotReachableModifyRequest", |e| {
+        service("UserCallForwardingNotReachableModifyRequest", e)
+    }),
+    ("UserCallForwardingSelectiveGetRequest16", |e| {
+        service("UserCallForwardingSelectiveGetRequest16", e)
+    }),
+    ("UserCallForwardingSelectiveModifyRequest", |e| {
+        service("UserCallForwardingSelectiveModifyRequest", e)
+    }),
+    ("UserCallForwardingSelectiveGetCriteriaRequest21", |e| {
+        service("UserCallForwardingSelectiveGetCriteriaRequest21", e)
+    }),
+    ("UserCallForwardingSelectiveAddCriteriaRequest16", |e| {
+        service("UserCallForwardingSelectiveAddCriteriaRequest16", e)
+    }),
+    ("UserCallForwardingSelectiveModifyCriteriaRequest", |e| {
+        service("UserCallForwardingSelectiveModifyCriteriaRequest", e)
+    }),
+    ("UserCallForwardingSelectiveDeleteCriteriaRequest", |e| {
+        service("UserCallForwardingSelectiveDeleteCriteriaRequest", e)
+    }),
+    ("GroupDirectoryNumberHuntingGetRequest17sp1", |e| {
+        service("GroupDirectoryNumberHuntingGetRequest17sp1", e)
+    }),
+    (
+        "GroupDirectoryNumberHuntingGetAvailableUserListRequest",
+        |e| service("GroupDirectoryNumberHuntingGetAvailableUserListRequest", e),
+    ),
+    ("GroupDirectoryNumberHuntingModifyRequest", |e| {
+        service("GroupDirectoryNumberHuntingModifyRequest", e)
+    }),
+    ("GroupServiceGetAuthorizationListRequest", |e| {
+        service("GroupServiceGetAuthorizationListRequest", e)
+    }),
+    ("UserScheduleGetListRequest17sp1", |e| {
+        service("UserScheduleGetListRequest17sp1", e)
+    }),
+    ("GroupScheduleGetListRequest17sp1", |e| {
+        service("GroupScheduleGetListRequest17sp1", e)
+    }),
+];
+
+/// A command of the services module ([`super::services::decode_service`]), by its type.
+fn service(ty: &str, e: &Elem) -> Result<Request, V> {
+    super::services::decode_service(ty, e).unwrap_or_else(|| {
+        Err((
+            "command".into(),
+            format!("Invalid xsi:type qname: '{ty}' in element command"),
+        ))
+    })
+}
+
+/// The `xsi:type` of every request the sandbox serves, in its dispatch order.
+pub fn served_request_types() -> impl Iterator<Item = &'static str> {
+    COMMANDS.iter().map(|(t, _)| *t)
+}
 
 /// Decodes one `<command>` element.
 pub(super) fn decode_command(e: &Elem) -> Result<Request, SchemaViolation> {
@@ -21,41 +144,17 @@ pub(super) fn decode_command(e: &Elem) -> Result<Request, SchemaViolation> {
         message: "xsi:type is missing".into(),
     })?;
     let ty = raw_type.rsplit(':').next().unwrap_or(raw_type).trim();
-    let v = |element: String, message: String| SchemaViolation {
+    let v = |(element, message): V| SchemaViolation {
         command_type: Some(ty.to_string()),
         element,
         message,
     };
-    let r = match ty {
-        "AuthenticationRequest" => decode_authentication(e),
-        "LoginRequest14sp4" => decode_login14(e),
-        "LoginRequest22V5" => decode_login22(e),
-        "LogoutRequest" => decode_logout(e),
-        "GroupHuntGroupGetInstanceListRequest" => decode_get_list(e),
-        "GroupHuntGroupGetInstanceRequest20" => one_user_id(e).map(|id| Request::GetInstance {
-            service_user_id: id,
-        }),
-        "GroupHuntGroupDeleteInstanceRequest" => one_user_id(e).map(|id| Request::DeleteInstance {
-            service_user_id: id,
-        }),
-        "GroupHuntGroupAddInstanceRequest20" => decode_add(e),
-        "GroupHuntGroupModifyInstanceRequest" => decode_modify(e),
-        "GroupHuntGroupModifyInstanceWeightedCallDistributionRequest" => decode_weights(e),
-        "GroupGetListInServiceProviderRequest" => decode_group_list(e),
-        "GroupHuntGroupGetAvailableUserListRequest" => decode_available_users(e),
-        "GroupDnGetAvailableListRequest" => decode_available_dns(e),
-        "UserGetListInGroupRequest" => decode_users_in_group(e),
-        "GroupHuntGroupModifyActiveInstanceListRequest" => decode_active_list(e),
-        "GroupDepartmentGetListRequest18" => decode_department_list(e),
-        other => match super::services::decode_service(other, e) {
-            Some(r) => r,
-            None => {
-                return Err(v(
-                    "command".into(),
-                    format!("Invalid xsi:type qname: '{other}' in element command"),
-                ))
-            }
-        },
+    let Some((_, decode)) = COMMANDS.iter().find(|(t, _)| *t == ty) else {
+        return Err(v((
+            "command".into(),
+            format!("Invalid xsi:type qname: '{ty}' in element command"),
+        )));
     };
-    r.map_err(|(element, message)| v(element, message))
+    crate::xsd::check_command(e).map_err(v)?;
+    decode(e).map_err(v)
 }

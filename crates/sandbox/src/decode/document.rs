@@ -47,12 +47,39 @@ fn scrape_session_id(text: &str) -> Option<String> {
     Some(collapse(body[..end].trim()))
 }
 
+/// The first character XML 1.0 cannot carry, with its 1-based line and column.
+fn non_xml_char(text: &str) -> Option<(usize, usize, char)> {
+    let (mut line, mut col) = (1, 0);
+    for c in text.chars() {
+        if c == '\n' {
+            (line, col) = (line + 1, 0);
+            continue;
+        }
+        col += 1;
+        if !crate::text::is_xml_char(c) {
+            return Some((line, col, c));
+        }
+    }
+    None
+}
+
 /// Decodes and validates a request document.
 pub fn decode_request_document(bytes: &[u8]) -> Result<RequestDocument, DocumentError> {
     let text = crate::xml::decode_document(bytes).map_err(|e| DocumentError {
         session_id: None,
         message: e.to_string(),
     })?;
+    // A character XML 1.0 cannot carry makes the document not well-formed: a server's parser
+    // stops there, before any command is read.
+    if let Some((line, col, c)) = non_xml_char(&text) {
+        return Err(DocumentError {
+            session_id: scrape_session_id(&text),
+            message: format!(
+                "XML is not well-formed: character {} is not allowed in XML 1.0 (line {line}, column {col})",
+                crate::text::code_point(c)
+            ),
+        });
+    }
     let root = parse_tree(&text).map_err(|message| DocumentError {
         session_id: scrape_session_id(&text),
         message,
@@ -76,6 +103,14 @@ pub fn decode_request_document(bytes: &[u8]) -> Result<RequestDocument, Document
         Ok(c) => c,
         Err(m) => return Err(doc_err(Some(session_id), m)),
     };
+    // The envelope as R25 declares it (nillability of the root and its children, types of
+    // sessionId and trackingId); the commands are checked one by one.
+    if let Err((element, message)) = crate::xsd::check_document(&root) {
+        return Err(doc_err(
+            Some(session_id),
+            format!("element '{element}': {message}"),
+        ));
+    }
     Ok(RequestDocument {
         session_id,
         commands: commands.into_iter().map(decode_command).collect(),

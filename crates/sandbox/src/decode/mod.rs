@@ -28,8 +28,11 @@ mod tree;
 mod types;
 mod violation;
 
+pub use command::served_request_types;
 pub use document::{decode_request_document, DocumentError, RequestDocument, MAX_COMMANDS};
 pub(crate) use tree::{parse_tree, Elem};
+pub(crate) use types::collapse;
+pub(crate) use violation::{quoted, V};
 pub use violation::{validation_error, SchemaViolation};
 
 #[cfg(test)]

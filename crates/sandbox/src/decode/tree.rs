@@ -17,7 +17,7 @@ pub(crate) struct Elem {
 
 impl Elem {
     /// A prefixed attribute (`xsi:type`, `xsi:nil`) by local name.
-    pub(super) fn xsi_attr(&self, local: &str) -> Option<&str> {
+    pub(crate) fn xsi_attr(&self, local: &str) -> Option<&str> {
         self.attrs
             .iter()
             .find(|(p, l, _)| p.is_some() && l == local)
@@ -133,6 +133,13 @@ fn open_elem(s: &BytesStart<'_>) -> Result<Elem, String> {
 /// The text of a character reference or predefined entity inside the element `open`.
 fn reference_text(r: &BytesRef<'_>, open: Option<&Elem>) -> Result<String, String> {
     if let Some(c) = r.resolve_char_ref().map_err(malformed)? {
+        // A reference must name a character XML 1.0 allows (`&#7;` is not well-formed).
+        if !crate::text::is_xml_char(c) {
+            return Err(format!(
+                "XML is not well-formed: character reference to {}, which XML 1.0 does not allow",
+                crate::text::code_point(c)
+            ));
+        }
         return Ok(c.to_string());
     }
     let name = r.decode().map_err(malformed)?;

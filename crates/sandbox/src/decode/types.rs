@@ -9,7 +9,7 @@ use crate::messages::DepartmentKey;
 use crate::model::Policy;
 
 /// Collapses whitespace the way `xs:token` does.
-pub(super) fn collapse(s: &str) -> String {
+pub(crate) fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
         if !out.is_empty() {

@@ -43,13 +43,13 @@ pub fn validation_error(detail: String) -> OciError {
 
 /// What a decoder reports before the command's type is known: (element path, message).
 /// `command` turns it into the command's [`SchemaViolation`].
-pub(super) type V = (String, String);
+pub(crate) type V = (String, String);
 
 /// Elements whose value is a secret: a validation message names them but never quotes them.
-pub(super) const SECRET_ELEMENTS: [&str; 3] = ["password", "plainTextPassword", "signedPassword"];
+pub(crate) const SECRET_ELEMENTS: [&str; 3] = ["password", "plainTextPassword", "signedPassword"];
 
 /// How a message quotes an element's value: `value 'x'`, or just `value` for a secret.
-pub(super) fn quoted(e: &Elem, s: &str) -> String {
+pub(crate) fn quoted(e: &Elem, s: &str) -> String {
     if SECRET_ELEMENTS.contains(&e.name.as_str()) {
         "value".to_string()
     } else {

@@ -14,6 +14,14 @@ pub enum TransportError {
     /// No connection could be made: nothing was sent.
     #[error("cannot connect: {0}")]
     Connect(String),
+    /// The TLS handshake failed for a reason with a known fix; `message` names both.
+    #[error("{message}")]
+    Tls {
+        /// The cause.
+        cause: super::explain::TlsFailure,
+        /// One sentence: the cause and the fix.
+        message: String,
+    },
     /// The connection broke while sending or waiting for the reply.
     #[error("connection lost: {0}")]
     Lost(String),
@@ -31,7 +39,10 @@ pub enum TransportError {
 impl TransportError {
     /// False only when the document certainly never left this process.
     pub fn maybe_sent(&self) -> bool {
-        !matches!(self, TransportError::Connect(_))
+        !matches!(
+            self,
+            TransportError::Connect(_) | TransportError::Tls { .. }
+        )
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::TransportError;
 use crate::ocip::client_error::ClientError;
+use crate::ocip::explain;
 use crate::ocip::xml::find_document_end;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
@@ -35,7 +36,7 @@ impl StreamTransport {
         let fut = async {
             let tcp = TcpStream::connect((host, port))
                 .await
-                .map_err(|e| TransportError::Connect(format!("{host}:{port}: {e}")))?;
+                .map_err(|e| explain::connect_failure(host, port, &e, false))?;
             let _ = tcp.set_nodelay(true);
             let stream: Box<dyn Stream> = match tls {
                 None => Box::new(tcp),
@@ -46,9 +47,7 @@ impl StreamTransport {
                     let tls = tokio_rustls::TlsConnector::from(config)
                         .connect(name, tcp)
                         .await
-                        .map_err(|e| {
-                            TransportError::Connect(format!("TLS with {host}:{port}: {e}"))
-                        })?;
+                        .map_err(|e| explain::connect_failure(host, port, &e, true))?;
                     Box::new(tls)
                 }
             };

@@ -3,6 +3,7 @@
 
 use super::{body, summary_line, Mark};
 use crate::plan::{Action, Change, Plan};
+use crate::text::escape_controls;
 
 /// GitHub's limit for a comment body, in characters.
 pub const MARKDOWN_LIMIT: usize = 65_536;
@@ -10,8 +11,10 @@ pub const MARKDOWN_LIMIT: usize = 65_536;
 // Room kept for the truncation notice, so the result never exceeds the limit.
 const NOTICE_RESERVE: usize = 400;
 
+/// A value in Markdown's HTML: control characters escaped ([`escape_controls`]), then `&<>`.
 fn html(s: &str) -> String {
-    s.replace('&', "&amp;")
+    escape_controls(s)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
@@ -65,7 +68,7 @@ fn details(c: &Change) -> String {
         };
         // The mark stays in the first column so GitHub highlights the diff.
         let pad = "    ".repeat(indent);
-        lines.push_str(&format!("{sym} {pad}{line}\n"));
+        lines.push_str(&format!("{sym} {pad}{}\n", escape_controls(&line)));
     }
     let f = fence(&lines);
     format!(

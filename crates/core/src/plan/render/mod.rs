@@ -77,7 +77,7 @@ pub(crate) fn show(v: &Value) -> String {
     match v {
         Value::Null => "(none)".to_string(),
         // The password note is a label, not a value: shown without quotes.
-        Value::String(s) if s == super::PASSWORD_NOTE => s.clone(),
+        Value::String(s) if super::is_password_note(s) => s.clone(),
         Value::Array(items) => format!(
             "[{}]",
             items.iter().map(show).collect::<Vec<_>>().join(", ")

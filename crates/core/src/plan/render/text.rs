@@ -2,9 +2,12 @@
 
 use super::{body, headline, summary_line, Mark};
 use crate::plan::{Action, Plan};
+use crate::text::escape_controls;
 use owo_colors::OwoColorize;
 
+/// A line of the view, its values escaped ([`escape_controls`]) before any colour is added.
 fn paint(s: &str, mark: Mark, color: bool) -> String {
+    let s = &*escape_controls(s);
     if !color {
         return s.to_string();
     }
@@ -35,7 +38,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
             if group.is_some() {
                 out.push('\n');
             }
-            let title = format!("{} / {}", g.0, g.1);
+            let title = escape_controls(&format!("{} / {}", g.0, g.1)).into_owned();
             out.push_str(&if color {
                 title.bold().to_string()
             } else {
@@ -47,7 +50,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
         let head = headline(c);
         let mark = action_mark(c.action);
         if c.action == Action::NoOp && c.warnings.is_empty() {
-            let line = format!("  {head}");
+            let line = format!("  {}", escape_controls(&head));
             out.push_str(&if color {
                 line.dimmed().to_string()
             } else {
@@ -90,10 +93,12 @@ pub fn text(plan: &Plan, color: bool) -> String {
             if n == 1 { "it" } else { "them" },
         ));
         for u in &plan.unmanaged {
-            out.push_str(&format!(
-                "  {} ({} / {})\n",
+            let line = format!(
+                "  {} ({} / {})",
                 u.service_user_id, u.service_provider_id, u.group_id
-            ));
+            );
+            out.push_str(&escape_controls(&line));
+            out.push('\n');
         }
         out.push('\n');
     }
@@ -102,7 +107,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
         out.push_str(&paint(line, Mark::Warn, color));
         out.push('\n');
         if let Some(at) = at {
-            out.push_str(&format!("    {at}\n"));
+            out.push_str(&format!("    {}\n", escape_controls(at)));
         }
     }
     if !pre.is_empty() {
