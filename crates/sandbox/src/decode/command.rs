@@ -54,82 +54,7 @@ const COMMANDS: &[(&str, Decoder)] = &[
         decode_active_list,
     ),
     ("GroupDepartmentGetListRequest18", decode_department_list),
-    // The hunt group user's services, forwarding, DNH and their pre-flight reads (issue 25).
-    ("UserServiceGetAssignmentListRequest", |e| {
-        service("UserServiceGetAssignmentListRequest", e)
-    }),
-    ("UserServiceAssignListRequest", |e| {
-        service("UserServiceAssignListRequest", e)
-    }),
-    ("UserServiceUnassignListRequest", |e| {
-        service("UserServiceUnassignListRequest", e)
-    }),
-    ("UserCallForwardingAlwaysGetRequest", |e| {
-        service("UserCallForwardingAlwaysGetRequest", e)
-    }),
-    ("UserCallForwardingAlwaysModifyRequest", |e| {
-        service("UserCallForwardingAlwaysModifyRequest", e)
-    }),
-    ("UserCallForwardingBusyGetRequest", |e| {
-        service("UserCallForwardingBusyGetRequest", e)
-    }),
-    ("UserCallForwardingBusyModifyRequest", |e| {
-        service("UserCallForwardingBusyModifyRequest", e)
-    }),
-    ("UserCallForwardingNotReachableGetRequest", |e| {
-        service("UserCallForwardingNotReachableGetRequest", e)
-    }),
-    ("UserCallForwardingNotReachableModifyRequest", |e| {
-        service("UserCallForwardingNotReachableModifyRequest", e)
-    }),
-    ("UserCallForwardingSelectiveGetRequest16", |e| {
-        service("UserCallForwardingSelectiveGetRequest16", e)
-    }),
-    ("UserCallForwardingSelectiveModifyRequest", |e| {
-        service("UserCallForwardingSelectiveModifyRequest", e)
-    }),
-    ("UserCallForwardingSelectiveGetCriteriaRequest21", |e| {
-        service("UserCallForwardingSelectiveGetCriteriaRequest21", e)
-    }),
-    ("UserCallForwardingSelectiveAddCriteriaRequest16", |e| {
-        service("UserCallForwardingSelectiveAddCriteriaRequest16", e)
-    }),
-    ("UserCallForwardingSelectiveModifyCriteriaRequest", |e| {
-        service("UserCallForwardingSelectiveModifyCriteriaRequest", e)
-    }),
-    ("UserCallForwardingSelectiveDeleteCriteriaRequest", |e| {
-        service("UserCallForwardingSelectiveDeleteCriteriaRequest", e)
-    }),
-    ("GroupDirectoryNumberHuntingGetRequest17sp1", |e| {
-        service("GroupDirectoryNumberHuntingGetRequest17sp1", e)
-    }),
-    (
-        "GroupDirectoryNumberHuntingGetAvailableUserListRequest",
-        |e| service("GroupDirectoryNumberHuntingGetAvailableUserListRequest", e),
-    ),
-    ("GroupDirectoryNumberHuntingModifyRequest", |e| {
-        service("GroupDirectoryNumberHuntingModifyRequest", e)
-    }),
-    ("GroupServiceGetAuthorizationListRequest", |e| {
-        service("GroupServiceGetAuthorizationListRequest", e)
-    }),
-    ("UserScheduleGetListRequest17sp1", |e| {
-        service("UserScheduleGetListRequest17sp1", e)
-    }),
-    ("GroupScheduleGetListRequest17sp1", |e| {
-        service("GroupScheduleGetListRequest17sp1", e)
-    }),
 ];
-
-/// A command of the services module ([`super::services::decode_service`]), by its type.
-fn service(ty: &str, e: &Elem) -> Result<Request, V> {
-    super::services::decode_service(ty, e).unwrap_or_else(|| {
-        Err((
-            "command".into(),
-            format!("Invalid xsi:type qname: '{ty}' in element command"),
-        ))
-    })
-}
 
 /// The `xsi:type` of every request the sandbox serves, in its dispatch order.
 pub fn served_request_types() -> impl Iterator<Item = &'static str> {
@@ -149,6 +74,13 @@ pub(super) fn decode_command(e: &Elem) -> Result<Request, SchemaViolation> {
         element,
         message,
     };
+    // The hunt group user's services (issue 25) are decoded by their own module, which checks
+    // them itself; they are not (yet) in the embedded schema cut nor in the audit.
+    if !COMMANDS.iter().any(|(t, _)| *t == ty) {
+        if let Some(r) = super::services::decode_service(ty, e) {
+            return r.map_err(v);
+        }
+    }
     let Some((_, decode)) = COMMANDS.iter().find(|(t, _)| *t == ty) else {
         return Err(v((
             "command".into(),
