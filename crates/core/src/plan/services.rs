@@ -113,18 +113,19 @@ fn service_reply(r: Reply) -> Result<Sv, Box<Reply>> {
     }
 }
 
-/// What `pick` takes from the reply to `command`, else why the read failed.
+/// What `pick` takes from the reply to `command` (else it names the reply's type), or why the
+/// read failed.
 fn expect<T>(
     id: &str,
     command: &'static str,
     r: Reply,
-    pick: impl FnOnce(Sv) -> Result<T, Sv>,
+    pick: impl FnOnce(Sv) -> Result<T, &'static str>,
 ) -> Result<T, FetchError> {
     match service_reply(r) {
-        Ok(s) => pick(s).map_err(|other| FetchError::Unexpected {
+        Ok(s) => pick(s).map_err(|got| FetchError::Unexpected {
             command,
             subject: id.to_string(),
-            got: other.type_name(),
+            got,
         }),
         Err(r) => Err(failed(id, command, *r)),
     }
@@ -132,10 +133,10 @@ fn expect<T>(
 
 const GET_CRITERIA: &str = "UserCallForwardingSelectiveGetCriteriaRequest21";
 
-fn criteria_settings(s: Sv) -> Result<CriteriaSettings, Sv> {
+fn criteria_settings(s: Sv) -> Result<CriteriaSettings, &'static str> {
     match s {
         Sv::Criteria(c) => Ok(c),
-        other => Err(other),
+        other => Err(other.type_name()),
     }
 }
 
@@ -158,7 +159,7 @@ pub fn absorb(
     let cmd = "UserServiceGetAssignmentListRequest";
     let assigned: Vec<String> = expect(id, cmd, next(cmd)?, |s| match s {
         Sv::Assignments(a) => Ok(a.assigned().map(str::to_string).collect()),
-        other => Err(other),
+        other => Err(other.type_name()),
     })?;
     let is_assigned = |b: Block| assigned.iter().any(|s| s == b.service());
     for b in want.blocks.keys().copied() {
