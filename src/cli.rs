@@ -291,6 +291,13 @@ STATE FILE (JSON) AND JOURNAL (FILE.journal, JSON lines)
                 ...every other field by its OCI-P name; left out = documented default}]}]}]}
   departments: a group's own (GroupDepartmentKey), and at the service provider its
   enterprise departments (EnterpriseDepartmentKey), usable by every group of it.
+  schedules: [{\"name\": \"Business Hours\", \"type\": \"Time\"}] (or \"Holiday\") at a group or a
+  service provider, referenced by Call Forwarding Selective criteria (levels Group and Service
+  Provider). authorizedUserServices: [\"Call Forwarding Always\", ...] at a group: the user
+  services it is authorized for (left out: the forwarding services, Directory Number Hunting and
+  the usual user services). A hunt group's userServices: {\"assigned\": [...],
+  \"callForwardingAlways\": {\"isActive\": true, \"forwardToPhoneNumber\": \"...\"}, ...}, as the
+  service commands leave it.
   Phone numbers are kept national with the group's countryCode; passwords are never stored.
   --seed FILE takes the same format.
 ";

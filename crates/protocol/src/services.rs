@@ -6,6 +6,7 @@
 //! [`crate::messages`], whose `Request::Service` / `Response::Service` carry these.
 
 use crate::messages::{Change, UserRow};
+use crate::xml::XmlOut;
 use serde::{Deserialize, Serialize};
 
 #[path = "services_list.rs"]
@@ -191,6 +192,17 @@ pub struct ScheduleRef {
     pub name: String,
 }
 
+impl ScheduleRef {
+    /// Writes it as element `name` (`timeSchedule`, `holidaySchedule`): requests and replies
+    /// write it alike.
+    pub fn write_xml(&self, x: &mut XmlOut, name: &str) {
+        x.open(name)
+            .text("type", self.level.as_str())
+            .text("name", &self.name)
+            .close(name);
+    }
+}
+
 /// `ScheduleGlobalKey`: a schedule as the schedule lists name it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -281,6 +293,26 @@ pub struct FromDnCriteria {
     pub phone_numbers: Vec<String>,
 }
 
+impl FromDnCriteria {
+    /// Writes it as `fromDnCriteria` (an add request and the criteria reply alike).
+    pub fn write_xml(&self, x: &mut XmlOut) {
+        x.open("fromDnCriteria")
+            .text(
+                "fromDnCriteriaSelection",
+                self.from_dn_criteria_selection.as_str(),
+            )
+            .boolean("includeAnonymousCallers", self.include_anonymous_callers)
+            .boolean(
+                "includeUnavailableCallers",
+                self.include_unavailable_callers,
+            );
+        for n in &self.phone_numbers {
+            x.text("phoneNumber", n);
+        }
+        x.close("fromDnCriteria");
+    }
+}
+
 /// `CriteriaFromDnModify`: elements left out keep their value.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FromDnCriteriaModify {
@@ -307,6 +339,17 @@ pub struct CallToNumber {
     /// extension? (not used by the forwarding commands)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
+}
+
+impl CallToNumber {
+    /// Writes it as `callToNumber` (requests and replies alike).
+    pub fn write_xml(&self, x: &mut XmlOut) {
+        x.open("callToNumber")
+            .text("type", &self.number_type)
+            .opt("number", self.number.as_deref())
+            .opt("extension", self.extension.as_deref())
+            .close("callToNumber");
+    }
 }
 
 /// The `CallToNumberType` values.
@@ -607,6 +650,18 @@ pub enum ServiceRequest {
         /// serviceName*
         services: Vec<String>,
     },
+    /// `UserServiceAssignListRequest` / `UserServiceUnassignListRequest` naming service packs
+    /// (with or without services): the sandbox has no service packs, so it refuses these.
+    ServicePacks {
+        /// userId
+        user_id: String,
+        /// serviceName*
+        services: Vec<String>,
+        /// servicePackName*
+        packs: Vec<String>,
+        /// An unassign rather than an assign.
+        unassign: bool,
+    },
     /// `UserCallForwarding{Always,Busy,NotReachable}GetRequest`.
     GetForwarding {
         /// userId
@@ -686,6 +741,10 @@ impl ServiceRequest {
             ServiceRequest::GetAssignments { .. } => "UserServiceGetAssignmentListRequest",
             ServiceRequest::Assign { .. } => "UserServiceAssignListRequest",
             ServiceRequest::Unassign { .. } => "UserServiceUnassignListRequest",
+            ServiceRequest::ServicePacks {
+                unassign: false, ..
+            } => "UserServiceAssignListRequest",
+            ServiceRequest::ServicePacks { unassign: true, .. } => "UserServiceUnassignListRequest",
             ServiceRequest::GetForwarding { kind, .. } => kind.get_request(),
             ServiceRequest::ModifyForwarding(m) => m.kind.modify_request(),
             ServiceRequest::GetSelective { .. } => "UserCallForwardingSelectiveGetRequest16",
@@ -713,6 +772,7 @@ impl ServiceRequest {
             self,
             ServiceRequest::Assign { .. }
                 | ServiceRequest::Unassign { .. }
+                | ServiceRequest::ServicePacks { .. }
                 | ServiceRequest::ModifyForwarding(_)
                 | ServiceRequest::ModifySelective(_)
                 | ServiceRequest::AddCriteria(_)
@@ -728,6 +788,7 @@ impl ServiceRequest {
             ServiceRequest::GetAssignments { user_id }
             | ServiceRequest::Assign { user_id, .. }
             | ServiceRequest::Unassign { user_id, .. }
+            | ServiceRequest::ServicePacks { user_id, .. }
             | ServiceRequest::GetForwarding { user_id, .. }
             | ServiceRequest::GetSelective { user_id }
             | ServiceRequest::GetCriteria { user_id, .. }

@@ -74,6 +74,7 @@ codes! {
     NOT_AN_AGENT = 4428, Sandbox, "directory number hunting agent not an agent of the hunt group";
     DNH_AGENT_IN_USE = 4429, Sandbox, "agent already in another hunt group's directory number hunting";
     NOT_A_HUNT_GROUP = 4430, Sandbox, "services kept only for hunt groups' users";
+    SERVICE_PACK_NOT_FOUND = 4431, Sandbox, "service pack not found (the sandbox has none)";
     INVALID_PASSWORD = 4962, BroadWorks, "invalid user id or password";
     INSECURE_LOGIN = 4963, Sandbox, "LoginRequest22V5 over plain TCP";
     NOT_LOGGED_IN = 5404, BroadWorks, "command before login (unauthorized transaction)";

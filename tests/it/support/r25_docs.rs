@@ -63,6 +63,7 @@ pub fn tables(response: &str) -> Result<Vec<(String, Vec<String>)>, String> {
             _ => {
                 let at = doc
                     .find(name.as_str())
+                    .or_else(|| table_in_prose(&doc, name))
                     .ok_or_else(|| format!("{response}: documentation does not name {name}"))?;
                 &doc[at..]
             }
@@ -72,6 +73,35 @@ pub fn tables(response: &str) -> Result<Vec<(String, Vec<String>)>, String> {
         out.push((name.clone(), headings));
     }
     Ok(out)
+}
+
+/// Where prose names a table by its subject rather than its element: `servicePacks…Table` is
+/// "the service pack table", `groupServices…Table` "the group service table",
+/// `userServices…Table` "the user service table" or "the user table" (R25's assignment and
+/// authorization lists).
+fn table_in_prose(doc: &str, name: &str) -> Option<usize> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+        cur.push(c.to_ascii_lowercase());
+    }
+    words.push(cur);
+    let subject: Vec<String> = words
+        .iter()
+        .take_while(|w| !matches!(w.as_str(), "assignment" | "authorization" | "table"))
+        .map(|w| w.strip_suffix('s').unwrap_or(w).to_string())
+        .collect();
+    let first = subject.first()?;
+    let lower = doc.to_ascii_lowercase();
+    [
+        format!("{} table", subject.join(" ")),
+        format!("{first} table"),
+    ]
+    .iter()
+    .find_map(|p| lower.find(p.as_str()))
 }
 
 fn documentation(block: &str) -> String {

@@ -4,7 +4,7 @@
 
 use super::messages::Change;
 use super::xml::XmlOut;
-use huntctl_protocol::services::{CallToNumber, FromDnCriteria, ScheduleRef, ServiceRequest};
+use huntctl_protocol::services::ServiceRequest;
 
 /// Writes the children of a service command.
 pub(super) fn encode_service_request(x: &mut XmlOut, r: &ServiceRequest) {
@@ -19,6 +19,20 @@ pub(super) fn encode_service_request(x: &mut XmlOut, r: &ServiceRequest) {
             x.text("userId", user_id);
             for s in services {
                 x.text("serviceName", s);
+            }
+        }
+        ServiceRequest::ServicePacks {
+            user_id,
+            services,
+            packs,
+            ..
+        } => {
+            x.text("userId", user_id);
+            for s in services {
+                x.text("serviceName", s);
+            }
+            for p in packs {
+                x.text("servicePackName", p);
             }
         }
         ServiceRequest::ModifyForwarding(m) => {
@@ -68,18 +82,18 @@ pub(super) fn encode_service_request(x: &mut XmlOut, r: &ServiceRequest) {
             x.text("userId", &a.user_id)
                 .text("criteriaName", &a.criteria_name);
             if let Some(s) = &a.time_schedule {
-                schedule(x, "timeSchedule", s);
+                s.write_xml(x, "timeSchedule");
             }
             if let Some(s) = &a.holiday_schedule {
-                schedule(x, "holidaySchedule", s);
+                s.write_xml(x, "holidaySchedule");
             }
             if let Some(s) = a.forward_to_number_selection {
                 x.text("forwardToNumberSelection", s.as_str());
             }
             x.opt("forwardToPhoneNumber", a.forward_to_phone_number.as_deref());
-            from_dn(x, &a.from_dn_criteria);
+            a.from_dn_criteria.write_xml(x);
             for c in &a.call_to_numbers {
-                call_to(x, "callToNumber", c);
+                c.write_xml(x);
             }
         }
         ServiceRequest::ModifyCriteria(m) => {
@@ -91,14 +105,14 @@ pub(super) fn encode_service_request(x: &mut XmlOut, r: &ServiceRequest) {
                 Change::Clear => {
                     x.nil("timeSchedule");
                 }
-                Change::Set(s) => schedule(x, "timeSchedule", s),
+                Change::Set(s) => s.write_xml(x, "timeSchedule"),
             }
             match &m.holiday_schedule {
                 Change::Keep => {}
                 Change::Clear => {
                     x.nil("holidaySchedule");
                 }
-                Change::Set(s) => schedule(x, "holidaySchedule", s),
+                Change::Set(s) => s.write_xml(x, "holidaySchedule"),
             }
             if let Some(s) = m.forward_to_number_selection {
                 x.text("forwardToNumberSelection", s.as_str());
@@ -145,7 +159,7 @@ pub(super) fn encode_service_request(x: &mut XmlOut, r: &ServiceRequest) {
                 Change::Set(v) => {
                     x.open("callToNumberList");
                     for c in v {
-                        call_to(x, "callToNumber", c);
+                        c.write_xml(x);
                     }
                     x.close("callToNumberList");
                 }
@@ -217,34 +231,4 @@ fn change(x: &mut XmlOut, name: &str, c: &Change<String>) {
             x.text(name, v);
         }
     }
-}
-
-/// `TimeSchedule` / `HolidaySchedule`: type (the level), then name.
-fn schedule(x: &mut XmlOut, name: &str, s: &ScheduleRef) {
-    x.open(name)
-        .text("type", s.level.as_str())
-        .text("name", &s.name)
-        .close(name);
-}
-
-fn from_dn(x: &mut XmlOut, f: &FromDnCriteria) {
-    x.open("fromDnCriteria")
-        .text(
-            "fromDnCriteriaSelection",
-            f.from_dn_criteria_selection.as_str(),
-        )
-        .boolean("includeAnonymousCallers", f.include_anonymous_callers)
-        .boolean("includeUnavailableCallers", f.include_unavailable_callers);
-    for n in &f.phone_numbers {
-        x.text("phoneNumber", n);
-    }
-    x.close("fromDnCriteria");
-}
-
-fn call_to(x: &mut XmlOut, name: &str, c: &CallToNumber) {
-    x.open(name)
-        .text("type", &c.number_type)
-        .opt("number", c.number.as_deref())
-        .opt("extension", c.extension.as_deref())
-        .close(name);
 }

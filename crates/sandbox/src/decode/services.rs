@@ -23,17 +23,26 @@ const SERVICE_PACK_NAME: (usize, usize) = (1, 80);
 /// `CriteriaFromDn/phoneNumber` and `CriteriaReplacementDNList/phoneNumber`: at most 12.
 const MAX_FROM_DNS: usize = 12;
 
-/// Decodes a command of this module by its `xsi:type`; `None` when the type is not one.
-pub(super) fn decode_service(ty: &str, e: &Elem) -> Option<Result<Request, V>> {
+/// Decodes a command of this module (the dispatch table names which), by its `xsi:type`.
+pub(super) fn decode_service(e: &Elem) -> Result<Request, V> {
+    let raw = e.xsi_attr("type").unwrap_or_default();
+    let ty = raw.rsplit(':').next().unwrap_or(raw).trim();
+    by_type(ty, e).unwrap_or_else(|| {
+        Err((
+            "command".into(),
+            format!("Invalid xsi:type qname: '{ty}' in element command"),
+        ))
+    })
+}
+
+/// Decodes a command of this module by its type; `None` when the type is not one.
+fn by_type(ty: &str, e: &Elem) -> Option<Result<Request, V>> {
     let r = match ty {
         "UserServiceGetAssignmentListRequest" => {
             user_only(e).map(|user_id| ServiceRequest::GetAssignments { user_id })
         }
-        "UserServiceAssignListRequest" => {
-            service_list(e).map(|(user_id, services)| ServiceRequest::Assign { user_id, services })
-        }
-        "UserServiceUnassignListRequest" => service_list(e)
-            .map(|(user_id, services)| ServiceRequest::Unassign { user_id, services }),
+        "UserServiceAssignListRequest" => service_list(e, false),
+        "UserServiceUnassignListRequest" => service_list(e, true),
         "UserCallForwardingSelectiveGetRequest16" => {
             user_only(e).map(|user_id| ServiceRequest::GetSelective { user_id })
         }
@@ -126,11 +135,12 @@ fn enumerated(e: &Elem, path: &str, values: &[&str]) -> Result<String, V> {
     }
 }
 
-/// `serviceName*` (`UserService`) then `servicePackName*`: service packs are valid but not
-/// modelled, so naming one is refused by the store as an unknown pack.
-fn service_list(e: &Elem) -> Result<(String, Vec<String>), V> {
+/// `serviceName*` (`UserService`) then `servicePackName*`. Service packs are valid but the
+/// sandbox has none: a request naming one becomes [`ServiceRequest::ServicePacks`], which the
+/// store refuses as a pack that does not exist.
+fn service_list(e: &Elem, unassign: bool) -> Result<ServiceRequest, V> {
     let mut s = Seq::new(e, "")?;
-    let id = tok(&mut s, "userId", USER_ID)?;
+    let user_id = tok(&mut s, "userId", USER_ID)?;
     let mut services = Vec::new();
     for k in s.many("serviceName", None)? {
         let path = s.p("serviceName");
@@ -143,27 +153,26 @@ fn service_list(e: &Elem) -> Result<(String, Vec<String>), V> {
         }
         services.push(v);
     }
-    let packs = s.many("servicePackName", None)?;
-    for p in &packs {
-        token(
+    let mut packs = Vec::new();
+    for p in s.many("servicePackName", None)? {
+        packs.push(token(
             p,
             &s.p("servicePackName"),
             SERVICE_PACK_NAME.0,
             SERVICE_PACK_NAME.1,
-        )?;
+        )?);
     }
     s.end()?;
-    if let Some(p) = packs.first() {
-        // The sandbox has no service packs: a pack named is one that does not exist.
-        return Err((
-            "servicePackName".into(),
-            format!(
-                "service pack '{}' does not exist (the sandbox has no service packs)",
-                collapse(&p.text)
-            ),
-        ));
-    }
-    Ok((id, services))
+    Ok(match (packs.is_empty(), unassign) {
+        (true, false) => ServiceRequest::Assign { user_id, services },
+        (true, true) => ServiceRequest::Unassign { user_id, services },
+        (false, _) => ServiceRequest::ServicePacks {
+            user_id,
+            services,
+            packs,
+            unassign,
+        },
+    })
 }
 
 /// An optional `xs:boolean` child.
@@ -191,6 +200,36 @@ fn nillable_tok(
             }
         }
     }
+}
+
+/// An optional nillable replacement list (`ReplacementCallToNumberList`,
+/// `ReplacementUserIdList`, `CriteriaReplacementDNList`): left out, nil (cleared), or one to
+/// `max` `item` children, each read by `read`.
+fn replacement_list<T>(
+    s: &mut Seq<'_>,
+    name: &str,
+    item: &str,
+    max: Option<usize>,
+    read: impl Fn(&Elem, &str) -> Result<T, V>,
+) -> Result<Change<Vec<T>>, V> {
+    let Some(l) = s.opt(name) else {
+        return Ok(Change::Keep);
+    };
+    let path = s.p(name);
+    if is_nil(l, &path)? {
+        return Ok(Change::Clear);
+    }
+    let mut x = Seq::new(l, &path)?;
+    let items = x.many(item, max)?;
+    if items.is_empty() {
+        return Err((x.p(item), "missing required element (at least one)".into()));
+    }
+    let v = items
+        .into_iter()
+        .map(|i| read(i, &x.p(item)))
+        .collect::<Result<Vec<T>, V>>()?;
+    x.end()?;
+    Ok(Change::Set(v))
 }
 
 fn modify_forwarding(e: &Elem, kind: ForwardingKind) -> Result<ServiceRequest, V> {
@@ -327,30 +366,13 @@ fn from_dn_modify(e: &Elem, path: &str) -> Result<FromDnCriteriaModify, V> {
     };
     let include_anonymous_callers = opt_bool(&mut s, "includeAnonymousCallers")?;
     let include_unavailable_callers = opt_bool(&mut s, "includeUnavailableCallers")?;
-    let phone_number_list = match s.opt("phoneNumberList") {
-        None => Change::Keep,
-        Some(l) => {
-            let lpath = s.p("phoneNumberList");
-            if is_nil(l, &lpath)? {
-                Change::Clear
-            } else {
-                let mut x = Seq::new(l, &lpath)?;
-                let ns = x.many("phoneNumber", Some(MAX_FROM_DNS))?;
-                if ns.is_empty() {
-                    return Err((
-                        x.p("phoneNumber"),
-                        "missing required element (at least one)".into(),
-                    ));
-                }
-                let mut v = Vec::new();
-                for n in ns {
-                    v.push(token(n, &x.p("phoneNumber"), DN.0, DN.1)?);
-                }
-                x.end()?;
-                Change::Set(v)
-            }
-        }
-    };
+    let phone_number_list = replacement_list(
+        &mut s,
+        "phoneNumberList",
+        "phoneNumber",
+        Some(MAX_FROM_DNS),
+        |n, p| token(n, p, DN.0, DN.1),
+    )?;
     s.end()?;
     Ok(FromDnCriteriaModify {
         from_dn_criteria_selection,
@@ -416,30 +438,13 @@ fn modify_criteria(e: &Elem) -> Result<ServiceRequest, V> {
         Some(f) => Some(from_dn_modify(f, "fromDnCriteria")?),
         None => None,
     };
-    let call_to_number_list = match s.opt("callToNumberList") {
-        None => Change::Keep,
-        Some(l) => {
-            let path = s.p("callToNumberList");
-            if is_nil(l, &path)? {
-                Change::Clear
-            } else {
-                let mut x = Seq::new(l, &path)?;
-                let cs = x.many("callToNumber", None)?;
-                if cs.is_empty() {
-                    return Err((
-                        x.p("callToNumber"),
-                        "missing required element (at least one)".into(),
-                    ));
-                }
-                let mut v = Vec::new();
-                for c in cs {
-                    v.push(call_to_number(c, &x.p("callToNumber"))?);
-                }
-                x.end()?;
-                Change::Set(v)
-            }
-        }
-    };
+    let call_to_number_list = replacement_list(
+        &mut s,
+        "callToNumberList",
+        "callToNumber",
+        None,
+        call_to_number,
+    )?;
     s.end()?;
     Ok(ServiceRequest::ModifyCriteria(CriteriaModify {
         user_id,
@@ -457,31 +462,9 @@ fn modify_criteria(e: &Elem) -> Result<ServiceRequest, V> {
 fn modify_dnh(e: &Elem) -> Result<ServiceRequest, V> {
     let mut s = Seq::new(e, "")?;
     let service_user_id = tok(&mut s, "serviceUserId", USER_ID)?;
-    let agent_user_ids = match s.opt("agentUserIdList") {
-        None => Change::Keep,
-        Some(l) => {
-            let path = s.p("agentUserIdList");
-            if is_nil(l, &path)? {
-                Change::Clear
-            } else {
-                // ReplacementUserIdList: userId, one or more.
-                let mut x = Seq::new(l, &path)?;
-                let ids = x.many("userId", None)?;
-                if ids.is_empty() {
-                    return Err((
-                        x.p("userId"),
-                        "missing required element (at least one)".into(),
-                    ));
-                }
-                let mut v = Vec::new();
-                for u in ids {
-                    v.push(token(u, &x.p("userId"), USER_ID.0, USER_ID.1)?);
-                }
-                x.end()?;
-                Change::Set(v)
-            }
-        }
-    };
+    let agent_user_ids = replacement_list(&mut s, "agentUserIdList", "userId", None, |u, p| {
+        token(u, p, USER_ID.0, USER_ID.1)
+    })?;
     let use_terminate_call_to_agent_first = opt_bool(&mut s, "useTerminateCallToAgentFirst")?;
     let use_original_agent_services_for_busy_and_no_answer_calls =
         opt_bool(&mut s, "useOriginalAgentServicesForBusyAndNoAnswerCalls")?;

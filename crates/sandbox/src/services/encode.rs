@@ -3,9 +3,8 @@
 
 use crate::encode::{col, open_data, user_table, AVAILABLE_USER_COLUMNS};
 use crate::svc::{
-    Assignments, Authorizations, CallToNumber, CriteriaRow, CriteriaSettings, DnhSettings,
-    ForwardingSettings, FromDnCriteria, ScheduleGlobalKey, ScheduleRef, SelectiveSettings,
-    ServiceResponse,
+    Assignments, Authorizations, CriteriaRow, CriteriaSettings, DnhSettings, ForwardingSettings,
+    ScheduleGlobalKey, SelectiveSettings, ServiceResponse,
 };
 use crate::xml::XmlOut;
 
@@ -173,50 +172,21 @@ fn selective(x: &mut XmlOut, s: &SelectiveSettings) {
     );
 }
 
-fn schedule(x: &mut XmlOut, name: &str, s: &ScheduleRef) {
-    x.open(name)
-        .text("type", s.level.as_str())
-        .text("name", &s.name)
-        .close(name);
-}
-
-fn from_dn(x: &mut XmlOut, f: &FromDnCriteria) {
-    x.open("fromDnCriteria")
-        .text(
-            "fromDnCriteriaSelection",
-            f.from_dn_criteria_selection.as_str(),
-        )
-        .boolean("includeAnonymousCallers", f.include_anonymous_callers)
-        .boolean("includeUnavailableCallers", f.include_unavailable_callers);
-    for n in &f.phone_numbers {
-        x.text("phoneNumber", n);
-    }
-    x.close("fromDnCriteria");
-}
-
-fn call_to(x: &mut XmlOut, c: &CallToNumber) {
-    x.open("callToNumber")
-        .text("type", &c.number_type)
-        .opt("number", c.number.as_deref())
-        .opt("extension", c.extension.as_deref())
-        .close("callToNumber");
-}
-
 fn criteria(x: &mut XmlOut, c: &CriteriaSettings) {
     if let Some(s) = &c.time_schedule {
-        schedule(x, "timeSchedule", s);
+        s.write_xml(x, "timeSchedule");
     }
     if let Some(s) = &c.holiday_schedule {
-        schedule(x, "holidaySchedule", s);
+        s.write_xml(x, "holidaySchedule");
     }
     x.text(
         "forwardToNumberSelection",
         c.forward_to_number_selection.as_str(),
     )
     .opt("forwardToPhoneNumber", c.forward_to_phone_number.as_deref());
-    from_dn(x, &c.from_dn_criteria);
+    c.from_dn_criteria.write_xml(x);
     for n in &c.call_to_numbers {
-        call_to(x, n);
+        n.write_xml(x);
     }
 }
 

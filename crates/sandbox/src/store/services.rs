@@ -45,6 +45,14 @@ impl Store {
             ServiceRequest::Unassign { user_id, services } => {
                 self.unassign(user_id, services).map(|_| Response::Success)
             }
+            ServiceRequest::ServicePacks { user_id, packs, .. } => {
+                self.service_user(user_id)?;
+                let p = packs.first().map(String::as_str).unwrap_or_default();
+                Err(err(
+                    codes::SERVICE_PACK_NOT_FOUND,
+                    format!("Service pack not found: {p}"),
+                ))
+            }
             ServiceRequest::GetForwarding { user_id, kind } => {
                 let (_, h) = self.service_user(user_id)?;
                 assigned(h, kind.service_name())?;
