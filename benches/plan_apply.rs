@@ -20,9 +20,10 @@
 //! Goals: apply, median of 5 (issue 22): 10,000 creates with no latency ≤ 1.5 s wall and the
 //! sandbox's CPU ≤ the client's; at 20 ms, 500 creates ≤ 1.25× and 10,000 creates ≤ 1.2× the
 //! floor. Plan ≤ 1.15× (peak < 150 MB), export ≤ 1.25× the floor at 20 ms; 100,000 hunt groups
-//! in 100 groups: plan ≤ 1.2× (peak < 1 GB) (issue 13). `--max-rate` (issue 24): a plan of
-//! 1,000 hunt groups at caps of 50 and 500 prints the commands per second achieved next to the
-//! cap (goal: 0.8–1.0× the cap, the whole run counted).
+//! in 100 groups: plan ≤ 1.2× (peak < 1 GB) (issue 13). 1,000 creates each forwarding busy calls
+//! (issue 25: three writes a hunt group) ≤ 1.25× the floor at 20 ms. `--max-rate` (issue 24): a
+//! plan of 1,000 hunt groups at caps of 50 and 500 prints the commands per second achieved next
+//! to the cap (goal: 0.8–1.0× the cap, the whole run counted).
 
 use huntctl::sandbox::state::{
     GroupState, HuntGroupState, SandboxState, ServiceProviderState, UserState,
@@ -114,6 +115,16 @@ fn seed(shape: Shape, hunt_groups: bool) -> SandboxState {
 /// The desired state: every hunt group of the shape; with `changed`, those with
 /// `i % 10 == 0` renamed.
 fn desired(shape: Shape, changed: bool) -> String {
+    desired_with(shape, changed, "")
+}
+
+/// Issue 25's cost case: every hunt group also forwards busy calls (the plan assigns Call
+/// Forwarding Busy and sets it: two writes more per hunt group).
+const FORWARDING: &str =
+    "\n    callForwardingBusy: {isActive: true, forwardToPhoneNumber: \"+1-2025550150\"}";
+
+/// [`desired`] with `more` (YAML lines) added to every hunt group.
+fn desired_with(shape: Shape, changed: bool, more: &str) -> String {
     let mut y = String::from("defaults:\n  serviceProviderId: BenchSP\nhuntGroups:\n");
     for g in 0..shape.groups {
         for i in 0..shape.per_group {
@@ -124,7 +135,7 @@ fn desired(shape: Shape, changed: bool) -> String {
             };
             let _ = writeln!(
                 y,
-                "  - serviceUserId: {}\n    groupId: G{g}\n    serviceInstanceProfile: {{name: {name}, callingLineIdLastName: Hunt, callingLineIdFirstName: Group}}\n    agentUserId: [{}]",
+                "  - serviceUserId: {}\n    groupId: G{g}\n    serviceInstanceProfile: {{name: {name}, callingLineIdLastName: Hunt, callingLineIdFirstName: Group}}\n    agentUserId: [{}]{more}",
                 hunt_id(g, i),
                 agents_of(g, i).join(", ")
             );
@@ -359,6 +370,9 @@ enum Work {
     Plan { changed: bool },
     /// apply, creating every hunt group.
     Apply,
+    /// apply, creating every hunt group with busy forwarding (issue 25): three writes each
+    /// (the instance, the service's assignment, the forwarding).
+    ApplyForwarding,
     /// export of every group.
     Export,
 }
@@ -427,9 +441,19 @@ impl Case {
         } else {
             0
         };
+        let writes_per_hunt_group = match self.work {
+            Work::ApplyForwarding => 3,
+            _ => 1,
+        };
         2 + group_list
             + list_rounds
-            + ceil_div(ceil_div(self.shape.total() + behind, PER_DOCUMENT), p)
+            + ceil_div(
+                ceil_div(
+                    self.shape.total() * writes_per_hunt_group + behind,
+                    PER_DOCUMENT,
+                ),
+                p,
+            )
     }
 }
 
@@ -484,6 +508,26 @@ fn cases() -> Vec<Case> {
             goal_peak_mb: None,
         },
     ];
+    // Issue 25: 1,000 hunt groups created with busy forwarding, at 20 ms; the floor is still
+    // logins + listing + writes (each hunt group's three).
+    v.push(Case {
+        extra_args: vec![],
+        runs: 3,
+        median: true,
+        csv: false,
+        name: "apply-20ms-1k-forwarding-p4".into(),
+        title: "apply (create 1,000 in 10 groups, each forwarding busy calls), median of 3".into(),
+        shape: Shape {
+            groups: 10,
+            per_group: 100,
+        },
+        work: Work::ApplyForwarding,
+        latency: ms20,
+        parallelism: 4,
+        goal_ratio: Some(1.25),
+        goal_wall: None,
+        goal_peak_mb: None,
+    });
     // What pre-flight costs: the same plan without it, best of 5 each.
     v.push(Case {
         extra_args: vec!["--no-preflight".into()],
@@ -656,7 +700,7 @@ fn cases() -> Vec<Case> {
 }
 
 fn run_case(bin: &Path, dir: &Path, c: &Case) {
-    let with_hunt_groups = !matches!(c.work, Work::Apply);
+    let with_hunt_groups = !matches!(c.work, Work::Apply | Work::ApplyForwarding);
     let load_before = load_average();
     let sandbox = Sandbox::start(
         bin,
@@ -675,6 +719,11 @@ fn run_case(bin: &Path, dir: &Path, c: &Case) {
         }
         Work::Apply => {
             std::fs::write(&desired_path, desired(c.shape, false)).expect("desired");
+            vec!["apply".into(), d, "--auto-approve".into()]
+        }
+        Work::ApplyForwarding => {
+            let y = desired_with(c.shape, false, FORWARDING);
+            std::fs::write(&desired_path, y).expect("desired");
             vec!["apply".into(), d, "--auto-approve".into()]
         }
         Work::Export => {

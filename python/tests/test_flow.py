@@ -116,3 +116,27 @@ def test_a_refusal_in_data_is_located_by_key_path(seeded_sandbox):
     [refusal] = plan["refusals"]
     assert refusal["code"] == 4008
     assert refusal["location"] == "hunt_group_data[0].agent_user_id[1]"
+
+
+def test_forwarding_in_snake_case_dicts_is_planned_applied_and_located(seeded_sandbox):
+    data = [{
+        "service_provider_id": "MyServiceProvider", "group_id": "SalesGroup",
+        "service_user_id": "py-forwarding@company.com",
+        "service_instance_profile": {"name": "Py Forwarding"},
+        "agent_user_id": ["john.doe@company.com"],
+        "call_forwarding_busy": {"is_active": True, "forward_to_phone_number": "+1-2025550150"},
+        "call_forwarding_selective": {"criteria": [{
+            "name": "night", "time_schedule": {"name": "Support Hours", "level": "Group"}}]},
+    }]
+    plan = huntctl.plan(data, name="hunt_group_data", **seeded_sandbox.connection)
+    [refusal] = plan["refusals"]
+    assert refusal["code"] == 4426
+    assert refusal["location"].startswith(
+        "hunt_group_data[0].call_forwarding_selective.criteria[0]")
+    del data[0]["call_forwarding_selective"]
+    report = huntctl.apply(data, auto_approve=True, **seeded_sandbox.connection)
+    [result] = [r for r in report["results"] if r["serviceUserId"] == "py-forwarding@company.com"]
+    assert result["outcome"] == "created"
+    assert {"block": "callForwardingBusy", "outcome": "done"} in result["blocks"]
+    again = huntctl.plan(data, **seeded_sandbox.connection)
+    assert again["summary"]["create"] == 0 and again["summary"]["update"] == 0

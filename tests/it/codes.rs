@@ -14,6 +14,9 @@ fn sandbox_code_for(rule: Rule) -> u32 {
         Rule::ExtensionInUse => codes::EXTENSION_IN_USE,
         Rule::UserIdInUse => codes::USER_ID_IN_USE,
         Rule::UnknownDepartment => codes::DEPARTMENT_NOT_FOUND,
+        Rule::ServiceNotAuthorized => codes::SERVICE_NOT_AUTHORIZED,
+        Rule::UnknownSchedule => codes::SCHEDULE_NOT_FOUND,
+        Rule::DnhNotAgent => codes::NOT_AN_AGENT,
     }
 }
 

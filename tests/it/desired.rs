@@ -1241,6 +1241,20 @@ fn schema_matches_the_loader_fields() {
         raw::PROTECT_KEY,
     ];
     want_group.extend(lifecycle.iter().map(|k| k.to_string()));
+    // The blocks of the hunt group's user (issue 25), each setting from its table.
+    want_group.insert(huntctl::model::services::SERVICES.to_string());
+    for b in huntctl::model::services::Block::ALL {
+        want_group.insert(b.key().to_string());
+        want_group.insert(b.snake().to_string());
+        let block = keys(&s["$defs"]["group"]["properties"][b.key()]["properties"]);
+        for st in b.settings() {
+            assert!(
+                block.contains(st.key) && block.contains(st.snake),
+                "{}",
+                st.path()
+            );
+        }
+    }
     assert_eq!(group, want_group);
     assert_eq!(profile, want_profile);
     // Every schema key is accepted by the loader, at the right level.
@@ -1250,7 +1264,8 @@ fn schema_matches_the_loader_fields() {
                 || k == raw::PROFILE
                 || k == raw::PROFILE_SNAKE
                 || k == raw::OPERATION_KEY
-                || lifecycle.contains(&k.as_str()),
+                || lifecycle.contains(&k.as_str())
+                || huntctl::desired::services::is_block_key(k),
             "{k}"
         );
     }

@@ -25,3 +25,4 @@ mod secrets;
 mod servers;
 mod services;
 mod text_xml;
+mod user_blocks;

@@ -77,11 +77,13 @@ pub async fn fetch<E: Execute>(
         .iter()
         .map(|g| HuntGroup::with_defaults(service_provider_id, *g, ""))
         .collect();
+    // Every hunt group's user is read for every block, so an adopted system keeps its routing.
+    let everything = crate::desired::services::everything();
     let opts = PlanOptions {
         prune: true,
         ..PlanOptions::default()
     };
-    let current = plan::fetch(exec, &placeholders, &opts).await?;
+    let current = plan::fetch_all_blocks(exec, &placeholders, &opts, &everything).await?;
     let mut out = Vec::new();
     for (key, state) in current.groups {
         if !state.exists {
@@ -91,7 +93,13 @@ pub async fn fetch<E: Execute>(
                 reason: state.error.unwrap_or_else(|| "not found".into()),
             });
         }
-        out.extend(state.hunt_groups.into_values());
+        out.extend(state.hunt_groups.into_values().map(|mut h| {
+            h.blocks = h
+                .blocks
+                .as_deref()
+                .and_then(crate::desired::services::for_export);
+            h
+        }));
     }
     Ok(out)
 }

@@ -236,7 +236,7 @@ fn read_secrets(plan: &Plan) -> Result<Option<Plan>, Error> {
 /// what the plan read and refuses it with [`Error::Stale`] when the server has moved since.
 pub async fn verify_saved<E: Execute>(exec: &E, plan: &mut Plan) -> Result<(), Error> {
     restore_secrets(plan)?;
-    let current = plan::fetch_scope(exec, &plan.scope).await?;
+    let current = plan::fetch_plan_scope(exec, plan).await?;
     match plan.staleness(&current) {
         Staleness::Fresh => Ok(()),
         Staleness::Fingerprint => Err(Error::Stale(Vec::new())),

@@ -12,11 +12,13 @@
 
 mod activation;
 mod report;
+mod services;
 pub mod undo;
 
 pub use activation::ACTIVATION_BATCH;
 
 pub use report::{GroupError, GroupResult, Outcome, Report, REPORT_FORMAT_VERSION};
+pub use services::BlockOutcome;
 
 use crate::model::HuntGroup;
 use crate::ocip::messages::{InstanceListEntry, Request, Response};
@@ -522,9 +524,17 @@ fn partial_note(work: &Work<'_>, how: &str) -> Option<String> {
         } else {
             ""
         };
-        format!(
-            "{done}{confirmed}, but the agent weights were {how}; re-run plan to see what is left"
-        )
+        let step = work
+            .steps
+            .get(work.next)
+            .map(services::step_name)
+            .unwrap_or_default();
+        let verb = if step.starts_with("the ") {
+            "were"
+        } else {
+            "was"
+        };
+        format!("{done}{confirmed}, but {step} {verb} {how}; re-run plan to see what is left")
     })
 }
 
@@ -566,6 +576,7 @@ fn done(
 
 fn failed(work: &Work<'_>, error: GroupError, note: Option<String>) -> GroupResult {
     let mut r = base(work, Outcome::Failed);
+    r.blocks = services::outcomes(&work.steps, work.next, true);
     r.error = Some(error);
     r.note = note;
     r
@@ -576,6 +587,7 @@ fn base(work: &Work<'_>, outcome: Outcome) -> GroupResult {
     r.commands = work.commands.clone();
     r.response = work.response.clone();
     r.duration_ms = u64::try_from(work.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    r.blocks = services::outcomes(&work.steps, work.next, false);
     r
 }
 
@@ -599,24 +611,37 @@ enum Seen {
 /// to show, GetInstanceList of their group to tell "gone" from "cannot read") and decides
 /// whether each write took effect. Never writes.
 async fn verify<E: Execute>(exec: &E, items: &[(&Change, &Request)]) -> Vec<Verdict> {
+    // Each read-back with the block reads of a block write right behind it.
     let gets: Vec<Request> = items
         .iter()
-        .map(|(c, _)| Request::GetInstance {
-            service_user_id: c.service_user_id.clone(),
+        .flat_map(|(c, step)| {
+            std::iter::once(Request::GetInstance {
+                service_user_id: c.service_user_id.clone(),
+            })
+            .chain(services::verify_reads(c, step))
         })
         .collect();
     let mut replies = exec.execute(gets).await.into_iter();
     let mut seen: Vec<Option<Seen>> = Vec::with_capacity(items.len());
     let mut need_list: BTreeSet<GroupKey> = BTreeSet::new();
-    for (change, _) in items {
-        match replies.next() {
+    for (change, step) in items {
+        let instance = replies.next();
+        let blocks: Vec<_> = replies
+            .by_ref()
+            .take(services::verify_reads(change, step).len())
+            .collect();
+        match instance {
             Some(Ok(Response::Instance(d))) => {
-                let hg = from_details(
+                let mut hg = from_details(
                     &change.service_provider_id,
                     &change.group_id,
                     &change.service_user_id,
                     &d,
                 );
+                if let Err(e) = services::absorb_verify(change, &mut hg, &mut blocks.into_iter()) {
+                    seen.push(Some(Seen::Unreadable(e)));
+                    continue;
+                }
                 seen.push(Some(Seen::Exists(Box::new(hg), d.country_code.clone())));
             }
             Some(Ok(Response::Error(_))) => {
@@ -710,9 +735,14 @@ fn compare(change: &Change, step: &Request, hg: HuntGroup, cc: Option<String>) -
         return Verdict::Unreadable("the plan entry has no desired state".into());
     };
     let weights_step = matches!(step, Request::ModifyWeights { .. });
-    // The fields this step was to write: the weights, or everything else that changed.
+    // The fields this step was to write: the weights, a block's settings, or everything else
+    // that changed (but the blocks, written by steps of their own).
     let targets: BTreeSet<&str> = if weights_step {
         [WEIGHTS_PATH].into_iter().collect()
+    } else if matches!(step, Request::Service(_)) {
+        crate::plan::services::step_paths(step, &change.fields)
+            .into_iter()
+            .collect()
     } else {
         change
             .fields
@@ -720,6 +750,7 @@ fn compare(change: &Change, step: &Request, hg: HuntGroup, cc: Option<String>) -
             .map(|f| f.path.as_str())
             // isActive has a command of its own, read back by the activation step.
             .filter(|p| *p != WEIGHTS_PATH && *p != PASSWORD_PATH && *p != activation::ACTIVE_PATH)
+            .filter(|p| !crate::plan::services::is_block_path(p))
             .collect()
     };
     let remaining: Vec<String> = diff_one(after, hg, cc)

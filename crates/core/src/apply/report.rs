@@ -113,6 +113,9 @@ pub struct GroupResult {
     /// The hunt group as planned (the desired state; the current one for a delete). Its
     /// password, if any, is a [`crate::model::Secret`] and always shows masked.
     pub data: HuntGroup,
+    /// How each block of the hunt group's user ended (services, forwarding, criteria, DNH),
+    /// in the order they were (to be) written; empty when the plan writes none.
+    pub blocks: Vec<super::BlockOutcome>,
 }
 
 impl GroupResult {
@@ -141,13 +144,14 @@ impl GroupResult {
             response: String::new(),
             duration_ms: 0,
             data,
+            blocks: Vec::new(),
         }
     }
 
     /// The peer SDK's result entry (`index`, `data`, `command`, `response`, `success`,
     /// `error`) plus huntctl's keys.
     pub fn to_json_value(&self) -> Value {
-        json!({
+        let mut v = json!({
             "index": self.index,
             "serviceUserId": self.service_user_id,
             "action": self.action.as_str(),
@@ -162,7 +166,12 @@ impl GroupResult {
             "errorDetail": self.error.as_ref().and_then(|e| e.detail.clone()),
             "note": self.note,
             "duration_ms": self.duration_ms,
-        })
+        });
+        // Only where the plan wrote blocks: reports of instance-only applies stay as they were.
+        if let (false, Some(m)) = (self.blocks.is_empty(), v.as_object_mut()) {
+            m.insert("blocks".into(), json!(self.blocks));
+        }
+        v
     }
 }
 
@@ -229,6 +238,14 @@ impl Report {
         } else {
             // A note on success already says what happened ("created, confirmed after …").
             line.push_str(r.note.as_deref().unwrap_or(r.outcome.as_str()));
+        }
+        if !r.blocks.is_empty() {
+            let blocks: Vec<String> = r
+                .blocks
+                .iter()
+                .map(|b| format!("{} {}", b.block, b.outcome))
+                .collect();
+            line.push_str(&format!(" [{}]", blocks.join(", ")));
         }
         if !r.commands.is_empty() {
             line.push_str(&format!(" ({} ms)", r.duration_ms));

@@ -123,6 +123,10 @@ diagnostic_codes! {
     DuplicateAgent = "huntctl::duplicate_agent",
     /// Agent weights are given for a hunt group whose policy is not Weighted.
     WeightNotWeighted = "huntctl::weight_not_weighted",
+    /// A forwarding or DNH block is given, and so is `services:`, without the block's service.
+    ServiceNotListed = "huntctl::service_not_listed",
+    /// Two Call Forwarding Selective criteria of one hunt group have the same name.
+    DuplicateCriterion = "huntctl::duplicate_criterion",
 
     // Secrets.
     /// A password's secret reference is malformed (`{env: }`, `{vault: x}`, `env:` in CSV).

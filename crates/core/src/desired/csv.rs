@@ -10,6 +10,7 @@ use super::raw::{
     DEPARTMENT_ENTERPRISE_COLUMN, IGNORE_KEY, OPERATION, OPERATION_KEY, RENAMED_FROM_KEY,
 };
 use super::validate::{build_taking, Pending};
+use crate::model::services::{BlockValue, SERVICES};
 use crate::model::table::{Presence, Ty, ValueRef, FIELDS};
 use crate::model::{Field, HuntGroup};
 use crate::plan::Lifecycle;
@@ -30,6 +31,10 @@ enum Col {
     IgnoreList,
     /// The `renamedFrom` column.
     RenamedFrom,
+    /// `services[N]`.
+    Service(u32),
+    /// A flat setting of a block (`callForwardingAlways.isActive`), by its row in SETTINGS.
+    Setting(usize),
     Ignore,
 }
 
@@ -244,6 +249,7 @@ fn parse_headers(rec: &::csv::ByteRecord, load: &mut CsvLoad) -> Vec<Col> {
             Some(Ok(("serviceInstanceProfile.alias", n))) => Some(Col::Alias(n)),
             Some(Ok(("agentUserId", n))) => Some(Col::Agent(n)),
             Some(Ok(("agentWeight", n))) => Some(Col::Weight(n)),
+            Some(Ok((SERVICES, n))) => Some(Col::Service(n)),
             Some(Ok(_)) => None,
             Some(Err(())) => {
                 load.pending.push(
@@ -262,6 +268,9 @@ fn parse_headers(rec: &::csv::ByteRecord, load: &mut CsvLoad) -> Vec<Col> {
             None if h == DEPARTMENT_ENTERPRISE_COLUMN => Some(Col::DepartmentEnterprise),
             None if h == IGNORE_KEY => Some(Col::IgnoreList),
             None if h == RENAMED_FROM_KEY => Some(Col::RenamedFrom),
+            None if super::services::csv_setting(&h).is_some() => {
+                super::services::csv_setting(&h).map(Col::Setting)
+            }
             None => lookup_path(&h).and_then(|ix| match def(ix).ty {
                 Ty::Aliases { .. } | Ty::Agents => None,
                 Ty::Department => Some(Col::Department),
@@ -372,6 +381,8 @@ struct RowCells {
     aliases: Vec<(u32, Val)>,
     agents: BTreeMap<u32, RawAgent>,
     department: Option<RawDepartment>,
+    /// `services[N]` and block setting cells, put into blocks when the row is read.
+    blocks: super::services::CsvCells,
     /// False once a cell was refused: the row's hunt group is then dropped even if what is left
     /// of it builds.
     ok: bool,
@@ -419,6 +430,7 @@ impl RowCells {
             aliases: Vec::new(),
             agents: BTreeMap::new(),
             department: None,
+            blocks: Default::default(),
             ok: true,
         }
     }
@@ -471,6 +483,8 @@ impl RowCells {
                 a.user_id = Some(val);
             }
             Col::Weight(n) => self.agent(n, loc).weight = Some(val),
+            Col::Service(n) => self.blocks.services.push((n, val)),
+            Col::Setting(i) => self.blocks.settings.push((i, header.to_string(), val)),
         }
     }
 
@@ -491,8 +505,10 @@ impl RowCells {
             mut aliases,
             agents,
             department,
+            blocks,
             mut ok,
         } = self;
+        raw.blocks = blocks.into_blocks(raw.loc);
         let row = raw.loc;
         if !aliases.is_empty() {
             aliases.sort_by_key(|(n, _)| *n);
@@ -689,6 +705,10 @@ enum Out {
     DepartmentEnterprise,
     IgnoreList,
     RenamedFrom,
+    /// `services[N]`.
+    Service(usize),
+    /// A block setting, by its row in SETTINGS.
+    Setting(usize),
 }
 
 /// The columns to write: the template's, in its order (lists as wide as the data needs), then
@@ -776,7 +796,27 @@ fn columns(groups: &[HuntGroup], lc: &Lifecycle) -> Vec<(String, Out)> {
     if ids().any(|id| lc.rename_of(id).is_some()) {
         cols.push((RENAMED_FROM_KEY.to_string(), Out::RenamedFrom));
     }
+    block_columns(groups, &mut cols);
     cols
+}
+
+/// The columns of the blocks some hunt group manages: `services[N]` as wide as needed, every
+/// setting of each flat block used (criteria and DNH have no columns).
+fn block_columns(groups: &[HuntGroup], cols: &mut Vec<(String, Out)>) {
+    let blocks = || groups.iter().filter_map(|g| g.blocks.as_deref());
+    let services = blocks()
+        .filter_map(|b| b.services.as_ref().map(Vec::len))
+        .max();
+    if let Some(n) = services {
+        // At least one column, so `services: []` (none assigned) is said by an empty row cell
+        // only when another hunt group has some: a sheet cannot say "none" on its own.
+        cols.extend((0..n).map(|i| (format!("{SERVICES}[{i}]"), Out::Service(i))));
+    }
+    for (i, s) in crate::model::services::SETTINGS.iter().enumerate() {
+        if s.block.in_csv() && blocks().any(|b| b.blocks.contains_key(&s.block)) {
+            cols.push((s.path(), Out::Setting(i)));
+        }
+    }
 }
 
 /// The cell of one column for `g`: empty for a default or unmanaged value (an empty cell means
@@ -833,6 +873,19 @@ fn cell(g: &HuntGroup, col: Out, lc: &Lifecycle) -> String {
             .rename_of(&g.service_user_id)
             .map(|r| r.from.clone())
             .unwrap_or_default(),
+        Out::Service(i) => g
+            .blocks
+            .as_deref()
+            .and_then(|b| b.services.as_ref()?.get(i).cloned())
+            .unwrap_or_default(),
+        Out::Setting(i) => {
+            let s = &crate::model::services::SETTINGS[i];
+            match g.blocks.as_deref().and_then(|b| b.value(s.block, s.key)) {
+                Some(BlockValue::Bool(b)) => b.to_string(),
+                Some(BlockValue::Number(Some(n))) => n.clone(),
+                _ => String::new(),
+            }
+        }
     }
 }
 

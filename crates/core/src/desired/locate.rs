@@ -21,6 +21,8 @@ pub(crate) struct FieldLocs {
     entry: Loc,
     fields: Vec<(&'static str, Loc)>,
     agents: Vec<(String, Loc)>,
+    /// The values of the user's blocks, by their plan path ([`super::services::locations`]).
+    blocks: Vec<(String, Loc)>,
 }
 
 /// What the loader collects while it runs in locate mode.
@@ -67,6 +69,7 @@ impl Capture {
                 entry: raw.loc,
                 fields,
                 agents,
+                blocks: super::services::locations(&raw.blocks),
             },
         ));
     }
@@ -83,6 +86,7 @@ struct Resolved {
     entry: Option<Location>,
     fields: Vec<(&'static str, Location)>,
     agents: Vec<(String, Location)>,
+    blocks: Vec<(String, Location)>,
 }
 
 impl SourceMap {
@@ -95,7 +99,7 @@ impl SourceMap {
             for (_, l) in &mut r.fields {
                 *l = f(l);
             }
-            for (_, l) in &mut r.agents {
+            for (_, l) in r.agents.iter_mut().chain(r.blocks.iter_mut()) {
                 *l = f(l);
             }
         }
@@ -111,7 +115,21 @@ impl SourceMap {
             .then(|| r.agents.iter().find(|(a, _)| *a == value).map(|(_, l)| l))
             .flatten();
         let by_path = |p: &str| r.fields.iter().find(|(f, _)| *f == p).map(|(_, l)| l);
+        // A block value by its exact plan path, else the nearest enclosing path written.
+        let block = {
+            let mut p = field;
+            loop {
+                if let Some((_, l)) = r.blocks.iter().find(|(b, _)| b == p) {
+                    break Some(l);
+                }
+                match p.rfind(['.', '[']) {
+                    Some(i) => p = &p[..i],
+                    None => break None,
+                }
+            }
+        };
         agent
+            .or(block)
             .or_else(|| by_path(field))
             .or_else(|| by_path("serviceUserId"))
             .or(r.entry.as_ref())
@@ -156,6 +174,11 @@ fn locate_with(ids: &[&str], load: impl FnOnce(&mut Loader)) -> SourceMap {
                 .collect(),
             agents: locs
                 .agents
+                .iter()
+                .map(|(a, loc)| (a.clone(), ctx.resolve(*loc)))
+                .collect(),
+            blocks: locs
+                .blocks
                 .iter()
                 .map(|(a, loc)| (a.clone(), ctx.resolve(*loc)))
                 .collect(),

@@ -19,6 +19,7 @@ pub mod raw;
 mod redact;
 mod schema;
 pub mod secret_ref;
+pub mod services;
 pub mod validate;
 mod yaml;
 mod yaml_tree;

@@ -223,6 +223,42 @@ pub struct RawGroup {
     /// `protect:` as written in this mapping: it applies at the top level and under
     /// `defaults:` only.
     pub protect: Option<ListVal<Val>>,
+    /// The blocks of the hunt group's user (`services`, forwarding, DNH), as written; typed by
+    /// [`super::services::build`].
+    pub blocks: Vec<RawBlock>,
+}
+
+/// A value of any shape, with the place of every part: how the blocks of the hunt group's user
+/// are read (YAML mappings, or CSV's dotted columns put together).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tree {
+    /// A scalar (or `null`).
+    Leaf(Val),
+    /// A list and where it is.
+    List(Vec<Tree>, Loc),
+    /// A mapping: (key as written, where the key is, value), and where the mapping is.
+    Map(Vec<(String, Loc, Tree)>, Loc),
+}
+
+impl Tree {
+    /// Where the value is.
+    pub fn loc(&self) -> Loc {
+        match self {
+            Tree::Leaf(v) => v.loc,
+            Tree::List(_, l) | Tree::Map(_, l) => *l,
+        }
+    }
+}
+
+/// One block as written: its key (either spelling), where the key is, and its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawBlock {
+    /// The key as written (`callForwardingAlways`, `services`, `call_forwarding_busy`).
+    pub key: String,
+    /// Where the key is.
+    pub key_loc: Loc,
+    /// The value.
+    pub tree: Tree,
 }
 
 /// The key of the fields a plan leaves alone.
@@ -290,6 +326,15 @@ impl RawGroup {
             }
             (own, _) => own,
         };
+        for b in &defaults.blocks {
+            if !self
+                .blocks
+                .iter()
+                .any(|x| super::services::same_key(&x.key, &b.key))
+            {
+                self.blocks.push(b.clone());
+            }
+        }
     }
 }
 

@@ -109,6 +109,9 @@ fn properties(in_profile: bool) -> Value {
             );
         }
     }
+    if !in_profile {
+        super::services::schema_properties(&mut props);
+    }
     json!({"type": "object", "additionalProperties": false, "properties": props})
 }
 

@@ -112,6 +112,9 @@ pub fn build_taking(raw: &mut RawGroup, out: &mut Vec<Pending>) -> Option<HuntGr
             g.service_instance_profile.alias = a;
         }
     }
+    if let Some(blocks) = super::services::build(&raw.blocks, out) {
+        g.blocks = blocks;
+    }
     if let Some(dept) = &mut raw.department {
         if let Some(value) = build_department(dept, out) {
             for d in FIELDS.iter().filter(|d| d.ty == Ty::Department) {

@@ -6,7 +6,7 @@
 
 use super::diagnostics::{suggest, DiagnosticCode};
 use super::raw::{
-    def, lookup_key, Ix, ListVal, Loc, Raw, RawAgent, RawDepartment, RawGroup, Val,
+    def, lookup_key, Ix, ListVal, Loc, Raw, RawAgent, RawBlock, RawDepartment, RawGroup, Tree, Val,
     DEPARTMENT_KEYS, IGNORE_KEY, OPERATION_KEY, PROFILE, PROFILE_SNAKE, PROTECT_KEY,
     RENAMED_FROM_KEY, RENAMED_FROM_SNAKE,
 };
@@ -494,6 +494,25 @@ fn field(
         });
         return;
     }
+    if !in_profile && super::services::is_block_key(k) {
+        if let Some(first) = g
+            .blocks
+            .iter()
+            .find(|b| super::services::same_key(&b.key, k))
+        {
+            let floc = first.key_loc;
+            let first = first.key.clone();
+            cx.out.push(both_spellings(&first, k, kloc, floc).field(k));
+            return;
+        }
+        let tree = tree(cx, val);
+        g.blocks.push(RawBlock {
+            key: k.to_string(),
+            key_loc: kloc,
+            tree,
+        });
+        return;
+    }
     let Some((ix, _snake)) = lookup_key(k, in_profile) else {
         cx.out.push(unknown_field(k, kloc, in_profile));
         return;
@@ -569,6 +588,25 @@ fn lifecycle_key(
         }
     }
     true
+}
+
+/// A node as a located tree (keys checked as everywhere: text, not repeated).
+fn tree(cx: &mut Ctx, n: &Node<'_>) -> Tree {
+    match &n.value {
+        Value::Seq(items) => Tree::List(items.iter().map(|i| tree(cx, i)).collect(), span(n)),
+        Value::Map(_) => {
+            let entries = cx
+                .keys(n)
+                .into_iter()
+                .map(|(k, e)| (k.to_string(), span(&e.key), tree(cx, &e.value)))
+                .collect();
+            Tree::Map(entries, span(n))
+        }
+        _ => Tree::Leaf(Val {
+            raw: raw(n),
+            loc: span(n),
+        }),
+    }
 }
 
 fn unknown_field(k: &str, kloc: Loc, in_profile: bool) -> Pending {
@@ -884,6 +922,9 @@ fn write_group(out: &mut String, g: &HuntGroup, ids: Ids, l: &Lifecycle) {
                 out.push_str(&format!("\n        weight: {w}\n"));
             }
         }
+    }
+    if let Some(b) = g.blocks.as_deref() {
+        super::services::write_yaml(out, 4, b, &|s| scalar(s));
     }
 }
 

@@ -234,7 +234,7 @@ pub(crate) fn diff_unsealed(
 }
 
 fn create(d: &HuntGroup) -> Change {
-    let fields = values(d, true)
+    let mut fields: Vec<FieldChange> = values(d, true)
         .into_iter()
         .map(|(path, new)| FieldChange {
             path: path.to_string(),
@@ -242,13 +242,15 @@ fn create(d: &HuntGroup) -> Change {
             new,
         })
         .collect();
+    let mut after = d.clone();
+    after.blocks = blocks_diff(d, None, None, &mut fields);
     Change {
         action: Action::Create,
         service_provider_id: d.service_provider_id.clone(),
         group_id: d.group_id.clone(),
         service_user_id: d.service_user_id.clone(),
         before: None,
-        after: Some(d.clone()),
+        after: Some(after),
         fields,
         agents: None,
         warnings: Vec::new(),
@@ -340,6 +342,7 @@ fn update(d: &HuntGroup, c: &HuntGroup, cc: Option<&str>, ignores: Ignores<'_>) 
         };
         field_change(f, d, c, cc, &agents, out, &mut warnings);
     }
+    let blocks_after = blocks_diff(d, c.blocks.as_deref(), cc, &mut fields);
 
     let action = if fields.is_empty() {
         Action::NoOp
@@ -354,7 +357,10 @@ fn update(d: &HuntGroup, c: &HuntGroup, cc: Option<&str>, ignores: Ignores<'_>) 
         group_id: d.group_id.clone(),
         service_user_id: d.service_user_id.clone(),
         before: Some(c.clone()),
-        after: Some(merge(d, c, ignores)),
+        after: Some(HuntGroup {
+            blocks: blocks_after,
+            ..merge(d, c, ignores)
+        }),
         fields,
         agents: show_agents.then_some(agents),
         warnings,
@@ -431,6 +437,19 @@ fn field_change(
             (Field::Absent, _) => {}
         }
     }
+}
+
+/// The block changes of `d` against the current blocks `c` (`None`: not read, or a create),
+/// added to `fields`; returns the blocks as they will be (`None` when `d` manages none).
+fn blocks_diff(
+    d: &HuntGroup,
+    c: Option<&crate::model::services::UserBlocks>,
+    cc: Option<&str>,
+    fields: &mut Vec<FieldChange>,
+) -> Option<Box<crate::model::services::UserBlocks>> {
+    let (more, after) = super::services::diff(d.blocks.as_deref()?, c, cc);
+    fields.extend(more);
+    Some(Box::new(after))
 }
 
 /// Hunt order matters only where the server hunts in list order.

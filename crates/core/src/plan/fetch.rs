@@ -1,10 +1,12 @@
 //! Reading the current state over OCI-P.
 
+use super::services;
 use super::{from_details, CurrentState, GroupKey, GroupState, PlanOptions, ScopeGroup};
+use crate::model::services::UserBlocks;
 use crate::model::HuntGroup;
 use crate::ocip::messages::{OciError, Request, Response};
 use crate::ocip::{CommandFailure, Execute};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Why the current state could not be read.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -70,6 +72,8 @@ pub struct ExtraReads {
     pub listing: Vec<crate::ocip::messages::InstanceListEntry>,
     /// One result per extra request of the group.
     pub results: Vec<Result<Response, CommandFailure>>,
+    /// The command of each result, for naming a read that failed.
+    pub commands: Vec<&'static str>,
 }
 
 /// [`fetch`], plus `extra(group)` requests per group, sent in the calls the plan makes anyway:
@@ -86,8 +90,10 @@ pub async fn fetch_with<E: Execute>(
     let ids: HashSet<&str> = desired.iter().map(|d| d.service_user_id.as_str()).collect();
     // The old ids of renames are read too, selected or not: a rename starts from them.
     let renamed: HashSet<&str> = opts.lifecycle.renamed_from().collect();
+    let blocks = block_wants(desired);
     fetch_where(
         exec,
+        &blocks,
         groups,
         |_, id| {
             renamed.contains(id) || opts.selection.matches(id) && (opts.prune || ids.contains(id))
@@ -103,6 +109,24 @@ pub async fn fetch_scope<E: Execute>(
     exec: &E,
     scope: &[ScopeGroup],
 ) -> Result<CurrentState, FetchError> {
+    fetch_scope_with(exec, scope, &BlockWants::new()).await
+}
+
+/// [`fetch_scope`], reading the blocks of the hunt groups' users that `plan` read: what its
+/// changes' befores hold (a plan's fingerprint covers them).
+pub async fn fetch_plan_scope<E: Execute>(
+    exec: &E,
+    plan: &super::Plan,
+) -> Result<CurrentState, FetchError> {
+    let blocks = block_wants(plan.changes.iter().filter_map(|c| c.before.as_ref()));
+    fetch_scope_with(exec, &plan.scope, &blocks).await
+}
+
+async fn fetch_scope_with<E: Execute>(
+    exec: &E,
+    scope: &[ScopeGroup],
+    blocks: &BlockWants<'_>,
+) -> Result<CurrentState, FetchError> {
     let read: BTreeMap<GroupKey, HashSet<&str>> = scope
         .iter()
         .map(|g| {
@@ -115,8 +139,65 @@ pub async fn fetch_scope<E: Execute>(
     let groups = read.keys().cloned().collect();
     fetch_where(
         exec,
+        blocks,
         groups,
         |k, id| read.get(k).is_some_and(|s| s.contains(id)),
+        &|_| Vec::new(),
+    )
+    .await
+    .map(|(current, _)| current)
+}
+
+/// The blocks each hunt group's user is read for, by serviceUserId: what its desired state
+/// (or, re-reading for a saved plan, its planned state) manages; an export reads every block
+/// of every hunt group (`all`).
+#[derive(Debug, Default)]
+pub struct BlockWants<'a> {
+    by_id: HashMap<&'a str, &'a UserBlocks>,
+    all: Option<&'a UserBlocks>,
+}
+
+impl<'a> BlockWants<'a> {
+    /// Nothing read.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// What hunt group `id`'s user is read for.
+    pub fn get(&self, id: &str) -> Option<&'a UserBlocks> {
+        self.by_id.get(id).copied().or(self.all)
+    }
+}
+
+/// The blocks the hunt groups of `hunt_groups` manage.
+pub fn block_wants<'a>(hunt_groups: impl IntoIterator<Item = &'a HuntGroup>) -> BlockWants<'a> {
+    BlockWants {
+        by_id: hunt_groups
+            .into_iter()
+            .filter_map(|h| Some((h.service_user_id.as_str(), h.blocks.as_deref()?)))
+            .collect(),
+        all: None,
+    }
+}
+
+/// [`fetch`] reading `every` block of every hunt group read (export).
+pub async fn fetch_all_blocks<E: Execute>(
+    exec: &E,
+    desired: &[HuntGroup],
+    opts: &PlanOptions,
+    every: &UserBlocks,
+) -> Result<CurrentState, FetchError> {
+    let groups: BTreeSet<GroupKey> = desired.iter().map(GroupKey::of).collect();
+    let blocks = BlockWants {
+        by_id: HashMap::new(),
+        all: Some(every),
+    };
+    let ids: HashSet<&str> = desired.iter().map(|d| d.service_user_id.as_str()).collect();
+    fetch_where(
+        exec,
+        &blocks,
+        groups,
+        |_, id| opts.selection.matches(id) && (opts.prune || ids.contains(id)),
         &|_| Vec::new(),
     )
     .await
@@ -153,6 +234,7 @@ fn check_count<T>(results: &[T], expected: usize) -> Result<(), FetchError> {
 
 async fn fetch_where<E: Execute>(
     exec: &E,
+    blocks: &BlockWants<'_>,
     groups: BTreeSet<GroupKey>,
     wanted: impl Fn(&GroupKey, &str) -> bool,
     extra: &(dyn Fn(&GroupKey) -> Vec<Request> + Sync),
@@ -175,7 +257,14 @@ async fn fetch_where<E: Execute>(
         let more = extra(k);
         if !more.is_empty() {
             extra_counts.push((k.clone(), more.len()));
-            extras.insert(k.clone(), ExtraReads::default());
+            let commands = more.iter().map(Request::type_name).collect();
+            extras.insert(
+                k.clone(),
+                ExtraReads {
+                    commands,
+                    ..ExtraReads::default()
+                },
+            );
             extra_requests.extend(more);
         }
     }
@@ -266,7 +355,16 @@ async fn fetch_where<E: Execute>(
         } else {
             Vec::new()
         };
-        read_details(exec, slice, more, &extra_counts, &mut current, &mut extras).await?;
+        read_details(
+            exec,
+            blocks,
+            slice,
+            more,
+            &extra_counts,
+            &mut current,
+            &mut extras,
+        )
+        .await?;
         if last {
             break;
         }
@@ -294,6 +392,7 @@ const GET_SLICE: usize = 15 * 16 * 16;
 /// Reads the details of `gets` (plus `extra_requests`, spread into `extras`) into `current`.
 async fn read_details<E: Execute>(
     exec: &E,
+    blocks: &BlockWants<'_>,
     gets: Vec<(GroupKey, String)>,
     mut extra_requests: Vec<Request>,
     extra_counts: &[(GroupKey, usize)],
@@ -301,25 +400,48 @@ async fn read_details<E: Execute>(
     extras: &mut BTreeMap<GroupKey, ExtraReads>,
 ) -> Result<(), FetchError> {
     let with_extras = !extra_requests.is_empty();
-    let mut requests: Vec<Request> = gets
-        .iter()
-        .map(|(_, id)| Request::GetInstance {
+    // Each hunt group's block reads ride right behind its instance read, in the same documents.
+    let mut requests: Vec<Request> = Vec::with_capacity(gets.len());
+    for (_, id) in &gets {
+        requests.push(Request::GetInstance {
             service_user_id: id.clone(),
-        })
-        .collect();
+        });
+        if let Some(want) = blocks.get(id) {
+            requests.extend(services::read_requests(id, want));
+        }
+    }
+    let reads = requests.len();
     requests.append(&mut extra_requests);
     let expected = requests.len();
     let mut results = exec.execute(requests).await;
     check_count(&results, expected)?;
     if with_extras {
-        let extra_results = results.split_off(gets.len());
+        let extra_results = results.split_off(reads);
         spread(extras, extra_counts, extra_results);
     }
-    for ((key, id), result) in gets.into_iter().zip(results) {
+    let mut results = results.into_iter();
+    let mut later: Vec<(GroupKey, String, Vec<String>)> = Vec::new();
+    for (key, id) in gets {
         let command = "GroupHuntGroupGetInstanceRequest20";
+        let Some(result) = results.next() else {
+            return Err(FetchError::Count {
+                expected,
+                got: expected - 1,
+            });
+        };
+        let user = match blocks.get(&id) {
+            Some(want) => Some(services::absorb(&id, want, &mut results)?),
+            None => None,
+        };
         match result {
             Ok(Response::Instance(details)) => {
-                let hg = from_details(&key.service_provider_id, &key.group_id, &id, &details);
+                let mut hg = from_details(&key.service_provider_id, &key.group_id, &id, &details);
+                if let Some(read) = user {
+                    if !read.more_criteria.is_empty() {
+                        later.push((key.clone(), id.clone(), read.more_criteria));
+                    }
+                    hg.blocks = Some(Box::new(read.blocks));
+                }
                 if let Some(g) = current.groups.get_mut(&key) {
                     if let Some(cc) = details.country_code.clone() {
                         g.country_codes.insert(id.clone(), cc);
@@ -347,6 +469,39 @@ async fn read_details<E: Execute>(
                     failure,
                 })
             }
+        }
+    }
+    read_more_criteria(exec, later, current).await
+}
+
+/// Reads the criteria that are on the server but not in the desired state (one more round
+/// trip, only when there are such criteria): their settings are what a delete's undo restores.
+async fn read_more_criteria<E: Execute>(
+    exec: &E,
+    later: Vec<(GroupKey, String, Vec<String>)>,
+    current: &mut CurrentState,
+) -> Result<(), FetchError> {
+    if later.is_empty() {
+        return Ok(());
+    }
+    let requests: Vec<Request> = later
+        .iter()
+        .flat_map(|(_, id, names)| services::criteria_requests(id, names))
+        .collect();
+    let expected = requests.len();
+    let results = exec.execute(requests).await;
+    check_count(&results, expected)?;
+    let mut results = results.into_iter();
+    for (key, id, names) in later {
+        let Some(hg) = current
+            .groups
+            .get_mut(&key)
+            .and_then(|g| g.hunt_groups.get_mut(&id))
+        else {
+            continue;
+        };
+        if let Some(b) = hg.blocks.as_deref_mut() {
+            services::absorb_criteria(&id, b, &names, &mut results)?;
         }
     }
     Ok(())

@@ -17,12 +17,16 @@ mod requests;
 mod saved;
 mod select;
 mod server;
+pub mod services;
 mod staleness;
 
 pub use current::{from_details, CurrentState, GroupKey, GroupState};
 pub(crate) use diff::diff_unsealed;
 pub use diff::{diff, diff_one, field_values};
-pub use fetch::{fetch, fetch_scope, fetch_with, ExtraReads, FetchError};
+pub use fetch::{
+    block_wants, fetch, fetch_all_blocks, fetch_plan_scope, fetch_scope, fetch_with, BlockWants,
+    ExtraReads, FetchError,
+};
 pub use fingerprint::fingerprint;
 pub use lifecycle::{Lifecycle, Protect};
 pub use preflight::{read_and_plan, PreflightMode, Refusal};

@@ -19,6 +19,9 @@ use super::{diff, Action, Change, CurrentState, GroupKey, Plan, PlanOptions};
 use crate::model::{e164, Field, HuntGroup};
 use crate::ocip::messages::{DepartmentRow, InstanceListEntry, Request, Response, UserRow};
 use crate::ocip::Execute;
+use huntctl_protocol::services::ServiceResponse;
+
+mod services;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -53,17 +56,26 @@ pub enum Rule {
     /// A department that is not one of the group's (or, for an enterprise department, its
     /// enterprise's).
     UnknownDepartment,
+    /// A user service to assign that the group is not authorized for.
+    ServiceNotAuthorized,
+    /// A selective criterion naming a schedule the hunt group cannot see.
+    UnknownSchedule,
+    /// A directory number hunting agent who is not an agent of the hunt group.
+    DnhNotAgent,
 }
 
 impl Rule {
     /// Every rule pre-flight checks.
-    pub const ALL: [Rule; 6] = [
+    pub const ALL: [Rule; 9] = [
         Rule::UnknownAgent,
         Rule::NumberNotInGroup,
         Rule::NumberInUse,
         Rule::ExtensionInUse,
         Rule::UserIdInUse,
         Rule::UnknownDepartment,
+        Rule::ServiceNotAuthorized,
+        Rule::UnknownSchedule,
+        Rule::DnhNotAgent,
     ];
 
     /// The code the server is expected to answer with.
@@ -77,6 +89,9 @@ impl Rule {
             Rule::ExtensionInUse => 4415,
             Rule::UserIdInUse => 4200,
             Rule::UnknownDepartment => 4417,
+            Rule::ServiceNotAuthorized => 4419,
+            Rule::UnknownSchedule => 4426,
+            Rule::DnhNotAgent => 4428,
         }
     }
 
@@ -223,11 +238,19 @@ pub async fn read_and_plan<E: Execute>(
         .filter(|d| d.service_instance_profile.department.value().is_some())
         .map(GroupKey::of)
         .collect();
+    let mut blocks: HashMap<GroupKey, Vec<&crate::model::services::UserBlocks>> = HashMap::new();
+    for d in desired {
+        if let Some(b) = d.blocks.as_deref() {
+            blocks.entry(GroupKey::of(d)).or_default().push(b);
+        }
+    }
     let reads = |k: &GroupKey| {
         let mut r = requests(k);
         if with_departments.contains(k) {
             r.push(department_request(k));
         }
+        let of_group = blocks.get(k).into_iter().flatten().copied();
+        r.extend(services::requests(k, of_group));
         r
     };
     let (current, extras) = fetch_with(exec, desired, opts, &reads).await?;
@@ -255,6 +278,8 @@ pub struct Facts {
     cc: Option<String>,
     /// The group's and its enterprise's departments (None: not read, or not needed).
     departments: Option<Vec<DepartmentRow>>,
+    /// What the block reads showed (authorized services, visible schedules).
+    blocks: services::BlockFacts,
 }
 
 /// Numbers compared as [`super::diff`] compares them: E.164 with the group's country code,
@@ -320,12 +345,11 @@ impl Facts {
         };
         let mut dns: Option<Vec<String>> = None;
         for (i, r) in extra.results.iter().enumerate() {
-            let what = match i {
-                0 => "GroupHuntGroupGetAvailableUserListRequest",
-                1 => "GroupDnGetAvailableListRequest",
-                2 => "UserGetListInGroupRequest",
-                _ => "GroupDepartmentGetListRequest18",
-            };
+            let what = extra
+                .commands
+                .get(i)
+                .copied()
+                .unwrap_or("a pre-flight read");
             match r {
                 Ok(Response::AvailableUsers(rows)) => {
                     f.available_users = Some(
@@ -344,6 +368,16 @@ impl Facts {
                     f.users = Some(rows.clone());
                 }
                 Ok(Response::DepartmentList(rows)) => f.departments = Some(rows.clone()),
+                Ok(Response::Service(s)) => match s.as_ref() {
+                    ServiceResponse::Authorizations(a) => {
+                        f.blocks.authorized =
+                            Some(a.authorized_user_services().map(str::to_string).collect())
+                    }
+                    ServiceResponse::GroupSchedules(list) => {
+                        f.blocks.schedules = Some(list.clone())
+                    }
+                    other => note(what, format!("unexpected {}", other.type_name())),
+                },
                 Ok(Response::Error(e)) => note(what, format!("refused: {e}")),
                 Ok(other) => note(what, format!("unexpected {}", other.type_name())),
                 Err(e) => note(what, e.to_string()),
@@ -390,6 +424,9 @@ pub const RULES: &[RuleFn] = &[
     phone_number_is_available,
     extension_is_free,
     department_exists,
+    services::services_are_authorized,
+    services::schedules_are_visible,
+    services::dnh_agents_are_agents,
 ];
 
 fn sends(c: &Change, path: &str) -> bool {

@@ -100,12 +100,7 @@ pub fn to_rename_request(change: &Change) -> Option<Request> {
 /// Every command a change needs, in the order they must be sent (empty for a no-op).
 pub fn to_requests(change: &Change) -> Vec<Request> {
     let mut out: Vec<Request> = to_rename_request(change).into_iter().collect();
-    out.extend(to_writes(change));
-    out
-}
-
-fn to_writes(change: &Change) -> Vec<Request> {
-    match change.action {
+    out.extend(match change.action {
         Action::Create => change
             .after
             .as_ref()
@@ -114,5 +109,15 @@ fn to_writes(change: &Change) -> Vec<Request> {
         Action::Update => to_modify_request(change),
         Action::Delete => to_delete_request(change).into_iter().collect(),
         Action::NoOp => Vec::new(),
+    });
+    // The blocks of the hunt group's user, after its instance exists and is set.
+    if let (Action::Create | Action::Update, Some(after)) = (change.action, &change.after) {
+        out.extend(super::services::to_requests(
+            &change.service_user_id,
+            change.before.as_ref(),
+            after,
+            &change.fields,
+        ));
     }
+    out
 }

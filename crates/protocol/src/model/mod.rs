@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub mod services;
 pub mod table;
 
 /// A value that may be managed, asked to be absent, or left alone.
@@ -391,6 +392,9 @@ pub struct HuntGroup {
     pub network_class_of_service: Field<String>,
     /// Whether the hunt group takes calls (default true).
     pub is_active: bool,
+    /// The blocks of the hunt group's own user (services, forwarding, DNH); `None` when none
+    /// is managed. Boxed: most hunt groups manage none, and plans hold 100,000 of them.
+    pub blocks: Option<Box<services::UserBlocks>>,
 }
 
 impl Serialize for HuntGroup {

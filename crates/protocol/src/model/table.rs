@@ -1013,6 +1013,11 @@ pub fn serialize_with<S: serde::Serializer>(
             entry(&mut m, d, h)?;
         }
     }
+    if let Some(b) = &h.blocks {
+        for (k, v) in b.to_json() {
+            m.serialize_entry(k, &v)?;
+        }
+    }
     for (k, v) in extra {
         m.serialize_entry(k, v)?;
     }
@@ -1053,6 +1058,7 @@ pub fn from_json(v: &Json) -> Result<HuntGroup, String> {
         };
         d.set(&mut h, value).map_err(|e| e.to_string())?;
     }
+    h.blocks = super::services::UserBlocks::from_json(top)?.map(Box::new);
     Ok(h)
 }
 
