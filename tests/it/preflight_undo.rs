@@ -759,6 +759,13 @@ fn an_apply_sends_logins_listing_reads_for_the_diff_and_writes_only() {
     );
     let record = &sb.record()[before..];
     let kinds: Vec<&str> = document_kinds(record).iter().map(|k| k.as_str()).collect();
+    // The first apply's logout is not waited for: on a loaded machine it reaches the record
+    // after `before` was taken. It is that run's, not this one's.
+    let kinds: Vec<&str> = kinds
+        .iter()
+        .copied()
+        .skip_while(|k| *k == "logout")
+        .collect();
     let count = |k: &str| kinds.iter().filter(|x| **x == k).count();
     // One session: authentication and login; one listing document for the one group (the
     // pre-flight reads ride in it); the details of the 15 existing hunt groups the diff
