@@ -628,6 +628,267 @@ impl Authorizations {
     }
 }
 
+/// `CallForwardingService`: the forwarding services a group's settings list can be asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ForwardingService {
+    /// Call Forwarding Always.
+    Always,
+    /// Call Forwarding Always Secondary.
+    AlwaysSecondary,
+    /// Call Forwarding Busy.
+    Busy,
+    /// Call Forwarding No Answer.
+    NoAnswer,
+    /// Call Forwarding Not Reachable.
+    NotReachable,
+    /// Call Forwarding Selective (the list gives its default forwarding address).
+    Selective,
+}
+
+impl ForwardingService {
+    /// Every value, in the schema's order.
+    pub const ALL: [ForwardingService; 6] = [
+        ForwardingService::Always,
+        ForwardingService::AlwaysSecondary,
+        ForwardingService::Busy,
+        ForwardingService::NoAnswer,
+        ForwardingService::NotReachable,
+        ForwardingService::Selective,
+    ];
+
+    /// The enumeration value (also the `UserService` name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ForwardingService::Always => service::CALL_FORWARDING_ALWAYS,
+            ForwardingService::AlwaysSecondary => "Call Forwarding Always Secondary",
+            ForwardingService::Busy => service::CALL_FORWARDING_BUSY,
+            ForwardingService::NoAnswer => "Call Forwarding No Answer",
+            ForwardingService::NotReachable => service::CALL_FORWARDING_NOT_REACHABLE,
+            ForwardingService::Selective => service::CALL_FORWARDING_SELECTIVE,
+        }
+    }
+
+    /// The value named `s`, if it is one.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// The column a group's forwarding settings list is sorted by (the request's required choice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForwardingListSortKey {
+    /// `sortByUserLastName`
+    LastName,
+    /// `sortByUserFirstName`
+    FirstName,
+    /// `sortByUserDepartment`
+    Department,
+    /// `sortByDn`
+    Dn,
+    /// `sortByExtension`
+    Extension,
+    /// `sortByForwardedToNumber`
+    ForwardedToNumber,
+}
+
+impl ForwardingListSortKey {
+    /// Every key with its element name, in the schema's order.
+    pub const ALL: [(ForwardingListSortKey, &'static str); 6] = [
+        (ForwardingListSortKey::LastName, "sortByUserLastName"),
+        (ForwardingListSortKey::FirstName, "sortByUserFirstName"),
+        (ForwardingListSortKey::Department, "sortByUserDepartment"),
+        (ForwardingListSortKey::Dn, "sortByDn"),
+        (ForwardingListSortKey::Extension, "sortByExtension"),
+        (
+            ForwardingListSortKey::ForwardedToNumber,
+            "sortByForwardedToNumber",
+        ),
+    ];
+
+    /// The element name of the choice.
+    pub fn element(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map_or("sortByUserLastName", |(_, e)| e)
+    }
+}
+
+/// `SortCriteria`: a key with its direction and case sensitivity (both default to true).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForwardingListSort {
+    /// Which column.
+    pub key: ForwardingListSortKey,
+    /// isAscending
+    pub is_ascending: bool,
+    /// isCaseSensitive
+    pub is_case_sensitive: bool,
+}
+
+/// `SearchMode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchMode {
+    /// "Starts With"
+    StartsWith,
+    /// "Contains"
+    Contains,
+    /// "Equal To"
+    EqualTo,
+}
+
+impl SearchMode {
+    /// Every mode with its enumeration value.
+    pub const ALL: [(SearchMode, &'static str); 3] = [
+        (SearchMode::StartsWith, "Starts With"),
+        (SearchMode::Contains, "Contains"),
+        (SearchMode::EqualTo, "Equal To"),
+    ];
+
+    /// The enumeration value.
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(m, _)| *m == self)
+            .map_or("Equal To", |(_, s)| s)
+    }
+
+    /// True when `cell` matches `value` in this mode.
+    pub fn matches(self, cell: &str, value: &str, case_insensitive: bool) -> bool {
+        let (c, v) = if case_insensitive {
+            (cell.to_lowercase(), value.to_lowercase())
+        } else {
+            (cell.to_string(), value.to_string())
+        };
+        match self {
+            SearchMode::StartsWith => c.starts_with(&v),
+            SearchMode::Contains => c.contains(&v),
+            SearchMode::EqualTo => c == v,
+        }
+    }
+}
+
+/// The column a string search criterion of the forwarding settings list looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForwardingListColumn {
+    /// `searchCriteriaUserLastName`
+    LastName,
+    /// `searchCriteriaUserFirstName`
+    FirstName,
+    /// `searchCriteriaUserId`
+    UserId,
+    /// `searchCriteriaDn`
+    Dn,
+    /// `searchCriteriaExtension`
+    Extension,
+    /// `searchCriteriaEmailAddress`
+    EmailAddress,
+    /// `searchCriteriaForwardedToNumber`
+    ForwardedToNumber,
+}
+
+impl ForwardingListColumn {
+    /// Every string criterion with its element name, in the schema's order.
+    pub const ALL: [(ForwardingListColumn, &'static str); 7] = [
+        (ForwardingListColumn::LastName, "searchCriteriaUserLastName"),
+        (
+            ForwardingListColumn::FirstName,
+            "searchCriteriaUserFirstName",
+        ),
+        (ForwardingListColumn::UserId, "searchCriteriaUserId"),
+        (ForwardingListColumn::Dn, "searchCriteriaDn"),
+        (ForwardingListColumn::Extension, "searchCriteriaExtension"),
+        (
+            ForwardingListColumn::EmailAddress,
+            "searchCriteriaEmailAddress",
+        ),
+        (
+            ForwardingListColumn::ForwardedToNumber,
+            "searchCriteriaForwardedToNumber",
+        ),
+    ];
+
+    /// The element name of the criterion.
+    pub fn element(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(c, _)| *c == self)
+            .map_or("searchCriteriaUserId", |(_, e)| e)
+    }
+}
+
+/// One string search criterion: rows whose column matches are kept (all criteria must match).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForwardingListSearch {
+    /// The column.
+    pub column: ForwardingListColumn,
+    /// mode
+    pub mode: SearchMode,
+    /// value
+    pub value: String,
+    /// isCaseInsensitive
+    pub is_case_insensitive: bool,
+}
+
+/// `GroupUserCallForwardingSettingsGetListRequest`: one read for the settings of a forwarding
+/// service of every user of a group that has it assigned, hunt groups' users included with
+/// `includeVirtualUsers`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForwardingListQuery {
+    /// serviceProviderId
+    pub service_provider_id: String,
+    /// groupId
+    pub group_id: String,
+    /// callForwardingService
+    pub service: ForwardingService,
+    /// responsePagingControl/responseStartIndex (1-based)
+    pub start_index: u32,
+    /// responsePagingControl/responsePageSize (1–2000)
+    pub page_size: u32,
+    /// The sort choice.
+    pub sort: ForwardingListSort,
+    /// includeVirtualUsers (fixed true when present; absent: ordinary users only)
+    pub include_virtual_users: bool,
+    /// The string search criteria, in the schema's order.
+    pub search: Vec<ForwardingListSearch>,
+    /// searchCriteriaExactUserDepartment: the department's name (its key's level is not
+    /// compared).
+    pub exact_department: Option<String>,
+    /// searchCriteriaExactUserInTrunkGroup
+    pub exact_in_trunk_group: Option<bool>,
+}
+
+/// The largest `responsePageSize` R25 allows.
+pub const MAX_PAGE_SIZE: u32 = 2000;
+
+/// A row of `userCallForwardingTable` ("User Id", "Last Name", "First Name",
+/// "Hiragana Last Name", "Hiragana First Name", "Phone Number", "Extension", "Department",
+/// "In Trunk Group", "Email Address", "Is Active", "Forwarding Address").
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ForwardingListRow {
+    /// The user columns ("Phone Number" in E.164, "In Trunk Group" as sent).
+    pub user: UserRow,
+    /// "Is Active"
+    pub is_active: bool,
+    /// "Forwarding Address" (for Selective, its default forwarding address); empty when none.
+    pub forwarding_address: String,
+}
+
+/// The headings of `userCallForwardingTable`, in R25's order.
+pub const FORWARDING_LIST_COLUMNS: &[&str] = &[
+    "User Id",
+    "Last Name",
+    "First Name",
+    "Hiragana Last Name",
+    "Hiragana First Name",
+    "Phone Number",
+    "Extension",
+    "Department",
+    "In Trunk Group",
+    "Email Address",
+    "Is Active",
+    "Forwarding Address",
+];
+
 /// The commands of this module.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServiceRequest {
@@ -723,6 +984,8 @@ pub enum ServiceRequest {
         /// scheduleType? (a filter)
         schedule_type: Option<ScheduleType>,
     },
+    /// `GroupUserCallForwardingSettingsGetListRequest`.
+    ForwardingList(ForwardingListQuery),
     /// `GroupScheduleGetListRequest17sp1`: the group's and its enterprise's schedules.
     GroupSchedules {
         /// serviceProviderId
@@ -763,6 +1026,7 @@ impl ServiceRequest {
             ServiceRequest::GetAuthorizations { .. } => "GroupServiceGetAuthorizationListRequest",
             ServiceRequest::UserSchedules { .. } => "UserScheduleGetListRequest17sp1",
             ServiceRequest::GroupSchedules { .. } => "GroupScheduleGetListRequest17sp1",
+            ServiceRequest::ForwardingList(_) => "GroupUserCallForwardingSettingsGetListRequest",
         }
     }
 
@@ -801,9 +1065,9 @@ impl ServiceRequest {
             ServiceRequest::GetDnh { service_user_id }
             | ServiceRequest::DnhAvailableUsers { service_user_id } => Some(service_user_id),
             ServiceRequest::ModifyDnh(m) => Some(&m.service_user_id),
-            ServiceRequest::GetAuthorizations { .. } | ServiceRequest::GroupSchedules { .. } => {
-                None
-            }
+            ServiceRequest::GetAuthorizations { .. }
+            | ServiceRequest::GroupSchedules { .. }
+            | ServiceRequest::ForwardingList(_) => None,
         }
     }
 }
@@ -829,6 +1093,8 @@ pub enum ServiceResponse {
     UserSchedules(Vec<ScheduleGlobalKey>),
     /// `GroupScheduleGetListResponse17sp1`.
     GroupSchedules(Vec<ScheduleGlobalKey>),
+    /// `GroupUserCallForwardingSettingsGetListResponse`: one page.
+    ForwardingList(Vec<ForwardingListRow>),
 }
 
 impl ServiceResponse {
@@ -846,6 +1112,7 @@ impl ServiceResponse {
             ServiceResponse::Authorizations(_) => "GroupServiceGetAuthorizationListResponse",
             ServiceResponse::UserSchedules(_) => "UserScheduleGetListResponse17sp1",
             ServiceResponse::GroupSchedules(_) => "GroupScheduleGetListResponse17sp1",
+            ServiceResponse::ForwardingList(_) => "GroupUserCallForwardingSettingsGetListResponse",
         }
     }
 }

@@ -51,7 +51,7 @@ pub fn verify_reads(change: &Change, step: &Request) -> Vec<Request> {
         step,
         change.after.as_ref().and_then(|a| a.blocks.as_deref()),
     ) {
-        (Request::Service(_), Some(want)) => read_requests(&change.service_user_id, want),
+        (Request::Service(_), Some(want)) => read_requests(&change.service_user_id, want, None),
         _ => Vec::new(),
     }
 }
@@ -66,7 +66,7 @@ pub fn absorb_verify(
     let Some(want) = change.after.as_ref().and_then(|a| a.blocks.as_deref()) else {
         return Ok(());
     };
-    let read = absorb(&change.service_user_id, want, replies).map_err(|e| e.to_string())?;
+    let read = absorb(&change.service_user_id, want, None, replies).map_err(|e| e.to_string())?;
     hg.blocks = Some(Box::new(read.blocks));
     Ok(())
 }

@@ -481,6 +481,11 @@ fn user_table_in(c: &Element<'_>, name: &str) -> Result<Vec<UserRow>, CodecError
     if t.column("User Id").is_none() {
         return Err(c.missing("colHeading User Id"));
     }
+    Ok(user_rows(&t))
+}
+
+/// The user columns of a table's rows (those a table lacks read empty), in row order.
+fn user_rows(t: &Table<'_>) -> Vec<UserRow> {
     let (id, last, first, hl, hf, phone, ext, dept, email) = (
         t.getter("User Id"),
         t.getter("Last Name"),
@@ -498,7 +503,7 @@ fn user_table_in(c: &Element<'_>, name: &str) -> Result<Vec<UserRow>, CodecError
         t.getter("Country Code"),
         t.getter("National Prefix"),
     );
-    Ok(t.rows
+    t.rows
         .iter()
         .map(|r| UserRow {
             user_id: id(r),
@@ -515,7 +520,7 @@ fn user_table_in(c: &Element<'_>, name: &str) -> Result<Vec<UserRow>, CodecError
             country_code: cc(r),
             national_prefix: prefix(r),
         })
-        .collect())
+        .collect()
 }
 
 /// The `departmentTable` of `GroupDepartmentGetListResponse18`.

@@ -4,7 +4,7 @@
 
 use super::messages::Change;
 use super::xml::XmlOut;
-use huntctl_protocol::services::ServiceRequest;
+use huntctl_protocol::services::{ForwardingListQuery, ServiceRequest};
 
 /// Writes the children of a service command.
 pub(super) fn encode_service_request(x: &mut XmlOut, r: &ServiceRequest) {
@@ -217,7 +217,63 @@ pub(super) fn encode_service_request(x: &mut XmlOut, r: &ServiceRequest) {
                 .text("groupId", group_id)
                 .opt("scheduleType", schedule_type.map(|t| t.as_str()));
         }
+        ServiceRequest::ForwardingList(q) => forwarding_list(x, q),
     }
+}
+
+/// `GroupUserCallForwardingSettingsGetListRequest`, in its sequence order.
+fn forwarding_list(x: &mut XmlOut, q: &ForwardingListQuery) {
+    x.text("serviceProviderId", &q.service_provider_id)
+        .text("groupId", &q.group_id)
+        .text("callForwardingService", q.service.as_str())
+        .open("responsePagingControl")
+        .number("responseStartIndex", q.start_index)
+        .number("responsePageSize", q.page_size)
+        .close("responsePagingControl");
+    let sort = q.sort.key.element();
+    x.open(sort)
+        .boolean("isAscending", q.sort.is_ascending)
+        .boolean("isCaseSensitive", q.sort.is_case_sensitive)
+        .close(sort);
+    if q.include_virtual_users {
+        x.boolean("includeVirtualUsers", true);
+    }
+    let criteria = |x: &mut XmlOut, col: huntctl_protocol::services::ForwardingListColumn| {
+        for c in q.search.iter().filter(|c| c.column == col) {
+            let name = col.element();
+            x.open(name)
+                .text("mode", c.mode.as_str())
+                .text("value", &c.value)
+                .boolean("isCaseInsensitive", c.is_case_insensitive)
+                .close(name);
+        }
+    };
+    use huntctl_protocol::services::ForwardingListColumn as C;
+    for col in [
+        C::LastName,
+        C::FirstName,
+        C::UserId,
+        C::Dn,
+        C::Extension,
+        C::EmailAddress,
+    ] {
+        criteria(x, col);
+    }
+    if let Some(d) = &q.exact_department {
+        x.open("searchCriteriaExactUserDepartment")
+            .open_with("departmentKey", "xsi:type=\"GroupDepartmentKey\"")
+            .text("serviceProviderId", &q.service_provider_id)
+            .text("groupId", &q.group_id)
+            .text("name", d)
+            .close("departmentKey")
+            .close("searchCriteriaExactUserDepartment");
+    }
+    if let Some(t) = q.exact_in_trunk_group {
+        x.open("searchCriteriaExactUserInTrunkGroup")
+            .boolean("userInTrunkGroup", t)
+            .close("searchCriteriaExactUserInTrunkGroup");
+    }
+    criteria(x, C::ForwardedToNumber);
 }
 
 /// A nillable simple element of a modify: left out, `xsi:nil`, or the value.

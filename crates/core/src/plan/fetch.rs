@@ -2,10 +2,11 @@
 
 use super::services;
 use super::{from_details, CurrentState, GroupKey, GroupState, PlanOptions, ScopeGroup};
-use crate::model::services::UserBlocks;
+use crate::model::services::{Block, UserBlocks};
 use crate::model::HuntGroup;
 use crate::ocip::messages::{OciError, Request, Response};
 use crate::ocip::{CommandFailure, Execute};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Why the current state could not be read.
@@ -118,7 +119,7 @@ pub async fn fetch_plan_scope<E: Execute>(
     exec: &E,
     plan: &super::Plan,
 ) -> Result<CurrentState, FetchError> {
-    let blocks = block_wants(plan.changes.iter().filter_map(|c| c.before.as_ref()));
+    let blocks = block_wants_of_befores(plan.changes.iter().filter_map(|c| c.before.as_ref()));
     fetch_scope_with(exec, &plan.scope, &blocks).await
 }
 
@@ -150,11 +151,13 @@ async fn fetch_scope_with<E: Execute>(
 
 /// The blocks each hunt group's user is read for, by serviceUserId: what its desired state
 /// (or, re-reading for a saved plan, its planned state) manages; an export reads every block
-/// of every hunt group (`all`).
+/// of every hunt group (`all`). Also which blocks each group's forwarding settings lists are
+/// read for (one list per block per group, in the listing round).
 #[derive(Debug, Default)]
 pub struct BlockWants<'a> {
-    by_id: HashMap<&'a str, &'a UserBlocks>,
+    by_id: HashMap<&'a str, Cow<'a, UserBlocks>>,
     all: Option<&'a UserBlocks>,
+    lists: BTreeMap<GroupKey, BTreeSet<Block>>,
 }
 
 impl<'a> BlockWants<'a> {
@@ -164,20 +167,68 @@ impl<'a> BlockWants<'a> {
     }
 
     /// What hunt group `id`'s user is read for.
-    pub fn get(&self, id: &str) -> Option<&'a UserBlocks> {
-        self.by_id.get(id).copied().or(self.all)
+    pub fn get(&self, id: &str) -> Option<&UserBlocks> {
+        self.by_id.get(id).map(|c| c.as_ref()).or(self.all)
+    }
+
+    /// The blocks whose forwarding settings list group `key` is read for.
+    fn lists_for(&self, key: &GroupKey) -> BTreeSet<Block> {
+        match self.all {
+            Some(every) => every
+                .blocks
+                .keys()
+                .copied()
+                .filter(|b| services::listable(*b).is_some())
+                .collect(),
+            None => self.lists.get(key).cloned().unwrap_or_default(),
+        }
+    }
+
+    fn add_lists(&mut self, key: GroupKey, want: &UserBlocks) {
+        let listed = want
+            .blocks
+            .keys()
+            .copied()
+            .filter(|b| services::listable(*b).is_some());
+        self.lists.entry(key).or_default().extend(listed);
     }
 }
 
 /// The blocks the hunt groups of `hunt_groups` manage.
 pub fn block_wants<'a>(hunt_groups: impl IntoIterator<Item = &'a HuntGroup>) -> BlockWants<'a> {
-    BlockWants {
-        by_id: hunt_groups
-            .into_iter()
-            .filter_map(|h| Some((h.service_user_id.as_str(), h.blocks.as_deref()?)))
-            .collect(),
-        all: None,
+    let mut w = BlockWants::new();
+    for h in hunt_groups {
+        if let Some(b) = h.blocks.as_deref() {
+            w.add_lists(GroupKey::of(h), b);
+            w.by_id.insert(h.service_user_id.as_str(), Cow::Borrowed(b));
+        }
     }
+    w
+}
+
+/// The blocks to read again for a saved plan, from the states its changes started from: the
+/// same reads the plan made. A plan that left `services:` unmanaged knew only the services of
+/// its blocks (from the lists), so a before whose services are all its blocks' is read that
+/// way again; a plan reading the whole assignment list saw the same set when it held nothing
+/// else, so either way the read gives what the plan saw.
+fn block_wants_of_befores<'a>(befores: impl IntoIterator<Item = &'a HuntGroup>) -> BlockWants<'a> {
+    let mut w = BlockWants::new();
+    for h in befores {
+        let Some(b) = h.blocks.as_deref() else {
+            continue;
+        };
+        w.add_lists(GroupKey::of(h), b);
+        let of_blocks = |s: &String| b.blocks.keys().any(|k| k.service() == s);
+        let want = match &b.services {
+            Some(list) if list.iter().all(of_blocks) => Cow::Owned(UserBlocks {
+                services: None,
+                ..b.clone()
+            }),
+            _ => Cow::Borrowed(b),
+        };
+        w.by_id.insert(h.service_user_id.as_str(), want);
+    }
+    w
 }
 
 /// [`fetch`] reading `every` block of every hunt group read (export).
@@ -189,8 +240,8 @@ pub async fn fetch_all_blocks<E: Execute>(
 ) -> Result<CurrentState, FetchError> {
     let groups: BTreeSet<GroupKey> = desired.iter().map(GroupKey::of).collect();
     let blocks = BlockWants {
-        by_id: HashMap::new(),
         all: Some(every),
+        ..BlockWants::new()
     };
     let ids: HashSet<&str> = desired.iter().map(|d| d.service_user_id.as_str()).collect();
     fetch_where(
@@ -268,7 +319,19 @@ async fn fetch_where<E: Execute>(
             extra_requests.extend(more);
         }
     }
-    let with_listings = keys.len() + extra_requests.len() <= ONE_DOCUMENT;
+    // The forwarding settings lists ride with the listings: which reads each hunt group then
+    // needs depends on them.
+    let pages: Vec<ListPage> = keys
+        .iter()
+        .flat_map(|k| {
+            blocks
+                .lists_for(k)
+                .into_iter()
+                .map(|block| ListPage::first(k, block))
+        })
+        .collect();
+    lists.extend(pages.iter().map(ListPage::request));
+    let with_listings = lists.len() + extra_requests.len() <= ONE_DOCUMENT;
     if with_listings {
         lists.append(&mut extra_requests);
     }
@@ -276,9 +339,11 @@ async fn fetch_where<E: Execute>(
     let mut results = exec.execute(lists).await;
     check_count(&results, expected)?;
     if with_listings {
-        let extra_results = results.split_off(keys.len());
+        let extra_results = results.split_off(keys.len() + pages.len());
         spread(&mut extras, &extra_counts, extra_results);
     }
+    let page_results = results.split_off(keys.len());
+    let listed = read_lists(exec, pages, page_results).await?;
     let mut gets: Vec<(GroupKey, String)> = Vec::new();
     for (key, result) in keys.into_iter().zip(results) {
         let subject = format!("{}/{}", key.service_provider_id, key.group_id);
@@ -358,6 +423,7 @@ async fn fetch_where<E: Execute>(
         read_details(
             exec,
             blocks,
+            &listed,
             slice,
             more,
             &extra_counts,
@@ -371,6 +437,151 @@ async fn fetch_where<E: Execute>(
     }
     mark_inactive(&mut current, &inactive);
     Ok((current, extras))
+}
+
+/// What the forwarding settings lists said, per group and block: the listed users by id.
+/// A (group, block) missing here was not listed (or the list was refused): its hunt groups'
+/// blocks are read one by one.
+type GroupLists = HashMap<(GroupKey, Block), HashMap<String, services::ListedSettings>>;
+
+/// One page of a group's forwarding settings list.
+struct ListPage {
+    key: GroupKey,
+    block: Block,
+    start: u32,
+}
+
+/// Rows per page: R25's largest, so a group of up to 2,000 users with the service takes one.
+const PAGE_SIZE: u32 = huntctl_protocol::services::MAX_PAGE_SIZE;
+
+impl ListPage {
+    fn first(key: &GroupKey, block: Block) -> Self {
+        ListPage {
+            key: key.clone(),
+            block,
+            start: 1,
+        }
+    }
+
+    fn request(&self) -> Request {
+        use huntctl_protocol::services::{
+            ForwardingListQuery, ForwardingListSort, ForwardingListSortKey, ForwardingService,
+            ServiceRequest,
+        };
+        Request::Service(Box::new(ServiceRequest::ForwardingList(
+            ForwardingListQuery {
+                service_provider_id: self.key.service_provider_id.clone(),
+                group_id: self.key.group_id.clone(),
+                service: services::listable(self.block).unwrap_or(ForwardingService::Busy),
+                start_index: self.start,
+                page_size: PAGE_SIZE,
+                sort: ForwardingListSort {
+                    key: ForwardingListSortKey::LastName,
+                    is_ascending: true,
+                    is_case_sensitive: true,
+                },
+                include_virtual_users: true,
+                search: Vec::new(),
+                exact_department: None,
+                exact_in_trunk_group: None,
+            },
+        )))
+    }
+}
+
+/// Collects the first pages' `results` and reads the further pages of the lists that filled
+/// theirs (one round trip per further page, all lists at once). A list the server refuses
+/// (say, a release without the command) is left out: its blocks are then read one by one.
+async fn read_lists<E: Execute>(
+    exec: &E,
+    mut pages: Vec<ListPage>,
+    mut results: Vec<Result<Response, CommandFailure>>,
+) -> Result<GroupLists, FetchError> {
+    use huntctl_protocol::services::ServiceResponse;
+    let mut out: GroupLists = HashMap::new();
+    let mut refused: HashSet<(GroupKey, Block)> = HashSet::new();
+    loop {
+        let mut more = Vec::new();
+        for (page, result) in pages.into_iter().zip(results) {
+            let at = (page.key.clone(), page.block);
+            let rows = match result {
+                Ok(Response::Service(s)) => match *s {
+                    ServiceResponse::ForwardingList(rows) => rows,
+                    other => {
+                        return Err(FetchError::Unexpected {
+                            command: "GroupUserCallForwardingSettingsGetListRequest",
+                            subject: format!(
+                                "{}/{}",
+                                page.key.service_provider_id, page.key.group_id
+                            ),
+                            got: other.type_name(),
+                        })
+                    }
+                },
+                Ok(Response::Error(_)) => {
+                    refused.insert(at);
+                    continue;
+                }
+                Ok(other) => {
+                    return Err(FetchError::Unexpected {
+                        command: "GroupUserCallForwardingSettingsGetListRequest",
+                        subject: format!("{}/{}", page.key.service_provider_id, page.key.group_id),
+                        got: other.type_name(),
+                    })
+                }
+                Err(failure) => {
+                    return Err(FetchError::Failed {
+                        command: "GroupUserCallForwardingSettingsGetListRequest",
+                        subject: format!("{}/{}", page.key.service_provider_id, page.key.group_id),
+                        failure,
+                    })
+                }
+            };
+            let full = rows.len() as u32 >= PAGE_SIZE;
+            let map = out.entry(at).or_default();
+            for r in rows {
+                let address = r.forwarding_address.trim();
+                map.insert(
+                    r.user.user_id,
+                    services::ListedSettings {
+                        is_active: r.is_active,
+                        forwarding_address: (!address.is_empty()).then(|| address.to_string()),
+                    },
+                );
+            }
+            if full {
+                more.push(ListPage {
+                    start: page.start + PAGE_SIZE,
+                    ..page
+                });
+            }
+        }
+        if more.is_empty() {
+            break;
+        }
+        let requests: Vec<Request> = more.iter().map(ListPage::request).collect();
+        let expected = requests.len();
+        results = exec.execute(requests).await;
+        check_count(&results, expected)?;
+        pages = more;
+    }
+    // A list refused on a later page is not trusted at all.
+    for at in refused {
+        out.remove(&at);
+    }
+    Ok(out)
+}
+
+/// What the lists of `key` said of hunt group `id`, for the blocks `want` manages that were
+/// listed.
+fn listed_of(lists: &GroupLists, key: &GroupKey, id: &str, want: &UserBlocks) -> services::Listed {
+    let mut l = services::Listed::default();
+    for b in want.blocks.keys() {
+        if let Some(rows) = lists.get(&(key.clone(), *b)) {
+            l.blocks.insert(*b, rows.get(id).cloned());
+        }
+    }
+    l
 }
 
 /// Sets `is_active` of every read hunt group from its group's listing: the details reply
@@ -390,9 +601,11 @@ fn mark_inactive(current: &mut CurrentState, inactive: &BTreeMap<GroupKey, HashS
 const GET_SLICE: usize = 15 * 16 * 16;
 
 /// Reads the details of `gets` (plus `extra_requests`, spread into `extras`) into `current`.
+#[allow(clippy::too_many_arguments)]
 async fn read_details<E: Execute>(
     exec: &E,
     blocks: &BlockWants<'_>,
+    listed: &GroupLists,
     gets: Vec<(GroupKey, String)>,
     mut extra_requests: Vec<Request>,
     extra_counts: &[(GroupKey, usize)],
@@ -402,12 +615,13 @@ async fn read_details<E: Execute>(
     let with_extras = !extra_requests.is_empty();
     // Each hunt group's block reads ride right behind its instance read, in the same documents.
     let mut requests: Vec<Request> = Vec::with_capacity(gets.len());
-    for (_, id) in &gets {
+    for (key, id) in &gets {
         requests.push(Request::GetInstance {
             service_user_id: id.clone(),
         });
         if let Some(want) = blocks.get(id) {
-            requests.extend(services::read_requests(id, want));
+            let l = listed_of(listed, key, id, want);
+            requests.extend(services::read_requests(id, want, Some(&l)));
         }
     }
     let reads = requests.len();
@@ -430,7 +644,10 @@ async fn read_details<E: Execute>(
             });
         };
         let user = match blocks.get(&id) {
-            Some(want) => Some(services::absorb(&id, want, &mut results)?),
+            Some(want) => {
+                let l = listed_of(listed, &key, &id, want);
+                Some(services::absorb(&id, want, Some(&l), &mut results)?)
+            }
             None => None,
         };
         match result {

@@ -36,15 +36,85 @@ pub fn criterion_path(name: &str) -> String {
     format!("{}.{CRITERIA}[{name}]", Block::Selective.key())
 }
 
-/// The reads that give the current state of the blocks `want` manages for hunt group `id`:
-/// the assigned services, each managed block, and each desired criterion by name. They go in
-/// the same documents as the hunt group's instance read.
-pub fn read_requests(id: &str, want: &UserBlocks) -> Vec<Request> {
+/// What a group's forwarding settings lists (`GroupUserCallForwardingSettingsGetListRequest`,
+/// one per block per group) say of one hunt group's user, for the blocks that were listed:
+/// `None` when the user is not in the list (the service is not assigned), else its row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listed {
+    /// Per listed block.
+    pub blocks: std::collections::BTreeMap<Block, Option<ListedSettings>>,
+}
+
+/// One row of a forwarding settings list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedSettings {
+    /// "Is Active"
+    pub is_active: bool,
+    /// "Forwarding Address" (Selective: its default one); `None` when empty.
+    pub forwarding_address: Option<String>,
+}
+
+/// The blocks a group's forwarding settings list can stand in for (or tell the assignment
+/// of), with the service to list.
+pub fn listable(b: Block) -> Option<huntctl_protocol::services::ForwardingService> {
+    use huntctl_protocol::services::ForwardingService as F;
+    match b {
+        Block::Always => Some(F::Always),
+        Block::Busy => Some(F::Busy),
+        Block::NotReachable => Some(F::NotReachable),
+        Block::Selective => Some(F::Selective),
+        Block::Dnh => None,
+    }
+}
+
+/// How one block of one hunt group is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BlockSource {
+    /// Its own get (and, for Selective, a get per desired criterion).
+    Own,
+    /// The group's list alone (Busy, Not Reachable: the list holds every setting).
+    List,
+    /// Not assigned, as the group's list says: nothing to read.
+    Unassigned,
+}
+
+fn source(b: Block, listed: Option<&Listed>) -> BlockSource {
+    match listed.and_then(|l| l.blocks.get(&b)) {
+        None => BlockSource::Own,
+        Some(None) => BlockSource::Unassigned,
+        Some(Some(_)) if matches!(b, Block::Busy | Block::NotReachable) => BlockSource::List,
+        // Always has isRingSplashActive, Selective playRingReminder and criteria: not listed.
+        Some(Some(_)) => BlockSource::Own,
+    }
+}
+
+/// Whether the user's whole assignment list is read: when `services:` is managed, when a
+/// block's assignment no list tells (Directory Number Hunting, or no lists at all).
+fn reads_assignments(want: &UserBlocks, listed: Option<&Listed>) -> bool {
+    want.services.is_some()
+        || want
+            .blocks
+            .keys()
+            .any(|b| !listed.is_some_and(|l| l.blocks.contains_key(b)))
+}
+
+/// The reads that give the current state of the blocks `want` manages for hunt group `id`,
+/// beyond what its group's forwarding settings lists (`listed`) already said: the assigned
+/// services (only when [`reads_assignments`]), each block not answered by a list, and each
+/// desired criterion by name. They go in the same documents as the hunt group's instance
+/// read. With `listed` `None` (a read-back after a lost reply) every block is read on its own.
+pub fn read_requests(id: &str, want: &UserBlocks, listed: Option<&Listed>) -> Vec<Request> {
     let user_id = id.to_string();
-    let mut out = vec![req(Sr::GetAssignments {
-        user_id: user_id.clone(),
-    })];
+    let mut out = Vec::new();
+    if reads_assignments(want, listed) {
+        out.push(req(Sr::GetAssignments {
+            user_id: user_id.clone(),
+        }));
+    }
     for b in want.blocks.keys() {
+        if source(*b, listed) != BlockSource::Own {
+            continue;
+        }
         match (b, forwarding_kind(*b)) {
             (_, Some(kind)) => out.push(req(Sr::GetForwarding {
                 user_id: user_id.clone(),
@@ -140,12 +210,14 @@ fn criteria_settings(s: Sv) -> Result<CriteriaSettings, &'static str> {
     }
 }
 
-/// Reads the replies to [`read_requests`] (same `want`, same order). A block whose service is
+/// Reads the replies to [`read_requests`] (same `want` and `listed`, same order), with what
+/// the lists said of the blocks they answer. A block whose service is
 /// not assigned is a fresh service's state, whatever its read said (BroadWorks refuses to show
 /// it, and assigning it starts it fresh).
 pub fn absorb(
     id: &str,
     want: &UserBlocks,
+    listed: Option<&Listed>,
     replies: &mut impl Iterator<Item = Reply>,
 ) -> Result<BlockRead, FetchError> {
     let mut next = |command: &'static str| {
@@ -157,12 +229,49 @@ pub fn absorb(
     };
     let mut read = BlockRead::default();
     let cmd = "UserServiceGetAssignmentListRequest";
-    let assigned: Vec<String> = expect(id, cmd, next(cmd)?, |s| match s {
-        Sv::Assignments(a) => Ok(a.assigned().map(str::to_string).collect()),
-        other => Err(other.type_name()),
-    })?;
+    let full = reads_assignments(want, listed);
+    let mut assigned: Vec<String> = if full {
+        expect(id, cmd, next(cmd)?, |s| match s {
+            Sv::Assignments(a) => Ok(a.assigned().map(str::to_string).collect()),
+            other => Err(other.type_name()),
+        })?
+    } else {
+        Vec::new()
+    };
+    // A listed block's assignment is the list's word (it decided which reads were sent); a
+    // hunt group absent from a list does not have the service.
+    for (b, row) in listed.iter().flat_map(|l| &l.blocks) {
+        if !want.blocks.contains_key(b) {
+            continue;
+        }
+        assigned.retain(|s| s != b.service());
+        if row.is_some() {
+            assigned.push(b.service().to_string());
+        }
+    }
     let is_assigned = |b: Block| assigned.iter().any(|s| s == b.service());
     for b in want.blocks.keys().copied() {
+        let from = source(b, listed);
+        if from == BlockSource::List {
+            let row = listed
+                .and_then(|l| l.blocks.get(&b))
+                .and_then(Option::as_ref);
+            let (active, number) = row.map_or((false, None), |r| {
+                (r.is_active, r.forwarding_address.clone())
+            });
+            read.blocks.blocks.insert(
+                b,
+                vec![BlockValue::Bool(active), BlockValue::Number(number)],
+            );
+            continue;
+        }
+        if from == BlockSource::Unassigned {
+            read.blocks.blocks.insert(b, b.fresh());
+            if b == Block::Selective {
+                read.blocks.criteria = Some(Vec::new());
+            }
+            continue;
+        }
         let cmd = match forwarding_kind(b) {
             Some(k) => k.get_request(),
             None if b == Block::Selective => "UserCallForwardingSelectiveGetRequest16",
@@ -239,6 +348,7 @@ pub fn absorb(
     }
     let mut services = assigned;
     services.sort();
+    services.dedup();
     read.blocks.services = Some(services);
     Ok(read)
 }

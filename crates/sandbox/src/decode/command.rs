@@ -99,6 +99,10 @@ const COMMANDS: &[(&str, Decoder)] = &[
     ("GroupServiceGetAuthorizationListRequest", decode_service),
     ("UserScheduleGetListRequest17sp1", decode_service),
     ("GroupScheduleGetListRequest17sp1", decode_service),
+    (
+        "GroupUserCallForwardingSettingsGetListRequest",
+        decode_service,
+    ),
 ];
 
 /// The `xsi:type` of every request the sandbox serves, in its dispatch order.

@@ -5,16 +5,17 @@
 use super::sequence::{opt_tok, req_bool, tok, Seq};
 use super::tree::Elem;
 use super::types::{
-    boolean, collapse, is_nil, not_nil, simple_text, token, DN, EXTENSION, GROUP_ID,
-    OUTGOING_DN_OR_URI, SP_ID, USER_ID,
+    boolean, collapse, department, int, is_nil, not_nil, simple_text, token, DN, EMAIL, EXTENSION,
+    FIRST_NAME, GROUP_ID, LAST_NAME, OUTGOING_DN_OR_URI, SEARCH_EXTENSION, SP_ID, USER_ID,
 };
 use super::violation::V;
 use crate::messages::{Change, Request};
 use crate::svc::{
     is_user_service, CallToNumber, CriteriaAdd, CriteriaModify, DnSelection, DnhModify,
-    ForwardingKind, ForwardingModify, FromDnCriteria, FromDnCriteriaModify, NumberSelection,
-    ScheduleLevel, ScheduleRef, ScheduleType, SelectiveModify, ServiceRequest,
-    CALL_TO_NUMBER_TYPES,
+    ForwardingKind, ForwardingListColumn, ForwardingListQuery, ForwardingListSearch,
+    ForwardingListSort, ForwardingListSortKey, ForwardingModify, ForwardingService, FromDnCriteria,
+    FromDnCriteriaModify, NumberSelection, ScheduleLevel, ScheduleRef, ScheduleType, SearchMode,
+    SelectiveModify, ServiceRequest, CALL_TO_NUMBER_TYPES, MAX_PAGE_SIZE,
 };
 
 const CRITERIA_NAME: (usize, usize) = (1, 50);
@@ -75,6 +76,7 @@ fn by_type(ty: &str, e: &Elem) -> Option<Result<Request, V>> {
         ),
         "UserScheduleGetListRequest17sp1" => user_schedules(e),
         "GroupScheduleGetListRequest17sp1" => group_schedules(e),
+        "GroupUserCallForwardingSettingsGetListRequest" => forwarding_list(e),
         other => {
             let kind = ForwardingKind::ALL
                 .into_iter()
@@ -509,4 +511,131 @@ fn group_schedules(e: &Elem) -> Result<ServiceRequest, V> {
         group_id,
         schedule_type,
     })
+}
+
+/// `GroupUserCallForwardingSettingsGetListRequest`: paging, the sort choice, whether hunt
+/// groups' (virtual) users are included, and the search criteria, all modelled.
+fn forwarding_list(e: &Elem) -> Result<ServiceRequest, V> {
+    let mut s = Seq::new(e, "")?;
+    let service_provider_id = tok(&mut s, "serviceProviderId", SP_ID)?;
+    let group_id = tok(&mut s, "groupId", GROUP_ID)?;
+    let path = s.p("callForwardingService");
+    let names = ForwardingService::ALL.map(ForwardingService::as_str);
+    let v = enumerated(s.req("callForwardingService")?, &path, &names)?;
+    let service = ForwardingService::parse(&v).ok_or((path, format!("value '{v}'")))?;
+    let paging_path = s.p("responsePagingControl");
+    let paging = s.req("responsePagingControl")?;
+    not_nil(paging, &paging_path)?;
+    let mut p = Seq::new(paging, &paging_path)?;
+    let start = p.req("responseStartIndex")?;
+    let start_index = int(start, &p.p("responseStartIndex"), 1, i64::from(i32::MAX))? as u32;
+    let size = p.req("responsePageSize")?;
+    let page_size = int(size, &p.p("responsePageSize"), 1, i64::from(MAX_PAGE_SIZE))? as u32;
+    p.end()?;
+    let mut sort = None;
+    for (key, name) in ForwardingListSortKey::ALL {
+        if let Some(el) = s.opt(name) {
+            let path = s.p(name);
+            not_nil(el, &path)?;
+            let mut x = Seq::new(el, &path)?;
+            let is_ascending = req_bool(&mut x, "isAscending")?;
+            let is_case_sensitive = req_bool(&mut x, "isCaseSensitive")?;
+            x.end()?;
+            sort = Some(ForwardingListSort {
+                key,
+                is_ascending,
+                is_case_sensitive,
+            });
+            break;
+        }
+    }
+    let sort = sort.ok_or_else(|| {
+        (
+            s.p("sortByUserLastName"),
+            "one of the sort elements is required".to_string(),
+        )
+    })?;
+    let include_virtual_users = match s.opt("includeVirtualUsers") {
+        Some(el) => boolean(el, &s.p("includeVirtualUsers"))?,
+        None => false,
+    };
+    let mut search = Vec::new();
+    let mut strings = |s: &mut Seq<'_>, column: ForwardingListColumn, len| {
+        search_values(s, column, len).map(|mut v| search.append(&mut v))
+    };
+    strings(&mut s, ForwardingListColumn::LastName, LAST_NAME)?;
+    strings(&mut s, ForwardingListColumn::FirstName, FIRST_NAME)?;
+    strings(&mut s, ForwardingListColumn::UserId, USER_ID)?;
+    strings(&mut s, ForwardingListColumn::Dn, DN)?;
+    strings(&mut s, ForwardingListColumn::Extension, SEARCH_EXTENSION)?;
+    strings(&mut s, ForwardingListColumn::EmailAddress, EMAIL)?;
+    let exact_department = match s.opt("searchCriteriaExactUserDepartment") {
+        Some(el) => {
+            let path = s.p("searchCriteriaExactUserDepartment");
+            not_nil(el, &path)?;
+            let mut x = Seq::new(el, &path)?;
+            let key_path = x.p("departmentKey");
+            let key = department(x.req("departmentKey")?, &key_path)?;
+            x.end()?;
+            Some(key.name)
+        }
+        None => None,
+    };
+    let exact_in_trunk_group = match s.opt("searchCriteriaExactUserInTrunkGroup") {
+        Some(el) => {
+            let path = s.p("searchCriteriaExactUserInTrunkGroup");
+            not_nil(el, &path)?;
+            let mut x = Seq::new(el, &path)?;
+            let v = req_bool(&mut x, "userInTrunkGroup")?;
+            x.end()?;
+            Some(v)
+        }
+        None => None,
+    };
+    strings(&mut s, ForwardingListColumn::ForwardedToNumber, DN)?;
+    s.end()?;
+    Ok(ServiceRequest::ForwardingList(ForwardingListQuery {
+        service_provider_id,
+        group_id,
+        service,
+        start_index,
+        page_size,
+        sort,
+        include_virtual_users,
+        search,
+        exact_department,
+        exact_in_trunk_group,
+    }))
+}
+
+/// Every string search criterion on `column` at this point of the sequence.
+fn search_values(
+    s: &mut Seq<'_>,
+    column: ForwardingListColumn,
+    len: (usize, usize),
+) -> Result<Vec<ForwardingListSearch>, V> {
+    let name = column.element();
+    let mut out = Vec::new();
+    for el in s.many(name, None)? {
+        let path = s.p(name);
+        not_nil(el, &path)?;
+        let mut x = Seq::new(el, &path)?;
+        let mode_path = x.p("mode");
+        let modes = SearchMode::ALL.map(|(_, m)| m);
+        let m = enumerated(x.req("mode")?, &mode_path, &modes)?;
+        let mode = SearchMode::ALL
+            .into_iter()
+            .find(|(_, v)| *v == m)
+            .map_or(SearchMode::EqualTo, |(k, _)| k);
+        let value = tok(&mut x, "value", len)?;
+        let is_case_insensitive = req_bool(&mut x, "isCaseInsensitive")?;
+        x.end()?;
+        out.push(ForwardingListSearch {
+            column,
+            mode,
+            value,
+            is_case_insensitive,
+        });
+    }
+    Ok(out)
 }

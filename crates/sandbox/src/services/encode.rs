@@ -3,8 +3,9 @@
 
 use crate::encode::{col, open_data, user_table, AVAILABLE_USER_COLUMNS};
 use crate::svc::{
-    Assignments, Authorizations, CriteriaRow, CriteriaSettings, DnhSettings, ForwardingSettings,
-    ScheduleGlobalKey, SelectiveSettings, ServiceResponse,
+    Assignments, Authorizations, CriteriaRow, CriteriaSettings, DnhSettings, ForwardingListRow,
+    ForwardingSettings, ScheduleGlobalKey, SelectiveSettings, ServiceResponse,
+    FORWARDING_LIST_COLUMNS,
 };
 use crate::xml::XmlOut;
 
@@ -113,8 +114,35 @@ pub(crate) fn encode(x: &mut XmlOut, r: &ServiceResponse) {
         ServiceResponse::UserSchedules(keys) | ServiceResponse::GroupSchedules(keys) => {
             schedule_keys(x, keys)
         }
+        ServiceResponse::ForwardingList(rows) => forwarding_list(x, rows),
     }
     x.close("command");
+}
+
+/// `userCallForwardingTable`, every column in R25's order.
+fn forwarding_list(x: &mut XmlOut, rows: &[ForwardingListRow]) {
+    table(
+        x,
+        "userCallForwardingTable",
+        FORWARDING_LIST_COLUMNS,
+        rows.iter().map(|r| {
+            let u = &r.user;
+            vec![
+                u.user_id.as_str(),
+                &u.last_name,
+                &u.first_name,
+                &u.hiragana_last_name,
+                &u.hiragana_first_name,
+                &u.phone_number,
+                &u.extension,
+                &u.department,
+                &u.in_trunk_group,
+                &u.email_address,
+                b(r.is_active),
+                &r.forwarding_address,
+            ]
+        }),
+    );
 }
 
 fn assignments(x: &mut XmlOut, a: &Assignments) {

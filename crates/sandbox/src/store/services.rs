@@ -24,10 +24,11 @@ use crate::services::{
 use crate::state::HuntGroupState;
 use crate::svc::{
     service, Assignments, Authorizations, CallToNumber, CriteriaAdd, CriteriaModify, CriteriaRow,
-    CriteriaSettings, DnSelection, DnhModify, DnhSettings, ForwardingModify,
-    GroupServiceAuthorization, NumberSelection, ScheduleGlobalKey, ScheduleLevel, ScheduleRef,
-    ScheduleType, SelectiveModify, SelectiveSettings, ServiceAssignment, ServiceRequest,
-    ServiceResponse, UserServiceAuthorization, USER_SERVICES,
+    CriteriaSettings, DnSelection, DnhModify, DnhSettings, ForwardingListColumn,
+    ForwardingListQuery, ForwardingListRow, ForwardingListSortKey, ForwardingModify,
+    ForwardingService, GroupServiceAuthorization, NumberSelection, ScheduleGlobalKey,
+    ScheduleLevel, ScheduleRef, ScheduleType, SelectiveModify, SelectiveSettings,
+    ServiceAssignment, ServiceRequest, ServiceResponse, UserServiceAuthorization, USER_SERVICES,
 };
 
 fn data(r: ServiceResponse) -> Response {
@@ -106,6 +107,9 @@ impl Store {
             } => self
                 .user_schedules(user_id, *schedule_type)
                 .map(|k| data(ServiceResponse::UserSchedules(k))),
+            ServiceRequest::ForwardingList(q) => self
+                .forwarding_list(q)
+                .map(|rows| data(ServiceResponse::ForwardingList(rows))),
             ServiceRequest::GroupSchedules {
                 service_provider_id,
                 group_id,
@@ -559,6 +563,61 @@ impl Store {
         }
     }
 
+    /// `GroupUserCallForwardingSettingsGetListRequest`: the users of the group with the
+    /// service assigned (hunt groups' users only with `includeVirtualUsers`: the sandbox keeps
+    /// no services for ordinary users), filtered by every criterion, sorted, then paged.
+    fn forwarding_list(&self, q: &ForwardingListQuery) -> Result<Vec<ForwardingListRow>, OciError> {
+        let (si, gi) = self.group_index(&q.service_provider_id, &q.group_id)?;
+        let cc = self.group(si, gi).country_code.clone();
+        let mut rows: Vec<ForwardingListRow> = if q.include_virtual_users {
+            self.hgs[si][gi]
+                .values()
+                .filter(|h| h.services.has(q.service.as_str()))
+                .map(|h| forwarding_row(h, q.service, &cc))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        rows.retain(|r| {
+            q.search.iter().all(|c| {
+                let cell = list_cell(r, c.column);
+                c.mode.matches(cell, &c.value, c.is_case_insensitive)
+            }) && q
+                .exact_department
+                .as_ref()
+                .is_none_or(|d| &r.user.department == d)
+                && q.exact_in_trunk_group
+                    .is_none_or(|t| (r.user.in_trunk_group == "true") == t)
+        });
+        let key = |r: &ForwardingListRow| -> String {
+            let v = match q.sort.key {
+                ForwardingListSortKey::LastName => &r.user.last_name,
+                ForwardingListSortKey::FirstName => &r.user.first_name,
+                ForwardingListSortKey::Department => &r.user.department,
+                ForwardingListSortKey::Dn => &r.user.phone_number,
+                ForwardingListSortKey::Extension => &r.user.extension,
+                ForwardingListSortKey::ForwardedToNumber => &r.forwarding_address,
+            };
+            if q.sort.is_case_sensitive {
+                v.clone()
+            } else {
+                v.to_lowercase()
+            }
+        };
+        // Ties are broken by user id, so consecutive pages neither repeat nor skip a row.
+        rows.sort_by(|a, b| {
+            let o = key(a).cmp(&key(b));
+            let o = if q.sort.is_ascending { o } else { o.reverse() };
+            o.then_with(|| a.user.user_id.cmp(&b.user.user_id))
+        });
+        let start = (q.start_index as usize).saturating_sub(1);
+        Ok(rows
+            .into_iter()
+            .skip(start)
+            .take(q.page_size as usize)
+            .collect())
+    }
+
     fn dnh(&self, id: &str) -> Result<ServiceResponse, OciError> {
         let ((si, gi, _), h) = self.service_user(id)?;
         assigned(h, service::DIRECTORY_NUMBER_HUNTING)?;
@@ -832,5 +891,74 @@ fn criteria_row(
             .map(|_| blank(extension))
             .collect::<Vec<_>>()
             .join(","),
+    }
+}
+
+/// A hunt group's user as a row of `userCallForwardingTable`: its calling line id names, its
+/// number in E.164 (`+cc-number`), and the service's activity and forwarding address.
+fn forwarding_row(h: &HuntGroupState, svc: ForwardingService, cc: &str) -> ForwardingListRow {
+    let p = &h.hunt_group.service_instance_profile;
+    let s = &h.services;
+    let (is_active, address) = match svc {
+        ForwardingService::Always | ForwardingService::Busy | ForwardingService::NotReachable => {
+            let kind = match svc {
+                ForwardingService::Always => crate::svc::ForwardingKind::Always,
+                ForwardingService::Busy => crate::svc::ForwardingKind::Busy,
+                _ => crate::svc::ForwardingKind::NotReachable,
+            };
+            s.forwarding(kind).as_ref().map_or((false, None), |f| {
+                (f.is_active, f.forward_to_phone_number.clone())
+            })
+        }
+        ForwardingService::Selective => s
+            .call_forwarding_selective
+            .as_ref()
+            .map_or((false, None), |f| {
+                (f.is_active, f.default_forward_to_phone_number.clone())
+            }),
+        // Not a hunt group service: never assigned here, so never listed.
+        ForwardingService::AlwaysSecondary | ForwardingService::NoAnswer => (false, None),
+    };
+    ForwardingListRow {
+        user: UserRow {
+            user_id: h.hunt_group.service_user_id.clone(),
+            last_name: p.calling_line_id_last_name.clone(),
+            first_name: p.calling_line_id_first_name.clone(),
+            hiragana_last_name: p.hiragana_last_name.value().cloned().unwrap_or_default(),
+            hiragana_first_name: p.hiragana_first_name.value().cloned().unwrap_or_default(),
+            phone_number: p
+                .phone_number
+                .value()
+                .map(|n| format!("+{cc}-{n}"))
+                .unwrap_or_default(),
+            extension: p.extension.value().cloned().unwrap_or_default(),
+            department: p
+                .department
+                .value()
+                .map(|d| d.name.clone())
+                .unwrap_or_default(),
+            in_trunk_group: "false".into(),
+            ..UserRow::default()
+        },
+        is_active,
+        forwarding_address: address.unwrap_or_default(),
+    }
+}
+
+/// The cell a search criterion looks at.
+fn list_cell(r: &ForwardingListRow, c: ForwardingListColumn) -> &str {
+    match c {
+        ForwardingListColumn::LastName => &r.user.last_name,
+        ForwardingListColumn::FirstName => &r.user.first_name,
+        ForwardingListColumn::UserId => &r.user.user_id,
+        // The number without its `+cc-`: a DN is searched as it is dialled in the country.
+        ForwardingListColumn::Dn => r
+            .user
+            .phone_number
+            .split_once('-')
+            .map_or(r.user.phone_number.as_str(), |(_, n)| n),
+        ForwardingListColumn::Extension => &r.user.extension,
+        ForwardingListColumn::EmailAddress => &r.user.email_address,
+        ForwardingListColumn::ForwardedToNumber => &r.forwarding_address,
     }
 }

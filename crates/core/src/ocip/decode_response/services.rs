@@ -1,12 +1,12 @@
 //! The data responses of the service commands ([`ServiceResponse`]), read as leniently as the
 //! rest: tables by column heading, optional elements missing read as absent.
 
-use super::{bad, parse_bool, user_table_in, CodecError, Element, Table};
+use super::{bad, parse_bool, user_rows, user_table_in, CodecError, Element, Table};
 use huntctl_protocol::services::{
     Assignments, Authorizations, CallToNumber, CriteriaRow, CriteriaSettings, DnSelection,
-    DnhSettings, ForwardingKind, ForwardingSettings, FromDnCriteria, GroupServiceAuthorization,
-    NumberSelection, ScheduleGlobalKey, ScheduleLevel, ScheduleRef, ScheduleType,
-    SelectiveSettings, ServiceAssignment, ServicePackAssignment, ServiceResponse,
+    DnhSettings, ForwardingKind, ForwardingListRow, ForwardingSettings, FromDnCriteria,
+    GroupServiceAuthorization, NumberSelection, ScheduleGlobalKey, ScheduleLevel, ScheduleRef,
+    ScheduleType, SelectiveSettings, ServiceAssignment, ServicePackAssignment, ServiceResponse,
     UserServiceAuthorization,
 };
 
@@ -30,6 +30,9 @@ pub(super) fn decode_service(
         }
         "UserScheduleGetListResponse17sp1" => schedules(c).map(ServiceResponse::UserSchedules),
         "GroupScheduleGetListResponse17sp1" => schedules(c).map(ServiceResponse::GroupSchedules),
+        "GroupUserCallForwardingSettingsGetListResponse" => {
+            forwarding_list(c).map(ServiceResponse::ForwardingList)
+        }
         other => {
             let kind = ForwardingKind::ALL
                 .into_iter()
@@ -70,6 +73,28 @@ fn table<'e, 'a>(c: &'e Element<'a>, name: &str) -> Result<Table<'e>, CodecError
     c.child(name)
         .map(Table::read)
         .ok_or_else(|| c.missing(name))
+}
+
+/// `userCallForwardingTable`: the user columns, "Is Active" and "Forwarding Address".
+fn forwarding_list(c: &Element<'_>) -> Result<Vec<ForwardingListRow>, CodecError> {
+    let t = table(c, "userCallForwardingTable")?;
+    for heading in ["User Id", "Is Active"] {
+        if t.column(heading).is_none() {
+            return Err(c.missing(&format!("colHeading {heading}")));
+        }
+    }
+    let (active, address) = (t.getter("Is Active"), t.getter("Forwarding Address"));
+    t.rows
+        .iter()
+        .zip(user_rows(&t))
+        .map(|(r, user)| {
+            Ok(ForwardingListRow {
+                user,
+                is_active: cell_bool("Is Active", &active(r))?,
+                forwarding_address: address(r).trim().to_string(),
+            })
+        })
+        .collect()
 }
 
 fn assignments(c: &Element<'_>) -> Result<Assignments, CodecError> {
