@@ -28,6 +28,7 @@
 use huntctl::sandbox::state::{
     GroupState, HuntGroupState, SandboxState, ServiceProviderState, UserState,
 };
+use huntctl_protocol::services::ForwardingSettings;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -63,8 +64,23 @@ impl Shape {
     }
 }
 
+/// What the seeded hunt groups' users carry (issue 25's plan cases).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Seeded {
+    /// Nothing assigned.
+    Bare,
+    /// Call Forwarding Busy assigned, active, to +1-2025550150; with `all`, Always and Not
+    /// Reachable assigned too (fresh).
+    Forwarding { all: bool },
+}
+
 /// The sandbox's state; with `hunt_groups`, every hunt group of the shape (8 agents each).
 fn seed(shape: Shape, hunt_groups: bool) -> SandboxState {
+    seed_with(shape, hunt_groups, Seeded::Bare)
+}
+
+/// [`seed`], the hunt groups' users carrying `services`.
+fn seed_with(shape: Shape, hunt_groups: bool, services: Seeded) -> SandboxState {
     let groups = (0..shape.groups)
         .map(|g| GroupState {
             id: format!("G{g}"),
@@ -92,6 +108,19 @@ fn seed(shape: Shape, hunt_groups: bool) -> SandboxState {
                             .into_iter()
                             .map(|user_id| HuntGroupState::agent(&user_id))
                             .collect();
+                        if let Seeded::Forwarding { all } = services {
+                            let s = &mut h.services;
+                            s.assigned.insert("Call Forwarding Busy".into());
+                            s.call_forwarding_busy = Some(ForwardingSettings {
+                                is_active: true,
+                                forward_to_phone_number: Some("+1-2025550150".into()),
+                                is_ring_splash_active: false,
+                            });
+                            if all {
+                                s.assigned.insert("Call Forwarding Always".into());
+                                s.assigned.insert("Call Forwarding Not Reachable".into());
+                            }
+                        }
                         h
                     })
                     .collect()
@@ -123,6 +152,10 @@ fn desired(shape: Shape, changed: bool) -> String {
 const FORWARDING: &str =
     "\n    callForwardingBusy: {isActive: true, forwardToPhoneNumber: \"+1-2025550150\"}";
 
+/// Issue 25's plan cases: the three simple forwardings, as seeded ([`Seeded::Forwarding`]
+/// with `all`): Always and Not Reachable fresh, Busy active.
+const ALL_FORWARDING: &str = "\n    callForwardingAlways: {isActive: false}\n    callForwardingBusy: {isActive: true, forwardToPhoneNumber: \"+1-2025550150\"}\n    callForwardingNotReachable: {isActive: false}";
+
 /// [`desired`] with `more` (YAML lines) added to every hunt group.
 fn desired_with(shape: Shape, changed: bool, more: &str) -> String {
     let mut y = String::from("defaults:\n  serviceProviderId: BenchSP\nhuntGroups:\n");
@@ -142,6 +175,26 @@ fn desired_with(shape: Shape, changed: bool, more: &str) -> String {
         }
     }
     y
+}
+
+/// Every tenth hunt group's busy forwarding number changed (to +1-2025550151).
+fn change_every_tenth_number(y: &str) -> String {
+    let mut n = 0;
+    let mut out = String::with_capacity(y.len());
+    for line in y.lines() {
+        if line.contains("callForwardingBusy:") {
+            if n % 10 == 0 {
+                out.push_str(&line.replace("+1-2025550150", "+1-2025550151"));
+            } else {
+                out.push_str(line);
+            }
+            n += 1;
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// A `huntctl sandbox` process.
@@ -375,6 +428,9 @@ enum Work {
     ApplyForwarding,
     /// export of every group.
     Export,
+    /// plan over existing hunt groups that each manage forwarding (issue 25), 10% with a
+    /// changed busy number; with `all`, Always and Not Reachable too.
+    PlanForwarding { all: bool },
 }
 
 struct Case {
@@ -525,6 +581,41 @@ fn cases() -> Vec<Case> {
         latency: ms20,
         parallelism: 4,
         goal_ratio: Some(1.25),
+        goal_wall: None,
+        goal_peak_mb: None,
+    });
+    // Issue 25: a plan of 1,000 existing hunt groups that manage busy forwarding; the floor is
+    // the plan's (logins, listings, instance reads), so the forwarding reads show in the ratio.
+    v.push(Case {
+        extra_args: vec![],
+        runs: 5,
+        median: false,
+        csv: false,
+        name: "plan-20ms-1k-forwarding-p4".into(),
+        title: "plan (1,000 in 10 groups managing busy forwarding, 10% changed, best of 5)".into(),
+        shape: k1,
+        work: Work::PlanForwarding { all: false },
+        latency: ms20,
+        parallelism: 4,
+        goal_ratio: Some(1.25),
+        goal_wall: None,
+        goal_peak_mb: None,
+    });
+    // The same managing all three simple forwardings: Always's isRingSplashActive is in no
+    // list, so each hunt group with it assigned costs one read more. Shown, no goal of its own.
+    v.push(Case {
+        extra_args: vec![],
+        runs: 3,
+        median: false,
+        csv: false,
+        name: "plan-20ms-1k-forwarding3-p4".into(),
+        title: "plan (1,000 in 10 groups managing Always, Busy and Not Reachable, best of 3)"
+            .into(),
+        shape: k1,
+        work: Work::PlanForwarding { all: true },
+        latency: ms20,
+        parallelism: 4,
+        goal_ratio: None,
         goal_wall: None,
         goal_peak_mb: None,
     });
@@ -701,11 +792,15 @@ fn cases() -> Vec<Case> {
 
 fn run_case(bin: &Path, dir: &Path, c: &Case) {
     let with_hunt_groups = !matches!(c.work, Work::Apply | Work::ApplyForwarding);
+    let seeded = match c.work {
+        Work::PlanForwarding { all } => Seeded::Forwarding { all },
+        _ => Seeded::Bare,
+    };
     let load_before = load_average();
     let sandbox = Sandbox::start(
         bin,
         dir,
-        &seed(c.shape, with_hunt_groups),
+        &seed_with(c.shape, with_hunt_groups, seeded),
         c.latency,
         !c.latency.is_zero(),
     );
@@ -720,6 +815,13 @@ fn run_case(bin: &Path, dir: &Path, c: &Case) {
         Work::Apply => {
             std::fs::write(&desired_path, desired(c.shape, false)).expect("desired");
             vec!["apply".into(), d, "--auto-approve".into()]
+        }
+        Work::PlanForwarding { all } => {
+            let more = if all { ALL_FORWARDING } else { FORWARDING };
+            let y = desired_with(c.shape, false, more);
+            let y = change_every_tenth_number(&y);
+            std::fs::write(&desired_path, y).expect("desired");
+            vec!["plan".into(), d]
         }
         Work::ApplyForwarding => {
             let y = desired_with(c.shape, false, FORWARDING);
@@ -749,7 +851,7 @@ fn run_case(bin: &Path, dir: &Path, c: &Case) {
         let sandbox = Sandbox::start(
             bin,
             dir,
-            &seed(c.shape, with_hunt_groups),
+            &seed_with(c.shape, with_hunt_groups, seeded),
             c.latency,
             !c.latency.is_zero(),
         );

@@ -51,7 +51,9 @@ pub fn verify_reads(change: &Change, step: &Request) -> Vec<Request> {
         step,
         change.after.as_ref().and_then(|a| a.blocks.as_deref()),
     ) {
-        (Request::Service(_), Some(want)) => read_requests(&change.service_user_id, want, None),
+        (Request::Service(_), Some(want)) => {
+            read_requests(&change.service_user_id, want, &Default::default())
+        }
         _ => Vec::new(),
     }
 }

@@ -30,6 +30,16 @@ pub enum FetchError {
         /// The server's error.
         error: OciError,
     },
+    /// The server refused a group-wide read the plan relies on.
+    #[error("{command} for group {subject} was refused: {error}")]
+    ListRefused {
+        /// The request type.
+        command: &'static str,
+        /// The group.
+        subject: String,
+        /// The server's error.
+        error: OciError,
+    },
     /// An answer of the wrong type.
     #[error("{command} for {subject}: unexpected {got}")]
     Unexpected {
@@ -151,13 +161,11 @@ async fn fetch_scope_with<E: Execute>(
 
 /// The blocks each hunt group's user is read for, by serviceUserId: what its desired state
 /// (or, re-reading for a saved plan, its planned state) manages; an export reads every block
-/// of every hunt group (`all`). Also which blocks each group's forwarding settings lists are
-/// read for (one list per block per group, in the listing round).
+/// of every hunt group (`all`).
 #[derive(Debug, Default)]
 pub struct BlockWants<'a> {
     by_id: HashMap<&'a str, Cow<'a, UserBlocks>>,
     all: Option<&'a UserBlocks>,
-    lists: BTreeMap<GroupKey, BTreeSet<Block>>,
 }
 
 impl<'a> BlockWants<'a> {
@@ -170,28 +178,6 @@ impl<'a> BlockWants<'a> {
     pub fn get(&self, id: &str) -> Option<&UserBlocks> {
         self.by_id.get(id).map(|c| c.as_ref()).or(self.all)
     }
-
-    /// The blocks whose forwarding settings list group `key` is read for.
-    fn lists_for(&self, key: &GroupKey) -> BTreeSet<Block> {
-        match self.all {
-            Some(every) => every
-                .blocks
-                .keys()
-                .copied()
-                .filter(|b| services::listable(*b).is_some())
-                .collect(),
-            None => self.lists.get(key).cloned().unwrap_or_default(),
-        }
-    }
-
-    fn add_lists(&mut self, key: GroupKey, want: &UserBlocks) {
-        let listed = want
-            .blocks
-            .keys()
-            .copied()
-            .filter(|b| services::listable(*b).is_some());
-        self.lists.entry(key).or_default().extend(listed);
-    }
 }
 
 /// The blocks the hunt groups of `hunt_groups` manage.
@@ -199,7 +185,6 @@ pub fn block_wants<'a>(hunt_groups: impl IntoIterator<Item = &'a HuntGroup>) -> 
     let mut w = BlockWants::new();
     for h in hunt_groups {
         if let Some(b) = h.blocks.as_deref() {
-            w.add_lists(GroupKey::of(h), b);
             w.by_id.insert(h.service_user_id.as_str(), Cow::Borrowed(b));
         }
     }
@@ -217,7 +202,6 @@ fn block_wants_of_befores<'a>(befores: impl IntoIterator<Item = &'a HuntGroup>) 
         let Some(b) = h.blocks.as_deref() else {
             continue;
         };
-        w.add_lists(GroupKey::of(h), b);
         let of_blocks = |s: &String| b.blocks.keys().any(|k| k.service() == s);
         let want = match &b.services {
             Some(list) if list.iter().all(of_blocks) => Cow::Owned(UserBlocks {
@@ -319,19 +303,7 @@ async fn fetch_where<E: Execute>(
             extra_requests.extend(more);
         }
     }
-    // The forwarding settings lists ride with the listings: which reads each hunt group then
-    // needs depends on them.
-    let pages: Vec<ListPage> = keys
-        .iter()
-        .flat_map(|k| {
-            blocks
-                .lists_for(k)
-                .into_iter()
-                .map(|block| ListPage::first(k, block))
-        })
-        .collect();
-    lists.extend(pages.iter().map(ListPage::request));
-    let with_listings = lists.len() + extra_requests.len() <= ONE_DOCUMENT;
+    let with_listings = keys.len() + extra_requests.len() <= ONE_DOCUMENT;
     if with_listings {
         lists.append(&mut extra_requests);
     }
@@ -339,11 +311,9 @@ async fn fetch_where<E: Execute>(
     let mut results = exec.execute(lists).await;
     check_count(&results, expected)?;
     if with_listings {
-        let extra_results = results.split_off(keys.len() + pages.len());
+        let extra_results = results.split_off(keys.len());
         spread(&mut extras, &extra_counts, extra_results);
     }
-    let page_results = results.split_off(keys.len());
-    let listed = read_lists(exec, pages, page_results).await?;
     let mut gets: Vec<(GroupKey, String)> = Vec::new();
     for (key, result) in keys.into_iter().zip(results) {
         let subject = format!("{}/{}", key.service_provider_id, key.group_id);
@@ -411,6 +381,21 @@ async fn fetch_where<E: Execute>(
     // at once doubled the peak memory. A slice is many documents for every session, so the
     // pause between slices costs well under one round trip each. The extra requests (when
     // not sent with the listings) ride with the last slice.
+    // The forwarding settings lists of the blocks the read hunt groups manage: one per group
+    // and block, riding with the first slice of detail reads (no round trip of their own).
+    let mut planned: BTreeSet<(GroupKey, Block)> = BTreeSet::new();
+    for (key, id) in &gets {
+        for b in blocks.get(id).iter().flat_map(|w| w.blocks.keys()) {
+            if services::listable(*b).is_some() {
+                planned.insert((key.clone(), *b));
+            }
+        }
+    }
+    let mut pages: Vec<ListPage> = planned
+        .iter()
+        .map(|(k, b)| ListPage::first(k, *b))
+        .collect();
+    let mut listed = GroupLists::new();
     let mut gets = gets.into_iter().peekable();
     loop {
         let slice: Vec<(GroupKey, String)> = gets.by_ref().take(GET_SLICE).collect();
@@ -423,7 +408,11 @@ async fn fetch_where<E: Execute>(
         read_details(
             exec,
             blocks,
-            &listed,
+            Lists {
+                planned: &planned,
+                pages: std::mem::take(&mut pages),
+                read: &mut listed,
+            },
             slice,
             more,
             &extra_counts,
@@ -440,9 +429,7 @@ async fn fetch_where<E: Execute>(
 }
 
 /// What the forwarding settings lists said, per group and block: the listed users by id.
-/// A (group, block) missing here was not listed (or the list was refused): its hunt groups'
-/// blocks are read one by one.
-type GroupLists = HashMap<(GroupKey, Block), HashMap<String, services::ListedSettings>>;
+type GroupLists = BTreeMap<(GroupKey, Block), HashMap<String, services::ListedSettings>>;
 
 /// One page of a group's forwarding settings list.
 struct ListPage {
@@ -489,56 +476,67 @@ impl ListPage {
     }
 }
 
-/// Collects the first pages' `results` and reads the further pages of the lists that filled
-/// theirs (one round trip per further page, all lists at once). A list the server refuses
-/// (say, a release without the command) is left out: its blocks are then read one by one.
+/// The forwarding settings lists of one `execute` of detail reads: which (group, block)
+/// lists are read at all (`planned`), the first pages to send with this call, and what the
+/// lists said so far.
+struct Lists<'a> {
+    planned: &'a BTreeSet<(GroupKey, Block)>,
+    pages: Vec<ListPage>,
+    read: &'a mut GroupLists,
+}
+
+const LIST_COMMAND: &str = "GroupUserCallForwardingSettingsGetListRequest";
+
+/// Collects the pages' `results` into `out` and reads the further pages of the lists that
+/// filled theirs (one round trip per further page, all lists at once: only groups of more
+/// than 2,000 users with the service need one). A refused list stops the read: the blocks
+/// of its hunt groups were read from it alone.
 async fn read_lists<E: Execute>(
     exec: &E,
     mut pages: Vec<ListPage>,
     mut results: Vec<Result<Response, CommandFailure>>,
-) -> Result<GroupLists, FetchError> {
+    out: &mut GroupLists,
+) -> Result<(), FetchError> {
     use huntctl_protocol::services::ServiceResponse;
-    let mut out: GroupLists = HashMap::new();
-    let mut refused: HashSet<(GroupKey, Block)> = HashSet::new();
     loop {
         let mut more = Vec::new();
         for (page, result) in pages.into_iter().zip(results) {
-            let at = (page.key.clone(), page.block);
+            let subject = format!("{}/{}", page.key.service_provider_id, page.key.group_id);
             let rows = match result {
                 Ok(Response::Service(s)) => match *s {
                     ServiceResponse::ForwardingList(rows) => rows,
                     other => {
                         return Err(FetchError::Unexpected {
-                            command: "GroupUserCallForwardingSettingsGetListRequest",
-                            subject: format!(
-                                "{}/{}",
-                                page.key.service_provider_id, page.key.group_id
-                            ),
+                            command: LIST_COMMAND,
+                            subject,
                             got: other.type_name(),
                         })
                     }
                 },
-                Ok(Response::Error(_)) => {
-                    refused.insert(at);
-                    continue;
+                Ok(Response::Error(error)) => {
+                    return Err(FetchError::ListRefused {
+                        command: LIST_COMMAND,
+                        subject,
+                        error,
+                    })
                 }
                 Ok(other) => {
                     return Err(FetchError::Unexpected {
-                        command: "GroupUserCallForwardingSettingsGetListRequest",
-                        subject: format!("{}/{}", page.key.service_provider_id, page.key.group_id),
+                        command: LIST_COMMAND,
+                        subject,
                         got: other.type_name(),
                     })
                 }
                 Err(failure) => {
                     return Err(FetchError::Failed {
-                        command: "GroupUserCallForwardingSettingsGetListRequest",
-                        subject: format!("{}/{}", page.key.service_provider_id, page.key.group_id),
+                        command: LIST_COMMAND,
+                        subject,
                         failure,
                     })
                 }
             };
             let full = rows.len() as u32 >= PAGE_SIZE;
-            let map = out.entry(at).or_default();
+            let map = out.entry((page.key.clone(), page.block)).or_default();
             for r in rows {
                 let address = r.forwarding_address.trim();
                 map.insert(
@@ -557,7 +555,7 @@ async fn read_lists<E: Execute>(
             }
         }
         if more.is_empty() {
-            break;
+            return Ok(());
         }
         let requests: Vec<Request> = more.iter().map(ListPage::request).collect();
         let expected = requests.len();
@@ -565,11 +563,6 @@ async fn read_lists<E: Execute>(
         check_count(&results, expected)?;
         pages = more;
     }
-    // A list refused on a later page is not trusted at all.
-    for at in refused {
-        out.remove(&at);
-    }
-    Ok(out)
 }
 
 /// What the lists of `key` said of hunt group `id`, for the blocks `want` manages that were
@@ -605,7 +598,7 @@ const GET_SLICE: usize = 15 * 16 * 16;
 async fn read_details<E: Execute>(
     exec: &E,
     blocks: &BlockWants<'_>,
-    listed: &GroupLists,
+    lists: Lists<'_>,
     gets: Vec<(GroupKey, String)>,
     mut extra_requests: Vec<Request>,
     extra_counts: &[(GroupKey, usize)],
@@ -620,15 +613,27 @@ async fn read_details<E: Execute>(
             service_user_id: id.clone(),
         });
         if let Some(want) = blocks.get(id) {
-            let l = listed_of(listed, key, id, want);
-            requests.extend(services::read_requests(id, want, Some(&l)));
+            let listed: BTreeSet<Block> = want
+                .blocks
+                .keys()
+                .copied()
+                .filter(|b| lists.planned.contains(&(key.clone(), *b)))
+                .collect();
+            requests.extend(services::read_requests(id, want, &listed));
         }
     }
     let reads = requests.len();
     requests.append(&mut extra_requests);
+    let with_extras_end = requests.len();
+    requests.extend(lists.pages.iter().map(ListPage::request));
     let expected = requests.len();
     let mut results = exec.execute(requests).await;
     check_count(&results, expected)?;
+    let page_results = results.split_off(with_extras_end);
+    if !lists.pages.is_empty() {
+        read_lists(exec, lists.pages, page_results, lists.read).await?;
+    }
+    let listed = &*lists.read;
     if with_extras {
         let extra_results = results.split_off(reads);
         spread(extras, extra_counts, extra_results);

@@ -17,6 +17,7 @@ use huntctl_protocol::services::{
     ServiceResponse as Sv,
 };
 use serde_json::{json, Value};
+use std::collections::BTreeSet;
 
 fn req(r: Sr) -> Request {
     Request::Service(Box::new(r))
@@ -74,36 +75,30 @@ enum BlockSource {
     Own,
     /// The group's list alone (Busy, Not Reachable: the list holds every setting).
     List,
-    /// Not assigned, as the group's list says: nothing to read.
-    Unassigned,
 }
 
-fn source(b: Block, listed: Option<&Listed>) -> BlockSource {
-    match listed.and_then(|l| l.blocks.get(&b)) {
-        None => BlockSource::Own,
-        Some(None) => BlockSource::Unassigned,
-        Some(Some(_)) if matches!(b, Block::Busy | Block::NotReachable) => BlockSource::List,
-        // Always has isRingSplashActive, Selective playRingReminder and criteria: not listed.
-        Some(Some(_)) => BlockSource::Own,
+fn source(b: Block, listed: &BTreeSet<Block>) -> BlockSource {
+    // Always has isRingSplashActive, Selective playRingReminder and criteria: in no list.
+    if listed.contains(&b) && matches!(b, Block::Busy | Block::NotReachable) {
+        BlockSource::List
+    } else {
+        BlockSource::Own
     }
 }
 
-/// Whether the user's whole assignment list is read: when `services:` is managed, when a
+/// Whether the user's whole assignment list is read: when `services:` is managed, or when a
 /// block's assignment no list tells (Directory Number Hunting, or no lists at all).
-fn reads_assignments(want: &UserBlocks, listed: Option<&Listed>) -> bool {
-    want.services.is_some()
-        || want
-            .blocks
-            .keys()
-            .any(|b| !listed.is_some_and(|l| l.blocks.contains_key(b)))
+fn reads_assignments(want: &UserBlocks, listed: &BTreeSet<Block>) -> bool {
+    want.services.is_some() || want.blocks.keys().any(|b| !listed.contains(b))
 }
 
 /// The reads that give the current state of the blocks `want` manages for hunt group `id`,
-/// beyond what its group's forwarding settings lists (`listed`) already said: the assigned
-/// services (only when [`reads_assignments`]), each block not answered by a list, and each
-/// desired criterion by name. They go in the same documents as the hunt group's instance
-/// read. With `listed` `None` (a read-back after a lost reply) every block is read on its own.
-pub fn read_requests(id: &str, want: &UserBlocks, listed: Option<&Listed>) -> Vec<Request> {
+/// beyond what its group's forwarding settings lists (read for the blocks in `listed`) say:
+/// the assigned services (only when a block's assignment is in no list, or `services:` is
+/// managed), each block no list answers, and each desired criterion by name. They go in the
+/// same documents as the hunt group's instance read. With `listed` empty (a read-back after
+/// a lost reply) every block is read on its own.
+pub fn read_requests(id: &str, want: &UserBlocks, listed: &BTreeSet<Block>) -> Vec<Request> {
     let user_id = id.to_string();
     let mut out = Vec::new();
     if reads_assignments(want, listed) {
@@ -112,7 +107,7 @@ pub fn read_requests(id: &str, want: &UserBlocks, listed: Option<&Listed>) -> Ve
         }));
     }
     for b in want.blocks.keys() {
-        if source(*b, listed) != BlockSource::Own {
+        if source(*b, listed) == BlockSource::List {
             continue;
         }
         match (b, forwarding_kind(*b)) {
@@ -229,8 +224,11 @@ pub fn absorb(
     };
     let mut read = BlockRead::default();
     let cmd = "UserServiceGetAssignmentListRequest";
-    let full = reads_assignments(want, listed);
-    let mut assigned: Vec<String> = if full {
+    let keys: BTreeSet<Block> = listed
+        .iter()
+        .flat_map(|l| l.blocks.keys().copied())
+        .collect();
+    let mut assigned: Vec<String> = if reads_assignments(want, &keys) {
         expect(id, cmd, next(cmd)?, |s| match s {
             Sv::Assignments(a) => Ok(a.assigned().map(str::to_string).collect()),
             other => Err(other.type_name()),
@@ -238,8 +236,8 @@ pub fn absorb(
     } else {
         Vec::new()
     };
-    // A listed block's assignment is the list's word (it decided which reads were sent); a
-    // hunt group absent from a list does not have the service.
+    // A listed block's assignment is the list's word; a hunt group absent from a list does
+    // not have the service.
     for (b, row) in listed.iter().flat_map(|l| &l.blocks) {
         if !want.blocks.contains_key(b) {
             continue;
@@ -251,8 +249,7 @@ pub fn absorb(
     }
     let is_assigned = |b: Block| assigned.iter().any(|s| s == b.service());
     for b in want.blocks.keys().copied() {
-        let from = source(b, listed);
-        if from == BlockSource::List {
+        if source(b, &keys) == BlockSource::List {
             let row = listed
                 .and_then(|l| l.blocks.get(&b))
                 .and_then(Option::as_ref);
@@ -263,13 +260,6 @@ pub fn absorb(
                 b,
                 vec![BlockValue::Bool(active), BlockValue::Number(number)],
             );
-            continue;
-        }
-        if from == BlockSource::Unassigned {
-            read.blocks.blocks.insert(b, b.fresh());
-            if b == Block::Selective {
-                read.blocks.criteria = Some(Vec::new());
-            }
             continue;
         }
         let cmd = match forwarding_kind(b) {
