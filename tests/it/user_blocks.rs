@@ -324,3 +324,126 @@ fn a_service_block_without_its_listed_service_is_refused_at_its_place() {
     );
     assert!(out.all().contains("bad.yaml:14:5"), "{}", out.all());
 }
+
+/// Sends `requests` over a fresh session of `sb`'s, as another tool would; every reply must
+/// be a success.
+fn raw(sb: &Sandbox, requests: Vec<Request>) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let settings = ConnectionSettings::new(sb.url(), "admin", Secret::new("admin"));
+    let pool = rt.block_on(Pool::connect(settings)).unwrap();
+    let replies = rt.block_on(pool.execute(requests));
+    assert!(
+        replies.iter().all(|r| matches!(r, Ok(Response::Success))),
+        "{replies:?}"
+    );
+    rt.block_on(pool.close());
+}
+
+#[test]
+fn busy_and_not_reachable_are_read_from_one_list_per_group_not_per_hunt_group() {
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
+    let text = format!(
+        "{HEAD}    callForwardingBusy:
+      isActive: true
+      forwardToPhoneNumber: \"+1-2025550150\"
+    callForwardingNotReachable:
+      isActive: false
+"
+    );
+    let file = sb.file("busy.yaml", &text);
+    let f = file.to_str().unwrap();
+    // The hunt group exists, without either service: the plan assigns both.
+    let head = sb.file("head.yaml", HEAD);
+    assert_eq!(
+        sb.apply(&[head.to_str().unwrap(), "--auto-approve"]).code,
+        0
+    );
+    let mark = sb.record_len();
+    let plan = plan_json(&sb, f);
+    let p = paths(&plan);
+    assert!(p.contains(&"services".to_string()), "{p:?}");
+    assert!(
+        p.contains(&"callForwardingBusy.isActive".to_string()),
+        "{p:?}"
+    );
+    let record = sb.record_since(mark);
+    // One list per group and block, no read per hunt group.
+    assert_eq!(
+        count(&record, "GroupUserCallForwardingSettingsGetListRequest"),
+        2,
+        "{record}"
+    );
+    for k in [
+        "UserServiceGetAssignmentListRequest",
+        "UserCallForwardingBusyGetRequest",
+        "UserCallForwardingNotReachableGetRequest",
+    ] {
+        assert_eq!(count(&record, k), 0, "{k}");
+    }
+    assert_eq!(sb.apply(&[f, "--auto-approve"]).code, 0);
+    assert_no_changes(&sb, f);
+
+    // Another service, assigned by another route, is none of this plan's business (it
+    // leaves `services:` unmanaged). A saved plan is checked against the same reads as it
+    // was made with: applied while nothing it read moved, it is not stale.
+    raw(
+        &sb,
+        vec![Request::Service(Box::new(ServiceRequest::Assign {
+            user_id: "sales-vip-hunt@company.com".into(),
+            services: vec!["Privacy".into()],
+        }))],
+    );
+    assert_no_changes(&sb, f);
+    raw(
+        &sb,
+        vec![Request::Service(Box::new(
+            ServiceRequest::ModifyForwarding(ForwardingModify {
+                user_id: "sales-vip-hunt@company.com".into(),
+                kind: ForwardingKind::Busy,
+                is_active: None,
+                forward_to_phone_number: Change::Set("+1-2025550177".into()),
+                is_ring_splash_active: None,
+            }),
+        ))],
+    );
+    let out = sb.plan(&[f, "--detailed-exitcode"]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stdout
+            .contains("callForwardingBusy.forwardToPhoneNumber"),
+        "{}",
+        out.stdout
+    );
+    let saved = sb.path("busy-plan.json");
+    assert_eq!(sb.plan(&[f, "--out", saved.to_str().unwrap()]).code, 0);
+    let a = sb.apply(&["--plan", saved.to_str().unwrap(), "--auto-approve"]);
+    assert_eq!(a.code, 0, "{}", a.all());
+    assert_no_changes(&sb, f);
+
+    // Unassigned by another route: the list no longer shows the hunt group, so the plan
+    // assigns the service again and sets it.
+    raw(
+        &sb,
+        vec![Request::Service(Box::new(ServiceRequest::Unassign {
+            user_id: "sales-vip-hunt@company.com".into(),
+            services: vec!["Call Forwarding Busy".into()],
+        }))],
+    );
+    let p = paths(&plan_json(&sb, f));
+    for want in [
+        "services",
+        "callForwardingBusy.isActive",
+        "callForwardingBusy.forwardToPhoneNumber",
+    ] {
+        assert!(p.contains(&want.to_string()), "{want}: {p:?}");
+    }
+    assert!(
+        !p.iter()
+            .any(|x| x.starts_with("callForwardingNotReachable")),
+        "{p:?}"
+    );
+    ocip_schema::assert_valid_file(sb.record_path());
+}
