@@ -775,3 +775,171 @@ async fn every_new_command_round_trips_and_its_traffic_is_schema_valid() {
     validate_bytes(&c.raw_replies);
     crate::support::ocip_schema::assert_valid_file(sb.record_path());
 }
+
+/// `GroupUserCallForwardingSettingsGetListRequest` of SalesGroup for `service`: paging, the
+/// sort element and what follows it (`rest`: includeVirtualUsers, search criteria).
+fn forwarding_list(service: &str, start: u32, size: u32, sort: &str, rest: &str) -> String {
+    cmd(
+        "GroupUserCallForwardingSettingsGetListRequest",
+        &format!(
+            "<serviceProviderId>MyServiceProvider</serviceProviderId><groupId>SalesGroup</groupId><callForwardingService>{service}</callForwardingService><responsePagingControl><responseStartIndex>{start}</responseStartIndex><responsePageSize>{size}</responsePageSize></responsePagingControl>{sort}{rest}"
+        ),
+    )
+}
+
+const BY_LAST_NAME: &str =
+    "<sortByUserLastName><isAscending>true</isAscending><isCaseSensitive>true</isCaseSensitive></sortByUserLastName>";
+const BY_FIRST_NAME_DOWN: &str =
+    "<sortByUserFirstName><isAscending>false</isAscending><isCaseSensitive>false</isCaseSensitive></sortByUserFirstName>";
+const VIRTUAL: &str = "<includeVirtualUsers>true</includeVirtualUsers>";
+
+/// The user ids of a `userCallForwardingTable`, in row order.
+fn listed_ids(seg: &str) -> Vec<String> {
+    column_pairs(
+        &between(
+            seg,
+            "<userCallForwardingTable>",
+            "</userCallForwardingTable>",
+        ),
+        "User Id",
+        "Is Active",
+    )
+    .into_iter()
+    .map(|(id, _)| id)
+    .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_group_forwarding_settings_list_pages_sorts_and_searches_hunt_groups_users() {
+    let sb = SandboxOpts::new().start();
+    let mut c = Conn::tcp(sb.handle()).await;
+    c.login().await;
+    const VIP: &str = "sales-vip-hunt@company.com";
+    let r = c
+        .cmds(&[
+            assign(SALES_HUNT, &[CFB, CFS]),
+            assign(VIP, &[CFB]),
+            user(
+                "UserCallForwardingBusyModifyRequest",
+                SALES_HUNT,
+                "<isActive>true</isActive><forwardToPhoneNumber>+1-2025550150</forwardToPhoneNumber>",
+            ),
+            user(
+                "UserCallForwardingSelectiveModifyRequest",
+                SALES_HUNT,
+                "<defaultForwardToPhoneNumber>+1-2025550160</defaultForwardToPhoneNumber>",
+            ),
+        ])
+        .await;
+    assert!(r.iter().all(|x| ok(x)), "{r:?}");
+    let search = |field: &str, mode: &str, value: &str| {
+        format!("<{field}><mode>{mode}</mode><value>{value}</value><isCaseInsensitive>true</isCaseInsensitive></{field}>")
+    };
+    let r = c
+        .cmds(&[
+            forwarding_list(CFB, 1, 100, BY_LAST_NAME, ""),
+            forwarding_list(CFB, 1, 100, BY_LAST_NAME, VIRTUAL),
+            forwarding_list(CFB, 1, 1, BY_LAST_NAME, VIRTUAL),
+            forwarding_list(CFB, 2, 1, BY_LAST_NAME, VIRTUAL),
+            forwarding_list(CFB, 3, 1, BY_LAST_NAME, VIRTUAL),
+            forwarding_list(CFB, 1, 100, BY_FIRST_NAME_DOWN, VIRTUAL),
+            forwarding_list(
+                CFB,
+                1,
+                100,
+                BY_LAST_NAME,
+                &format!(
+                    "{VIRTUAL}{}",
+                    search("searchCriteriaUserId", "Starts With", "SALES-VIP")
+                ),
+            ),
+            forwarding_list(
+                CFB,
+                1,
+                100,
+                BY_LAST_NAME,
+                &format!(
+                    "{VIRTUAL}{}",
+                    search("searchCriteriaForwardedToNumber", "Contains", "2025550150")
+                ),
+            ),
+            forwarding_list(CFS, 1, 100, BY_LAST_NAME, VIRTUAL),
+            forwarding_list(CFNR, 1, 100, BY_LAST_NAME, VIRTUAL),
+            forwarding_list(CFB, 1, 2001, BY_LAST_NAME, VIRTUAL),
+            forwarding_list(CFB, 1, 100, "", VIRTUAL),
+        ])
+        .await;
+    // Without includeVirtualUsers only ordinary users are listed (none has the service).
+    assert!(listed_ids(&r[0]).is_empty(), "{}", r[0]);
+    assert_eq!(
+        headings(&between(
+            &r[0],
+            "<userCallForwardingTable>",
+            "</userCallForwardingTable>"
+        )),
+        [
+            "User Id",
+            "Last Name",
+            "First Name",
+            "Hiragana Last Name",
+            "Hiragana First Name",
+            "Phone Number",
+            "Extension",
+            "Department",
+            "In Trunk Group",
+            "Email Address",
+            "Is Active",
+            "Forwarding Address",
+        ]
+    );
+    // Both hunt groups' users, sorted by last name (both "Sales"), ties by user id.
+    assert_eq!(listed_ids(&r[1]), [SALES_HUNT, VIP], "{}", r[1]);
+    let table = between(
+        &r[1],
+        "<userCallForwardingTable>",
+        "</userCallForwardingTable>",
+    );
+    assert_eq!(
+        column_pairs(&table, "User Id", "Forwarding Address"),
+        [
+            (SALES_HUNT.to_string(), "+1-2025550150".to_string()),
+            (VIP.to_string(), String::new())
+        ]
+    );
+    assert_eq!(
+        column_pairs(&table, "User Id", "Is Active"),
+        [
+            (SALES_HUNT.to_string(), "true".to_string()),
+            (VIP.to_string(), "false".to_string())
+        ]
+    );
+    // The number in E.164.
+    assert_eq!(
+        column_pairs(&table, "User Id", "Phone Number")[0].1,
+        "+1-2025550100"
+    );
+    // One row a page, in the same order; past the end, none.
+    assert_eq!(listed_ids(&r[2]), [SALES_HUNT]);
+    assert_eq!(listed_ids(&r[3]), [VIP]);
+    assert!(listed_ids(&r[4]).is_empty());
+    // First names descending: VIP before Team.
+    assert_eq!(listed_ids(&r[5]), [VIP, SALES_HUNT]);
+    // Search criteria.
+    assert_eq!(listed_ids(&r[6]), [VIP]);
+    assert_eq!(listed_ids(&r[7]), [SALES_HUNT]);
+    // Selective lists its default forwarding address; an unassigned service lists nobody.
+    let table = between(
+        &r[8],
+        "<userCallForwardingTable>",
+        "</userCallForwardingTable>",
+    );
+    assert_eq!(
+        column_pairs(&table, "User Id", "Forwarding Address"),
+        [(SALES_HUNT.to_string(), "+1-2025550160".to_string())]
+    );
+    assert!(listed_ids(&r[9]).is_empty());
+    // R25's limits: a page of at most 2,000 rows, a sort element required.
+    assert_eq!(code(&r[10]), Some(6004), "{}", r[10]);
+    assert_eq!(code(&r[11]), Some(6004), "{}", r[11]);
+    validate_bytes(&c.raw_replies);
+}
