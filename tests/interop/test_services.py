@@ -163,3 +163,54 @@ def test_directory_number_hunting_and_the_preflight_lists(peer):
     group = ok(peer.call(c.GroupScheduleGetListRequest17sp1(
         service_provider_id=SP, group_id="SupportGroup", schedule_type="Time")))
     assert keys(group) == [("Support Hours", "Time", "Group")], keys(group)
+
+
+def test_group_forwarding_settings_list(peer):
+    """The one read a plan makes per group for Busy / Not Reachable forwarding: paged, sorted,
+    searched, hunt groups' users included only on request."""
+    c = peer.commands
+    hid = hunt_group(peer, "cflist")
+    ok(peer.call(c.UserServiceAssignListRequest(
+        user_id=hid, service_name=["Call Forwarding Busy"])))
+    ok(peer.call(c.UserCallForwardingBusyModifyRequest(
+        user_id=hid, is_active=True, forward_to_phone_number="+1-2025550150")))
+
+    def listing(start=1, size=100, virtual=True, **search):
+        return ok(peer.call(c.GroupUserCallForwardingSettingsGetListRequest(
+            service_provider_id=SP, group_id="SalesGroup",
+            call_forwarding_service="Call Forwarding Busy",
+            response_paging_control=c.ResponsePagingControl(
+                response_start_index=start, response_page_size=size),
+            sort_by_user_last_name=c.SortByUserLastName(is_ascending=True, is_case_sensitive=True),
+            include_virtual_users=True if virtual else None,
+            **search)))
+
+    mine = [c.SearchCriteriaUserId(mode="Equal To", value=hid, is_case_insensitive=True)]
+    r = listing(search_criteria_user_id=mine)
+    t = r.user_call_forwarding_table
+    assert t.col_heading == [
+        "User Id", "Last Name", "First Name", "Hiragana Last Name", "Hiragana First Name",
+        "Phone Number", "Extension", "Department", "In Trunk Group", "Email Address",
+        "Is Active", "Forwarding Address"]
+    assert column(t, "User Id") == [hid]
+    assert [norm(v) for v in column(t, "Is Active")] == ["true"]
+    assert column(t, "Forwarding Address") == ["+1-2025550150"]
+    # Only ordinary users without includeVirtualUsers: the hunt group's user is not among them.
+    plain = listing(virtual=False, search_criteria_user_id=mine)
+    assert column(plain.user_call_forwarding_table, "User Id") == []
+    # Pages of one row walk the whole list once, in the sort order.
+    every = column(listing().user_call_forwarding_table, "User Id")
+    assert hid in every
+    paged = []
+    for i in range(1, len(every) + 2):
+        paged += column(listing(start=i, size=1).user_call_forwarding_table, "User Id")
+    assert paged == every
+    r = peer.call(c.GroupUserCallForwardingSettingsGetListRequest(
+        service_provider_id=SP, group_id="SalesGroup",
+        call_forwarding_service="Call Forwarding Busy",
+        response_paging_control=c.ResponsePagingControl(
+            response_start_index=1, response_page_size=2001),
+        sort_by_user_last_name=c.SortByUserLastName(is_ascending=True, is_case_sensitive=True)))
+    assert is_error(r), summary(r)
+    ok(peer.call(c.UserServiceUnassignListRequest(
+        user_id=hid, service_name=["Call Forwarding Busy"])))
