@@ -74,12 +74,8 @@ enum Seeded {
     Forwarding { all: bool },
 }
 
-/// The sandbox's state; with `hunt_groups`, every hunt group of the shape (8 agents each).
-fn seed(shape: Shape, hunt_groups: bool) -> SandboxState {
-    seed_with(shape, hunt_groups, Seeded::Bare)
-}
-
-/// [`seed`], the hunt groups' users carrying `services`.
+/// The sandbox's state; with `hunt_groups`, every hunt group of the shape (8 agents each),
+/// their users carrying `services`.
 fn seed_with(shape: Shape, hunt_groups: bool, services: Seeded) -> SandboxState {
     let groups = (0..shape.groups)
         .map(|g| GroupState {

@@ -37,8 +37,8 @@ pub enum FetchError {
         command: &'static str,
         /// The group.
         subject: String,
-        /// The server's error.
-        error: OciError,
+        /// The server's error (boxed: it would double the size of every `FetchError`).
+        error: Box<OciError>,
     },
     /// An answer of the wrong type.
     #[error("{command} for {subject}: unexpected {got}")]
@@ -517,7 +517,7 @@ async fn read_lists<E: Execute>(
                     return Err(FetchError::ListRefused {
                         command: LIST_COMMAND,
                         subject,
-                        error,
+                        error: Box::new(error),
                     })
                 }
                 Ok(other) => {
