@@ -557,11 +557,11 @@ impl Assignments {
     }
 }
 
-/// A row of `userServicesAuthorizationTable` ("Service Name", "Authorized", "Assigned",
-/// "Limited", "Quantity", "Usage", "Licensed", "Allowed", "User Assignable",
-/// "Group Service Assignable"). Cells the sandbox has no model for are kept as text.
+/// The columns the user and group service authorization tables share ("Service Name",
+/// "Authorized", "Assigned", "Limited", "Quantity", "Usage", "Licensed", "Allowed", in that
+/// order, first in both). Cells the sandbox has no model for are kept as text.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct UserServiceAuthorization {
+pub struct ServiceAuthorization {
     /// "Service Name"
     pub name: String,
     /// "Authorized"
@@ -578,6 +578,26 @@ pub struct UserServiceAuthorization {
     pub licensed: bool,
     /// "Allowed"
     pub allowed: String,
+}
+
+/// The headings [`ServiceAuthorization`] holds, in R25's order.
+pub const SERVICE_AUTHORIZATION_COLUMNS: [&str; 8] = [
+    "Service Name",
+    "Authorized",
+    "Assigned",
+    "Limited",
+    "Quantity",
+    "Usage",
+    "Licensed",
+    "Allowed",
+];
+
+/// A row of `userServicesAuthorizationTable`: the shared columns, then "User Assignable" and
+/// "Group Service Assignable".
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UserServiceAuthorization {
+    /// The shared columns.
+    pub service: ServiceAuthorization,
     /// "User Assignable"
     pub user_assignable: bool,
     /// "Group Service Assignable": whether it can be assigned to a group service's virtual
@@ -585,26 +605,11 @@ pub struct UserServiceAuthorization {
     pub group_service_assignable: bool,
 }
 
-/// A row of `groupServicesAuthorizationTable` ("Service Name", "Authorized", "Assigned",
-/// "Limited", "Quantity", "Usage", "Licensed", "Allowed", "Instance Count").
+/// A row of `groupServicesAuthorizationTable`: the shared columns, then "Instance Count".
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GroupServiceAuthorization {
-    /// "Service Name"
-    pub name: String,
-    /// "Authorized"
-    pub authorized: bool,
-    /// "Assigned"
-    pub assigned: bool,
-    /// "Limited"
-    pub limited: String,
-    /// "Quantity"
-    pub quantity: String,
-    /// "Usage"
-    pub usage: String,
-    /// "Licensed"
-    pub licensed: bool,
-    /// "Allowed"
-    pub allowed: String,
+    /// The shared columns.
+    pub service: ServiceAuthorization,
     /// "Instance Count"
     pub instance_count: String,
 }
@@ -623,8 +628,8 @@ impl Authorizations {
     pub fn authorized_user_services(&self) -> impl Iterator<Item = &str> {
         self.user_services
             .iter()
-            .filter(|s| s.authorized)
-            .map(|s| s.name.as_str())
+            .filter(|s| s.service.authorized)
+            .map(|s| s.service.name.as_str())
     }
 }
 

@@ -4,8 +4,8 @@
 use crate::encode::{col, open_data, user_table, AVAILABLE_USER_COLUMNS};
 use crate::svc::{
     Assignments, Authorizations, CriteriaRow, CriteriaSettings, DnhSettings, ForwardingListRow,
-    ForwardingSettings, ScheduleGlobalKey, SelectiveSettings, ServiceResponse,
-    FORWARDING_LIST_COLUMNS,
+    ForwardingSettings, ScheduleGlobalKey, SelectiveSettings, ServiceAuthorization,
+    ServiceResponse, FORWARDING_LIST_COLUMNS,
 };
 use crate::xml::XmlOut;
 
@@ -242,17 +242,9 @@ fn authorizations(x: &mut XmlOut, a: &Authorizations) {
         "groupServicesAuthorizationTable",
         GROUP_SERVICE_AUTHORIZATION_COLUMNS,
         a.group_services.iter().map(|g| {
-            vec![
-                g.name.as_str(),
-                b(g.authorized),
-                b(g.assigned),
-                &g.limited,
-                &g.quantity,
-                &g.usage,
-                b(g.licensed),
-                &g.allowed,
-                &g.instance_count,
-            ]
+            let mut row = authorization_cells(&g.service);
+            row.push(&g.instance_count);
+            row
         }),
     );
     table(
@@ -260,20 +252,25 @@ fn authorizations(x: &mut XmlOut, a: &Authorizations) {
         "userServicesAuthorizationTable",
         USER_SERVICE_AUTHORIZATION_COLUMNS,
         a.user_services.iter().map(|u| {
-            vec![
-                u.name.as_str(),
-                b(u.authorized),
-                b(u.assigned),
-                &u.limited,
-                &u.quantity,
-                &u.usage,
-                b(u.licensed),
-                &u.allowed,
-                b(u.user_assignable),
-                b(u.group_service_assignable),
-            ]
+            let mut row = authorization_cells(&u.service);
+            row.extend([b(u.user_assignable), b(u.group_service_assignable)]);
+            row
         }),
     );
+}
+
+/// The cells of the columns both authorization tables start with.
+fn authorization_cells(s: &ServiceAuthorization) -> Vec<&str> {
+    vec![
+        s.name.as_str(),
+        b(s.authorized),
+        b(s.assigned),
+        &s.limited,
+        &s.quantity,
+        &s.usage,
+        b(s.licensed),
+        &s.allowed,
+    ]
 }
 
 fn schedule_keys(x: &mut XmlOut, keys: &[ScheduleGlobalKey]) {

@@ -28,7 +28,8 @@ use crate::svc::{
     ForwardingListQuery, ForwardingListRow, ForwardingListSortKey, ForwardingModify,
     ForwardingService, GroupServiceAuthorization, NumberSelection, ScheduleGlobalKey,
     ScheduleLevel, ScheduleRef, ScheduleType, SelectiveModify, SelectiveSettings,
-    ServiceAssignment, ServiceRequest, ServiceResponse, UserServiceAuthorization, USER_SERVICES,
+    ServiceAssignment, ServiceAuthorization, ServiceRequest, ServiceResponse,
+    UserServiceAuthorization, USER_SERVICES,
 };
 
 fn data(r: ServiceResponse) -> Response {
@@ -719,14 +720,16 @@ impl Store {
                 let auth = authorized.contains(s);
                 let usage = hgs.values().filter(|h| h.services.has(s)).count();
                 UserServiceAuthorization {
-                    name: s.to_string(),
-                    authorized: auth,
-                    assigned: auth,
-                    limited: if auth { "Unlimited" } else { "" }.into(),
-                    quantity: String::new(),
-                    usage: usage.to_string(),
-                    licensed: true,
-                    allowed: if auth { "Unlimited" } else { "" }.into(),
+                    service: ServiceAuthorization {
+                        name: s.to_string(),
+                        authorized: auth,
+                        assigned: auth,
+                        limited: if auth { "Unlimited" } else { "" }.into(),
+                        quantity: String::new(),
+                        usage: usage.to_string(),
+                        licensed: true,
+                        allowed: if auth { "Unlimited" } else { "" }.into(),
+                    },
                     // Directory Number Hunting belongs to hunt groups and call centers only.
                     user_assignable: *s != service::DIRECTORY_NUMBER_HUNTING,
                     group_service_assignable: applies_to_hunt_group(s),
@@ -736,14 +739,16 @@ impl Store {
         let n = hgs.len().to_string();
         Ok(Authorizations {
             group_services: vec![GroupServiceAuthorization {
-                name: "Hunt Group".into(),
-                authorized: true,
-                assigned: true,
-                limited: "Unlimited".into(),
-                quantity: String::new(),
-                usage: n.clone(),
-                licensed: true,
-                allowed: "Unlimited".into(),
+                service: ServiceAuthorization {
+                    name: "Hunt Group".into(),
+                    authorized: true,
+                    assigned: true,
+                    limited: "Unlimited".into(),
+                    quantity: String::new(),
+                    usage: n.clone(),
+                    licensed: true,
+                    allowed: "Unlimited".into(),
+                },
                 instance_count: n,
             }],
             user_services,

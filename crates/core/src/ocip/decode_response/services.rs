@@ -6,8 +6,9 @@ use huntctl_protocol::services::{
     Assignments, Authorizations, CallToNumber, CriteriaRow, CriteriaSettings, DnSelection,
     DnhSettings, ForwardingKind, ForwardingListRow, ForwardingSettings, FromDnCriteria,
     GroupServiceAuthorization, NumberSelection, ScheduleGlobalKey, ScheduleLevel, ScheduleRef,
-    ScheduleType, SelectiveSettings, ServiceAssignment, ServicePackAssignment, ServiceResponse,
-    UserServiceAuthorization,
+    ScheduleType, SelectiveSettings, ServiceAssignment, ServiceAuthorization,
+    ServicePackAssignment, ServiceResponse, UserServiceAuthorization,
+    SERVICE_AUTHORIZATION_COLUMNS,
 };
 
 /// Decodes a service response by its `xsi:type`; `None` when the type is not one.
@@ -247,30 +248,14 @@ fn dnh(c: &Element<'_>) -> Result<DnhSettings, CodecError> {
 
 fn authorizations(c: &Element<'_>) -> Result<Authorizations, CodecError> {
     let g = table(c, "groupServicesAuthorizationTable")?;
-    let (name, auth, assigned, limited, quantity, usage, licensed, allowed, count) = (
-        g.getter("Service Name"),
-        g.getter("Authorized"),
-        g.getter("Assigned"),
-        g.getter("Limited"),
-        g.getter("Quantity"),
-        g.getter("Usage"),
-        g.getter("Licensed"),
-        g.getter("Allowed"),
-        g.getter("Instance Count"),
-    );
+    let common = authorization_columns(&g);
+    let count = g.getter("Instance Count");
     let group_services = g
         .rows
         .iter()
         .map(|r| {
             Ok(GroupServiceAuthorization {
-                name: name(r).trim().to_string(),
-                authorized: cell_bool("Authorized", &auth(r))?,
-                assigned: cell_bool("Assigned", &assigned(r))?,
-                limited: limited(r),
-                quantity: quantity(r),
-                usage: usage(r),
-                licensed: cell_bool("Licensed", &licensed(r))?,
-                allowed: allowed(r),
+                service: authorization_row(&common, r)?,
                 instance_count: count(r),
             })
         })
@@ -279,15 +264,8 @@ fn authorizations(c: &Element<'_>) -> Result<Authorizations, CodecError> {
     if u.column("Service Name").is_none() {
         return Err(c.missing("colHeading Service Name"));
     }
-    let (name, auth, assigned, limited, quantity, usage, licensed, allowed, ua, gsa) = (
-        u.getter("Service Name"),
-        u.getter("Authorized"),
-        u.getter("Assigned"),
-        u.getter("Limited"),
-        u.getter("Quantity"),
-        u.getter("Usage"),
-        u.getter("Licensed"),
-        u.getter("Allowed"),
+    let common = authorization_columns(&u);
+    let (ua, gsa) = (
         u.getter("User Assignable"),
         u.getter("Group Service Assignable"),
     );
@@ -296,14 +274,7 @@ fn authorizations(c: &Element<'_>) -> Result<Authorizations, CodecError> {
         .iter()
         .map(|r| {
             Ok(UserServiceAuthorization {
-                name: name(r).trim().to_string(),
-                authorized: cell_bool("Authorized", &auth(r))?,
-                assigned: cell_bool("Assigned", &assigned(r))?,
-                limited: limited(r),
-                quantity: quantity(r),
-                usage: usage(r),
-                licensed: cell_bool("Licensed", &licensed(r))?,
-                allowed: allowed(r),
+                service: authorization_row(&common, r)?,
                 user_assignable: cell_bool("User Assignable", &ua(r))?,
                 group_service_assignable: cell_bool("Group Service Assignable", &gsa(r))?,
             })
@@ -312,6 +283,35 @@ fn authorizations(c: &Element<'_>) -> Result<Authorizations, CodecError> {
     Ok(Authorizations {
         group_services,
         user_services,
+    })
+}
+
+/// Where each column both authorization tables start with is, in
+/// [`SERVICE_AUTHORIZATION_COLUMNS`] order (by heading, as every table is read).
+fn authorization_columns(t: &Table<'_>) -> [Option<usize>; 8] {
+    SERVICE_AUTHORIZATION_COLUMNS.map(|h| t.column(h))
+}
+
+/// The shared columns of one authorization row.
+fn authorization_row(
+    at: &[Option<usize>; 8],
+    r: &[&str],
+) -> Result<ServiceAuthorization, CodecError> {
+    let cell = |i: usize| {
+        at[i]
+            .and_then(|c| r.get(c))
+            .map(|s| s.to_string())
+            .unwrap_or_default()
+    };
+    Ok(ServiceAuthorization {
+        name: cell(0).trim().to_string(),
+        authorized: cell_bool("Authorized", &cell(1))?,
+        assigned: cell_bool("Assigned", &cell(2))?,
+        limited: cell(3),
+        quantity: cell(4),
+        usage: cell(5),
+        licensed: cell_bool("Licensed", &cell(6))?,
+        allowed: cell(7),
     })
 }
 
