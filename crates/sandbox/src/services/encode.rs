@@ -5,7 +5,7 @@ use crate::encode::{col, open_data, user_table, AVAILABLE_USER_COLUMNS};
 use crate::svc::{
     Assignments, Authorizations, CriteriaRow, CriteriaSettings, DnhSettings, ForwardingListRow,
     ForwardingSettings, ScheduleGlobalKey, SelectiveSettings, ServiceAuthorization,
-    ServiceResponse, FORWARDING_LIST_COLUMNS,
+    ServiceResponse, FORWARDING_LIST_COLUMNS, SERVICE_AUTHORIZATION_COLUMNS,
 };
 use crate::xml::XmlOut;
 
@@ -40,33 +40,6 @@ pub const SERVICE_PACK_AUTHORIZATION_COLUMNS: &[&str] = &[
     "Allowed",
     "Usage",
     "Description",
-];
-
-/// `groupServicesAuthorizationTable` of `GroupServiceGetAuthorizationListResponse`.
-pub const GROUP_SERVICE_AUTHORIZATION_COLUMNS: &[&str] = &[
-    "Service Name",
-    "Authorized",
-    "Assigned",
-    "Limited",
-    "Quantity",
-    "Usage",
-    "Licensed",
-    "Allowed",
-    "Instance Count",
-];
-
-/// `userServicesAuthorizationTable` of `GroupServiceGetAuthorizationListResponse`.
-pub const USER_SERVICE_AUTHORIZATION_COLUMNS: &[&str] = &[
-    "Service Name",
-    "Authorized",
-    "Assigned",
-    "Limited",
-    "Quantity",
-    "Usage",
-    "Licensed",
-    "Allowed",
-    "User Assignable",
-    "Group Service Assignable",
 ];
 
 fn b(v: bool) -> &'static str {
@@ -240,7 +213,7 @@ fn authorizations(x: &mut XmlOut, a: &Authorizations) {
     table(
         x,
         "groupServicesAuthorizationTable",
-        GROUP_SERVICE_AUTHORIZATION_COLUMNS,
+        &[&SERVICE_AUTHORIZATION_COLUMNS[..], &["Instance Count"]].concat(),
         a.group_services.iter().map(|g| {
             let mut row = authorization_cells(&g.service);
             row.push(&g.instance_count);
@@ -250,7 +223,11 @@ fn authorizations(x: &mut XmlOut, a: &Authorizations) {
     table(
         x,
         "userServicesAuthorizationTable",
-        USER_SERVICE_AUTHORIZATION_COLUMNS,
+        &[
+            &SERVICE_AUTHORIZATION_COLUMNS[..],
+            &["User Assignable", "Group Service Assignable"],
+        ]
+        .concat(),
         a.user_services.iter().map(|u| {
             let mut row = authorization_cells(&u.service);
             row.extend([b(u.user_assignable), b(u.group_service_assignable)]);
