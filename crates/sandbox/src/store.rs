@@ -374,16 +374,13 @@ impl Store {
             .values()
             .map(|h| {
                 let p = &h.service_instance_profile;
+                let (phone_number, extension, department) = listed_cells(p);
                 InstanceListEntry {
                     service_user_id: h.service_user_id.clone(),
                     name: p.name.clone(),
-                    phone_number: p.phone_number.value().cloned().unwrap_or_default(),
-                    extension: p.extension.value().cloned().unwrap_or_default(),
-                    department: p
-                        .department
-                        .value()
-                        .map(|d| d.name.clone())
-                        .unwrap_or_default(),
+                    phone_number,
+                    extension,
+                    department,
                     is_active: h.is_active,
                     policy: h.policy.as_str().to_string(),
                 }
@@ -899,6 +896,19 @@ fn national_prefix(cc: &str) -> &'static str {
 
 /// The hunt group a write command changes.
 /// The columns every user list shares (available users, users in group).
+/// A hunt group's number (national), extension and department name as list rows show them:
+/// empty when it has none.
+pub(crate) fn listed_cells(p: &crate::model::ServiceInstanceProfile) -> (String, String, String) {
+    (
+        p.phone_number.value().cloned().unwrap_or_default(),
+        p.extension.value().cloned().unwrap_or_default(),
+        p.department
+            .value()
+            .map(|d| d.name.clone())
+            .unwrap_or_default(),
+    )
+}
+
 fn user_row(u: &UserState) -> UserRow {
     UserRow {
         user_id: u.user_id.clone(),

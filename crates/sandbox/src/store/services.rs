@@ -924,6 +924,7 @@ fn forwarding_row(h: &HuntGroupState, svc: ForwardingService, cc: &str) -> Forwa
         // Not a hunt group service: never assigned here, so never listed.
         ForwardingService::AlwaysSecondary | ForwardingService::NoAnswer => (false, None),
     };
+    let (number, extension, department) = super::listed_cells(p);
     ForwardingListRow {
         user: UserRow {
             user_id: h.hunt_group.service_user_id.clone(),
@@ -931,17 +932,13 @@ fn forwarding_row(h: &HuntGroupState, svc: ForwardingService, cc: &str) -> Forwa
             first_name: p.calling_line_id_first_name.clone(),
             hiragana_last_name: p.hiragana_last_name.value().cloned().unwrap_or_default(),
             hiragana_first_name: p.hiragana_first_name.value().cloned().unwrap_or_default(),
-            phone_number: p
-                .phone_number
-                .value()
-                .map(|n| format!("+{cc}-{n}"))
-                .unwrap_or_default(),
-            extension: p.extension.value().cloned().unwrap_or_default(),
-            department: p
-                .department
-                .value()
-                .map(|d| d.name.clone())
-                .unwrap_or_default(),
+            phone_number: if number.is_empty() {
+                number
+            } else {
+                format!("+{cc}-{number}")
+            },
+            extension,
+            department,
             in_trunk_group: "false".into(),
             ..UserRow::default()
         },
