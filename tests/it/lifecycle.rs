@@ -316,7 +316,27 @@ fn rename_from_nothing_creates_and_both_existing_is_refused_at_the_rename() {
 
 #[test]
 fn a_renamed_agent_keeps_its_memberships() {
+    use huntctl::ocip::messages::Change;
+    use huntctl::protocol::services::{DnhModify, ServiceRequest};
     let sb = SandboxOpts::new().seed(&seed_state()).start();
+    // john.doe is also the hunt group's directory number hunting agent.
+    let svc = |r: ServiceRequest| Request::Service(Box::new(r));
+    let r = send(
+        &sb,
+        vec![
+            svc(ServiceRequest::Assign {
+                user_id: "sales-hunt@company.com".into(),
+                services: vec!["Directory Number Hunting".into()],
+            }),
+            svc(ServiceRequest::ModifyDnh(DnhModify {
+                service_user_id: "sales-hunt@company.com".into(),
+                agent_user_ids: Change::Set(vec!["john.doe@company.com".into()]),
+                use_terminate_call_to_agent_first: None,
+                use_original_agent_services_for_busy_and_no_answer_calls: None,
+            })),
+        ],
+    );
+    assert_eq!(r, [Response::Success, Response::Success]);
     let r = send(
         &sb,
         vec![Request::ModifyUserId {
@@ -328,6 +348,8 @@ fn a_renamed_agent_keeps_its_memberships() {
     let h = sb.hg("sales-hunt@company.com").unwrap();
     let ids: Vec<&str> = h.agents.iter().map(|a| a.user_id.as_str()).collect();
     assert_eq!(ids, ["jane.smith@company.com", "john.d@company.com"]);
+    let dnh = h.services.directory_number_hunting.as_ref().unwrap();
+    assert_eq!(dnh.agent_user_ids, ["john.d@company.com"]);
     let st = sb.state();
     let users = &st.service_providers[0].groups[0].users;
     assert!(users.iter().any(|u| u.user_id == "john.d@company.com"));

@@ -67,9 +67,17 @@ impl Store {
         self.state.service_providers[si].groups[gi].users[ui].user_id = to.to_string();
         self.users.insert(to.to_string(), at);
         // Agents are users of the hunt group's own group: only that group's hunt groups.
+        // Directory Number Hunting names agents by user id too; its agents are agents of the
+        // same hunt group, so the journal record below (the hunt groups the user is an agent
+        // of) carries these rewrites as well.
         for h in self.hgs[si][gi].values_mut() {
             for a in h.hunt_group.agents.iter_mut().filter(|a| a.user_id == from) {
                 a.user_id = to.to_string();
+            }
+            if let Some(d) = &mut h.services.directory_number_hunting {
+                for a in d.agent_user_ids.iter_mut().filter(|a| *a == from) {
+                    *a = to.to_string();
+                }
             }
         }
     }
