@@ -447,3 +447,79 @@ fn busy_and_not_reachable_are_read_from_one_list_per_group_not_per_hunt_group() 
     );
     ocip_schema::assert_valid_file(sb.record_path());
 }
+
+#[test]
+fn a_hunt_groups_own_schedules_are_preflighted_from_its_own_list() {
+    use huntctl::sandbox::services::ScheduleState;
+    let mut seed = seed_state();
+    for g in &mut seed.service_providers[0].groups {
+        for h in &mut g.hunt_groups {
+            if h.service_user_id == "sales-vip-hunt@company.com" {
+                h.services.schedules.push(ScheduleState::time("VIP Nights"));
+            }
+        }
+    }
+    let sb = SandboxOpts::new().seed(&seed).record().start();
+    let with = |schedule: &str| {
+        format!(
+            "{HEAD}    callForwardingSelective:
+      criteria:
+        - name: nights
+          timeSchedule: {{name: {schedule}, level: User}}
+"
+        )
+    };
+    // Its own schedule: pre-flight passes, the server takes it.
+    let file = sb.file("own.yaml", &with("VIP Nights"));
+    let f = file.to_str().unwrap();
+    let a = sb.apply(&[f, "--auto-approve"]);
+    assert_eq!(a.code, 0, "{}", a.all());
+    assert_no_changes(&sb, f);
+    // One it does not have: refused at the name, listing the ones it can see, nothing sent.
+    let text = with("Weekend");
+    let file = sb.file("weekend.yaml", &text);
+    let mark = sb.record_len();
+    let out = sb.plan(&[file.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    let line = text.lines().position(|l| l.contains("Weekend")).unwrap() + 1;
+    let col = text.lines().nth(line - 1).unwrap().find("Weekend").unwrap() + 1;
+    assert!(
+        out.stdout.contains(&format!("weekend.yaml:{line}:{col}")),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("VIP Nights (User)"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Business Hours (Group)"),
+        "{}",
+        out.stdout
+    );
+    let record = sb.record_since(mark);
+    assert_eq!(
+        count(&record, "UserScheduleGetListRequest17sp1"),
+        1,
+        "{record}"
+    );
+    for k in BLOCK_WRITES {
+        assert_eq!(count(&record, k), 0, "{k}");
+    }
+    // A hunt group still to be created has none of its own.
+    let new = text
+        .replace("sales-vip-hunt@company.com", "new-vip-hunt@company.com")
+        .replace("extension: \"0101\"", "extension: \"0199\"");
+    let file = sb.file("new.yaml", &new);
+    let out = sb.plan(&[file.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert!(out.stdout.contains("Weekend"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("new-vip-hunt@company.com cannot see"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout
+            .contains("pre-flight: UserScheduleGetListRequest17sp1"),
+        "{}",
+        out.stdout
+    );
+}

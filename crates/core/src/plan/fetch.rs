@@ -85,6 +85,8 @@ pub struct ExtraReads {
     pub results: Vec<Result<Response, CommandFailure>>,
     /// The command of each result, for naming a read that failed.
     pub commands: Vec<&'static str>,
+    /// The user each request was about, when it was about one (a hunt group's own reads).
+    pub subjects: Vec<Option<String>>,
 }
 
 /// [`fetch`], plus `extra(group)` requests per group, sent in the calls the plan makes anyway:
@@ -293,10 +295,18 @@ async fn fetch_where<E: Execute>(
         if !more.is_empty() {
             extra_counts.push((k.clone(), more.len()));
             let commands = more.iter().map(Request::type_name).collect();
+            let subjects = more
+                .iter()
+                .map(|r| match r {
+                    Request::Service(s) => s.user_id().map(str::to_string),
+                    _ => None,
+                })
+                .collect();
             extras.insert(
                 k.clone(),
                 ExtraReads {
                     commands,
+                    subjects,
                     ..ExtraReads::default()
                 },
             );

@@ -238,10 +238,10 @@ pub async fn read_and_plan<E: Execute>(
         .filter(|d| d.service_instance_profile.department.value().is_some())
         .map(GroupKey::of)
         .collect();
-    let mut blocks: HashMap<GroupKey, Vec<&crate::model::services::UserBlocks>> = HashMap::new();
+    let mut blocks: HashMap<GroupKey, Vec<&HuntGroup>> = HashMap::new();
     for d in desired {
-        if let Some(b) = d.blocks.as_deref() {
-            blocks.entry(GroupKey::of(d)).or_default().push(b);
+        if d.blocks.is_some() {
+            blocks.entry(GroupKey::of(d)).or_default().push(d);
         }
     }
     let reads = |k: &GroupKey| {
@@ -376,8 +376,18 @@ impl Facts {
                     ServiceResponse::GroupSchedules(list) => {
                         f.blocks.schedules = Some(list.clone())
                     }
+                    ServiceResponse::UserSchedules(list) => {
+                        if let Some(id) = extra.subjects.get(i).cloned().flatten() {
+                            f.blocks.own_schedules.insert(id, list.clone());
+                        }
+                    }
                     other => note(what, format!("unexpected {}", other.type_name())),
                 },
+                // A hunt group still to be created is not a user yet: nothing to note.
+                Ok(Response::Error(_))
+                    if extra.subjects.get(i).cloned().flatten().is_some_and(|id| {
+                        group.is_some_and(|g| g.exists && g.listed.binary_search(&id).is_err())
+                    }) => {}
                 Ok(Response::Error(e)) => note(what, format!("refused: {e}")),
                 Ok(other) => note(what, format!("unexpected {}", other.type_name())),
                 Err(e) => note(what, e.to_string()),

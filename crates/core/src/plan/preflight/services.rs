@@ -5,24 +5,40 @@
 //! hunt group manages blocks (schedules: names one), in the documents the plan sends anyway.
 
 use super::{Change, Ctx, GroupKey, Refusal, Rule};
-use crate::model::services::{Block, BlockValue, UserBlocks, SERVICES};
+use crate::model::services::{Block, BlockValue, ScheduleLevel, SERVICES};
 use crate::model::HuntGroup;
 use crate::ocip::messages::Request;
 use crate::plan::services::criterion_path;
 use huntctl_protocol::services::{ScheduleGlobalKey, ScheduleRef, ScheduleType, ServiceRequest};
 
-/// The block reads pre-flight makes for group `key`, given what its desired hunt groups
-/// manage: nothing when none manages a block.
-pub fn requests<'a>(key: &GroupKey, blocks: impl Iterator<Item = &'a UserBlocks>) -> Vec<Request> {
+/// The block reads pre-flight makes for group `key`, given its desired hunt groups: nothing
+/// when none manages a block. The group's authorization list when any does, its schedule list
+/// when a criterion names a group or enterprise schedule, and the schedule list of each hunt
+/// group whose criteria name one of its own (User level: in no group list).
+pub fn requests<'a>(
+    key: &GroupKey,
+    hunt_groups: impl Iterator<Item = &'a HuntGroup>,
+) -> Vec<Request> {
     let mut any = false;
     let mut schedules = false;
-    for b in blocks {
+    let mut own: Vec<&str> = Vec::new();
+    for h in hunt_groups {
+        let Some(b) = h.blocks.as_deref() else {
+            continue;
+        };
         any = true;
-        schedules |= b
-            .criteria
-            .iter()
-            .flatten()
-            .any(|c| c.time_schedule.is_some() || c.holiday_schedule.is_some());
+        for c in b.criteria.iter().flatten() {
+            for r in [&c.time_schedule, &c.holiday_schedule]
+                .into_iter()
+                .flatten()
+            {
+                if r.level == ScheduleLevel::User {
+                    own.push(&h.service_user_id);
+                } else {
+                    schedules = true;
+                }
+            }
+        }
     }
     let mut out = Vec::new();
     if any {
@@ -40,6 +56,14 @@ pub fn requests<'a>(key: &GroupKey, blocks: impl Iterator<Item = &'a UserBlocks>
             schedule_type: None,
         })));
     }
+    own.sort_unstable();
+    own.dedup();
+    out.extend(own.into_iter().map(|id| {
+        Request::Service(Box::new(ServiceRequest::UserSchedules {
+            user_id: id.to_string(),
+            schedule_type: None,
+        }))
+    }));
     out
 }
 
@@ -50,9 +74,12 @@ pub struct BlockFacts {
     pub authorized: Option<Vec<String>>,
     /// The schedules the group's hunt groups see (None: not read).
     pub schedules: Option<Vec<ScheduleGlobalKey>>,
+    /// The schedules each hunt group read for its own (User level) ones sees, every level,
+    /// by serviceUserId. A hunt group the server does not know yet is not here.
+    pub own_schedules: std::collections::HashMap<String, Vec<ScheduleGlobalKey>>,
 }
 
-fn blocks_of(after: &HuntGroup) -> Option<&UserBlocks> {
+fn blocks_of(after: &HuntGroup) -> Option<&crate::model::services::UserBlocks> {
     after.blocks.as_deref()
 }
 
@@ -89,8 +116,16 @@ pub fn services_are_authorized(ctx: &mut Ctx<'_>, c: &Change, after: &HuntGroup)
 
 /// Criteria the change sends (added or modified) naming a schedule the hunt group cannot see.
 pub fn schedules_are_visible(ctx: &mut Ctx<'_>, c: &Change, after: &HuntGroup) -> Vec<Refusal> {
-    let (Some(a), Some(visible)) = (blocks_of(after), &ctx.facts.blocks.schedules) else {
+    let Some(a) = blocks_of(after) else {
         return Vec::new();
+    };
+    let facts = &ctx.facts.blocks;
+    // A hunt group still to be created has no schedules of its own.
+    let none = Vec::new();
+    let own = if c.before.is_none() {
+        Some(&none)
+    } else {
+        facts.own_schedules.get(&c.service_user_id)
     };
     let mut out = Vec::new();
     for cr in a.criteria.iter().flatten() {
@@ -107,13 +142,16 @@ pub fn schedules_are_visible(ctx: &mut Ctx<'_>, c: &Change, after: &HuntGroup) -
             ),
         ];
         for (key, t, s) in refs {
-            let Some(ScheduleRef { level, name }) = s else {
+            let Some(ScheduleRef { level, name }) = s.as_ref() else {
                 continue;
             };
-            // The hunt group's own (User level) schedules are not in the group's list.
-            if *level == crate::model::services::ScheduleLevel::User {
-                continue;
-            }
+            // The hunt group's own (User level) schedules are in its own list, not the group's.
+            let visible = match (*level, own, &facts.schedules) {
+                (ScheduleLevel::User, Some(list), _) => list,
+                (ScheduleLevel::User, None, _) => continue,
+                (_, _, Some(list)) => list,
+                (_, _, None) => continue,
+            };
             let seen = |k: &&ScheduleGlobalKey| k.schedule_type == t;
             if visible
                 .iter()
