@@ -568,3 +568,54 @@ fn convert_keeps_ignore_renamed_from_and_protect() {
     let same = huntctl::desired::load_paths(&[dir.path().join("same.yaml")]).unwrap();
     assert_eq!(same.lifecycle.protections()[0].pattern, "main-*");
 }
+
+#[test]
+fn a_renamed_hunt_groups_blocks_are_read_under_its_old_id_and_kept() {
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
+    let busy =
+        "    callForwardingBusy: {isActive: true, forwardToPhoneNumber: \"+1-2025550150\"}\n";
+    let old = sb.file(
+        "old.yaml",
+        &format!("{}{busy}", rename_yaml(RENAME_OLD, None)),
+    );
+    let a = sb.apply(&[old.to_str().unwrap(), "--auto-approve"]);
+    assert_eq!(a.code, 0, "{}", a.all());
+
+    let new = sb.file(
+        "new.yaml",
+        &format!("{}{busy}", rename_yaml(RENAME_NEW, Some(RENAME_OLD))),
+    );
+    let new = new.to_str().unwrap();
+    let p = sb.plan(&[new, "--format", "json"]);
+    assert_eq!(p.code, 0, "{}", p.all());
+    let plan: Value = serde_json::from_str(&p.stdout).unwrap();
+    let fields: Vec<&str> = plan["changes"][0]["changedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    // The forwarding is already there under the old id: nothing to assign or set.
+    assert!(
+        !fields
+            .iter()
+            .any(|f| f.starts_with("services") || f.starts_with("callForwardingBusy")),
+        "{fields:?}"
+    );
+    let before = sb.record_len();
+    let a = sb.apply(&[new, "--auto-approve"]);
+    assert_eq!(a.code, 0, "{}", a.all());
+    let rec = sb.record_since(before);
+    assert_eq!(writes(&rec), ["UserModifyUserIdRequest"]);
+    for w in [
+        "UserServiceAssignListRequest",
+        "UserCallForwardingBusyModifyRequest",
+    ] {
+        assert!(!rec.contains(&format!("xsi:type=\"{w}\"")), "{w} sent");
+    }
+    let h = sb.hg(RENAME_NEW).unwrap();
+    let f = h.services.call_forwarding_busy.as_ref().unwrap();
+    assert!(f.is_active);
+    let out = sb.plan(&[new, "--detailed-exitcode"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+}

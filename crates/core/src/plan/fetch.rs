@@ -103,7 +103,16 @@ pub async fn fetch_with<E: Execute>(
     let ids: HashSet<&str> = desired.iter().map(|d| d.service_user_id.as_str()).collect();
     // The old ids of renames are read too, selected or not: a rename starts from them.
     let renamed: HashSet<&str> = opts.lifecycle.renamed_from().collect();
-    let blocks = block_wants(desired);
+    let mut blocks = block_wants(desired);
+    // A rename starts from the old id's blocks: they are read under that id.
+    for d in desired {
+        if let (Some(b), Some(r)) = (
+            d.blocks.as_deref(),
+            opts.lifecycle.rename_of(&d.service_user_id),
+        ) {
+            blocks.by_id.insert(r.from.as_str(), Cow::Borrowed(b));
+        }
+    }
     fetch_where(
         exec,
         &blocks,
