@@ -915,9 +915,12 @@ fn run_case(bin: &Path, dir: &Path, c: &Case) {
         let _ = write!(line, " (goal < {g:.0} MB)");
     }
     let ok = f.exit == 0 || f.exit == 2;
-    let has_goal = c.parallelism == 4 || c.goal_peak_mb.is_some();
+    let has_goal = (c.parallelism == 4
+        && (c.goal_ratio.is_some() || c.goal_wall.is_some() || c.max_rate().is_some()))
+        || c.goal_peak_mb.is_some();
     let verdict = match (ok, has_goal, met) {
         (false, _, _) => "— FAILED",
+        (true, false, _) if c.parallelism == 4 => "— shown, no goal of its own",
         (true, false, _) => "— no goal at this parallelism",
         (true, true, true) => "— goal met",
         (true, true, false) => "— GOAL MISSED",
