@@ -183,6 +183,37 @@ fn plan_apply_replan_change_export_undo_over_tcp_and_soap() {
     }
 }
 
+/// Sends the service command `r` over a fresh session of `sb`'s, as another tool would; the
+/// reply must be a success.
+fn raw(sb: &Sandbox, r: ServiceRequest) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let settings = ConnectionSettings::new(sb.url(), "admin", Secret::new("admin"));
+    let pool = rt.block_on(Pool::connect(settings)).unwrap();
+    let replies = rt.block_on(pool.execute(vec![Request::Service(Box::new(r))]));
+    assert!(
+        matches!(replies[..], [Ok(Response::Success)]),
+        "{replies:?}"
+    );
+    rt.block_on(pool.close());
+}
+
+/// Busy (or another simple) forwarding of the VIP hunt group changed by another route.
+fn forward(sb: &Sandbox, kind: ForwardingKind, active: Option<bool>, number: &str) {
+    raw(
+        sb,
+        ServiceRequest::ModifyForwarding(ForwardingModify {
+            user_id: "sales-vip-hunt@company.com".into(),
+            kind,
+            is_active: active,
+            forward_to_phone_number: Change::Set(number.into()),
+            is_ring_splash_active: None,
+        }),
+    );
+}
+
 #[test]
 fn drift_by_another_route_is_named_by_detailed_exitcode() {
     let sb = SandboxOpts::new().seed(&seed_state()).start();
@@ -192,27 +223,7 @@ fn drift_by_another_route_is_named_by_detailed_exitcode() {
     assert_no_changes(&sb, f);
 
     // Someone turns always-forwarding on with a raw OCI-P command.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let settings = ConnectionSettings::new(sb.url(), "admin", Secret::new("admin"));
-    let pool = rt.block_on(Pool::connect(settings)).unwrap();
-    let on = Request::Service(Box::new(ServiceRequest::ModifyForwarding(
-        ForwardingModify {
-            user_id: "sales-vip-hunt@company.com".into(),
-            kind: ForwardingKind::Always,
-            is_active: Some(true),
-            forward_to_phone_number: Change::Set("+1-2025550199".into()),
-            is_ring_splash_active: None,
-        },
-    )));
-    let replies = rt.block_on(pool.execute(vec![on]));
-    assert!(
-        matches!(replies[..], [Ok(Response::Success)]),
-        "{replies:?}"
-    );
-    rt.block_on(pool.close());
+    forward(&sb, ForwardingKind::Always, Some(true), "+1-2025550199");
 
     let out = sb.plan(&[f, "--detailed-exitcode"]);
     assert_eq!(out.code, 2, "{}", out.all());
@@ -325,23 +336,6 @@ fn a_service_block_without_its_listed_service_is_refused_at_its_place() {
     assert!(out.all().contains("bad.yaml:14:5"), "{}", out.all());
 }
 
-/// Sends `requests` over a fresh session of `sb`'s, as another tool would; every reply must
-/// be a success.
-fn raw(sb: &Sandbox, requests: Vec<Request>) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let settings = ConnectionSettings::new(sb.url(), "admin", Secret::new("admin"));
-    let pool = rt.block_on(Pool::connect(settings)).unwrap();
-    let replies = rt.block_on(pool.execute(requests));
-    assert!(
-        replies.iter().all(|r| matches!(r, Ok(Response::Success))),
-        "{replies:?}"
-    );
-    rt.block_on(pool.close());
-}
-
 #[test]
 fn busy_and_not_reachable_are_read_from_one_list_per_group_not_per_hunt_group() {
     let sb = SandboxOpts::new().seed(&seed_state()).record().start();
@@ -391,24 +385,13 @@ fn busy_and_not_reachable_are_read_from_one_list_per_group_not_per_hunt_group() 
     // was made with: applied while nothing it read moved, it is not stale.
     raw(
         &sb,
-        vec![Request::Service(Box::new(ServiceRequest::Assign {
+        ServiceRequest::Assign {
             user_id: "sales-vip-hunt@company.com".into(),
             services: vec!["Privacy".into()],
-        }))],
+        },
     );
     assert_no_changes(&sb, f);
-    raw(
-        &sb,
-        vec![Request::Service(Box::new(
-            ServiceRequest::ModifyForwarding(ForwardingModify {
-                user_id: "sales-vip-hunt@company.com".into(),
-                kind: ForwardingKind::Busy,
-                is_active: None,
-                forward_to_phone_number: Change::Set("+1-2025550177".into()),
-                is_ring_splash_active: None,
-            }),
-        ))],
-    );
+    forward(&sb, ForwardingKind::Busy, None, "+1-2025550177");
     let out = sb.plan(&[f, "--detailed-exitcode"]);
     assert_eq!(out.code, 2, "{}", out.all());
     assert!(
@@ -427,10 +410,10 @@ fn busy_and_not_reachable_are_read_from_one_list_per_group_not_per_hunt_group() 
     // assigns the service again and sets it.
     raw(
         &sb,
-        vec![Request::Service(Box::new(ServiceRequest::Unassign {
+        ServiceRequest::Unassign {
             user_id: "sales-vip-hunt@company.com".into(),
             services: vec!["Call Forwarding Busy".into()],
-        }))],
+        },
     );
     let p = paths(&plan_json(&sb, f));
     for want in [
