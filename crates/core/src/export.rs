@@ -77,13 +77,13 @@ pub async fn fetch<E: Execute>(
         .iter()
         .map(|g| HuntGroup::with_defaults(service_provider_id, *g, ""))
         .collect();
-    // Every hunt group's user is read for every block, so an adopted system keeps its routing.
-    let everything = crate::desired::services::everything();
+    // Every hunt group's user is read for every block it uses, so an adopted system keeps its
+    // routing (the groups say which hunt groups use which: `plan::fetch_all_blocks`).
     let opts = PlanOptions {
         prune: true,
         ..PlanOptions::default()
     };
-    let current = plan::fetch_all_blocks(exec, &placeholders, &opts, &everything).await?;
+    let current = plan::fetch_all_blocks(exec, &placeholders, &opts).await?;
     let mut out = Vec::new();
     for (key, state) in current.groups {
         if !state.exists {

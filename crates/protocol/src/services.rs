@@ -878,6 +878,20 @@ pub struct ForwardingListRow {
     pub forwarding_address: String,
 }
 
+/// The headings of `userListTable` of `GroupGetUserServiceAssignedUserListResponse`, in
+/// R25's order (not the order of the other user tables).
+pub const ASSIGNED_USER_COLUMNS: &[&str] = &[
+    "User Id",
+    "Last Name",
+    "First Name",
+    "Department",
+    "Phone Number",
+    "Email Address",
+    "Hiragana Last Name",
+    "Hiragana First Name",
+    "Extension",
+];
+
 /// The headings of `userCallForwardingTable`, in R25's order.
 pub const FORWARDING_LIST_COLUMNS: &[&str] = &[
     "User Id",
@@ -991,6 +1005,18 @@ pub enum ServiceRequest {
     },
     /// `GroupUserCallForwardingSettingsGetListRequest`.
     ForwardingList(ForwardingListQuery),
+    /// `GroupGetUserServiceAssignedUserListRequest`: the group's users (hunt groups' users
+    /// among them) that have a user service, or a service pack, assigned.
+    AssignedUsers {
+        /// serviceProviderId
+        service_provider_id: String,
+        /// groupId
+        group_id: String,
+        /// serviceName, or servicePackName with `pack`.
+        name: String,
+        /// The choice's servicePackName rather than serviceName.
+        pack: bool,
+    },
     /// `GroupScheduleGetListRequest17sp1`: the group's and its enterprise's schedules.
     GroupSchedules {
         /// serviceProviderId
@@ -1032,6 +1058,7 @@ impl ServiceRequest {
             ServiceRequest::UserSchedules { .. } => "UserScheduleGetListRequest17sp1",
             ServiceRequest::GroupSchedules { .. } => "GroupScheduleGetListRequest17sp1",
             ServiceRequest::ForwardingList(_) => "GroupUserCallForwardingSettingsGetListRequest",
+            ServiceRequest::AssignedUsers { .. } => "GroupGetUserServiceAssignedUserListRequest",
         }
     }
 
@@ -1072,7 +1099,8 @@ impl ServiceRequest {
             ServiceRequest::ModifyDnh(m) => Some(&m.service_user_id),
             ServiceRequest::GetAuthorizations { .. }
             | ServiceRequest::GroupSchedules { .. }
-            | ServiceRequest::ForwardingList(_) => None,
+            | ServiceRequest::ForwardingList(_)
+            | ServiceRequest::AssignedUsers { .. } => None,
         }
     }
 }
@@ -1100,6 +1128,8 @@ pub enum ServiceResponse {
     GroupSchedules(Vec<ScheduleGlobalKey>),
     /// `GroupUserCallForwardingSettingsGetListResponse`: one page.
     ForwardingList(Vec<ForwardingListRow>),
+    /// `GroupGetUserServiceAssignedUserListResponse`: `userListTable`.
+    AssignedUsers(Vec<UserRow>),
 }
 
 impl ServiceResponse {
@@ -1118,6 +1148,7 @@ impl ServiceResponse {
             ServiceResponse::UserSchedules(_) => "UserScheduleGetListResponse17sp1",
             ServiceResponse::GroupSchedules(_) => "GroupScheduleGetListResponse17sp1",
             ServiceResponse::ForwardingList(_) => "GroupUserCallForwardingSettingsGetListResponse",
+            ServiceResponse::AssignedUsers(_) => "GroupGetUserServiceAssignedUserListResponse",
         }
     }
 }

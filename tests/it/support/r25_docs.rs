@@ -129,7 +129,8 @@ fn element_doc(block: &str, name: &str) -> Option<String> {
 /// thing that is not a separator (a comma, "and", a colon, whitespace) followed by a quote.
 pub fn heading_list(text: &str) -> Option<Vec<String>> {
     let lower = text.to_ascii_lowercase();
-    let at = lower.find("heading")?;
+    // "column headings: …", or "contains columns: …" (GroupGetUserServiceAssignedUserList).
+    let at = lower.find("heading").or_else(|| lower.find("columns:"))?;
     let mut rest = &text[at..];
     rest = &rest[rest.find('"')?..];
     let mut out = Vec::new();
@@ -139,7 +140,9 @@ pub fn heading_list(text: &str) -> Option<Vec<String>> {
         let mut after = body[end + 1..].trim_start();
         loop {
             let before = after;
-            after = after.trim_start_matches([',', ':', ' ']);
+            // R25 separates one pair with ';' ("Hiragana Last Name"; "Hiragana First Name").
+            after = after
+                .trim_start_matches(|c: char| matches!(c, ',' | ':' | ';') || c.is_whitespace());
             if let Some(a) = after.strip_prefix("and ") {
                 after = a;
             }

@@ -814,16 +814,6 @@ pub fn for_export(read: &UserBlocks) -> Option<Box<UserBlocks>> {
     (!out.is_empty()).then(|| Box::new(out))
 }
 
-/// What an export asks to read: every block (the reads of unassigned services are answered
-/// as fresh, and criteria are found in the selective table).
-pub fn everything() -> UserBlocks {
-    UserBlocks {
-        services: None,
-        blocks: Block::ALL.iter().map(|b| (*b, b.fresh())).collect(),
-        criteria: Some(Vec::new()),
-    }
-}
-
 /// The row in [`crate::model::services::SETTINGS`] of a CSV column
 /// (`callForwardingBusy.forwardToPhoneNumber`); criteria and DNH have no columns.
 pub fn csv_setting(header: &str) -> Option<usize> {

@@ -218,6 +218,23 @@ pub(super) fn encode_service_request(x: &mut XmlOut, r: &ServiceRequest) {
                 .opt("scheduleType", schedule_type.map(|t| t.as_str()));
         }
         ServiceRequest::ForwardingList(q) => forwarding_list(x, q),
+        ServiceRequest::AssignedUsers {
+            service_provider_id,
+            group_id,
+            name,
+            pack,
+        } => {
+            x.text("serviceProviderId", service_provider_id)
+                .text("groupId", group_id)
+                .text(
+                    if *pack {
+                        "servicePackName"
+                    } else {
+                        "serviceName"
+                    },
+                    name,
+                );
+        }
     }
 }
 

@@ -110,7 +110,7 @@ pub async fn fetch_with<E: Execute>(
             d.blocks.as_deref(),
             opts.lifecycle.rename_of(&d.service_user_id),
         ) {
-            blocks.by_id.insert(r.from.as_str(), Cow::Borrowed(b));
+            blocks.by_id.insert(r.from.clone(), Cow::Borrowed(b));
         }
     }
     fetch_where(
@@ -171,15 +171,16 @@ async fn fetch_scope_with<E: Execute>(
 }
 
 /// The blocks each hunt group's user is read for, by serviceUserId: what its desired state
-/// (or, re-reading for a saved plan, its planned state) manages; an export reads every block
-/// of every hunt group (`all`).
+/// (or, re-reading for a saved plan, its planned state) manages; for an export, what its
+/// group's lists show it has ([`super::fetch_export`]), with those lists already read.
 #[derive(Debug, Default)]
 pub struct BlockWants<'a> {
-    by_id: HashMap<&'a str, Cow<'a, UserBlocks>>,
-    all: Option<&'a UserBlocks>,
+    pub(super) by_id: HashMap<String, Cow<'a, UserBlocks>>,
+    /// Forwarding settings lists read beforehand: used instead of reading them again.
+    pub(super) listed: Option<GroupLists>,
 }
 
-impl<'a> BlockWants<'a> {
+impl BlockWants<'_> {
     /// Nothing read.
     pub fn new() -> Self {
         Self::default()
@@ -187,7 +188,7 @@ impl<'a> BlockWants<'a> {
 
     /// What hunt group `id`'s user is read for.
     pub fn get(&self, id: &str) -> Option<&UserBlocks> {
-        self.by_id.get(id).map(|c| c.as_ref()).or(self.all)
+        self.by_id.get(id).map(|c| c.as_ref())
     }
 }
 
@@ -196,7 +197,7 @@ pub fn block_wants<'a>(hunt_groups: impl IntoIterator<Item = &'a HuntGroup>) -> 
     let mut w = BlockWants::new();
     for h in hunt_groups {
         if let Some(b) = h.blocks.as_deref() {
-            w.by_id.insert(h.service_user_id.as_str(), Cow::Borrowed(b));
+            w.by_id.insert(h.service_user_id.clone(), Cow::Borrowed(b));
         }
     }
     w
@@ -221,33 +222,9 @@ fn block_wants_of_befores<'a>(befores: impl IntoIterator<Item = &'a HuntGroup>) 
             }),
             _ => Cow::Borrowed(b),
         };
-        w.by_id.insert(h.service_user_id.as_str(), want);
+        w.by_id.insert(h.service_user_id.clone(), want);
     }
     w
-}
-
-/// [`fetch`] reading `every` block of every hunt group read (export).
-pub async fn fetch_all_blocks<E: Execute>(
-    exec: &E,
-    desired: &[HuntGroup],
-    opts: &PlanOptions,
-    every: &UserBlocks,
-) -> Result<CurrentState, FetchError> {
-    let groups: BTreeSet<GroupKey> = desired.iter().map(GroupKey::of).collect();
-    let blocks = BlockWants {
-        all: Some(every),
-        ..BlockWants::new()
-    };
-    let ids: HashSet<&str> = desired.iter().map(|d| d.service_user_id.as_str()).collect();
-    fetch_where(
-        exec,
-        &blocks,
-        groups,
-        |_, id| opts.selection.matches(id) && (opts.prune || ids.contains(id)),
-        &|_| Vec::new(),
-    )
-    .await
-    .map(|(current, _)| current)
 }
 
 /// The most commands one OCI-P document holds (the schema's limit and the pool's default).
@@ -267,7 +244,7 @@ fn spread(
     }
 }
 
-fn check_count<T>(results: &[T], expected: usize) -> Result<(), FetchError> {
+pub(super) fn check_count<T>(results: &[T], expected: usize) -> Result<(), FetchError> {
     if results.len() == expected {
         Ok(())
     } else {
@@ -278,7 +255,7 @@ fn check_count<T>(results: &[T], expected: usize) -> Result<(), FetchError> {
     }
 }
 
-async fn fetch_where<E: Execute>(
+pub(super) async fn fetch_where<E: Execute>(
     exec: &E,
     blocks: &BlockWants<'_>,
     groups: BTreeSet<GroupKey>,
@@ -403,18 +380,24 @@ async fn fetch_where<E: Execute>(
     // The forwarding settings lists of the blocks the read hunt groups manage: one per group
     // and block, riding with the first slice of detail reads (no round trip of their own).
     let mut planned: BTreeSet<(GroupKey, Block)> = BTreeSet::new();
-    for (key, id) in &gets {
-        for b in blocks.get(id).iter().flat_map(|w| w.blocks.keys()) {
-            if services::listable(*b).is_some() {
-                planned.insert((key.clone(), *b));
+    let mut pages: Vec<ListPage> = Vec::new();
+    let mut listed = GroupLists::new();
+    if let Some(read) = &blocks.listed {
+        planned.extend(read.keys().cloned());
+        listed = read.clone();
+    } else {
+        for (key, id) in &gets {
+            for b in blocks.get(id).iter().flat_map(|w| w.blocks.keys()) {
+                if services::listable(*b).is_some() {
+                    planned.insert((key.clone(), *b));
+                }
             }
         }
+        pages = planned
+            .iter()
+            .map(|(k, b)| ListPage::first(k, *b))
+            .collect();
     }
-    let mut pages: Vec<ListPage> = planned
-        .iter()
-        .map(|(k, b)| ListPage::first(k, *b))
-        .collect();
-    let mut listed = GroupLists::new();
     let mut gets = gets.into_iter().peekable();
     loop {
         let slice: Vec<(GroupKey, String)> = gets.by_ref().take(GET_SLICE).collect();
@@ -448,11 +431,11 @@ async fn fetch_where<E: Execute>(
 }
 
 /// What the forwarding settings lists said, per group and block: the listed users by id.
-type GroupLists = BTreeMap<(GroupKey, Block), HashMap<String, services::ListedSettings>>;
+pub(super) type GroupLists = BTreeMap<(GroupKey, Block), HashMap<String, services::ListedSettings>>;
 
 /// One page of a group's forwarding settings list.
-struct ListPage {
-    key: GroupKey,
+pub(super) struct ListPage {
+    pub(super) key: GroupKey,
     block: Block,
     start: u32,
 }
@@ -461,7 +444,7 @@ struct ListPage {
 const PAGE_SIZE: u32 = huntctl_protocol::services::MAX_PAGE_SIZE;
 
 impl ListPage {
-    fn first(key: &GroupKey, block: Block) -> Self {
+    pub(super) fn first(key: &GroupKey, block: Block) -> Self {
         ListPage {
             key: key.clone(),
             block,
@@ -469,7 +452,7 @@ impl ListPage {
         }
     }
 
-    fn request(&self) -> Request {
+    pub(super) fn request(&self) -> Request {
         use huntctl_protocol::services::{
             ForwardingListQuery, ForwardingListSort, ForwardingListSortKey, ForwardingService,
             ServiceRequest,
@@ -504,13 +487,13 @@ struct Lists<'a> {
     read: &'a mut GroupLists,
 }
 
-const LIST_COMMAND: &str = "GroupUserCallForwardingSettingsGetListRequest";
+pub(super) const LIST_COMMAND: &str = "GroupUserCallForwardingSettingsGetListRequest";
 
 /// Collects the pages' `results` into `out` and reads the further pages of the lists that
 /// filled theirs (one round trip per further page, all lists at once: only groups of more
 /// than 2,000 users with the service need one). A refused list stops the read: the blocks
 /// of its hunt groups were read from it alone.
-async fn read_lists<E: Execute>(
+pub(super) async fn read_lists<E: Execute>(
     exec: &E,
     mut pages: Vec<ListPage>,
     mut results: Vec<Result<Response, CommandFailure>>,

@@ -8,6 +8,7 @@
 mod current;
 mod diff;
 mod fetch;
+mod fetch_export;
 mod fingerprint;
 mod hunt_group_serde;
 pub mod lifecycle;
@@ -24,9 +25,10 @@ pub use current::{from_details, CurrentState, GroupKey, GroupState};
 pub(crate) use diff::diff_unsealed;
 pub use diff::{diff, diff_one, field_values};
 pub use fetch::{
-    block_wants, fetch, fetch_all_blocks, fetch_plan_scope, fetch_scope, fetch_with, BlockWants,
-    ExtraReads, FetchError,
+    block_wants, fetch, fetch_plan_scope, fetch_scope, fetch_with, BlockWants, ExtraReads,
+    FetchError,
 };
+pub use fetch_export::fetch_all_blocks;
 pub use fingerprint::fingerprint;
 pub use lifecycle::{Lifecycle, Protect};
 pub use preflight::{read_and_plan, PreflightMode, Refusal};

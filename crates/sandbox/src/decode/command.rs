@@ -103,6 +103,7 @@ const COMMANDS: &[(&str, Decoder)] = &[
         "GroupUserCallForwardingSettingsGetListRequest",
         decode_service,
     ),
+    ("GroupGetUserServiceAssignedUserListRequest", decode_service),
 ];
 
 /// The `xsi:type` of every request the sandbox serves, in its dispatch order.

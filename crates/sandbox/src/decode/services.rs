@@ -77,6 +77,7 @@ fn by_type(ty: &str, e: &Elem) -> Option<Result<Request, V>> {
         "UserScheduleGetListRequest17sp1" => user_schedules(e),
         "GroupScheduleGetListRequest17sp1" => group_schedules(e),
         "GroupUserCallForwardingSettingsGetListRequest" => forwarding_list(e),
+        "GroupGetUserServiceAssignedUserListRequest" => assigned_users(e),
         other => {
             let kind = ForwardingKind::ALL
                 .into_iter()
@@ -638,4 +639,32 @@ fn search_values(
         });
     }
     Ok(out)
+}
+
+/// `GroupGetUserServiceAssignedUserListRequest`: a group and the choice of a user service or a
+/// service pack.
+fn assigned_users(e: &Elem) -> Result<ServiceRequest, V> {
+    let mut s = Seq::new(e, "")?;
+    let service_provider_id = tok(&mut s, "serviceProviderId", SP_ID)?;
+    let group_id = tok(&mut s, "groupId", GROUP_ID)?;
+    let (name, pack) = if let Some(el) = s.opt("serviceName") {
+        let path = s.p("serviceName");
+        let name = collapse(simple_text(el, &path)?);
+        if !is_user_service(&name) {
+            return Err((
+                path,
+                format!("value '{name}' is not one of the enumeration UserService"),
+            ));
+        }
+        (name, false)
+    } else {
+        (tok(&mut s, "servicePackName", SERVICE_PACK_NAME)?, true)
+    };
+    s.end()?;
+    Ok(ServiceRequest::AssignedUsers {
+        service_provider_id,
+        group_id,
+        name,
+        pack,
+    })
 }

@@ -5,7 +5,7 @@ use crate::encode::{col, open_data, user_table, AVAILABLE_USER_COLUMNS};
 use crate::svc::{
     Assignments, Authorizations, CriteriaRow, CriteriaSettings, DnhSettings, ForwardingListRow,
     ForwardingSettings, ScheduleGlobalKey, SelectiveSettings, ServiceAuthorization,
-    ServiceResponse, FORWARDING_LIST_COLUMNS, SERVICE_AUTHORIZATION_COLUMNS,
+    ServiceResponse, ASSIGNED_USER_COLUMNS, FORWARDING_LIST_COLUMNS, SERVICE_AUTHORIZATION_COLUMNS,
 };
 use crate::xml::XmlOut;
 
@@ -88,6 +88,9 @@ pub(crate) fn encode(x: &mut XmlOut, r: &ServiceResponse) {
             schedule_keys(x, keys)
         }
         ServiceResponse::ForwardingList(rows) => forwarding_list(x, rows),
+        ServiceResponse::AssignedUsers(rows) => {
+            user_table(x, "userListTable", rows, ASSIGNED_USER_COLUMNS)
+        }
     }
     x.close("command");
 }

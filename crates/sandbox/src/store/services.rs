@@ -111,6 +111,27 @@ impl Store {
             ServiceRequest::ForwardingList(q) => self
                 .forwarding_list(q)
                 .map(|rows| data(ServiceResponse::ForwardingList(rows))),
+            ServiceRequest::AssignedUsers {
+                service_provider_id,
+                group_id,
+                name,
+                pack,
+            } => {
+                let (si, gi) = self.group_index(service_provider_id, group_id)?;
+                if *pack {
+                    return Err(err(
+                        codes::SERVICE_PACK_NOT_FOUND,
+                        format!("Service pack not found: {name}"),
+                    ));
+                }
+                // Hunt groups' users: the sandbox keeps services for no other user.
+                let rows = self.hgs[si][gi]
+                    .values()
+                    .filter(|h| h.services.has(name))
+                    .map(hunt_group_user_row)
+                    .collect();
+                Ok(data(ServiceResponse::AssignedUsers(rows)))
+            }
             ServiceRequest::GroupSchedules {
                 service_provider_id,
                 group_id,
@@ -902,7 +923,6 @@ fn criteria_row(
 /// A hunt group's user as a row of `userCallForwardingTable`: its calling line id names, its
 /// number in E.164 (`+cc-number`), and the service's activity and forwarding address.
 fn forwarding_row(h: &HuntGroupState, svc: ForwardingService, cc: &str) -> ForwardingListRow {
-    let p = &h.hunt_group.service_instance_profile;
     let s = &h.services;
     let (is_active, address) = match svc {
         ForwardingService::Always | ForwardingService::Busy | ForwardingService::NotReachable => {
@@ -921,29 +941,37 @@ fn forwarding_row(h: &HuntGroupState, svc: ForwardingService, cc: &str) -> Forwa
             .map_or((false, None), |f| {
                 (f.is_active, f.default_forward_to_phone_number.clone())
             }),
-        // Not a hunt group service: never assigned here, so never listed.
+        // The sandbox keeps no settings for these (No Answer cannot be a hunt group's, Always
+        // Secondary only by a state file's authorization): inactive, no address.
         ForwardingService::AlwaysSecondary | ForwardingService::NoAnswer => (false, None),
     };
-    let (number, extension, department) = super::listed_cells(p);
+    let mut user = hunt_group_user_row(h);
+    if !user.phone_number.is_empty() {
+        user.phone_number = format!("+{cc}-{}", user.phone_number);
+    }
+    user.in_trunk_group = "false".into();
     ForwardingListRow {
-        user: UserRow {
-            user_id: h.hunt_group.service_user_id.clone(),
-            last_name: p.calling_line_id_last_name.clone(),
-            first_name: p.calling_line_id_first_name.clone(),
-            hiragana_last_name: p.hiragana_last_name.value().cloned().unwrap_or_default(),
-            hiragana_first_name: p.hiragana_first_name.value().cloned().unwrap_or_default(),
-            phone_number: if number.is_empty() {
-                number
-            } else {
-                format!("+{cc}-{number}")
-            },
-            extension,
-            department,
-            in_trunk_group: "false".into(),
-            ..UserRow::default()
-        },
+        user,
         is_active,
         forwarding_address: address.unwrap_or_default(),
+    }
+}
+
+/// A hunt group's user as a row of a user table: its calling line id names, its number
+/// (national), extension and department.
+fn hunt_group_user_row(h: &HuntGroupState) -> UserRow {
+    let p = &h.hunt_group.service_instance_profile;
+    let (phone_number, extension, department) = super::listed_cells(p);
+    UserRow {
+        user_id: h.hunt_group.service_user_id.clone(),
+        last_name: p.calling_line_id_last_name.clone(),
+        first_name: p.calling_line_id_first_name.clone(),
+        hiragana_last_name: p.hiragana_last_name.value().cloned().unwrap_or_default(),
+        hiragana_first_name: p.hiragana_first_name.value().cloned().unwrap_or_default(),
+        phone_number,
+        extension,
+        department,
+        ..UserRow::default()
     }
 }
 

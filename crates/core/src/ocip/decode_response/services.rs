@@ -34,6 +34,9 @@ pub(super) fn decode_service(
         "GroupUserCallForwardingSettingsGetListResponse" => {
             forwarding_list(c).map(ServiceResponse::ForwardingList)
         }
+        "GroupGetUserServiceAssignedUserListResponse" => {
+            user_table_in(c, "userListTable").map(ServiceResponse::AssignedUsers)
+        }
         other => {
             let kind = ForwardingKind::ALL
                 .into_iter()
