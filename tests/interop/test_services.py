@@ -214,3 +214,28 @@ def test_group_forwarding_settings_list(peer):
     assert is_error(r), summary(r)
     ok(peer.call(c.UserServiceUnassignListRequest(
         user_id=hid, service_name=["Call Forwarding Busy"])))
+
+
+def test_assigned_user_list(peer):
+    """The group read an export makes per service in use: who has it, hunt groups' users
+    included."""
+    c = peer.commands
+    hid = hunt_group(peer, "assigned")
+
+    def users():
+        r = ok(peer.call(c.GroupGetUserServiceAssignedUserListRequest(
+            service_provider_id=SP, group_id="SalesGroup", service_name="Privacy")))
+        t = r.user_list_table
+        assert t.col_heading == [
+            "User Id", "Last Name", "First Name", "Department", "Phone Number",
+            "Email Address", "Hiragana Last Name", "Hiragana First Name", "Extension"]
+        return column(t, "User Id")
+
+    assert hid not in users()
+    ok(peer.call(c.UserServiceAssignListRequest(user_id=hid, service_name=["Privacy"])))
+    assert hid in users()
+    ok(peer.call(c.UserServiceUnassignListRequest(user_id=hid, service_name=["Privacy"])))
+    assert hid not in users()
+    r = peer.call(c.GroupGetUserServiceAssignedUserListRequest(
+        service_provider_id=SP, group_id="SalesGroup", service_pack_name="Gold"))
+    assert is_error(r) and "[Error 4431]" in summary(r), summary(r)

@@ -943,3 +943,65 @@ async fn the_group_forwarding_settings_list_pages_sorts_and_searches_hunt_groups
     assert_eq!(code(&r[11]), Some(6004), "{}", r[11]);
     validate_bytes(&c.raw_replies);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_assigned_user_list_names_hunt_groups_users_with_the_service() {
+    let sb = SandboxOpts::new().start();
+    let mut c = Conn::tcp(sb.handle()).await;
+    c.login().await;
+    let list = |choice: &str| {
+        cmd(
+            "GroupGetUserServiceAssignedUserListRequest",
+            &format!("<serviceProviderId>MyServiceProvider</serviceProviderId><groupId>SalesGroup</groupId>{choice}"),
+        )
+    };
+    let privacy = list("<serviceName>Privacy</serviceName>");
+    let r = c
+        .cmds(&[
+            privacy.clone(),
+            assign(SALES_HUNT, &["Privacy"]),
+            privacy.clone(),
+            unassign(SALES_HUNT, &["Privacy"]),
+            privacy.clone(),
+            list("<servicePackName>Gold</servicePackName>"),
+            list("<serviceName>Privacy Please</serviceName>"),
+        ])
+        .await;
+    let ids = |seg: &str| -> Vec<String> {
+        column_pairs(
+            &between(seg, "<userListTable>", "</userListTable>"),
+            "User Id",
+            "Extension",
+        )
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect()
+    };
+    assert!(ids(&r[0]).is_empty(), "{}", r[0]);
+    assert_eq!(
+        headings(&between(&r[0], "<userListTable>", "</userListTable>")),
+        [
+            "User Id",
+            "Last Name",
+            "First Name",
+            "Department",
+            "Phone Number",
+            "Email Address",
+            "Hiragana Last Name",
+            "Hiragana First Name",
+            "Extension",
+        ]
+    );
+    assert!(ok(&r[1]), "{}", r[1]);
+    assert_eq!(ids(&r[2]), [SALES_HUNT], "{}", r[2]);
+    let table = between(&r[2], "<userListTable>", "</userListTable>");
+    assert_eq!(
+        column_pairs(&table, "User Id", "Extension"),
+        [(SALES_HUNT.to_string(), "0100".to_string())]
+    );
+    assert!(ok(&r[3]), "{}", r[3]);
+    assert!(ids(&r[4]).is_empty(), "{}", r[4]);
+    assert_eq!(code(&r[5]), Some(4431), "no service packs: {}", r[5]);
+    assert_eq!(code(&r[6]), Some(6004), "not a UserService: {}", r[6]);
+    validate_bytes(&c.raw_replies);
+}

@@ -506,3 +506,51 @@ fn a_hunt_groups_own_schedules_are_preflighted_from_its_own_list() {
         out.stdout
     );
 }
+
+#[test]
+fn export_asks_the_groups_who_uses_what_and_reads_blocks_only_where_assigned() {
+    let sb = SandboxOpts::new().seed(&seed_state()).record().start();
+    // sales-vip-hunt forwards busy calls and has Privacy; sales-hunt has nothing.
+    let text = format!(
+        "{HEAD}    services: [Call Forwarding Busy, Privacy]
+    callForwardingBusy: {{isActive: true, forwardToPhoneNumber: \"+1-2025550150\"}}
+"
+    );
+    let file = sb.file("vip.yaml", &text);
+    assert_eq!(
+        sb.apply(&[file.to_str().unwrap(), "--auto-approve"]).code,
+        0
+    );
+    let mark = sb.record_len();
+    let exported = export(&sb, "export.yaml");
+    let record = sb.record_since(mark);
+    assert!(
+        exported.contains("services:") && exported.contains("Privacy"),
+        "{exported}"
+    );
+    assert!(exported.contains("callForwardingBusy:"), "{exported}");
+    // Group reads only: the authorization list, four forwarding lists, and the assigned
+    // users of Privacy (the one other service in use); nothing per hunt group.
+    assert_eq!(count(&record, "GroupServiceGetAuthorizationListRequest"), 1);
+    assert_eq!(
+        count(&record, "GroupUserCallForwardingSettingsGetListRequest"),
+        4
+    );
+    assert_eq!(
+        count(&record, "GroupGetUserServiceAssignedUserListRequest"),
+        1
+    );
+    for k in [
+        "UserServiceGetAssignmentListRequest",
+        "UserCallForwardingBusyGetRequest",
+        "UserCallForwardingAlwaysGetRequest",
+        "UserCallForwardingSelectiveGetRequest16",
+        "GroupDirectoryNumberHuntingGetRequest17sp1",
+    ] {
+        assert_eq!(count(&record, k), 0, "{k}");
+    }
+    // The export plans unchanged.
+    let again = sb.file("again.yaml", &exported);
+    assert_no_changes(&sb, again.to_str().unwrap());
+    ocip_schema::assert_valid_file(sb.record_path());
+}
