@@ -503,40 +503,10 @@ pub(super) async fn read_lists<E: Execute>(
     loop {
         let mut more = Vec::new();
         for (page, result) in pages.into_iter().zip(results) {
-            let subject = format!("{}/{}", page.key.service_provider_id, page.key.group_id);
-            let rows = match result {
-                Ok(Response::Service(s)) => match *s {
-                    ServiceResponse::ForwardingList(rows) => rows,
-                    other => {
-                        return Err(FetchError::Unexpected {
-                            command: LIST_COMMAND,
-                            subject,
-                            got: other.type_name(),
-                        })
-                    }
-                },
-                Ok(Response::Error(error)) => {
-                    return Err(FetchError::ListRefused {
-                        command: LIST_COMMAND,
-                        subject,
-                        error: Box::new(error),
-                    })
-                }
-                Ok(other) => {
-                    return Err(FetchError::Unexpected {
-                        command: LIST_COMMAND,
-                        subject,
-                        got: other.type_name(),
-                    })
-                }
-                Err(failure) => {
-                    return Err(FetchError::Failed {
-                        command: LIST_COMMAND,
-                        subject,
-                        failure,
-                    })
-                }
-            };
+            let rows = group_read(LIST_COMMAND, &page.key, result, |s| match s {
+                ServiceResponse::ForwardingList(rows) => Some(rows),
+                _ => None,
+            })?;
             let full = rows.len() as u32 >= PAGE_SIZE;
             let map = out.entry((page.key.clone(), page.block)).or_default();
             for r in rows {
@@ -564,6 +534,42 @@ pub(super) async fn read_lists<E: Execute>(
         results = exec.execute(requests).await;
         check_count(&results, expected)?;
         pages = more;
+    }
+}
+
+/// The reply to the group-wide read `command` of group `key`, as `pick` takes it (`None`:
+/// not the reply it reads); a refusal, a failure or another reply is the read's error.
+pub(super) fn group_read<T>(
+    command: &'static str,
+    key: &GroupKey,
+    result: Result<Response, CommandFailure>,
+    pick: impl FnOnce(huntctl_protocol::services::ServiceResponse) -> Option<T>,
+) -> Result<T, FetchError> {
+    let subject = format!("{}/{}", key.service_provider_id, key.group_id);
+    match result {
+        Ok(Response::Service(s)) => {
+            let got = s.type_name();
+            pick(*s).ok_or(FetchError::Unexpected {
+                command,
+                subject,
+                got,
+            })
+        }
+        Ok(Response::Error(error)) => Err(FetchError::ListRefused {
+            command,
+            subject,
+            error: Box::new(error),
+        }),
+        Ok(other) => Err(FetchError::Unexpected {
+            command,
+            subject,
+            got: other.type_name(),
+        }),
+        Err(failure) => Err(FetchError::Failed {
+            command,
+            subject,
+            failure,
+        }),
     }
 }
 

@@ -18,7 +18,7 @@
 //! read one by one, for those blocks, in the documents of the instance reads.
 
 use super::fetch::{
-    check_count, fetch_where, read_lists, BlockWants, FetchError, GroupLists, ListPage,
+    check_count, fetch_where, group_read, read_lists, BlockWants, FetchError, GroupLists, ListPage,
 };
 use super::services::listable;
 use super::{CurrentState, GroupKey, PlanOptions};
@@ -198,40 +198,10 @@ async fn read_groups<E: Execute>(
     let results = exec.execute(requests).await;
     check_count(&results, expected)?;
     for ((key, name), r) in asked.into_iter().zip(results) {
-        let subject = format!("{}/{}", key.service_provider_id, key.group_id);
-        let rows = match r {
-            Ok(Response::Service(s)) => match *s {
-                ServiceResponse::AssignedUsers(rows) => rows,
-                other => {
-                    return Err(FetchError::Unexpected {
-                        command: ASSIGNED_USERS,
-                        subject,
-                        got: other.type_name(),
-                    })
-                }
-            },
-            Ok(Response::Error(error)) => {
-                return Err(FetchError::ListRefused {
-                    command: ASSIGNED_USERS,
-                    subject,
-                    error: Box::new(error),
-                })
-            }
-            Ok(other) => {
-                return Err(FetchError::Unexpected {
-                    command: ASSIGNED_USERS,
-                    subject,
-                    got: other.type_name(),
-                })
-            }
-            Err(failure) => {
-                return Err(FetchError::Failed {
-                    command: ASSIGNED_USERS,
-                    subject,
-                    failure,
-                })
-            }
-        };
+        let rows = group_read(ASSIGNED_USERS, &key, r, |s| match s {
+            ServiceResponse::AssignedUsers(rows) => Some(rows),
+            _ => None,
+        })?;
         let users = assigned.entry(key).or_default();
         for r in rows {
             users.entry(r.user_id).or_default().insert(name.clone());
