@@ -152,6 +152,24 @@ impl Request {
         }
     }
 
+    /// The one user (a hunt group, or the user of a service command) the command is about,
+    /// when it is about one: what a fault rule aims at, what a write journals, what a
+    /// pre-flight read's reply belongs to. An active-list request names many: none here.
+    pub fn subject(&self) -> Option<&str> {
+        match self {
+            Request::GetInstance { service_user_id }
+            | Request::DeleteInstance { service_user_id }
+            | Request::ModifyWeights {
+                service_user_id, ..
+            } => Some(service_user_id),
+            Request::AddInstance(a) => Some(&a.hunt_group.service_user_id),
+            Request::ModifyInstance(m) => Some(&m.service_user_id),
+            Request::ModifyUserId { user_id, .. } => Some(user_id),
+            Request::Service(s) => s.user_id(),
+            _ => None,
+        }
+    }
+
     /// True for commands that change server state (never retried blindly).
     pub fn is_write(&self) -> bool {
         matches!(

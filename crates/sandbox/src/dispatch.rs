@@ -201,21 +201,6 @@ impl Core {
     }
 }
 
-fn subject(req: &Request) -> Option<&str> {
-    match req {
-        Request::GetInstance { service_user_id }
-        | Request::DeleteInstance { service_user_id }
-        | Request::ModifyWeights {
-            service_user_id, ..
-        } => Some(service_user_id),
-        Request::AddInstance(a) => Some(&a.hunt_group.service_user_id),
-        Request::ModifyInstance(m) => Some(&m.service_user_id),
-        Request::ModifyUserId { user_id, .. } => Some(user_id),
-        Request::Service(s) => s.user_id(),
-        _ => None,
-    }
-}
-
 /// Every hunt group a command is about: its one subject, or each hunt group of an
 /// active-list request (a fault aimed at one of them refuses the whole command).
 fn subjects(req: &Request) -> Vec<&str> {
@@ -223,6 +208,6 @@ fn subjects(req: &Request) -> Vec<&str> {
         Request::ModifyActiveList { activations } => {
             activations.iter().map(|(id, _)| id.as_str()).collect()
         }
-        _ => subject(req).into_iter().collect(),
+        _ => req.subject().into_iter().collect(),
     }
 }

@@ -292,7 +292,7 @@ impl Store {
         if let Request::ModifyActiveList { activations } = req {
             return self.journal_puts(activations.iter().map(|(id, _)| id.as_str()));
         }
-        let id = subject_id(req)?;
+        let id = req.subject()?;
         self.version += 1;
         let put = self.journal_put(id);
         Some(JournalRecord {
@@ -921,19 +921,6 @@ fn user_row(u: &UserState) -> UserRow {
         department: u.department.clone().unwrap_or_default(),
         email_address: u.email_address.clone().unwrap_or_default(),
         ..UserRow::default()
-    }
-}
-
-fn subject_id(req: &Request) -> Option<&str> {
-    match req {
-        Request::AddInstance(a) => Some(&a.hunt_group.service_user_id),
-        Request::ModifyInstance(m) => Some(&m.service_user_id),
-        Request::ModifyWeights {
-            service_user_id, ..
-        }
-        | Request::DeleteInstance { service_user_id } => Some(service_user_id),
-        Request::Service(s) => s.user_id(),
-        _ => None,
     }
 }
 

@@ -283,10 +283,7 @@ pub(super) async fn fetch_where<E: Execute>(
             let commands = more.iter().map(Request::type_name).collect();
             let subjects = more
                 .iter()
-                .map(|r| match r {
-                    Request::Service(s) => s.user_id().map(str::to_string),
-                    _ => None,
-                })
+                .map(|r| r.subject().map(str::to_string))
                 .collect();
             extras.insert(
                 k.clone(),
