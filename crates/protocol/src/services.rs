@@ -677,6 +677,23 @@ impl ForwardingService {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
+
+    /// The simple forwarding service it is (Always, Busy, Not Reachable), if it is one.
+    pub fn kind(self) -> Option<ForwardingKind> {
+        ForwardingKind::ALL
+            .into_iter()
+            .find(|k| ForwardingService::from(*k) == self)
+    }
+}
+
+impl From<ForwardingKind> for ForwardingService {
+    fn from(k: ForwardingKind) -> Self {
+        match k {
+            ForwardingKind::Always => ForwardingService::Always,
+            ForwardingKind::Busy => ForwardingService::Busy,
+            ForwardingKind::NotReachable => ForwardingService::NotReachable,
+        }
+    }
 }
 
 /// The column a group's forwarding settings list is sorted by (the request's required choice).

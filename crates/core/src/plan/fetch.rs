@@ -385,7 +385,7 @@ pub(super) async fn fetch_where<E: Execute>(
     } else {
         for (key, id) in &gets {
             for b in blocks.get(id).iter().flat_map(|w| w.blocks.keys()) {
-                if services::listable(*b).is_some() {
+                if b.listed_service().is_some() {
                     planned.insert((key.clone(), *b));
                 }
             }
@@ -458,7 +458,10 @@ impl ListPage {
             ForwardingListQuery {
                 service_provider_id: self.key.service_provider_id.clone(),
                 group_id: self.key.group_id.clone(),
-                service: services::listable(self.block).unwrap_or(ForwardingService::Busy),
+                service: self
+                    .block
+                    .listed_service()
+                    .unwrap_or(ForwardingService::Busy),
                 start_index: self.start,
                 page_size: PAGE_SIZE,
                 sort: ForwardingListSort {

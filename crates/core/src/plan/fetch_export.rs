@@ -20,7 +20,6 @@
 use super::fetch::{
     check_count, fetch_where, group_read, read_lists, BlockWants, FetchError, GroupLists, ListPage,
 };
-use super::services::listable;
 use super::{CurrentState, GroupKey, PlanOptions};
 use crate::model::services::{Block, UserBlocks};
 use crate::model::HuntGroup;
@@ -115,7 +114,7 @@ async fn read_groups<E: Execute>(
     let forwarding: Vec<Block> = Block::ALL
         .iter()
         .copied()
-        .filter(|b| listable(*b).is_some())
+        .filter(|b| b.listed_service().is_some())
         .collect();
     let mut requests = Vec::new();
     for k in groups {

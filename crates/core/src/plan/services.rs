@@ -12,24 +12,14 @@ use crate::model::HuntGroup;
 use crate::ocip::messages::{Change as Mod, Request, Response};
 use crate::ocip::CommandFailure;
 use huntctl_protocol::services::{
-    CriteriaAdd, CriteriaModify, CriteriaSettings, DnhModify, ForwardingKind, ForwardingModify,
-    FromDnCriteria, FromDnCriteriaModify, SelectiveModify, ServiceRequest as Sr,
-    ServiceResponse as Sv,
+    CriteriaAdd, CriteriaModify, CriteriaSettings, DnhModify, ForwardingModify, FromDnCriteria,
+    FromDnCriteriaModify, SelectiveModify, ServiceRequest as Sr, ServiceResponse as Sv,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
 fn req(r: Sr) -> Request {
     Request::Service(Box::new(r))
-}
-
-fn forwarding_kind(b: Block) -> Option<ForwardingKind> {
-    match b {
-        Block::Always => Some(ForwardingKind::Always),
-        Block::Busy => Some(ForwardingKind::Busy),
-        Block::NotReachable => Some(ForwardingKind::NotReachable),
-        Block::Selective | Block::Dnh => None,
-    }
 }
 
 /// The criteria path of a criterion (`callForwardingSelective.criteria[after-hours]`).
@@ -53,19 +43,6 @@ pub struct ListedSettings {
     pub is_active: bool,
     /// "Forwarding Address" (Selective: its default one); `None` when empty.
     pub forwarding_address: Option<String>,
-}
-
-/// The blocks a group's forwarding settings list can stand in for (or tell the assignment
-/// of), with the service to list.
-pub fn listable(b: Block) -> Option<huntctl_protocol::services::ForwardingService> {
-    use huntctl_protocol::services::ForwardingService as F;
-    match b {
-        Block::Always => Some(F::Always),
-        Block::Busy => Some(F::Busy),
-        Block::NotReachable => Some(F::NotReachable),
-        Block::Selective => Some(F::Selective),
-        Block::Dnh => None,
-    }
 }
 
 /// How one block of one hunt group is read.
@@ -110,7 +87,7 @@ pub fn read_requests(id: &str, want: &UserBlocks, listed: &BTreeSet<Block>) -> V
         if source(*b, listed) == BlockSource::List {
             continue;
         }
-        match (b, forwarding_kind(*b)) {
+        match (b, b.forwarding_kind()) {
             (_, Some(kind)) => out.push(req(Sr::GetForwarding {
                 user_id: user_id.clone(),
                 kind,
@@ -262,7 +239,7 @@ pub fn absorb(
             );
             continue;
         }
-        let cmd = match forwarding_kind(b) {
+        let cmd = match b.forwarding_kind() {
             Some(k) => k.get_request(),
             None if b == Block::Selective => "UserCallForwardingSelectiveGetRequest16",
             None => "GroupDirectoryNumberHuntingGetRequest17sp1",
@@ -585,7 +562,7 @@ pub fn to_requests(
     // A block whose service goes away is cleared by the unassign: nothing to set first.
     let kept = |blk: Block| will.iter().any(|s| s == blk.service());
     for blk in [Block::Always, Block::Busy, Block::NotReachable] {
-        let Some(kind) = forwarding_kind(blk) else {
+        let Some(kind) = blk.forwarding_kind() else {
             continue;
         };
         if !a.blocks.contains_key(&blk) || !kept(blk) || !changed(fields, blk.key()) {
@@ -780,11 +757,7 @@ pub fn step_block(r: &Request) -> Option<String> {
     Some(match s.as_ref() {
         Sr::Assign { .. } => format!("{SERVICES} (assign)"),
         Sr::Unassign { .. } => format!("{SERVICES} (unassign)"),
-        Sr::ModifyForwarding(m) => match m.kind {
-            ForwardingKind::Always => Block::Always.key().to_string(),
-            ForwardingKind::Busy => Block::Busy.key().to_string(),
-            ForwardingKind::NotReachable => Block::NotReachable.key().to_string(),
-        },
+        Sr::ModifyForwarding(m) => Block::of_kind(m.kind).key().to_string(),
         Sr::ModifySelective(_) => Block::Selective.key().to_string(),
         Sr::AddCriteria(c) => format!("{} (add)", criterion_path(&c.criteria_name)),
         Sr::ModifyCriteria(c) => format!("{} (modify)", criterion_path(&c.criteria_name)),
@@ -803,11 +776,7 @@ pub fn step_paths<'f>(r: &Request, fields: &'f [FieldChange]) -> Vec<&'f str> {
     };
     let prefix: String = match s.as_ref() {
         Sr::Assign { .. } | Sr::Unassign { .. } => SERVICES.to_string(),
-        Sr::ModifyForwarding(m) => match m.kind {
-            ForwardingKind::Always => Block::Always.key().to_string(),
-            ForwardingKind::Busy => Block::Busy.key().to_string(),
-            ForwardingKind::NotReachable => Block::NotReachable.key().to_string(),
-        },
+        Sr::ModifyForwarding(m) => Block::of_kind(m.kind).key().to_string(),
         Sr::ModifySelective(_) => Block::Selective.key().to_string(),
         Sr::AddCriteria(c) => criterion_path(&c.criteria_name),
         Sr::ModifyCriteria(c) => criterion_path(&c.criteria_name),

@@ -9,8 +9,8 @@
 //! builders and the export walk these tables.
 
 use super::same_number;
-use crate::services::CALL_TO_NUMBER_TYPES;
 pub use crate::services::{CallToNumber, DnSelection, NumberSelection, ScheduleLevel, ScheduleRef};
+use crate::services::{ForwardingKind, ForwardingService, CALL_TO_NUMBER_TYPES};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
 use std::collections::BTreeMap;
@@ -59,6 +59,36 @@ impl Block {
             Block::NotReachable => "call_forwarding_not_reachable",
             Block::Selective => "call_forwarding_selective",
             Block::Dnh => "directory_number_hunting",
+        }
+    }
+
+    /// The simple forwarding service whose get and modify carry the block (Always, Busy,
+    /// Not Reachable); `None` for Selective and Directory Number Hunting.
+    pub fn forwarding_kind(self) -> Option<ForwardingKind> {
+        match self {
+            Block::Always => Some(ForwardingKind::Always),
+            Block::Busy => Some(ForwardingKind::Busy),
+            Block::NotReachable => Some(ForwardingKind::NotReachable),
+            Block::Selective | Block::Dnh => None,
+        }
+    }
+
+    /// The block a simple forwarding service carries.
+    pub fn of_kind(kind: ForwardingKind) -> Block {
+        match kind {
+            ForwardingKind::Always => Block::Always,
+            ForwardingKind::Busy => Block::Busy,
+            ForwardingKind::NotReachable => Block::NotReachable,
+        }
+    }
+
+    /// The service a group's forwarding settings list is read for to learn of this block
+    /// (`GroupUserCallForwardingSettingsGetListRequest`); `None` for Directory Number Hunting.
+    pub fn listed_service(self) -> Option<ForwardingService> {
+        match self {
+            Block::Selective => Some(ForwardingService::Selective),
+            Block::Dnh => None,
+            simple => simple.forwarding_kind().map(ForwardingService::from),
         }
     }
 

@@ -924,18 +924,11 @@ fn criteria_row(
 /// number in E.164 (`+cc-number`), and the service's activity and forwarding address.
 fn forwarding_row(h: &HuntGroupState, svc: ForwardingService, cc: &str) -> ForwardingListRow {
     let s = &h.services;
-    let (is_active, address) = match svc {
-        ForwardingService::Always | ForwardingService::Busy | ForwardingService::NotReachable => {
-            let kind = match svc {
-                ForwardingService::Always => crate::svc::ForwardingKind::Always,
-                ForwardingService::Busy => crate::svc::ForwardingKind::Busy,
-                _ => crate::svc::ForwardingKind::NotReachable,
-            };
-            s.forwarding(kind).as_ref().map_or((false, None), |f| {
-                (f.is_active, f.forward_to_phone_number.clone())
-            })
-        }
-        ForwardingService::Selective => s
+    let (is_active, address) = match (svc, svc.kind()) {
+        (_, Some(kind)) => s.forwarding(kind).as_ref().map_or((false, None), |f| {
+            (f.is_active, f.forward_to_phone_number.clone())
+        }),
+        (ForwardingService::Selective, _) => s
             .call_forwarding_selective
             .as_ref()
             .map_or((false, None), |f| {
@@ -943,7 +936,7 @@ fn forwarding_row(h: &HuntGroupState, svc: ForwardingService, cc: &str) -> Forwa
             }),
         // The sandbox keeps no settings for these (No Answer cannot be a hunt group's, Always
         // Secondary only by a state file's authorization): inactive, no address.
-        ForwardingService::AlwaysSecondary | ForwardingService::NoAnswer => (false, None),
+        _ => (false, None),
     };
     let mut user = hunt_group_user_row(h);
     if !user.phone_number.is_empty() {
