@@ -1449,19 +1449,7 @@ mod active_and_departments {
     const ACTIVE_LIST: &str = "GroupHuntGroupModifyActiveInstanceListRequest";
     const DEPARTMENTS: &str = "GroupDepartmentGetListRequest18";
 
-    const VIP: &str = "defaults:
-  serviceProviderId: MyServiceProvider
-  groupId: SalesGroup
-huntGroups:
-  - serviceUserId: sales-vip-hunt@company.com
-    serviceInstanceProfile:
-      name: Sales VIP Line
-      callingLineIdLastName: Sales
-      callingLineIdFirstName: VIP
-      extension: \"0101\"
-    policy: Simultaneous
-    agentUserId: [alice.jones@company.com, carol.white@company.com]
-";
+    use crate::support::SALES_VIP as VIP;
 
     /// The seed's sales-hunt and support-hunt exactly as they are, and three new ones.
     const SEVERAL: &str = "defaults:

@@ -2,10 +2,8 @@
 //! (`ignore:`, member-controlled group busy), renames that keep everything (`renamedFrom:`,
 //! `UserModifyUserIdRequest`), protected hunt groups, the update threshold, and `--max-rate`.
 
-use huntctl::model::{Department, Field, Secret};
+use huntctl::model::{Department, Field};
 use huntctl::ocip::messages::{ModifyInstance, Request, Response, Setting};
-use huntctl::ocip::settings::ConnectionSettings;
-use huntctl::ocip::{Execute, Pool};
 use huntctl::sandbox::seed::seed_state;
 use huntctl::sandbox::state::{GroupState, HuntGroupState, SandboxState, ServiceProviderState};
 use serde_json::Value;
@@ -25,17 +23,7 @@ fn night_line(id: &str, extra: &str) -> String {
 /// Sends commands to the sandbox as another OCI-P client would (a portal, a feature access
 /// code), on a session of its own.
 fn send(sb: &Sandbox, requests: Vec<Request>) -> Vec<Response> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let settings = ConnectionSettings::new(sb.url(), "admin", Secret::new(sb.password()));
-    rt.block_on(async {
-        let pool = Pool::connect(settings).await.unwrap();
-        let out = pool.execute(requests).await;
-        pool.close().await;
-        out.into_iter().map(|r| r.unwrap()).collect()
-    })
+    sb.send(requests).into_iter().map(|r| r.unwrap()).collect()
 }
 
 fn json(s: &str) -> Value {

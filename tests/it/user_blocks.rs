@@ -2,29 +2,14 @@
 //! call forwarding, selective criteria, directory number hunting — planned, applied, re-planned,
 //! exported, undone; drift made by another route; pre-flight refusals with their locations.
 
-use crate::support::{huntctl, ocip_schema, Sandbox, SandboxOpts, BOTH};
-use huntctl::model::Secret;
+use crate::support::{huntctl, ocip_schema, Sandbox, SandboxOpts, BOTH, SALES_VIP};
 use huntctl::ocip::messages::{Change, Request, Response};
-use huntctl::ocip::pool::Pool;
-use huntctl::ocip::settings::ConnectionSettings;
-use huntctl::ocip::Execute;
 use huntctl::protocol::services::{ForwardingKind, ForwardingModify, ServiceRequest};
 use huntctl::sandbox::seed::seed_state;
 use serde_json::Value;
 
-const HEAD: &str = "defaults:
-  serviceProviderId: MyServiceProvider
-  groupId: SalesGroup
-huntGroups:
-  - serviceUserId: sales-vip-hunt@company.com
-    serviceInstanceProfile:
-      name: Sales VIP Line
-      callingLineIdLastName: Sales
-      callingLineIdFirstName: VIP
-      extension: \"0101\"
-    policy: Simultaneous
-    agentUserId: [alice.jones@company.com, carol.white@company.com]
-";
+/// The seed's VIP hunt group, to which each test adds its blocks.
+const HEAD: &str = SALES_VIP;
 
 /// The hunt group forwarding busy calls, always-forwarding inactive, and an after-hours
 /// criterion on `Business Hours` forwarding to `after_hours`.
@@ -186,18 +171,11 @@ fn plan_apply_replan_change_export_undo_over_tcp_and_soap() {
 /// Sends the service command `r` over a fresh session of `sb`'s, as another tool would; the
 /// reply must be a success.
 fn raw(sb: &Sandbox, r: ServiceRequest) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let settings = ConnectionSettings::new(sb.url(), "admin", Secret::new("admin"));
-    let pool = rt.block_on(Pool::connect(settings)).unwrap();
-    let replies = rt.block_on(pool.execute(vec![Request::Service(Box::new(r))]));
+    let replies = sb.send(vec![Request::Service(Box::new(r))]);
     assert!(
         matches!(replies[..], [Ok(Response::Success)]),
         "{replies:?}"
     );
-    rt.block_on(pool.close());
 }
 
 /// Busy (or another simple) forwarding of the VIP hunt group changed by another route.

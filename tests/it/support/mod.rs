@@ -18,6 +18,22 @@ pub use sandbox::{find_hg, Sandbox, SandboxOpts, Via, BOTH};
 
 use std::future::Future;
 
+/// The seed's sales-vip-hunt exactly as it is seeded, as a desired state: plans `No changes`
+/// against the seed; what a test adds to it is the change.
+pub const SALES_VIP: &str = "defaults:
+  serviceProviderId: MyServiceProvider
+  groupId: SalesGroup
+huntGroups:
+  - serviceUserId: sales-vip-hunt@company.com
+    serviceInstanceProfile:
+      name: Sales VIP Line
+      callingLineIdLastName: Sales
+      callingLineIdFirstName: VIP
+      extension: \"0101\"
+    policy: Simultaneous
+    agentUserId: [alice.jones@company.com, carol.white@company.com]
+";
+
 /// Runs a future (of the library, or against the fake) to completion on a runtime of its own.
 pub fn block_on<F: Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()

@@ -420,6 +420,28 @@ impl Sandbox {
         &self.config.password
     }
 
+    /// Sends `requests` as another tool would (a change "by another route"): the library's
+    /// pool, logged in as the administrator, on a runtime of its own; one result a request.
+    pub fn send(
+        &self,
+        requests: Vec<huntctl::ocip::messages::Request>,
+    ) -> Vec<Result<huntctl::ocip::messages::Response, huntctl::ocip::CommandFailure>> {
+        use huntctl::ocip::{ConnectionSettings, Execute, Pool};
+        let settings = ConnectionSettings::new(
+            self.url(),
+            "admin",
+            huntctl::model::Secret::new(self.password()),
+        );
+        super::block_on(async {
+            let pool = Pool::connect(settings)
+                .await
+                .expect("log in to the sandbox");
+            let out = pool.execute(requests).await;
+            pool.close().await;
+            out
+        })
+    }
+
     /// Its directory: where its files are, and the working directory of its huntctl runs.
     pub fn dir(&self) -> &Path {
         self.files.dir()
