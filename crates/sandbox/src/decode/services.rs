@@ -2,11 +2,12 @@
 //! Call Forwarding Always / Busy / Not Reachable / Selective (with criteria), Directory Number
 //! Hunting, and the authorization and schedule lists, each checked against its R25 sequence.
 
+use super::criteria::{criteria_values, exact_criterion, exact_department};
 use super::sequence::{opt_tok, req_bool, tok, Seq};
 use super::tree::Elem;
 use super::types::{
-    boolean, collapse, department, int, is_nil, not_nil, simple_text, token, DN, EMAIL, EXTENSION,
-    FIRST_NAME, GROUP_ID, LAST_NAME, OUTGOING_DN_OR_URI, SEARCH_EXTENSION, SP_ID, USER_ID,
+    boolean, collapse, int, is_nil, not_nil, simple_text, token, DN, EMAIL, EXTENSION, FIRST_NAME,
+    GROUP_ID, LAST_NAME, OUTGOING_DN_OR_URI, SEARCH_EXTENSION, SP_ID, USER_ID,
 };
 use super::violation::V;
 use crate::messages::{Change, Request};
@@ -14,7 +15,7 @@ use crate::svc::{
     is_user_service, CallToNumber, CriteriaAdd, CriteriaModify, DnSelection, DnhModify,
     ForwardingKind, ForwardingListColumn, ForwardingListQuery, ForwardingListSearch,
     ForwardingListSort, ForwardingListSortKey, ForwardingModify, ForwardingService, FromDnCriteria,
-    FromDnCriteriaModify, NumberSelection, ScheduleLevel, ScheduleRef, ScheduleType, SearchMode,
+    FromDnCriteriaModify, NumberSelection, ScheduleLevel, ScheduleRef, ScheduleType,
     SelectiveModify, ServiceRequest, CALL_TO_NUMBER_TYPES, MAX_PAGE_SIZE,
 };
 
@@ -138,6 +139,19 @@ fn enumerated(e: &Elem, path: &str, values: &[&str]) -> Result<String, V> {
     }
 }
 
+/// A `UserService` value: one of R25's user service names.
+fn user_service(e: &Elem, path: &str) -> Result<String, V> {
+    let v = collapse(simple_text(e, path)?);
+    if is_user_service(&v) {
+        Ok(v)
+    } else {
+        Err((
+            path.into(),
+            format!("value '{v}' is not one of the enumeration of UserService"),
+        ))
+    }
+}
+
 /// `serviceName*` (`UserService`) then `servicePackName*`. Service packs are valid but the
 /// sandbox has none: a request naming one becomes [`ServiceRequest::ServicePacks`], which the
 /// store refuses as a pack that does not exist.
@@ -146,15 +160,7 @@ fn service_list(e: &Elem, unassign: bool) -> Result<ServiceRequest, V> {
     let user_id = tok(&mut s, "userId", USER_ID)?;
     let mut services = Vec::new();
     for k in s.many("serviceName", None)? {
-        let path = s.p("serviceName");
-        let v = collapse(simple_text(k, &path)?);
-        if !is_user_service(&v) {
-            return Err((
-                path,
-                format!("value '{v}' is not one of the enumeration of UserService"),
-            ));
-        }
-        services.push(v);
+        services.push(user_service(k, &s.p("serviceName"))?);
     }
     let mut packs = Vec::new();
     for p in s.many("servicePackName", None)? {
@@ -186,12 +192,12 @@ fn opt_bool(s: &mut Seq<'_>, name: &str) -> Result<Option<bool>, V> {
     }
 }
 
-/// An optional nillable token child: left out, nil, or a value.
-fn nillable_tok(
+/// An optional nillable child: left out (kept), nil (cleared), or a value read by `read`.
+fn nillable<T>(
     s: &mut Seq<'_>,
     name: &str,
-    (min, max): (usize, usize),
-) -> Result<Change<String>, V> {
+    read: impl FnOnce(&Elem, &str) -> Result<T, V>,
+) -> Result<Change<T>, V> {
     match s.opt(name) {
         None => Ok(Change::Keep),
         Some(e) => {
@@ -199,10 +205,19 @@ fn nillable_tok(
             if is_nil(e, &path)? {
                 Ok(Change::Clear)
             } else {
-                token(e, &path, min, max).map(Change::Set)
+                read(e, &path).map(Change::Set)
             }
         }
     }
+}
+
+/// An optional nillable token child.
+fn nillable_tok(
+    s: &mut Seq<'_>,
+    name: &str,
+    (min, max): (usize, usize),
+) -> Result<Change<String>, V> {
+    nillable(s, name, |e, path| token(e, path, min, max))
 }
 
 /// An optional nillable replacement list (`ReplacementCallToNumberList`,
@@ -215,24 +230,19 @@ fn replacement_list<T>(
     max: Option<usize>,
     read: impl Fn(&Elem, &str) -> Result<T, V>,
 ) -> Result<Change<Vec<T>>, V> {
-    let Some(l) = s.opt(name) else {
-        return Ok(Change::Keep);
-    };
-    let path = s.p(name);
-    if is_nil(l, &path)? {
-        return Ok(Change::Clear);
-    }
-    let mut x = Seq::new(l, &path)?;
-    let items = x.many(item, max)?;
-    if items.is_empty() {
-        return Err((x.p(item), "missing required element (at least one)".into()));
-    }
-    let v = items
-        .into_iter()
-        .map(|i| read(i, &x.p(item)))
-        .collect::<Result<Vec<T>, V>>()?;
-    x.end()?;
-    Ok(Change::Set(v))
+    nillable(s, name, |l, path| {
+        let mut x = Seq::new(l, path)?;
+        let items = x.many(item, max)?;
+        if items.is_empty() {
+            return Err((x.p(item), "missing required element (at least one)".into()));
+        }
+        let v = items
+            .into_iter()
+            .map(|i| read(i, &x.p(item)))
+            .collect::<Result<Vec<T>, V>>()?;
+        x.end()?;
+        Ok(v)
+    })
 }
 
 fn modify_forwarding(e: &Elem, kind: ForwardingKind) -> Result<ServiceRequest, V> {
@@ -308,17 +318,7 @@ fn opt_schedule(s: &mut Seq<'_>, name: &str) -> Result<Option<ScheduleRef>, V> {
 }
 
 fn nillable_schedule(s: &mut Seq<'_>, name: &str) -> Result<Change<ScheduleRef>, V> {
-    match s.opt(name) {
-        None => Ok(Change::Keep),
-        Some(e) => {
-            let path = s.p(name);
-            if is_nil(e, &path)? {
-                Ok(Change::Clear)
-            } else {
-                schedule(e, &path).map(Change::Set)
-            }
-        }
-    }
+    nillable(s, name, schedule)
 }
 
 fn number_selection(s: &mut Seq<'_>) -> Result<Option<NumberSelection>, V> {
@@ -562,7 +562,16 @@ fn forwarding_list(e: &Elem) -> Result<ServiceRequest, V> {
     };
     let mut search = Vec::new();
     let mut strings = |s: &mut Seq<'_>, column: ForwardingListColumn, len| {
-        search_values(s, column, len).map(|mut v| search.append(&mut v))
+        let found = criteria_values(s, column.element(), len)?;
+        search.extend(found.into_iter().map(|(mode, value, is_case_insensitive)| {
+            ForwardingListSearch {
+                column,
+                mode,
+                value,
+                is_case_insensitive,
+            }
+        }));
+        Ok::<(), V>(())
     };
     strings(&mut s, ForwardingListColumn::LastName, LAST_NAME)?;
     strings(&mut s, ForwardingListColumn::FirstName, FIRST_NAME)?;
@@ -570,29 +579,16 @@ fn forwarding_list(e: &Elem) -> Result<ServiceRequest, V> {
     strings(&mut s, ForwardingListColumn::Dn, DN)?;
     strings(&mut s, ForwardingListColumn::Extension, SEARCH_EXTENSION)?;
     strings(&mut s, ForwardingListColumn::EmailAddress, EMAIL)?;
-    let exact_department = match s.opt("searchCriteriaExactUserDepartment") {
-        Some(el) => {
-            let path = s.p("searchCriteriaExactUserDepartment");
-            not_nil(el, &path)?;
-            let mut x = Seq::new(el, &path)?;
-            let key_path = x.p("departmentKey");
-            let key = department(x.req("departmentKey")?, &key_path)?;
-            x.end()?;
-            Some(key.name)
-        }
-        None => None,
-    };
-    let exact_in_trunk_group = match s.opt("searchCriteriaExactUserInTrunkGroup") {
-        Some(el) => {
-            let path = s.p("searchCriteriaExactUserInTrunkGroup");
-            not_nil(el, &path)?;
-            let mut x = Seq::new(el, &path)?;
-            let v = req_bool(&mut x, "userInTrunkGroup")?;
-            x.end()?;
-            Some(v)
-        }
-        None => None,
-    };
+    let exact_department = exact_criterion(
+        &mut s,
+        "searchCriteriaExactUserDepartment",
+        exact_department,
+    )?
+    .map(|key| key.name);
+    let exact_in_trunk_group =
+        exact_criterion(&mut s, "searchCriteriaExactUserInTrunkGroup", |x| {
+            req_bool(x, "userInTrunkGroup")
+        })?;
     strings(&mut s, ForwardingListColumn::ForwardedToNumber, DN)?;
     s.end()?;
     Ok(ServiceRequest::ForwardingList(ForwardingListQuery {
@@ -609,38 +605,6 @@ fn forwarding_list(e: &Elem) -> Result<ServiceRequest, V> {
     }))
 }
 
-/// Every string search criterion on `column` at this point of the sequence.
-fn search_values(
-    s: &mut Seq<'_>,
-    column: ForwardingListColumn,
-    len: (usize, usize),
-) -> Result<Vec<ForwardingListSearch>, V> {
-    let name = column.element();
-    let mut out = Vec::new();
-    for el in s.many(name, None)? {
-        let path = s.p(name);
-        not_nil(el, &path)?;
-        let mut x = Seq::new(el, &path)?;
-        let mode_path = x.p("mode");
-        let modes = SearchMode::ALL.map(|(_, m)| m);
-        let m = enumerated(x.req("mode")?, &mode_path, &modes)?;
-        let mode = SearchMode::ALL
-            .into_iter()
-            .find(|(_, v)| *v == m)
-            .map_or(SearchMode::EqualTo, |(k, _)| k);
-        let value = tok(&mut x, "value", len)?;
-        let is_case_insensitive = req_bool(&mut x, "isCaseInsensitive")?;
-        x.end()?;
-        out.push(ForwardingListSearch {
-            column,
-            mode,
-            value,
-            is_case_insensitive,
-        });
-    }
-    Ok(out)
-}
-
 /// `GroupGetUserServiceAssignedUserListRequest`: a group and the choice of a user service or a
 /// service pack.
 fn assigned_users(e: &Elem) -> Result<ServiceRequest, V> {
@@ -648,15 +612,7 @@ fn assigned_users(e: &Elem) -> Result<ServiceRequest, V> {
     let service_provider_id = tok(&mut s, "serviceProviderId", SP_ID)?;
     let group_id = tok(&mut s, "groupId", GROUP_ID)?;
     let (name, pack) = if let Some(el) = s.opt("serviceName") {
-        let path = s.p("serviceName");
-        let name = collapse(simple_text(el, &path)?);
-        if !is_user_service(&name) {
-            return Err((
-                path,
-                format!("value '{name}' is not one of the enumeration UserService"),
-            ));
-        }
-        (name, false)
+        (user_service(el, &s.p("serviceName"))?, false)
     } else {
         (tok(&mut s, "servicePackName", SERVICE_PACK_NAME)?, true)
     };
