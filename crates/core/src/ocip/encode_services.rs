@@ -129,41 +129,14 @@ pub(super) fn encode_service_request(x: &mut XmlOut, r: &ServiceRequest) {
                 if let Some(b) = f.include_unavailable_callers {
                     x.boolean("includeUnavailableCallers", b);
                 }
-                match &f.phone_number_list {
-                    Change::Keep => {}
-                    // An empty replacement list is not allowed (minOccurs 1): nil clears it.
-                    Change::Clear => {
-                        x.nil("phoneNumberList");
-                    }
-                    Change::Set(v) if v.is_empty() => {
-                        x.nil("phoneNumberList");
-                    }
-                    Change::Set(v) => {
-                        x.open("phoneNumberList");
-                        for n in v {
-                            x.text("phoneNumber", n);
-                        }
-                        x.close("phoneNumberList");
-                    }
-                }
+                replacement_list(x, "phoneNumberList", &f.phone_number_list, |x, n| {
+                    x.text("phoneNumber", n);
+                });
                 x.close("fromDnCriteria");
             }
-            match &m.call_to_number_list {
-                Change::Keep => {}
-                Change::Clear => {
-                    x.nil("callToNumberList");
-                }
-                Change::Set(v) if v.is_empty() => {
-                    x.nil("callToNumberList");
-                }
-                Change::Set(v) => {
-                    x.open("callToNumberList");
-                    for c in v {
-                        c.write_xml(x);
-                    }
-                    x.close("callToNumberList");
-                }
-            }
+            replacement_list(x, "callToNumberList", &m.call_to_number_list, |x, c| {
+                c.write_xml(x);
+            });
         }
         ServiceRequest::GetDnh { service_user_id }
         | ServiceRequest::DnhAvailableUsers { service_user_id } => {
@@ -171,22 +144,9 @@ pub(super) fn encode_service_request(x: &mut XmlOut, r: &ServiceRequest) {
         }
         ServiceRequest::ModifyDnh(m) => {
             x.text("serviceUserId", &m.service_user_id);
-            match &m.agent_user_ids {
-                Change::Keep => {}
-                Change::Clear => {
-                    x.nil("agentUserIdList");
-                }
-                Change::Set(v) if v.is_empty() => {
-                    x.nil("agentUserIdList");
-                }
-                Change::Set(v) => {
-                    x.open("agentUserIdList");
-                    for u in v {
-                        x.text("userId", u);
-                    }
-                    x.close("agentUserIdList");
-                }
-            }
+            replacement_list(x, "agentUserIdList", &m.agent_user_ids, |x, u| {
+                x.text("userId", u);
+            });
             if let Some(b) = m.use_terminate_call_to_agent_first {
                 x.boolean("useTerminateCallToAgentFirst", b);
             }
@@ -291,6 +251,33 @@ fn forwarding_list(x: &mut XmlOut, q: &ForwardingListQuery) {
             .close("searchCriteriaExactUserInTrunkGroup");
     }
     criteria(x, C::ForwardedToNumber);
+}
+
+/// A nillable replacement list of a modify (`phoneNumberList`, `callToNumberList`,
+/// `agentUserIdList`): left out, or `xsi:nil` to clear it (an empty one too: R25 wants at
+/// least one item in a list that is sent), or its items, each written by `item`.
+fn replacement_list<T>(
+    x: &mut XmlOut,
+    name: &str,
+    list: &Change<Vec<T>>,
+    item: impl Fn(&mut XmlOut, &T),
+) {
+    match list {
+        Change::Keep => {}
+        Change::Clear => {
+            x.nil(name);
+        }
+        Change::Set(v) if v.is_empty() => {
+            x.nil(name);
+        }
+        Change::Set(v) => {
+            x.open(name);
+            for i in v {
+                item(x, i);
+            }
+            x.close(name);
+        }
+    }
 }
 
 /// A nillable simple element of a modify: left out, `xsi:nil`, or the value.
