@@ -532,3 +532,29 @@ fn export_asks_the_groups_who_uses_what_and_reads_blocks_only_where_assigned() {
     assert_no_changes(&sb, again.to_str().unwrap());
     ocip_schema::assert_valid_file(sb.record_path());
 }
+
+#[test]
+fn a_dnh_agent_list_is_checked_as_agent_lists_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{HEAD}    directoryNumberHunting:
+      agentUserId: [alice.jones@company.com, carol, ALICE.JONES@company.com]
+"
+    );
+    std::fs::write(dir.path().join("dnh.yaml"), &text).unwrap();
+    let out = huntctl(dir.path()).run(["validate", "dnh.yaml"]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    let all = out.all();
+    let line = text.lines().count();
+    let col = |needle: &str| text.lines().last().unwrap().find(needle).unwrap() + 1;
+    assert!(all.contains("\"carol\" needs a domain"), "{all}");
+    assert!(
+        all.contains(&format!("dnh.yaml:{line}:{}", col("carol"))),
+        "{all}"
+    );
+    assert!(all.contains("huntctl::duplicate_agent"), "{all}");
+    assert!(
+        all.contains(&format!("dnh.yaml:{line}:{}", col("ALICE"))),
+        "{all}"
+    );
+}

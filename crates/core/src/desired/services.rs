@@ -4,8 +4,10 @@
 //! ([`Tree`]s), walking the model's tables ([`crate::model::services::SETTINGS`], [`CRITERION_FIELDS`]).
 
 use super::diagnostics::{suggest, DiagnosticCode};
-use super::raw::{Loc, Raw, RawBlock, Tree, Val};
-use super::validate::{has_domain, is_outgoing_dn, Pending};
+use super::raw::{Loc, Raw, RawBlock, Tree, Val, AGENT_ID_LEN};
+use super::validate::{
+    check_agent_id, duplicate_agent, has_domain, is_outgoing_dn, same_agent, Pending,
+};
 use crate::model::services::{
     Block, BlockValue, CallToNumber, Criterion, CriterionField, DnSelection, FromDn, Kind,
     NumberSelection, ScheduleLevel, ScheduleRef, SettingDef, UserBlocks, CRITERIA,
@@ -261,37 +263,20 @@ fn user_ids(t: &Tree, path: &str, out: &mut Vec<Pending>) -> Option<Vec<String>>
         }
     };
     let start = out.len();
-    let mut ids: Vec<String> = Vec::new();
+    let mut ids: Vec<(String, Loc)> = Vec::new();
     for i in items {
-        let Some(Some(id)) = text(i, path, 161, out) else {
+        let Some(Some(id)) = text(i, path, AGENT_ID_LEN.1, out) else {
             continue;
         };
-        if !has_domain(&id) {
-            out.push(
-                Pending::error(
-                    DiagnosticCode::BadValue,
-                    i.loc(),
-                    format!("{path}: \"{id}\" needs a domain (name@domain)"),
-                )
-                .field(path)
-                .label("here"),
-            );
-        } else if ids.iter().any(|x| x.eq_ignore_ascii_case(&id)) {
-            out.push(
-                Pending::error(
-                    DiagnosticCode::DuplicateAgent,
-                    i.loc(),
-                    format!("{path}: {id} is listed twice"),
-                )
-                .field(path)
-                .label("second time")
-                .help("list each agent once"),
-            );
-        } else {
-            ids.push(id);
+        if !check_agent_id(&id, i.loc(), path, out) {
+            continue;
+        }
+        match ids.iter().find(|(x, _)| same_agent(x, &id)) {
+            Some((_, first)) => out.push(duplicate_agent(&id, i.loc(), *first, path)),
+            None => ids.push((id, i.loc())),
         }
     }
-    (out.len() == start).then_some(ids)
+    (out.len() == start).then(|| ids.into_iter().map(|(id, _)| id).collect())
 }
 
 fn check_active_has_number(block: Block, values: &[BlockValue], t: &Tree, out: &mut Vec<Pending>) {

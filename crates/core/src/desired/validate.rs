@@ -792,7 +792,7 @@ fn build_agents(
             ok = false;
             continue;
         };
-        if !check_agent_id(&id, uv.loc, out) {
+        if !check_agent_id(&id, uv.loc, AGENTS, out) {
             ok = false;
         }
         match seen
@@ -800,7 +800,7 @@ fn build_agents(
             .find(|(k, _)| same_agent(&agents[*k].user_id, &id))
         {
             Some((_, first)) => {
-                out.push(duplicate_agent(&id, uv.loc, *first));
+                out.push(duplicate_agent(&id, uv.loc, *first, AGENTS));
                 ok = false;
             }
             None => seen.push((agents.len(), uv.loc)),
@@ -892,8 +892,9 @@ fn agent_id(uv: &mut Val, out: &mut Vec<Pending>) -> Option<String> {
     }
 }
 
-/// Checks an agent's user id: its length, then its domain. False when a problem was reported.
-fn check_agent_id(id: &str, loc: Loc, out: &mut Vec<Pending>) -> bool {
+/// Checks an agent's user id (in `field`: `agentUserId`, or a block's list of agents): its
+/// length, then its domain. False when a problem was reported.
+pub(super) fn check_agent_id(id: &str, loc: Loc, field: &str, out: &mut Vec<Pending>) -> bool {
     let n = id.chars().count();
     let (lo, hi) = AGENT_ID_LEN;
     if n > hi {
@@ -903,7 +904,7 @@ fn check_agent_id(id: &str, loc: Loc, out: &mut Vec<Pending>) -> bool {
                 loc,
                 format!("an agent user id must be {lo}–{hi} characters long, found {n}"),
             )
-            .field(AGENTS)
+            .field(field)
             .label(format!("{n} characters")),
         );
         return false;
@@ -915,7 +916,7 @@ fn check_agent_id(id: &str, loc: Loc, out: &mut Vec<Pending>) -> bool {
                 loc,
                 format!("agent user id \"{id}\" needs a domain (name@domain)"),
             )
-            .field(AGENTS)
+            .field(field)
             .label("no @domain")
             .help("write the agent's full user id, e.g. john.doe@company.com"),
         );
@@ -924,13 +925,14 @@ fn check_agent_id(id: &str, loc: Loc, out: &mut Vec<Pending>) -> bool {
     true
 }
 
-fn duplicate_agent(id: &str, at: Loc, first: Loc) -> Pending {
+/// An agent listed a second time (at `at`; first at `first`) in `field`.
+pub(super) fn duplicate_agent(id: &str, at: Loc, first: Loc, field: &str) -> Pending {
     Pending::error(
         DiagnosticCode::DuplicateAgent,
         at,
         format!("agent \"{id}\" is listed twice in this hunt group"),
     )
-    .field(AGENTS)
+    .field(field)
     .label("second time")
     .related(first, "first listed here")
     .help("an agent can appear only once; remove one of them")
@@ -938,7 +940,7 @@ fn duplicate_agent(id: &str, at: Loc, first: Loc) -> Pending {
 
 /// Agent ids compare case-insensitively (`to_lowercase`); ASCII ids, the usual case, are
 /// compared without allocating.
-fn same_agent(a: &str, b: &str) -> bool {
+pub(super) fn same_agent(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         a.eq_ignore_ascii_case(b)
     } else {
