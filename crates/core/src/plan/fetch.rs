@@ -392,7 +392,7 @@ pub(super) async fn fetch_where<E: Execute>(
         }
         pages = planned
             .iter()
-            .map(|(k, b)| ListPage::first(k, *b))
+            .filter_map(|(k, b)| ListPage::first(k, *b))
             .collect();
     }
     let mut gets = gets.into_iter().peekable();
@@ -434,6 +434,7 @@ pub(super) type GroupLists = BTreeMap<(GroupKey, Block), HashMap<String, service
 pub(super) struct ListPage {
     pub(super) key: GroupKey,
     block: Block,
+    service: huntctl_protocol::services::ForwardingService,
     start: u32,
 }
 
@@ -441,27 +442,25 @@ pub(super) struct ListPage {
 const PAGE_SIZE: u32 = huntctl_protocol::services::MAX_PAGE_SIZE;
 
 impl ListPage {
-    pub(super) fn first(key: &GroupKey, block: Block) -> Self {
-        ListPage {
+    /// The first page of the list that tells of `block` (none for a block no list tells of).
+    pub(super) fn first(key: &GroupKey, block: Block) -> Option<Self> {
+        Some(ListPage {
             key: key.clone(),
             block,
+            service: block.listed_service()?,
             start: 1,
-        }
+        })
     }
 
     pub(super) fn request(&self) -> Request {
         use huntctl_protocol::services::{
-            ForwardingListQuery, ForwardingListSort, ForwardingListSortKey, ForwardingService,
-            ServiceRequest,
+            ForwardingListQuery, ForwardingListSort, ForwardingListSortKey, ServiceRequest,
         };
         Request::Service(Box::new(ServiceRequest::ForwardingList(
             ForwardingListQuery {
                 service_provider_id: self.key.service_provider_id.clone(),
                 group_id: self.key.group_id.clone(),
-                service: self
-                    .block
-                    .listed_service()
-                    .unwrap_or(ForwardingService::Busy),
+                service: self.service,
                 start_index: self.start,
                 page_size: PAGE_SIZE,
                 sort: ForwardingListSort {

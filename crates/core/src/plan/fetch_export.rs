@@ -111,11 +111,6 @@ async fn read_groups<E: Execute>(
     exec: &E,
     groups: &BTreeSet<GroupKey>,
 ) -> Result<(GroupLists, Assigned), FetchError> {
-    let forwarding: Vec<Block> = Block::ALL
-        .iter()
-        .copied()
-        .filter(|b| b.listed_service().is_some())
-        .collect();
     let mut requests = Vec::new();
     for k in groups {
         requests.push(Request::Service(Box::new(
@@ -127,7 +122,11 @@ async fn read_groups<E: Execute>(
     }
     let pages: Vec<ListPage> = groups
         .iter()
-        .flat_map(|k| forwarding.iter().map(move |b| ListPage::first(k, *b)))
+        .flat_map(|k| {
+            Block::ALL
+                .iter()
+                .filter_map(move |b| ListPage::first(k, *b))
+        })
         .collect();
     requests.extend(pages.iter().map(ListPage::request));
     let expected = requests.len();
@@ -160,7 +159,11 @@ async fn read_groups<E: Execute>(
         }
     }
     // Round two: the other services a hunt group may have that someone in the group has.
-    let listed_services: Vec<&str> = forwarding.iter().map(|b| b.service()).collect();
+    let listed_services: Vec<&str> = Block::ALL
+        .iter()
+        .filter(|b| b.listed_service().is_some())
+        .map(|b| b.service())
+        .collect();
     let mut asked: Vec<(GroupKey, String)> = Vec::new();
     for (k, a) in &authorizations {
         for s in &a.user_services {
