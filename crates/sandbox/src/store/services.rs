@@ -611,6 +611,8 @@ impl Store {
                 && q.exact_in_trunk_group
                     .is_none_or(|t| (r.user.in_trunk_group == "true") == t)
         });
+        // The sort column read once a row (with its case folded when asked), not once a
+        // comparison.
         let key = |r: &ForwardingListRow| -> String {
             let v = match q.sort.key {
                 ForwardingListSortKey::LastName => &r.user.last_name,
@@ -626,17 +628,20 @@ impl Store {
                 v.to_lowercase()
             }
         };
+        let mut keyed: Vec<(String, ForwardingListRow)> =
+            rows.into_iter().map(|r| (key(&r), r)).collect();
         // Ties are broken by user id, so consecutive pages neither repeat nor skip a row.
-        rows.sort_by(|a, b| {
-            let o = key(a).cmp(&key(b));
+        keyed.sort_by(|(ka, a), (kb, b)| {
+            let o = ka.cmp(kb);
             let o = if q.sort.is_ascending { o } else { o.reverse() };
             o.then_with(|| a.user.user_id.cmp(&b.user.user_id))
         });
         let start = (q.start_index as usize).saturating_sub(1);
-        Ok(rows
+        Ok(keyed
             .into_iter()
             .skip(start)
             .take(q.page_size as usize)
+            .map(|(_, r)| r)
             .collect())
     }
 
