@@ -636,10 +636,9 @@ impl Store {
         &self.state.service_providers[si].departments
     }
 
-    fn add(&mut self, a: &AddInstance) -> Result<(), OciError> {
-        let hg = &a.hunt_group;
-        let (si, gi) = self.group_index(&hg.service_provider_id, &hg.group_id)?;
-        let id = &hg.service_user_id;
+    /// A user id a new user (a hunt group's, or one renamed) may take: with a domain, and no
+    /// user's or hunt group's already.
+    fn check_new_user_id(&self, id: &str) -> Result<(), OciError> {
         if !has_domain(id) {
             return Err(err(
                 codes::USER_ID_NEEDS_DOMAIN,
@@ -652,6 +651,14 @@ impl Store {
                 format!("User Id already exists: {id}"),
             ));
         }
+        Ok(())
+    }
+
+    fn add(&mut self, a: &AddInstance) -> Result<(), OciError> {
+        let hg = &a.hunt_group;
+        let (si, gi) = self.group_index(&hg.service_provider_id, &hg.group_id)?;
+        let id = &hg.service_user_id;
+        self.check_new_user_id(id)?;
         let mut h = HuntGroupState {
             hunt_group: hg.clone(),
             password_set: hg.service_instance_profile.password.is_some(),

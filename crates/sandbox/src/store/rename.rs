@@ -4,7 +4,7 @@
 //! hunt group memberships follow the new id, as on a real server. The old id is free
 //! afterwards; a new id already taken by a user or hunt group is refused (4200).
 
-use super::{err, has_domain, held_by_other, Store};
+use super::{err, held_by_other, Store};
 use crate::codes;
 use crate::journal::{JournalRecord, JournalRename};
 use crate::messages::OciError;
@@ -19,18 +19,7 @@ impl Store {
                 format!("User not found: {from}"),
             ));
         }
-        if !has_domain(to) {
-            return Err(err(
-                codes::USER_ID_NEEDS_DOMAIN,
-                format!("The domain is required in the user id: {to}"),
-            ));
-        }
-        if self.users.contains_key(to) || self.hunt_groups.contains_key(to) {
-            return Err(err(
-                codes::USER_ID_IN_USE,
-                format!("User Id already exists: {to}"),
-            ));
-        }
+        self.check_new_user_id(to)?;
         if held_by_other(self.hg_aliases.get(to), Some(from)) {
             return Err(err(
                 codes::ALIAS_IN_USE,
