@@ -5,9 +5,7 @@
 use huntctl::model::Policy;
 use huntctl::sandbox;
 use huntctl::sandbox::seed::seed_state;
-use huntctl::sandbox::state::{
-    GroupState, HuntGroupState, SandboxState, ServiceProviderState, UserState,
-};
+use huntctl::sandbox::state::{GroupState, HuntGroupState, SandboxState};
 use serde_json::Value;
 use std::path::Path;
 
@@ -15,7 +13,7 @@ use std::path::Path;
 // Harness
 // ---------------------------------------------------------------------------------------------
 
-use crate::support::{find_hg, huntctl, Sandbox, SandboxOpts, BOTH};
+use crate::support::{bulk_seed, find_hg, huntctl, Sandbox, SandboxOpts, BOTH};
 
 fn hunt_group_count(state: &SandboxState) -> usize {
     state
@@ -235,47 +233,6 @@ fn reference_seed() -> SandboxState {
         g.hunt_groups.clear();
     }
     s
-}
-
-/// `n` hunt groups in one group of `users` users, for the delete threshold.
-fn many_seed(n: usize) -> SandboxState {
-    let users: Vec<UserState> = (1..=3)
-        .map(|i| UserState {
-            user_id: format!("u{i}@bulk.example.com"),
-            last_name: "User".into(),
-            first_name: format!("N{i}"),
-            ..Default::default()
-        })
-        .collect();
-    let hunt_groups = (0..n)
-        .map(|i| {
-            let mut h = HuntGroupState::with_defaults(
-                &format!("bulk-{i:02}@bulk.example.com"),
-                &format!("Bulk {i:02}"),
-                "Bulk",
-                "Team",
-            );
-            h.agents = agents(&["u1@bulk.example.com"]);
-            h
-        })
-        .collect();
-    SandboxState {
-        format_version: 1,
-        service_providers: vec![ServiceProviderState {
-            id: "SP".into(),
-            groups: vec![GroupState {
-                id: "Bulk".into(),
-                country_code: "1".into(),
-                departments: vec![],
-                phone_numbers: vec![],
-                users,
-                hunt_groups,
-                ..Default::default()
-            }],
-            departments: vec![],
-            ..Default::default()
-        }],
-    }
 }
 
 fn many_yaml(ids: impl Iterator<Item = usize>) -> String {
@@ -1278,7 +1235,7 @@ fn non_tty_without_auto_approve_refuses() {
 
 #[test]
 fn delete_threshold_refuses_unless_forced() {
-    let sb = SandboxOpts::new().seed(&many_seed(10)).record().start();
+    let sb = SandboxOpts::new().seed(&bulk_seed(10)).record().start();
     // Keep 6 of 10: deleting 4 is 40% > 30%.
     let f = sb.file("six.yaml", &many_yaml(0..6));
     let f = f.to_str().unwrap();
@@ -1299,7 +1256,7 @@ fn delete_threshold_refuses_unless_forced() {
     assert_eq!(b.code, 0, "3 of 10 is not more than 30%: {}", b.all());
     assert_eq!(hunt_group_count(&sb.state()), 7);
     // ... and so does --force (7 existing: fewer than 10, so also allowed; use a fresh one).
-    let sb = SandboxOpts::new().seed(&many_seed(12)).record().start();
+    let sb = SandboxOpts::new().seed(&bulk_seed(12)).record().start();
     let two = sb.file("two.yaml", &many_yaml(0..2));
     let two = two.to_str().unwrap();
     assert_eq!(sb.apply(&[two, "--auto-approve", "--prune"]).code, 1);
@@ -1309,7 +1266,7 @@ fn delete_threshold_refuses_unless_forced() {
         0
     );
     assert_eq!(hunt_group_count(&sb.state()), 2);
-    let sb = SandboxOpts::new().seed(&many_seed(12)).record().start();
+    let sb = SandboxOpts::new().seed(&bulk_seed(12)).record().start();
     let f = sb.file("two.yaml", &many_yaml(0..2));
     let c = sb.apply(&[f.to_str().unwrap(), "--auto-approve", "--prune", "--force"]);
     assert_eq!(c.code, 0, "{}", c.all());

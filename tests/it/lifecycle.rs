@@ -5,10 +5,9 @@
 use huntctl::model::{Department, Field};
 use huntctl::ocip::messages::{ModifyInstance, Request, Response, Setting};
 use huntctl::sandbox::seed::seed_state;
-use huntctl::sandbox::state::{GroupState, HuntGroupState, SandboxState, ServiceProviderState};
 use serde_json::Value;
 
-use crate::support::{Sandbox, SandboxOpts};
+use crate::support::{bulk_seed, Sandbox, SandboxOpts};
 
 const HEAD: &str =
     "defaults:\n  serviceProviderId: MyServiceProvider\n  groupId: SalesGroup\nhuntGroups:\n";
@@ -367,44 +366,6 @@ fn a_renamed_agent_keeps_its_memberships() {
     assert_eq!(code(&r[0]), Some(4200), "{:?}", r[0]);
     assert_eq!(code(&r[1]), Some(4008), "{:?}", r[1]);
     assert_eq!(r[2], Response::Success);
-}
-
-/// `n` hunt groups in SP/Bulk, all with agent u1.
-fn bulk_seed(n: usize) -> SandboxState {
-    let mut s = seed_state();
-    let users = vec![huntctl::sandbox::state::UserState {
-        user_id: "u1@bulk.example.com".into(),
-        last_name: "User".into(),
-        first_name: "One".into(),
-        ..Default::default()
-    }];
-    let hunt_groups = (0..n)
-        .map(|i| {
-            let mut h = HuntGroupState::with_defaults(
-                &format!("bulk-{i:02}@bulk.example.com"),
-                &format!("Bulk {i:02}"),
-                "Bulk",
-                "Team",
-            );
-            h.agents = vec![HuntGroupState::agent("u1@bulk.example.com")];
-            h
-        })
-        .collect();
-    s.service_providers.push(ServiceProviderState {
-        id: "SP".into(),
-        groups: vec![GroupState {
-            id: "Bulk".into(),
-            country_code: "1".into(),
-            departments: vec![],
-            phone_numbers: vec![],
-            users,
-            hunt_groups,
-            ..Default::default()
-        }],
-        departments: vec![],
-        ..Default::default()
-    });
-    s
 }
 
 /// YAML for bulk hunt groups `ids`; those in `renamed` get another display name.

@@ -42,3 +42,48 @@ pub fn block_on<F: Future>(f: F) -> F::Output {
         .expect("a runtime")
         .block_on(f)
 }
+
+/// `n` hunt groups (`bulk-NN@bulk.example.com`, agent u1) in SP / Bulk, a group of three
+/// users: for the thresholds on many deletes and updates.
+pub fn bulk_seed(n: usize) -> huntctl::sandbox::state::SandboxState {
+    use huntctl::sandbox::state::{
+        GroupState, HuntGroupState, SandboxState, ServiceProviderState, UserState,
+    };
+    let users: Vec<UserState> = (1..=3)
+        .map(|i| UserState {
+            user_id: format!("u{i}@bulk.example.com"),
+            last_name: "User".into(),
+            first_name: format!("N{i}"),
+            ..Default::default()
+        })
+        .collect();
+    let hunt_groups = (0..n)
+        .map(|i| {
+            let mut h = HuntGroupState::with_defaults(
+                &format!("bulk-{i:02}@bulk.example.com"),
+                &format!("Bulk {i:02}"),
+                "Bulk",
+                "Team",
+            );
+            h.agents = vec![HuntGroupState::agent("u1@bulk.example.com")];
+            h
+        })
+        .collect();
+    SandboxState {
+        format_version: 1,
+        service_providers: vec![ServiceProviderState {
+            id: "SP".into(),
+            groups: vec![GroupState {
+                id: "Bulk".into(),
+                country_code: "1".into(),
+                departments: vec![],
+                phone_numbers: vec![],
+                users,
+                hunt_groups,
+                ..Default::default()
+            }],
+            departments: vec![],
+            ..Default::default()
+        }],
+    }
+}
